@@ -1,0 +1,76 @@
+"""Accounts of every role, their sessions and one-time tokens."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from cjeune_app.core.db import utcnow
+
+
+class Account(SQLModel, table=True):
+    """Whoever signs in. `login` is the Eduprovence identifier for pupils, the e-mail otherwise."""
+
+    __tablename__ = "account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    role: str = Field(sa_type=sa.String(16), index=True)  # enums.Role
+    login: str = Field(sa_type=sa.String(254), unique=True, index=True)  # lower case
+    email: str | None = Field(default=None, sa_type=sa.String(254))
+    first_name: str = Field(default="", sa_type=sa.String(100))
+    last_name: str = Field(default="", sa_type=sa.String(100))
+    password_hash: str | None = Field(default=None, sa_type=sa.String(255))  # argon2id
+    # A school-issued temporary password must be replaced at first sign-in.
+    must_change_password: bool = False
+    is_active: bool = True
+    email_verified_at: dt.datetime | None = None
+    failed_logins: int = 0
+    locked_until: dt.datetime | None = None
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id", unique=True)
+    partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
+    establishment_id: int | None = Field(default=None, foreign_key="establishment.id", index=True)
+    birth_date: dt.date | None = None  # Jeune
+    commune_insee: str | None = Field(default=None, sa_type=sa.String(5))  # Jeune
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class ParentLink(SQLModel, table=True):
+    """A parent account sees the pupils linked to it, and only those."""
+
+    __tablename__ = "parent_link"
+    __table_args__ = (sa.UniqueConstraint("parent_account_id", "pupil_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    parent_account_id: int = Field(foreign_key="account.id", index=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class AuthSession(SQLModel, table=True):
+    """A signed-in browser or device. Only a hash of the token is stored."""
+
+    __tablename__ = "auth_session"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    token_hash: str = Field(sa_type=sa.String(64), unique=True, index=True)
+    remember: bool = False  # "Rester connecté ?"
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    revoked_at: dt.datetime | None = None
+
+
+class OneTimeToken(SQLModel, table=True):
+    """Activation, e-mail verification and password reset links. Only a hash is stored."""
+
+    __tablename__ = "one_time_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    purpose: str = Field(sa_type=sa.String(24))  # activation, verify_email, reset_password
+    token_hash: str = Field(sa_type=sa.String(64), unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None

@@ -1,0 +1,83 @@
+"""Password policy and hashing (argon2id). The UI shows the same rules it is checked against."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+MIN_LENGTH = 8
+_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+
+
+@dataclass(frozen=True)
+class PasswordRule:
+    code: str
+    label: str  # shown as a checklist while typing
+    failure: str  # said when the rule fails
+
+    def holds(self, password: str) -> bool:
+        return _CHECKS[self.code](password)
+
+
+_CHECKS = {
+    "length": lambda p: len(p) >= MIN_LENGTH,
+    "upper": lambda p: any(c.isupper() for c in p),
+    "lower": lambda p: any(c.islower() for c in p),
+    "digit": lambda p: any(c.isdigit() for c in p),
+}
+
+PASSWORD_RULES: tuple[PasswordRule, ...] = (
+    PasswordRule("length", f"Au moins {MIN_LENGTH} caractères",
+                 f"Le mot de passe doit comporter au moins {MIN_LENGTH} caractères."),
+    PasswordRule("upper", "Au moins 1 majuscule",
+                 "Le mot de passe doit comporter au moins 1 lettre majuscule."),
+    PasswordRule("lower", "Au moins 1 minuscule",
+                 "Le mot de passe doit comporter au moins 1 lettre minuscule."),
+    PasswordRule("digit", "Au moins 1 chiffre",
+                 "Le mot de passe doit comporter au moins 1 chiffre."),
+)
+
+
+def rule_results(password: str) -> list[tuple[PasswordRule, bool]]:
+    """Each rule with whether the password meets it: the live checklist."""
+    return [(rule, rule.holds(password)) for rule in PASSWORD_RULES]
+
+
+def policy_failures(password: str) -> list[str]:
+    """French sentences, one per rule the password breaks (empty when it is acceptable)."""
+    return [rule.failure for rule, ok in rule_results(password) if not ok]
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def verify_password(password_hash: str | None, password: str) -> bool:
+    if not password_hash:
+        return False
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
+
+
+# No 0/O, 1/l/I: the temporary password is read from a printed letter.
+_UPPER = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+_LOWER = "abcdefghijkmnpqrstuvwxyz"
+_DIGITS = "23456789"
+
+
+def generate_temporary_password(rng: secrets.SystemRandom | None = None) -> str:
+    """10 characters meeting the policy, easy to copy from paper."""
+    rng = rng or secrets.SystemRandom()
+    chars = [rng.choice(_UPPER), rng.choice(_LOWER), rng.choice(_DIGITS)]
+    chars += [rng.choice(_UPPER + _LOWER + _DIGITS) for _ in range(7)]
+    rng.shuffle(chars)
+    return "".join(chars)

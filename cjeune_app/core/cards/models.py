@@ -1,0 +1,37 @@
+"""Physical cards: produced in batches for a school, associated to a pupil, blocked when lost."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from cjeune_app.core.db import utcnow
+
+
+class CardBatch(SQLModel, table=True):
+    __tablename__ = "card_batch"
+
+    id: int | None = Field(default=None, primary_key=True)
+    establishment_id: int = Field(foreign_key="establishment.id", index=True)
+    count: int
+    created_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class Card(SQLModel, table=True):
+    """The number printed under the QR code (Luhn check digit). The QR code holds only it."""
+
+    __tablename__ = "card"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: str = Field(sa_type=sa.String(19), unique=True, index=True)
+    batch_id: int | None = Field(default=None, foreign_key="card_batch.id", index=True)
+    establishment_id: int | None = Field(default=None, foreign_key="establishment.id", index=True)
+    status: str = Field(default="stock", sa_type=sa.String(12), index=True)  # stock, active, blocked
+    pupil_id: int | None = Field(default=None, foreign_key="pupil.id", index=True)
+    activated_at: dt.datetime | None = None
+    blocked_at: dt.datetime | None = None
+    blocked_reason: str | None = Field(default=None, sa_type=sa.String(32))  # perte, vol
+    replaces_card_id: int | None = Field(default=None, foreign_key="card.id")
+    created_at: dt.datetime = Field(default_factory=utcnow)

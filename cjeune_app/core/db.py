@@ -1,0 +1,87 @@
+"""Engine and sessions: SQLite file by default (WAL), PostgreSQL when REFLEX_DB_URL says so."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from functools import lru_cache
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel, create_engine
+
+from cjeune_app.core.settings import database_url
+
+# Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> dt.datetime:
+    """Aware UTC timestamp: what we store everywhere (shown in Europe/Paris at the edge)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def is_sqlite(engine: sa.Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    # WAL lets readers run during a write; busy_timeout makes concurrent writers wait
+    # instead of failing at once; foreign keys are off by default in SQLite.
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # A writing transaction takes the write lock at BEGIN: two of them then queue on
+    # busy_timeout instead of failing on a read-then-write lock upgrade. Readers stay
+    # deferred so that they never wait for a writer (WAL).
+    read_only = conn.get_execution_options().get("read_only", False)
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+@lru_cache(maxsize=8)
+def engine_for(url: str) -> sa.Engine:
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url,
+            connect_args={"check_same_thread": False, "timeout": 15},
+        )
+        sa.event.listen(engine, "connect", _sqlite_pragmas)
+
+        @sa.event.listens_for(engine, "connect")
+        def _disable_pysqlite_begin(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
+
+        sa.event.listen(engine, "begin", _sqlite_begin)
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+def get_engine() -> sa.Engine:
+    return engine_for(database_url())
+
+
+@contextlib.contextmanager
+def session_scope(read_only: bool = False) -> Iterator[Session]:
+    """One unit of work: committed on success, rolled back on any error."""
+    engine = get_engine()
+    if read_only:
+        engine = engine.execution_options(read_only=True)
+    with Session(engine, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise

@@ -1,0 +1,241 @@
+"""Demo data: deterministic, idempotent, never in production.
+
+Running it twice creates nothing new the second time; the same pupils get the same
+temporary passwords (they come from a seeded generator), which the command prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import random
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, func, select
+
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.cards.models import Card, CardBatch
+from cjeune_app.core.cards.numbers import generate_card_number
+from cjeune_app.core.checksums import luhn_check_digit, uai_key
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import Category, PartnerKind
+from cjeune_app.core.establishments.api import create_pupil_with_account, establishment_by_uai
+from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.seasons.api import get_or_create_season
+from cjeune_app.core.territory import all_communes, commune_by_insee
+
+DEMO_SEASON = "2026-2027"
+PARTNER_COUNT = 300
+CARDS_PER_SCHOOL = 40
+
+
+class ProductionRefused(RuntimeError):
+    pass
+
+
+@dataclass
+class DemoReport:
+    season: str = DEMO_SEASON
+    establishments: list[dict] = field(default_factory=list)
+    pupils: list[dict] = field(default_factory=list)
+    cards_created: int = 0
+    sample_cards: list[str] = field(default_factory=list)
+    partners_created: int = 0
+    offers_created: int = 0
+
+
+DEMO_SCHOOLS = [
+    # (UAI digits, name, kind, commune INSEE)
+    ("0131801", "Collège Sainte-Victoire", "college_public", "13001"),
+    ("0133352", "Collège du Vieux-Port", "college_prive", "13202"),
+]
+
+DEMO_PUPILS = [
+    # (school index, nom, prénom, date de naissance, classe)
+    (0, "Fernandez", "Julie", dt.date(2013, 3, 14), "5e B"),
+    (1, "Durand", "Paul", dt.date(2012, 11, 2), "4e A"),
+    (0, "Martin", "Léa", dt.date(2014, 6, 21), "6e C"),
+    (0, "Ben Amar", "Yanis", dt.date(2011, 9, 30), "3e A"),
+    (1, "N'Diaye", "Aminata", dt.date(2013, 1, 8), "5e A"),
+    (1, "Rossi-Giraud", "Hugo", dt.date(2012, 4, 17), "4e B"),
+]
+
+
+def seed_demo(session: Session, seed: int = 13) -> DemoReport:
+    if os.environ.get("CJEUNE_ENV", "").lower() == "production":
+        raise ProductionRefused("seed-demo refuse de s'exécuter quand CJEUNE_ENV=production.")
+    rng = random.Random(seed)
+    report = DemoReport()
+    get_or_create_season(session, DEMO_SEASON)
+    schools = [_school(session, *row, report=report) for row in DEMO_SCHOOLS]
+    for school_index, last, first, birth, klass in DEMO_PUPILS:
+        _pupil(session, schools[school_index], last, first, birth, klass, rng, report)
+    for school in schools:
+        _card_stock(session, school, rng, report)
+    _partners(session, rng, report)
+    return report
+
+
+def _school(session, digits, name, kind, insee, report) -> Establishment:
+    uai = digits + uai_key(digits)
+    school = establishment_by_uai(session, uai)
+    if school is None:
+        school = Establishment(uai=uai, name=name, kind=kind, commune_insee=insee)
+        session.add(school)
+        session.flush()
+    report.establishments.append({"uai": uai, "name": name})
+    return school
+
+
+def _pupil(session, school, last, first, birth, klass, rng, report) -> None:
+    password = "".join(rng.choice("ABCDEFGHJKMNPRSTUVWXYZ") for _ in range(3))
+    password += "".join(rng.choice("abcdefghijkmnpqrstuvwxyz") for _ in range(4))
+    password += "".join(rng.choice("23456789") for _ in range(3))
+    existing = session.exec(
+        select(Account).where(
+            Account.first_name == first, Account.last_name == last, Account.role == "collegien"
+        )
+    ).first()
+    if existing is None:
+        _, account, _ = create_pupil_with_account(session, school, last, first, birth, klass, password)
+        login, still_temporary = account.login, True
+    else:
+        login, still_temporary = existing.login, existing.must_change_password
+    report.pupils.append({
+        "name": f"{first} {last}",
+        "login": login,
+        "temporary_password": password if still_temporary else None,
+    })
+
+
+def _card_stock(session, school, rng, report) -> None:
+    in_stock = session.exec(
+        select(func.count()).select_from(Card).where(Card.establishment_id == school.id)
+    ).one()
+    numbers = [generate_card_number(rng) for _ in range(CARDS_PER_SCHOOL)]
+    report.sample_cards.extend(numbers[:3])
+    if in_stock:
+        return
+    batch = CardBatch(establishment_id=school.id, count=len(numbers))
+    session.add(batch)
+    session.flush()
+    session.add_all(Card(number=n, batch_id=batch.id, establishment_id=school.id) for n in numbers)
+    report.cards_created += len(numbers)
+
+
+# name templates per category: {c} is the commune, {n} a local name
+_TEMPLATES = {
+    Category.SPORT: [
+        "Judo Club {c}", "Football Club {c}", "Tennis Club {c}", "Cercle des Nageurs de {c}",
+        "Association Sportive {c} Basket", "Rugby Olympique {c}", "Club d'Escalade {n}",
+        "Handball {c}", "Gymnastique Rythmique {c}", "Centre Équestre {n}", "Voile et Kayak {n}",
+        "Karaté Do {c}", "Athlétisme {c}", "Natation {c}", "Danse et Hip-Hop {c}",
+    ],
+    Category.CULTURE: [
+        "Théâtre {n}", "Cinéma Le {n}", "Conservatoire de Musique de {c}", "Musée {n}",
+        "Compagnie Théâtrale de {c}", "École de Danse {n}", "Atelier d'Arts Plastiques {c}",
+        "Médiathèque {n}", "Chorale {c}", "Librairie {n}",
+    ],
+    Category.LOISIRS: [
+        "Quiz Room {c}", "Escape Game {n}", "Bowling de {c}", "Laser Game {c}",
+        "Parc Aventure {n}", "Centre de Loisirs {c}", "Club Échecs {c}", "Patinoire {n}",
+    ],
+    Category.SOUTIEN_SCOLAIRE: [
+        "Cours Réussite {c}", "Soutien Scolaire {n}", "Aide aux Devoirs {c}",
+        "Maths Plus {c}", "Objectif Brevet {c}", "Langues Vivantes {n}",
+    ],
+}
+_LOCAL_NAMES = [
+    "Mistral", "Calanques", "Sainte-Baume", "Garlaban", "Camargue", "Alpilles", "Étang de Berre",
+    "Provence", "Lumière", "Soleil", "Cézanne", "Pagnol", "Olivier", "Cigales", "Lavande",
+    "Vieux-Port", "Canebière", "Durance", "Pins", "Massalia",
+]
+_OFFERS = {
+    Category.SPORT: [("Licence annuelle à prix réduit", "-30 €"), ("Stage multisports des vacances", "-20 %"),
+                     ("Séance découverte offerte", "Gratuit"), ("Tenue du club offerte à l'inscription", "Offert")],
+    Category.CULTURE: [("Place de cinéma à tarif jeune", "5 €"), ("Abonnement saison théâtre", "-25 %"),
+                       ("Atelier découverte du week-end", "-10 €"), ("Visite guidée en famille", "-50 %")],
+    Category.LOISIRS: [("Réduction sur votre session", "-5 €"), ("Partie offerte pour 2 achetées", "Offert"),
+                       ("Tarif réduit le mercredi", "-20 %")],
+    Category.SOUTIEN_SCOLAIRE: [("-10 € sur les stages de Noël (en présentiel ou en visio)", "-10 €"),
+                                ("Bilan pédagogique gratuit", "Gratuit"), ("Stage de préparation au brevet", "-15 %")],
+}
+_KIND_BY_CATEGORY = {
+    Category.SPORT: [PartnerKind.ASSOCIATION] * 4 + [PartnerKind.COLLECTIVITE],
+    Category.CULTURE: [PartnerKind.ASSOCIATION, PartnerKind.COLLECTIVITE, PartnerKind.COMMERCIALE],
+    Category.LOISIRS: [PartnerKind.COMMERCIALE] * 3 + [PartnerKind.ASSOCIATION],
+    Category.SOUTIEN_SCOLAIRE: [PartnerKind.COMMERCIALE, PartnerKind.ASSOCIATION],
+}
+
+
+def demo_siret(rng: random.Random) -> str:
+    siren_body = "".join(str(rng.randrange(10)) for _ in range(8))
+    siren = siren_body + luhn_check_digit(siren_body)
+    nic_body = "".join(str(rng.randrange(10)) for _ in range(4))
+    return siren + nic_body + luhn_check_digit(siren + nic_body)
+
+
+def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
+    if session.exec(select(func.count()).select_from(Partner)).one() >= count:
+        return
+    communes = [c for c in all_communes() if c.insee_code != "13055"]
+    weights = [max(c.population, 2000) ** 0.6 for c in communes]
+    now = utcnow()
+    categories = list(_TEMPLATES)
+    for index in range(count):
+        category = categories[index % len(categories)] if index < 8 else rng.choice(categories)
+        commune = rng.choices(communes, weights)[0]
+        partner = _demo_partner(rng, category, commune)
+        session.add(partner)
+        session.flush()
+        session.add(PartnerCategory(partner_id=partner.id, category=category))
+        if category is Category.CULTURE and rng.random() < 0.25:
+            session.add(PartnerCategory(partner_id=partner.id, category=Category.LOISIRS))
+        for title, discount in rng.sample(_OFFERS[category], k=rng.randint(1, 2)):
+            session.add(_demo_offer(rng, partner, category, title, discount, now))
+            report.offers_created += 1
+        report.partners_created += 1
+
+
+def _demo_partner(rng, category, commune) -> Partner:
+    town = commune.name.split(" ")[0] if commune.kind != "commune" else commune.name
+    name = rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(_LOCAL_NAMES))
+    city = commune_by_insee(commune.insee_code)
+    return Partner(
+        name=name,
+        kind=rng.choice(_KIND_BY_CATEGORY[category]),
+        siret=demo_siret(rng),
+        description=f"{name} accueille les jeunes de {city.name} et des environs. "
+        "Carte CJeune de Provence acceptée.",
+        address=f"{rng.randint(1, 120)} {rng.choice(['avenue', 'rue', 'boulevard', 'chemin'])} "
+        f"{rng.choice(['Jean Jaurès', 'de la République', 'Victor Hugo', 'des Écoles', 'Frédéric Mistral', 'du Stade'])}",
+        postal_code=rng.choice(city.postal_codes),
+        commune_insee=city.insee_code,
+        latitude=round(city.latitude + rng.uniform(-0.02, 0.02), 5),
+        longitude=round(city.longitude + rng.uniform(-0.02, 0.02), 5),
+        contact_email=f"contact{rng.randint(100, 999)}@exemple.fr",
+        phone=f"04 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
+        status="validated",
+        validated_at=utcnow(),
+    )
+
+
+def _demo_offer(rng, partner, category, title, discount, now) -> Offer:
+    expired = rng.random() < 0.2
+    if expired:
+        starts = now - dt.timedelta(days=rng.randint(120, 300))
+        expires = now - dt.timedelta(days=rng.randint(1, 60))
+    else:
+        starts = now - dt.timedelta(days=rng.randint(0, 60))
+        expires = now + dt.timedelta(days=rng.randint(7, 280))
+    return Offer(
+        partner_id=partner.id,
+        title=title,
+        description=f"{title} chez {partner.name}, sur présentation de la carte CJeune de Provence.",
+        discount_text=discount,
+        category=category,
+        commune_insee=partner.commune_insee,
+        starts_at=starts.replace(microsecond=0),
+        expires_at=expires.replace(hour=23, minute=59, second=0, microsecond=0),
+    )

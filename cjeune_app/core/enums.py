@@ -1,0 +1,56 @@
+"""Closed vocabularies shared by several domains. Stored as plain strings."""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PUPIL = "collegien"  # Collégien·ne, Eduprovence account
+    PARENT = "parent"
+    YOUTH = "jeune"  # no longer at collège, under 26, living in the 13
+    PARTNER = "partenaire"
+    AGENT = "agent"  # agent of the Département (back office)
+    ESTABLISHMENT = "etablissement"  # school staff: ATI, secrétariat
+
+
+class Envelope(StrEnum):
+    SPORT_CULTURE = "sport_culture"
+    SOUTIEN_SCOLAIRE = "soutien_scolaire"
+
+
+class Category(StrEnum):
+    SPORT = "sport"
+    CULTURE = "culture"
+    LOISIRS = "loisirs"
+    SOUTIEN_SCOLAIRE = "soutien_scolaire"
+
+
+class PartnerKind(StrEnum):
+    ASSOCIATION = "association"
+    COLLECTIVITE = "collectivite"
+    COMMERCIALE = "commerciale"
+
+
+ENVELOPE_LABELS = {
+    Envelope.SPORT_CULTURE: "Sport & Culture",
+    Envelope.SOUTIEN_SCOLAIRE: "Soutien scolaire",
+}
+
+CATEGORY_LABELS = {
+    Category.SPORT: "Sport",
+    Category.CULTURE: "Culture",
+    Category.LOISIRS: "Loisirs",
+    Category.SOUTIEN_SCOLAIRE: "Soutien scolaire",
+}
+
+PARTNER_KIND_LABELS = {
+    PartnerKind.ASSOCIATION: "Association",
+    PartnerKind.COLLECTIVITE: "Collectivité",
+    PartnerKind.COMMERCIALE: "Commerciale",
+}
+
+
+def envelope_for_category(category: Category | str) -> Envelope:
+    """Tutoring is paid from Soutien scolaire; sport, culture and leisure from Sport & Culture."""
+    if Category(category) is Category.SOUTIEN_SCOLAIRE:
+        return Envelope.SOUTIEN_SCOLAIRE
+    return Envelope.SPORT_CULTURE

@@ -1,0 +1,25 @@
+"""Alembic environment: the metadata of every table, batch mode for SQLite."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+import cjeune_app.core.models  # noqa: F401  (registers every table)
+from cjeune_app.core.db import engine_for
+
+config = context.config
+
+
+def run_migrations() -> None:
+    engine = engine_for(config.get_main_option("sqlalchemy.url"))
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=SQLModel.metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+
+
+run_migrations()
