@@ -4,6 +4,7 @@ Every input is generated with Pillow here; no binary fixture is committed.
 """
 
 import io
+import pickle
 import random
 import struct
 import warnings
@@ -306,6 +307,12 @@ def test_messages_state_the_limits_actually_enforced():
     assert "35 × 45" in MESSAGES["bad_crop"]
 
 
+def test_a_photo_error_survives_pickling():
+    error = pickle.loads(pickle.dumps(PhotoError("too_large", "11 MB")))
+    assert (error.code, error.detail) == ("too_large", "11 MB")
+    assert error.message == str(error) == MESSAGES["too_large"]
+
+
 # --- crop boxes ----------------------------------------------------------------------------
 
 
@@ -575,6 +582,8 @@ def test_any_valid_crop_gives_a_413_by_531_photo(
     assert out.size == OUTPUT_SIZE
 
 
+# Pillow warns about the damaged EXIF blocks it skips; that is expected here.
+@pytest.mark.filterwarnings("ignore::UserWarning")
 @pytest.mark.parametrize("pipeline", PIPELINES)
 @settings(max_examples=150, deadline=None)
 @given(

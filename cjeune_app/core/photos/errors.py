@@ -45,3 +45,7 @@ class PhotoError(Exception):
         # `detail` is for logs only (English, technical); never shown to the family.
         self.detail = detail
         super().__init__(self.message)
+
+    def __reduce__(self):
+        # Rebuilt from its code, so it survives pickling (worker processes, task queues).
+        return type(self), (self.code, self.detail)
