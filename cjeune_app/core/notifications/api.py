@@ -85,6 +85,7 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
 
 def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None) -> None:
     """Deliver once `session` commits; forgotten if it rolls back."""
+    session.connection()  # starts the transaction if need be: a rollback then always drops the mail
     pending = session.info.setdefault("cjeune_outgoing_mail", [])
     if not session.info.get("cjeune_mail_hooks"):
         event.listen(session, "after_commit", _hand_over_after_commit)
