@@ -53,5 +53,99 @@ def seed_demo_command(as_json: bool) -> None:
     emit(as_json, dataclasses.asdict(report), lines)
 
 
+@main.command("import-pupils", help="Importe un fichier CSV d'élèves (nom, prénom, date de naissance, "
+              "classe) pour un établissement et produit le PDF des lettres d'identifiants.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--establishment", "uai", required=True, help="Code UAI de l'établissement (ex. 0131801P).")
+@click.option("--letters", "letters_path", type=click.Path(dir_okay=False),
+              help="Fichier PDF des lettres (par défaut : lettres-<UAI>-<date>.pdf).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def import_pupils_command(csv_file: str, uai: str, letters_path: str | None, as_json: bool) -> None:
+    from pathlib import Path
+
+    from cjeune_app.core.dates import paris_today
+    from cjeune_app.core.establishments.api import establishment_by_uai
+    from cjeune_app.core.establishments.pupil_import import import_pupils_csv
+
+    upgrade_schema()
+    content = Path(csv_file).read_bytes()
+    with session_scope() as session:
+        school = establishment_by_uai(session, uai)
+        if school is None:
+            _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
+        result = import_pupils_csv(session, school, content)
+        if not result.ok:
+            session.rollback()
+            _fail(as_json, "invalid_file", "Aucun élève importé : corrigez le fichier puis relancez.",
+                  errors=result.errors)
+        target = Path(letters_path or f"lettres-{school.uai}-{paris_today().isoformat()}.pdf")
+        if result.letters_pdf:
+            # Written before the commit: if it cannot be written, no account exists without its letter.
+            target.write_bytes(result.letters_pdf)
+            target.chmod(0o600)  # the temporary passwords are in it
+    payload = {
+        "establishment": school.uai,
+        "created": [dataclasses.asdict(p) for p in result.created],
+        "already_known": result.already_known,
+        "letters": str(target) if result.letters_pdf else None,
+    }
+    lines = [f"{len(result.created)} élève(s) créé(s) pour {school.name} ({school.uai})."]
+    lines += [f"  {p.last_name} {p.first_name} ({p.class_name}) : {p.login}" for p in result.created]
+    lines += result.already_known
+    if result.letters_pdf:
+        lines.append(f"Lettres à imprimer : {target} (contient les mots de passe temporaires : "
+                     "supprimez-le après impression).")
+    emit(as_json, payload, lines)
+
+
+@main.command("create-user", help="Crée un compte de gestion (agent du Département ou personnel "
+              "d'établissement).")
+@click.option("--role", type=click.Choice(["agent", "etablissement"]), required=True)
+@click.option("--email", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--establishment", "uai", help="Code UAI (obligatoire pour le rôle etablissement).")
+@click.option("--password-stdin", is_flag=True,
+              help="Lit le mot de passe sur l'entrée standard au lieu d'en générer un temporaire.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def create_user_command(role, email, first_name, last_name, uai, password_stdin, as_json) -> None:
+    from cjeune_app.core.accounts.api import create_back_office_account
+    from cjeune_app.core.accounts.errors import AccountError, FormErrors
+    from cjeune_app.core.establishments.api import establishment_by_uai
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            school = None
+            if uai:
+                school = establishment_by_uai(session, uai)
+                if school is None:
+                    _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
+            account, temporary = create_back_office_account(
+                session, role=role, email=email, first_name=first_name, last_name=last_name,
+                establishment_id=school.id if school else None, password=password,
+            )
+    except FormErrors as error:
+        _fail(as_json, error.code, "Compte non créé.", errors=list(error.fields.values()))
+    except AccountError as error:
+        _fail(as_json, error.code, error.message)
+    payload = {"id": account.id, "role": account.role, "login": account.login,
+               "establishment": school.uai if school else None, "temporary_password": temporary}
+    lines = [f"Compte {account.role} créé : {account.login}"]
+    if temporary:
+        lines.append(f"Mot de passe temporaire (à changer à la première connexion) : {temporary}")
+    emit(as_json, payload, lines)
+
+
+def _fail(as_json: bool, code: str, message: str, errors: list[str] | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps({"code": code, "message": message, "errors": errors or []},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join([message, *(errors or [])]), err=True)
+    sys.exit(1)
+
+
 if __name__ == "__main__":
     main()

@@ -1,6 +1,12 @@
 """Every table, imported once so that SQLModel's metadata (and Alembic) sees them all."""
 
-from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken, ParentLink
+from cjeune_app.core.accounts.models import (
+    Account,
+    AuthSession,
+    LoginAttempt,
+    OneTimeToken,
+    ParentLink,
+)
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
@@ -10,6 +16,7 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardBatch", "Establishment", "LedgerEntry",
-    "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "LoginAttempt", "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment",
+    "Photo", "Pupil",
     "Season", "Wallet",
 ]
