@@ -403,3 +403,17 @@ def test_unknown_pupil_or_season_are_refused_in_french(world):
         call(api.start_or_resume, world.pupil_id, "2030-2031")
     with pytest.raises(ValueError):
         call(api.save_step, world.pupil_id, SEASON, 0, {})
+
+
+def test_completion_creates_the_parent_account_and_mails_its_activation_link(world, monkeypatch):
+    from cjeune_app.core.accounts.api import children_of
+    from tests.support.mail import Outbox, links_in
+
+    monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)
+    fill_and_complete(world.pupil_id)
+    with session_scope(read_only=True) as s:
+        parent = s.exec(select(Account).where(Account.login == "sophie.fernandez@exemple.fr")).one()
+        assert parent.role == Role.PARENT and parent.password_hash is None
+        assert [p.id for p in children_of(s, parent)] == [world.pupil_id]
+    mails = Outbox().messages(to="sophie.fernandez@exemple.fr")
+    assert len(mails) == 1 and any("jeton=" in link for link in links_in(mails[0]))

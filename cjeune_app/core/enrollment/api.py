@@ -377,18 +377,15 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
 
 
 def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt.datetime) -> None:
-    """Runs once, in the completing transaction, when an enrollment becomes completed.
+    """Runs once, in the completing transaction: the guardian's Parent account is created or
+    found, linked to the pupil, and the activation e-mail is queued. An exception raised here
+    rolls the completion back with everything else."""
+    from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
 
-    Wiring point for the accounts module: create or find the guardian's Parent account, link it
-    to the pupil and send the activation e-mail. Once `accounts.api` is merged, this becomes:
-
-        from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
-        create_or_get_parent_for_enrollment(
-            session, enrollment.email, enrollment.guardian_first_name,
-            enrollment.guardian_last_name, enrollment.pupil_id, now=now)
-
-    An exception raised here rolls the completion back with everything else.
-    """
+    create_or_get_parent_for_enrollment(
+        session, enrollment.email, enrollment.guardian_first_name,
+        enrollment.guardian_last_name, enrollment.pupil_id, now=now,
+    )
 
 
 def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> EnrollmentSummary:
