@@ -1,6 +1,8 @@
 # The two commands of the README: `make run` (the app with demo data) and `make test` (every test).
 SHELL := /bin/bash
 PORT ?= 3000
+# Test processes (pytest-xdist); browser tests all run in one of them.
+TEST_WORKERS ?= 2
 ENV := source scripts/env.sh &&
 
 .PHONY: run test bench install
@@ -15,7 +17,7 @@ run: install
 
 test:
 	@bash scripts/bootstrap.sh --test
-	@$(ENV) python -m pytest $(PYTEST_ARGS)
+	@$(ENV) python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
 
 bench: install
 	@$(ENV) for b in bench/bench_*.py; do echo "== $$b"; python $$b || exit 1; done

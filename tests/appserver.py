@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -18,9 +19,17 @@ START_TIMEOUT_S = 420  # a cold frontend build on a 2-core machine
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A free port below Linux's ephemeral range (32768+): test servers that bind port 0
+    (fake SMTP, fake address API) can then never be handed the app's port between our
+    check and the app's own bind."""
+    while True:
+        port = random.randint(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("0.0.0.0", port))
+            except OSError:
+                continue
+            return port
 
 
 def reflex_environment(data_dir: Path, db_url: str, extra: dict | None = None) -> dict:
@@ -87,10 +96,10 @@ class AppServer:
                 raise RuntimeError(f"the app exited early:\n{self.log_tail()}")
             try:
                 page = httpx.get(f"{self.base_url}/", timeout=2)
-                ping = httpx.get(f"{self.base_url}/ping", timeout=2)
-                if page.status_code == 200 and ping.status_code == 200:
+                health = httpx.get(f"{self.base_url}/api/v1/health", timeout=2)
+                if page.status_code == 200 and health.json() == {"status": "ok"}:
                     return
-            except httpx.HTTPError:
+            except (httpx.HTTPError, ValueError):
                 pass
             time.sleep(1)
         self.stop()

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import json
 import socket
 import threading
@@ -179,12 +180,18 @@ def test_local_suggestions_follow_the_postal_code_or_the_text():
     assert local_suggestions("saintes maries")[0].postal_code == "13460"
 
 
+def run_coroutine(coroutine):
+    """asyncio.run in its own thread: the test process may already run an event loop."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
 def test_the_async_client_behaves_the_same(fake_api, monkeypatch):
     use(monkeypatch, fake_api.url("ok"))
-    found = asyncio.run(suggest_addresses_async("12 rue de la rep", "13001"))
+    found = run_coroutine(suggest_addresses_async("12 rue de la rep", "13001"))
     assert [s.citycode for s in found] == ["13201", "13201"] and found[0].source == "api"
 
     use(monkeypatch, fake_api.url("slow"))
-    found = asyncio.run(suggest_addresses_async("5 avenue jean moulin", "13780", timeout=0.3))
+    found = run_coroutine(suggest_addresses_async("5 avenue jean moulin", "13780", timeout=0.3))
     assert not fake_api.slow_answered.is_set()
     assert [(s.city, s.source) for s in found] == [("Cuges-les-Pins", "local")]
