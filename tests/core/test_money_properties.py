@@ -294,7 +294,7 @@ def test_random_sequences_on_sqlite(tmp_path):
             path.unlink()
         return url, cleanup
 
-    run_machine(new_database, max_examples=40, steps=30)
+    run_machine(new_database, max_examples=25, steps=30)
 
 
 @pytest.mark.postgres
@@ -320,7 +320,7 @@ def test_random_sequences_on_postgresql(postgres_server):
         return url, cleanup
 
     try:
-        run_machine(new_database, max_examples=12, steps=25)
+        run_machine(new_database, max_examples=8, steps=25)
     finally:
         with admin.connect() as conn:
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{template}" WITH (FORCE)'))
