@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -145,6 +147,107 @@ def _fail(as_json: bool, code: str, message: str, errors: list[str] | None = Non
     else:
         click.echo("\n".join([message, *(errors or [])]), err=True)
     sys.exit(1)
+
+
+def refuse(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _write_batch_files(batch, out_dir: Path | None, qr_format: str) -> dict:
+    from cjeune_app.core.cards.api import write_printer_files
+
+    out_dir = out_dir or Path.cwd() / f"lot-{batch.batch_id}-{batch.establishment_uai}"
+    try:
+        return write_printer_files(batch, out_dir, qr_format)
+    except OSError as error:
+        refuse(f"Le lot n° {batch.batch_id} est enregistré mais ses fichiers n'ont pas pu être écrits dans "
+               f"{out_dir} ({error.strerror}). Relancez : cjeune export-batch {batch.batch_id} --out <dossier>", 1)
+
+
+def _batch_lines(batch, files: dict) -> list[str]:
+    return [
+        f"Lot n° {batch.batch_id} : {len(batch.numbers)} cartes pour {batch.establishment_name} ({batch.establishment_uai}).",
+        f"Fichier pour l'imprimeur : {files['csv']}",
+        f"QR codes ({files['qr_format'].upper()}, un par carte, contenant seulement le numéro) : {files['qr_dir']}",
+    ]
+
+
+def _batch_payload(batch, files: dict) -> dict:
+    return {"batch_id": batch.batch_id, "establishment_uai": batch.establishment_uai,
+            "establishment_name": batch.establishment_name, "count": len(batch.numbers),
+            "numbers": batch.numbers, **files}
+
+
+@main.command("issue-cards", help="Crée un lot de cartes pour un établissement : CSV pour l'imprimeur et QR codes.")
+@click.option("--count", "-n", type=int, required=True, help="Nombre de cartes à créer (1 à 5000).")
+@click.option("--establishment", "uai", required=True, help="Code UAI de l'établissement, par exemple 0131801S.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier où écrire les fichiers (par défaut ./lot-<n° du lot>-<UAI>).")
+@click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True,
+              help="Format des images de QR code.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def issue_cards_command(count: int, uai: str, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
+    from cjeune_app.core.cards.api import issue_cards
+    from cjeune_app.core.cards.errors import CardError
+
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            batch = issue_cards(session, uai, count)
+    except CardError as refusal:
+        refuse(refusal.message)
+    files = _write_batch_files(batch, out_dir, qr_format)
+    emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
+
+
+@main.command("export-batch", help="Réécrit le CSV et les QR codes d'un lot de cartes existant.")
+@click.argument("batch_id", type=int)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier où écrire les fichiers (par défaut ./lot-<n° du lot>-<UAI>).")
+@click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def export_batch_command(batch_id: int, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
+    from cjeune_app.core.cards.api import batch_by_id
+
+    with session_scope(read_only=True) as session:
+        batch = batch_by_id(session, batch_id)
+    if batch is None:
+        refuse(f"Aucun lot de cartes ne porte le n° {batch_id}.")
+    files = _write_batch_files(batch, out_dir, qr_format)
+    emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
+
+
+@main.command("close-season", help="Fait expirer les crédits restants d'une saison terminée (écritures au "
+              "grand livre, rien n'est supprimé). Refusé tant que la saison n'est pas finie.")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def close_season_command(code: str, as_json: bool) -> None:
+    from sqlmodel import select
+
+    from cjeune_app.core.formats import format_cents
+    from cjeune_app.core.seasons.models import Season
+    from cjeune_app.core.wallet.api import expire_season
+    from cjeune_app.core.wallet.errors import WalletError
+
+    match = re.fullmatch(r"(\d{4})-(\d{4})", code.strip())
+    if not match or int(match[2]) != int(match[1]) + 1:
+        refuse(f"« {code} » n'est pas une saison : écrivez-la comme 2026-2027.")
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            season = session.exec(select(Season).where(Season.code == code.strip())).first()
+            if season is None:
+                refuse(f"La saison {code.strip()} n'existe pas.")
+            report = expire_season(session, season)
+    except WalletError as refusal:
+        refuse(refusal.message)
+    if report.closed_now or report.expired_cents:
+        line = (f"Saison {report.season_code} close : {report.wallets_expired} portefeuille(s), "
+                f"{format_cents(report.expired_cents)} de crédits expirés.")
+    else:
+        line = f"La saison {report.season_code} était déjà close : rien de plus à faire expirer."
+    emit(as_json, dataclasses.asdict(report), [line])
 
 
 if __name__ == "__main__":
