@@ -4,11 +4,12 @@ from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken, 
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
+from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardBatch", "Establishment", "LedgerEntry",
     "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Pupil",
-    "Season", "Wallet",
+    "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

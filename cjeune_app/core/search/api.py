@@ -1,0 +1,226 @@
+"""The search: one call behind the "Que recherchez-vous ?" box, the map and the JSON API.
+
+A partner matches when one of its documents (itself, or one of its current offers, which
+repeat the partner's name, categories and place) contains every word typed, as a prefix;
+a longer word that starts no indexed word is replaced by the indexed words one typo away.
+Results are partners, best first (see `backends`), each with its current offers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import Category, Envelope, envelope_for_category
+from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.search import backends, validation
+from cjeune_app.core.search.geo import haversine_km
+from cjeune_app.core.search.indexing import epoch_seconds, partner_position
+from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
+from cjeune_app.core.territory import commune_by_insee
+
+_partners = Partner.__table__
+_offers = Offer.__table__
+_categories = PartnerCategory.__table__
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    q: str = ""
+    category: str | None = None  # enums.Category
+    commune_insee: str | None = None  # only partners there; 13055 includes the arrondissements
+    envelope: str | None = None  # enums.Envelope the partner accepts
+    offers_only: bool = False  # "bons plans seulement"
+    lat: float | None = None  # the user's position ("autour de moi")...
+    lon: float | None = None
+    near_insee: str | None = None  # ...or a commune chosen instead
+    radius_km: float | None = None
+    sort: str = "relevance"  # or "distance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class OfferHit:
+    id: int
+    title: str
+    discount_text: str
+    category: str
+    starts_at: dt.datetime
+    expires_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class PartnerHit:
+    id: int
+    name: str
+    kind: str
+    categories: tuple[str, ...]
+    envelopes: tuple[str, ...]  # accepted, derived from the categories
+    commune_insee: str
+    commune_name: str
+    postal_code: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None  # when a position is known
+    offers: tuple[OfferHit, ...]  # current offers, soonest expiry first
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: tuple[PartnerHit, ...]
+    total: int
+    page: int
+    page_size: int
+    corrected_terms: tuple[Correction, ...] = ()
+    position: tuple[float, float] | None = None  # the point distances are measured from
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def criteria(query: SearchQuery, now: dt.datetime | None = None) -> backends.Criteria:
+    """Check every field (SearchError, in French, on the first wrong one); words are not yet
+    corrected."""
+    text = validation.query_text(query.q)
+    category = validation.category(query.category)
+    envelope = validation.envelope(query.envelope)
+    commune = validation.commune(query.commune_insee)
+    near = validation.commune(query.near_insee, field="near")
+    position = validation.position(query.lat, query.lon)
+    radius = validation.radius(query.radius_km)
+    sort = validation.sort(query.sort)
+    page, page_size = validation.paging(query.page, query.page_size)
+    if position is None and (near or (commune and (sort == "distance" or radius))):
+        centre = commune_by_insee(near or commune)
+        position = (centre.latitude, centre.longitude)
+    if position is None and sort == "distance":
+        raise validation.missing_position("sort")
+    if position is None and radius is not None:
+        raise validation.missing_position("radius")
+    return backends.Criteria(
+        words=query_words(text),
+        category=category,
+        envelope=envelope,
+        commune=commune,
+        offers_only=bool(query.offers_only),
+        position=position,
+        radius_km=radius,
+        by_distance=sort == "distance",
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        now=epoch_seconds(now or utcnow()),
+    )
+
+
+def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = None) -> SearchPage:
+    """Partners matching the query, best first (or nearest first), with their current offers."""
+    now = now or utcnow()
+    wanted = criteria(query, now)
+    backend = backends.for_session(session)
+    words, corrections = _resolve_words(session, backend, wanted.words)
+    partner_ids, total = backend.rank(session, dataclasses.replace(wanted, words=words))
+    return SearchPage(
+        results=_hydrate(session, partner_ids, wanted.position, now),
+        total=total,
+        page=query.page,
+        page_size=wanted.limit,
+        corrected_terms=corrections,
+        position=wanted.position,
+    )
+
+
+def _resolve_words(session, backend, words: list[QueryWord]) -> tuple[list[QueryWord], tuple[Correction, ...]]:
+    """Each prefix becomes the few indexed words it starts (faster to intersect), and a
+    longer word that starts none becomes the indexed words one typo away.
+
+    A word with no such neighbour is kept, and finds nothing: better no answer than a wrong one.
+    """
+    resolved, corrections = [], []
+    for word in words:
+        if word.prefix:
+            starting = backend.words_starting(session, word.typed, MAX_EXPANSIONS + 1)
+            if 0 < len(starting) <= MAX_EXPANSIONS:
+                word = dataclasses.replace(word, alternatives=tuple(starting))
+            elif not starting and word.may_be_corrected:
+                near = sorted(
+                    c for c in backend.typo_candidates(session, word.typed) if one_typo_apart(word.typed, c)
+                )
+                if near:
+                    word = QueryWord(word.typed, prefix=False, alternatives=tuple(near), corrected=True)
+                    corrections.append(Correction(word.typed, word.alternatives))
+        resolved.append(word)
+    return resolved, tuple(corrections)
+
+
+def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tuple[PartnerHit, ...]:
+    """The page's partners as shown, read from the partner tables themselves."""
+    if not partner_ids:
+        return ()
+    p = _partners.c
+    partners = {
+        row.id: row
+        for row in session.execute(
+            sa.select(p.id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, p.latitude, p.longitude)
+            .where(p.id.in_(partner_ids), p.status == "validated")
+        )
+    }
+    categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
+    for partner_id, category in session.execute(
+        sa.select(_categories.c.partner_id, _categories.c.category).where(_categories.c.partner_id.in_(partner_ids))
+    ):
+        categories[partner_id].add(category)
+    o = _offers.c
+    offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
+    for row in session.execute(
+        sa.select(o.id, o.partner_id, o.title, o.discount_text, o.category, o.starts_at, o.expires_at)
+        .where(o.partner_id.in_(partner_ids), o.published.is_(True), o.starts_at <= now, o.expires_at > now)
+        .order_by(o.expires_at, o.id)
+    ):
+        offers[row.partner_id].append(
+            OfferHit(row.id, row.title, row.discount_text, row.category, row.starts_at, row.expires_at)
+        )
+    return tuple(
+        _partner_hit(partners[pid], categories[pid], offers[pid], position)
+        for pid in partner_ids
+        if pid in partners  # an index not yet in step never shows an unvalidated partner
+    )
+
+
+def _partner_hit(partner, categories: set[str], offers: list[OfferHit], position) -> PartnerHit:
+    ordered = tuple(c.value for c in Category if c.value in categories)
+    envelopes = tuple(e.value for e in Envelope if any(envelope_for_category(c) is e for c in ordered))
+    commune = commune_by_insee(partner.commune_insee)
+    latitude, longitude = partner_position(partner)
+    distance = None
+    if position and latitude is not None:
+        distance = round(haversine_km(position, (latitude, longitude)), 2)
+    return PartnerHit(
+        id=partner.id,
+        name=partner.name,
+        kind=partner.kind,
+        categories=ordered,
+        envelopes=envelopes,
+        commune_insee=partner.commune_insee,
+        commune_name=commune.name if commune else "",
+        postal_code=partner.postal_code,
+        address=partner.address,
+        latitude=latitude,
+        longitude=longitude,
+        distance_km=distance,
+        offers=tuple(offers),
+    )
