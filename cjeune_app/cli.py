@@ -53,5 +53,16 @@ def seed_demo_command(as_json: bool) -> None:
     emit(as_json, dataclasses.asdict(report), lines)
 
 
+@main.command("reindex-search", help="Reconstruit l'index de recherche des partenaires et bons plans.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def reindex_search_command(as_json: bool) -> None:
+    from cjeune_app.core.search import reindex_all
+
+    upgrade_schema()
+    with session_scope() as session:
+        documents = reindex_all(session)
+    emit(as_json, {"documents": documents}, [f"Index de recherche reconstruit : {documents} documents."])
+
+
 if __name__ == "__main__":
     main()
