@@ -52,8 +52,7 @@ class OfferHit:
     title: str
     discount_text: str
     category: str
-    starts_at: dt.datetime
-    expires_at: dt.datetime
+    expires_at: dt.datetime  # aware, UTC
 
 
 @dataclass(frozen=True)
@@ -155,45 +154,56 @@ def _resolve_words(session, backend, words: list[QueryWord]) -> tuple[list[Query
         if word.prefix:
             starting = backend.words_starting(session, word.typed, MAX_EXPANSIONS + 1)
             if 0 < len(starting) <= MAX_EXPANSIONS:
-                word = dataclasses.replace(word, alternatives=tuple(starting))
+                word = dataclasses.replace(word, alternatives=tuple(sorted(starting)), in_offers=any(starting.values()))
             elif not starting and word.may_be_corrected:
-                near = sorted(
-                    c for c in backend.typo_candidates(session, word.typed) if one_typo_apart(word.typed, c)
-                )
+                near = {
+                    term: in_offer
+                    for term, in_offer in backend.typo_candidates(session, word.typed).items()
+                    if one_typo_apart(word.typed, term)
+                }
                 if near:
-                    word = QueryWord(word.typed, prefix=False, alternatives=tuple(near), corrected=True)
+                    word = QueryWord(word.typed, prefix=False, alternatives=tuple(sorted(near)), corrected=True,
+                                     in_offers=any(near.values()))
                     corrections.append(Correction(word.typed, word.alternatives))
         resolved.append(word)
     return resolved, tuple(corrections)
 
 
+_CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
+_ENVELOPE_OF = {c.value: envelope_for_category(c).value for c in Category}
+_ENVELOPE_ORDER = {e.value: i for i, e in enumerate(Envelope)}
+_PAGE_PARTNERS = sa.text(
+    "SELECT p.id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, p.latitude, p.longitude, "
+    "c.category FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
+    "WHERE p.id IN :ids AND p.status = 'validated'"
+).bindparams(sa.bindparam("ids", expanding=True))
+_PAGE_OFFERS = (
+    sa.text(
+        "SELECT o.partner_id, o.id, o.title, o.discount_text, o.category, o.expires_at "
+        "FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
+        "AND o.starts_at <= :now AND o.expires_at > :now ORDER BY o.expires_at, o.id"
+    )
+    .bindparams(
+        sa.bindparam("ids", expanding=True),
+        sa.bindparam("published", type_=_offers.c.published.type),
+        sa.bindparam("now", type_=_offers.c.expires_at.type),
+    )
+    .columns(expires_at=_offers.c.expires_at.type)
+)
+
+
 def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tuple[PartnerHit, ...]:
-    """The page's partners as shown, read from the partner tables themselves."""
+    """The page's partners as shown, read from the partner tables themselves (two queries)."""
     if not partner_ids:
         return ()
-    p = _partners.c
-    partners = {
-        row.id: row
-        for row in session.execute(
-            sa.select(p.id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, p.latitude, p.longitude)
-            .where(p.id.in_(partner_ids), p.status == "validated")
-        )
-    }
-    categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
-    for partner_id, category in session.execute(
-        sa.select(_categories.c.partner_id, _categories.c.category).where(_categories.c.partner_id.in_(partner_ids))
-    ):
-        categories[partner_id].add(category)
-    o = _offers.c
+    partners, categories = {}, {pid: set() for pid in partner_ids}
+    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
+        partners[row.id] = row
+        if row.category:
+            categories[row.id].add(row.category)
     offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
-    for row in session.execute(
-        sa.select(o.id, o.partner_id, o.title, o.discount_text, o.category, o.starts_at, o.expires_at)
-        .where(o.partner_id.in_(partner_ids), o.published.is_(True), o.starts_at <= now, o.expires_at > now)
-        .order_by(o.expires_at, o.id)
-    ):
-        offers[row.partner_id].append(
-            OfferHit(row.id, row.title, row.discount_text, row.category, row.starts_at, row.expires_at)
-        )
+    for partner_id, *offer in session.execute(_PAGE_OFFERS, {"ids": partner_ids, "published": True, "now": now}):
+        offers[partner_id].append(OfferHit(*offer))
     return tuple(
         _partner_hit(partners[pid], categories[pid], offers[pid], position)
         for pid in partner_ids
@@ -202,8 +212,8 @@ def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tup
 
 
 def _partner_hit(partner, categories: set[str], offers: list[OfferHit], position) -> PartnerHit:
-    ordered = tuple(c.value for c in Category if c.value in categories)
-    envelopes = tuple(e.value for e in Envelope if any(envelope_for_category(c) is e for c in ordered))
+    ordered = tuple(sorted(categories, key=_CATEGORY_ORDER.__getitem__))
+    envelopes = tuple(sorted({_ENVELOPE_OF[c] for c in ordered}, key=_ENVELOPE_ORDER.__getitem__))
     commune = commune_by_insee(partner.commune_insee)
     latitude, longitude = partner_position(partner)
     distance = None

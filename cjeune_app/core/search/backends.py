@@ -14,13 +14,12 @@ nearest first, then the same order.
 SQLite answers from its two FTS5 indexes: each tier is one MATCH that does the AND inside
 the index and excludes the better tiers, so each partner comes out once, without grouping
 rows; rows are read only for the few documents whose visibility the id cannot prove (see
-`rowids`) and for positions when sorting by distance. PostgreSQL filters search_entry's
-columns and its weighted tsvector.
+`rowids`) and for positions when sorting by distance. PostgreSQL reads search_entry
+through one GIN index per kind of document, then groups by partner.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -40,15 +39,16 @@ from cjeune_app.core.search.facets import (
 )
 from cjeune_app.core.search.models import SearchTerm
 from cjeune_app.core.search.text import QueryWord, deletion_variants
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
 _terms = SearchTerm.__table__
 _CHUNK = 500  # bound parameters per statement, well under SQLite's limit
-MARSEILLE_INSEE = "13055"
 
 # Rings tried, in km, when sorting by distance: the first one holding a full page ends it.
-DISTANCE_RINGS_KM = (2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+DISTANCE_RINGS_KM = (1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
 # Trigram similarity above which a vocabulary word is checked for being one typo away.
-# Low on purpose: one typo in a five-letter word can leave only a fifth of the trigrams.
+# Low on purpose: over 12 668 one-typo pairs of words of five letters or more, the lowest
+# similarity measured was 0.2; the check that follows (text.one_typo_apart) is exact.
 POSTGRES_TRIGRAM_THRESHOLD = "0.18"
 
 
@@ -85,46 +85,50 @@ def _position_params(criteria: Criteria) -> dict:
 DISTANCE2 = "((e.latitude - :lat) * (e.latitude - :lat) * :ky2 + (e.longitude - :lon) * (e.longitude - :lon) * :kx2)"
 
 
-def _page_statement(hits: str, criteria: Criteria, radius: float | None, limit_only: bool = False) -> str:
-    """The page from the CTE `hits` (partner_id, tier), with positions when distance matters.
-    The total comes from a subquery rather than a window: the page then needs only a
-    top-k sort."""
-    order = "tier, partner_id"
-    if criteria.by_distance or radius is not None:
+def _page_statement(hits: str, criteria: Criteria, radius: float | None, limit_only: bool = False,
+                    hits_placed: bool = False) -> str:
+    """The page from the CTE `hits` (partner_id, tier, and distance2 when `hits_placed`),
+    reading positions when distance matters and hits lack them. The total comes from a
+    subquery rather than a window: the page then needs only a top-k sort."""
+    order = "distance2, tier, partner_id" if criteria.by_distance else "tier, partner_id"
+    if hits_placed:
+        placed = "SELECT partner_id, tier, distance2 FROM hits"
+    elif criteria.by_distance or radius is not None:
         placed = (
             f"SELECT h.partner_id, h.tier, {DISTANCE2} AS distance2 FROM hits h "
             "JOIN search_entry e ON e.partner_id = h.partner_id AND e.offer_id IS NULL"
         )
-        if criteria.by_distance:
-            order = "distance2, " + order
     else:
         placed = "SELECT partner_id, tier FROM hits"
     within = "WHERE distance2 <= :radius2" if radius is not None else ""
     if limit_only:
         return f"WITH {hits}, placed AS ({placed}) SELECT partner_id FROM placed {within} ORDER BY {order} LIMIT :limit"
     return (
-        f"WITH {hits}, placed AS ({placed} ), kept AS (SELECT * FROM placed {within}) "
+        f"WITH {hits}, placed AS ({placed}), kept AS (SELECT * FROM placed {within}) "
         f"SELECT partner_id, (SELECT COUNT(*) FROM kept) AS total FROM kept "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset"
     )
 
 
-def _count_statement(hits: str, radius: float | None) -> str:
+def _count_statement(hits: str, radius: float | None, hits_placed: bool = False) -> str:
     if radius is None:
         return f"WITH {hits} SELECT COUNT(*) FROM hits"
+    if hits_placed:
+        return f"WITH {hits} SELECT COUNT(*) FROM hits WHERE distance2 <= :radius2"
     return (
         f"WITH {hits} SELECT COUNT(*) FROM hits h JOIN search_entry e ON e.partner_id = h.partner_id "
         f"AND e.offer_id IS NULL WHERE {DISTANCE2} <= :radius2"
     )
 
 
-def _paged(session, hits: str, criteria: Criteria, params: dict, radius: float | None) -> tuple[list[int], int]:
+def _paged(session, hits: str, criteria: Criteria, params: dict, radius: float | None,
+           hits_placed: bool = False) -> tuple[list[int], int]:
     params = {**params, "limit": criteria.limit, "offset": criteria.offset, "radius2": (radius or 0) ** 2}
-    rows = session.execute(sa.text(_page_statement(hits, criteria, radius)), params).all()
+    rows = session.execute(sa.text(_page_statement(hits, criteria, radius, hits_placed=hits_placed)), params).all()
     if rows or criteria.offset == 0:
         return [r.partner_id for r in rows], (rows[0].total if rows else 0)
     # Beyond the last page: the count still tells how many there are.
-    return [], session.execute(sa.text(_count_statement(hits, radius)), params).scalar_one()
+    return [], session.execute(sa.text(_count_statement(hits, radius, hits_placed)), params).scalar_one()
 
 
 class SqliteBackend:
@@ -133,7 +137,7 @@ class SqliteBackend:
     offer_index = "search_fts_offer"
 
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
-        params = {"now": criteria.now, "hour": rowids.hour_of(criteria.now), **_position_params(criteria)}
+        params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **_position_params(criteria)}
         if criteria.radius_km is not None:
             cells = geo.covering_cells(*criteria.position, criteria.radius_km)
             return _paged(session, self._hits(criteria, params, cells), criteria, params, criteria.radius_km)
@@ -164,9 +168,16 @@ class SqliteBackend:
         params |= {
             "tier1": within("name") + restrict,
             "tier2": f"({within('name tags place')} NOT {within('name')}){restrict}",
-            "tier3": f"({within('name tags place offer')} NOT {within('name tags place')}){restrict}",
             "tier4": f"({within('name tags place body')} NOT {within('name tags place')}){restrict}",
         }
+        if not any(word.in_offers for word in criteria.words):
+            # No offer's title has any of these words: tier 3 is empty, skip its index walk.
+            return {
+                "tier1": f"{from_partners} :tier1{visible}",
+                "tier2": f"{from_partners} :tier2{visible}",
+                "tier4": f"{from_partners} :tier4{visible}",
+            }
+        params["tier3"] = f"({within('name tags place offer')} NOT {within('name tags place')}){restrict}"
         return {
             "tier1": f"{from_partners} :tier1{visible}",
             "tier2": f"{from_partners} :tier2{visible}",
@@ -248,7 +259,7 @@ class SqliteBackend:
             f"EXISTS (SELECT 1 FROM search_entry v WHERE v.id = {rowid} "
             "AND v.starts_ts <= :now AND v.expires_ts > :now)"
         )
-        return " AND " + rowids.sql_visible(rowid, exact)
+        return " AND " + rowids.sql_offer_visible(rowid, exact)
 
     def _partner_visibility(self, offers_only: bool) -> str:
         """For "bons plans seulement": has the partner a current offer? (see `rowids`)."""
@@ -259,31 +270,36 @@ class SqliteBackend:
             f"EXISTS (SELECT 1 FROM search_entry v WHERE v.partner_id = {rowids.sql_partner(rowid)} "
             "AND v.offer_id IS NOT NULL AND v.starts_ts <= :now AND v.expires_ts > :now)"
         )
-        return " AND " + rowids.sql_visible(rowid, exact)
+        return " AND " + rowids.sql_partner_has_offer(rowid, exact)
 
     # -- vocabulary --------------------------------------------------------------------------
-    def words_starting(self, session: Session, prefix: str, limit: int) -> list[str]:
+    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
+        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
         rows = session.execute(
-            sa.text("SELECT term FROM search_term WHERE term >= :low AND term < :high LIMIT :limit"),
+            sa.text("SELECT term, in_offer FROM search_term WHERE term >= :low AND term < :high LIMIT :limit"),
             {"low": prefix, "high": prefix + "\U0010ffff", "limit": limit},
         )
-        return sorted(rows.scalars())
+        return {term: bool(in_offer) for term, in_offer in rows}
 
-    def typo_candidates(self, session: Session, typed: str) -> set[str]:
+    def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
+        """Indexed words that may be one typo away (sharing a one-letter deletion)."""
         statement = sa.text(
-            "SELECT DISTINCT term FROM search_term_variant WHERE variant IN :variants"
+            "SELECT DISTINCT t.term, t.in_offer FROM search_term_variant v "
+            "JOIN search_term t ON t.term = v.term WHERE v.variant IN :variants"
         ).bindparams(sa.bindparam("variants", expanding=True))
-        return set(session.execute(statement, {"variants": sorted(deletion_variants(typed))}).scalars())
+        found = session.execute(statement, {"variants": sorted(deletion_variants(typed))})
+        return {term: bool(in_offer) for term, in_offer in found}
 
     def clear_index(self, session: Session) -> None:
         for table in ("search_entry", "search_term", "search_term_variant"):
             session.execute(sa.text(f"DELETE FROM {table}"))
 
-    def add_terms(self, session: Session, words: Iterable[str], fresh: bool = False) -> None:
-        new = _new_terms(session, words, fresh)
-        for chunk in _chunks(new):
-            session.execute(sqlite.insert(_terms).on_conflict_do_nothing(), [{"term": t} for t in chunk])
-            variants = [{"variant": v, "term": t} for t in chunk for v in deletion_variants(t)]
+    def add_terms(self, session: Session, words: dict[str, bool]) -> None:
+        """Add words (each with: is it in an offer's title) and their typo neighbours."""
+        rows = _term_rows(words)
+        for chunk in _chunks(rows):
+            session.execute(_upsert_terms(sqlite.insert(_terms)), chunk)
+            variants = [{"variant": v, "term": row["term"]} for row in chunk for v in deletion_variants(row["term"])]
             session.execute(
                 sa.text("INSERT OR IGNORE INTO search_term_variant (variant, term) VALUES (:variant, :term)"),
                 variants,
@@ -302,41 +318,49 @@ class PostgresBackend:
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, **_position_params(criteria)}
-        return _paged(session, self._hits(criteria, params), criteria, params, criteria.radius_km)
+        hits = self._hits(criteria, params)
+        return _paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
     def _hits(self, criteria: Criteria, params: dict) -> str:
-        """CTEs ending with `hits` (partner_id, tier); adds the tsqueries to params."""
+        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params."""
         conditions = self._filters(criteria, params)
-        has_current_offer = (
-            "EXISTS (SELECT 1 FROM search_entry o WHERE o.partner_id = e.partner_id "
-            "AND o.offer_id IS NOT NULL AND o.starts_ts <= :now AND o.expires_ts > :now)"
+        distance2 = DISTANCE2 if criteria.position else "NULL"
+        with_offer = (
+            "SELECT o.partner_id FROM search_entry o WHERE o.offer_id IS NOT NULL "
+            "AND o.starts_ts <= :now AND o.expires_ts > :now"
         )
         if not criteria.words:
             conditions.append("e.offer_id IS NULL")
             if criteria.offers_only:
-                conditions.append(has_current_offer)
+                conditions.append(f"e.partner_id IN ({with_offer})")
             return (
-                "hits AS (SELECT e.partner_id, 0 AS tier FROM search_entry e "
+                f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
                 f"WHERE {' AND '.join(conditions)})"
             )
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
-        conditions += [
-            "e.document @@ to_tsquery('cjeune_search', :words)",
-            "e.starts_ts <= :now",
-            "e.expires_ts > :now",
-        ]
-        if criteria.offers_only:
-            conditions.append(f"(e.offer_id IS NOT NULL OR {has_current_offer})")
+        conditions.append("e.document @@ to_tsquery('cjeune_search', :words)")
         tier = (
             "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
-            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 "
-            "WHEN e.offer_id IS NOT NULL THEN 3 ELSE 4 END"
+            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE {otherwise} END"
         )
+        partner_conditions = conditions + ["e.offer_id IS NULL"]
+        if criteria.offers_only:
+            partner_conditions.append(f"e.partner_id IN ({with_offer})")
+        selects = [
+            f"SELECT e.partner_id, {tier.format(otherwise=4)} AS tier, {distance2} AS distance2 "
+            f"FROM search_entry e WHERE {' AND '.join(partner_conditions)}"
+        ]
+        if any(word.in_offers for word in criteria.words):  # else no offer's title has them
+            offer_conditions = conditions + ["e.offer_id IS NOT NULL", "e.starts_ts <= :now", "e.expires_ts > :now"]
+            selects.append(
+                f"SELECT e.partner_id, {tier.format(otherwise=3)} AS tier, {distance2} AS distance2 "
+                f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
+            )
         return (
-            f"documents AS (SELECT e.partner_id, {tier} AS tier FROM search_entry e "
-            f"WHERE {' AND '.join(conditions)}), "
-            "hits AS (SELECT partner_id, MIN(tier) AS tier FROM documents GROUP BY partner_id)"
+            f"documents AS ({' UNION ALL '.join(selects)}), "
+            "hits AS (SELECT partner_id, MIN(tier) AS tier, MIN(distance2) AS distance2 "
+            "FROM documents GROUP BY partner_id)"
         )
 
     @staticmethod
@@ -371,50 +395,55 @@ class PostgresBackend:
         return f"{word.typed}:{weights}" if weights else word.typed
 
     # -- vocabulary --------------------------------------------------------------------------
-    def words_starting(self, session: Session, prefix: str, limit: int) -> list[str]:
+    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
+        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
         rows = session.execute(
             # words are letters and digits only: no wildcard inside
-            sa.text("SELECT term FROM search_term WHERE term LIKE :pattern LIMIT :limit"),
+            sa.text("SELECT term, in_offer FROM search_term WHERE term LIKE :pattern LIMIT :limit"),
             {"pattern": prefix + "%", "limit": limit},
         )
-        return sorted(rows.scalars())
+        return {term: bool(in_offer) for term, in_offer in rows}
 
-    def typo_candidates(self, session: Session, typed: str) -> set[str]:
+    def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
+        """Indexed words that may be one typo away (similar trigrams, about the same length)."""
         session.execute(
             sa.text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)"),
             {"threshold": POSTGRES_TRIGRAM_THRESHOLD},
         )
         rows = session.execute(
             sa.text(
-                "SELECT term FROM search_term WHERE term % :typed "
+                "SELECT term, in_offer FROM search_term WHERE term % :typed "
                 "AND length(term) BETWEEN :shortest AND :longest"
             ),
             {"typed": typed, "shortest": len(typed) - 1, "longest": len(typed) + 1},
         )
-        return set(rows.scalars())
+        return {term: bool(in_offer) for term, in_offer in rows}
 
     def clear_index(self, session: Session) -> None:
         session.execute(sa.text("TRUNCATE search_entry, search_term"))
 
-    def add_terms(self, session: Session, words: Iterable[str], fresh: bool = False) -> None:
-        new = _new_terms(session, words, fresh)
-        for chunk in _chunks(new, 5000):
-            session.execute(postgresql.insert(_terms).on_conflict_do_nothing(), [{"term": t} for t in chunk])
+    def add_terms(self, session: Session, words: dict[str, bool]) -> None:
+        """Add words (each with: is it in an offer's title); pg_trgm indexes them for typos."""
+        for chunk in _chunks(_term_rows(words), 5000):
+            session.execute(_upsert_terms(postgresql.insert(_terms)), chunk)
 
     def after_rebuild(self, session: Session) -> None:
         session.execute(sa.text("ANALYZE search_entry"))
         session.execute(sa.text("ANALYZE search_term"))
 
 
-def _new_terms(session: Session, words: Iterable[str], fresh: bool) -> list[str]:
-    """The words not yet in the vocabulary (all of them right after clear_index)."""
-    words = sorted({w[:100] for w in words})
-    if fresh:
-        return words
-    known: set[str] = set()
-    for chunk in _chunks(words):
-        known |= set(session.execute(sa.select(_terms.c.term).where(_terms.c.term.in_(chunk))).scalars())
-    return [w for w in words if w not in known]
+def _term_rows(words: dict[str, bool]) -> list[dict]:
+    merged: dict[str, bool] = {}
+    for word, in_offer in words.items():
+        merged[word[:100]] = merged.get(word[:100], False) or in_offer
+    return [{"term": term, "in_offer": in_offer} for term, in_offer in sorted(merged.items())]
+
+
+def _upsert_terms(insert):
+    """A word once seen in an offer's title stays marked so (until a full rebuild)."""
+    return insert.on_conflict_do_update(
+        index_elements=["term"], set_={"in_offer": sa.or_(_terms.c.in_offer, insert.excluded.in_offer)}
+    )
 
 
 def for_session(session: Session) -> SqliteBackend | PostgresBackend:

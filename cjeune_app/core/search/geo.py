@@ -1,7 +1,7 @@
 """Distances and the grid that lets the index answer "within r km" without reading rows.
 
-Each document carries the tokens of the grid cells its partner lies in, at three sizes
-(about 5, 20 and 80 km). A circle becomes an OR of a few cell tokens: a superset of the
+Each document carries the tokens of the grid cells its partner lies in, at four sizes
+(about 1.25, 5, 20 and 80 km). A circle becomes an OR of a few cell tokens: a superset of the
 partners in it, which the exact distance then trims.
 """
 
@@ -13,7 +13,7 @@ EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = math.pi * EARTH_RADIUS_KM / 180
 # Cell height in degrees of latitude per level; widths are 1.38 times larger, which makes
 # cells about square at the latitude of the Bouches-du-Rhône (cos 43.5° ≈ 0.725).
-CELL_DEGREES = (0.045, 0.18, 0.72)
+CELL_DEGREES = (0.01125, 0.045, 0.18, 0.72)
 CELL_WIDTH_RATIO = 1.38
 MAX_CELLS = 36
 

@@ -96,7 +96,7 @@ def partner_documents(partner, categories: Iterable[str], offers: Iterable, inde
     offer_documents = [
         {
             **shared,
-            "id": rowids.document_id(partner.id, rowids.hour_of(expires), starts > indexed_at, sequence),
+            "id": rowids.offer_document_id(partner.id, starts, expires, sequence),
             "offer_id": offer.id,
             "starts_ts": starts,
             "expires_ts": expires,
@@ -106,13 +106,7 @@ def partner_documents(partner, categories: Iterable[str], offers: Iterable, inde
     ]
     own = {
         **shared,
-        # Visible until its last offer expires, for "bons plans seulement"; always otherwise.
-        "id": rowids.document_id(
-            partner.id,
-            max((rowids.hour_of(e) for _, e in windows), default=0),
-            any(s > indexed_at for s, _ in windows),
-            0,
-        ),
+        "id": rowids.partner_document_id(partner.id, [window for window, _ in ordered], indexed_at),
         "offer_id": None,
         "starts_ts": ALWAYS_VISIBLE[0],
         "expires_ts": ALWAYS_VISIBLE[1],
@@ -161,7 +155,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     partners = session.execute(
         sa.select(_partners).where(_partners.c.status == "validated").order_by(_partners.c.id)
     ).all()
-    words: set[str] = set()
+    words: dict[str, bool] = {}
     batch: list[dict] = []
     total = 0
     for partner in partners:
@@ -170,17 +164,24 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
             total += _insert_batch(session, batch, words)
             batch = []
     total += _insert_batch(session, batch, words)
-    backend.add_terms(session, words, fresh=True)
+    backend.add_terms(session, words)
     backend.after_rebuild(session)
     return total
 
 
-def _insert_batch(session: Session, documents: Sequence[dict], words: set[str]) -> int:
+def _insert_batch(session: Session, documents: Sequence[dict], words: dict[str, bool]) -> int:
     if documents:
         session.execute(sa.insert(_entries), list(documents))
-        words |= _words_of(documents)
+        for word, in_offer in _words_of(documents).items():
+            words[word] = words.get(word, False) or in_offer
     return len(documents)
 
 
-def _words_of(documents: Iterable[dict]) -> set[str]:
-    return {word for document in documents for column in TEXT_COLUMNS for word in document[column].split()}
+def _words_of(documents: Iterable[dict]) -> dict[str, bool]:
+    """Each word of the documents, and whether an offer's title has it."""
+    words: dict[str, bool] = {}
+    for document in documents:
+        for column in TEXT_COLUMNS:
+            for word in document[column].split():
+                words[word] = words.get(word, False) or column == "offer"
+    return words

@@ -9,7 +9,7 @@ document carries what the filters need (commune, categories, position; as column
 without any job. Rows are replaced, never updated.
 
 The id packs what SQLite must know without reading the row (see `rowids`): the partner,
-the hour the document stops being visible, and whether it starts later.
+and the days the document starts and stops being visible.
 
 The full-text side depends on the database and is created by the migration, not by a model:
 SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
@@ -36,7 +36,7 @@ class SearchEntry(SQLModel, table=True):
         sa.Index("ix_search_entry_partner", "partner_id", "offer_id", "latitude", "longitude"),
     )
 
-    # rowids.document_id(); the FTS5 rowid on SQLite (INTEGER PRIMARY KEY is 64-bit there)
+    # see rowids.py; the FTS5 rowid on SQLite (INTEGER PRIMARY KEY is 64-bit there)
     id: int = Field(
         primary_key=True,
         sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
@@ -57,16 +57,18 @@ class SearchEntry(SQLModel, table=True):
     place: str = Field(default="", sa_type=sa.Text)
     offer: str = Field(default="", sa_type=sa.Text)
     body: str = Field(default="", sa_type=sa.Text)
-    facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (rowids.facet_tokens)
+    facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (see facets.py)
 
 
 class SearchTerm(SQLModel, table=True):
-    """Every indexed word once: where typos are corrected against. It only grows between
-    full rebuilds; a word left over from an edit costs nothing but a useless correction."""
+    """Every indexed word once: what prefixes expand to and typos are corrected against.
+    It only grows between full rebuilds; a word left over from an edit costs nothing but a
+    useless expansion."""
 
     __tablename__ = "search_term"
 
     term: str = Field(primary_key=True, sa_type=sa.String(100))
+    in_offer: bool = False  # found in an offer's title: only then can an offer match it
 
 
 def is_hand_made(name: str | None, type_: str, table_name: str | None = None) -> bool:

@@ -50,6 +50,7 @@ class QueryWord:
     prefix: bool
     alternatives: tuple[str, ...] = ()
     corrected: bool = False
+    in_offers: bool = True  # False when no offer's title has it (nor any alternative)
 
     @property
     def may_be_corrected(self) -> bool:

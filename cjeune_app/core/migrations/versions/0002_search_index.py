@@ -55,6 +55,7 @@ def upgrade() -> None:
     op.create_table(
         "search_term",
         sa.Column("term", sa.String(length=100), nullable=False),
+        sa.Column("in_offer", sa.Boolean(), nullable=False),
         sa.PrimaryKeyConstraint("term", name=op.f("pk_search_term")),
     )
     if op.get_bind().dialect.name == "postgresql":
@@ -112,7 +113,15 @@ def _postgres_full_text() -> None:
         "setweight(to_tsvector('cjeune_search'::regconfig, offer), 'C') || "
         "setweight(to_tsvector('cjeune_search'::regconfig, body), 'D')) STORED"
     )
-    op.execute("CREATE INDEX ix_search_entry_document ON search_entry USING gin (document)")
+    # One index per kind of document: a query for partners' words never reads the offers'.
+    op.execute(
+        "CREATE INDEX ix_search_entry_document_partner ON search_entry USING gin (document) "
+        "WHERE offer_id IS NULL"
+    )
+    op.execute(
+        "CREATE INDEX ix_search_entry_document_offer ON search_entry USING gin (document) "
+        "WHERE offer_id IS NOT NULL"
+    )
     op.execute("CREATE INDEX ix_search_term_trigram ON search_term USING gin (term gin_trgm_ops)")
     op.execute("CREATE INDEX ix_search_term_prefix ON search_term (term text_pattern_ops)")
 
