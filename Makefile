@@ -1,7 +1,8 @@
 # The two commands of the README: `make run` (the app with demo data) and `make test` (every test).
 SHELL := /bin/bash
 PORT ?= 3000
-# Test processes (pytest-xdist); browser tests all run in one of them.
+# Test processes (pytest-xdist) for the tests that need no browser. The browser tests share
+# one app build (.web) and server, so they run in one process afterwards.
 TEST_WORKERS ?= 2
 ENV := source scripts/env.sh &&
 
@@ -17,7 +18,12 @@ run: install
 
 test:
 	@bash scripts/bootstrap.sh --test
-	@$(ENV) python -m pytest -n $(TEST_WORKERS) --dist loadgroup $(PYTEST_ARGS)
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@$(ENV) python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser tests
+	@$(ENV) python -m pytest tests/browser
+else
+	@$(ENV) python -m pytest $(PYTEST_ARGS)
+endif
 
 bench: install
 	@$(ENV) for b in bench/bench_*.py; do echo "== $$b"; python $$b || exit 1; done

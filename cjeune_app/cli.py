@@ -249,6 +249,16 @@ def close_season_command(code: str, as_json: bool) -> None:
         line = f"La saison {report.season_code} était déjà close : rien de plus à faire expirer."
     emit(as_json, dataclasses.asdict(report), [line])
 
+@main.command("reindex-search", help="Reconstruit l'index de recherche des partenaires et bons plans.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def reindex_search_command(as_json: bool) -> None:
+    from cjeune_app.core.search import reindex_all
+
+    upgrade_schema()
+    with session_scope() as session:
+        documents = reindex_all(session)
+    emit(as_json, {"documents": documents}, [f"Index de recherche reconstruit : {documents} documents."])
+
 
 if __name__ == "__main__":
     main()

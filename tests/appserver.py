@@ -81,6 +81,7 @@ class AppServer:
     def start(self) -> None:
         self.log_path = self.data_dir / f"reflex-{self.port}.log"
         log = self.log_path.open("ab")
+        self._log_offset = log.tell()  # a restart appends: readiness reads only what follows
         self.process = subprocess.Popen(
             [str(PROJECT_ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--single-port",
              "--frontend-port", str(self.port), "--loglevel", "info"],
@@ -94,6 +95,10 @@ class AppServer:
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the app exited early:\n{self.log_tail()}")
+            if "App running at" not in self._log_since_start():
+                # The backend may answer with the previous build while the new one is written.
+                time.sleep(1)
+                continue
             try:
                 page = httpx.get(f"{self.base_url}/", timeout=2)
                 health = httpx.get(f"{self.base_url}/api/v1/health", timeout=2)
@@ -118,6 +123,11 @@ class AppServer:
     def restart(self) -> None:
         self.stop()
         self.start()
+
+    def _log_since_start(self) -> str:
+        with self.log_path.open("rb") as log:
+            log.seek(self._log_offset)
+            return log.read().decode(errors="replace")
 
     def log_tail(self, lines: int = 60) -> str:
         if not self.log_path or not self.log_path.exists():

@@ -21,6 +21,12 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
 def _postgres_available() -> str | None:
     """None when the server answers, else the reason to show in the skip message."""
     try:

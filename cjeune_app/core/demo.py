@@ -22,6 +22,7 @@ from cjeune_app.core.enums import Category, PartnerKind
 from cjeune_app.core.establishments.api import create_pupil_with_account, establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.territory import all_communes, commune_by_insee
 
@@ -74,6 +75,7 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     for school in schools:
         _card_stock(session, school, rng, report)
     _partners(session, rng, report)
+    reindex_all(session)  # also fills the index of a database seeded before the search existed
     return report
 
 

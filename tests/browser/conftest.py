@@ -19,14 +19,6 @@ PHONE = {"width": 390, "height": 844}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/browser/" in str(item.fspath):
-            item.add_marker(pytest.mark.browser)
-            # One worker runs every browser test: they share one app build (.web) and server.
-            item.add_marker(pytest.mark.xdist_group("browser"))
-
-
 @pytest.fixture(scope="session")
 def chromium():
     if not Path(CHROMIUM).exists() or shutil.which("node") is None:

@@ -5,6 +5,7 @@ from sqlmodel import SQLModel
 
 import cjeune_app.core.models  # noqa: F401  (registers every table)
 from cjeune_app.core.db import engine_for
+from cjeune_app.core.migrations.env_filters import include_object
 
 config = context.config
 
@@ -17,6 +18,7 @@ def run_migrations() -> None:
             target_metadata=SQLModel.metadata,
             render_as_batch=connection.dialect.name == "sqlite",
             compare_type=True,
+            include_object=include_object,
         )
         with context.begin_transaction():
             # Several app workers may start at once: one migrates, the others wait and find

@@ -1,12 +1,10 @@
 """enrollment stepper: the answers of the four steps and the consent ledger
 
-Another branch creates a minimal `enrollment` table (pupil_id, season_id, status,
-completed_at, is_renewal, created_at) for the cards. This revision works whichever comes
-first: it creates that minimal table only when it is missing, then adds the stepper's columns
-that are not there yet. Both orders end on the same schema.
+Creates the `enrollment` table (its core columns first, then the stepper's answers) and the
+append-only consent ledger.
 
 Revision ID: enrollment_stepper
-Revises: photos
+Revises: accounts_login_attempts
 """
 
 from alembic import op

@@ -1,0 +1,345 @@
+"""Search benchmark: 20 000 partners and 100 000 offers over the communes of the 13.
+
+    .venv/bin/python bench/bench_search.py                     # SQLite file in a temp folder
+    .venv/bin/python bench/bench_search.py --db postgresql+psycopg://postgres@127.0.0.1:5432/bench_search
+
+Prints the index build time, the database size, then p50/p95 of the core search call
+(`search(session, SearchQuery(...))` in its own read-only session, as the page and the API
+call it) over a mixed set of queries, and of a naive `LIKE '%word%'` scan answering the
+same queries, and the speedup. The PostgreSQL database must be empty or absent; it is
+created and dropped by the script when absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import random
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from cjeune_app.core.demo import _LOCAL_NAMES, _OFFERS, _TEMPLATES  # noqa: E402
+from cjeune_app.core.enums import Category, PartnerKind  # noqa: E402
+from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory  # noqa: E402
+from cjeune_app.core.territory import all_communes  # noqa: E402
+
+SEED = 2026
+EXTRA_OFFER_WORDS = [
+    "", "", " pour les 11-15 ans", " en juillet", " pendant les vacances de printemps",
+    " le samedi matin", " en famille", " pour les débutants", " niveau confirmé", " à la Toussaint",
+]
+ACTIVITIES = {
+    Category.SPORT: ["judo", "football", "natation", "tennis", "escalade", "rugby", "basket", "karaté",
+                     "handball", "gymnastique", "équitation", "voile", "kayak", "athlétisme", "danse"],
+    Category.CULTURE: ["théâtre", "cinéma", "musique", "peinture", "danse", "chant", "lecture", "musée",
+                       "photographie", "sculpture"],
+    Category.LOISIRS: ["jeux", "escape game", "bowling", "laser game", "accrobranche", "échecs",
+                       "patinoire", "quiz"],
+    Category.SOUTIEN_SCOLAIRE: ["mathématiques", "français", "anglais", "physique-chimie", "brevet",
+                                "méthodologie", "devoirs"],
+}
+DESCRIPTIONS = [
+    "{name} accueille les jeunes de {city} et des environs. Carte CJeune de Provence acceptée.",
+    "Depuis {year}, {name} propose {a1} et {a2} aux collégiens de {city}.",
+    "Cours de {a1} tous niveaux, encadrés par des diplômés d'État, à {city}.",
+    "Une équipe passionnée de {a1} vous attend {street}. Séances d'essai sur rendez-vous.",
+    "{name} : {a1}, {a2} et stages pendant les vacances scolaires.",
+]
+STREETS = ["avenue Jean Jaurès", "rue de la République", "boulevard Victor Hugo", "chemin des Écoles",
+           "cours Mirabeau", "rue Frédéric Mistral", "allée du Stade", "place de la Mairie"]
+SYLLABLES = ["ma", "ri", "to", "lan", "ver", "cal", "sou", "be", "ni", "que", "ra", "mon", "ti", "gue",
+             "lo", "pe", "sa", "du", "ran", "vel", "mi", "char", "co", "fon"]
+
+# (q, filters) — 1 to 3 words, typos, filters, distance sorts, and the empty box with filters
+QUERIES: list[tuple[str, dict]] = [
+    ("judo", {}), ("foo", {}), ("theatre", {}), ("natation", {}), ("marseille", {}), ("aix", {}),
+    ("cinema", {}), ("escalade", {}), ("stage", {}), ("soutien", {}), ("musee", {}), ("bowling", {}),
+    ("karate", {}), ("danse", {}), ("licence", {}), ("gratuit", {}), ("echecs", {}), ("vitrolles", {}),
+    ("martigues", {}), ("provence", {}), ("club", {}), ("th", {}), ("mar", {}),
+    ("theatre aix", {}), ("judo marseille", {}), ("football aubagne", {}), ("cinema arles", {}),
+    ("stage noel", {}), ("escape game", {}), ("quiz room", {}), ("club tennis", {}),
+    ("soutien scolaire", {}), ("danse hip", {}), ("aix en provence", {}), ("licence judo", {}),
+    ("cours de maths", {}), ("cercle des nageurs", {}), ("centre equestre camargue", {}),
+    ("conservatoire musique aix", {}), ("escape game marseille", {}), ("stage brevet marseille", {}),
+    ("natatoin", {}), ("theatte", {}), ("escalde", {}), ("bowlign", {}), ("conservatorie", {}),
+    ("martigeus judo", {}), ("gymnastqiue", {}), ("footbal marseile", {}),
+    ("judo", {"commune_insee": "13055"}), ("", {"commune_insee": "13001"}),
+    ("club", {"category": "sport", "commune_insee": "13004"}), ("", {"category": "culture"}),
+    ("stage", {"envelope": "soutien_scolaire"}), ("", {"envelope": "sport_culture", "offers_only": True}),
+    ("cinema", {"offers_only": True}), ("marseille", {"category": "loisirs", "offers_only": True}),
+    ("tennis", {"commune_insee": "13201"}), ("", {"offers_only": True}),
+    ("judo", {"near_insee": "13205", "sort": "distance"}),
+    ("", {"lat": 43.2965, "lon": 5.3698, "sort": "distance"}),
+    ("", {"lat": 43.5297, "lon": 5.4474, "radius_km": 10, "sort": "distance"}),
+    ("theatre", {"lat": 43.5297, "lon": 5.4474, "radius_km": 15}),
+    ("football", {"lat": 43.4030, "lon": 4.9880, "sort": "distance"}),
+    ("", {"category": "sport", "lat": 43.2965, "lon": 5.3698, "radius_km": 5, "sort": "distance"}),
+    ("soutien", {"near_insee": "13001", "sort": "distance", "offers_only": True}),
+    ("stage", {"lat": 43.2965, "lon": 5.3698, "radius_km": 20, "sort": "distance", "category": "sport"}),
+    ("danse", {"page": 3}),
+]
+
+
+def invented_names(rng: random.Random, count: int) -> list[str]:
+    names = set()
+    while len(names) < count:
+        word = "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 4)))
+        names.add(word.capitalize())
+    return sorted(names)
+
+
+def generate(engine: sa.Engine, partners: int, offers: int) -> tuple[int, int]:
+    """Fast, deterministic bulk insert of partners, their categories and offers."""
+    rng = random.Random(SEED)
+    communes = [c for c in all_communes() if c.insee_code != "13055"]
+    weights = [max(c.population, 2000) ** 0.6 for c in communes]
+    local_names = list(_LOCAL_NAMES) + invented_names(rng, 4000)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    categories = list(_TEMPLATES)
+    partner_rows, category_rows, offer_rows, main_category = [], [], [], []
+    offers_per_partner = offers / partners
+    for pid in range(1, partners + 1):
+        category = rng.choice(categories)
+        commune = rng.choices(communes, weights)[0]
+        town = commune.name.split(" ")[0] if commune.kind != "commune" else commune.name
+        name = rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(local_names))
+        a1, a2 = rng.sample(ACTIVITIES[category], 2)
+        street = f"{rng.randint(1, 120)} {rng.choice(STREETS)}"
+        partner_rows.append({
+            "id": pid, "name": name, "kind": rng.choice(list(PartnerKind)).value,
+            "siret": f"9{pid:013d}",
+            "description": rng.choice(DESCRIPTIONS).format(
+                name=name, city=commune.name, a1=a1, a2=a2, year=rng.randint(1970, 2022), street=street),
+            "address": street, "postal_code": rng.choice(commune.postal_codes),
+            "commune_insee": commune.insee_code,
+            "latitude": round(commune.latitude + rng.uniform(-0.02, 0.02), 5),
+            "longitude": round(commune.longitude + rng.uniform(-0.02, 0.02), 5),
+            "contact_email": f"contact{pid}@exemple.fr", "phone": "", "website": "",
+            "status": "validated" if rng.random() < 0.95 else rng.choice(["pending", "rejected"]),
+            "created_at": now, "updated_at": now,
+        })
+        category_rows.append({"partner_id": pid, "category": category.value})
+        main_category.append(category)
+        if category is Category.CULTURE and rng.random() < 0.25:
+            category_rows.append({"partner_id": pid, "category": Category.LOISIRS.value})
+    for oid in range(1, offers + 1):
+        pid = min(partners, int((oid - 1) / offers_per_partner) + 1)
+        partner = partner_rows[pid - 1]
+        category = main_category[pid - 1]
+        title, discount = rng.choice(_OFFERS[category])
+        title += rng.choice(EXTRA_OFFER_WORDS)
+        roll = rng.random()
+        if roll < 0.2:  # expired
+            starts = now - dt.timedelta(days=rng.randint(120, 300))
+            expires = now - dt.timedelta(days=rng.randint(1, 60))
+        elif roll < 0.25:  # not started yet
+            starts = now + dt.timedelta(days=rng.randint(1, 30))
+            expires = starts + dt.timedelta(days=rng.randint(30, 200))
+        else:
+            starts = now - dt.timedelta(days=rng.randint(0, 60))
+            expires = now + dt.timedelta(days=rng.randint(7, 280))
+        offer_rows.append({
+            "id": oid, "partner_id": pid, "title": title,
+            "description": f"{title} chez {partner['name']}, sur présentation de la carte CJeune de Provence.",
+            "discount_text": discount, "price_cents": None, "category": category.value,
+            "commune_insee": partner["commune_insee"], "starts_at": starts, "expires_at": expires,
+            "published": rng.random() < 0.95, "created_at": now, "updated_at": now,
+        })
+    with engine.begin() as conn:
+        for table, rows in ((Partner, partner_rows), (PartnerCategory, category_rows), (Offer, offer_rows)):
+            for start in range(0, len(rows), 10_000):
+                conn.execute(sa.insert(table.__table__), rows[start : start + 10_000])
+        if engine.dialect.name == "postgresql":
+            for table in ("partner", "partner_category", "offer"):
+                conn.execute(sa.text(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"))
+            conn.execute(sa.text("ANALYZE"))
+    return len(partner_rows), len(offer_rows)
+
+
+def database_size(engine: sa.Engine, path: Path | None) -> str:
+    if path is not None:
+        total = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+        with engine.connect() as conn:
+            try:
+                index = conn.execute(sa.text(
+                    "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'search%' OR name LIKE 'ix_search%' "
+                    "OR name LIKE 'sqlite_autoindex_search%'")).scalar()
+            except sa.exc.OperationalError:
+                index = None
+        text = f"{total / 1e6:.1f} MB (file + WAL)"
+        return text + (f", of which search index {index / 1e6:.1f} MB" if index else "")
+    with engine.connect() as conn:
+        total = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
+        index = conn.execute(sa.text(
+            "SELECT pg_total_relation_size('search_entry') + pg_total_relation_size('search_term')")).scalar()
+    return f"{total / 1e6:.1f} MB, of which search index {index / 1e6:.1f} MB"
+
+
+def naive_statement(q: str, filters: dict) -> tuple[str, dict]:
+    """What one would write without an index: LIKE '%word%' on names, descriptions, offers."""
+    from cjeune_app.core.enums import envelope_for_category
+    from cjeune_app.core.search.api import SearchQuery, criteria
+    from cjeune_app.core.search.geo import squared_distance_factors
+
+    wanted = criteria(SearchQuery(q=q, **filters))
+    params: dict = {"now": dt.datetime.now(dt.UTC), "limit": wanted.limit, "offset": wanted.offset}
+    conditions = ["p.status = 'validated'"]
+    live_offer = "o.partner_id = p.id AND o.published AND o.starts_at <= :now AND o.expires_at > :now"
+    for i, word in enumerate(w for w in q.lower().split() if len(w) > 1):
+        params[f"w{i}"] = f"%{word}%"
+        conditions.append(
+            f"(lower(p.name) LIKE :w{i} OR lower(p.description) LIKE :w{i} OR "
+            f"EXISTS (SELECT 1 FROM offer o WHERE {live_offer} AND lower(o.title) LIKE :w{i}))")
+    for i, category_filter in enumerate(filter(None, [
+        [wanted.category.value] if wanted.category else None,
+        [c.value for c in Category if envelope_for_category(c) is wanted.envelope] if wanted.envelope else None,
+    ])):
+        params[f"categories{i}"] = category_filter
+        conditions.append("EXISTS (SELECT 1 FROM partner_category c WHERE c.partner_id = p.id "
+                          f"AND c.category IN :categories{i})")
+    if wanted.commune == "13055":
+        conditions.append("p.commune_insee BETWEEN '13201' AND '13216'")
+    elif wanted.commune:
+        params["commune"] = wanted.commune
+        conditions.append("p.commune_insee = :commune")
+    if wanted.offers_only:
+        conditions.append(f"EXISTS (SELECT 1 FROM offer o WHERE {live_offer})")
+    order = "p.name"
+    if wanted.position:
+        lat, lon = wanted.position
+        ky2, kx2 = squared_distance_factors(lat)
+        params |= {"lat": lat, "lon": lon, "ky2": ky2, "kx2": kx2}
+        distance2 = ("((p.latitude - :lat) * (p.latitude - :lat) * :ky2 "
+                     "+ (p.longitude - :lon) * (p.longitude - :lon) * :kx2)")
+        if wanted.radius_km:
+            params["radius2"] = wanted.radius_km ** 2
+            conditions.append(f"{distance2} <= :radius2")
+        if wanted.by_distance:
+            order = f"{distance2}, p.name"
+    statement = (f"SELECT p.id, COUNT(*) OVER () AS total FROM partner p WHERE {' AND '.join(conditions)} "
+                 f"ORDER BY {order} LIMIT :limit OFFSET :offset")
+    return statement, params
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def measure(label: str, run, repeats: int) -> list[float]:
+    timings = []
+    for q, filters in QUERIES:
+        run(q, filters)  # warm up this query's pages
+        for _ in range(repeats):
+            start = time.perf_counter()
+            run(q, filters)
+            timings.append((time.perf_counter() - start) * 1000)
+    print(f"{label:<26} p50 {percentile(timings, 0.50):8.2f} ms   p95 {percentile(timings, 0.95):8.2f} ms"
+          f"   ({len(timings)} calls, {len(QUERIES)} queries)")
+    return timings
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", help="database URL (default: a SQLite file in a temporary folder)")
+    parser.add_argument("--partners", type=int, default=20_000)
+    parser.add_argument("--offers", type=int, default=100_000)
+    parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--naive-repeats", type=int, default=2)
+    parser.add_argument("--show", action="store_true", help="print the top results of each query")
+    args = parser.parse_args()
+
+    workdir = tempfile.mkdtemp(prefix="bench_search_")
+    url = args.db or f"sqlite:///{workdir}/bench.db"
+    sqlite_path = Path(workdir) / "bench.db" if not args.db else None
+    created_pg = _create_postgres_database(url) if url.startswith("postgresql") else False
+    os.environ["REFLEX_DB_URL"] = url
+    os.environ["CJEUNE_DATA_DIR"] = workdir
+    try:
+        run_benchmark(url, sqlite_path, args)
+    finally:
+        from cjeune_app.core.db import engine_for
+
+        engine_for(url).dispose()
+        if created_pg:
+            _drop_postgres_database(url)
+
+
+def run_benchmark(url: str, sqlite_path: Path | None, args) -> None:
+    from cjeune_app.core.db import engine_for, session_scope
+    from cjeune_app.core.migrations import upgrade_schema
+    from cjeune_app.core.search import SearchQuery, reindex_all, search
+    from cjeune_app.core.search.api import _hydrate
+
+    upgrade_schema(url)
+    engine = engine_for(url)
+    print(f"Database: {engine.dialect.name} {engine.dialect.server_version_info or ''} "
+          f"({'SQLite ' + __import__('sqlite3').sqlite_version if sqlite_path else url})")
+    start = time.perf_counter()
+    partners, offers = generate(engine, args.partners, args.offers)
+    print(f"Corpus: {partners} partners, {offers} offers generated in {time.perf_counter() - start:.1f} s")
+    print(f"Database size before the index: {database_size(engine, sqlite_path)}")
+    start = time.perf_counter()
+    with session_scope() as session:
+        documents = reindex_all(session)
+    print(f"Index build (reindex_all): {time.perf_counter() - start:.1f} s for {documents} documents")
+    print(f"Database size with the index: {database_size(engine, sqlite_path)}")
+
+    def engine_search(q, filters):
+        with session_scope(read_only=True) as session:
+            return search(session, SearchQuery(q=q, **filters))
+
+    def naive_search(q, filters):
+        statement, params = naive_statement(q, filters)
+        text = sa.text(statement)
+        if ":now" in statement:
+            text = text.bindparams(sa.bindparam("now", type_=Offer.__table__.c.expires_at.type))
+        for name in [n for n in params if n.startswith("categories")]:
+            text = text.bindparams(sa.bindparam(name, expanding=True))
+        with session_scope(read_only=True) as session:
+            partner_ids = [row.id for row in session.execute(text, params)]
+            return _hydrate(session, partner_ids, None, params["now"])  # the same page, shown
+
+    if args.show:
+        for q, filters in QUERIES:
+            page = engine_search(q, filters)
+            top = "; ".join(f"{r.name} ({r.commune_name})" for r in page.results[:3])
+            fixes = f" corrected {[(c.typed, c.replaced_by) for c in page.corrected_terms]}" if page.corrected_terms else ""
+            print(f"  {q!r} {filters}: {page.total} results{fixes}: {top}")
+    print(f"Load average before timing: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"({os.cpu_count()} CPUs; other work on the machine slows both columns alike)")
+    engine_ms = measure("core search()", engine_search, args.repeats)
+    naive_ms = measure("naive LIKE '%word%' scan", naive_search, args.naive_repeats)
+    print(f"Speedup: p50 x{percentile(naive_ms, 0.5) / percentile(engine_ms, 0.5):.0f}, "
+          f"p95 x{percentile(naive_ms, 0.95) / percentile(engine_ms, 0.95):.0f}")
+
+
+def _create_postgres_database(url: str) -> bool:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        exists = conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not exists:
+            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return not exists
+
+
+def _drop_postgres_database(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    admin = sa.create_engine(url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,176 @@
+"""GET /search: the public JSON door onto core.search (the page uses the same function).
+
+Mounted under /api/v1 by the app. Thin: parse, call core, serialize. Every refusal is
+422 with {"code": "...", "message": "<French sentence>"}.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.search import PartnerHit, SearchError, SearchPage, SearchQuery, search
+
+router = APIRouter(tags=["recherche"])
+
+
+class ApiError(BaseModel):
+    code: str
+    message: str
+
+
+class OfferOut(BaseModel):
+    id: int
+    title: str
+    discount_text: str
+    category: str
+    expires_at: dt.datetime
+
+
+class CommuneOut(BaseModel):
+    insee: str
+    name: str
+
+
+class PartnerOut(BaseModel):
+    id: int
+    name: str
+    kind: str
+    categories: list[str]
+    envelopes: list[str]
+    commune: CommuneOut
+    postal_code: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None
+    offers: list[OfferOut]
+
+
+class CorrectionOut(BaseModel):
+    typed: str
+    replaced_by: list[str]
+
+
+class SearchOut(BaseModel):
+    total: int
+    page: int
+    page_size: int
+    page_count: int
+    corrections: list[CorrectionOut]
+    results: list[PartnerOut]
+
+
+class _BadParameter(Exception):
+    def __init__(self, name: str, expected: str) -> None:
+        self.error = ApiError(
+            code="parametre_invalide",
+            message=f"Le paramètre « {name} » doit être {expected}.",
+        )
+
+
+def _number(name: str, value: str | None, kind=float, example: str = "43.5297"):
+    if value is None or value.strip() == "":
+        return None
+    try:
+        return kind(value.strip().replace(",", "."))
+    except ValueError:
+        expected = f"un nombre entier (par exemple {example})" if kind is int else f"un nombre (par exemple {example})"
+        raise _BadParameter(name, expected) from None
+
+
+def _default(value, default):
+    return default if value is None else value
+
+
+def _flag(name: str, value: str | None) -> bool:
+    if value is None or value.strip() == "":
+        return False
+    folded = value.strip().lower()
+    if folded in ("1", "true", "oui", "yes", "on"):
+        return True
+    if folded in ("0", "false", "non", "no", "off"):
+        return False
+    raise _BadParameter(name, "true ou false")
+
+
+@router.get(
+    "/search",
+    response_model=SearchOut,
+    responses={422: {"model": ApiError, "description": "Requête invalide (message en français)"}},
+    summary="Trouver un partenaire",
+    description="Partenaires validés et leurs bons plans en cours, les plus pertinents d'abord "
+    "(ou les plus proches avec sort=distance).",
+)
+def search_partners(
+    q: Annotated[str, Query(description="Ce que l'on cherche : « judo marseille », « theatre aix »...")] = "",
+    category: Annotated[str | None, Query(description="sport, culture, loisirs ou soutien_scolaire")] = None,
+    commune: Annotated[str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,
+    envelope: Annotated[str | None, Query(description="Enveloppe acceptée : sport_culture ou soutien_scolaire")] = None,
+    offers_only: Annotated[str | None, Query(description="true : seulement les partenaires avec un bon plan en cours")] = None,
+    lat: Annotated[str | None, Query(description="Latitude de la position (WGS84)")] = None,
+    lon: Annotated[str | None, Query(description="Longitude de la position (WGS84)")] = None,
+    near: Annotated[str | None, Query(description="Code INSEE de la commune d'où mesurer les distances, sans position")] = None,
+    radius_km: Annotated[str | None, Query(description="Rayon autour de la position, en km")] = None,
+    sort: Annotated[str, Query(description="relevance (défaut) ou distance")] = "relevance",
+    page: Annotated[str | None, Query(description="Numéro de page, à partir de 1")] = None,
+    page_size: Annotated[str | None, Query(description="Résultats par page, de 1 à 50 (20 par défaut)")] = None,
+):
+    try:
+        query = SearchQuery(
+            q=q,
+            category=category,
+            commune_insee=commune,
+            envelope=envelope,
+            offers_only=_flag("offers_only", offers_only),
+            lat=_number("lat", lat),
+            lon=_number("lon", lon, example="5.4474"),
+            near_insee=near,
+            radius_km=_number("radius_km", radius_km, example="10"),
+            sort=sort,
+            page=_default(_number("page", page, int, "2"), 1),
+            page_size=_default(_number("page_size", page_size, int, "20"), 20),
+        )
+        with session_scope(read_only=True) as session:
+            found = search(session, query)
+    except _BadParameter as bad:
+        return JSONResponse(status_code=422, content=bad.error.model_dump())
+    except SearchError as refused:
+        return JSONResponse(status_code=422, content=ApiError(code=refused.code, message=refused.message).model_dump())
+    return _serialize(found)
+
+
+def _serialize(found: SearchPage) -> SearchOut:
+    return SearchOut(
+        total=found.total,
+        page=found.page,
+        page_size=found.page_size,
+        page_count=found.page_count,
+        corrections=[CorrectionOut(typed=c.typed, replaced_by=list(c.replaced_by)) for c in found.corrected_terms],
+        results=[_partner(hit) for hit in found.results],
+    )
+
+
+def _partner(hit: PartnerHit) -> PartnerOut:
+    return PartnerOut(
+        id=hit.id,
+        name=hit.name,
+        kind=hit.kind,
+        categories=list(hit.categories),
+        envelopes=list(hit.envelopes),
+        commune=CommuneOut(insee=hit.commune_insee, name=hit.commune_name),
+        postal_code=hit.postal_code,
+        address=hit.address,
+        latitude=hit.latitude,
+        longitude=hit.longitude,
+        distance_km=hit.distance_km,
+        offers=[
+            OfferOut(id=o.id, title=o.title, discount_text=o.discount_text, category=o.category, expires_at=o.expires_at)
+            for o in hit.offers
+        ],
+    )

@@ -1,0 +1,236 @@
+"""The search: one call behind the "Que recherchez-vous ?" box, the map and the JSON API.
+
+A partner matches when one of its documents (itself, or one of its current offers, which
+repeat the partner's name, categories and place) contains every word typed, as a prefix;
+a longer word that starts no indexed word is replaced by the indexed words one typo away.
+Results are partners, best first (see `backends`), each with its current offers.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import Category, Envelope, envelope_for_category
+from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.search import backends, validation
+from cjeune_app.core.search.geo import haversine_km
+from cjeune_app.core.search.indexing import epoch_seconds, partner_position
+from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
+from cjeune_app.core.territory import commune_by_insee
+
+_partners = Partner.__table__
+_offers = Offer.__table__
+_categories = PartnerCategory.__table__
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    q: str = ""
+    category: str | None = None  # enums.Category
+    commune_insee: str | None = None  # only partners there; 13055 includes the arrondissements
+    envelope: str | None = None  # enums.Envelope the partner accepts
+    offers_only: bool = False  # "bons plans seulement"
+    lat: float | None = None  # the user's position ("autour de moi")...
+    lon: float | None = None
+    near_insee: str | None = None  # ...or a commune chosen instead
+    radius_km: float | None = None
+    sort: str = "relevance"  # or "distance"
+    page: int = 1
+    page_size: int = 20
+
+
+@dataclass(frozen=True)
+class OfferHit:
+    id: int
+    title: str
+    discount_text: str
+    category: str
+    expires_at: dt.datetime  # aware, UTC
+
+
+@dataclass(frozen=True)
+class PartnerHit:
+    id: int
+    name: str
+    kind: str
+    categories: tuple[str, ...]
+    envelopes: tuple[str, ...]  # accepted, derived from the categories
+    commune_insee: str
+    commune_name: str
+    postal_code: str
+    address: str
+    latitude: float | None
+    longitude: float | None
+    distance_km: float | None  # when a position is known
+    offers: tuple[OfferHit, ...]  # current offers, soonest expiry first
+
+
+@dataclass(frozen=True)
+class Correction:
+    typed: str
+    replaced_by: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: tuple[PartnerHit, ...]
+    total: int
+    page: int
+    page_size: int
+    corrected_terms: tuple[Correction, ...] = ()
+    position: tuple[float, float] | None = None  # the point distances are measured from
+
+    @property
+    def page_count(self) -> int:
+        return max(1, math.ceil(self.total / self.page_size))
+
+
+def criteria(query: SearchQuery, now: dt.datetime | None = None) -> backends.Criteria:
+    """Check every field (SearchError, in French, on the first wrong one); words are not yet
+    corrected."""
+    text = validation.query_text(query.q)
+    category = validation.category(query.category)
+    envelope = validation.envelope(query.envelope)
+    commune = validation.commune(query.commune_insee)
+    near = validation.commune(query.near_insee, field="near")
+    position = validation.position(query.lat, query.lon)
+    radius = validation.radius(query.radius_km)
+    sort = validation.sort(query.sort)
+    page, page_size = validation.paging(query.page, query.page_size)
+    if position is None and (near or (commune and (sort == "distance" or radius))):
+        centre = commune_by_insee(near or commune)
+        position = (centre.latitude, centre.longitude)
+    if position is None and sort == "distance":
+        raise validation.missing_position("sort")
+    if position is None and radius is not None:
+        raise validation.missing_position("radius")
+    return backends.Criteria(
+        words=query_words(text),
+        category=category,
+        envelope=envelope,
+        commune=commune,
+        offers_only=bool(query.offers_only),
+        position=position,
+        radius_km=radius,
+        by_distance=sort == "distance",
+        offset=(page - 1) * page_size,
+        limit=page_size,
+        now=epoch_seconds(now or utcnow()),
+    )
+
+
+def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = None) -> SearchPage:
+    """Partners matching the query, best first (or nearest first), with their current offers."""
+    now = now or utcnow()
+    wanted = criteria(query, now)
+    backend = backends.for_session(session)
+    words, corrections = _resolve_words(session, backend, wanted.words)
+    partner_ids, total = backend.rank(session, dataclasses.replace(wanted, words=words))
+    return SearchPage(
+        results=_hydrate(session, partner_ids, wanted.position, now),
+        total=total,
+        page=query.page,
+        page_size=wanted.limit,
+        corrected_terms=corrections,
+        position=wanted.position,
+    )
+
+
+def _resolve_words(session, backend, words: list[QueryWord]) -> tuple[list[QueryWord], tuple[Correction, ...]]:
+    """Each prefix becomes the few indexed words it starts (faster to intersect), and a
+    longer word that starts none becomes the indexed words one typo away.
+
+    A word with no such neighbour is kept, and finds nothing: better no answer than a wrong one.
+    """
+    resolved, corrections = [], []
+    for word in words:
+        if word.prefix:
+            starting = backend.words_starting(session, word.typed, MAX_EXPANSIONS + 1)
+            if 0 < len(starting) <= MAX_EXPANSIONS:
+                word = dataclasses.replace(word, alternatives=tuple(sorted(starting)), in_offers=any(starting.values()))
+            elif not starting and word.may_be_corrected:
+                near = {
+                    term: in_offer
+                    for term, in_offer in backend.typo_candidates(session, word.typed).items()
+                    if one_typo_apart(word.typed, term)
+                }
+                if near:
+                    word = QueryWord(word.typed, prefix=False, alternatives=tuple(sorted(near)), corrected=True,
+                                     in_offers=any(near.values()))
+                    corrections.append(Correction(word.typed, word.alternatives))
+        resolved.append(word)
+    return resolved, tuple(corrections)
+
+
+_CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
+_ENVELOPE_OF = {c.value: envelope_for_category(c).value for c in Category}
+_ENVELOPE_ORDER = {e.value: i for i, e in enumerate(Envelope)}
+_PAGE_PARTNERS = sa.text(
+    "SELECT p.id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, p.latitude, p.longitude, "
+    "c.category FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
+    "WHERE p.id IN :ids AND p.status = 'validated'"
+).bindparams(sa.bindparam("ids", expanding=True))
+_PAGE_OFFERS = (
+    sa.text(
+        "SELECT o.partner_id, o.id, o.title, o.discount_text, o.category, o.expires_at "
+        "FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
+        "AND o.starts_at <= :now AND o.expires_at > :now ORDER BY o.expires_at, o.id"
+    )
+    .bindparams(
+        sa.bindparam("ids", expanding=True),
+        sa.bindparam("published", type_=_offers.c.published.type),
+        sa.bindparam("now", type_=_offers.c.expires_at.type),
+    )
+    .columns(expires_at=_offers.c.expires_at.type)
+)
+
+
+def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tuple[PartnerHit, ...]:
+    """The page's partners as shown, read from the partner tables themselves (two queries)."""
+    if not partner_ids:
+        return ()
+    partners, categories = {}, {pid: set() for pid in partner_ids}
+    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
+        partners[row.id] = row
+        if row.category:
+            categories[row.id].add(row.category)
+    offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
+    for partner_id, *offer in session.execute(_PAGE_OFFERS, {"ids": partner_ids, "published": True, "now": now}):
+        offers[partner_id].append(OfferHit(*offer))
+    return tuple(
+        _partner_hit(partners[pid], categories[pid], offers[pid], position)
+        for pid in partner_ids
+        if pid in partners  # an index not yet in step never shows an unvalidated partner
+    )
+
+
+def _partner_hit(partner, categories: set[str], offers: list[OfferHit], position) -> PartnerHit:
+    ordered = tuple(sorted(categories, key=_CATEGORY_ORDER.__getitem__))
+    envelopes = tuple(sorted({_ENVELOPE_OF[c] for c in ordered}, key=_ENVELOPE_ORDER.__getitem__))
+    commune = commune_by_insee(partner.commune_insee)
+    latitude, longitude = partner_position(partner)
+    distance = None
+    if position and latitude is not None:
+        distance = round(haversine_km(position, (latitude, longitude)), 2)
+    return PartnerHit(
+        id=partner.id,
+        name=partner.name,
+        kind=partner.kind,
+        categories=ordered,
+        envelopes=envelopes,
+        commune_insee=partner.commune_insee,
+        commune_name=commune.name if commune else "",
+        postal_code=partner.postal_code,
+        address=partner.address,
+        latitude=latitude,
+        longitude=longitude,
+        distance_km=distance,
+        offers=tuple(offers),
+    )

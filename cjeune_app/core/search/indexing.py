@@ -1,0 +1,187 @@
+"""Keeping the search index in step with partners and offers.
+
+Call `reindex_partner(session, partner_id)` in the transaction that creates or edits a
+partner, its categories or its offers (validation, rejection and deletion included);
+`reindex_all(session)` rebuilds everything (`cjeune reindex-search`). Offers that expire
+need no call: each document carries its visibility window, checked at query time.
+
+Offer documents hold the offer's title and discount, not its description: descriptions
+repeat the same sentences ("sur présentation de la carte CJeune de Provence") across
+thousands of offers, which would make those words match everything, slowly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import CATEGORY_LABELS, Category
+from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.search import backends, geo, rowids
+from cjeune_app.core.search.facets import (
+    CATEGORY_BITS,
+    PARTNER_DOCUMENT,
+    category_facet,
+    commune_facet,
+    commune_group_facet,
+)
+from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry
+from cjeune_app.core.search.text import searchable
+from cjeune_app.core.territory import commune_by_insee
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
+
+TEXT_COLUMNS = ("name", "tags", "place", "offer", "body")
+
+_entries = SearchEntry.__table__
+_partners = Partner.__table__
+_offers = Offer.__table__
+_categories = PartnerCategory.__table__
+
+
+def epoch_seconds(moment: dt.datetime) -> int:
+    return int(moment.timestamp())
+
+
+def commune_group(insee_code: str) -> str:
+    """Marseille's arrondissements (13201–13216) are searched as Marseille (13055) too."""
+    commune = commune_by_insee(insee_code)
+    if commune is not None and commune.kind == "arrondissement-municipal":
+        return MARSEILLE_INSEE
+    return insee_code
+
+
+def partner_position(partner) -> tuple[float | None, float | None]:
+    """The partner's own position, else its commune's centroid (enough for "autour de moi")."""
+    if partner.latitude is not None and partner.longitude is not None:
+        return partner.latitude, partner.longitude
+    commune = commune_by_insee(partner.commune_insee)
+    return (commune.latitude, commune.longitude) if commune else (None, None)
+
+
+def partner_documents(partner, categories: Iterable[str], offers: Iterable, indexed_at: int) -> list[dict]:
+    """The rows of search_entry for one validated partner: its own, then one per offer.
+
+    `partner` and `offers` are rows (or models) of the partner and offer tables; `offers`
+    are the published ones not yet expired; `indexed_at` is now, in epoch seconds.
+    """
+    categories = sorted({Category(c) for c in categories}, key=list(Category).index)
+    commune = commune_by_insee(partner.commune_insee)
+    latitude, longitude = partner_position(partner)
+    group = commune_group(partner.commune_insee)
+    facets = [category_facet(c) for c in categories] + [
+        commune_facet(partner.commune_insee), commune_group_facet(group), *geo.cell_tokens(latitude, longitude)
+    ]
+    shared = {
+        "partner_id": partner.id,
+        "commune_insee": partner.commune_insee,
+        "commune_group": group,
+        "category_mask": sum(CATEGORY_BITS[c] for c in categories),
+        "latitude": latitude,
+        "longitude": longitude,
+        # Offer documents repeat these, so that "stage marseille" is found in one document.
+        "name": searchable(partner.name),
+        "tags": searchable(*(CATEGORY_LABELS[c] for c in categories)),
+        "place": searchable(commune.name if commune else "", partner.postal_code),
+        "offer": "",
+        "body": "",
+        "facets": " ".join(facets),
+    }
+    windows = [(epoch_seconds(o.starts_at), epoch_seconds(o.expires_at)) for o in offers]
+    ordered = sorted(zip(windows, offers), key=lambda pair: (pair[0][1], pair[1].id))[: rowids.MAX_SEQUENCE]
+    offer_documents = [
+        {
+            **shared,
+            "id": rowids.offer_document_id(partner.id, starts, expires, sequence),
+            "offer_id": offer.id,
+            "starts_ts": starts,
+            "expires_ts": expires,
+            "offer": searchable(offer.title, offer.discount_text),
+        }
+        for sequence, ((starts, expires), offer) in enumerate(ordered, start=1)
+    ]
+    own = {
+        **shared,
+        "id": rowids.partner_document_id(partner.id, [window for window, _ in ordered], indexed_at),
+        "offer_id": None,
+        "starts_ts": ALWAYS_VISIBLE[0],
+        "expires_ts": ALWAYS_VISIBLE[1],
+        "body": searchable(partner.description, partner.address),
+        "facets": " ".join([PARTNER_DOCUMENT, *facets]),
+    }
+    return [own, *offer_documents]
+
+
+def _indexable_offers(now: dt.datetime):
+    """Published offers not yet expired: the ones that are or will be shown."""
+    return sa.and_(_offers.c.published.is_(True), _offers.c.expires_at > now)
+
+
+def reindex_partner(session: Session, partner_id: int) -> None:
+    """Bring one partner's documents in step with the database (in the caller's transaction)."""
+    session.flush()
+    session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
+    partner = session.execute(sa.select(_partners).where(_partners.c.id == partner_id)).first()
+    if partner is None or partner.status != "validated":
+        return
+    now = utcnow()
+    categories = session.execute(
+        sa.select(_categories.c.category).where(_categories.c.partner_id == partner_id)
+    ).scalars().all()
+    offers = session.execute(
+        sa.select(_offers).where(_offers.c.partner_id == partner_id, _indexable_offers(now))
+    ).all()
+    documents = partner_documents(partner, categories, offers, epoch_seconds(now))
+    session.execute(sa.insert(_entries), documents)
+    backends.for_session(session).add_terms(session, _words_of(documents))
+
+
+def reindex_all(session: Session, batch_size: int = 5000) -> int:
+    """Rebuild the whole index and its vocabulary. Returns the number of documents."""
+    session.flush()
+    backend = backends.for_session(session)
+    backend.clear_index(session)
+    now = utcnow()
+    categories: dict[int, list[str]] = defaultdict(list)
+    for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
+        categories[partner_id].append(category)
+    offers: dict[int, list] = defaultdict(list)
+    for offer in session.execute(sa.select(_offers).where(_indexable_offers(now))):
+        offers[offer.partner_id].append(offer)
+    partners = session.execute(
+        sa.select(_partners).where(_partners.c.status == "validated").order_by(_partners.c.id)
+    ).all()
+    words: dict[str, bool] = {}
+    batch: list[dict] = []
+    total = 0
+    for partner in partners:
+        batch += partner_documents(partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
+        if len(batch) >= batch_size:
+            total += _insert_batch(session, batch, words)
+            batch = []
+    total += _insert_batch(session, batch, words)
+    backend.add_terms(session, words)
+    backend.after_rebuild(session)
+    return total
+
+
+def _insert_batch(session: Session, documents: Sequence[dict], words: dict[str, bool]) -> int:
+    if documents:
+        session.execute(sa.insert(_entries), list(documents))
+        for word, in_offer in _words_of(documents).items():
+            words[word] = words.get(word, False) or in_offer
+    return len(documents)
+
+
+def _words_of(documents: Iterable[dict]) -> dict[str, bool]:
+    """Each word of the documents, and whether an offer's title has it."""
+    words: dict[str, bool] = {}
+    for document in documents:
+        for column in TEXT_COLUMNS:
+            for word in document[column].split():
+                words[word] = words.get(word, False) or column == "offer"
+    return words

@@ -1,0 +1,78 @@
+"""The search index: derived data, rebuilt from partners and offers by `indexing`.
+
+`search_entry` holds one document per validated partner (its name, categories, place and
+description) and one per published offer not yet expired (its title and discount, with
+the partner's name, categories and place again, so that "stage marseille" is found in one
+document: the databases then do the AND inside their index). Every
+document carries what the filters need (commune, categories, position; as columns and as
+`facets` tokens) and its visibility window, so an expired offer drops out at query time
+without any job. Rows are replaced, never updated.
+
+The id packs what SQLite must know without reading the row (see `rowids`): the partner,
+and the days the document starts and stops being visible.
+
+The full-text side depends on the database and is created by the migration, not by a model:
+SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
+search_entry, kept in step by triggers) and `search_term_variant` (typo neighbours); PostgreSQL: the generated tsvector
+column `search_entry.document` and trigram indexes on `search_term`.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+ALWAYS_VISIBLE = (0, 2**62)  # (starts_ts, expires_ts) of a partner document
+
+# Names of the objects made by hand in the migration: Alembic's autogenerate must leave them be.
+HAND_MADE_PREFIXES = ("search_fts", "search_term_variant", "ix_search_entry_document", "ix_search_term_")
+HAND_MADE_COLUMNS = {("search_entry", "document")}
+
+
+class SearchEntry(SQLModel, table=True):
+    __tablename__ = "search_entry"
+    __table_args__ = (
+        # Covers "where is this partner" and "has it a current offer" without the table.
+        sa.Index("ix_search_entry_partner", "partner_id", "offer_id", "latitude", "longitude"),
+    )
+
+    # see rowids.py; the FTS5 rowid on SQLite (INTEGER PRIMARY KEY is 64-bit there)
+    id: int = Field(
+        primary_key=True,
+        sa_type=sa.BigInteger().with_variant(sa.Integer(), "sqlite"),
+        sa_column_kwargs={"autoincrement": False},
+    )
+    partner_id: int
+    offer_id: int | None = None  # None: the partner's own document
+    commune_insee: str = Field(sa_type=sa.String(5))
+    commune_group: str = Field(sa_type=sa.String(5), index=True)  # 13055 for Marseille's arrondissements
+    category_mask: int  # bits of enums.Category, see indexing.CATEGORY_BITS
+    latitude: float | None = None
+    longitude: float | None = None
+    starts_ts: int = Field(sa_type=sa.BigInteger)
+    expires_ts: int = Field(sa_type=sa.BigInteger)
+    # Searchable text, folded words separated by spaces (text.searchable)
+    name: str = Field(default="", sa_type=sa.Text)
+    tags: str = Field(default="", sa_type=sa.Text)
+    place: str = Field(default="", sa_type=sa.Text)
+    offer: str = Field(default="", sa_type=sa.Text)
+    body: str = Field(default="", sa_type=sa.Text)
+    facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (see facets.py)
+
+
+class SearchTerm(SQLModel, table=True):
+    """Every indexed word once: what prefixes expand to and typos are corrected against.
+    It only grows between full rebuilds; a word left over from an edit costs nothing but a
+    useless expansion."""
+
+    __tablename__ = "search_term"
+
+    term: str = Field(primary_key=True, sa_type=sa.String(100))
+    in_offer: bool = False  # found in an offer's title: only then can an offer match it
+
+
+def is_hand_made(name: str | None, type_: str, table_name: str | None = None) -> bool:
+    """For Alembic's include_object: objects of the migration that no model describes."""
+    if type_ == "column":
+        return (table_name, name) in HAND_MADE_COLUMNS
+    return bool(name) and name.startswith(HAND_MADE_PREFIXES)
