@@ -21,7 +21,8 @@ import secrets
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session, func, select
+from sqlalchemy import or_
+from sqlmodel import Session, delete, func, select
 
 from cjeune_app.core.accounts import emails, throttle
 from cjeune_app.core.accounts.errors import (
@@ -326,6 +327,20 @@ def revoke_all_sessions(session: Session, account_id: int, *, now: dt.datetime |
     for auth in open_sessions:
         auth.revoked_at = now
     return len(open_sessions)
+
+
+KEEP_ENDED_SESSIONS = dt.timedelta(days=30)
+
+
+def purge_expired(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Forgets sessions and links that ended over a month ago, and sign-in attempts over a day."""
+    now = now or utcnow()
+    horizon = now - KEEP_ENDED_SESSIONS
+    sessions = session.exec(delete(AuthSession).where(
+        or_(AuthSession.expires_at < horizon, AuthSession.revoked_at < horizon))).rowcount
+    links = session.exec(delete(OneTimeToken).where(OneTimeToken.expires_at < horizon)).rowcount
+    attempts = throttle.purge_old_attempts(session, now)
+    return {"sessions": sessions or 0, "links": links or 0, "login_attempts": attempts}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Figures for the accounts domain: pupil import with letters, and sign-in throughput.
 
-    .venv/bin/python bench/accounts.py [--pupils 600] [--postgres]
+    .venv/bin/python bench/bench_accounts.py [--pupils 600] [--postgres]
 
 Uses a throw-away SQLite file (and a throw-away PostgreSQL database with --postgres).
 """
