@@ -35,6 +35,7 @@ from cjeune_app.core.accounts.errors import (
 )
 from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken, ParentLink
 from cjeune_app.core.accounts.passwords import (
+    generate_temporary_password,
     hash_password,
     hash_temporary_password,
     is_temporary_cost,
@@ -690,8 +691,6 @@ def create_back_office_account(
 ) -> tuple[Account, str | None]:
     """An agent or a school staff account (operators' command). Without `password`, a temporary
     one is generated, returned once and must be changed at first sign-in."""
-    from cjeune_app.core.accounts.passwords import generate_temporary_password
-
     now = now or utcnow()
     role = Role(role)
     if role not in BACK_OFFICE_ROLES:

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.identifiers import eduprovence_base
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_passwords
 from cjeune_app.core.accounts.permissions import require_role
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.api import create_pupil_with_account

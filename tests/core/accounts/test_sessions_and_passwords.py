@@ -17,9 +17,8 @@ from cjeune_app.core.accounts.api import (
     close_session,
     open_session,
 )
-from cjeune_app.core.accounts.models import AuthSession
+from cjeune_app.core.accounts.models import Account, AuthSession
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
-from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.enums import Role
 from tests.core.accounts.conftest import make_pupil, make_school
 
