@@ -1,9 +1,31 @@
+"""App assembly only: the Reflex app, its pages and the HTTP API."""
+
 import reflex as rx
 
+from cjeune_app.api import create_api
+from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.home import home_page
+from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.theme import global_style
 
-def index() -> rx.Component:
-    return rx.text("Bonjour")
+app = rx.App(
+    style=global_style,
+    stylesheets=["/styles.css"],
+    html_lang="fr",
+    head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
+    api_transformer=create_api(),
+)
+# The schema is brought to head before the backend serves anything.
+app.register_lifespan_task(upgrade_schema)
 
-
-app = rx.App()
-app.add_page(index, route="/")
+PAGES = [
+    (home_page, "/", "Accueil"),
+    (faq_page, "/faq", "Questions fréquentes"),
+    (legal_notice_page, "/mentions-legales", "Mentions légales"),
+    (privacy_page, "/confidentialite", "Politique de confidentialité"),
+    (terms_page, "/conditions-utilisation", "Conditions d'utilisation"),
+    (contact_page, "/contact", "Contact"),
+]
+for component, route, title in PAGES:
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence")

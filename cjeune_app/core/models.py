@@ -10,11 +10,13 @@ from cjeune_app.core.accounts.models import (
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
+from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardBatch", "Establishment", "LedgerEntry",
-    "LoginAttempt", "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Pupil",
+    "LoginAttempt", "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment",
+    "Photo", "Pupil",
     "Season", "Wallet",
 ]

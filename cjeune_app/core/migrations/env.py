@@ -19,6 +19,10 @@ def run_migrations() -> None:
             compare_type=True,
         )
         with context.begin_transaction():
+            # Several app workers may start at once: one migrates, the others wait and find
+            # the schema at head. (On SQLite, BEGIN IMMEDIATE already serializes them.)
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(1313)")
             context.run_migrations()
 
 

@@ -11,7 +11,7 @@ import sqlmodel
 
 
 revision = "accounts_login_attempts"
-down_revision = '0001'
+down_revision = 'photos'
 branch_labels = None
 depends_on = None
 
