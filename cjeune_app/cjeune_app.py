@@ -4,9 +4,12 @@ import reflex as rx
 
 from cjeune_app.api import create_api
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.pages.dashboard import dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -29,3 +32,10 @@ PAGES = [
 ]
 for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
+
+app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
+for slug, door in DOORS.items():
+    app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
+                 title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
+app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
+             on_load=SessionState.require_signed_in)
