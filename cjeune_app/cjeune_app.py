@@ -4,6 +4,14 @@ import reflex as rx
 
 from cjeune_app.api import create_api
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.pages.account_links import (
+    ChoosePasswordState,
+    ConfirmEmailState,
+    activation_page,
+    email_confirmation_page,
+    forgotten_password_page,
+    new_password_page,
+)
 from cjeune_app.ui.pages.dashboard import dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
@@ -34,6 +42,15 @@ for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
 
 app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
+# Pages of the e-mailed links (paths also used in core.accounts.emails).
+app.add_page(activation_page, route="/connexion/activation", title="Activation | CJeune de Provence",
+             on_load=ChoosePasswordState.load_activation)
+app.add_page(new_password_page, route="/connexion/nouveau-mot-de-passe",
+             title="Nouveau mot de passe | CJeune de Provence", on_load=ChoosePasswordState.load_reset)
+app.add_page(email_confirmation_page, route="/connexion/verification",
+             title="Confirmation de l'adresse e-mail | CJeune de Provence", on_load=ConfirmEmailState.confirm)
+app.add_page(forgotten_password_page, route="/connexion/mot-de-passe-oublie",
+             title="Mot de passe oublié | CJeune de Provence")
 for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))

@@ -124,3 +124,55 @@ def test_five_wrong_passwords_lock_the_account_with_the_time_to_retry(app_server
     phone.get_by_role("button", name="Se connecter").click()
     expect(phone.get_by_role("alert")).to_contain_text("Compte verrouillé")
     assert_page_healthy(phone)
+
+
+def test_parent_activates_the_account_from_the_e_mail_and_sees_the_child(app_server, phone, monkeypatch):
+    from sqlmodel import Session, select
+
+    from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
+    from cjeune_app.core.db import engine_for
+    from cjeune_app.core.establishments.models import Pupil
+    from tests.support.mail import SmtpServer, links_in
+
+    smtp = SmtpServer()
+    smtp.start()
+    try:
+        monkeypatch.setenv("CJEUNE_SMTP_URL", smtp.url)
+        monkeypatch.setenv("CJEUNE_PUBLIC_URL", app_server.base_url)
+        with Session(engine_for(app_server.db_url)) as session:  # what the enrollment's last step does
+            lea = session.exec(select(Pupil).where(Pupil.first_name == "Léa")).one()
+            create_or_get_parent_for_enrollment(session, "sofia.martin@exemple.fr", "Sofia", "Martin", lea.id)
+            session.commit()
+        [mail] = smtp.messages("sofia.martin@exemple.fr")
+    finally:
+        smtp.stop()
+    [link] = [link for link in links_in(mail) if "/connexion/activation?jeton=" in link]
+
+    phone.goto(link)
+    wait_for_app(phone)
+    expect(phone.locator("h1")).to_have_text("Activez votre compte")
+    expect(phone.locator("#bonjour-lien")).to_have_text("Bonjour Sofia,")
+    assert_page_healthy(phone)
+    phone.get_by_label("Mot de passe", exact=True).fill("calanques")
+    phone.get_by_label("Confirmez le mot de passe").fill("calanques")
+    phone.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    expect(phone.get_by_role("alert")).to_contain_text("Le mot de passe doit comporter au moins 1 lettre majuscule.")
+    phone.get_by_label("Mot de passe", exact=True).fill("Calanques13")
+    phone.get_by_label("Confirmez le mot de passe").fill("Calanques13")
+    phone.get_by_role("button", name="Enregistrer mon mot de passe").click()
+    expect(phone.locator("#lien-termine")).to_contain_text("Votre compte est activé.")
+
+    phone.get_by_role("link", name="Se connecter").click()
+    expect(phone.locator("h1")).to_have_text("Connexion — Parent")
+    phone.get_by_label("Adresse e-mail").fill("sofia.martin@exemple.fr")
+    phone.get_by_role("button", name="Suivant").click()
+    phone.get_by_label("Mot de passe", exact=True).fill("Calanques13")
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.get_by_role("button", name="Non").click()
+    expect(phone.locator("#bonjour")).to_have_text("Bonjour Sofia")
+    expect(phone.locator("#enfants")).to_have_text("Léa Martin")
+    assert_page_healthy(phone)
+
+    phone.goto(link)  # the link works once
+    wait_for_app(phone)
+    expect(phone.get_by_role("alert")).to_contain_text("Ce lien n'est plus valable")

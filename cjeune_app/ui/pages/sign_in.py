@@ -15,11 +15,19 @@ import reflex as rx
 
 from cjeune_app.core.accounts.api import authenticate, change_password, open_session
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import PASSWORD_RULES, rule_results
+from cjeune_app.core.accounts.passwords import rule_results
 from cjeune_app.core.accounts.validation import normalize_login
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, Role
 from cjeune_app.core.site import COLLEGE_SUPPORT_EMAIL
+from cjeune_app.ui.components.forms import (
+    alert_box,
+    empty_checklist,
+    error_message,
+    form_field,
+    rule_item,
+    submit_button,
+)
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import HOME_ROUTE, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
@@ -82,24 +90,20 @@ def _open_session(account_id: int, remember: bool) -> str:
         return open_session(session, session.get(Account, account_id), remember)
 
 
-def _empty_checklist() -> list[dict]:
-    return [{"label": rule.label, "ok": False} for rule in PASSWORD_RULES]
-
-
 class SignInState(rx.State):
     door: str = "collegien"
     step: str = "identifier"  # identifier, password, change, remember
     login: str = ""
     error: str = ""
     errors: list[str] = []
-    checklist: list[dict] = _empty_checklist()
+    checklist: list[dict] = empty_checklist()
     # Set only after the right password; backend-only (never sent to the browser).
     _account_id: int | None = None
     _verified_at: float = 0.0
 
     def _reset(self, door: str) -> None:
         self.door, self.step, self.login = door, "identifier", ""
-        self.error, self.errors, self.checklist = "", [], _empty_checklist()
+        self.error, self.errors, self.checklist = "", [], empty_checklist()
         self._account_id, self._verified_at = None, 0.0
 
     @rx.event
@@ -172,39 +176,14 @@ class SignInState(rx.State):
 # Components
 
 
-def _alert(*children) -> rx.Component:
-    return rx.box(*children, role="alert", width="100%", padding="0.75rem 1rem", border_radius="8px",
-                  background="var(--red-3)", color="var(--red-11)", border="1px solid var(--red-6)",
-                  font_size="0.95rem")
-
-
-def _error(message: rx.Var) -> rx.Component:
-    return rx.cond(message != "", _alert(message))
-
-
-def _field(label: str, name: str, input_type: str, autocomplete: str, **props) -> rx.Component:
-    field_id = f"champ-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="bold"),
-        rx.input(id=field_id, name=name, type=input_type, auto_complete=autocomplete, required=True,
-                 size="3", width="100%", **props),
-        spacing="1",
-        width="100%",
-    )
-
-
-def _submit(label: str) -> rx.Component:
-    return rx.button(label, type="submit", size="3", width="100%")
-
-
 def _identifier_step(door: Door) -> rx.Component:
     input_type = "text" if door.slug == "collegien" else "email"
     return rx.form(
         rx.vstack(
-            _field(door.identifier_label, "login", input_type, "username", placeholder=door.placeholder,
+            form_field(door.identifier_label, "login", input_type, "username", placeholder=door.placeholder,
                    default_value=SignInState.login, auto_capitalize="none", spell_check=False),
-            _error(SignInState.error),
-            _submit("Suivant"),
+            error_message(SignInState.error),
+            submit_button("Suivant"),
             spacing="4",
             width="100%",
         ),
@@ -230,9 +209,9 @@ def _password_step(door: Door) -> rx.Component:
                 justify="between", width="100%", align="center",
             ),
             rx.heading("Entrez le mot de passe", as_="h2", size="5"),
-            _field("Mot de passe", "password", "password", "current-password"),
-            _error(SignInState.error),
-            _submit("Se connecter"),
+            form_field("Mot de passe", "password", "password", "current-password"),
+            error_message(SignInState.error),
+            submit_button("Se connecter"),
             forgotten,
             spacing="4",
             width="100%",
@@ -243,37 +222,25 @@ def _password_step(door: Door) -> rx.Component:
     )
 
 
-def _rule(item: rx.Var) -> rx.Component:
-    return rx.el.li(
-        rx.cond(item["ok"], rx.text("✓ ", as_="span", color="green", aria_hidden="true"),
-                rx.text("✗ ", as_="span", color="var(--red-11)", aria_hidden="true")),
-        rx.text(item["label"], as_="span"),
-        rx.cond(item["ok"], rx.text(" (respecté)", as_="span", class_name="sr-only"),
-                rx.text(" (pas encore)", as_="span", class_name="sr-only")),
-        class_name=rx.cond(item["ok"], "regle regle-ok", "regle"),
-        list_style_type="none",
-    )
-
-
 def _change_step() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.heading("Choisissez votre mot de passe", as_="h2", size="5"),
             rx.text("Première connexion : remplacez le mot de passe temporaire de votre lettre par un "
                     "mot de passe personnel. Il servira aussi sur les ordinateurs du collège.", size="2"),
-            _field("Mot de passe temporaire", "current_password", "password", "current-password"),
-            _field("Nouveau mot de passe", "new_password", "password", "new-password",
+            form_field("Mot de passe temporaire", "current_password", "password", "current-password"),
+            form_field("Nouveau mot de passe", "new_password", "password", "new-password",
                    on_change=SignInState.check_new_password.debounce(100),
                    aria_describedby="regles-mot-de-passe"),
-            rx.el.ul(rx.foreach(SignInState.checklist, _rule), id="regles-mot-de-passe",
+            rx.el.ul(rx.foreach(SignInState.checklist, rule_item), id="regles-mot-de-passe",
                      aria_live="polite", padding_left="0", margin="0"),
-            _field("Confirmez le nouveau mot de passe", "confirm_password", "password", "new-password"),
+            form_field("Confirmez le nouveau mot de passe", "confirm_password", "password", "new-password"),
             rx.cond(
                 SignInState.errors.length() > 0,
-                _alert(rx.el.ul(rx.foreach(SignInState.errors, lambda e: rx.el.li(e)),
+                alert_box(rx.el.ul(rx.foreach(SignInState.errors, lambda e: rx.el.li(e)),
                                 margin="0", padding_left="1.1rem")),
             ),
-            _submit("Valider mon mot de passe"),
+            submit_button("Valider mon mot de passe"),
             spacing="4",
             width="100%",
         ),
@@ -295,7 +262,7 @@ def _remember_step() -> rx.Component:
             width="100%",
             spacing="3",
         ),
-        _error(SignInState.error),
+        error_message(SignInState.error),
         spacing="4",
         width="100%",
     )
