@@ -12,10 +12,12 @@ from cjeune_app.ui.pages.account_links import (
     forgotten_password_page,
     new_password_page,
 )
+from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.dashboard import dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
@@ -56,3 +58,7 @@ for slug, door in DOORS.items():
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
              on_load=SessionState.require_signed_in)
+app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
+             title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
+app.add_page(partner_queue_page, route="/admin/partenaires",
+             title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)

@@ -14,6 +14,7 @@ import reflex as rx
 from cjeune_app.core.accounts.api import account_for_token, children_of, close_session
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import ROLE_LABELS, Role
+from cjeune_app.core.partners.models import Partner
 
 SIGN_IN_ROUTE = "/connexion"
 HOME_ROUTE = "/tableau-de-bord"
@@ -25,10 +26,14 @@ def _who(token: str) -> dict | None:
         account = account_for_token(session, token)
         if account is None:
             return None
+        name = account.first_name
+        if not name and account.partner_id:
+            partner = session.get(Partner, account.partner_id)
+            name = partner.name if partner else ""
         children = []
         if account.role == Role.PARENT:
             children = [f"{c.first_name} {c.last_name}" for c in children_of(session, account)]
-        return {"first_name": account.first_name, "role": account.role,
+        return {"first_name": name or account.login, "role": account.role,
                 "role_label": ROLE_LABELS[Role(account.role)], "children": children}
 
 

@@ -21,15 +21,26 @@ def error_message(message: rx.Var) -> rx.Component:
     return rx.cond(message != "", alert_box(message))
 
 
-def form_field(label: str, name: str, input_type: str, autocomplete: str, **props) -> rx.Component:
-    field_id = f"champ-{name}"
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, font_weight="bold"),
-        rx.input(id=field_id, name=name, type=input_type, auto_complete=autocomplete, required=True,
-                 size="3", width="100%", **props),
-        spacing="1",
-        width="100%",
+def field_error(errors: rx.Var, name: str) -> rx.Component:
+    """The message next to a field (`errors`: a dict Var, field name -> French sentence)."""
+    return rx.cond(
+        errors.contains(name),
+        rx.text(errors[name], id=f"erreur-{name}", class_name="erreur-champ", size="2",
+                color="var(--red-11)", weight="medium"),
     )
+
+
+def form_field(label: str, name: str, input_type: str, autocomplete: str, errors: rx.Var | None = None,
+               required: bool = True, **props) -> rx.Component:
+    field_id = f"champ-{name}"
+    parts = [
+        rx.el.label(label, html_for=field_id, font_weight="bold"),
+        rx.input(id=field_id, name=name, type=input_type, auto_complete=autocomplete, required=required,
+                 size="3", width="100%", **props),
+    ]
+    if errors is not None:
+        parts.append(field_error(errors, name))
+    return rx.vstack(*parts, spacing="1", width="100%")
 
 
 def submit_button(label: str) -> rx.Component:

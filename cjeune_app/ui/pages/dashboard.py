@@ -26,6 +26,8 @@ def dashboard_page() -> rx.Component:
                         spacing="2",
                     ),
                 ),
+                rx.cond(SessionState.role == "agent",
+                        rx.link("Structures en attente de validation", href="/admin/partenaires")),
                 rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
                 spacing="4",
             ),

@@ -286,6 +286,10 @@ def sign_in_page_for(slug: str):
             rx.link("← Qui suis-je ?", href="/connexion", size="2"),
             page_title(f"Connexion — {door.label}"),
             rx.card(sign_in_form(door), width="100%", padding="1.25rem"),
+            *([rx.text("Votre structure n'est pas encore partenaire ? ",
+                       rx.link("Devenir partenaire", href="/connexion/partenaire/inscription",
+                               underline="always"),
+                       size="2", margin_top="1rem")] if slug == "partenaire" else []),
             width=NARROW,
         )
 
