@@ -8,6 +8,7 @@ from cjeune_app.core.accounts.models import (
     ParentLink,
 )
 from cjeune_app.core.cards.models import Card, CardBatch
+from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
@@ -15,8 +16,7 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "ApiKey", "AuthSession", "Card", "CardBatch", "Establishment", "LedgerEntry",
-    "LoginAttempt", "OneTimeToken", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment",
-    "Photo", "Pupil",
-    "Season", "Wallet",
+    "Account", "ApiKey", "AuthSession", "Card", "CardBatch", "ConsentRecord", "Enrollment",
+    "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken", "Offer", "ParentLink",
+    "Partner", "PartnerCategory", "Payment", "Photo", "Pupil", "Season", "Wallet",
 ]
