@@ -5,9 +5,10 @@ Revises:
 Create Date: 2026-11-22 08:06:33.036694
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 revision = '0001'
 down_revision = None

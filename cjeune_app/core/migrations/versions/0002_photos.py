@@ -5,9 +5,10 @@ Revises: 0001
 Create Date: 2026-11-22 08:18:06.205468
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 revision = 'photos'
 down_revision = '0001'

@@ -5,9 +5,10 @@ Revises: 0001
 Create Date: 2026-11-22 08:12:25.523352
 """
 
+from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-from alembic import op
+
 
 revision = "accounts_login_attempts"
 down_revision = 'photos'
