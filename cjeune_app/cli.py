@@ -140,6 +140,19 @@ def create_user_command(role, email, first_name, last_name, uai, password_stdin,
     emit(as_json, payload, lines)
 
 
+@main.command("purge-expired", help="Efface les sessions et liens expirés depuis plus de 30 jours "
+              "et les tentatives de connexion de plus de 24 heures.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def purge_expired_command(as_json: bool) -> None:
+    from cjeune_app.core.accounts.api import purge_expired
+
+    upgrade_schema()
+    with session_scope() as session:
+        counts = purge_expired(session)
+    emit(as_json, counts, [f"Sessions effacées : {counts['sessions']}, liens : {counts['links']}, "
+                           f"tentatives de connexion : {counts['login_attempts']}."])
+
+
 def _fail(as_json: bool, code: str, message: str, errors: list[str] | None = None) -> None:
     if as_json:
         click.echo(json.dumps({"code": code, "message": message, "errors": errors or []},

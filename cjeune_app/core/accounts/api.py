@@ -15,13 +15,17 @@ the password revokes every session of the account.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
-from sqlmodel import Session, func, select
+import sqlalchemy as sa
+from sqlalchemy import or_
+from sqlmodel import Session, delete, func, select
 
 from cjeune_app.core.accounts import emails, throttle
 from cjeune_app.core.accounts.errors import (
@@ -34,6 +38,7 @@ from cjeune_app.core.accounts.errors import (
 )
 from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken, ParentLink
 from cjeune_app.core.accounts.passwords import (
+    generate_temporary_password,
     hash_password,
     hash_temporary_password,
     is_temporary_cost,
@@ -183,6 +188,7 @@ def authenticate(
     now = now or utcnow()
     login = normalize_login(login)
     key, source = throttle.login_key(login), throttle.source_key(source_ip)
+    early = _verify_before_locking(session, login, key, source, password or "", now)
 
     retry_at = throttle.source_retry_at(session, source, now)
     if retry_at:
@@ -195,7 +201,12 @@ def authenticate(
         throttle.record_attempt(session, source, key, "locked", now)
         return AuthOutcome("locked", locked_message(locked_until), retry_at=locked_until)
 
-    if not _verify_in_constant_time(account.password_hash if account else None, password or ""):
+    current_hash = account.password_hash if account else None
+    if early is not None and early[0] == current_hash:
+        password_ok = early[1]
+    else:  # the hash changed meanwhile, or the early look saw a lock that is gone: verify now
+        password_ok = _verify_in_constant_time(current_hash, password or "")
+    if not password_ok:
         throttle.record_attempt(session, source, key, "failure", now)
         locked_until = (_count_failure(account, now) if account
                         else throttle.unknown_login_locked_until(session, key, now))
@@ -211,6 +222,36 @@ def authenticate(
     if refusal:
         return refusal
     return AuthOutcome("ok", account=account, must_change_password=account.must_change_password)
+
+
+@contextlib.contextmanager
+def _reader(session: Session) -> Iterator[Session]:
+    """A read-only session on the same database (SQLite: deferred BEGIN, so no write lock)."""
+    bind = session.get_bind()
+    if not isinstance(bind, sa.Engine):
+        yield session
+        return
+    with Session(bind.execution_options(read_only=True)) as reader:
+        yield reader
+
+
+def _verify_before_locking(
+    session: Session, login: str, key: str, source: str, password: str, now: dt.datetime
+) -> tuple[str | None, bool] | None:
+    """The argon2 work (~0.2 s), done before the writing transaction starts: on SQLite that
+    transaction holds the database's write lock, and sign-ins would otherwise queue behind each
+    other's hashing. Returns (hash verified, result), or None when the address is braked or the
+    identifier locked (then no hashing at all). The writing phase decides; this only saves time."""
+    with _reader(session) as reader:
+        if throttle.source_retry_at(reader, source, now):
+            return None
+        row = reader.exec(select(Account.password_hash, Account.locked_until).where(Account.login == login)).first()
+        if row is not None and row.locked_until and throttle.as_utc(row.locked_until) > now:
+            return None
+        if row is None and throttle.unknown_login_locked_until(reader, key, now):
+            return None
+    password_hash = row.password_hash if row is not None else None
+    return password_hash, _verify_in_constant_time(password_hash, password)
 
 
 def _refusal_after_right_password(
@@ -326,6 +367,20 @@ def revoke_all_sessions(session: Session, account_id: int, *, now: dt.datetime |
     for auth in open_sessions:
         auth.revoked_at = now
     return len(open_sessions)
+
+
+KEEP_ENDED_SESSIONS = dt.timedelta(days=30)
+
+
+def purge_expired(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Forgets sessions and links that ended over a month ago, and sign-in attempts over a day."""
+    now = now or utcnow()
+    horizon = now - KEEP_ENDED_SESSIONS
+    sessions = session.exec(delete(AuthSession).where(
+        or_(AuthSession.expires_at < horizon, AuthSession.revoked_at < horizon))).rowcount
+    links = session.exec(delete(OneTimeToken).where(OneTimeToken.expires_at < horizon)).rowcount
+    attempts = throttle.purge_old_attempts(session, now)
+    return {"sessions": sessions or 0, "links": links or 0, "login_attempts": attempts}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -675,8 +730,6 @@ def create_back_office_account(
 ) -> tuple[Account, str | None]:
     """An agent or a school staff account (operators' command). Without `password`, a temporary
     one is generated, returned once and must be changed at first sign-in."""
-    from cjeune_app.core.accounts.passwords import generate_temporary_password
-
     now = now or utcnow()
     role = Role(role)
     if role not in BACK_OFFICE_ROLES:

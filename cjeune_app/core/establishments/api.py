@@ -30,8 +30,13 @@ def create_pupil_with_account(
     birth_date: dt.date,
     class_name: str,
     temporary_password: str | None = None,
+    temporary_password_hash: str | None = None,
 ) -> tuple[Pupil, Account, str]:
-    """Pupil record + Eduprovence account with a temporary password (returned once, for the letter)."""
+    """Pupil record + Eduprovence account with a temporary password (returned once, for the letter).
+
+    `temporary_password_hash`: the password's hash when already computed (batch imports hash
+    them in parallel).
+    """
     pupil = Pupil(
         establishment_id=establishment.id,
         last_name=last_name.strip(),
@@ -47,7 +52,7 @@ def create_pupil_with_account(
         login=next_free_login(session, last_name, first_name),
         first_name=pupil.first_name,
         last_name=pupil.last_name,
-        password_hash=hash_temporary_password(password),
+        password_hash=temporary_password_hash or hash_temporary_password(password),
         must_change_password=True,
         pupil_id=pupil.id,
         establishment_id=establishment.id,

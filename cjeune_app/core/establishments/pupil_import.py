@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
+from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.identifiers import eduprovence_base
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_passwords
 from cjeune_app.core.accounts.permissions import require_role
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.api import create_pupil_with_account
@@ -95,16 +96,21 @@ def import_pupils_csv(
         return ImportResult(errors=errors)
     result = ImportResult()
     known = _known_pupils(session, establishment.id)
-    letters = []
+    newcomers = []
     for row in rows:
         if (fold(row.last_name), fold(row.first_name), row.birth_date) in known:
             result.already_known.append(
                 f"Ligne {row.line} : {row.first_name} {row.last_name} ({format_date(row.birth_date)}) "
                 "a déjà un compte : ligne ignorée."
             )
-            continue
-        pupil, account, password = create_pupil_with_account(
-            session, establishment, row.last_name, row.first_name, row.birth_date, row.class_name
+        else:
+            newcomers.append(row)
+    passwords = [generate_temporary_password() for _ in newcomers]
+    letters = []
+    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords)):
+        pupil, account, _ = create_pupil_with_account(
+            session, establishment, row.last_name, row.first_name, row.birth_date, row.class_name,
+            temporary_password=password, temporary_password_hash=password_hash,
         )
         result.created.append(ImportedPupil(pupil.id, account.login, pupil.last_name, pupil.first_name,
                                             pupil.class_name))

@@ -131,7 +131,9 @@ def pending_partners(session: Session, agent: Account) -> list[PartnerReview]:
 
 def _categories(session: Session, partner_id: int) -> list[str]:
     return list(session.exec(
-        select(PartnerCategory.category).where(PartnerCategory.partner_id == partner_id).order_by(PartnerCategory.category)
+        select(PartnerCategory.category)
+        .where(PartnerCategory.partner_id == partner_id)
+        .order_by(PartnerCategory.category)
     ).all())
 
 

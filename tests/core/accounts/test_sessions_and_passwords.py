@@ -17,9 +17,8 @@ from cjeune_app.core.accounts.api import (
     close_session,
     open_session,
 )
-from cjeune_app.core.accounts.models import AuthSession
+from cjeune_app.core.accounts.models import Account, AuthSession
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
-from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.enums import Role
 from tests.core.accounts.conftest import make_pupil, make_school
 
@@ -156,3 +155,17 @@ def test_wrong_current_password_counts_towards_the_lock(session, julie):
     assert fifth.errors[0].startswith("Compte verrouillé après 5 mots de passe erronés : réessayez à")
     assert not change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0 + dt.timedelta(minutes=5)).ok
     assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0 + dt.timedelta(minutes=16)).ok
+
+
+def test_ended_sessions_and_old_attempts_are_purged_after_their_delay(session, parent):
+    from cjeune_app.core.accounts.api import purge_expired
+
+    ended = open_session(session, parent, remember=False, now=T0)
+    current = open_session(session, parent, remember=True, now=T0 + dt.timedelta(days=20))
+    authenticate(session, parent.login, "Mauvais1x", IP, now=T0)
+    session.commit()
+    counts = purge_expired(session, now=T0 + dt.timedelta(days=31))
+    session.commit()
+    assert counts == {"sessions": 1, "links": 0, "login_attempts": 1}
+    assert account_for_token(session, ended, now=T0 + dt.timedelta(days=31)) is None
+    assert account_for_token(session, current, now=T0 + dt.timedelta(days=31)) is not None

@@ -93,7 +93,8 @@ def test_failures_survive_the_transaction_of_each_attempt(new_session, db_url):
     statuses = []
     for attempt in range(5):
         with new_session() as request:
-            statuses.append(authenticate(request, login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=attempt)).status)
+            moment = T0 + dt.timedelta(seconds=attempt)
+            statuses.append(authenticate(request, login, "Mauvais1x", IP, now=moment).status)
             request.commit()
     assert statuses == ["invalid"] * 4 + ["locked"]
 
