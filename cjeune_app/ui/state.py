@@ -1,8 +1,9 @@
 """Shared state: the browser's session token and who is signed in. Imports no page.
 
-The token is the only secret the browser holds: in localStorage when the user chose
-"Rester connecté" (30 days), else in sessionStorage (gone with the tab). The session itself
-lives in the database (core.accounts), so it survives restarts and can be revoked.
+The token is the only secret the browser holds, in a cookie: kept 30 days when the user chose
+"Rester connecté", else a session cookie gone with the browser. Being a cookie (SameSite=Strict),
+it also authenticates the HTTP routes the page calls (photo upload and display). The session
+itself lives in the database (core.accounts), so it survives restarts and can be revoked.
 """
 
 from __future__ import annotations
@@ -12,11 +13,13 @@ import asyncio
 import reflex as rx
 
 from cjeune_app.core.accounts.api import account_for_token, children_of, close_session
+from cjeune_app.core.accounts.web import REMEMBERED_COOKIE, SESSION_COOKIE, secure_cookies
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.partners.models import Partner
 
 SIGN_IN_ROUTE = "/connexion"
+REMEMBER_SECONDS = 30 * 24 * 3600
 HOME_ROUTE = "/tableau-de-bord"
 
 
@@ -43,8 +46,9 @@ def _close(token: str) -> None:
 
 
 class SessionState(rx.State):
-    kept_token: str = rx.LocalStorage(name="cjeune_session", sync=True)
-    tab_token: str = rx.SessionStorage(name="cjeune_session_tab")
+    kept_token: str = rx.Cookie(name=REMEMBERED_COOKIE, max_age=REMEMBER_SECONDS, same_site="strict",
+                                secure=secure_cookies())
+    tab_token: str = rx.Cookie(name=SESSION_COOKIE, same_site="strict", secure=secure_cookies())
     first_name: str = ""
     role: str = ""
     role_label: str = ""

@@ -4,6 +4,7 @@ the forced change with its live rules, "Rester connecté ?", sign-out, and the l
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -85,7 +86,9 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord$"))
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
     assert_page_healthy(phone)
-    assert phone.evaluate("() => localStorage.getItem('cjeune_session')")  # "Oui": kept 30 days
+    kept = {c["name"]: c for c in phone.context.cookies()}["cjeune_session"]
+    assert kept["value"] and kept["expires"] > time.time() + 29 * 24 * 3600  # "Oui": kept 30 days
+    assert kept["sameSite"] == "Strict"
     phone.reload()
     wait_for_app(phone)
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
@@ -103,8 +106,9 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     phone.get_by_role("button", name="Se connecter").click()
     phone.get_by_role("button", name="Non").click()
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
-    assert phone.evaluate("() => localStorage.getItem('cjeune_session')") in (None, "")
-    assert phone.evaluate("() => sessionStorage.getItem('cjeune_session_tab')")
+    cookies = {c["name"]: c for c in phone.context.cookies()}
+    assert not cookies.get("cjeune_session", {}).get("value")
+    assert cookies["cjeune_session_tab"]["value"] and cookies["cjeune_session_tab"]["expires"] == -1
 
 
 def test_five_wrong_passwords_lock_the_account_with_the_time_to_retry(app_server, phone):
