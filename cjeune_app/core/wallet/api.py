@@ -105,17 +105,18 @@ _INSERT_ENTRY_ONCE = {
     name: dialect.insert(_entry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(_entry.c.id)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-# A payment share-locks its card: a loss declared meanwhile waits for the payment, and a payment
+# A payment key-share-locks its card (the lock its ledger entry's foreign key takes anyway) and
+# declare_lost locks it FOR UPDATE: a loss declared meanwhile waits for the payment, and a payment
 # after the declaration sees the card blocked.
 _CARD_BY_ID = (
     sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
-    .where(_card.c.id == sa.bindparam("card_id")).with_for_update(read=True)
+    .where(_card.c.id == sa.bindparam("card_id")).with_for_update(read=True, key_share=True)
 )
 _ACTIVE_CARD_OF_WALLET = (
     sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
     .where(_card.c.pupil_id == sa.select(_wallet.c.pupil_id).where(_wallet.c.id == sa.bindparam("wallet_id"))
            .scalar_subquery(), _card.c.status == "active")
-    .with_for_update(read=True)
+    .with_for_update(read=True, key_share=True)
 )
 _SEASON_SHARED = (  # a credit waits for a closing in progress, and the closing waits for it
     sa.select(_season.c.id).where(_season.c.id == sa.bindparam("season_id")).with_for_update(read=True)
