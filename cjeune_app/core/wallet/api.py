@@ -211,7 +211,10 @@ def _append(session: Session, conn: sa.Connection, wallet, kind: str, amount_cen
         label=fields["label"],
     )).scalar()
     if entry_id is None:  # a twin request committed this key meanwhile
-        return _first_result(conn, key, **expected)
+        first = _first_result(conn, key, **expected)
+        if first is None:
+            raise RuntimeError(f"ledger key {key!r} conflicted but cannot be read")
+        return first
     balance = wallet.balance_cents + amount_cents
     cached = session.identity_map.get(identity_key(Wallet, wallet.id))
     if cached is not None:  # a Wallet object the caller holds shows the new balance too
