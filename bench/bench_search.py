@@ -166,8 +166,11 @@ def generate(engine: sa.Engine, partners: int, offers: int) -> tuple[int, int]:
 
 def database_size(engine: sa.Engine, path: Path | None) -> str:
     if path is not None:
-        with engine.connect() as conn:  # fold the write-ahead log into the file first
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        raw = engine.raw_connection()  # fold the write-ahead log into the file, outside a transaction
+        try:
+            raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            raw.close()
         total = sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
         with engine.connect() as conn:
             try:
