@@ -1,16 +1,15 @@
-"""Reflex configuration. Every setting can be overridden by an environment variable."""
-
-import os
+"""Reflex configuration. Settings come from the environment (CJEUNE_*, REFLEX_*)."""
 
 import reflex as rx
 
 from cjeune_app.core.settings import database_url
+from cjeune_app.ui.theme import theme
 
 config = rx.Config(
     app_name="cjeune_app",
     db_url=database_url(),
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    disable_plugins=["reflex.plugins.sitemap.SitemapPlugin"],
-    plugins=[rx.plugins.TailwindV4Plugin()] if False else [],
+    plugins=[rx.plugins.RadixThemesPlugin(theme=theme)],
+    disable_plugins=[rx.plugins.SitemapPlugin],
 )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 import sys
+from pathlib import Path
 
 import click
 
@@ -52,6 +54,213 @@ def seed_demo_command(as_json: bool) -> None:
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
     emit(as_json, dataclasses.asdict(report), lines)
 
+
+@main.command("import-pupils", help="Importe un fichier CSV d'élèves (nom, prénom, date de naissance, "
+              "classe) pour un établissement et produit le PDF des lettres d'identifiants.")
+@click.argument("csv_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--establishment", "uai", required=True, help="Code UAI de l'établissement (ex. 0131801P).")
+@click.option("--letters", "letters_path", type=click.Path(dir_okay=False),
+              help="Fichier PDF des lettres (par défaut : lettres-<UAI>-<date>.pdf).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def import_pupils_command(csv_file: str, uai: str, letters_path: str | None, as_json: bool) -> None:
+    from pathlib import Path
+
+    from cjeune_app.core.dates import paris_today
+    from cjeune_app.core.establishments.api import establishment_by_uai
+    from cjeune_app.core.establishments.pupil_import import import_pupils_csv
+
+    upgrade_schema()
+    content = Path(csv_file).read_bytes()
+    with session_scope() as session:
+        school = establishment_by_uai(session, uai)
+        if school is None:
+            _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
+        result = import_pupils_csv(session, school, content)
+        if not result.ok:
+            session.rollback()
+            _fail(as_json, "invalid_file", "Aucun élève importé : corrigez le fichier puis relancez.",
+                  errors=result.errors)
+        target = Path(letters_path or f"lettres-{school.uai}-{paris_today().isoformat()}.pdf")
+        if result.letters_pdf:
+            # Written before the commit: if it cannot be written, no account exists without its letter.
+            target.write_bytes(result.letters_pdf)
+            target.chmod(0o600)  # the temporary passwords are in it
+    payload = {
+        "establishment": school.uai,
+        "created": [dataclasses.asdict(p) for p in result.created],
+        "already_known": result.already_known,
+        "letters": str(target) if result.letters_pdf else None,
+    }
+    lines = [f"{len(result.created)} élève(s) créé(s) pour {school.name} ({school.uai})."]
+    lines += [f"  {p.last_name} {p.first_name} ({p.class_name}) : {p.login}" for p in result.created]
+    lines += result.already_known
+    if result.letters_pdf:
+        lines.append(f"Lettres à imprimer : {target} (contient les mots de passe temporaires : "
+                     "supprimez-le après impression).")
+    emit(as_json, payload, lines)
+
+
+@main.command("create-user", help="Crée un compte de gestion (agent du Département ou personnel "
+              "d'établissement).")
+@click.option("--role", type=click.Choice(["agent", "etablissement"]), required=True)
+@click.option("--email", required=True)
+@click.option("--first-name", required=True)
+@click.option("--last-name", required=True)
+@click.option("--establishment", "uai", help="Code UAI (obligatoire pour le rôle etablissement).")
+@click.option("--password-stdin", is_flag=True,
+              help="Lit le mot de passe sur l'entrée standard au lieu d'en générer un temporaire.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def create_user_command(role, email, first_name, last_name, uai, password_stdin, as_json) -> None:
+    from cjeune_app.core.accounts.api import create_back_office_account
+    from cjeune_app.core.accounts.errors import AccountError, FormErrors
+    from cjeune_app.core.establishments.api import establishment_by_uai
+
+    password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            school = None
+            if uai:
+                school = establishment_by_uai(session, uai)
+                if school is None:
+                    _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
+            account, temporary = create_back_office_account(
+                session, role=role, email=email, first_name=first_name, last_name=last_name,
+                establishment_id=school.id if school else None, password=password,
+            )
+    except FormErrors as error:
+        _fail(as_json, error.code, "Compte non créé.", errors=list(error.fields.values()))
+    except AccountError as error:
+        _fail(as_json, error.code, error.message)
+    payload = {"id": account.id, "role": account.role, "login": account.login,
+               "establishment": school.uai if school else None, "temporary_password": temporary}
+    lines = [f"Compte {account.role} créé : {account.login}"]
+    if temporary:
+        lines.append(f"Mot de passe temporaire (à changer à la première connexion) : {temporary}")
+    emit(as_json, payload, lines)
+
+
+@main.command("purge-expired", help="Efface les sessions et liens expirés depuis plus de 30 jours "
+              "et les tentatives de connexion de plus de 24 heures.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def purge_expired_command(as_json: bool) -> None:
+    from cjeune_app.core.accounts.api import purge_expired
+
+    upgrade_schema()
+    with session_scope() as session:
+        counts = purge_expired(session)
+    emit(as_json, counts, [f"Sessions effacées : {counts['sessions']}, liens : {counts['links']}, "
+                           f"tentatives de connexion : {counts['login_attempts']}."])
+
+
+def _fail(as_json: bool, code: str, message: str, errors: list[str] | None = None) -> None:
+    if as_json:
+        click.echo(json.dumps({"code": code, "message": message, "errors": errors or []},
+                              ensure_ascii=False, indent=2))
+    else:
+        click.echo("\n".join([message, *(errors or [])]), err=True)
+    sys.exit(1)
+
+
+def refuse(message: str, code: int = 2) -> None:
+    click.echo(message, err=True)
+    sys.exit(code)
+
+
+def _write_batch_files(batch, out_dir: Path | None, qr_format: str) -> dict:
+    from cjeune_app.core.cards.api import write_printer_files
+
+    out_dir = out_dir or Path.cwd() / f"lot-{batch.batch_id}-{batch.establishment_uai}"
+    try:
+        return write_printer_files(batch, out_dir, qr_format)
+    except OSError as error:
+        refuse(f"Le lot n° {batch.batch_id} est enregistré mais ses fichiers n'ont pas pu être écrits dans "
+               f"{out_dir} ({error.strerror}). Relancez : cjeune export-batch {batch.batch_id} --out <dossier>", 1)
+
+
+def _batch_lines(batch, files: dict) -> list[str]:
+    return [
+        f"Lot n° {batch.batch_id} : {len(batch.numbers)} cartes pour {batch.establishment_name} ({batch.establishment_uai}).",
+        f"Fichier pour l'imprimeur : {files['csv']}",
+        f"QR codes ({files['qr_format'].upper()}, un par carte, contenant seulement le numéro) : {files['qr_dir']}",
+    ]
+
+
+def _batch_payload(batch, files: dict) -> dict:
+    return {"batch_id": batch.batch_id, "establishment_uai": batch.establishment_uai,
+            "establishment_name": batch.establishment_name, "count": len(batch.numbers),
+            "numbers": batch.numbers, **files}
+
+
+@main.command("issue-cards", help="Crée un lot de cartes pour un établissement : CSV pour l'imprimeur et QR codes.")
+@click.option("--count", "-n", type=int, required=True, help="Nombre de cartes à créer (1 à 5000).")
+@click.option("--establishment", "uai", required=True, help="Code UAI de l'établissement, par exemple 0131801S.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier où écrire les fichiers (par défaut ./lot-<n° du lot>-<UAI>).")
+@click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True,
+              help="Format des images de QR code.")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def issue_cards_command(count: int, uai: str, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
+    from cjeune_app.core.cards.api import issue_cards
+    from cjeune_app.core.cards.errors import CardError
+
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            batch = issue_cards(session, uai, count)
+    except CardError as refusal:
+        refuse(refusal.message)
+    files = _write_batch_files(batch, out_dir, qr_format)
+    emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
+
+
+@main.command("export-batch", help="Réécrit le CSV et les QR codes d'un lot de cartes existant.")
+@click.argument("batch_id", type=int)
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Dossier où écrire les fichiers (par défaut ./lot-<n° du lot>-<UAI>).")
+@click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def export_batch_command(batch_id: int, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
+    from cjeune_app.core.cards.api import batch_by_id
+
+    with session_scope(read_only=True) as session:
+        batch = batch_by_id(session, batch_id)
+    if batch is None:
+        refuse(f"Aucun lot de cartes ne porte le n° {batch_id}.")
+    files = _write_batch_files(batch, out_dir, qr_format)
+    emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
+
+
+@main.command("close-season", help="Fait expirer les crédits restants d'une saison terminée (écritures au "
+              "grand livre, rien n'est supprimé). Refusé tant que la saison n'est pas finie.")
+@click.argument("code")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def close_season_command(code: str, as_json: bool) -> None:
+    from sqlmodel import select
+
+    from cjeune_app.core.formats import format_cents
+    from cjeune_app.core.seasons.models import Season
+    from cjeune_app.core.wallet.api import expire_season
+    from cjeune_app.core.wallet.errors import WalletError
+
+    match = re.fullmatch(r"(\d{4})-(\d{4})", code.strip())
+    if not match or int(match[2]) != int(match[1]) + 1:
+        refuse(f"« {code} » n'est pas une saison : écrivez-la comme 2026-2027.")
+    upgrade_schema()
+    try:
+        with session_scope() as session:
+            season = session.exec(select(Season).where(Season.code == code.strip())).first()
+            if season is None:
+                refuse(f"La saison {code.strip()} n'existe pas.")
+            report = expire_season(session, season)
+    except WalletError as refusal:
+        refuse(refusal.message)
+    if report.closed_now or report.expired_cents:
+        line = (f"Saison {report.season_code} close : {report.wallets_expired} portefeuille(s), "
+                f"{format_cents(report.expired_cents)} de crédits expirés.")
+    else:
+        line = f"La saison {report.season_code} était déjà close : rien de plus à faire expirer."
+    emit(as_json, dataclasses.asdict(report), [line])
 
 @main.command("reindex-search", help="Reconstruit l'index de recherche des partenaires et bons plans.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sqlite3
+import shutil
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +19,12 @@ from cjeune_app.core.migrations import upgrade_schema
 POSTGRES_ADMIN_URL = os.environ.get(
     "CJEUNE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
 
 
 def _postgres_available() -> str | None:
@@ -37,11 +47,12 @@ def postgres_server() -> str:
     return POSTGRES_ADMIN_URL
 
 
-def _create_postgres_database(admin_url: str) -> tuple[str, str]:
+def _create_postgres_database(admin_url: str, template: str | None = None) -> tuple[str, str]:
     name = f"cjeune_test_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        copy = f' TEMPLATE "{template}"' if template else ""
+        conn.execute(sa.text(f'CREATE DATABASE "{name}"{copy}'))
     admin.dispose()
     return name, admin_url.rsplit("/", 1)[0] + f"/{name}"
 
@@ -53,17 +64,38 @@ def _drop_postgres_database(admin_url: str, name: str) -> None:
     admin.dispose()
 
 
-@pytest.fixture
-def sqlite_url(tmp_path) -> str:
-    url = f"sqlite:///{tmp_path / 'test.db'}"
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """A SQLite file migrated once; each test gets a copy of it."""
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    url = f"sqlite:///{path}"
     upgrade_schema(url)
-    return url
+    engine_for(url).dispose()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA journal_mode=DELETE")  # checkpoint the WAL: one self-contained file
+    return path
 
 
 @pytest.fixture
-def postgres_url(postgres_server) -> Iterator[str]:
+def sqlite_url(tmp_path, sqlite_template) -> str:
+    path = tmp_path / "test.db"
+    shutil.copyfile(sqlite_template, path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def postgres_template(postgres_server) -> Iterator[str]:
+    """A database migrated once; each test gets a copy of it (much faster than migrating)."""
     name, url = _create_postgres_database(postgres_server)
     upgrade_schema(url)
+    engine_for(url).dispose()  # a template must have no open connection
+    yield name
+    _drop_postgres_database(postgres_server, name)
+
+
+@pytest.fixture
+def postgres_url(postgres_server, postgres_template) -> Iterator[str]:
+    name, url = _create_postgres_database(postgres_server, template=postgres_template)
     yield url
     engine_for(url).dispose()
     _drop_postgres_database(postgres_server, name)

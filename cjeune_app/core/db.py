@@ -10,6 +10,7 @@ from functools import lru_cache
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, create_engine
 
+from cjeune_app.core.errors import DomainError
 from cjeune_app.core.settings import database_url
 
 # Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -74,7 +75,10 @@ def get_engine() -> sa.Engine:
 
 @contextlib.contextmanager
 def session_scope(read_only: bool = False) -> Iterator[Session]:
-    """One unit of work: committed on success, rolled back on any error."""
+    """One unit of work: committed on success, rolled back on any error.
+
+    A refusal marked `keep_changes` (e.g. a counted wrong card number) is committed, then raised.
+    """
     engine = get_engine()
     if read_only:
         engine = engine.execution_options(read_only=True)
@@ -82,6 +86,12 @@ def session_scope(read_only: bool = False) -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DomainError as refusal:
+            if refusal.keep_changes:
+                session.commit()
+            else:
+                session.rollback()
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -54,3 +54,16 @@ def envelope_for_category(category: Category | str) -> Envelope:
     if Category(category) is Category.SOUTIEN_SCOLAIRE:
         return Envelope.SOUTIEN_SCOLAIRE
     return Envelope.SPORT_CULTURE
+
+ROLE_LABELS = {
+    Role.PUPIL: "Collégien·ne",
+    Role.PARENT: "Parent",
+    Role.YOUTH: "Jeune",
+    Role.PARTNER: "Partenaire",
+    Role.AGENT: "Agent du Département",
+    Role.ESTABLISHMENT: "Établissement scolaire",
+}
+
+# Roles that sign in from "Qui suis-je ?"; the others use the back-office sign-in page.
+PUBLIC_ROLES = (Role.PUPIL, Role.PARENT, Role.YOUTH, Role.PARTNER)
+BACK_OFFICE_ROLES = (Role.AGENT, Role.ESTABLISHMENT)

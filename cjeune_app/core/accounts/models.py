@@ -74,3 +74,20 @@ class OneTimeToken(SQLModel, table=True):
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
     used_at: dt.datetime | None = None
+
+
+class LoginAttempt(SQLModel, table=True):
+    """One sign-in try, kept a day: it throttles a flood from one address and locks unknown
+    identifiers exactly like real ones (so that a lock never reveals that an account exists)."""
+
+    __tablename__ = "login_attempt"
+    __table_args__ = (
+        sa.Index("ix_login_attempt_source_ip_created_at", "source_ip", "created_at"),
+        sa.Index("ix_login_attempt_login_key_created_at", "login_key", "created_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    source_ip: str = Field(sa_type=sa.String(45))
+    login_key: str = Field(sa_type=sa.String(64))  # sha256 of the normalized identifier
+    outcome: str = Field(sa_type=sa.String(12))  # success, failure, locked, throttled
+    created_at: dt.datetime = Field(default_factory=utcnow, index=True)

@@ -5,17 +5,9 @@ from sqlmodel import SQLModel
 
 import cjeune_app.core.models  # noqa: F401  (registers every table)
 from cjeune_app.core.db import engine_for
-from cjeune_app.core.search.models import is_hand_made
+from cjeune_app.core.migrations.env_filters import include_object
 
 config = context.config
-
-
-def include_object(obj, name, type_, reflected, compare_to) -> bool:
-    # The search engine's full-text tables and columns are made by hand, per database.
-    if reflected and compare_to is None:
-        table_name = obj.table.name if type_ == "column" else None
-        return not is_hand_made(name, type_, table_name)
-    return True
 
 
 def run_migrations() -> None:
@@ -29,6 +21,10 @@ def run_migrations() -> None:
             include_object=include_object,
         )
         with context.begin_transaction():
+            # Several app workers may start at once: one migrates, the others wait and find
+            # the schema at head. (On SQLite, BEGIN IMMEDIATE already serializes them.)
+            if connection.dialect.name == "postgresql":
+                connection.exec_driver_sql("SELECT pg_advisory_xact_lock(1313)")
             context.run_migrations()
 
 

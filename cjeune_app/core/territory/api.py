@@ -7,10 +7,11 @@ digits of a postal code: 13780 also serves Riboux, in the Var.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+
+from cjeune_app.core.text import fold
 
 DATA_FILE = Path(__file__).with_name("data") / "communes-13.csv"
 DEPARTEMENT_CODE = "13"
@@ -30,15 +31,6 @@ class Commune:
     @property
     def label(self) -> str:
         return f"{self.name} ({', '.join(self.postal_codes)})"
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, hyphens or apostrophes: how people type names."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    for sep in "-'’":
-        stripped = stripped.replace(sep, " ")
-    return " ".join(stripped.lower().split())
 
 
 @lru_cache(maxsize=1)

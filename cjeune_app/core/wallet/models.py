@@ -11,6 +11,9 @@ from cjeune_app.core.db import utcnow
 
 
 class Wallet(SQLModel, table=True):
+    """balance_cents is kept by the database: a trigger adds each ledger entry to it, another
+    refuses any balance that differs from the sum of the entries (migration wallet_ledger_guards)."""
+
     __tablename__ = "wallet"
     __table_args__ = (
         sa.UniqueConstraint("pupil_id", "season_id", "envelope", name="wallet_one_per_envelope"),
@@ -30,7 +33,21 @@ class LedgerEntry(SQLModel, table=True):
     """Never updated nor deleted: a wallet's balance is the sum of its entries."""
 
     __tablename__ = "ledger_entry"
-    __table_args__ = (sa.CheckConstraint("amount_cents <> 0", name="amount_not_zero"),)
+    __table_args__ = (
+        sa.CheckConstraint("amount_cents <> 0", name="amount_not_zero"),
+        # Money comes in only by credit, refund or transfer in; it goes out only by debit,
+        # expiry or transfer out.
+        sa.CheckConstraint(
+            "(kind IN ('credit', 'refund', 'transfer_in') AND amount_cents > 0)"
+            " OR (kind IN ('debit', 'expiry', 'transfer_out') AND amount_cents < 0)",
+            name="sign_matches_kind",
+        ),
+        # A wallet (youth, season, envelope) receives its season's credit once, whatever the key.
+        sa.Index(
+            "uq_ledger_entry_one_credit_per_wallet", "wallet_id", unique=True,
+            sqlite_where=sa.text("kind = 'credit'"), postgresql_where=sa.text("kind = 'credit'"),
+        ),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     wallet_id: int = Field(foreign_key="wallet.id", index=True)
@@ -42,5 +59,6 @@ class LedgerEntry(SQLModel, table=True):
     partner_id: int | None = Field(default=None, foreign_key="partner.id", index=True)
     payment_id: int | None = Field(default=None, foreign_key="payment.id", index=True)
     card_id: int | None = Field(default=None, foreign_key="card.id")
+    refund_of_id: int | None = Field(default=None, foreign_key="ledger_entry.id", index=True)
     label: str = Field(default="", sa_type=sa.String(200))
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = "search_index"
-down_revision = "0001"
+down_revision = "wallet_ledger_guards"
 branch_labels = None
 depends_on = None
 

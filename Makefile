@@ -1,0 +1,29 @@
+# The two commands of the README: `make run` (the app with demo data) and `make test` (every test).
+SHELL := /bin/bash
+PORT ?= 3000
+# Test processes (pytest-xdist) for the tests that need no browser. The browser tests share
+# one app build (.web) and server, so they run in one process afterwards.
+TEST_WORKERS ?= 2
+ENV := source scripts/env.sh &&
+
+.PHONY: run test bench install
+
+install:
+	@bash scripts/bootstrap.sh
+
+run: install
+	@$(ENV) cjeune seed-demo
+	@echo "» CJeune de Provence démarre : ouvrez http://localhost:$(PORT)/ (première compilation : 1 à 2 minutes)"
+	@$(ENV) reflex run --env prod --single-port --frontend-port $(PORT)
+
+test:
+	@bash scripts/bootstrap.sh --test
+ifeq ($(strip $(PYTEST_ARGS)),)
+	@$(ENV) python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser tests
+	@$(ENV) python -m pytest tests/browser
+else
+	@$(ENV) python -m pytest $(PYTEST_ARGS)
+endif
+
+bench: install
+	@$(ENV) for b in bench/bench_*.py; do echo "== $$b"; python $$b || exit 1; done

@@ -1,0 +1,51 @@
+"""Every error leaves the API as {"code": "...", "message": "<phrase en français>"}."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
+        super().__init__(message)
+        self.status, self.code, self.message, self.headers = status, code, message, headers
+
+
+def error_body(code: str, message: str) -> dict:
+    return {"code": code, "message": message}
+
+
+_STATUS_MESSAGES = {
+    401: ("unauthorized", "Authentification requise : fournissez une clé d'API valide."),
+    403: ("forbidden", "Vous n'avez pas accès à cette ressource."),
+    404: ("not_found", "Ressource introuvable."),
+    405: ("method_not_allowed", "Méthode non autorisée sur cette adresse."),
+    429: ("too_many_requests", "Trop de requêtes : réessayez dans quelques instants."),
+}
+
+
+def _field_path(location: tuple) -> str:
+    return ".".join(str(part) for part in location if part not in ("body", "query", "path", "header"))
+
+
+def install_error_handlers(api: FastAPI) -> None:
+    @api.exception_handler(ApiError)
+    async def _api_error(_request: Request, error: ApiError):
+        return JSONResponse(error_body(error.code, error.message), status_code=error.status,
+                            headers=error.headers)
+
+    @api.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, error: RequestValidationError):
+        problems = error.errors()
+        fields = sorted({_field_path(tuple(p.get("loc", ()))) for p in problems} - {""})
+        message = "Requête invalide"
+        message += f" : vérifiez {', '.join(fields)}." if fields else "."
+        return JSONResponse({**error_body("invalid_request", message), "fields": fields}, status_code=422)
+
+    @api.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, error: StarletteHTTPException):
+        code, message = _STATUS_MESSAGES.get(error.status_code, ("error", "La requête a échoué."))
+        return JSONResponse(error_body(code, message), status_code=error.status_code)

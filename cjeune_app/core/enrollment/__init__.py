@@ -1,0 +1,1 @@
+"""The enrollment stepper: a legal guardian's answers for one pupil and one season."""

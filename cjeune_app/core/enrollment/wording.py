@@ -1,0 +1,43 @@
+"""The stepper's own words (seed 002). The UI shows them and the consent ledger stores them,
+so that a recorded choice says exactly which sentence was ticked or left unticked."""
+
+FORM_TITLE = "INSCRIPTION À LA CARTE CJEUNE DE PROVENCE"
+FORM_NOTICE = (
+    "Ce formulaire doit être renseigné et validé par le responsable légal de l'enfant pour lequel "
+    "la demande de carte est enregistrée. Il s'engage sur la véracité des informations fournies."
+)
+STEP_TITLES = {1: "Informations", 2: "Coordonnées", 3: "Photo d'identité", 4: "Mentions légales"}
+REQUIRED_NOTE = "* champ obligatoire"
+
+OUTSIDE_DEPARTMENT = (
+    "La carte CJeune de Provence s'adresse uniquement aux collégiens domiciliés et scolarisés "
+    "dans le département des Bouches-du-Rhône."
+)
+OPTIN_EMAIL_LABEL = (
+    "En cochant cette case, j'accepte que mon adresse email soit utilisée afin de m'informer en "
+    "temps réel des bons plans et événements de la Carte CJeune de Provence."
+)
+OPTIN_SMS_LABEL = (
+    "En cochant cette case, j'accepte que mon numéro de téléphone soit utilisé afin de recevoir des "
+    "informations du Département sur les actions à destination de la jeunesse."
+)
+ATTESTATION_LABEL = (
+    "Je certifie être le représentant légal de l'enfant et l'exactitude des informations fournies"
+)
+SUCCESS_TITLE = "C'EST PARFAIT !"
+SUCCESS_MESSAGE = "Votre compte a été mis à jour avec succès !"
+
+FIELD_LABELS = {
+    "guardian_last_name": "Nom du représentant légal (parent, tuteur ...)",
+    "guardian_first_name": "Prénom du représentant légal",
+    "address_line": "Adresse postale",
+    "address_complement": "Complément d'adresse",
+    "postal_code": "Code postal",
+    "commune_insee": "Ville",
+    "email": "Adresse email",
+    "email_confirmation": "Confirmation de l'adresse email",
+    "mobile": "Numéro de téléphone mobile",
+    "optin_email": OPTIN_EMAIL_LABEL,
+    "optin_sms": OPTIN_SMS_LABEL,
+    "attested": ATTESTATION_LABEL,
+}

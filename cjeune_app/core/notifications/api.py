@@ -1,0 +1,210 @@
+"""Outgoing e-mail: SMTP when CJEUNE_SMTP_URL is set, else `.eml` files in `<data_dir>/outbox/`.
+
+Two ways to send:
+- `send_email(...)` delivers now (command-line tools, tests);
+- `queue_email(session, ...)` delivers after the session's transaction commits, from a
+  background thread: no mail goes out for a change that was rolled back, and a request's
+  response time does not depend on whether a mail was sent (the "mot de passe oublié"
+  answer must not reveal whether an address has an account).
+
+CJEUNE_SMTP_URL forms: `smtp://host:25`, `smtp+starttls://user:password@host:587`,
+`smtps://user:password@host:465`. CJEUNE_MAIL_FROM sets the sender.
+"""
+
+from __future__ import annotations
+
+import atexit
+import html
+import logging
+import os
+import queue
+import smtplib
+import ssl
+import threading
+import uuid
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import formataddr, formatdate, make_msgid
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from sqlalchemy import event
+from sqlmodel import Session
+
+from cjeune_app.core.settings import data_dir
+
+log = logging.getLogger(__name__)
+
+DEFAULT_PUBLIC_URL = "http://localhost:3000"
+DEFAULT_SENDER = formataddr(("CJeune de Provence", "ne-pas-repondre@cjeunedeprovence.fr"))
+SMTP_TIMEOUT_SECONDS = 20
+
+
+def public_url(path: str = "/") -> str:
+    """Absolute link for e-mails and letters: CJEUNE_PUBLIC_URL + path."""
+    base = os.environ.get("CJEUNE_PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/")
+    return base + "/" + path.lstrip("/")
+
+
+def outbox_dir() -> Path:
+    path = data_dir() / "outbox"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+    message = EmailMessage()
+    message["From"] = os.environ.get("CJEUNE_MAIL_FROM", DEFAULT_SENDER)
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="cjeunedeprovence.fr")
+    message.set_content(text)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
+    return message
+
+
+@dataclass(frozen=True)
+class _Delivery:
+    """A message with the transport chosen when it was created (the environment may change after)."""
+
+    message: EmailMessage
+    smtp_url: str | None
+    outbox: Path
+
+
+def _delivery(message: EmailMessage) -> _Delivery:
+    return _Delivery(message, os.environ.get("CJEUNE_SMTP_URL") or None, outbox_dir())
+
+
+def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Deliver one message now. Raises if the SMTP server refuses it."""
+    _deliver(_delivery(build_message(to, subject, text, html)))
+
+
+def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None) -> None:
+    """Deliver once `session` commits; forgotten if it rolls back."""
+    session.connection()  # starts the transaction if need be: a rollback then always drops the mail
+    pending = session.info.setdefault("cjeune_outgoing_mail", [])
+    if not session.info.get("cjeune_mail_hooks"):
+        event.listen(session, "after_commit", _hand_over_after_commit)
+        event.listen(session, "after_rollback", _drop_after_rollback)
+        session.info["cjeune_mail_hooks"] = True
+    pending.append(_delivery(build_message(to, subject, text, html)))
+
+
+SIGNATURE = "L'équipe CJeune de Provence — Département des Bouches-du-Rhône"
+HELP_LINE = "Besoin d'aide ? 04 86 68 47 44 ou contact@cjeunedeprovence.fr"
+
+
+def queue_notice(session: Session, to: str, subject: str, paragraphs: list[str],
+                 link: str | None = None, link_label: str = "") -> None:
+    """The house style of our e-mails: greeting, paragraphs, one link, help line, signature."""
+    greeting = "Bonjour,"
+    text_parts = [greeting, *paragraphs]
+    if link:
+        text_parts.append(f"{link_label} :\n{link}")
+    text_parts += [HELP_LINE, SIGNATURE]
+    html_parts = [f"<p>{html.escape(p)}</p>" for p in [greeting, *paragraphs]]
+    if link:
+        html_parts.append(f'<p><a href="{html.escape(link)}">{html.escape(link_label)}</a></p>')
+    html_parts.append(f"<p>{html.escape(HELP_LINE)}<br>{html.escape(SIGNATURE)}</p>")
+    queue_email(session, to, subject, "\n\n".join(text_parts) + "\n", "\n".join(html_parts))
+
+
+def _hand_over_after_commit(session: Session) -> None:
+    for delivery in session.info.pop("cjeune_outgoing_mail", []):
+        _courier().put(delivery)
+
+
+def _drop_after_rollback(session: Session) -> None:
+    session.info.pop("cjeune_outgoing_mail", None)
+
+
+def _deliver(delivery: _Delivery) -> None:
+    if delivery.smtp_url:
+        _send_smtp(delivery.smtp_url, delivery.message)
+    else:
+        _write_eml(delivery.outbox, delivery.message)
+
+
+def _write_eml(folder: Path, message: EmailMessage) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    # The sortable prefix keeps the files in sending order; the uuid avoids collisions.
+    name = f"{uuid.uuid1().time:020d}-{uuid.uuid4().hex[:8]}.eml"
+    path = folder / name
+    temporary = path.with_suffix(".tmp")
+    temporary.write_bytes(message.as_bytes())
+    temporary.replace(path)  # a reader never sees half a message
+    return path
+
+
+def _send_smtp(url: str, message: EmailMessage) -> None:
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in {"smtp", "smtps", "smtp+starttls"}:
+        raise ValueError(f"CJEUNE_SMTP_URL : schéma inconnu « {scheme} » (smtp, smtps ou smtp+starttls).")
+    host = parts.hostname or "localhost"
+    if scheme == "smtps":
+        client = smtplib.SMTP_SSL(host, parts.port or 465, timeout=SMTP_TIMEOUT_SECONDS,
+                                  context=ssl.create_default_context())
+    else:
+        client = smtplib.SMTP(host, parts.port or 25, timeout=SMTP_TIMEOUT_SECONDS)
+    with client:
+        if scheme == "smtp+starttls":
+            client.starttls(context=ssl.create_default_context())
+        if parts.username:
+            client.login(unquote(parts.username), unquote(parts.password or ""))
+        client.send_message(message)
+
+
+class _Courier:
+    """One background thread that delivers queued messages in order."""
+
+    def __init__(self) -> None:
+        self._queue: queue.Queue[_Delivery] = queue.Queue()
+        self._thread = threading.Thread(target=self._run, name="cjeune-mail", daemon=True)
+        self._thread.start()
+
+    def put(self, delivery: _Delivery) -> None:
+        self._queue.put(delivery)
+
+    def join(self) -> None:
+        self._queue.join()
+
+    def _run(self) -> None:
+        while True:
+            delivery = self._queue.get()
+            try:
+                _deliver(delivery)
+            except Exception:
+                # Kept for an operator to resend; the user can also ask for a new link.
+                log.exception("E-mail not delivered, kept in outbox/failed: %s", delivery.message["Subject"])
+                try:
+                    _write_eml(delivery.outbox / "failed", delivery.message)
+                except OSError:
+                    log.exception("Could not keep the undelivered e-mail")
+            finally:
+                self._queue.task_done()
+
+
+_courier_instance: _Courier | None = None
+_courier_lock = threading.Lock()
+
+
+def _courier() -> _Courier:
+    global _courier_instance
+    with _courier_lock:
+        if _courier_instance is None:
+            _courier_instance = _Courier()
+        return _courier_instance
+
+
+def wait_for_queued_mail() -> None:
+    """Block until every queued message has been delivered (tests, and before a process exits)."""
+    if _courier_instance is not None:
+        _courier_instance.join()
+
+
+atexit.register(wait_for_queued_mail)

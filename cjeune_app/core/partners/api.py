@@ -1,0 +1,176 @@
+"""Partner structures: sign-up, e-mail verification, then an agent's validation.
+
+A structure signs up with its contact e-mail and a password; once the address is confirmed
+it waits "en attente de validation" in the agents' queue; an agent validates it (it can then
+sign in to its space) or rejects it with a reason. The structure is told by e-mail each time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session, delete, select
+
+from cjeune_app.core.accounts import api as accounts
+from cjeune_app.core.accounts import emails as account_emails
+from cjeune_app.core.accounts.errors import Conflict, FormErrors, PermissionDenied
+from cjeune_app.core.accounts.models import Account, OneTimeToken
+from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.permissions import require_role
+from cjeune_app.core.accounts.validation import normalize_email
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import Role
+from cjeune_app.core.partners import emails
+from cjeune_app.core.partners.models import Partner, PartnerCategory
+from cjeune_app.core.partners.validation import PartnerSignUp, normalize_siret, partner_form_errors
+from cjeune_app.core.territory import commune_by_insee
+
+PENDING, VALIDATED, REJECTED = "pending", "validated", "rejected"
+
+
+def sign_up_partner(session: Session, form: PartnerSignUp, *, now: dt.datetime | None = None) -> None:
+    """Creates the structure (pending) and its first account, and e-mails the verification link.
+
+    Raises FormErrors for mistakes. When the contact address already has an account, nothing
+    is created and that address is told by e-mail: the answer on screen is the same.
+    """
+    now = now or utcnow()
+    errors = partner_form_errors(form)
+    if errors:
+        raise FormErrors(errors)
+    siret, email = normalize_siret(form.siret), normalize_email(form.contact_email)
+    _make_room_for(session, siret, now)
+    password_hash = hash_password(form.password)  # in every branch: same response time
+    if session.exec(select(Account.id).where(Account.login == email)).first() is not None:
+        account_emails.send_account_already_exists(session, email)
+        return
+    partner = Partner(
+        name=form.name.strip(), kind=form.kind, siret=siret, address=form.address.strip(),
+        postal_code=form.postal_code.strip(), commune_insee=form.commune_insee.strip(),
+        contact_email=email, phone=(form.phone or "").strip(), website=(form.website or "").strip(),
+        description=(form.description or "").strip(), status=PENDING, created_at=now, updated_at=now,
+    )
+    _place_at_commune(partner)
+    session.add(partner)
+    session.flush()
+    session.add_all(PartnerCategory(partner_id=partner.id, category=c) for c in sorted(set(form.categories)))
+    account = Account(role=Role.PARTNER, login=email, email=email, password_hash=password_hash,
+                      partner_id=partner.id, created_at=now)
+    session.add(account)
+    session.flush()
+    accounts.send_verification(session, account, now=now)
+
+
+def _place_at_commune(partner: Partner) -> None:
+    # Until the address is geocoded, the map and "autour de moi" use the commune's centre.
+    commune = commune_by_insee(partner.commune_insee)
+    partner.latitude, partner.longitude = commune.latitude, commune.longitude
+
+
+def _make_room_for(session: Session, siret: str, now: dt.datetime) -> None:
+    """A SIRET already signed up is refused, unless that sign-up was never confirmed and its
+    link has expired: then it is forgotten and the structure may sign up again."""
+    existing = session.exec(select(Partner).where(Partner.siret == siret).with_for_update()).first()
+    if existing is None:
+        return
+    members = session.exec(select(Account).where(Account.partner_id == existing.id)).all()
+    confirmed = any(member.email_verified_at for member in members)
+    link_expired = existing.created_at + accounts.TOKEN_LIFETIME[accounts.VERIFY_EMAIL] <= now
+    if existing.status != PENDING or confirmed:
+        raise FormErrors({"siret": (
+            "Cette structure (même numéro SIRET) est déjà inscrite sur CJeune de Provence. "
+            "Si vous en faites partie, connectez-vous ou contactez l'assistance au 04 86 68 47 44."
+        )})
+    if not link_expired:
+        raise FormErrors({"siret": (
+            "Une inscription de cette structure attend la confirmation de son adresse e-mail de "
+            "contact : cliquez sur le lien reçu (valable 48 heures) ou recommencez après ce délai."
+        )})
+    member_ids = [member.id for member in members]
+    if member_ids:
+        session.exec(delete(OneTimeToken).where(OneTimeToken.account_id.in_(member_ids)))
+        session.exec(delete(Account).where(Account.id.in_(member_ids)))
+    session.exec(delete(PartnerCategory).where(PartnerCategory.partner_id == existing.id))
+    session.delete(existing)
+    session.flush()
+
+
+@dataclass(frozen=True)
+class PartnerReview:
+    """One line of the agents' queue."""
+
+    partner: Partner
+    categories: list[str]
+    commune_name: str
+    email_confirmed_at: dt.datetime
+
+
+def pending_partners(session: Session, agent: Account) -> list[PartnerReview]:
+    """Structures whose e-mail is confirmed and that wait for an agent, oldest first."""
+    require_role(agent, Role.AGENT)
+    rows = session.exec(
+        select(Partner, Account.email_verified_at)
+        .join(Account, Account.partner_id == Partner.id)
+        .where(Partner.status == PENDING, Account.email_verified_at.is_not(None))
+        .order_by(Partner.created_at, Partner.id)
+    ).all()
+    reviews, seen = [], set()
+    for partner, confirmed_at in rows:
+        if partner.id in seen:
+            continue
+        seen.add(partner.id)
+        reviews.append(PartnerReview(
+            partner=partner,
+            categories=_categories(session, partner.id),
+            commune_name=commune_by_insee(partner.commune_insee).name,
+            email_confirmed_at=confirmed_at,
+        ))
+    return reviews
+
+
+def _categories(session: Session, partner_id: int) -> list[str]:
+    return list(session.exec(
+        select(PartnerCategory.category)
+        .where(PartnerCategory.partner_id == partner_id)
+        .order_by(PartnerCategory.category)
+    ).all())
+
+
+def _pending_for_decision(session: Session, agent: Account, partner_id: int) -> Partner:
+    require_role(agent, Role.AGENT)
+    partner = session.exec(select(Partner).where(Partner.id == partner_id).with_for_update()).first()
+    if partner is None:
+        raise PermissionDenied()
+    if partner.status != PENDING:
+        raise Conflict("Cette structure a déjà été traitée : actualisez la liste des demandes.")
+    confirmed = session.exec(
+        select(Account.id).where(Account.partner_id == partner.id, Account.email_verified_at.is_not(None))
+    ).first()
+    if confirmed is None:
+        raise Conflict("L'adresse e-mail de cette structure n'est pas encore confirmée.")
+    return partner
+
+
+def validate_partner(session: Session, agent: Account, partner_id: int, *, now: dt.datetime | None = None) -> Partner:
+    now = now or utcnow()
+    partner = _pending_for_decision(session, agent, partner_id)
+    partner.status, partner.validated_at, partner.updated_at = VALIDATED, now, now
+    partner.rejection_reason = None
+    emails.send_partner_validated(session, partner)
+    return partner
+
+
+def reject_partner(
+    session: Session, agent: Account, partner_id: int, reason: str, *, now: dt.datetime | None = None
+) -> Partner:
+    reason = (reason or "").strip()
+    if not reason:
+        raise FormErrors({"reason": "Indiquez le motif du refus : il sera envoyé à la structure."})
+    if len(reason) > 500:
+        raise FormErrors({"reason": "Le motif est trop long (500 caractères au plus)."})
+    now = now or utcnow()
+    partner = _pending_for_decision(session, agent, partner_id)
+    partner.status, partner.rejection_reason, partner.updated_at = REJECTED, reason, now
+    emails.send_partner_rejected(session, partner)
+    return partner

@@ -1,0 +1,1 @@
+"""Identity photos: validation of uploads, crop and re-encoding, private storage."""

@@ -1,0 +1,131 @@
+"""Header, footer and the frame of every page (landmarks, skip link, one h1 per page)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
+from cjeune_app.ui.theme import BRAND_BLUE, MAX_WIDTH
+
+
+def logo() -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.text("CJEUNE", font_weight="900", font_size="1.5rem", color=BRAND_BLUE,
+                    letter_spacing="0.02em"),
+            rx.text("de Provence", font_weight="600", font_size="1rem", color=BRAND_BLUE),
+            align="baseline",
+            spacing="1",
+        ),
+        href="/",
+        underline="none",
+    )
+
+
+def _nav_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, weight="bold", size="2", color=BRAND_BLUE,
+                   underline="hover", white_space="nowrap", padding_y="0.5rem")
+
+
+def site_header() -> rx.Component:
+    return rx.el.header(
+        rx.link("Aller au contenu", href="#contenu", class_name="skip-link"),
+        rx.box(
+            rx.hstack(
+                rx.link(ASSISTANCE_PHONE, href=ASSISTANCE_PHONE_URI, size="1", color="white"),
+                rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="1", color="white"),
+                justify="end",
+                spacing="4",
+                max_width=MAX_WIDTH,
+                margin_x="auto",
+                padding_x="1rem",
+                padding_y="0.25rem",
+            ),
+            background=BRAND_BLUE,
+        ),
+        rx.flex(
+            logo(),
+            rx.el.nav(
+                rx.hstack(
+                    _nav_link("Trouver un partenaire", "/partenaires"),
+                    _nav_link("FAQ", "/faq"),
+                    rx.link(
+                        rx.button("Connexion", size="2", variant="solid"),
+                        href="/connexion",
+                    ),
+                    spacing="4",
+                    align="center",
+                ),
+                aria_label="Navigation principale",
+            ),
+            justify="between",
+            align="center",
+            wrap="wrap",
+            gap="0.5rem",
+            max_width=MAX_WIDTH,
+            margin_x="auto",
+            padding_x="1rem",
+            padding_y="0.75rem",
+        ),
+        border_bottom="1px solid var(--gray-5)",
+        background="white",
+    )
+
+
+def _footer_link(label: str, href: str) -> rx.Component:
+    return rx.link(label, href=href, size="2", color="white", underline="always")
+
+
+def site_footer() -> rx.Component:
+    return rx.el.footer(
+        rx.vstack(
+            rx.heading("Besoin d'aide ?", as_="h2", size="4", color="white"),
+            rx.text("L'assistance CJeune de Provence vous répond :", size="2", color="white"),
+            rx.link(f"☎ {ASSISTANCE_PHONE}", href=ASSISTANCE_PHONE_URI, size="3", color="white",
+                    weight="bold"),
+            rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="3", color="white",
+                    weight="bold"),
+            rx.el.nav(
+                rx.flex(
+                    _footer_link("Mentions légales", "/mentions-legales"),
+                    _footer_link("Politique de confidentialité", "/confidentialite"),
+                    _footer_link("Conditions d'utilisation", "/conditions-utilisation"),
+                    _footer_link("Contact", "/contact"),
+                    _footer_link("FAQ", "/faq"),
+                    wrap="wrap",
+                    gap="0.75rem 1.25rem",
+                ),
+                aria_label="Informations légales",
+            ),
+            rx.text("© Département des Bouches-du-Rhône", size="1", color="white"),
+            spacing="3",
+            max_width=MAX_WIDTH,
+            margin_x="auto",
+            padding="1.5rem 1rem",
+        ),
+        background=BRAND_BLUE,
+        margin_top="3rem",
+    )
+
+
+def page_layout(*children: rx.Component, width: str = MAX_WIDTH) -> rx.Component:
+    return rx.box(
+        site_header(),
+        rx.el.main(
+            rx.box(*children, max_width=width, margin_x="auto", padding_x="1rem", padding_y="1.5rem"),
+            id="contenu",
+            tab_index=-1,
+        ),
+        site_footer(),
+        min_height="100vh",
+        display="flex",
+        flex_direction="column",
+        overflow_x="hidden",
+    )
+
+
+def page_title(text: str, subtitle: str | None = None) -> rx.Component:
+    parts = [rx.heading(text, as_="h1", size="7", color=BRAND_BLUE)]
+    if subtitle:
+        parts.append(rx.text(subtitle, size="3", color_scheme="gray"))
+    return rx.vstack(*parts, spacing="2", margin_bottom="1.25rem")

@@ -1,0 +1,64 @@
+"""FAQ: every question on one page, filtered by keyword as the visitor types."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cjeune_app.core.faq import search_faq
+from cjeune_app.ui.components.layout import page_layout, page_title
+
+
+class FaqState(rx.State):
+    query: str = ""
+
+    @rx.var
+    def entries(self) -> list[dict[str, str]]:
+        return [
+            {"slug": e.slug, "topic": e.topic, "question": e.question, "answer": e.answer}
+            for e in search_faq(self.query)
+        ]
+
+    @rx.var
+    def summary(self) -> str:
+        count = len(search_faq(self.query))
+        if not self.query.strip():
+            return f"{count} questions"
+        if count == 0:
+            return "Aucune question ne correspond à votre recherche. Essayez un autre mot, ou contactez l'assistance."
+        return f"{count} question{'s' if count > 1 else ''} correspond{'ent' if count > 1 else ''} à « {self.query.strip()} »"
+
+    @rx.event
+    def set_query(self, value: str):
+        self.query = value
+
+
+def _entry(entry: rx.Var) -> rx.Component:
+    return rx.el.article(
+        rx.text(entry["topic"], size="1", weight="bold", color_scheme="indigo", text_transform="uppercase"),
+        rx.heading(entry["question"], as_="h2", size="4", margin_y="0.25rem"),
+        rx.text(entry["answer"], size="3", white_space="pre-line"),
+        id=entry["slug"],
+        padding_y="1rem",
+        border_bottom="1px solid var(--gray-5)",
+        class_name="faq-entry",
+    )
+
+
+def faq_page() -> rx.Component:
+    return page_layout(
+        page_title("Questions fréquentes", "Identifiants, mot de passe, inscription, photo, carte perdue…"),
+        rx.el.label("Rechercher dans la FAQ", html_for="faq-search", font_weight="bold"),
+        rx.input(
+            id="faq-search",
+            type="search",
+            placeholder="Ex. : mot de passe, photo, renouvellement",
+            value=FaqState.query,
+            on_change=FaqState.set_query.debounce(150),
+            size="3",
+            margin_top="0.25rem",
+            width="100%",
+        ),
+        rx.text(FaqState.summary, size="2", role="status", aria_live="polite", margin_top="0.5rem",
+                id="faq-summary"),
+        rx.box(rx.foreach(FaqState.entries, _entry)),
+    )

@@ -1,0 +1,80 @@
+"""Browser tests: real Chromium (Debian's) driven by Playwright through the real running app."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.appserver import PROJECT_ROOT, AppServer
+
+CHROMIUM = os.environ.get("CJEUNE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+ARTIFACTS = PROJECT_ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not Path(CHROMIUM).exists() or shutil.which("node") is None:
+        reason = f"Chromium absent ({CHROMIUM}): `make test` l'installe."
+        if os.environ.get("CI"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory) -> AppServer:
+    """One running app for the browser tests, on a SQLite file seeded with the demo data."""
+    data_dir = tmp_path_factory.mktemp("app")
+    server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}")
+    server.demo = server.seed_demo()
+    server.start()
+    yield server
+    server.stop()
+
+
+class ConsoleWatcher:
+    """Collects console errors and uncaught exceptions of a page."""
+
+    def __init__(self, page):
+        self.errors: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status} {r.url}"))
+
+
+@pytest.fixture
+def phone(chromium, request):
+    """A fresh browser context the size of a phone (390×844), in French. Fails on console errors."""
+    context = chromium.new_context(viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris",
+                                   device_scale_factor=1, has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watcher = ConsoleWatcher(page)
+    page.console = watcher
+    yield page
+    if request.node.rep_call_failed if hasattr(request.node, "rep_call_failed") else False:
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    context.close()
+    assert not watcher.errors, f"erreurs dans la console du navigateur : {watcher.errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call_failed = report.failed

@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import Session
+
+from cjeune_app.core.checksums import uai_key
+from cjeune_app.core.db import engine_for
+from cjeune_app.core.establishments.api import create_pupil_with_account
+from cjeune_app.core.establishments.models import Establishment
+from tests.support.mail import Outbox, SmtpServer
+
+
+@pytest.fixture
+def outbox(db_url, monkeypatch) -> Outbox:
+    monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)
+    return Outbox()
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("CJEUNE_SMTP_URL", server.url)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def new_session(db_url):
+    """Opens a fresh session, like the next request of a user would."""
+    def opener() -> Session:
+        return Session(engine_for(db_url), expire_on_commit=False)
+    return opener
+
+
+def make_school(session, digits="0131801", name="Collège Sainte-Victoire", insee="13001") -> Establishment:
+    school = Establishment(uai=digits + uai_key(digits), name=name, commune_insee=insee)
+    session.add(school)
+    session.flush()
+    return school
+
+
+def make_pupil(session, school, last="Fernandez", first="Julie", password="Tempo2345x"):
+    pupil, account, _ = create_pupil_with_account(
+        session, school, last, first, dt.date(2013, 3, 14), "5e B", temporary_password=password
+    )
+    return pupil, account

@@ -1,0 +1,74 @@
+"""Real concurrent transactions: counters and one-time links must hold under parallel requests."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+from sqlmodel import Session, select
+
+from cjeune_app.core.accounts.api import activate, authenticate, create_or_get_parent_for_enrollment
+from cjeune_app.core.accounts.errors import InvalidToken
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.db import engine_for
+from tests.core.accounts.conftest import make_pupil, make_school
+from tests.support.mail import links_in, token_from
+
+
+def run_together(count: int, work) -> list:
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        barrier.wait()
+        try:
+            results[index] = work(index)
+        except Exception as error:  # kept to be asserted on
+            results[index] = error
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def test_parallel_wrong_passwords_lock_after_exactly_five(db_url):
+    engine = engine_for(db_url)
+    with Session(engine) as session:
+        _, account = make_pupil(session, make_school(session))
+        session.commit()
+        login = account.login
+
+    def attempt(index: int) -> str:
+        with Session(engine) as session:
+            outcome = authenticate(session, login, "Mauvais1x", f"198.51.100.{index}")
+            session.commit()
+            return outcome.status
+
+    statuses = Counter(run_together(8, attempt))
+    assert statuses == {"invalid": 4, "locked": 4}
+    with Session(engine) as session:
+        stored = session.exec(select(Account).where(Account.login == login)).one()
+        assert stored.locked_until is not None and stored.failed_logins == 0
+
+
+def test_an_activation_link_works_once_even_when_clicked_twice_at_once(db_url, outbox):
+    engine = engine_for(db_url)
+    with Session(engine) as session:
+        pupil, _ = make_pupil(session, make_school(session))
+        create_or_get_parent_for_enrollment(session, "maman@exemple.fr", "Sofia", "Fernandez", pupil.id)
+        session.commit()
+    token = token_from(links_in(outbox.last("maman@exemple.fr"))[0])
+
+    def click(index: int) -> str:
+        with Session(engine) as session:
+            activate(session, token, f"Calanques1{index}")
+            session.commit()
+            return "activated"
+
+    results = run_together(2, click)
+    outcomes = sorted(r if isinstance(r, str) else type(r).__name__ for r in results)
+    assert outcomes == ["InvalidToken", "activated"], results
+    assert any(isinstance(r, InvalidToken) for r in results)

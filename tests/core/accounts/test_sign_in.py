@@ -1,0 +1,188 @@
+"""Signing in: argon2id, the lock after 5 failures, the per-address brake, no enumeration."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from cjeune_app.core.accounts import throttle
+from cjeune_app.core.accounts.api import (
+    INVALID_CREDENTIALS,
+    authenticate,
+    change_password,
+    open_session,
+)
+from cjeune_app.core.accounts.errors import PasswordChangeRequired
+from cjeune_app.core.accounts.models import Account, LoginAttempt
+from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.dates import PARIS
+from cjeune_app.core.enums import PUBLIC_ROLES, Role
+from tests.core.accounts.conftest import make_pupil, make_school
+
+# 14:17 in Paris (winter time, UTC+1)
+T0 = dt.datetime(2026, 11, 20, 13, 17, 0, tzinfo=dt.UTC)
+IP = "203.0.113.7"
+
+
+@pytest.fixture
+def julie(session):
+    school = make_school(session)
+    _, account = make_pupil(session, school, password="Tempo2345x")
+    session.commit()
+    return account
+
+
+def test_temporary_password_signs_in_and_demands_a_new_one(session, julie):
+    outcome = authenticate(session, "FernandezJ@eduprovence.fr ", "Tempo2345x", IP, now=T0)
+    assert outcome.ok and outcome.must_change_password
+    assert outcome.account.id == julie.id
+    with pytest.raises(PasswordChangeRequired):
+        open_session(session, outcome.account, remember=False, now=T0)
+
+
+def test_bare_eduprovence_identifier_is_accepted(session, julie):
+    assert authenticate(session, "fernandezj", "Tempo2345x", IP, now=T0).ok
+
+
+def test_stored_hashes_are_argon2id_and_the_chosen_password_gets_the_full_cost(session, julie):
+    assert julie.password_hash.startswith("$argon2id$")
+    assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0).ok
+    session.commit()
+    stored = session.exec(select(Account).where(Account.id == julie.id)).one()
+    assert stored.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert "Soleil2026" not in stored.password_hash
+
+
+def test_five_wrong_passwords_lock_the_account_for_15_minutes(session, julie):
+    for attempt in range(4):
+        outcome = authenticate(session, julie.login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=attempt))
+        assert (outcome.status, outcome.message) == ("invalid", INVALID_CREDENTIALS)
+    fifth = authenticate(session, julie.login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=4))
+    session.commit()
+    assert fifth.status == "locked"
+    # locked at 14:17:04 Paris time, until 14:32:04: "14 h 33" is the first minute that is safe
+    assert fifth.message == "Compte verrouillé après 5 mots de passe erronés : réessayez à 14 h 33."
+    assert fifth.retry_at.astimezone(PARIS).strftime("%H:%M:%S") == "14:32:04"
+
+    # even the right password is refused while locked, with the same time
+    during = authenticate(session, julie.login, "Tempo2345x", IP, now=T0 + dt.timedelta(minutes=14))
+    assert during.status == "locked" and "réessayez à 14 h 33" in during.message
+
+    after = authenticate(session, julie.login, "Tempo2345x", IP, now=T0 + dt.timedelta(minutes=15, seconds=5))
+    assert after.ok
+
+
+def test_a_success_resets_the_failure_count(session, julie):
+    for attempt in range(4):
+        authenticate(session, julie.login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=attempt))
+    assert authenticate(session, julie.login, "Tempo2345x", IP, now=T0 + dt.timedelta(seconds=5)).ok
+    for attempt in range(4):
+        outcome = authenticate(session, julie.login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=10 + attempt))
+        assert outcome.status == "invalid"
+
+
+def test_failures_survive_the_transaction_of_each_attempt(new_session, db_url):
+    """Each attempt is its own request: the count must be committed, not kept in memory."""
+    with new_session() as setup:
+        school = make_school(setup)
+        _, account = make_pupil(setup, school)
+        setup.commit()
+        login = account.login
+    statuses = []
+    for attempt in range(5):
+        with new_session() as request:
+            moment = T0 + dt.timedelta(seconds=attempt)
+            statuses.append(authenticate(request, login, "Mauvais1x", IP, now=moment).status)
+            request.commit()
+    assert statuses == ["invalid"] * 4 + ["locked"]
+
+
+def test_unknown_identifier_and_wrong_password_look_the_same(session, julie):
+    """Same message, same lock after 5 tries, same time shown: nothing tells that an account exists."""
+    def five_tries(login: str) -> list[tuple[str, str]]:
+        outcomes = [authenticate(session, login, "Mauvais1x", f"198.51.100.{n}", now=T0 + dt.timedelta(seconds=n))
+                    for n in range(6)]
+        return [(o.status, o.message) for o in outcomes]
+
+    known = five_tries(julie.login)
+    unknown = five_tries("personne-inconnue@eduprovence.fr")
+    assert known == unknown
+    assert [status for status, _ in known] == ["invalid"] * 4 + ["locked", "locked"]
+    later = T0 + dt.timedelta(minutes=16)
+    assert authenticate(session, "personne-inconnue@eduprovence.fr", "Mauvais1x", IP, now=later).status == "invalid"
+
+
+def test_unknown_identifiers_also_cost_an_argon2_verification(session, julie, monkeypatch):
+    from cjeune_app.core.accounts import api
+
+    calls = []
+    real_verify = api.verify_password
+    monkeypatch.setattr(api, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
+    authenticate(session, julie.login, "Mauvais1x", IP, now=T0)
+    known_costs = sorted(h.split("$")[3] for h in calls)
+    calls.clear()
+    authenticate(session, "personne@eduprovence.fr", "Mauvais1x", IP, now=T0)
+    assert sorted(h.split("$")[3] for h in calls) == known_costs == ["m=19456,t=2,p=1", "m=65536,t=3,p=4"]
+
+
+def test_a_flood_from_one_address_is_slowed_then_refused(session, julie):
+    moment = T0
+    for n in range(throttle.IP_FREE_FAILURES - 1):  # a class mistyping, recorded as sign-in would
+        session.add(LoginAttempt(source_ip=IP, login_key=str(n), outcome="failure", created_at=moment))
+    session.commit()
+    outcome = authenticate(session, "eleve30@eduprovence.fr", "Mauvais1x", IP, now=moment)
+    assert outcome.status == "invalid"  # the 30th failure is still free
+    moment += dt.timedelta(seconds=1)
+    # the 30 free failures are used up: the next failure imposes a wait that doubles each time
+    waits = []
+    for n in range(5):
+        outcome = authenticate(session, f"autre{n}@eduprovence.fr", "Mauvais1x", IP, now=moment)
+        assert outcome.status == "invalid", n
+        refused = authenticate(session, julie.login, "Tempo2345x", IP, now=moment)
+        assert refused.status == "throttled"
+        assert refused.message.startswith("Trop de tentatives de connexion depuis votre connexion internet")
+        waits.append((refused.retry_at - moment).total_seconds())
+        moment = refused.retry_at
+    assert waits == [1, 2, 4, 8, 16]
+    # another address is not affected, and the address may try again once the wait is over
+    assert authenticate(session, julie.login, "Tempo2345x", "192.0.2.1", now=T0).ok
+    assert authenticate(session, julie.login, "Tempo2345x", IP, now=moment).ok
+
+
+def test_throttled_message_gives_the_time_when_the_wait_is_long(session):
+    moment = T0
+    for n in range(throttle.IP_FREE_FAILURES + 10):
+        session.add(LoginAttempt(source_ip=IP, login_key="x", outcome="failure", created_at=moment))
+    session.commit()
+    outcome = authenticate(session, "a@exemple.fr", "x", IP, now=moment + dt.timedelta(seconds=1))
+    assert outcome.status == "throttled"
+    assert outcome.retry_at == moment + dt.timedelta(seconds=512)  # 2**9 s after the 40th failure
+    assert outcome.message.endswith("réessayez à 14 h 26.")
+
+
+def test_sign_in_pages_only_admit_their_own_roles(session):
+    agent = Account(role=Role.AGENT, login="agent@departement13.fr", email="agent@departement13.fr",
+                    password_hash=hash_password("Agent2026x"))
+    session.add(agent)
+    session.commit()
+    outcome = authenticate(session, agent.login, "Agent2026x", IP, roles=PUBLIC_ROLES, now=T0)
+    assert outcome.status == "wrong_door" and outcome.account is None
+    assert "compte de gestion" in outcome.message
+    assert authenticate(session, agent.login, "Agent2026x", IP, roles=(Role.AGENT,), now=T0).ok
+
+
+def test_wrong_door_is_only_said_after_the_right_password(session):
+    agent = Account(role=Role.AGENT, login="agent@departement13.fr", password_hash=hash_password("Agent2026x"))
+    session.add(agent)
+    session.commit()
+    outcome = authenticate(session, agent.login, "Mauvais1x", IP, roles=PUBLIC_ROLES, now=T0)
+    assert (outcome.status, outcome.message) == ("invalid", INVALID_CREDENTIALS)
+
+
+def test_parent_without_password_yet_cannot_sign_in(session):
+    session.add(Account(role=Role.PARENT, login="maman@exemple.fr", email="maman@exemple.fr"))
+    session.commit()
+    outcome = authenticate(session, "maman@exemple.fr", "", IP, now=T0)
+    assert (outcome.status, outcome.message) == ("invalid", INVALID_CREDENTIALS)

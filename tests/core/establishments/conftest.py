@@ -1,0 +1,1 @@
+from tests.core.accounts.conftest import outbox  # noqa: F401

@@ -1,0 +1,1 @@
+from tests.core.accounts.conftest import new_session, outbox, smtp_server  # noqa: F401
