@@ -200,3 +200,42 @@ def test_wrong_requests_are_refused_in_french(session, query, code):
         search(session, query)
     assert refused.value.code == code
     assert refused.value.message[0].isupper() and refused.value.message.endswith(".")
+
+
+def test_concurrent_edits_of_a_partner_leave_one_consistent_index(db_url, session, corpus):
+    """Two transactions each add an offer to the same partner and reindex it at once: neither
+    fails and the index holds both offers and one partner document (SQLite queues writers,
+    PostgreSQL makes the second wait on the partner row)."""
+    import threading
+
+    import sqlalchemy as sa
+
+    from cjeune_app.core.db import session_scope
+    from cjeune_app.core.search.models import SearchEntry
+
+    partner_id = corpus["Judo Club de la Plaine"].id
+    barrier, errors = threading.Barrier(2), []
+
+    def add(title: str, days: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            with session_scope() as own:
+                add_offer(own, own.get(Partner, partner_id), title, expires=days)
+                reindex_partner(own, partner_id)
+        except Exception as error:  # reported below
+            errors.append((title, error))
+
+    threads = [threading.Thread(target=add, args=args) for args in (("Kimono offert", 40), ("Stage de ceinture", 50))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert errors == []
+    own_documents = session.execute(
+        sa.select(sa.func.count()).select_from(SearchEntry).where(
+            SearchEntry.partner_id == partner_id, SearchEntry.offer_id.is_(None)
+        )
+    ).scalar_one()
+    assert own_documents == 1
+    assert names(find(session, "kimono")) == ["Judo Club de la Plaine"]
+    assert names(find(session, "ceinture")) == ["Judo Club de la Plaine"]

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlmodel import select
 
 from cjeune_app.core.cards.api import associate_card, declare_lost
-from cjeune_app.core.db import engine_for, is_sqlite, session_scope, utcnow
+from cjeune_app.core.db import engine_for, is_sqlite, session_scope
 from cjeune_app.core.partners.models import Payment
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season

@@ -347,7 +347,9 @@ def declare_lost(
     _lock_account_for(session, account_id, pupil_id)
     if _locked(session, Pupil, pupil_id) is None:
         raise errors.NotAllowedForPupil()
-    card = _locked(session, Card, card_id)
+    card = session.exec(  # FOR UPDATE: waits for the payments in flight (they key-share-lock the card)
+        select(Card).where(Card.id == card_id).with_for_update().execution_options(populate_existing=True)
+    ).first()
     if card is None or card.pupil_id != pupil_id:
         raise errors.CardNotActive()
     if card.status == "blocked":

@@ -24,6 +24,7 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.partners import emails
 from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.validation import PartnerSignUp, normalize_siret, partner_form_errors
+from cjeune_app.core.search import reindex_partner
 from cjeune_app.core.territory import commune_by_insee
 
 PENDING, VALIDATED, REJECTED = "pending", "validated", "rejected"
@@ -157,6 +158,7 @@ def validate_partner(session: Session, agent: Account, partner_id: int, *, now: 
     partner = _pending_for_decision(session, agent, partner_id)
     partner.status, partner.validated_at, partner.updated_at = VALIDATED, now, now
     partner.rejection_reason = None
+    reindex_partner(session, partner.id)  # found by "Trouver un partenaire" from now on
     emails.send_partner_validated(session, partner)
     return partner
 

@@ -124,8 +124,13 @@ def _indexable_offers(now: dt.datetime):
 def reindex_partner(session: Session, partner_id: int) -> None:
     """Bring one partner's documents in step with the database (in the caller's transaction)."""
     session.flush()
+    # Two edits of one partner at once (PostgreSQL): the second waits here, then replaces
+    # what the first wrote instead of colliding with it. FOR NO KEY UPDATE: an offer just
+    # inserted holds a key-share lock on its partner, which this must not wait for.
+    partner = session.execute(
+        sa.select(_partners).where(_partners.c.id == partner_id).with_for_update(key_share=True)
+    ).first()
     session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
-    partner = session.execute(sa.select(_partners).where(_partners.c.id == partner_id)).first()
     if partner is None or partner.status != "validated":
         return
     now = utcnow()

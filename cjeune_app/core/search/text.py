@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cjeune_app.core.territory.api import fold
 
@@ -29,11 +30,12 @@ PREFIX_MIN_LENGTH = 2  # a one-letter word only matches itself
 MAX_EXPANSIONS = 8
 
 
-def search_tokens(text: str | None) -> list[str]:
-    """Lower-case words without accents: "Théâtre d'Aix-en-Provence" → théâtre → theatre, d, aix, en, provence."""
+@lru_cache(maxsize=8192)  # commune names, category labels and offer titles come back often
+def search_tokens(text: str | None) -> tuple[str, ...]:
+    """Lower-case words without accents: "Théâtre d'Aix-en-Provence" → theatre, d, aix, en, provence."""
     if not text:
-        return []
-    return _WORD.findall(fold(text.translate(_LIGATURES)))
+        return ()
+    return tuple(_WORD.findall(fold(text.translate(_LIGATURES))))
 
 
 def searchable(*texts: str | None) -> str:

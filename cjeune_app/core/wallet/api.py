@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 from sqlmodel import Session, select
 
 from cjeune_app.core.cards.models import Card
@@ -80,43 +81,81 @@ def season_amounts(season: Season) -> dict[str, int]:
     }
 
 
-# --- locking and reading -------------------------------------------------------------------------
+# --- statements ----------------------------------------------------------------------------------
+# Built once and run on the session's connection (no ORM objects): a payment is three statements.
 
-def _lock_wallet(session: Session, wallet_id: int) -> Wallet:
-    wallet = session.exec(
-        select(Wallet).where(Wallet.id == wallet_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)  # the balance as locked, not a cached one
-    ).first()
-    if wallet is None:
-        raise errors.WalletNotFound()
-    return wallet
+_wallet, _entry, _season, _card = Wallet.__table__, LedgerEntry.__table__, Season.__table__, Card.__table__
+
+_ENTRY_ID_BY_KEY = sa.select(_entry.c.id).where(_entry.c.idempotency_key == sa.bindparam("key"))
+_WALLET_LOCKED = (  # the balance as locked, its season, and whether the key was already used
+    sa.select(_wallet.c.id, _wallet.c.pupil_id, _wallet.c.season_id, _wallet.c.envelope,
+              _wallet.c.balance_cents, _season.c.code, _season.c.starts_on, _season.c.ends_on,
+              _season.c.closed_at, _ENTRY_ID_BY_KEY.scalar_subquery().label("used_key_entry_id"))
+    .join_from(_wallet, _season, _season.c.id == _wallet.c.season_id)
+    .where(_wallet.c.id == sa.bindparam("wallet_id"))
+    .with_for_update(of=_wallet, key_share=True)
+)
+_ENTRY_BY_KEY = sa.select(
+    _entry.c.id, _entry.c.wallet_id, _entry.c.kind, _entry.c.amount_cents, _entry.c.partner_id,
+    _entry.c.refund_of_id,
+).where(_entry.c.idempotency_key == sa.bindparam("key"))
+# The unique key is the final guard: a twin request that committed the same key while this one
+# waited for the wallet makes the insert do nothing, and this one then returns the twin's result.
+_INSERT_ENTRY_ONCE = {
+    name: dialect.insert(_entry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(_entry.c.id)
+    for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
+}
+# A payment key-share-locks its card (the lock its ledger entry's foreign key takes anyway) and
+# declare_lost locks it FOR UPDATE: a loss declared meanwhile waits for the payment, and a payment
+# after the declaration sees the card blocked.
+_CARD_BY_ID = (
+    sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
+    .where(_card.c.id == sa.bindparam("card_id")).with_for_update(read=True, key_share=True)
+)
+_ACTIVE_CARD_OF_WALLET = (
+    sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
+    .where(_card.c.pupil_id == sa.select(_wallet.c.pupil_id).where(_wallet.c.id == sa.bindparam("wallet_id"))
+           .scalar_subquery(), _card.c.status == "active")
+    .with_for_update(read=True, key_share=True)
+)
+_SEASON_SHARED = (  # a credit waits for a closing in progress, and the closing waits for it
+    sa.select(_season.c.id).where(_season.c.id == sa.bindparam("season_id")).with_for_update(read=True)
+)
+_SEASON_CLOSED_AT = sa.select(_season.c.closed_at).where(_season.c.id == sa.bindparam("season_id"))
+_REFUNDED = sa.select(sa.func.coalesce(sa.func.sum(_entry.c.amount_cents), 0)).where(
+    _entry.c.refund_of_id == sa.bindparam("debit_id")
+)
 
 
-def _fresh_season(session: Session, season_id: int, share_lock: bool = False) -> Season:
-    query = select(Season).where(Season.id == season_id).execution_options(populate_existing=True)
-    if share_lock:  # a credit waits for a closing in progress, and the closing waits for it
-        query = query.with_for_update(read=True)
-    return session.exec(query).one()
+def _connection(session: Session) -> sa.Connection:
+    session.flush()  # the caller's pending rows (e.g. its payment) go first
+    return session.connection()
 
 
 def _wallet_id(wallet: Wallet | int) -> int:
     return wallet if isinstance(wallet, int) else wallet.id
 
 
+def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str):
+    row = conn.execute(_WALLET_LOCKED, {"wallet_id": wallet_id, "key": key}).first()
+    if row is None:
+        raise errors.WalletNotFound()
+    return row
+
+
 def wallet_for(session: Session, pupil_id: int, season_id: int, envelope: str) -> Wallet | None:
     return session.exec(
         select(Wallet).where(
             Wallet.pupil_id == pupil_id, Wallet.season_id == season_id, Wallet.envelope == envelope
-        )
+        ).execution_options(populate_existing=True)
     ).first()
 
 
 def get_or_create_wallet(session: Session, pupil_id: int, season_id: int, envelope: str) -> Wallet:
     """Creates the wallet if missing; two transactions doing it at once both end with the same row."""
-    dialect_insert = sqlite.insert if session.get_bind().dialect.name == "sqlite" else postgresql.insert
-    session.execute(
-        dialect_insert(Wallet.__table__)
+    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
+    _connection(session).execute(
+        dialect.insert(_wallet)
         .values(pupil_id=pupil_id, season_id=season_id, envelope=str(envelope), balance_cents=0,
                 created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["pupil_id", "season_id", "envelope"])
@@ -124,19 +163,6 @@ def get_or_create_wallet(session: Session, pupil_id: int, season_id: int, envelo
     wallet = wallet_for(session, pupil_id, season_id, envelope)
     assert wallet is not None
     return wallet
-
-
-def _entry_by_key(session: Session, key: str) -> LedgerEntry | None:
-    return session.exec(select(LedgerEntry).where(LedgerEntry.idempotency_key == key)).first()
-
-
-def _balance_after(session: Session, entry: LedgerEntry) -> int:
-    # Entries of one wallet are appended under its lock, so their ids follow the order of the movements.
-    return session.exec(
-        select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
-            LedgerEntry.wallet_id == entry.wallet_id, LedgerEntry.id <= entry.id
-        )
-    ).one()
 
 
 def _check_request(amount_cents: int | None, idempotency_key: str) -> None:
@@ -149,27 +175,52 @@ def _check_request(amount_cents: int | None, idempotency_key: str) -> None:
         raise errors.InvalidIdempotencyKey()
 
 
-def _replay(session: Session, entry: LedgerEntry, **expected) -> Movement:
-    """The first result of a retried operation, if the retry asks for the very same movement."""
+def _first_result(conn: sa.Connection, key: str, **expected) -> Movement | None:
+    """The first result of an operation already done under `key` (None if the key is new), provided
+    the retry asks for the very same movement."""
+    entry = conn.execute(_ENTRY_BY_KEY, {"key": key}).first()
+    if entry is None:
+        return None
     if any(getattr(entry, name) != value for name, value in expected.items()):
         raise errors.IdempotencyKeyReused()
-    return Movement(
-        entry_id=entry.id, wallet_id=entry.wallet_id, kind=entry.kind, amount_cents=entry.amount_cents,
-        balance_after_cents=_balance_after(session, entry), idempotency_key=entry.idempotency_key,
-        replayed=True,
-    )
+    # Entries of one wallet are appended under its lock, so their ids follow the order of the movements.
+    balance = conn.execute(sa.select(sa.func.coalesce(sa.func.sum(_entry.c.amount_cents), 0)).where(
+        _entry.c.wallet_id == entry.wallet_id, _entry.c.id <= entry.id)).scalar_one()
+    return Movement(entry_id=entry.id, wallet_id=entry.wallet_id, kind=entry.kind,
+                    amount_cents=entry.amount_cents, balance_after_cents=balance, idempotency_key=key,
+                    replayed=True)
 
 
-def _append(session: Session, wallet: Wallet, kind: str, amount_cents: int, key: str, **fields) -> Movement:
-    """Adds one entry to a locked wallet. The database trigger adds it to the balance."""
-    entry = LedgerEntry(wallet_id=wallet.id, kind=kind, amount_cents=amount_cents,
-                        idempotency_key=key, **fields)
-    session.add(entry)
-    session.flush()
-    # The trigger changed the row; the wallet is locked, so its new balance is exactly this.
-    set_committed_value(wallet, "balance_cents", wallet.balance_cents + amount_cents)
-    return Movement(entry_id=entry.id, wallet_id=wallet.id, kind=kind, amount_cents=amount_cents,
-                    balance_after_cents=wallet.balance_cents, idempotency_key=key)
+def _refuse(conn: sa.Connection, error: errors.WalletError, key: str, **expected) -> Movement:
+    """A retry whose first attempt passed gets that result even if the same request would now be
+    refused (card blocked, balance spent since...); anything else gets the refusal."""
+    first = _first_result(conn, key, **expected)
+    if first is None:
+        raise error
+    return first
+
+
+def _append(session: Session, conn: sa.Connection, wallet, kind: str, amount_cents: int, key: str,
+            expected: dict, **fields) -> Movement:
+    """Adds one entry to a locked wallet (`wallet` is its locked row). The database trigger adds it
+    to the balance; the wallet being locked, the new balance is exactly this one."""
+    fields["label"] = fields.get("label", "")[:200]
+    entry_id = conn.execute(_INSERT_ENTRY_ONCE[conn.dialect.name], dict(
+        wallet_id=wallet.id, kind=kind, amount_cents=amount_cents, idempotency_key=key, created_at=utcnow(),
+        **{name: fields.get(name) for name in ("partner_id", "payment_id", "card_id", "refund_of_id")},
+        label=fields["label"],
+    )).scalar()
+    if entry_id is None:  # a twin request committed this key meanwhile
+        first = _first_result(conn, key, **expected)
+        if first is None:
+            raise RuntimeError(f"ledger key {key!r} conflicted but cannot be read")
+        return first
+    balance = wallet.balance_cents + amount_cents
+    cached = session.identity_map.get(identity_key(Wallet, wallet.id))
+    if cached is not None:  # a Wallet object the caller holds shows the new balance too
+        set_committed_value(cached, "balance_cents", balance)
+    return Movement(entry_id=entry_id, wallet_id=wallet.id, kind=kind, amount_cents=amount_cents,
+                    balance_after_cents=balance, idempotency_key=key)
 
 
 # --- operations ----------------------------------------------------------------------------------
@@ -180,22 +231,22 @@ def credit(
 ) -> Movement:
     """The season's credit of one wallet: at most once per wallet (the database refuses a second)."""
     _check_request(amount_cents, idempotency_key)
-    season_id = session.exec(select(Wallet.season_id).where(Wallet.id == _wallet_id(wallet))).first()
+    conn, wallet_id = _connection(session), _wallet_id(wallet)
+    expected = dict(wallet_id=wallet_id, kind=CREDIT, amount_cents=amount_cents)
+    first = _first_result(conn, idempotency_key, **expected)  # done already: no lock needed
+    if first is not None:
+        return first
+    season_id = conn.execute(sa.select(_wallet.c.season_id).where(_wallet.c.id == wallet_id)).scalar()
     if season_id is None:
         raise errors.WalletNotFound()
-    season = _fresh_season(session, season_id, share_lock=True)
-    locked = _lock_wallet(session, _wallet_id(wallet))
-    existing = _entry_by_key(session, idempotency_key)
-    if existing is not None:
-        return _replay(session, existing, wallet_id=locked.id, kind=CREDIT, amount_cents=amount_cents)
-    if season.closed_at is not None:
-        raise errors.SeasonClosed(season.code)
-    already = session.exec(
-        select(LedgerEntry.id).where(LedgerEntry.wallet_id == locked.id, LedgerEntry.kind == CREDIT)
-    ).first()
-    if already is not None:
-        raise errors.AlreadyCredited()
-    return _append(session, locked, CREDIT, amount_cents, idempotency_key, label=label[:200], card_id=card_id)
+    conn.execute(_SEASON_SHARED, {"season_id": season_id})
+    locked = _lock_wallet(conn, wallet_id, idempotency_key)
+    if locked.closed_at is not None:
+        return _refuse(conn, errors.SeasonClosed(locked.code), idempotency_key, **expected)
+    if conn.execute(sa.select(_entry.c.id).where(_entry.c.wallet_id == wallet_id, _entry.c.kind == CREDIT)).first():
+        return _refuse(conn, errors.AlreadyCredited(), idempotency_key, **expected)
+    return _append(session, conn, locked, CREDIT, amount_cents, idempotency_key, expected,
+                   label=label, card_id=card_id)
 
 
 def credit_season(session: Session, pupil_id: int, season: Season, card_id: int | None = None) -> int:
@@ -220,26 +271,14 @@ def is_season_credited(session: Session, pupil_id: int, season_id: int) -> bool:
     ).first() is not None
 
 
-def _lock_paying_card(session: Session, pupil_id: int, card_id: int | None) -> Card:
-    """The card a payment is made with, share-locked: a loss declared meanwhile waits for the payment,
-    and a payment after the declaration sees the card blocked."""
-    query = select(Card).with_for_update(read=True).execution_options(populate_existing=True)
-    if card_id is not None:
-        card = session.exec(query.where(Card.id == card_id)).first()
-    else:
-        card = session.exec(query.where(Card.pupil_id == pupil_id, Card.status == "active")).first()
-        if card is None:
-            blocked = session.exec(
-                select(Card.id).where(Card.pupil_id == pupil_id, Card.status == "blocked")
-            ).first()
-            raise errors.CardBlocked() if blocked else errors.NoActiveCard()
-    if card is None or card.pupil_id != pupil_id:
-        raise errors.NoActiveCard()
-    if card.status == "blocked":
-        raise errors.CardBlocked()
-    if card.status != "active":
-        raise errors.NoActiveCard()
-    return card
+def _card_refusal(conn: sa.Connection, pupil_id: int, card_id: int | None, card) -> errors.WalletError:
+    if card is None and card_id is None:
+        blocked = conn.execute(sa.select(_card.c.id).where(
+            _card.c.pupil_id == pupil_id, _card.c.status == "blocked")).first()
+        return errors.CardBlocked() if blocked else errors.NoActiveCard()
+    if card is not None and card.pupil_id == pupil_id and card.status == "blocked":
+        return errors.CardBlocked()
+    return errors.NoActiveCard()
 
 
 def debit(
@@ -250,31 +289,33 @@ def debit(
     """Takes a payment from a wallet with the youth's active card (the given one, or the youth's).
 
     Keys are global to the ledger: callers namespace them (e.g. "payment:<partner id>:<their key>").
+    A retry returns the first result, even if the card was blocked since.
     """
     _check_request(amount_cents, idempotency_key)
-    pupil_id = session.exec(select(Wallet.pupil_id).where(Wallet.id == _wallet_id(wallet))).first()
-    if pupil_id is None:
-        raise errors.WalletNotFound()
-    existing = _entry_by_key(session, idempotency_key)
-    if existing is not None:  # a retry of a payment that passed: its result, whatever happened since
-        return _replay(session, existing, wallet_id=_wallet_id(wallet), kind=DEBIT,
-                       amount_cents=-amount_cents, partner_id=partner_id)
-    card = _lock_paying_card(session, pupil_id, card_id)
-    locked = _lock_wallet(session, _wallet_id(wallet))
-    existing = _entry_by_key(session, idempotency_key)  # again, now that a twin request has finished
-    if existing is not None:
-        return _replay(session, existing, wallet_id=locked.id, kind=DEBIT,
-                       amount_cents=-amount_cents, partner_id=partner_id)
-    season = _fresh_season(session, locked.season_id)  # read after the lock: sees a closing that won
-    if season.closed_at is not None:
-        raise errors.SeasonClosed(season.code)
-    today = today or paris_today()
-    if not season.starts_on <= today <= season.ends_on:
-        raise errors.SeasonNotOpen(season.code, season.starts_on, season.ends_on)
-    if locked.balance_cents < amount_cents:
-        raise errors.InsufficientBalance(locked.envelope, locked.balance_cents)
-    return _append(session, locked, DEBIT, -amount_cents, idempotency_key, partner_id=partner_id,
-                   label=label[:200], card_id=card.id, payment_id=payment_id)
+    conn, wallet_id = _connection(session), _wallet_id(wallet)
+    expected = dict(wallet_id=wallet_id, kind=DEBIT, amount_cents=-amount_cents, partner_id=partner_id)
+    if card_id is None:
+        card = conn.execute(_ACTIVE_CARD_OF_WALLET, {"wallet_id": wallet_id}).first()
+    else:
+        card = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
+    locked = _lock_wallet(conn, wallet_id, idempotency_key)
+    if locked.used_key_entry_id is not None:
+        return _first_result(conn, idempotency_key, **expected)
+    # The season columns may date from before the wait for the lock; a closing that held it left
+    # this wallet empty, so the fresh balance refuses the payment anyway.
+    refusal = None
+    if card is None or card.status != "active" or card.pupil_id != locked.pupil_id:
+        refusal = _card_refusal(conn, locked.pupil_id, card_id, card)
+    elif locked.closed_at is not None:
+        refusal = errors.SeasonClosed(locked.code)
+    elif not locked.starts_on <= (today or paris_today()) <= locked.ends_on:
+        refusal = errors.SeasonNotOpen(locked.code, locked.starts_on, locked.ends_on)
+    elif locked.balance_cents < amount_cents:
+        refusal = errors.InsufficientBalance(locked.envelope, locked.balance_cents)
+    if refusal is not None:
+        return _refuse(conn, refusal, idempotency_key, **expected)
+    return _append(session, conn, locked, DEBIT, -amount_cents, idempotency_key, expected,
+                   partner_id=partner_id, label=label, card_id=card.id, payment_id=payment_id)
 
 
 def refund(
@@ -286,64 +327,60 @@ def refund(
     Works on a blocked card too: the money is the youth's and a replacement card carries it.
     """
     _check_request(amount_cents, idempotency_key)
-    original = _entry_by_key(session, debit_key)
+    conn = _connection(session)
+    original = conn.execute(sa.select(_entry).where(_entry.c.idempotency_key == debit_key)).first()
     if original is None or original.kind != DEBIT:
         raise errors.DebitNotFound()
-    locked = _lock_wallet(session, original.wallet_id)
-    existing = _entry_by_key(session, idempotency_key)
-    if existing is not None:
-        expected = {"wallet_id": locked.id, "kind": REFUND, "refund_of_id": original.id}
-        if amount_cents is not None:
-            expected["amount_cents"] = amount_cents
-        return _replay(session, existing, **expected)
-    season = _fresh_season(session, locked.season_id)
-    if season.closed_at is not None:
-        raise errors.SeasonClosed(season.code)
-    refunded = session.exec(
-        select(sa.func.coalesce(sa.func.sum(LedgerEntry.amount_cents), 0)).where(
-            LedgerEntry.refund_of_id == original.id
-        )
-    ).one()
-    refundable = -original.amount_cents - refunded
+    expected = {"wallet_id": original.wallet_id, "kind": REFUND, "refund_of_id": original.id}
+    if amount_cents is not None:
+        expected["amount_cents"] = amount_cents
+    locked = _lock_wallet(conn, original.wallet_id, idempotency_key)
+    if locked.used_key_entry_id is not None:
+        return _first_result(conn, idempotency_key, **expected)
+    # Read after the lock, in its own statement: a closing that held the lock is seen (the season
+    # columns of the locking statement may date from before the wait).
+    if conn.execute(_SEASON_CLOSED_AT, {"season_id": locked.season_id}).scalar() is not None:
+        return _refuse(conn, errors.SeasonClosed(locked.code), idempotency_key, **expected)
+    refundable = -original.amount_cents - conn.execute(_REFUNDED, {"debit_id": original.id}).scalar_one()
     amount = refundable if amount_cents is None else amount_cents
     if amount <= 0 or amount > refundable:
-        raise errors.RefundTooLarge(refundable)
-    return _append(session, locked, REFUND, amount, idempotency_key, partner_id=original.partner_id,
-                   label=label[:200], card_id=original.card_id, refund_of_id=original.id,
-                   payment_id=payment_id or original.payment_id)
+        return _refuse(conn, errors.RefundTooLarge(refundable), idempotency_key, **expected)
+    return _append(session, conn, locked, REFUND, amount, idempotency_key, expected,
+                   partner_id=original.partner_id, label=label, card_id=original.card_id,
+                   refund_of_id=original.id, payment_id=payment_id or original.payment_id)
 
 
 def expire_season(session: Session, season: Season | int, today: dt.date | None = None) -> ExpiryReport:
     """Closes a finished season: each remaining balance leaves through an "expiry" entry (nothing is
     deleted). Running it again expires nothing more."""
-    season_id = season if isinstance(season, int) else season.id
-    locked_season = session.exec(
-        select(Season).where(Season.id == season_id)
-        .with_for_update(key_share=True).execution_options(populate_existing=True)
-    ).one()
+    conn, season_id = _connection(session), season if isinstance(season, int) else season.id
+    locked_season = conn.execute(sa.select(_season).where(_season.c.id == season_id)
+                                 .with_for_update(key_share=True)).one()
     today = today or paris_today()
     if today <= locked_season.ends_on:
         raise errors.SeasonNotFinished(locked_season.code, locked_season.ends_on)
     # Every wallet of the season is locked, empty ones too: a refund in flight on an empty wallet
     # is then either counted here or, coming after, sees the season closed.
-    wallets = session.exec(
-        select(Wallet).where(Wallet.season_id == season_id).order_by(Wallet.id)
-        .with_for_update(key_share=True).execution_options(populate_existing=True)
-    ).all()
+    wallets = conn.execute(sa.select(_wallet.c.id, _wallet.c.balance_cents)
+                           .where(_wallet.c.season_id == season_id).order_by(_wallet.c.id)
+                           .with_for_update(key_share=True)).all()
     closed_now = locked_season.closed_at is None
     if closed_now:
-        locked_season.closed_at = utcnow()
-        session.add(locked_season)
+        closed_at = utcnow()
+        conn.execute(sa.update(_season).where(_season.c.id == season_id).values(closed_at=closed_at))
+        cached = session.identity_map.get(identity_key(Season, season_id))
+        if cached is not None:
+            set_committed_value(cached, "closed_at", closed_at)
+    label = f"Fin de la saison {locked_season.code} : crédits expirés"
     expired_wallets = expired_cents = 0
     for wallet in wallets:
         if wallet.balance_cents <= 0:
             continue
-        amount = wallet.balance_cents
-        _append(session, wallet, EXPIRY, -amount, f"expiry:{wallet.id}",
-                label=f"Fin de la saison {locked_season.code} : crédits expirés")
+        key = f"expiry:{wallet.id}"
+        _append(session, conn, wallet, EXPIRY, -wallet.balance_cents, key,
+                dict(wallet_id=wallet.id, kind=EXPIRY, amount_cents=-wallet.balance_cents), label=label)
         expired_wallets += 1
-        expired_cents += amount
-    session.flush()
+        expired_cents += wallet.balance_cents
     return ExpiryReport(locked_season.code, expired_wallets, expired_cents, closed_now)
 
 
