@@ -15,11 +15,14 @@ from cjeune_app.ui.pages.account_links import (
     new_password_page,
 )
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
+from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
 from cjeune_app.ui.pages.dashboard import dashboard_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
+from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
@@ -64,3 +67,9 @@ app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
+app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, EnrollmentState.load])
+app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, PhotoPageState.load])
+app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.load)
