@@ -24,6 +24,7 @@ from cjeune_app.core.enrollment.wording import (
     FORM_NOTICE,
     FORM_TITLE,
     OPTIN_EMAIL_LABEL,
+    OUTSIDE_DEPARTMENT,
     OPTIN_SMS_LABEL,
     PHOTO_INVITE,
     PRIVACY_LINK_TEXT,
@@ -287,7 +288,10 @@ class EnrollmentState(rx.State):
         if "refused" in answer:
             return self._refuse(answer)
         if answer["errors"]:
-            self.errors = answer["errors"]
+            errors = dict(answer["errors"])
+            if errors.get("postal_code") == errors.get("commune_insee") == OUTSIDE_DEPARTMENT:
+                del errors["postal_code"]  # the seed's sentence once, under the town, is enough
+            self.errors = errors
             first = next(iter(self.errors))
             if answer["step"] != step:  # "Terminer" found an earlier step incomplete
                 self.step = answer["step"]
@@ -619,6 +623,10 @@ def done() -> rx.Component:
         rx.text(SUCCESS_MESSAGE, size="4", weight="medium"),
         rx.text("Il reste à associer la carte CJeune de Provence au compte, depuis le tableau de bord, "
                 "pour créditer les 150 € d'avantages."),
+        rx.cond(~EnrollmentState.is_renewal,
+                rx.text("Un e-mail est envoyé à ", rx.el.strong(EnrollmentState.email),
+                        " avec le lien pour créer le mot de passe du compte Parent (pensez à regarder dans "
+                        "les courriers indésirables).")),
         rx.cond(EnrollmentState.photo_state == "missing",
                 rx.text("Pensez aussi à ajouter la photo d'identité depuis le tableau de bord.", weight="bold")),
         rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=HOME_ROUTE, width="100%"),
