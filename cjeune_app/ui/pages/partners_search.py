@@ -223,6 +223,8 @@ def view_switch() -> rx.Component:
 def partners_search_page() -> rx.Component:
     return page_layout(
         page_title("Trouver un partenaire", "Clubs, associations, cinémas, soutien scolaire… et leurs bons plans."),
+        rx.link("Voir tous les bons plans en cours", href="/bons-plans", underline="always", size="2",
+                margin_bottom="1rem", display="inline-block"),
         rx.el.form(
             rx.el.label("Que recherchez-vous ?", html_for="recherche", font_weight="bold", font_size="1.1rem"),
             rx.hstack(
