@@ -61,7 +61,7 @@ def _may(session: Session, account: Account | None, pupil_id: int, roles: set[Ro
 
 
 def _check_uploader(request: Request, pupil_id: int) -> None:
-    with session_scope(read_only=True) as session:
+    with session_scope() as session:  # account_for_token may push back the session's expiry
         account = _account(session, request)
         if account is None:
             raise SIGNED_OUT
@@ -114,7 +114,7 @@ async def upload_photo(pupil_id: int, request: Request) -> dict:
 
 
 def _visible_photo(request: Request, photo_id: int) -> bytes:
-    with session_scope(read_only=True) as session:
+    with session_scope() as session:  # account_for_token may push back the session's expiry
         account = _account(session, request)
         photo = session.get(Photo, photo_id)
         if photo is None or not _may(session, account, photo.pupil_id, VIEWERS):

@@ -161,7 +161,7 @@ export function PhotoEditor({ uploadUrl, onUploaded, onFailed, onPendingChange }
                  style={{ position: "absolute", width: 1, height: 1, opacity: 0 }} />
         </label>
         <button type="button" style={button("outline")} onClick={() => { setCamera(!camera); setError(""); }}>
-          {camera ? "Fermer la caméra" : "Prendre une photo"}
+          {camera ? "Fermer la caméra" : source ? "Reprendre une photo" : "Prendre une photo"}
         </button>
       </div>
       {camera && (
