@@ -3,6 +3,7 @@
 import reflex as rx
 
 from cjeune_app.api import create_api
+from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.ui.pages.account_links import (
@@ -28,7 +29,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
-    api_transformer=create_api([search_router]),
+    api_transformer=create_api([search_router, partners_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)

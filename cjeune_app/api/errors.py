@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cjeune_app.core.errors import DomainError
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
@@ -36,6 +38,10 @@ def install_error_handlers(api: FastAPI) -> None:
     async def _api_error(_request: Request, error: ApiError):
         return JSONResponse(error_body(error.code, error.message), status_code=error.status,
                             headers=error.headers)
+
+    @api.exception_handler(DomainError)
+    async def _domain_error(_request: Request, refusal: DomainError):
+        return JSONResponse(refusal.as_dict(), status_code=refusal.http_status)
 
     @api.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError):
