@@ -58,6 +58,7 @@ def _error(description: str) -> dict:
 
 
 COMMON_ERRORS = {
+    400: _error("Corps de requête illisible (JSON invalide)"),
     401: _error("Clé d'API absente, inconnue ou révoquée"),
     403: _error("Structure non validée par le Département"),
     422: _error("Requête invalide (message en français)"),
