@@ -3,6 +3,7 @@
 import reflex as rx
 
 from cjeune_app.api import create_api
+from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
@@ -19,7 +20,17 @@ from cjeune_app.ui.pages.dashboard import dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
+from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
+from cjeune_app.ui.pages.partner_offers import OffersState, partner_offers_page
+from cjeune_app.ui.pages.partner_payments import (
+    PaymentsState,
+    StatementsState,
+    partner_payments_page,
+    partner_statements_page,
+)
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
+from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
@@ -29,7 +40,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
-    api_transformer=create_api([search_router, partners_router]),
+    api_transformer=create_api([search_router, partners_router], site_routers=[downloads_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
@@ -64,3 +75,15 @@ app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
+
+# Espace partenaire: each page checks on load that a validated partner is signed in.
+PARTNER_PAGES = [
+    (partner_home_page, "", "Espace partenaire", PartnerSpaceState.load_home),
+    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.load),
+    (partner_payments_page, "/paiements", "Paiements", PaymentsState.load),
+    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.load),
+    (partner_offers_page, "/bons-plans", "Bons plans", OffersState.load),
+    (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
+]
+for component, path, title, on_load in PARTNER_PAGES:
+    app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
