@@ -210,11 +210,12 @@ def _month(month: rx.Var) -> rx.Component:
             rx.text(month["payments"], size="2"),
             rx.text(month["cancellations"], size="2"),
             rx.text("À rembourser par le Département : ", rx.text(month["net"], as_="span", weight="bold"), size="3"),
+            # A button that downloads (the page's router would take a plain link to the file for a page).
             rx.flex(
-                rx.el.a("Relevé CSV", href=month["csv"], download=True, class_name="lien-telechargement",
-                        aria_label="Relevé CSV de " + month["label"].to(str)),
-                rx.el.a("Relevé PDF", href=month["pdf"], download=True, class_name="lien-telechargement",
-                        aria_label="Relevé PDF de " + month["label"].to(str)),
+                rx.button("Relevé CSV", variant="outline", size="2", on_click=rx.download(url=month["csv"]),
+                          aria_label="Télécharger le relevé CSV de " + month["label"].to(str)),
+                rx.button("Relevé PDF", variant="outline", size="2", on_click=rx.download(url=month["pdf"]),
+                          aria_label="Télécharger le relevé PDF de " + month["label"].to(str)),
                 gap="1rem", wrap="wrap",
             ),
             spacing="2", width="100%",

@@ -16,6 +16,7 @@ from cjeune_app.core.partners.api import partner_id_for_session
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.theme import BRAND_BLUE
 
 SPACE_ROUTE = "/espace-partenaire"
 PARTNER_SIGN_IN = "/connexion/partenaire"
@@ -62,11 +63,17 @@ class PartnerSpaceState(rx.State):
             return rx.redirect(PARTNER_SIGN_IN)
 
 
-def partner_nav() -> rx.Component:
+def partner_nav(current: str) -> rx.Component:
+    """The sections of the space; the current one is plain text marked as the current page."""
+    def item(label: str, href: str) -> rx.Component:
+        if label == current:
+            return rx.text(label, size="2", weight="bold", aria_current="page", color="var(--gray-12)")
+        return rx.link(label, href=href, size="2", weight="bold", color=BRAND_BLUE)
+
     return rx.el.nav(
         rx.flex(
-            rx.link("Accueil de l'espace", href=SPACE_ROUTE, size="2", weight="bold"),
-            *[rx.link(label, href=href, size="2", weight="bold") for label, href, _ in SECTIONS],
+            item("Espace partenaire", SPACE_ROUTE),
+            *[item(label, href) for label, href, _ in SECTIONS],
             wrap="wrap", gap="0.5rem 1rem",
         ),
         aria_label="Espace partenaire",
@@ -76,7 +83,7 @@ def partner_nav() -> rx.Component:
 
 def partner_page(title: str, *children: rx.Component, subtitle: str | None = None) -> rx.Component:
     return page_layout(
-        partner_nav(),
+        partner_nav(title),
         page_title(title, subtitle),
         rx.cond(
             PartnerSpaceState.partner_name != "",
@@ -85,10 +92,6 @@ def partner_page(title: str, *children: rx.Component, subtitle: str | None = Non
         ),
         width="40rem",
     )
-
-
-def money_input_hint() -> str:
-    return "En euros, avec une virgule : 12,50"
 
 
 def partner_home_page() -> rx.Component:
