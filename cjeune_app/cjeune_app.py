@@ -18,11 +18,14 @@ from cjeune_app.ui.pages.account_links import (
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.dashboard import dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.offers import OffersState, offers_page
+from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
+from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
-from cjeune_app.ui.pages.partner_offers import OffersState, partner_offers_page
+from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
 from cjeune_app.ui.pages.partner_payments import (
     PaymentsState,
     StatementsState,
@@ -56,6 +59,12 @@ PAGES = [
 for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
 
+# The dynamic route first (Reflex matches pages in the order they are added).
+app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire | CJeune de Provence",
+             on_load=PartnerPageState.load)
+app.add_page(partners_search_page, route="/partenaires", title="Trouver un partenaire | CJeune de Provence",
+             on_load=SearchState.load)
+app.add_page(offers_page, route="/bons-plans", title="Bons plans | CJeune de Provence", on_load=OffersState.load)
 app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
 app.add_page(activation_page, route="/connexion/activation", title="Activation | CJeune de Provence",
@@ -82,7 +91,7 @@ PARTNER_PAGES = [
     (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.load),
     (partner_payments_page, "/paiements", "Paiements", PaymentsState.load),
     (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.load),
-    (partner_offers_page, "/bons-plans", "Bons plans", OffersState.load),
+    (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.load),
     (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
 ]
 for component, path, title, on_load in PARTNER_PAGES:

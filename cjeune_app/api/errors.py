@@ -35,14 +35,15 @@ def _field_path(location: tuple) -> str:
 
 
 def install_error_handlers(api: FastAPI) -> None:
+    @api.exception_handler(DomainError)
+    async def _domain_error(_request: Request, error: DomainError):
+        # A refusal of core (card blocked, balance too low...): its code, sentence and status.
+        return JSONResponse(error.as_dict(), status_code=error.http_status)
+
     @api.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError):
         return JSONResponse(error_body(error.code, error.message), status_code=error.status,
                             headers=error.headers)
-
-    @api.exception_handler(DomainError)
-    async def _domain_error(_request: Request, refusal: DomainError):
-        return JSONResponse(refusal.as_dict(), status_code=refusal.http_status)
 
     @api.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, error: RequestValidationError):

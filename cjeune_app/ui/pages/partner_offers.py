@@ -94,7 +94,7 @@ def _unpublish(partner_id: int, offer_id: int) -> str:
     return f"Le bon plan « {offer.title} » est dépublié : il n'apparaît plus dans la recherche."
 
 
-class OffersState(PartnerSpaceState):
+class PartnerOffersState(PartnerSpaceState):
     offers: list[dict[str, str]] = []
     categories: list[dict[str, str]] = []
     values: dict[str, str] = {}
@@ -176,36 +176,36 @@ def _select(label: str, name: str, options: list, placeholder: str | None) -> rx
     return rx.vstack(
         rx.el.label(label, html_for=f"champ-{name}", font_weight="bold"),
         rx.el.select(*choices, *options, id=f"champ-{name}", name=name, required=True, class_name="champ-liste",
-                     default_value=OffersState.values[name]),
-        field_error(OffersState.field_errors, name),
+                     default_value=PartnerOffersState.values[name]),
+        field_error(PartnerOffersState.field_errors, name),
         spacing="1", width="100%",
     )
 
 
 def _text(label: str, name: str, required: bool = True, **props) -> rx.Component:
-    return form_field(label, name, props.pop("input_type", "text"), "off", OffersState.field_errors,
-                      required=required, default_value=OffersState.values[name], **props)
+    return form_field(label, name, props.pop("input_type", "text"), "off", PartnerOffersState.field_errors,
+                      required=required, default_value=PartnerOffersState.values[name], **props)
 
 
 def _form() -> rx.Component:
-    errors_ = OffersState.field_errors
+    errors_ = PartnerOffersState.field_errors
     return rx.card(
         rx.form(
             rx.vstack(
-                rx.heading(rx.cond(OffersState.editing == "nouveau", "Nouveau bon plan", "Modifier le bon plan"),
+                rx.heading(rx.cond(PartnerOffersState.editing == "nouveau", "Nouveau bon plan", "Modifier le bon plan"),
                            as_="h2", size="5"),
                 _text("Titre", "title"),
                 rx.vstack(
                     rx.el.label("Description (facultative)", html_for="champ-description", font_weight="bold"),
                     rx.text_area(id="champ-description", name="description", width="100%",
-                                 default_value=OffersState.values["description"]),
+                                 default_value=PartnerOffersState.values["description"]),
                     field_error(errors_, "description"),
                     spacing="1", width="100%",
                 ),
                 _text("Réduction (par exemple « -20 % »)", "discount_text", required=False),
                 _text("Ou prix (en euros, facultatif)", "price", required=False, input_mode="decimal"),
                 _select("Catégorie", "category",
-                        [rx.foreach(OffersState.categories, lambda c: rx.el.option(c["label"], value=c["value"]))],
+                        [rx.foreach(PartnerOffersState.categories, lambda c: rx.el.option(c["label"], value=c["value"]))],
                         "Choisissez…"),
                 _select("Commune", "commune_insee",
                         [rx.el.option(name, value=code) for code, name in _communes()], None),
@@ -214,14 +214,14 @@ def _form() -> rx.Component:
                 rx.cond(errors_.length() > 0,
                         rx.text("Le formulaire contient des erreurs : corrigez les champs signalés.", role="alert",
                                 color="var(--red-11)", weight="bold")),
-                rx.button(rx.cond(OffersState.editing == "nouveau", "Publier le bon plan", "Enregistrer"),
+                rx.button(rx.cond(PartnerOffersState.editing == "nouveau", "Publier le bon plan", "Enregistrer"),
                           type="submit", size="3", width="100%"),
                 rx.button("Fermer sans enregistrer", type="button", variant="outline", size="3", width="100%",
-                          on_click=OffersState.close),
+                          on_click=PartnerOffersState.close),
                 spacing="4", width="100%",
             ),
-            on_submit=OffersState.save, reset_on_submit=False, width="100%",
-            key=OffersState.editing,  # a new form (and its default values) for each offer opened
+            on_submit=PartnerOffersState.save, reset_on_submit=False, width="100%",
+            key=PartnerOffersState.editing,  # a new form (and its default values) for each offer opened
         ),
         width="100%",
     )
@@ -235,11 +235,11 @@ def _offer_card(offer: rx.Var) -> rx.Component:
             rx.text(offer["deal"], " — ", offer["category"], size="2"),
             rx.text(offer["dates"], " — ", offer["state"], size="2"),
             rx.flex(
-                rx.button("Modifier", variant="outline", size="2", on_click=OffersState.edit(offer["id"]),
+                rx.button("Modifier", variant="outline", size="2", on_click=PartnerOffersState.edit(offer["id"]),
                           aria_label="Modifier " + title),
                 rx.cond(offer["published"] == "oui",
                         rx.button("Dépublier", variant="outline", color_scheme="red", size="2",
-                                  on_click=OffersState.unpublish(offer["id"]), aria_label="Dépublier " + title)),
+                                  on_click=PartnerOffersState.unpublish(offer["id"]), aria_label="Dépublier " + title)),
                 gap="0.75rem", wrap="wrap",
             ),
             spacing="2", width="100%",
@@ -251,13 +251,13 @@ def _offer_card(offer: rx.Var) -> rx.Component:
 def partner_offers_page() -> rx.Component:
     return partner_page(
         "Bons plans",
-        rx.cond(OffersState.notice != "", rx.text(OffersState.notice, role="status", id="avis", weight="bold")),
-        rx.cond(OffersState.error != "", alert_box(OffersState.error)),
-        rx.cond(OffersState.editing != "", _form(),
-                rx.button("Nouveau bon plan", size="3", width="100%", on_click=OffersState.new)),
+        rx.cond(PartnerOffersState.notice != "", rx.text(PartnerOffersState.notice, role="status", id="avis", weight="bold")),
+        rx.cond(PartnerOffersState.error != "", alert_box(PartnerOffersState.error)),
+        rx.cond(PartnerOffersState.editing != "", _form(),
+                rx.button("Nouveau bon plan", size="3", width="100%", on_click=PartnerOffersState.new)),
         rx.cond(
-            OffersState.offers.length() > 0,
-            rx.vstack(rx.foreach(OffersState.offers, _offer_card), spacing="3", width="100%"),
+            PartnerOffersState.offers.length() > 0,
+            rx.vstack(rx.foreach(PartnerOffersState.offers, _offer_card), spacing="3", width="100%"),
             rx.text("Aucun bon plan pour l'instant.", size="2"),
         ),
         subtitle="Un bon plan disparaît de la recherche après son dernier jour, sans rien à faire.",
