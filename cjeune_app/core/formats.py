@@ -16,11 +16,15 @@ def format_cents(cents: int) -> str:
     return f"{sign}{grouped},{rest:02d} €"
 
 
+_AMOUNT = re.compile(r"(\d{1,3}(?: \d{3})+|\d{0,9})(?:[.,](\d{0,2}))?", re.ASCII)
+
+
 def parse_euros(text: str) -> int:
     """What a cashier types, in cents: "12,50", "12.5", "12", "1 234,56 €". ValueError for
-    anything else (letters, a sign, more than two decimals)."""
-    cleaned = re.sub(r"[\s\u00a0\u202f€]", "", text or "").replace(",", ".")
-    match = re.fullmatch(r"([0-9]{0,9})(?:\.([0-9]{0,2}))?", cleaned)
+    anything else (letters, a sign, more than two decimals, spaces that group no thousands)."""
+    cleaned = re.sub(r"[\u00a0\u202f]", " ", text or "").strip().removesuffix("€").strip()
+    match = _AMOUNT.fullmatch(cleaned)
     if match is None or not (match.group(1) or match.group(2)):
         raise ValueError(text)
-    return int(match.group(1) or "0") * 100 + int((match.group(2) or "").ljust(2, "0"))
+    euros = match.group(1).replace(" ", "") or "0"
+    return int(euros) * 100 + int((match.group(2) or "").ljust(2, "0"))
