@@ -25,5 +25,11 @@ else
 	@$(ENV) python -m pytest $(PYTEST_ARGS)
 endif
 
+# Performance figures (printed, never asserted). PostgreSQL runs need the server on 127.0.0.1:5432.
+BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/cjeune_bench
 bench: install
-	@$(ENV) for b in bench/bench_*.py; do echo "== $$b"; python $$b || exit 1; done
+	@$(ENV) python bench/bench_photo.py
+	@$(ENV) python bench/bench_ledger.py
+	@$(ENV) python bench/bench_search.py
+	@$(ENV) python bench/bench_search.py --db $(BENCH_PG)
+	@$(ENV) python bench/bench_accounts.py

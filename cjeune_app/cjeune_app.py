@@ -20,6 +20,9 @@ from cjeune_app.ui.pages.card_association import CardAssociationState, card_asso
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.offers import OffersState, offers_page
+from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
+from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
@@ -47,6 +50,12 @@ PAGES = [
 for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
 
+# The dynamic route first (Reflex matches pages in the order they are added).
+app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire | CJeune de Provence",
+             on_load=PartnerPageState.load)
+app.add_page(partners_search_page, route="/partenaires", title="Trouver un partenaire | CJeune de Provence",
+             on_load=SearchState.load)
+app.add_page(offers_page, route="/bons-plans", title="Bons plans | CJeune de Provence", on_load=OffersState.load)
 app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
 app.add_page(activation_page, route="/connexion/activation", title="Activation | CJeune de Provence",

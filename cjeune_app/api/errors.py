@@ -7,6 +7,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from cjeune_app.core.errors import DomainError
+
 
 class ApiError(Exception):
     def __init__(self, status: int, code: str, message: str, headers: dict | None = None):
@@ -32,6 +34,11 @@ def _field_path(location: tuple) -> str:
 
 
 def install_error_handlers(api: FastAPI) -> None:
+    @api.exception_handler(DomainError)
+    async def _domain_error(_request: Request, error: DomainError):
+        # A refusal of core (card blocked, balance too low...): its code, sentence and status.
+        return JSONResponse(error.as_dict(), status_code=error.http_status)
+
     @api.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError):
         return JSONResponse(error_body(error.code, error.message), status_code=error.status,

@@ -148,6 +148,13 @@ _TEMPLATES = {
         "Maths Plus {c}", "Objectif Brevet {c}", "Langues Vivantes {n}",
     ],
 }
+_FLAGSHIPS = [
+    ("Théâtre de la Cigale", Category.CULTURE, "13001"),
+    ("Judo Club du Vieux-Port", Category.SPORT, "13205"),
+    ("Cinéma Le Mistral", Category.CULTURE, "13004"),
+    ("Cercle des Nageurs d'Aubagne", Category.SPORT, "13005"),
+    ("Objectif Brevet Martigues", Category.SOUTIEN_SCOLAIRE, "13056"),
+]
 _LOCAL_NAMES = [
     "Mistral", "Calanques", "Sainte-Baume", "Garlaban", "Camargue", "Alpilles", "Étang de Berre",
     "Provence", "Lumière", "Soleil", "Cézanne", "Pagnol", "Olivier", "Cigales", "Lavande",
@@ -186,9 +193,12 @@ def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
     now = utcnow()
     categories = list(_TEMPLATES)
     for index in range(count):
-        category = categories[index % len(categories)] if index < 8 else rng.choice(categories)
-        commune = rng.choices(communes, weights)[0]
-        partner = _demo_partner(rng, category, commune)
+        if index < len(_FLAGSHIPS):  # well-known names in known places, for demos and tests
+            name, category, insee = _FLAGSHIPS[index]
+            partner = _demo_partner(rng, category, commune_by_insee(insee), name=name)
+        else:
+            category = categories[index % len(categories)] if index < 8 else rng.choice(categories)
+            partner = _demo_partner(rng, category, rng.choices(communes, weights)[0])
         session.add(partner)
         session.flush()
         session.add(PartnerCategory(partner_id=partner.id, category=category))
@@ -200,9 +210,9 @@ def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
         report.partners_created += 1
 
 
-def _demo_partner(rng, category, commune) -> Partner:
+def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
     town = commune.name.split(" ")[0] if commune.kind != "commune" else commune.name
-    name = rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(_LOCAL_NAMES))
+    name = name or rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(_LOCAL_NAMES))
     city = commune_by_insee(commune.insee_code)
     return Partner(
         name=name,

@@ -1,11 +1,10 @@
-"""How money, dates and days are shown to people: "150,00 €", "31/08/2027", Europe/Paris."""
+"""How money is shown to people: "150,00 €". Dates and days: see core.dates (re-exported here)."""
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
+from cjeune_app.core.dates import PARIS, format_date, paris_today
 
-PARIS = ZoneInfo("Europe/Paris")
+__all__ = ["PARIS", "format_cents", "format_date", "paris_today"]
 
 
 def format_cents(cents: int) -> str:
@@ -13,15 +12,3 @@ def format_cents(cents: int) -> str:
     euros, rest = divmod(abs(cents), 100)
     grouped = f"{euros:,}".replace(",", " ")
     return f"{sign}{grouped},{rest:02d} €"
-
-
-def format_date(day: dt.date | dt.datetime) -> str:
-    if isinstance(day, dt.datetime):
-        day = day.astimezone(PARIS).date()
-    return day.strftime("%d/%m/%Y")
-
-
-def paris_today(moment: dt.datetime | None = None) -> dt.date:
-    """The calendar day in the Bouches-du-Rhône at `moment` (now by default)."""
-    moment = moment or dt.datetime.now(dt.UTC)
-    return moment.astimezone(PARIS).date()

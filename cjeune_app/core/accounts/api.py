@@ -67,6 +67,7 @@ from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, ROLE_LABELS, Role
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.partners.models import Partner
+from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
 SESSION_IDLE = dt.timedelta(hours=2)
 SESSION_MAX = dt.timedelta(hours=12)
@@ -89,7 +90,7 @@ INVALID_CREDENTIALS = (
     "Identifiant ou mot de passe incorrect. Vérifiez votre saisie (attention aux majuscules) "
     "et réessayez."
 )
-ASSISTANCE = "l'assistance au 04 86 68 47 44 ou à contact@cjeunedeprovence.fr"
+ASSISTANCE = f"l'assistance au {ASSISTANCE_PHONE} ou à {ASSISTANCE_EMAIL}"
 
 
 def _sha256(token: str) -> str:

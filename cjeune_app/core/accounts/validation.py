@@ -8,19 +8,14 @@ import re
 from cjeune_app.core.accounts.identifiers import EDUPROVENCE_DOMAIN
 from cjeune_app.core.accounts.passwords import policy_failures
 from cjeune_app.core.dates import age_on
+from cjeune_app.core.email_address import is_valid_email, normalize_email
 from cjeune_app.core.territory import is_resident_commune
 
-# Deliberately simple: the verification e-mail is the real test of an address.
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$")
 
 YOUTH_MAX_AGE = 25  # "moins de 26 ans"
 # Under 15, French law (loi Informatique et libertés, art. 45) asks for a parent's consent
 # to process a child's data on the child's own request: younger users come through school.
 YOUTH_MIN_AGE = 15
-
-
-def normalize_email(email: str) -> str:
-    return (email or "").strip().lower()
 
 
 def normalize_login(login: str) -> str:
@@ -35,7 +30,7 @@ def email_error(email: str) -> str | None:
     email = normalize_email(email)
     if not email:
         return "Indiquez votre adresse e-mail."
-    if len(email) > 254 or not _EMAIL.match(email):
+    if len(email) > 254 or not is_valid_email(email):
         return "Cette adresse e-mail n'est pas valide : vérifiez-la (exemple : prenom.nom@exemple.fr)."
     if email.endswith("@" + EDUPROVENCE_DOMAIN):
         return ("Les adresses @eduprovence.fr sont réservées aux collégiens : "

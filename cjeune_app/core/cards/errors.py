@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from cjeune_app.core.errors import DomainError
+from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
-ASSISTANCE = "l'assistance CJeune au 04 86 68 47 44 ou à contact@cjeunedeprovence.fr"
+ASSISTANCE = f"l'assistance CJeune au {ASSISTANCE_PHONE} ou à {ASSISTANCE_EMAIL}"
 
 
 class CardError(DomainError):

@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Mapping
 
-from email_validator import EmailNotValidError, validate_email
+from cjeune_app.core.email_address import is_valid_email, normalize_email  # noqa: F401 (re-exported)
 
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, FIELD_LABELS, OUTSIDE_DEPARTMENT
 from cjeune_app.core.territory import commune_by_insee, communes_for_postal_code, is_resident_commune
@@ -202,15 +202,6 @@ def _address_errors(values: Mapping) -> dict[str, str]:
 # Step 2: e-mail and its confirmation
 
 
-def normalize_email(value: object) -> str:
-    """Trimmed, lower case (the Parent account's login is this address)."""
-    text = str(value or "").strip()
-    try:
-        return validate_email(text, check_deliverability=False, allow_smtputf8=False).normalized.lower()
-    except EmailNotValidError:
-        return text.lower()
-
-
 def email_error(value: object) -> str | None:
     text = str(value or "").strip()
     if not text:
@@ -220,9 +211,7 @@ def email_error(value: object) -> str | None:
     if text.count("@") != 1:
         return f"{EMAIL_FORMAT_HINT}, avec un seul « @ »."
     local, domain = text.split("@")
-    try:
-        validate_email(text, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError:
+    if not is_valid_email(text):
         if not local or not domain:
             return f"{EMAIL_FORMAT_HINT} : il manque une partie avant ou après le « @ »."
         if not local.isascii():

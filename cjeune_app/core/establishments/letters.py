@@ -14,6 +14,7 @@ from fpdf.enums import MethodReturnValue, XPos, YPos
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES
 from cjeune_app.core.documents import FONT, new_pdf
 from cjeune_app.core.notifications import public_url
+from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _page(pdf: FPDF, letter: Letter) -> None:
         "Mot de passe perdu ? L'ATI (assistant technique informatique) ou le secrétariat du "
         "collège vous remettra un nouveau mot de passe temporaire. Pendant les vacances scolaires : "
         "support-informatisation-college@eduprovence.fr.",
-        "Assistance CJeune de Provence : 04 86 68 47 44 — contact@cjeunedeprovence.fr.",
+        f"Assistance CJeune de Provence : {ASSISTANCE_PHONE} — {ASSISTANCE_EMAIL}.",
     ):
         _line(pdf, f"• {tip}")
         pdf.ln(1)

@@ -32,6 +32,7 @@ from sqlalchemy import event
 from sqlmodel import Session
 
 from cjeune_app.core.settings import data_dir
+from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,7 @@ def queue_email(session: Session, to: str, subject: str, text: str, html: str | 
 
 
 SIGNATURE = "L'équipe CJeune de Provence — Département des Bouches-du-Rhône"
-HELP_LINE = "Besoin d'aide ? 04 86 68 47 44 ou contact@cjeunedeprovence.fr"
+HELP_LINE = f"Besoin d'aide ? {ASSISTANCE_PHONE} ou {ASSISTANCE_EMAIL}"
 
 
 def queue_notice(session: Session, to: str, subject: str, paragraphs: list[str],

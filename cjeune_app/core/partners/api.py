@@ -26,6 +26,7 @@ from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.validation import PartnerSignUp, normalize_siret, partner_form_errors
 from cjeune_app.core.search import reindex_partner
 from cjeune_app.core.territory import commune_by_insee
+from cjeune_app.core.site import ASSISTANCE_PHONE
 
 PENDING, VALIDATED, REJECTED = "pending", "validated", "rejected"
 
@@ -81,7 +82,7 @@ def _make_room_for(session: Session, siret: str, now: dt.datetime) -> None:
     if existing.status != PENDING or confirmed:
         raise FormErrors({"siret": (
             "Cette structure (même numéro SIRET) est déjà inscrite sur CJeune de Provence. "
-            "Si vous en faites partie, connectez-vous ou contactez l'assistance au 04 86 68 47 44."
+            f"Si vous en faites partie, connectez-vous ou contactez l'assistance au {ASSISTANCE_PHONE}."
         )})
     if not link_expired:
         raise FormErrors({"siret": (

@@ -94,7 +94,7 @@ def test_spaces_admit_only_their_roles(world, who, space_roles, allowed):
 def test_nobody_signed_in_is_told_to_sign_in():
     with pytest.raises(NotSignedIn) as refused:
         require_role(None, Role.PARENT)
-    assert refused.value.status == 401 and "connectez-vous" in refused.value.message
+    assert refused.value.http_status == 401 and "connectez-vous" in refused.value.message
 
 
 def test_a_partner_reaches_only_its_own_structure():

@@ -1,0 +1,117 @@
+"""How a partner and a bon plan look in lists: the same card on the search page, the partner page
+and /bons-plans. Items are plain dicts of strings prepared by `partner_item` / `offer_item`."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from cjeune_app.core.dates import format_date
+from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS, Category, Envelope
+from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
+
+
+def category_label(code: str) -> str:
+    return CATEGORY_LABELS.get(Category(code), code) if code in Category._value2member_map_ else code
+
+
+def envelope_label(code: str) -> str:
+    return ENVELOPE_LABELS.get(Envelope(code), code) if code in Envelope._value2member_map_ else code
+
+
+def expiry_text(moment) -> str:
+    return f"Expire le {format_date(moment)}"
+
+
+def offer_item(offer) -> dict:
+    """`offer`: a search OfferHit or a partners.public.PublicOffer."""
+    return {
+        "id": str(offer.id),
+        "title": offer.title,
+        "discount": offer.discount_text,
+        "expires": expiry_text(offer.expires_at),
+        "partner_name": getattr(offer, "partner_name", ""),
+        "partner_href": f"/partenaires/{offer.partner_id}" if hasattr(offer, "partner_id") else "",
+        "commune": getattr(offer, "commune_name", ""),
+    }
+
+
+def partner_item(hit) -> dict:
+    """`hit`: a search PartnerHit."""
+    distance = "" if hit.distance_km is None else f"à {hit.distance_km:.1f} km".replace(".", ",")
+    return {
+        "id": str(hit.id),
+        "href": f"/partenaires/{hit.id}",
+        "name": hit.name,
+        "categories": " · ".join(category_label(c) for c in hit.categories),
+        "commune": hit.commune_name,
+        "distance": distance,
+        "envelopes": " et ".join(envelope_label(e) for e in hit.envelopes),
+        "offers": [offer_item(o) for o in hit.offers[:3]],
+        "latitude": hit.latitude,
+        "longitude": hit.longitude,
+    }
+
+
+def offer_line(offer: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(offer["discount"] != "", rx.badge(offer["discount"], color_scheme="orange", variant="solid",
+                                                  size="2", high_contrast=True)),
+        rx.vstack(
+            rx.text(offer["title"], size="2", weight="medium"),
+            rx.text(offer["expires"], size="1", color_scheme="gray"),
+            spacing="0",
+        ),
+        align="start",
+        spacing="2",
+        padding_y="0.25rem",
+    )
+
+
+def partner_card(item: rx.Var) -> rx.Component:
+    return rx.el.article(
+        rx.card(
+            rx.vstack(
+                rx.link(rx.heading(item["name"], as_="h2", size="4", color=BRAND_BLUE), href=item["href"]),
+                rx.text(item["categories"], size="2", weight="bold", color=BRAND_ORANGE),
+                rx.hstack(
+                    rx.text(item["commune"], size="2"),
+                    rx.cond(item["distance"] != "", rx.text("· ", item["distance"], size="2")),
+                    spacing="1",
+                    wrap="wrap",
+                ),
+                rx.text("Accepte la carte : ", rx.text(item["envelopes"], as_="span", weight="bold"), size="2"),
+                rx.foreach(item["offers"].to(list[dict[str, str]]), offer_line),
+                spacing="1",
+                align="start",
+                width="100%",
+            ),
+            width="100%",
+        ),
+        class_name="partner-result",
+        width="100%",
+    )
+
+
+def offer_card(offer: rx.Var) -> rx.Component:
+    return rx.el.article(
+        rx.card(
+            rx.vstack(
+                rx.hstack(
+                    rx.cond(offer["discount"] != "", rx.badge(offer["discount"], color_scheme="orange",
+                                                              variant="solid", size="2", high_contrast=True)),
+                    rx.heading(offer["title"], as_="h2", size="3"),
+                    align="center",
+                    spacing="2",
+                    wrap="wrap",
+                ),
+                rx.link(offer["partner_name"], href=offer["partner_href"], weight="bold", size="2"),
+                rx.text(offer["commune"], size="2"),
+                rx.text(offer["expires"], size="2", color_scheme="gray"),
+                spacing="1",
+                align="start",
+            ),
+            width="100%",
+        ),
+        class_name="offer-result",
+        width="100%",
+    )

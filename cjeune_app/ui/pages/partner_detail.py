@@ -1,0 +1,103 @@
+"""/partenaires/<id>: a partner's page — description, address, categories, envelope, offers, contact."""
+
+from __future__ import annotations
+
+import asyncio
+
+import reflex as rx
+
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import PARTNER_KIND_LABELS, PartnerKind
+from cjeune_app.core.partners.public import public_partner
+from cjeune_app.ui.components.layout import page_layout
+from cjeune_app.ui.components.partner_cards import category_label, envelope_label, offer_item, offer_line
+from cjeune_app.ui.components.partner_map import partner_map
+from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
+
+
+def _load(partner_id: int) -> dict | None:
+    with session_scope(read_only=True) as session:
+        partner = public_partner(session, partner_id)
+    if partner is None:
+        return None
+    return {
+        "name": partner.name,
+        "kind": PARTNER_KIND_LABELS.get(PartnerKind(partner.kind), partner.kind),
+        "description": partner.description,
+        "address": f"{partner.address}, {partner.postal_code} {partner.commune_name}".strip(", "),
+        "categories": " · ".join(category_label(c) for c in partner.categories),
+        "envelopes": " et ".join(envelope_label(e) for e in partner.envelopes),
+        "email": partner.contact_email,
+        "phone": partner.phone,
+        "website": partner.website,
+        "offers": [offer_item(o) for o in partner.offers],
+        "marker": [{"id": str(partner.id), "name": partner.name, "subtitle": partner.commune_name,
+                    "href": f"/partenaires/{partner.id}", "latitude": partner.latitude,
+                    "longitude": partner.longitude}] if partner.latitude is not None else [],
+    }
+
+
+class PartnerPageState(rx.State):
+    found: bool = True
+    loaded: bool = False
+    partner: dict = {}
+
+    @rx.var
+    def offers(self) -> list[dict[str, str]]:
+        return self.partner.get("offers", [])
+
+    @rx.var
+    def marker(self) -> list[dict]:
+        return self.partner.get("marker", [])
+
+    @rx.event
+    async def load(self):
+        raw = self.router.page.params.get("partner_id", "")
+        data = await asyncio.to_thread(_load, int(raw)) if str(raw).isdigit() else None
+        self.found, self.loaded, self.partner = data is not None, True, data or {}
+
+
+def _contact_line(label: str, value: rx.Var, href: rx.Var) -> rx.Component:
+    return rx.cond(value != "", rx.text(label, " ", rx.link(value, href=href, underline="always"), size="3"))
+
+
+def partner_page() -> rx.Component:
+    partner = PartnerPageState.partner
+    found = rx.vstack(
+        rx.link("← Retour à la recherche", href="/partenaires", size="2"),
+        rx.heading(partner["name"], as_="h1", size="7", color=BRAND_BLUE),
+        rx.text(partner["categories"], weight="bold", color=BRAND_ORANGE),
+        rx.text(partner["kind"], size="2"),
+        rx.text(partner["description"], size="3"),
+        rx.card(
+            rx.vstack(
+                rx.text("Accepte la carte : ", rx.text(partner["envelopes"], as_="span", weight="bold")),
+                rx.text("Adresse : ", partner["address"]),
+                _contact_line("Téléphone :", partner["phone"], "tel:" + partner["phone"].to(str)),
+                _contact_line("E-mail :", partner["email"], "mailto:" + partner["email"].to(str)),
+                _contact_line("Site :", partner["website"], partner["website"].to(str)),
+                spacing="1",
+            ),
+            width="100%",
+        ),
+        rx.heading("Bons plans en cours", as_="h2", size="5", margin_top="1rem"),
+        rx.cond(
+            PartnerPageState.offers.length() > 0,
+            rx.vstack(rx.foreach(PartnerPageState.offers, offer_line), spacing="2"),
+            rx.text("Pas de bon plan en ce moment.", size="2"),
+        ),
+        rx.cond(PartnerPageState.marker.length() > 0, partner_map(markers=PartnerPageState.marker, height="260px")),
+        spacing="3",
+        align="start",
+        width="100%",
+    )
+    missing = rx.vstack(
+        rx.heading("Partenaire introuvable", as_="h1", size="7", color=BRAND_BLUE),
+        rx.text("Ce partenaire n'existe pas ou n'est plus affiché."),
+        rx.link("Rechercher un partenaire", href="/partenaires", underline="always"),
+    )
+    return page_layout(
+        rx.cond(PartnerPageState.loaded,
+                rx.cond(PartnerPageState.found, found, missing),
+                rx.text("Chargement…", role="status")),
+    )

@@ -1,0 +1,92 @@
+"""Trouver un partenaire, on a phone: type, filter, open a partner, switch to the map, bons plans."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from PIL import Image
+from playwright.sync_api import expect
+
+from tests.browser.checks import assert_page_healthy, wait_for_app
+
+
+@pytest.fixture
+def offline_tiles(phone):
+    """Map tiles come from OpenStreetMap; tests answer them locally (no network here)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (256, 256), (230, 236, 240)).save(buffer, "PNG")
+    tile = buffer.getvalue()
+    phone.route(re.compile(r"https://tile\.openstreetmap\.org/.*"),
+                lambda route: route.fulfill(body=tile, content_type="image/png"))
+    return phone
+
+
+def results(page):
+    return page.locator("article.partner-result h2")
+
+
+def test_search_filter_open_a_partner_and_see_the_map(app_server, offline_tiles):
+    phone = offline_tiles
+    phone.goto(app_server.base_url + "/partenaires")
+    wait_for_app(phone)
+    box = phone.get_by_label("Que recherchez-vous ?")
+
+    box.fill("theatre aix")  # no accent, lower case, commune as a word
+    expect(results(phone).first).to_have_text("Théâtre de la Cigale")
+    expect(phone.locator("#search-summary")).to_have_text("1 partenaire")
+
+    box.fill("judo marseille")  # an arrondissement counts as Marseille
+    expect(results(phone).filter(has_text="Judo Club du Vieux-Port")).to_have_count(1)
+
+    box.fill("natatoin")  # one typo forgiven
+    expect(results(phone).first).to_contain_text("Natation")
+    expect(phone.get_by_text("Recherche élargie aux mots proches")).to_be_visible()
+
+    box.fill("")
+    phone.get_by_text("Filtres et tri").click()
+    phone.get_by_label("Catégorie").select_option("soutien_scolaire")
+    expect(phone.locator("article.partner-result").first).to_contain_text("Soutien scolaire")
+    categories = phone.locator("article.partner-result").all_inner_texts()
+    assert categories and all("Soutien scolaire" in text for text in categories)
+    assert_page_healthy(phone)
+
+    phone.get_by_label("Catégorie").select_option("")
+    box.fill("cigale")
+    results(phone).first.click()
+    expect(phone).to_have_url(re.compile(r"/partenaires/\d+$"))
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Théâtre de la Cigale")
+    expect(phone.get_by_text("Accepte la carte")).to_contain_text("Sport & Culture")
+    assert_page_healthy(phone)
+
+    phone.go_back()
+    wait_for_app(phone)
+    phone.get_by_label("Que recherchez-vous ?").fill("natation")
+    expect(results(phone).first).to_contain_text("Natation")
+    phone.get_by_role("radio", name="Carte").click()
+    expect(phone.get_by_role("region", name="Carte des partenaires")).to_be_visible()
+    expect(phone.locator(".leaflet-interactive").first).to_be_attached()  # one marker per result
+
+
+def test_sorting_by_distance_from_a_chosen_commune(app_server, phone):
+    phone.goto(app_server.base_url + "/partenaires")
+    wait_for_app(phone)
+    phone.get_by_text("Filtres et tri").click()
+    phone.get_by_label("Près de").select_option(label="Aubagne")
+    first = phone.locator("article.partner-result").first
+    expect(first).to_contain_text("Aubagne")
+    distances = phone.locator("article.partner-result").all_inner_texts()[:5]
+    kilometres = [float(re.search(r"à ([\d,]+) km", text).group(1).replace(",", ".")) for text in distances]
+    assert kilometres == sorted(kilometres)
+
+
+def test_bons_plans_lists_only_current_offers_soonest_first(app_server, phone):
+    phone.goto(app_server.base_url + "/bons-plans")
+    wait_for_app(phone)
+    cards = phone.locator("article.offer-result")
+    expect(cards.first).to_be_visible()
+    dates = [re.search(r"Expire le (\d\d)/(\d\d)/(\d{4})", t).groups() for t in cards.all_inner_texts()]
+    as_sortable = [(int(y), int(m), int(d)) for d, m, y in dates]
+    assert as_sortable == sorted(as_sortable)
+    assert_page_healthy(phone)
