@@ -14,9 +14,9 @@ from sqlmodel import select
 from cjeune_app.core.cards.api import associate_card
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
 from cjeune_app.core.cards.numbers import format_card_number, mask_card_number
+from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import Envelope
-from cjeune_app.core.formats import format_date
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.wallet import api as wallet_api

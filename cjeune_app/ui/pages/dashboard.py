@@ -24,9 +24,10 @@ from cjeune_app.core.dashboard import (
     pupils_of,
     youth_dashboard,
 )
+from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.formats import format_cents, format_date
+from cjeune_app.core.formats import format_cents
 from cjeune_app.core.wallet.api import CREDIT, EXPIRY, REFUND
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
