@@ -45,7 +45,7 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
     phone.get_by_role("button", name="Valider mon mot de passe").click()
     phone.get_by_role("button", name="Oui").click()
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord$"))
-    phone.get_by_role("link", name="Inscription à la carte").click()
+    phone.get_by_role("link", name="Terminer l'inscription").click()  # the dashboard's to-do
 
     # Bienvenue
     expect(phone.get_by_role("heading", level=1)).to_have_text("INSCRIPTION À LA CARTE CJEUNE DE PROVENCE")

@@ -17,7 +17,8 @@ AGENT_PASSWORD = "Provence2026"
 def test_an_agent_refuses_a_photo_and_the_family_sees_why_then_sends_another(app_server, phone, chromium, tmp_path):
     pupil = new_pupil(app_server, "Fabre", "Lucas")
     sign_in(phone, app_server, "collegien", pupil["login"])
-    phone.get_by_role("link", name="Photo d'identité").click()
+    phone.locator(".a-faire").filter(has_text="Ajouter une photo d'identité").get_by_role(
+        "link", name="Ajouter une photo").click()  # the dashboard's to-do
     expect(phone.get_by_role("heading", level=1)).to_have_text("Photo d'identité")
     expect(phone.locator("#etat-photo")).to_have_text("Photo à ajouter")
     assert_page_healthy(phone)
@@ -51,7 +52,14 @@ def test_an_agent_refuses_a_photo_and_the_family_sees_why_then_sends_another(app
     finally:
         agent_context.close()
 
-    phone.reload()
+    # the family sees the reason on the dashboard, then on the photo page it leads to
+    phone.goto(app_server.base_url + "/tableau-de-bord")
+    wait_for_app(phone)
+    refused = phone.locator(".a-faire").filter(has_text="La photo d'identité a été refusée.")
+    expect(refused).to_contain_text("La photo est floue.")
+    screenshot(phone, "tableau-de-bord-photo-refusee")
+    refused.get_by_role("link").click()
+    expect(phone).to_have_url(re.compile(r"/photo$"))
     wait_for_app(phone)
     expect(phone.locator("#etat-photo")).to_have_text("Photo refusée")
     expect(phone.locator("#motif-photo")).to_have_text("Motif du refus : La photo est floue.")
