@@ -5,6 +5,8 @@ import reflex as rx
 from cjeune_app.api import create_api
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
+from cjeune_app.api.photos import router as photos_router
+from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.ui.pages.account_links import (
@@ -16,7 +18,12 @@ from cjeune_app.ui.pages.account_links import (
     new_password_page,
 )
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
-from cjeune_app.ui.pages.dashboard import dashboard_page
+from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
+from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
+from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
+from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
+from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
@@ -34,6 +41,7 @@ from cjeune_app.ui.pages.partner_payments import (
 )
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
+from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
@@ -43,7 +51,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
-    api_transformer=create_api([search_router, partners_router], site_routers=[downloads_router]),
+    api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
+                               site_routers=[downloads_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
@@ -79,7 +88,11 @@ for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
-             on_load=SessionState.require_signed_in)
+             on_load=DashboardState.load)
+app.add_page(card_association_page, route="/carte/associer", title="Associer une carte | CJeune de Provence",
+             on_load=CardAssociationState.load)
+app.add_page(card_loss_page, route="/carte/perte",
+             title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
 app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
@@ -96,3 +109,11 @@ PARTNER_PAGES = [
 ]
 for component, path, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
+app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, EnrollmentState.load])
+app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, PhotoPageState.load])
+app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.load)
+app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
+             on_load=AdminCardsState.load)

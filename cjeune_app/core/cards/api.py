@@ -16,6 +16,7 @@ import datetime as dt
 import io
 import math
 import random
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,6 +160,37 @@ def write_printer_files(batch: IssuedBatch, out_dir: Path, qr_format: str = "png
         else:
             (qr_dir / f"{number}.png").write_bytes(card_qr_png(number))
     return {"csv": str(csv_path), "qr_dir": str(qr_dir), "qr_format": qr_format, "count": len(batch.numbers)}
+
+
+def printer_zip(batch: IssuedBatch) -> bytes:
+    """One download for the printer: the CSV and a QR code PNG per card (`qr/<number>.png`).
+    PNGs are already compressed: they are stored, not deflated again."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr(f"lot-{batch.batch_id}-{batch.establishment_uai}.csv", printer_csv(batch).encode(),
+                         compress_type=zipfile.ZIP_DEFLATED)
+        for number in batch.numbers:
+            archive.writestr(f"qr/{number}.png", card_qr_png(number), compress_type=zipfile.ZIP_STORED)
+    return buffer.getvalue()
+
+
+@dataclass(frozen=True)
+class BatchSummary:
+    batch_id: int
+    establishment_uai: str
+    establishment_name: str
+    count: int
+    created_at: dt.datetime
+
+
+def recent_batches(session: Session, limit: int = 20) -> list[BatchSummary]:
+    """The latest batches of card stock, newest first (the agents' page)."""
+    rows = session.exec(
+        select(CardBatch, Establishment.uai, Establishment.name)
+        .join(Establishment, Establishment.id == CardBatch.establishment_id)
+        .order_by(CardBatch.id.desc()).limit(limit)
+    ).all()
+    return [BatchSummary(batch.id, uai, name, batch.count, batch.created_at) for batch, uai, name in rows]
 
 
 # --- preconditions of association ----------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, MAX_WIDTH
 
 
@@ -49,9 +50,10 @@ def site_header() -> rx.Component:
                 rx.hstack(
                     _nav_link("Trouver un partenaire", "/partenaires"),
                     _nav_link("FAQ", "/faq"),
-                    rx.link(
-                        rx.button("Connexion", size="2", variant="solid"),
-                        href="/connexion",
+                    rx.cond(  # signed in: the way back to one's own space, not a second sign-in
+                        SessionState.first_name != "",
+                        rx.link(rx.button("Mon espace", size="2", variant="solid"), href="/tableau-de-bord"),
+                        rx.link(rx.button("Connexion", size="2", variant="solid"), href="/connexion"),
                     ),
                     spacing="4",
                     align="center",

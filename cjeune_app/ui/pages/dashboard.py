@@ -1,39 +1,355 @@
-"""/tableau-de-bord: the signed-in home. For now the shell: who is signed in, children of a
-parent, sign-out. Balances, card and photo come with their own issues."""
+"""/tableau-de-bord: the signed-in home. For a youth and for a parent (who switches between the
+children linked to the account with `?enfant=<id>`): balances of the season, the card, what is
+left to do, spending per envelope and the movements. Agents get their back-office links.
+
+Every load checks again on the server that the account may see the youth asked for (core
+`chosen_pupil`): the id in the URL is only a wish.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
+from cjeune_app.core.accounts.api import account_for_token
+from cjeune_app.core.accounts.errors import AccountError
+from cjeune_app.core.dashboard import (
+    TODO_CARD,
+    TODO_ENROLLMENT,
+    TODO_PHOTO,
+    TODO_RENEWAL,
+    YouthDashboard,
+    chosen_pupil,
+    pupils_of,
+    youth_dashboard,
+)
+from cjeune_app.core.dates import format_date
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
+from cjeune_app.core.formats import format_cents
+from cjeune_app.core.wallet.api import CREDIT, EXPIRY, REFUND
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
+
+NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
+CARD_STATES = {
+    "active": "Active",
+    "blocked": "Bloquée",
+    "none": "Aucune carte associée",
+}
+LOSS_LABELS = {"perte": "déclarée perdue", "vol": "déclarée volée"}
+
+
+def child_query(role: str, pupil_id: int) -> str:
+    """Links about a parent's child name it; a youth's own pages need no id."""
+    return f"?enfant={pupil_id}" if role == Role.PARENT else ""
+
+
+def _todo_link(kind: str, query: str) -> tuple[str, str]:
+    return {
+        TODO_ENROLLMENT: ("/inscription" + query, "Terminer l'inscription"),
+        TODO_RENEWAL: ("/inscription" + query, "Renouveler l'inscription"),
+        TODO_PHOTO: ("/photo" + query, "Ajouter une photo"),
+        TODO_CARD: ("/carte/associer" + query, "Associer une carte"),
+    }[kind]
+
+
+def _percent(part: int, whole: int) -> str:
+    """CSS width of a spending bar."""
+    return f"{min(100, round(100 * part / whole)) if whole > 0 else 0}%"
+
+
+def _signed_amount(cents: int) -> str:
+    return ("+" if cents > 0 else "") + format_cents(cents)
+
+
+def _as_screen(board: YouthDashboard, role: str) -> dict:
+    """Plain strings for the state."""
+    query = child_query(role, board.pupil_id)
+    card = board.card
+    state_text = CARD_STATES[card.state]
+    if card.state == "blocked" and board.card_blocked_reason in LOSS_LABELS:
+        state_text += f" ({LOSS_LABELS[board.card_blocked_reason]})"
+    return {
+        "pupil_id": str(board.pupil_id),
+        "child_first_name": board.first_name,
+        "season_text": (f"Saison {board.season_code} — valable jusqu'au {format_date(board.season_ends_on)}"
+                         if board.season_code else
+                         "Aucune saison n'est ouverte aujourd'hui : les crédits reviennent à la rentrée."),
+        "envelopes": [
+            {"label": e.label.upper(), "balance": format_cents(e.balance_cents),
+             "spent_text": f"{e.label} : {format_cents(e.spent_cents)} dépensés sur "
+                           f"{format_cents(e.season_amount_cents)}",
+             "percent": _percent(e.spent_cents, e.season_amount_cents)}
+            for e in board.envelopes
+        ],
+        "credited": board.credited,
+        "card_state": card.state,
+        "card_text": state_text,
+        "card_number": card.masked_number or "",
+        "can_declare_loss": board.can_declare_loss,
+        "loss_href": "/carte/perte" + query,
+        "associate_href": "/carte/associer" + query,
+        # The card's to-do goes under the big "Associer une carte" button; the others in "À faire".
+        "card_todo": next((t.text for t in board.todos if t.kind == TODO_CARD), ""),
+        "todos": [
+            {"kind": t.kind, "text": t.text, "href": _todo_link(t.kind, query)[0],
+             "action": _todo_link(t.kind, query)[1]}
+            for t in board.todos if t.kind != TODO_CARD
+        ],
+        "history": [
+            {"date": format_date(line.created_at), "label": line.label,
+             "envelope": next((e.label for e in board.envelopes if e.envelope == line.envelope), ""),
+             "amount": _signed_amount(line.amount_cents),
+             "tone": "plus" if line.kind in (CREDIT, REFUND) else ("expiry" if line.kind == EXPIRY else "minus")}
+            for line in board.history
+        ],
+    }
+
+
+def _load_dashboard(token: str, wanted: str | None) -> dict | None:
+    """None when not signed in; otherwise the children to switch between and the chosen board
+    (or `forbidden` when the id asked for is not this account's to see)."""
+    with session_scope() as session:
+        account = account_for_token(session, token)
+        if account is None:
+            return None
+        children = [{"id": str(c.pupil_id), "name": c.full_name, "href": f"/tableau-de-bord?enfant={c.pupil_id}"}
+                    for c in pupils_of(session, account)] if account.role == Role.PARENT else []
+        result = {"role": account.role, "children": children, "board": None, "forbidden": False}
+        if account.role not in (Role.PUPIL, Role.PARENT):
+            return result
+        try:
+            child = chosen_pupil(session, account, wanted)
+            result["board"] = _as_screen(youth_dashboard(session, account, child.pupil_id), account.role)
+        except AccountError:
+            result["forbidden"] = bool(wanted)
+        return result
+
+
+class DashboardState(SessionState):
+    board_role: str = ""
+    kids: list[dict[str, str]] = []
+    has_board: bool = False
+    forbidden: bool = False
+    pupil_id: str = ""
+    child_first_name: str = ""
+    season_text: str = ""
+    envelopes: list[dict[str, str]] = []
+    credited: bool = False
+    card_state: str = ""
+    card_text: str = ""
+    card_number: str = ""
+    can_declare_loss: bool = False
+    loss_href: str = ""
+    associate_href: str = ""
+    card_todo: str = ""
+    todos: list[dict[str, str]] = []
+    history: list[dict[str, str]] = []
+    notice: str = ""
+    # Set by the pages that come back here (association, loss): shown once on the next load.
+    _flash: str = ""
+
+    @rx.event
+    async def load(self):
+        if not await self._load():
+            return rx.redirect("/connexion")
+        wanted = self.router.url.query_parameters.get("enfant")
+        screen = await asyncio.to_thread(_load_dashboard, self._token(), wanted)
+        if screen is None:
+            return rx.redirect("/connexion")
+        self.notice, self._flash = self._flash, ""
+        self.board_role, self.kids, self.forbidden = screen["role"], screen["children"], screen["forbidden"]
+        board = screen["board"]
+        self.has_board = board is not None
+        if board is None:
+            self.pupil_id = self.child_first_name = ""
+            self.envelopes, self.todos, self.history = [], [], []
+            return
+        for name, value in board.items():
+            setattr(self, name, value)
+
+    @rx.var
+    def is_parent(self) -> bool:
+        return self.board_role == Role.PARENT
+
+    @rx.var
+    def balances_title(self) -> str:
+        return f"Les avantages de {self.child_first_name}" if self.is_parent else "Mes avantages"
+
+    @rx.var
+    def card_title(self) -> str:
+        return f"La carte de {self.child_first_name}" if self.is_parent else "Ma carte"
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+def _section(title: rx.Var | str, *children, section_id: str) -> rx.Component:
+    heading_id = f"titre-{section_id}"
+    return rx.el.section(
+        rx.heading(title, as_="h2", size="5", id=heading_id, color=BRAND_BLUE, margin_bottom="0.5rem"),
+        *children,
+        aria_labelledby=heading_id,
+        id=section_id,
+        width="100%",
+    )
+
+
+def _child_switcher() -> rx.Component:
+    def child_link(child: rx.Var) -> rx.Component:
+        selected = child["id"] == DashboardState.pupil_id
+        return rx.el.li(
+            rx.link(child["name"], href=child["href"], aria_current=rx.cond(selected, "page", "false"),
+                    class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
+        )
+
+    return rx.el.nav(
+        rx.heading("Mes enfants", as_="h2", size="4", id="titre-enfants"),
+        rx.el.ul(rx.foreach(DashboardState.kids, child_link), id="enfants", class_name="liste-enfants"),
+        aria_labelledby="titre-enfants",
+        margin_bottom="1rem",
+    )
+
+
+def _envelope(envelope: rx.Var) -> rx.Component:
+    return rx.box(
+        rx.text(envelope["label"], weight="bold", size="2", color=BRAND_BLUE, letter_spacing="0.03em"),
+        rx.text(envelope["balance"], size="7", weight="bold", color=BRAND_ORANGE, class_name="solde"),
+        class_name="enveloppe",
+    )
+
+
+def _balances() -> rx.Component:
+    return _section(
+        DashboardState.balances_title,
+        rx.text(DashboardState.season_text, size="2", id="saison"),
+        rx.box(rx.foreach(DashboardState.envelopes, _envelope), class_name="enveloppes", id="soldes"),
+        rx.cond(
+            (DashboardState.card_state == "none") | (DashboardState.card_state == "blocked"),
+            rx.vstack(
+                rx.link(rx.button("Associer une carte", size="4", width="100%"),
+                        href=DashboardState.associate_href, width="100%", id="associer"),
+                rx.text(DashboardState.card_todo, size="2", id="conseil-carte"),
+                width="100%", spacing="2",
+            ),
+        ),
+        section_id="avantages",
+    )
+
+
+def _todo(item: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.text(item["text"], size="3"),
+        rx.link(item["action"], href=item["href"], weight="bold"),
+        class_name="a-faire",
+    )
+
+
+def _todos() -> rx.Component:
+    return rx.cond(
+        DashboardState.todos.length() > 0,
+        _section("À faire", rx.el.ul(rx.foreach(DashboardState.todos, _todo), class_name="liste-a-faire"),
+                 section_id="a-faire"),
+    )
+
+
+def _card() -> rx.Component:
+    return _section(
+        DashboardState.card_title,
+        rx.text(rx.text("État : ", as_="span"), rx.text(DashboardState.card_text, as_="span", weight="bold"),
+                id="etat-carte"),
+        rx.cond(DashboardState.card_number != "",
+                rx.text(rx.text("Numéro : ", as_="span"), rx.text(DashboardState.card_number, as_="span"),
+                        id="numero-carte")),
+        rx.cond(DashboardState.can_declare_loss,
+                rx.link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
+                        weight="bold", color="var(--red-11)")),
+        section_id="carte",
+    )
+
+
+def _spent_bar(envelope: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.text(envelope["spent_text"], size="2"),
+        rx.box(rx.box(width=envelope["percent"], class_name="barre-pleine"), class_name="barre",
+               aria_hidden="true"),
+        class_name="depense",
+    )
+
+
+def _spending() -> rx.Component:
+    return rx.cond(
+        DashboardState.credited,
+        _section("Dépenses de la saison",
+                 rx.el.ul(rx.foreach(DashboardState.envelopes, _spent_bar), class_name="depenses"),
+                 section_id="depenses"),
+    )
+
+
+def _movement(line: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.box(
+            rx.text(line["label"], weight="medium", size="2"),
+            rx.text(line["date"], " · ", line["envelope"], size="1", color_scheme="gray"),
+        ),
+        rx.text(line["amount"], weight="bold", size="2", white_space="nowrap", class_name="montant-" + line["tone"]),
+        class_name="mouvement",
+    )
+
+
+def _history() -> rx.Component:
+    return _section(
+        "Historique",
+        rx.cond(DashboardState.history.length() > 0,
+                rx.el.ul(rx.foreach(DashboardState.history, _movement), id="historique", class_name="mouvements"),
+                rx.text("Aucun mouvement pour cette saison.", size="2")),
+        section_id="historique-section",
+    )
+
+
+def _youth_board() -> rx.Component:
+    return rx.vstack(
+        _balances(),
+        _todos(),
+        _card(),
+        _spending(),
+        _history(),
+        spacing="6",
+        width="100%",
+    )
 
 
 def dashboard_page() -> rx.Component:
     return page_layout(
         page_title("Tableau de bord"),
         rx.cond(
-            SessionState.first_name != "",
+            DashboardState.first_name != "",
             rx.vstack(
-                rx.heading(f"Bonjour {SessionState.first_name}", as_="h2", size="6", id="bonjour"),
-                rx.text("Compte : ", SessionState.role_label, size="2"),
-                rx.cond(
-                    SessionState.children.length() > 0,
-                    rx.vstack(
-                        rx.heading("Mes enfants", as_="h2", size="5"),
-                        rx.el.ul(rx.foreach(SessionState.children, lambda name: rx.el.li(name)),
-                                 id="enfants"),
-                        spacing="2",
-                    ),
-                ),
-                rx.cond(SessionState.role == "partenaire",
+                rx.heading(f"Bonjour {DashboardState.first_name}", as_="h2", size="6", id="bonjour"),
+                rx.cond(DashboardState.notice != "",
+                        rx.box(DashboardState.notice, role="status", id="avis", class_name="avis")),
+                rx.cond(DashboardState.forbidden,
+                        rx.box(NO_ACCESS, role="alert", id="refus", class_name="refus")),
+                rx.cond(DashboardState.is_parent, _child_switcher()),
+                rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
+                        rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
+                rx.cond(DashboardState.has_board, _youth_board()),
+                rx.cond(DashboardState.role == "agent",
+                        rx.vstack(
+                            rx.link("Structures en attente de validation", href="/admin/partenaires"),
+                            rx.link("Cartes : stock pour les établissements", href="/admin/cartes"),
+                            rx.link("Photos à vérifier", href="/admin/photos"),
+                        )),
+                rx.cond(DashboardState.role == "partenaire",
                         rx.link("Espace partenaire : encaisser, paiements, bons plans", href="/espace-partenaire",
                                 id="lien-espace-partenaire")),
-                rx.cond(SessionState.role == "agent",
-                        rx.link("Structures en attente de validation", href="/admin/partenaires")),
                 rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
                 spacing="4",
+                width="100%",
             ),
             rx.text("Chargement…", size="2"),
         ),
+        width="40rem",
     )

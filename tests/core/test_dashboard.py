@@ -1,0 +1,134 @@
+"""The dashboard's content (SQLite and PostgreSQL): who sees which youth, balances and spending,
+movements newest first with the partner's name, and what is left to do."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlmodel import select
+
+from cjeune_app.core.accounts.errors import PermissionDenied
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.cards.api import associate_card, batch_by_id, declare_lost, printer_zip, recent_batches
+from cjeune_app.core.dashboard import (
+    TODO_CARD,
+    TODO_ENROLLMENT,
+    TODO_PHOTO,
+    chosen_pupil,
+    pupils_of,
+    youth_dashboard,
+)
+from cjeune_app.core.enums import Envelope
+from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.wallet import api as wallet
+
+from .money_world import add_youth, build_world
+
+
+@pytest.fixture
+def world(session):
+    return build_world(session, youths=2)
+
+
+def account(session, account_id: int) -> Account:
+    return session.get(Account, account_id)
+
+
+def test_a_parent_sees_their_child_and_never_another_familys(session, world):
+    mine, theirs = world.youths
+    parent = account(session, mine.parent_account_id)
+    assert [c.pupil_id for c in pupils_of(session, parent)] == [mine.pupil_id]
+    assert chosen_pupil(session, parent, None).pupil_id == mine.pupil_id
+    assert chosen_pupil(session, parent, str(mine.pupil_id)).pupil_id == mine.pupil_id
+    for wanted in (theirs.pupil_id, str(theirs.pupil_id), "999999", "abc"):
+        with pytest.raises(PermissionDenied):
+            chosen_pupil(session, parent, wanted)
+    with pytest.raises(PermissionDenied):
+        youth_dashboard(session, parent, theirs.pupil_id)
+    youth = account(session, mine.account_id)
+    assert chosen_pupil(session, youth, None).pupil_id == mine.pupil_id
+    with pytest.raises(PermissionDenied):
+        youth_dashboard(session, youth, theirs.pupil_id)
+
+
+def test_before_the_card_the_balances_are_zero_and_the_card_is_to_associate(session, world):
+    youth = world.youths[0]
+    board = youth_dashboard(session, account(session, youth.account_id), youth.pupil_id)
+    assert [(e.envelope, e.balance_cents) for e in board.envelopes] == [
+        (Envelope.SPORT_CULTURE, 0), (Envelope.SOUTIEN_SCOLAIRE, 0)]
+    assert board.season_code == world.season.code and board.season_ends_on == world.season.ends_on
+    assert board.card.state == "none" and not board.can_declare_loss and not board.credited
+    assert [t.kind for t in board.todos] == [TODO_CARD]
+    assert "150,00 €" in board.todos[0].text and "d'abord" not in board.todos[0].text
+
+
+def _school_of(session, world):
+    return session.exec(select(Establishment).where(Establishment.uai == world.uai)).one()
+
+
+def test_what_is_left_to_do_names_the_enrollment_and_the_refused_photo_with_its_reason(session, world):
+    youth = add_youth(session, _school_of(session, world), world.season, enrolled=False, photo=None)
+    session.add(Photo(pupil_id=youth.pupil_id, storage_key=uuid.uuid4().hex, status="rejected",
+                      rejection_reason="La photo est floue."))
+    session.flush()
+    board = youth_dashboard(session, account(session, youth.account_id), youth.pupil_id)
+    assert [t.kind for t in board.todos] == [TODO_ENROLLMENT, TODO_PHOTO, TODO_CARD]
+    assert board.todos[1].text == ("La photo d'identité a été refusée. Motif\u00a0: La photo est floue. "
+                                   "Envoyez-en une nouvelle.")
+    assert board.todos[2].text.startswith("Terminez d'abord ce qui est indiqué dans « À faire »")
+
+
+def test_after_payments_and_a_refund_the_board_shows_balances_spending_and_movements(session, world):
+    youth = world.youths[0]
+    number = world.cards[0]
+    associate_card(session, youth.account_id, youth.pupil_id, number, "k-assoc")
+    sport = wallet.wallet_for(session, youth.pupil_id, world.season.id, Envelope.SPORT_CULTURE)
+    wallet.debit(session, sport, 3_000, "k-pay-1", partner_id=world.partner_id)
+    wallet.debit(session, sport, 1_000, "k-pay-2", partner_id=world.partner_id)
+    wallet.refund(session, "k-pay-2", "k-refund", 400)
+    session.commit()
+
+    board = youth_dashboard(session, account(session, youth.account_id), youth.pupil_id)
+    assert {e.envelope: (e.balance_cents, e.spent_cents, e.season_amount_cents) for e in board.envelopes} == {
+        Envelope.SPORT_CULTURE: (6_400, 3_600, 10_000), Envelope.SOUTIEN_SCOLAIRE: (5_000, 0, 5_000)}
+    assert board.credited and board.card.state == "active" and board.can_declare_loss
+    assert board.card.masked_number.endswith(number[-4:])
+    assert board.todos == []
+    kinds = [(line.kind, line.amount_cents) for line in board.history]
+    assert kinds[0] == ("refund", 400)  # newest first
+    assert kinds[1:3] == [("debit", -1_000), ("debit", -3_000)]
+    assert sorted(kinds[3:]) == [("credit", 5_000), ("credit", 10_000)]
+    assert board.history[0].label == "Remboursement — Judo Club Aix"
+    assert board.history[1].label == "Paiement — Judo Club Aix"
+
+
+def test_a_blocked_card_is_shown_with_its_reason_and_a_replacement_to_associate(session, world):
+    youth = world.youths[0]
+    result = associate_card(session, youth.account_id, youth.pupil_id, world.cards[0], "k-assoc")
+    declare_lost(session, youth.parent_account_id, youth.pupil_id, result.card_id, "vol")
+    session.commit()
+    board = youth_dashboard(session, account(session, youth.parent_account_id), youth.pupil_id)
+    assert board.card.state == "blocked" and board.card_blocked_reason == "vol"
+    assert not board.can_declare_loss
+    assert [t.kind for t in board.todos] == [TODO_CARD]
+    assert "reprendra le solde restant" in board.todos[0].text
+    assert [e.balance_cents for e in board.envelopes] == [10_000, 5_000]
+
+
+def test_the_printer_zip_holds_the_csv_and_one_qr_code_per_card(session, world):
+    import io
+    import zipfile
+
+    import zxingcpp
+    from PIL import Image
+
+    batch = batch_by_id(session, recent_batches(session)[0].batch_id)
+    assert recent_batches(session)[0].count == len(batch.numbers) == len(world.cards)
+    with zipfile.ZipFile(io.BytesIO(printer_zip(batch))) as archive:
+        names = archive.namelist()
+        assert names[0] == f"lot-{batch.batch_id}-{batch.establishment_uai}.csv"
+        assert sorted(names[1:]) == sorted(f"qr/{n}.png" for n in batch.numbers)
+        image = Image.open(io.BytesIO(archive.read(f"qr/{batch.numbers[0]}.png")))
+        assert [r.text for r in zxingcpp.read_barcodes(image)] == [batch.numbers[0]]
