@@ -1,10 +1,11 @@
-"""The partner space on a phone: take a payment by typing the card number, the youth's history shows
-it, cancel it, the youth's balance is back; statements, bons plans and API keys."""
+"""The partner space on a phone: take a payment by typing the card number, the youth's dashboard shows
+it, cancel it, the youth's balance is back; statements, both envelopes, bons plans and API keys."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from contextlib import contextmanager
 
 import pytest
 from playwright.sync_api import expect
@@ -17,10 +18,32 @@ from cjeune_app.core.formats import paris_today
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet
 from tests.browser.checks import assert_page_healthy, wait_for_app
+from tests.browser.conftest import PHONE, ConsoleWatcher
 from tests.browser.test_partner_sign_up import sign_in
 from tests.support.partner_world import build_partner_world
 
 PASSWORD = "Tatami2026"
+YOUTH_LOGIN = "beneficiairejudo@eduprovence.fr"
+
+
+@contextmanager
+def second_phone(chromium):
+    """Another phone (the youth's), failing on console errors like `phone`."""
+    context = chromium.new_context(viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris", has_touch=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    watcher = ConsoleWatcher(page)
+    yield page
+    context.close()
+    assert not watcher.errors, f"erreurs dans la console du navigateur : {watcher.errors}"
+
+
+def expect_youth_board(page, sport_culture: str, line: str, amount: str) -> None:
+    expect(page.locator("#soldes .enveloppe")).to_have_text(
+        [f"SPORT & CULTURE {sport_culture}", "SOUTIEN SCOLAIRE 50,00 €"], use_inner_text=True)
+    latest = page.locator("#historique li").first
+    expect(latest).to_contain_text(line)
+    expect(latest).to_contain_text(amount)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +55,9 @@ def shop(app_server):
     with Session(engine_for(app_server.db_url), expire_on_commit=False) as session:
         world = build_partner_world(session)
     with session_scope() as s:
+        youth = s.exec(select(Account).where(Account.pupil_id == world.pupil_id)).one()
+        youth.login, youth.password_hash, youth.must_change_password = YOUTH_LOGIN, hash_password(PASSWORD), False
+        youth.first_name = "Test"
         for partner_id, login in ((world.sport, "caisse@judo-aix.fr"), (world.both, "accueil@mjc-aix.fr")):
             s.add(Account(role="partenaire", login=login, email=login, password_hash=hash_password(PASSWORD),
                           partner_id=partner_id, email_verified_at=utcnow()))
@@ -53,7 +79,7 @@ def open_space(phone, app_server, login: str) -> None:
     expect(phone.locator("h1")).to_have_text("Espace partenaire")
 
 
-def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop):
+def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chromium):
     open_space(phone, app_server, "caisse@judo-aix.fr")
     assert_page_healthy(phone)
     phone.get_by_role("link", name=re.compile("^Encaisser")).first.click()
@@ -85,10 +111,13 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop):
     expect(phone.get_by_role("status")).not_to_contain_text("87,50")  # the balance left is not shown
     assert_page_healthy(phone)
 
-    # The youth's side (dashboard history not in this branch yet: the same core history it will show)
-    balances, lines = youth_history(shop)
-    assert balances["sport_culture"] == 8_750
-    assert lines[0] == ("Paiement — Judo Club d'Aix", -1_250)
+    # The youth sees it on the dashboard, with the partner's name
+    with second_phone(chromium) as youth:
+        sign_in(youth, app_server, "collegien", YOUTH_LOGIN, PASSWORD)
+        youth.get_by_role("button", name="Non").click()
+        expect(youth.locator("#bonjour")).to_have_text("Bonjour Test")
+        expect_youth_board(youth, "87,50 €", "Paiement — Judo Club d'Aix", "-12,50 €")
+    assert youth_history(shop)[1][0] == ("Paiement — Judo Club d'Aix", -1_250)
 
     phone.get_by_role("link", name="Paiements", exact=True).click()
     expect(phone.locator("h1")).to_have_text("Paiements")
@@ -102,6 +131,11 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop):
     expect(row).to_contain_text("Annulé")
     expect(row.get_by_role("button", name=f"Annuler le paiement {number}")).to_have_count(0)
 
+    with second_phone(chromium) as youth:  # the youth's balance is back
+        sign_in(youth, app_server, "collegien", YOUTH_LOGIN, PASSWORD)
+        youth.get_by_role("button", name="Non").click()
+        expect_youth_board(youth, "100,00 €", "Remboursement — Judo Club d'Aix", "+12,50 €")
+        assert_page_healthy(youth)
     balances, lines = youth_history(shop)
     assert balances["sport_culture"] == 10_000
     assert lines[:2] == [("Remboursement — Judo Club d'Aix", 1_250), ("Paiement — Judo Club d'Aix", -1_250)]
@@ -196,3 +230,33 @@ def test_the_partner_space_is_for_signed_in_partners_only(app_server, phone):
 
     answer = httpx.get(f"{app_server.base_url}/espace-partenaire/releves/2026-11.csv")
     assert answer.status_code == 401 and "Connectez-vous" in answer.json()["message"]
+
+
+def test_the_card_is_scanned_with_the_phone_camera(app_server, chromium, shop, tmp_path):
+    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.test_cards import fake_camera_video
+
+    video = tmp_path / "carte.y4m"
+    fake_camera_video(shop.second_card, video)
+    browser = chromium.browser_type.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS + [
+        "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={video}"])
+    try:
+        context = browser.new_context(viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris", has_touch=True)
+        context.grant_permissions(["camera"])
+        phone = context.new_page()
+        phone.set_default_timeout(15_000)
+        console = ConsoleWatcher(phone)
+        open_space(phone, app_server, "caisse@judo-aix.fr")
+        phone.goto(app_server.base_url + "/espace-partenaire/encaisser")
+        wait_for_app(phone)
+        phone.get_by_role("button", name="Scanner le QR code de la carte").click()
+        expect(phone.get_by_label("Numéro de la carte (16 chiffres sous le QR code)")).to_have_value(shop.second_card)
+        expect(phone.get_by_label("Image de la caméra")).to_have_count(0)  # the camera is released
+        phone.get_by_label("Montant (en euros)").fill("5")
+        phone.get_by_role("button", name="Vérifier").click()
+        expect(phone.locator("#confirmation-prenom")).to_have_text("Test")
+        expect(phone.locator("#confirmation-montant")).to_have_text("5,00 €")
+        assert not console.errors, console.errors
+    finally:
+        browser.close()

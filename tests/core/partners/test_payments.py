@@ -319,3 +319,23 @@ def test_a_period_must_make_sense(world, days, message):
     with pytest.raises(errors.InvalidPeriod) as refusal, session_scope(read_only=True) as s:
         payments_of(s, world.sport, *days)
     assert message in refusal.value.message and refusal.value.http_status == 422
+
+
+def test_ten_cancellations_at_once_re_credit_once(world):
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    receipt = pay(world.sport, world.card, 3_000)
+    barrier = threading.Barrier(10)
+
+    def cancel_now(_):
+        barrier.wait(timeout=30)
+        return cancel(world.sport, receipt.payment_id)
+
+    with ThreadPoolExecutor(10) as pool:
+        results = list(pool.map(cancel_now, range(10)))
+    assert {r.status for r in results} == {"cancelled"}
+    assert [r.replayed for r in results].count(False) == 1
+    assert balances(world)["sport_culture"] == 10_000
+    assert len([e for e in entries() if e.kind == "refund"]) == 1
+    assert_ledger_sound()
