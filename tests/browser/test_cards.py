@@ -127,6 +127,14 @@ def test_typo_is_refused_at_once_then_the_right_number_credits_the_season_once(a
     screenshot(phone, "04-tableau-de-bord-credite")
     assert sorted(credits_of(app_server, youth.pupil_id)) == [5_000, 10_000]
 
+    # another youth's dashboard, by changing the address: refused without a word about them
+    other = make_youth(app_server, "Zoé", "Blanc", enrolled=False, photo=None)
+    phone.goto(f"{app_server.base_url}/tableau-de-bord?enfant={other.pupil_id}")
+    wait_for_app(phone)
+    expect(phone.locator("#refus")).to_have_text("Vous n'avez pas accès à ce tableau de bord.")
+    expect(phone.locator("#soldes")).to_have_count(0)
+    expect(phone.locator("main")).not_to_contain_text("Zoé")
+
 
 def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_server, phone):
     youth = make_youth(app_server, "Hugo", "Lefèvre")
@@ -172,6 +180,11 @@ def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_serve
 
     replacement = stock_card(app_server)
     go_to_number_step(phone)
+    phone.get_by_label("Saisir le numéro").fill(first_card)  # the stolen card again: core's refusal
+    phone.get_by_role("button", name="Terminer").click()
+    expect(phone.locator("#erreur-numero")).to_have_text(
+        "Cette carte a été déclarée perdue ou volée : elle est bloquée et ne peut plus être associée. "
+        "Utilisez la nouvelle carte remise par l'établissement.")
     phone.get_by_label("Saisir le numéro").fill(replacement)
     phone.get_by_role("button", name="Terminer").click()
 

@@ -33,7 +33,8 @@ from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
-NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
+NO_ACCESS_PARENT = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
+NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord."
 CARD_STATES = {
     "active": "Active",
     "blocked": "Bloquée",
@@ -331,7 +332,10 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.notice != "",
                         rx.box(DashboardState.notice, role="status", id="avis", class_name="avis")),
                 rx.cond(DashboardState.forbidden,
-                        rx.box(NO_ACCESS, role="alert", id="refus", class_name="refus")),
+                        rx.box(rx.cond(DashboardState.is_parent, NO_ACCESS_PARENT, NO_ACCESS), role="alert",
+                               id="refus", class_name="refus")),
+                rx.cond(DashboardState.forbidden & ~DashboardState.is_parent,
+                        rx.link("Retour à mon tableau de bord", href="/tableau-de-bord")),
                 rx.cond(DashboardState.is_parent, _child_switcher()),
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
