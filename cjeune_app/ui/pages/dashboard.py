@@ -90,6 +90,7 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
         "card_state": card.state,
         "card_text": state_text,
         "card_number": card.masked_number or "",
+        "card_last_digits": (card.masked_number or "")[-4:],
         "can_declare_loss": board.can_declare_loss,
         "loss_href": "/carte/perte" + query,
         "associate_href": "/carte/associer" + query,
@@ -143,6 +144,7 @@ class DashboardState(SessionState):
     card_state: str = ""
     card_text: str = ""
     card_number: str = ""
+    card_last_digits: str = ""
     can_declare_loss: bool = False
     loss_href: str = ""
     associate_href: str = ""
@@ -262,7 +264,10 @@ def _card() -> rx.Component:
         rx.text(rx.text("État : ", as_="span"), rx.text(DashboardState.card_text, as_="span", weight="bold"),
                 id="etat-carte"),
         rx.cond(DashboardState.card_number != "",
-                rx.text(rx.text("Numéro : ", as_="span"), rx.text(DashboardState.card_number, as_="span"),
+                rx.text(rx.text("Numéro : ", as_="span"),
+                        rx.text(DashboardState.card_number, as_="span", aria_hidden="true"),
+                        rx.text("carte se terminant par ", DashboardState.card_last_digits, as_="span",
+                                class_name="sr-only"),  # rather than "point point point…"
                         id="numero-carte")),
         rx.cond(DashboardState.can_declare_loss,
                 rx.link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
