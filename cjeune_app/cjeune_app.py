@@ -3,6 +3,9 @@
 import reflex as rx
 
 from cjeune_app.api import create_api
+from cjeune_app.api.downloads import router as downloads_router
+from cjeune_app.api.partners import router as partners_router
+from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
@@ -15,6 +18,8 @@ from cjeune_app.ui.pages.account_links import (
     new_password_page,
 )
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
+from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
@@ -25,8 +30,20 @@ from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
 from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
+from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
+from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
+from cjeune_app.ui.pages.partner_payments import (
+    PaymentsState,
+    StatementsState,
+    partner_payments_page,
+    partner_statements_page,
+)
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
+from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
+from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -34,7 +51,8 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
-    api_transformer=create_api([search_router, card_batches_router]),
+    api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
+                               site_routers=[downloads_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
@@ -79,5 +97,23 @@ app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
+
+# Espace partenaire: each page checks on load that a validated partner is signed in.
+PARTNER_PAGES = [
+    (partner_home_page, "", "Espace partenaire", PartnerSpaceState.load_home),
+    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.load),
+    (partner_payments_page, "/paiements", "Paiements", PaymentsState.load),
+    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.load),
+    (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.load),
+    (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
+]
+for component, path, title, on_load in PARTNER_PAGES:
+    app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
+app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, EnrollmentState.load])
+app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
+             on_load=[SessionState.require_signed_in, PhotoPageState.load])
+app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.load)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)

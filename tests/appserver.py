@@ -67,11 +67,11 @@ class AppServer:
     def env(self) -> dict:
         return reflex_environment(self.data_dir, self.db_url, self.extra_env)
 
-    def cli(self, *args: str) -> str:
+    def cli(self, *args: str, input: str | None = None) -> str:
         """Run the `cjeune` command against this server's database; returns its stdout."""
         result = subprocess.run(
             [str(PROJECT_ROOT / ".venv" / "bin" / "cjeune"), *args],
-            env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True,
+            env=self.env, cwd=PROJECT_ROOT, capture_output=True, text=True, check=True, input=input,
         )
         return result.stdout
 

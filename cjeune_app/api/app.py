@@ -16,7 +16,8 @@ def health() -> dict:
     return {"status": "ok"}
 
 
-def create_api(routers: list[APIRouter] | None = None) -> FastAPI:
+def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRouter] | None = None) -> FastAPI:
+    """`routers` serve under /api/v1; `site_routers` at their own paths (files the pages link to)."""
     api = FastAPI(
         title="API CJeune de Provence",
         version="1",
@@ -27,4 +28,6 @@ def create_api(routers: list[APIRouter] | None = None) -> FastAPI:
     install_error_handlers(api)
     for router in [health_router, *(routers or [])]:
         api.include_router(router, prefix=API_PREFIX)
+    for router in site_routers or []:
+        api.include_router(router)
     return api

@@ -21,6 +21,7 @@ def error_body(code: str, message: str) -> dict:
 
 
 _STATUS_MESSAGES = {
+    400: ("bad_request", "Requête mal formée : le corps doit être un JSON valide, encodé en UTF-8."),
     401: ("unauthorized", "Authentification requise : fournissez une clé d'API valide."),
     403: ("forbidden", "Vous n'avez pas accès à cette ressource."),
     404: ("not_found", "Ressource introuvable."),

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.appserver import PROJECT_ROOT, AppServer
+from tests.support.address_api import AddressApi
 
 CHROMIUM = os.environ.get("CJEUNE_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -35,10 +36,20 @@ def chromium():
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory) -> AppServer:
+def address_api():
+    """The national address API's stand-in (step 2 of the enrollment suggests addresses)."""
+    api = AddressApi()
+    api.start()
+    yield api
+    api.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, address_api) -> AppServer:
     """One running app for the browser tests, on a SQLite file seeded with the demo data."""
     data_dir = tmp_path_factory.mktemp("app")
-    server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}")
+    server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
+                       extra_env={"CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost"})
     server.demo = server.seed_demo()
     server.start()
     yield server

@@ -308,7 +308,10 @@ def associate_card(
 ) -> AssociationResult:
     """"Associer une carte" → "Terminer": activates the card for the youth and credits the season's
     envelopes once per youth and season. The same card again is harmless; the same key again
-    returns the first result."""
+    returns the first result.
+
+    Run it in its own `session_scope`: a wrong number is refused with `keep_changes`, so the scope
+    commits the recorded attempt (throttling) — and whatever else the transaction had written."""
     now = now or utcnow()
     number = normalize_card_number(typed_number)
     if not is_well_formed(number):

@@ -41,3 +41,27 @@ FIELD_LABELS = {
     "optin_sms": OPTIN_SMS_LABEL,
     "attested": ATTESTATION_LABEL,
 }
+
+# The screens around the steps (seed 002).
+WELCOME_TITLE = "Bienvenue"
+WELCOME_PARAGRAPHS = (
+    "Cette année, à partir de la rentrée, la nouvelle carte CJeune de Provence est distribuée, "
+    "accompagnée d'un support explicatif, à l'ensemble des collégiens du département par les "
+    "établissements scolaires.",
+    "Si vous êtes déjà en possession de la carte {previous_season}, nous vous invitons à suivre toutes "
+    "les étapes de ce formulaire pour mettre à jour le compte de votre enfant. Vous pourrez ensuite "
+    "associer la carte au compte, ce qui créditera les 150 € d'avantages.",
+    "Cliquez sur le bouton « Suivant » pour démarrer.",
+)
+PHOTO_INVITE = (
+    "Téléchargez la photo d'identité de votre enfant ou utilisez la caméra pour prendre une photo "
+    "de votre enfant."
+)
+PRIVACY_NOTICE = (
+    "Les informations recueillies sur ce formulaire sont enregistrées dans un fichier informatisé "
+    "par le Département des Bouches-du-Rhône pour l'attribution de votre carte CJeune de Provence "
+    "ainsi que pour la gestion de la consommation des crédits attribués. Pour en savoir plus sur le "
+    "traitement de vos données à caractère personnel et de celles de votre enfant, vous pouvez "
+    "consulter la"
+)
+PRIVACY_LINK_TEXT = "politique de confidentialité du site"

@@ -177,3 +177,11 @@ def reject_partner(
     partner.status, partner.rejection_reason, partner.updated_at = REJECTED, reason, now
     emails.send_partner_rejected(session, partner)
     return partner
+
+
+def partner_id_for_session(session: Session, token: str | None) -> int | None:
+    """The structure of a signed-in partner account (validated: sessions of others are refused)."""
+    account = accounts.account_for_token(session, token)
+    if account is None or account.role != Role.PARTNER or account.partner_id is None:
+        return None
+    return account.partner_id

@@ -9,7 +9,8 @@ here commits), so that a payment can debit within its own transaction. Each one:
 - appends one ledger entry. The database adds it to the wallet's balance (trigger) and refuses a
   negative balance or a balance that differs from the sum of the entries.
 
-Lock order, to stay free of deadlocks: account → pupil → card → season → wallet(s).
+Lock order, to stay free of deadlocks: account → pupil → card → season → wallet(s). A payment takes
+card → wallet; a refund only the wallet (it reads the season after); a closing season → wallets.
 """
 
 from __future__ import annotations

@@ -36,7 +36,7 @@ const button = (variant) => ({
   minHeight: "44px",
 });
 
-export function PhotoEditor({ uploadUrl, onUploaded, onFailed }) {
+export function PhotoEditor({ uploadUrl, onUploaded, onFailed, onPendingChange }) {
   const [source, setSource] = useState(null); // { blob, url }
   const [camera, setCamera] = useState(false);
   const [crop, setCrop] = useState({ x: 0, y: 0 });
@@ -48,6 +48,11 @@ export function PhotoEditor({ uploadUrl, onUploaded, onFailed }) {
   const webcamRef = useRef(null);
   const previewRef = useRef(null);
   const imageRef = useRef(null);
+
+  // Tells the page when a photo is chosen but not sent yet (so "Suivant" can warn).
+  useEffect(() => {
+    if (onPendingChange) onPendingChange(source !== null);
+  }, [source !== null]);
 
   const fail = useCallback((message) => {
     setError(message);
@@ -144,7 +149,7 @@ export function PhotoEditor({ uploadUrl, onUploaded, onFailed }) {
 
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: "0.9rem" }}>
-      <ul style={{ margin: 0, paddingLeft: "1.2rem", fontSize: "0.95rem" }}>
+      <ul style={{ margin: 0, paddingLeft: "1.2rem", fontSize: "0.95rem", listStyle: "disc" }}>
         <li>Photo de type identité, de face, visage dégagé</li>
         <li>Sans filtre ni retouche, fond clair de préférence</li>
         <li>Format JPEG (.jpg, .jpeg), 10 Mo au maximum</li>
@@ -190,7 +195,8 @@ export function PhotoEditor({ uploadUrl, onUploaded, onFailed }) {
             <p style={{ margin: 0, fontSize: "0.9rem" }}>Aperçu du résultat final, au format 35 × 45 mm.</p>
           </div>
           <div style={{ display: "flex", gap: "0.6rem", flexWrap: "wrap" }}>
-            <button type="button" style={button("solid")} onClick={send} disabled={progress !== null || !area}>
+            <button type="button" style={button("solid")} onClick={send} disabled={progress !== null || !area}
+                    id="valider-photo">
               {progress !== null ? `Envoi en cours… ${progress} %` : "Valider la photo"}
             </button>
             <button type="button" style={button("outline")}

@@ -15,6 +15,8 @@ class PhotoEditor(rx.NoSSRComponent):
     upload_url: rx.Var[str]
     on_uploaded: rx.EventHandler[rx.event.passthrough_event_spec(dict)]
     on_failed: rx.EventHandler[rx.event.passthrough_event_spec(str)]
+    # True while a photo is chosen (being framed) but not sent yet.
+    on_pending_change: rx.EventHandler[rx.event.passthrough_event_spec(bool)]
 
 
 photo_editor = PhotoEditor.create

@@ -349,7 +349,11 @@ def dashboard_page() -> rx.Component:
                         rx.vstack(
                             rx.link("Structures en attente de validation", href="/admin/partenaires"),
                             rx.link("Cartes : stock pour les établissements", href="/admin/cartes"),
+                            rx.link("Photos à vérifier", href="/admin/photos"),
                         )),
+                rx.cond(DashboardState.role == "partenaire",
+                        rx.link("Espace partenaire : encaisser, paiements, bons plans", href="/espace-partenaire",
+                                id="lien-espace-partenaire")),
                 rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
                 spacing="4",
                 width="100%",
