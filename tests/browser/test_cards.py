@@ -35,6 +35,11 @@ def screenshot(phone, name: str) -> None:
     phone.screenshot(path=str(SCREENS / f"{name}.png"), full_page=True)
 
 
+def masked(number: str) -> str:
+    """The masked number as sentences show it (on one line)."""
+    return mask_card_number(number).replace(" ", "\u00a0")
+
+
 def stock_card(app_server) -> str:
     """A card of the demo stock that nobody holds yet."""
     with app_db(app_server) as session:
@@ -112,10 +117,10 @@ def test_typo_is_refused_at_once_then_the_right_number_credits_the_season_once(a
 
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
     expect(phone.locator("#avis")).to_have_text(
-        f"La carte {mask_card_number(number)} est associée : 150,00 € d'avantages ont été crédités.")
+        f"La carte {masked(number)} est associée : 150,00 € d'avantages ont été crédités.")
     expect_balances(phone, "100,00 €", "50,00 €")
     expect(phone.locator("#etat-carte")).to_have_text("État : Active")
-    expect(phone.locator("#numero-carte")).to_have_text(f"Numéro : {mask_card_number(number)}")
+    expect(phone.locator("#numero-carte")).to_contain_text(f"Numéro : {mask_card_number(number)}")
     expect(phone.locator("#perte")).to_have_text("Déclarer ma carte perdue ou volée")
     expect(phone.locator("#associer")).to_have_count(0)
     today = format_date(utcnow())
@@ -126,6 +131,14 @@ def test_typo_is_refused_at_once_then_the_right_number_credits_the_season_once(a
     assert_page_healthy(phone)
     screenshot(phone, "04-tableau-de-bord-credite")
     assert sorted(credits_of(app_server, youth.pupil_id)) == [5_000, 10_000]
+
+    # another youth's dashboard, by changing the address: refused without a word about them
+    other = make_youth(app_server, "Zoé", "Blanc", enrolled=False, photo=None)
+    phone.goto(f"{app_server.base_url}/tableau-de-bord?enfant={other.pupil_id}")
+    wait_for_app(phone)
+    expect(phone.locator("#refus")).to_have_text("Vous n'avez pas accès à ce tableau de bord.")
+    expect(phone.locator("#soldes")).to_have_count(0)
+    expect(phone.locator("main")).not_to_contain_text("Zoé")
 
 
 def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_server, phone):
@@ -155,7 +168,7 @@ def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_serve
     phone.get_by_role("button", name="Bloquer la carte").click()
 
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
-    expect(phone.locator("#avis")).to_contain_text(f"La carte {mask_card_number(first_card)} est déclarée volée")
+    expect(phone.locator("#avis")).to_contain_text(f"La carte {masked(first_card)} est déclarée volée")
     expect(phone.locator("#etat-carte")).to_have_text("État : Bloquée (déclarée volée)")
     expect(phone.locator("#perte")).to_have_count(0)
     expect(phone.locator("#associer")).to_be_visible()
@@ -172,14 +185,19 @@ def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_serve
 
     replacement = stock_card(app_server)
     go_to_number_step(phone)
+    phone.get_by_label("Saisir le numéro").fill(first_card)  # the stolen card again: core's refusal
+    phone.get_by_role("button", name="Terminer").click()
+    expect(phone.locator("#erreur-numero")).to_have_text(
+        "Cette carte a été déclarée perdue ou volée : elle est bloquée et ne peut plus être associée. "
+        "Utilisez la nouvelle carte remise par l'établissement.")
     phone.get_by_label("Saisir le numéro").fill(replacement)
     phone.get_by_role("button", name="Terminer").click()
 
     expect(phone.locator("#avis")).to_have_text(
-        f"La nouvelle carte {mask_card_number(replacement)} est associée : elle reprend le solde restant.")
+        f"La nouvelle carte {masked(replacement)} est associée : elle reprend le solde restant.")
     expect_balances(phone, "70,00 €", "50,00 €")
     expect(phone.locator("#etat-carte")).to_have_text("État : Active")
-    expect(phone.locator("#numero-carte")).to_have_text(f"Numéro : {mask_card_number(replacement)}")
+    expect(phone.locator("#numero-carte")).to_contain_text(f"Numéro : {mask_card_number(replacement)}")
     screenshot(phone, "08-tableau-de-bord-carte-remplacee")
     assert sorted(credits_of(app_server, youth.pupil_id)) == [5_000, 10_000]  # no new credit
 
@@ -224,7 +242,7 @@ def test_parent_switches_between_children_and_never_opens_another_familys(app_se
     expect(phone.get_by_role("heading", name="Les avantages de Malo")).to_be_visible()
     expect_balances(phone, "100,00 €", "50,00 €")
     expect(phone.get_by_role("heading", name="La carte de Malo")).to_be_visible()
-    expect(phone.locator("#numero-carte")).to_have_text(f"Numéro : {mask_card_number(malo_card)}")
+    expect(phone.locator("#numero-carte")).to_contain_text(f"Numéro : {mask_card_number(malo_card)}")
     expect(phone.get_by_role("link", name="Malo Ricci")).to_have_attribute("aria-current", "page")
     assert_page_healthy(phone)
     screenshot(phone, "10-parent-second-enfant")

@@ -117,6 +117,7 @@ def page_layout(*children: rx.Component, width: str = MAX_WIDTH) -> rx.Component
             rx.box(*children, max_width=width, margin_x="auto", padding_x="1rem", padding_y="1.5rem"),
             id="contenu",
             tab_index=-1,
+            flex="1",  # short pages: the footer stays at the bottom of the screen
         ),
         site_footer(),
         min_height="100vh",

@@ -45,6 +45,11 @@ BLOCKER_LINKS = {
 }
 
 
+def unbroken(masked_number: str) -> str:
+    """A masked card number kept on one line in a sentence."""
+    return masked_number.replace(" ", "\u00a0")
+
+
 def number_problem(typed: str, finished: bool) -> str:
     """Core's message for a number that cannot be a card's, "" otherwise. While typing, an
     incomplete number is not an error yet; anything else wrong is said at once."""
@@ -91,13 +96,14 @@ def _associate(token: str, pupil_id: int, typed: str, key: str) -> dict:
             result = associate_card(session, account.id, pupil_id, typed, key)
     except DomainError as refusal:
         return {"error": refusal.message}
+    masked = unbroken(result.masked_number)
     if result.credited_cents:
-        message = (f"La carte {result.masked_number} est associée : {format_cents(result.credited_cents)} "
+        message = (f"La carte {masked} est associée : {format_cents(result.credited_cents)} "
                    "d'avantages ont été crédités.")
     elif result.replaces_card_id and not result.was_already_associated:
-        message = f"La nouvelle carte {result.masked_number} est associée : elle reprend le solde restant."
+        message = f"La nouvelle carte {masked} est associée : elle reprend le solde restant."
     else:
-        message = f"La carte {result.masked_number} est associée à ce compte."
+        message = f"La carte {masked} est associée à ce compte."
     return {"message": message}
 
 
@@ -236,7 +242,7 @@ def _information_step() -> rx.Component:
             rx.cond(CardAssociationState.is_parent,
                     "Pour associer la nouvelle carte de " + CardAssociationState.child_first_name
                     + " à son compte CJeune de Provence et créditer ses avantages : ",
-                    "Pour associer ta carte à ton compte CJeune de Provence et créditer tes avantages : "),
+                    "Pour associer votre carte à votre compte CJeune de Provence et créditer vos avantages : "),
             "recopiez le numéro inscrit au dos de la carte, juste en dessous du QR code, ou scannez le QR code "
             "avec l'appareil photo du téléphone.",
             size="3",
@@ -302,7 +308,9 @@ def _association() -> rx.Component:
         rx.cond(
             CardAssociationState.blockers.length() > 0,
             rx.vstack(
-                rx.text("Avant d'associer la carte :", weight="bold"),
+                rx.text("Avant d'associer la carte",
+                        rx.cond(CardAssociationState.is_parent, " de " + CardAssociationState.child_first_name, ""),
+                        "\u00a0:", weight="bold"),
                 rx.el.ul(rx.foreach(CardAssociationState.blockers, _blocker), class_name="liste-a-faire",
                          id="prealables"),
                 rx.link("Retour au tableau de bord", href=CardAssociationState.dashboard_href),

@@ -18,6 +18,7 @@ from cjeune_app.core.errors import DomainError
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.pages.card_association import unbroken
 from cjeune_app.ui.pages.dashboard import DashboardState, child_query
 from cjeune_app.ui.state import SessionState
 
@@ -47,7 +48,7 @@ def _declare(token: str, pupil_id: int, card_id: int, reason: str) -> dict:
             if account is None:
                 return {"error": "Votre session a expiré : reconnectez-vous, puis recommencez."}
             card = declare_lost(session, account.id, pupil_id, card_id, reason)
-            masked = card_state(session, pupil_id).masked_number
+            masked = unbroken(card_state(session, pupil_id).masked_number)
     except DomainError as refusal:
         return {"error": refusal.message}
     what = "perdue" if card.blocked_reason == "perte" else "volée"

@@ -33,7 +33,8 @@ from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
-NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
+NO_ACCESS_PARENT = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
+NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord."
 CARD_STATES = {
     "active": "Active",
     "blocked": "Bloquée",
@@ -89,6 +90,7 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
         "card_state": card.state,
         "card_text": state_text,
         "card_number": card.masked_number or "",
+        "card_last_digits": (card.masked_number or "")[-4:],
         "can_declare_loss": board.can_declare_loss,
         "loss_href": "/carte/perte" + query,
         "associate_href": "/carte/associer" + query,
@@ -142,6 +144,7 @@ class DashboardState(SessionState):
     card_state: str = ""
     card_text: str = ""
     card_number: str = ""
+    card_last_digits: str = ""
     can_declare_loss: bool = False
     loss_href: str = ""
     associate_href: str = ""
@@ -261,7 +264,10 @@ def _card() -> rx.Component:
         rx.text(rx.text("État : ", as_="span"), rx.text(DashboardState.card_text, as_="span", weight="bold"),
                 id="etat-carte"),
         rx.cond(DashboardState.card_number != "",
-                rx.text(rx.text("Numéro : ", as_="span"), rx.text(DashboardState.card_number, as_="span"),
+                rx.text(rx.text("Numéro : ", as_="span"),
+                        rx.text(DashboardState.card_number, as_="span", aria_hidden="true"),
+                        rx.text("carte se terminant par ", DashboardState.card_last_digits, as_="span",
+                                class_name="sr-only"),  # rather than "point point point…"
                         id="numero-carte")),
         rx.cond(DashboardState.can_declare_loss,
                 rx.link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
@@ -331,7 +337,10 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.notice != "",
                         rx.box(DashboardState.notice, role="status", id="avis", class_name="avis")),
                 rx.cond(DashboardState.forbidden,
-                        rx.box(NO_ACCESS, role="alert", id="refus", class_name="refus")),
+                        rx.box(rx.cond(DashboardState.is_parent, NO_ACCESS_PARENT, NO_ACCESS), role="alert",
+                               id="refus", class_name="refus")),
+                rx.cond(DashboardState.forbidden & ~DashboardState.is_parent,
+                        rx.link("Retour à mon tableau de bord", href="/tableau-de-bord")),
                 rx.cond(DashboardState.is_parent, _child_switcher()),
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
