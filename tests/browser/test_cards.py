@@ -244,6 +244,8 @@ def test_parent_switches_between_children_and_never_opens_another_familys(app_se
     expect(phone.get_by_role("heading", name="La carte de Malo")).to_be_visible()
     expect(phone.locator("#numero-carte")).to_contain_text(f"Numéro : {mask_card_number(malo_card)}")
     expect(phone.get_by_role("link", name="Malo Ricci")).to_have_attribute("aria-current", "page")
+    expect(phone.get_by_role("link", name="Photo d'identité")).to_have_attribute(  # always at hand
+        "href", f"/photo?enfant={malo.pupil_id}")
     assert_page_healthy(phone)
     screenshot(phone, "10-parent-second-enfant")
 

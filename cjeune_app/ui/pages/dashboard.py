@@ -94,6 +94,8 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
         "can_declare_loss": board.can_declare_loss,
         "loss_href": "/carte/perte" + query,
         "associate_href": "/carte/associer" + query,
+        "enrollment_href": "/inscription" + query,
+        "photo_href": "/photo" + query,
         # The card's to-do goes under the big "Associer une carte" button; the others in "À faire".
         "card_todo": next((t.text for t in board.todos if t.kind == TODO_CARD), ""),
         "todos": [
@@ -148,6 +150,8 @@ class DashboardState(SessionState):
     can_declare_loss: bool = False
     loss_href: str = ""
     associate_href: str = ""
+    enrollment_href: str = "/inscription"
+    photo_href: str = "/photo"
     card_todo: str = ""
     todos: list[dict[str, str]] = []
     history: list[dict[str, str]] = []
@@ -276,6 +280,19 @@ def _card() -> rx.Component:
     )
 
 
+def _account_links() -> rx.Component:
+    """Always at hand, whatever is left to do: the enrollment's answers and the photo."""
+    return _section(
+        "Inscription et photo",
+        rx.el.ul(
+            rx.el.li(rx.link("Inscription à la carte", href=DashboardState.enrollment_href, underline="always")),
+            rx.el.li(rx.link("Photo d'identité", href=DashboardState.photo_href, underline="always")),
+            class_name="liens-compte",
+        ),
+        section_id="inscription-photo",
+    )
+
+
 def _spent_bar(envelope: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.text(envelope["spent_text"], size="2"),
@@ -322,6 +339,7 @@ def _youth_board() -> rx.Component:
         _card(),
         _spending(),
         _history(),
+        _account_links(),
         spacing="6",
         width="100%",
     )
