@@ -63,6 +63,7 @@ def test_school_imports_pupils_and_downloads_their_letters(app_server, phone, tm
     choose_file(phone, "eleves.csv", "nom;prénom;date de naissance;classe\n"
                                      "Zeller;Hugo;02/02/2013;5e A\n"
                                      "Zeller;Inès;31/02/2013;5e A\n")
+    expect(phone.locator("#fichier-choisi")).to_have_text("eleves.csv")
     phone.get_by_role("button", name="Importer").click()
     expect(phone.locator("#erreurs-import")).to_contain_text("Ligne 3 : la date de naissance « 31/02/2013 »")
     expect(phone.get_by_text("Aucun élève n'a été importé")).to_be_visible()

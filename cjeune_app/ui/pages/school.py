@@ -87,6 +87,7 @@ class SchoolState(SessionState):
     school: str = ""
     pupils: list[dict[str, str]] = []
     sending: bool = False
+    chosen_file: str = ""  # its name only
     failure: str = ""
     errors: list[str] = []
     already_known: list[str] = []
@@ -115,9 +116,13 @@ class SchoolState(SessionState):
     @rx.event
     async def load(self):
         self._clear_result()
-        self.sending, self.loaded = False, False
+        self.sending, self.loaded, self.chosen_file = False, False, ""
         if not await self._refresh():
             return rx.redirect(SIGN_IN)
+
+    @rx.event
+    def choose_file(self, value: str):
+        self.chosen_file = (value or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
 
     @rx.event
     def send_file(self, _form: dict):  # the file is read by the script, not sent through the state
@@ -170,11 +175,19 @@ def _pdf_link(label: str, href: rx.Var, filename: rx.Var, link_id: str) -> rx.Co
 def _import_form() -> rx.Component:
     return rx.form(
         rx.vstack(
-            rx.el.label("Fichier CSV des élèves", html_for=FILE_INPUT_ID, font_weight="bold"),
+            rx.text("Fichier CSV des élèves", weight="bold"),
             rx.text("Colonnes : nom ; prénom ; date de naissance (jj/mm/aaaa) ; classe. "
                     "Séparateur point-virgule ou virgule, 2 Mo au maximum.", size="2", id="aide-fichier"),
-            rx.el.input(type="file", id=FILE_INPUT_ID, name=FILE_FIELD, accept=".csv,text/csv",
-                        aria_describedby="aide-fichier", max_width="100%"),
+            # The browser's own button speaks the browser's language: a French label stands in for it.
+            rx.box(
+                rx.el.input(type="file", id=FILE_INPUT_ID, name=FILE_FIELD, accept=".csv,text/csv",
+                            aria_describedby="aide-fichier fichier-choisi",
+                            on_change=SchoolState.choose_file),
+                rx.el.label("Choisir le fichier", html_for=FILE_INPUT_ID, class_name="bouton-fichier"),
+                rx.text(rx.cond(SchoolState.chosen_file != "", SchoolState.chosen_file, "Aucun fichier choisi"),
+                        id="fichier-choisi", size="2", as_="span"),
+                class_name="choix-fichier",
+            ),
             rx.button(rx.cond(SchoolState.sending, "Import en cours…", "Importer"), type="submit",
                       size="3", width="100%", disabled=SchoolState.sending),
             spacing="3", width="100%",
