@@ -7,6 +7,7 @@ from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.card_batches import router as card_batches_router
+from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.ui.pages.account_links import (
@@ -42,7 +43,9 @@ from cjeune_app.ui.pages.partner_payments import (
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
+from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
+from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
@@ -52,7 +55,7 @@ app = rx.App(
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
-                               site_routers=[downloads_router]),
+                               site_routers=[downloads_router, school_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
@@ -95,6 +98,8 @@ app.add_page(card_loss_page, route="/carte/perte",
              title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
 app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
+app.add_page(youth_sign_up_page, route="/connexion/jeune/inscription",
+             title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
 
@@ -117,3 +122,5 @@ app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier
              on_load=PhotoQueueState.load)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)
+app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",
+             on_load=SchoolState.load)

@@ -86,3 +86,24 @@ def reset_pupil_password(session: Session, staff: Account, pupil_id: int) -> Pup
     school = session.get(Establishment, pupil.establishment_id)
     letter = Letter(pupil.first_name, pupil.last_name, pupil.class_name, school.name, account.login, password)
     return PupilPasswordReset(account.login, password, letters_pdf([letter]))
+
+
+@dataclass(frozen=True)
+class SchoolPupil:
+    pupil_id: int
+    last_name: str
+    first_name: str
+    class_name: str
+    login: str
+
+
+def pupils_of_school(session: Session, staff: Account) -> list[SchoolPupil]:
+    """The pupils of the staff member's own school, by class then name."""
+    require_role(staff, Role.ESTABLISHMENT)
+    rows = session.exec(
+        select(Pupil, Account.login)
+        .join(Account, Account.pupil_id == Pupil.id)
+        .where(Pupil.establishment_id == staff.establishment_id)
+        .order_by(Pupil.class_name, Pupil.last_name, Pupil.first_name, Pupil.id)
+    ).all()
+    return [SchoolPupil(p.id, p.last_name, p.first_name, p.class_name, login) for p, login in rows]

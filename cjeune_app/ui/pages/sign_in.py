@@ -290,6 +290,9 @@ def sign_in_page_for(slug: str):
                        rx.link("Devenir partenaire", href="/connexion/partenaire/inscription",
                                underline="always"),
                        size="2", margin_top="1rem")] if slug == "partenaire" else []),
+            *([rx.text("Pas encore de compte ? ",
+                       rx.link("Créer mon compte Jeune", href="/connexion/jeune/inscription", underline="always"),
+                       size="2", margin_top="1rem")] if slug == "jeune" else []),
             width=NARROW,
         )
 

@@ -1,0 +1,291 @@
+"""/etablissement: school staff import their pupils from a CSV and hand out the letters PDF, and
+give a pupil who forgot their password a new temporary one (with its letter).
+
+Files never go through Reflex's public upload folder: the page posts the CSV with the session
+cookie to the authenticated route of cjeune_app.api.school and turns the PDF of the answer into a
+file in the browser (a blob: address). Only that address, never the passwords, enters the state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import reflex as rx
+
+from cjeune_app.api.school import FILE_FIELD, IMPORT_PATH
+from cjeune_app.core.accounts.api import account_for_token
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
+from cjeune_app.core.establishments.api import pupils_of_school
+from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.ui.components.forms import alert_box
+from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.state import SessionState
+
+ROUTE = "/etablissement"
+SIGN_IN = "/connexion/gestion"
+FILE_INPUT_ID = "champ-fichier"
+NO_ACCESS = "Cette page est réservée aux personnels des établissements scolaires."
+NO_FILE_CHOSEN = "Choisissez d'abord le fichier CSV des élèves."
+NETWORK_ERROR = "La connexion a été interrompue : vérifiez votre réseau et réessayez."
+
+# Posts a form with the page's cookies; the PDF (base64) of the answer becomes a blob: address.
+_POST_JS = """
+(async (url, form) => {
+  try {
+    const response = await fetch(url, {method: "POST", body: form, credentials: "same-origin"});
+    let body = {};
+    try { body = await response.json(); } catch (e) { body = {}; }
+    for (const key of ["letters_pdf", "letter_pdf"]) {
+      if (body[key]) {
+        const bytes = Uint8Array.from(atob(body[key]), (c) => c.charCodeAt(0));
+        body.pdf_url = URL.createObjectURL(new Blob([bytes], {type: "application/pdf"}));
+      }
+      delete body[key];
+    }
+    if (!response.ok) body.failure = body.message || %(network)s;
+    return body;
+  } catch (e) {
+    return {failure: %(network)s};
+  }
+})
+""".strip() % {"network": json.dumps(NETWORK_ERROR)}  # strip: "return\n(...)" would return nothing
+
+
+def _import_script() -> str:
+    return f"""(() => {{
+  const input = document.getElementById({json.dumps(FILE_INPUT_ID)});
+  if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE_CHOSEN)}}};
+  const form = new FormData();
+  form.append({json.dumps(FILE_FIELD)}, input.files[0], input.files[0].name);
+  return {_POST_JS}({json.dumps(IMPORT_PATH)}, form);
+}})()"""
+
+
+def _reset_script(pupil_id: int) -> str:
+    return f"{_POST_JS}({json.dumps(f'/etablissement/eleves/{int(pupil_id)}/mot-de-passe')}, new FormData())"
+
+
+def _school(token: str) -> dict | None:
+    """None when signed out; the school and its pupils for staff; {"forbidden": True} otherwise."""
+    with session_scope(read_only=True) as session:
+        account = account_for_token(session, token)
+        if account is None:
+            return None
+        if account.role != Role.ESTABLISHMENT or account.establishment_id is None:
+            return {"forbidden": True}
+        school = session.get(Establishment, account.establishment_id)
+        pupils = [{"id": str(p.pupil_id), "name": f"{p.first_name} {p.last_name}", "class_name": p.class_name,
+                   "login": p.login} for p in pupils_of_school(session, account)]
+        return {"forbidden": False, "school": f"{school.name} ({school.uai})", "pupils": pupils}
+
+
+class SchoolState(SessionState):
+    forbidden: bool = False
+    loaded: bool = False
+    school: str = ""
+    pupils: list[dict[str, str]] = []
+    sending: bool = False
+    chosen_file: str = ""  # its name only
+    failure: str = ""
+    errors: list[str] = []
+    already_known: list[str] = []
+    created: list[dict[str, str]] = []
+    letters_url: str = ""
+    letters_filename: str = ""
+    reset_login: str = ""
+    reset_url: str = ""
+    reset_filename: str = ""
+    reset_failure: str = ""
+
+    def _clear_result(self) -> None:
+        self.failure, self.errors, self.already_known, self.created = "", [], [], []
+        self.letters_url = self.letters_filename = ""
+        self.reset_login = self.reset_url = self.reset_filename = self.reset_failure = ""
+
+    async def _refresh(self) -> bool:
+        screen = await asyncio.to_thread(_school, self._token()) if await self._load() else None
+        if screen is None:
+            return False
+        self.forbidden = screen["forbidden"]
+        self.school, self.pupils = screen.get("school", ""), screen.get("pupils", [])
+        self.loaded = True
+        return True
+
+    @rx.event
+    async def load(self):
+        self._clear_result()
+        self.sending, self.loaded, self.chosen_file = False, False, ""
+        if not await self._refresh():
+            return rx.redirect(SIGN_IN)
+
+    @rx.event
+    def choose_file(self, value: str):
+        self.chosen_file = (value or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
+
+    @rx.event
+    def send_file(self, _form: dict):  # the file is read by the script, not sent through the state
+        if self.sending:
+            return
+        self._clear_result()
+        self.sending = True
+        return rx.call_script(_import_script(), callback=SchoolState.imported)
+
+    @rx.event
+    async def imported(self, answer: dict | None):
+        self.sending = False
+        answer = answer or {"failure": NETWORK_ERROR}
+        self.failure = str(answer.get("failure", "") or "")
+        self.errors = [str(e) for e in answer.get("errors", []) or []]
+        self.already_known = [str(e) for e in answer.get("already_known", []) or []]
+        self.created = [{k: str(v) for k, v in row.items()} for row in answer.get("created", []) or []]
+        self.letters_url = str(answer.get("pdf_url", "") or "")
+        self.letters_filename = str(answer.get("filename", "") or "")
+        if self.created:
+            await self._refresh()
+
+    @rx.event
+    def reset_password(self, pupil_id: str):
+        if not pupil_id.isdigit():
+            return
+        self._clear_result()
+        return rx.call_script(_reset_script(int(pupil_id)), callback=SchoolState.password_reset)
+
+    @rx.event
+    def password_reset(self, answer: dict | None):
+        answer = answer or {"failure": NETWORK_ERROR}
+        self.reset_failure = str(answer.get("failure", "") or "")
+        self.reset_login = str(answer.get("login", "") or "")
+        self.reset_url = str(answer.get("pdf_url", "") or "")
+        self.reset_filename = str(answer.get("filename", "") or "")
+
+    @rx.var
+    def created_count(self) -> str:
+        count = len(self.created)
+        return f"{count} élève{'s' if count > 1 else ''} importé{'s' if count > 1 else ''}."
+
+
+def _pdf_link(label: str, href: rx.Var, filename: rx.Var, link_id: str) -> rx.Component:
+    # The theme's link turns pale under the pointer: unreadable on the green notice.
+    return rx.link(label, href=href, download=filename, id=link_id, reload_document=True, weight="bold",
+                   underline="always", color="inherit", _hover={"color": "inherit"})
+
+
+def _import_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Fichier CSV des élèves", weight="bold"),
+            rx.text("Colonnes : nom ; prénom ; date de naissance (jj/mm/aaaa) ; classe. "
+                    "Séparateur point-virgule ou virgule, 2 Mo au maximum.", size="2", id="aide-fichier"),
+            # The browser's own button speaks the browser's language: a French label stands in for it.
+            rx.box(
+                rx.el.input(type="file", id=FILE_INPUT_ID, name=FILE_FIELD, accept=".csv,text/csv",
+                            aria_describedby="aide-fichier fichier-choisi",
+                            on_change=SchoolState.choose_file),
+                rx.el.label("Choisir le fichier", html_for=FILE_INPUT_ID, class_name="bouton-fichier"),
+                rx.text(rx.cond(SchoolState.chosen_file != "", SchoolState.chosen_file, "Aucun fichier choisi"),
+                        id="fichier-choisi", size="2", as_="span"),
+                class_name="choix-fichier",
+            ),
+            rx.button(rx.cond(SchoolState.sending, "Import en cours…", "Importer"), type="submit",
+                      size="3", width="100%", disabled=SchoolState.sending),
+            spacing="3", width="100%",
+        ),
+        on_submit=SchoolState.send_file,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _list(items: rx.Var, list_id: str) -> rx.Component:
+    return rx.el.ul(rx.foreach(items, lambda item: rx.el.li(item)), id=list_id, margin="0",
+                    padding_left="1.1rem")
+
+
+def _import_result() -> rx.Component:
+    return rx.vstack(
+        rx.cond(SchoolState.failure != "", alert_box(SchoolState.failure)),
+        rx.cond(
+            SchoolState.errors.length() > 0,
+            alert_box(rx.text("Aucun élève n'a été importé : corrigez ces lignes du fichier, puis "
+                              "importez-le de nouveau.", weight="bold"),
+                      _list(SchoolState.errors, "erreurs-import")),
+        ),
+        rx.cond(
+            SchoolState.created.length() > 0,
+            rx.box(
+                rx.text(SchoolState.created_count, weight="bold", id="nombre-importes"),
+                rx.el.ul(rx.foreach(SchoolState.created, lambda p: rx.el.li(
+                    p["name"], " (", p["class_name"], ") : ", rx.el.strong(p["login"]))),
+                    id="eleves-importes", margin="0", padding_left="1.1rem"),
+                rx.cond(SchoolState.letters_url != "",
+                        _pdf_link("Télécharger les lettres (PDF)", SchoolState.letters_url,
+                                  SchoolState.letters_filename, "lettres-pdf")),
+                rx.text("Imprimez les lettres et remettez-les aux élèves, puis supprimez le fichier : "
+                        "il contient les mots de passe temporaires.", size="2"),
+                role="status", class_name="avis", width="100%",
+            ),
+        ),
+        rx.cond(SchoolState.already_known.length() > 0, _list(SchoolState.already_known, "deja-inscrits")),
+        spacing="3", width="100%",
+    )
+
+
+def _pupil_row(pupil: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.vstack(
+            rx.text(pupil["name"], " — ", pupil["class_name"], weight="bold"),
+            rx.text(pupil["login"], size="2", class_name="identifiant"),
+            rx.button("Réinitialiser le mot de passe", size="2", variant="outline",
+                      on_click=SchoolState.reset_password(pupil["id"]),
+                      aria_label="Réinitialiser le mot de passe de " + pupil["name"]),
+            spacing="1", width="100%",
+        ),
+        padding_y="0.6rem", border_bottom="1px solid var(--gray-5)", list_style_type="none",
+    )
+
+
+def _pupils() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Élèves de l'établissement", as_="h2", size="5"),
+        rx.cond(SchoolState.reset_failure != "", alert_box(SchoolState.reset_failure)),
+        rx.cond(
+            SchoolState.reset_url != "",
+            rx.box(
+                rx.text("Nouveau mot de passe temporaire créé pour ", rx.el.strong(SchoolState.reset_login),
+                        ". Il figure sur la lettre : remettez-la à l'élève."),
+                _pdf_link("Télécharger la lettre (PDF)", SchoolState.reset_url, SchoolState.reset_filename,
+                          "lettre-pdf"),
+                role="status", class_name="avis", id="avis-reinitialisation", width="100%",
+            ),
+        ),
+        rx.cond(SchoolState.pupils.length() == 0,
+                rx.text("Aucun élève pour l'instant : importez le fichier CSV des élèves.", size="2")),
+        rx.el.ul(rx.foreach(SchoolState.pupils, _pupil_row), id="liste-eleves", margin="0", padding="0",
+                 width="100%"),
+        spacing="3", width="100%",
+    )
+
+
+def school_page() -> rx.Component:
+    return page_layout(
+        page_title("Espace établissement"),
+        rx.cond(
+            SchoolState.forbidden,
+            rx.box(NO_ACCESS, role="alert", id="refus", class_name="refus"),
+            rx.cond(
+                SchoolState.loaded,
+                rx.vstack(
+                    rx.text(SchoolState.school, weight="bold", id="etablissement"),
+                    rx.heading("Importer des élèves", as_="h2", size="5"),
+                    rx.card(rx.vstack(_import_form(), _import_result(), spacing="4", width="100%"),
+                            width="100%", padding="1.25rem"),
+                    _pupils(),
+                    spacing="4", width="100%",
+                ),
+                rx.text("Chargement…", size="2"),
+            ),
+        ),
+        width="40rem",
+    )
