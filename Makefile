@@ -6,7 +6,7 @@ PORT ?= 3000
 TEST_WORKERS ?= 2
 ENV := source scripts/env.sh &&
 
-.PHONY: run test bench install
+.PHONY: run test lint bench install
 
 install:
 	@bash scripts/bootstrap.sh
@@ -16,8 +16,14 @@ run: install
 	@echo "» CJeune de Provence démarre : ouvrez http://localhost:$(PORT)/ (première compilation : 1 à 2 minutes)"
 	@$(ENV) reflex run --env prod --single-port --frontend-port $(PORT)
 
-test:
+# Lint, types and the direction of imports (configured in pyproject.toml).
+lint:
 	@bash scripts/bootstrap.sh --test
+	@$(ENV) ruff check cjeune_app tests bench
+	@$(ENV) mypy
+	@$(ENV) lint-imports
+
+test: lint
 ifeq ($(strip $(PYTEST_ARGS)),)
 	@$(ENV) python -m pytest -n $(TEST_WORKERS) --ignore=tests/browser tests
 	@$(ENV) python -m pytest tests/browser

@@ -21,6 +21,26 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
+@pytest.fixture
+def monkeypatch(monkeypatch):
+    """pytest's monkeypatch, with the settings read again after each change of the environment
+    (core reads them once per process: `core.settings.settings()`)."""
+    from cjeune_app.core.settings import reload_settings
+
+    for name in ("setenv", "delenv"):
+        original = getattr(monkeypatch, name)
+
+        def changed(*args, _original=original, **kwargs):
+            _original(*args, **kwargs)
+            reload_settings()
+
+        setattr(monkeypatch, name, changed)
+    reload_settings()
+    yield monkeypatch
+    monkeypatch.undo()
+    reload_settings()
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):

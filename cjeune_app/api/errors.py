@@ -7,7 +7,33 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import (
+    Conflict,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    NotSignedIn,
+    Refusal,
+    TooManyAttempts,
+)
+
+# The one place where a kind of refusal becomes an HTTP status.
+STATUS_OF_REFUSAL: dict[type[Refusal], int] = {
+    InvalidInput: 422,
+    NotSignedIn: 401,
+    Forbidden: 403,
+    NotFound: 404,
+    Conflict: 409,
+    TooManyAttempts: 429,
+}
+
+
+def status_of(refusal: Refusal) -> int:
+    """The status of the refusal's kind (the nearest in its class's ancestry); 400 for any other."""
+    for cls in type(refusal).__mro__:
+        if cls in STATUS_OF_REFUSAL:
+            return STATUS_OF_REFUSAL[cls]
+    return getattr(refusal, "http_status", 400)  # transition: domains not yet on the kinds
 
 
 class ApiError(Exception):
@@ -35,10 +61,13 @@ def _field_path(location: tuple) -> str:
 
 
 def install_error_handlers(api: FastAPI) -> None:
-    @api.exception_handler(DomainError)
-    async def _domain_error(_request: Request, error: DomainError):
+    @api.exception_handler(Refusal)
+    async def _refusal(_request: Request, error: Refusal):
         # A refusal of core (card blocked, balance too low...): its code, sentence and status.
-        return JSONResponse(error.as_dict(), status_code=error.http_status)
+        headers = None
+        if (seconds := error.details.get("retry_after_seconds")) is not None:
+            headers = {"Retry-After": str(int(seconds))}
+        return JSONResponse(error.as_dict(), status_code=status_of(error), headers=headers)
 
     @api.exception_handler(ApiError)
     async def _api_error(_request: Request, error: ApiError):

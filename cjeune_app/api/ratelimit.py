@@ -10,10 +10,11 @@ Settings: CJEUNE_API_REQUESTS_PER_MINUTE (default 300), CJEUNE_API_BURST (defaul
 from __future__ import annotations
 
 import math
-import os
 import threading
 import time
 from dataclasses import dataclass
+
+from cjeune_app.core.settings import settings
 
 
 @dataclass
@@ -30,8 +31,7 @@ class RateLimiter:
 
     @classmethod
     def from_environment(cls) -> RateLimiter:
-        return cls(float(os.environ.get("CJEUNE_API_REQUESTS_PER_MINUTE", "300")),
-                   int(os.environ.get("CJEUNE_API_BURST", "120")))
+        return cls(settings().api_requests_per_minute, settings().api_burst)
 
     def acquire(self, key) -> float:
         """0 when the request may go; else the seconds to wait before the next one will."""

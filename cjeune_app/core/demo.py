@@ -7,7 +7,6 @@ temporary passwords (they come from a seeded generator), which the command print
 from __future__ import annotations
 
 import datetime as dt
-import os
 import random
 from dataclasses import dataclass, field
 
@@ -19,11 +18,15 @@ from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import Category, PartnerKind
-from cjeune_app.core.establishments.api import create_pupil_with_account, establishment_by_uai
+from cjeune_app.core.establishments.api import (
+    create_pupil_with_account,
+    establishment_by_uai,
+)
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
+from cjeune_app.core.settings import settings
 from cjeune_app.core.territory import all_communes, commune_by_insee
 
 DEMO_SEASON = "2026-2027"
@@ -64,7 +67,7 @@ DEMO_PUPILS = [
 
 
 def seed_demo(session: Session, seed: int = 13) -> DemoReport:
-    if os.environ.get("CJEUNE_ENV", "").lower() == "production":
+    if settings().is_production:
         raise ProductionRefused("seed-demo refuse de s'exécuter quand CJEUNE_ENV=production.")
     rng = random.Random(seed)
     report = DemoReport()

@@ -1,17 +1,61 @@
-"""Configuration read from the environment, with defaults that run on a laptop."""
+"""Configuration, read once from the environment into one typed object, with defaults that run on a
+laptop with nothing installed (SQLite file, e-mails written to a local outbox).
 
-import os
+No other module reads `os.environ`: they call `settings()`. Tests that change the environment call
+`reload_settings()` (the test suite's `monkeypatch` does it for them).
+"""
+
+from __future__ import annotations
+
+from functools import cache
 from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="CJEUNE_", frozen=True, extra="ignore")
+
+    # Reflex's own variable (REFLEX_DB_URL): PostgreSQL in production, a SQLite file by default.
+    db_url: str = Field(default="", validation_alias="REFLEX_DB_URL")
+    data_dir: Path = PROJECT_ROOT / "var"  # SQLite file, photos, local outbox: never served publicly
+    env: str = ""  # "production" refuses the demo data
+    public_url: str = "http://localhost:3000"  # base of e-mailed links; https turns on secure cookies
+    mail_from: str = "CJeune de Provence <ne-pas-repondre@cjeunedeprovence.fr>"
+    smtp_url: str = ""  # empty: e-mails are written to the outbox folder
+    address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
+    api_requests_per_minute: float = 300.0  # partner API, per key
+    api_burst: int = 120
+
+    @property
+    def is_production(self) -> bool:
+        return self.env.lower() == "production"
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.public_url.startswith("https://")
+
+
+@cache
+def settings() -> Settings:
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the settings read so far (tests that change the environment)."""
+    settings.cache_clear()
+    return settings()
+
+
 def data_dir() -> Path:
-    """Folder for the SQLite file, photos and the local outbox (never served publicly)."""
-    path = Path(os.environ.get("CJEUNE_DATA_DIR", PROJECT_ROOT / "var"))
+    """Folder for the SQLite file, photos and the local outbox (created on first use)."""
+    path = settings().data_dir
     path.mkdir(parents=True, exist_ok=True)
     return path
 
 
 def database_url() -> str:
-    return os.environ.get("REFLEX_DB_URL") or f"sqlite:///{data_dir() / 'cjeune.db'}"
+    return settings().db_url or f"sqlite:///{data_dir() / 'cjeune.db'}"

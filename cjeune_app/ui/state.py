@@ -1,54 +1,43 @@
-"""Shared state: the browser's session token and who is signed in. Imports no page.
+"""Shared state: the browser's session token and who is signed in; the one guard of private pages.
+Imports no page.
 
 The token is the only secret the browser holds, in a cookie: kept 30 days when the user chose
 "Rester connecté", else a session cookie gone with the browser. Being a cookie (SameSite=Strict),
 it also authenticates the HTTP routes the page calls (photo upload and display). The session
 itself lives in the database (core.accounts), so it survives restarts and can be revoked.
+
+Private pages mix in `PrivatePage`: its `open_page` (the page's on_load, run by Reflex after
+hydration) resolves the actor once through core, sends a visitor without a valid session to the
+sign-in page and someone of another role to `refused_route`, then calls the page's `_opened(actor)`.
+Every later event of the page asks `await self._actor()` again, so a session revoked or expired
+meanwhile stops working at once.
 """
 
 from __future__ import annotations
 
 import asyncio
+from typing import Any, ClassVar
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token, children_of, close_session
-from cjeune_app.core.accounts.web import REMEMBERED_COOKIE, SESSION_COOKIE, secure_cookies
-from cjeune_app.core.db import session_scope
+from cjeune_app import routes
+from cjeune_app.core.accounts.web import (
+    REMEMBERED_COOKIE,
+    SESSION_COOKIE,
+    secure_cookies,
+)
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import ROLE_LABELS, Role
-from cjeune_app.core.partners.models import Partner
+from cjeune_app.core.use_cases import family, sessions
 
-SIGN_IN_ROUTE = "/connexion"
 REMEMBER_SECONDS = 30 * 24 * 3600
-HOME_ROUTE = "/tableau-de-bord"
-
-
-def _who(token: str) -> dict | None:
-    """A plain summary of the signed-in account (no ORM object goes into the state)."""
-    with session_scope() as session:
-        account = account_for_token(session, token)
-        if account is None:
-            return None
-        name = account.first_name
-        if not name and account.partner_id:
-            partner = session.get(Partner, account.partner_id)
-            name = partner.name if partner else ""
-        children = []
-        if account.role == Role.PARENT:
-            children = [f"{c.first_name} {c.last_name}" for c in children_of(session, account)]
-        return {"first_name": name or account.login, "role": account.role,
-                "role_label": ROLE_LABELS[Role(account.role)], "children": children}
-
-
-def _close(token: str) -> None:
-    with session_scope() as session:
-        close_session(session, token)
 
 
 class SessionState(rx.State):
     kept_token: str = rx.Cookie(name=REMEMBERED_COOKIE, max_age=REMEMBER_SECONDS, same_site="strict",
                                 secure=secure_cookies())
     tab_token: str = rx.Cookie(name=SESSION_COOKIE, same_site="strict", secure=secure_cookies())
+    # What the header shows.
     first_name: str = ""
     role: str = ""
     role_label: str = ""
@@ -60,29 +49,59 @@ class SessionState(rx.State):
     def _keep(self, token: str, remember: bool) -> None:
         self.kept_token, self.tab_token = (token, "") if remember else ("", token)
 
-    async def _load(self) -> bool:
-        summary = await asyncio.to_thread(_who, self._token()) if self._token() else None
-        if summary is None:
-            self.kept_token = self.tab_token = ""
-            self.first_name = self.role = self.role_label = ""
-            self.children = []
-            return False
-        self.first_name, self.role = summary["first_name"], summary["role"]
-        self.role_label, self.children = summary["role_label"], summary["children"]
-        return True
-
-    @rx.event
-    async def require_signed_in(self):
-        """on_load of private pages: back to the sign-in page when the session is not valid."""
-        if not await self._load():
-            return rx.redirect(SIGN_IN_ROUTE)
-
-    @rx.event
-    async def sign_out(self):
-        token = self._token()
-        if token:
-            await asyncio.to_thread(_close, token)
+    def _forget(self) -> None:
         self.kept_token = self.tab_token = ""
         self.first_name = self.role = self.role_label = ""
         self.children = []
-        return rx.redirect(SIGN_IN_ROUTE)
+
+    async def _actor(self) -> Actor | None:
+        """Who is signed in now, from the database (None, and the cookies cleared, when nobody)."""
+        actor = await asyncio.to_thread(sessions.actor_for_session, self._token())
+        if actor is None:
+            self._forget()
+        return actor
+
+    async def _load(self) -> Actor | None:
+        """The actor, with the header's name, role and (for a parent) children refreshed."""
+        actor = await self._actor()
+        if actor is not None:
+            header = await asyncio.to_thread(family.header_of, actor)
+            self.first_name, self.role = actor.display_name, str(actor.role)
+            self.role_label, self.children = ROLE_LABELS[actor.role], header.children
+        return actor
+
+    @rx.event
+    async def require_signed_in(self):
+        """Transition: on_load of private pages not yet on `PrivatePage`."""
+        if await self._load() is None:
+            return rx.redirect(routes.SIGN_IN)
+
+    @rx.event
+    async def sign_out(self):
+        await asyncio.to_thread(sessions.sign_out, self._token())
+        self._forget()
+        return rx.redirect(routes.SIGN_IN)
+
+
+class PrivatePage(rx.State, mixin=True):
+    """Mixed into the state of every page that needs someone signed in (see the module's docstring)."""
+
+    allowed_roles: ClassVar[tuple[Role, ...]] = ()  # empty: any signed-in person
+    sign_in_route: ClassVar[str] = routes.SIGN_IN  # where a visitor without a session goes
+    refused_route: ClassVar[str] = routes.DASHBOARD  # where someone of another role goes
+
+    async def _actor(self) -> Actor | None:
+        return await (await self.get_state(SessionState))._actor()
+
+    async def _opened(self, actor: Actor) -> Any:
+        """What the page does once the actor is known and allowed (returns events, if any)."""
+        return None
+
+    @rx.event
+    async def open_page(self):
+        actor = await (await self.get_state(SessionState))._load()
+        if actor is None:
+            return rx.redirect(self.sign_in_route)
+        if self.allowed_roles and actor.role not in self.allowed_roles:
+            return rx.redirect(self.refused_route)
+        return await self._opened(actor)

@@ -19,6 +19,7 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
+from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.accounts.api import create_back_office_account
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
@@ -55,6 +56,7 @@ def app_data_dir(app_server):
     """Photos and e-mails written by core land in the app's own private folder."""
     before = os.environ.get("CJEUNE_DATA_DIR")
     os.environ["CJEUNE_DATA_DIR"] = str(app_server.data_dir)
+    reload_settings()
     try:
         yield
     finally:
@@ -62,6 +64,7 @@ def app_data_dir(app_server):
             os.environ.pop("CJEUNE_DATA_DIR")
         else:
             os.environ["CJEUNE_DATA_DIR"] = before
+        reload_settings()
 
 
 def portrait_jpeg() -> bytes:

@@ -17,6 +17,9 @@ from sqlmodel import Session
 def main() -> None:
     url, account_id, pupil_id, number, key, point, marker = sys.argv[1:]
     os.environ["REFLEX_DB_URL"] = url
+    from cjeune_app.core.settings import reload_settings
+
+    reload_settings()
     from cjeune_app.core.cards.api import associate_card
     from cjeune_app.core.cards.models import Card
     from cjeune_app.core.db import engine_for, session_scope

@@ -8,6 +8,9 @@ import os
 
 def associate_in_process(db_url: str, account_id: int, pupil_id: int, number: str, key: str, barrier):
     os.environ["REFLEX_DB_URL"] = db_url
+    from cjeune_app.core.settings import reload_settings
+
+    reload_settings()
     from cjeune_app.core.cards.api import associate_card
     from cjeune_app.core.errors import DomainError
     from cjeune_app.core.db import engine_for, session_scope

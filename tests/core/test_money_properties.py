@@ -25,6 +25,7 @@ from hypothesis.stateful import (
 )
 from sqlmodel import Session, select
 
+from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards.api import associate_card, declare_lost
 from cjeune_app.core.cards.models import Card
@@ -61,6 +62,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.url, self.cleanup = type(self).new_database()
         self.previous_url = os.environ.get("REFLEX_DB_URL")
         os.environ["REFLEX_DB_URL"] = self.url
+        reload_settings()
         with Session(engine_for(self.url), expire_on_commit=False) as session:
             self.world = build_world(session, youths=3, cards=7)
         self.youths = self.world.youths
@@ -78,6 +80,7 @@ class LedgerMachine(RuleBasedStateMachine):
             os.environ.pop("REFLEX_DB_URL", None)
         else:
             os.environ["REFLEX_DB_URL"] = self.previous_url
+        reload_settings()
         self.cleanup()
 
     # --- expectations --------------------------------------------------------------------------

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
+
+from cjeune_app.core.settings import settings
 
 REMEMBERED_COOKIE = "cjeune_session"  # "Rester connecté : Oui" (30 days)
 SESSION_COOKIE = "cjeune_session_tab"  # "Non": gone when the browser closes
@@ -11,7 +12,7 @@ SESSION_COOKIE = "cjeune_session_tab"  # "Non": gone when the browser closes
 
 def secure_cookies() -> bool:
     """Cookies only over HTTPS in production (CJEUNE_PUBLIC_URL starting with https)."""
-    return os.environ.get("CJEUNE_PUBLIC_URL", "").startswith("https://")
+    return settings().secure_cookies
 
 
 def token_from_cookies(cookies: Mapping[str, str]) -> str | None:

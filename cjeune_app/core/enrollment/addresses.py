@@ -11,12 +11,12 @@ are only suggestions: the chosen commune is checked again by `validation` on its
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass
 
 import httpx
 
+from cjeune_app.core.settings import Settings, settings
 from cjeune_app.core.territory import (
     Commune,
     communes_for_postal_code,
@@ -24,7 +24,7 @@ from cjeune_app.core.territory import (
     search_communes,
 )
 
-DEFAULT_API_URL = "https://api-adresse.data.gouv.fr"
+DEFAULT_API_URL = Settings.model_fields["address_api_url"].default
 TIMEOUT_SECONDS = 1.5
 LIMIT = 5
 MIN_QUERY_LENGTH = 3  # the API refuses shorter queries
@@ -48,7 +48,7 @@ class AddressSuggestion:
 
 
 def api_url() -> str:
-    return os.environ.get("CJEUNE_ADDRESS_API_URL", DEFAULT_API_URL).rstrip("/")
+    return settings().address_api_url.rstrip("/")
 
 
 def _params(text: str, postal_code: str | None, limit: int) -> dict:

@@ -16,7 +16,6 @@ from __future__ import annotations
 import atexit
 import html
 import logging
-import os
 import queue
 import smtplib
 import ssl
@@ -24,26 +23,24 @@ import threading
 import uuid
 from dataclasses import dataclass
 from email.message import EmailMessage
-from email.utils import formataddr, formatdate, make_msgid
+from email.utils import formatdate, make_msgid
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import event
 from sqlmodel import Session
 
-from cjeune_app.core.settings import data_dir
+from cjeune_app.core.settings import data_dir, settings
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
 log = logging.getLogger(__name__)
 
-DEFAULT_PUBLIC_URL = "http://localhost:3000"
-DEFAULT_SENDER = formataddr(("CJeune de Provence", "ne-pas-repondre@cjeunedeprovence.fr"))
 SMTP_TIMEOUT_SECONDS = 20
 
 
 def public_url(path: str = "/") -> str:
     """Absolute link for e-mails and letters: CJEUNE_PUBLIC_URL + path."""
-    base = os.environ.get("CJEUNE_PUBLIC_URL", DEFAULT_PUBLIC_URL).rstrip("/")
+    base = settings().public_url.rstrip("/")
     return base + "/" + path.lstrip("/")
 
 
@@ -55,7 +52,7 @@ def outbox_dir() -> Path:
 
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
     message = EmailMessage()
-    message["From"] = os.environ.get("CJEUNE_MAIL_FROM", DEFAULT_SENDER)
+    message["From"] = settings().mail_from
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
@@ -76,7 +73,7 @@ class _Delivery:
 
 
 def _delivery(message: EmailMessage) -> _Delivery:
-    return _Delivery(message, os.environ.get("CJEUNE_SMTP_URL") or None, outbox_dir())
+    return _Delivery(message, settings().smtp_url or None, outbox_dir())
 
 
 def send_email(to: str, subject: str, text: str, html: str | None = None) -> None:

@@ -1,0 +1,51 @@
+"""Resolving who is acting, and signing out: the first call of every door."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from cjeune_app.core.accounts.api import account_for_token, close_session
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.models import Partner
+
+
+def _display_name(session: Session, account: Account) -> str:
+    name = account.first_name
+    if not name and account.partner_id:
+        partner = session.get(Partner, account.partner_id)
+        name = partner.name if partner else ""
+    return name or account.login
+
+
+def actor_of(session: Session, account: Account) -> Actor:
+    assert account.id is not None
+    return Actor(
+        account_id=account.id,
+        role=Role(account.role),
+        display_name=_display_name(session, account),
+        pupil_id=account.pupil_id,
+        partner_id=account.partner_id,
+        establishment_id=account.establishment_id,
+    )
+
+
+def actor_for_session(token: str | None) -> Actor | None:
+    """The actor behind a session token, or None when it is unknown, expired or revoked.
+
+    A writing transaction: resolving a short session pushes its idle expiry back.
+    """
+    if not token:
+        return None
+    with session_scope() as session:
+        account = account_for_token(session, token)
+        return actor_of(session, account) if account is not None else None
+
+
+def sign_out(token: str | None) -> None:
+    """The token stops working at once, on every server."""
+    if token:
+        with session_scope() as session:
+            close_session(session, token)

@@ -1,0 +1,103 @@
+"""Every path of the site and of the API, once. Links, redirects, page registration, e-mailed links
+and API routers all read them here. A leaf module: it imports nothing of the project.
+
+Paths with a parameter are functions that build them; the pattern a router or Reflex registers
+stands beside them (`*_PATTERN`).
+"""
+
+from __future__ import annotations
+
+# Public pages
+HOME = "/"
+FAQ = "/faq"
+LEGAL_NOTICE = "/mentions-legales"
+PRIVACY = "/confidentialite"
+TERMS = "/conditions-utilisation"
+CONTACT = "/contact"
+ACCESSIBILITY = "/accessibilite"
+PARTNERS_SEARCH = "/partenaires"
+PARTNER_PAGE_PATTERN = "/partenaires/[partner_id]"
+OFFERS = "/bons-plans"
+
+# Signing in ("Qui suis-je ?") and the e-mailed links
+SIGN_IN = "/connexion"
+BACK_OFFICE_SIGN_IN = "/connexion/gestion"
+PARTNER_SIGN_IN = "/connexion/partenaire"
+YOUTH_SIGN_IN = "/connexion/jeune"
+PARTNER_SIGN_UP = "/connexion/partenaire/inscription"
+YOUTH_SIGN_UP = "/connexion/jeune/inscription"
+ACTIVATION = "/connexion/activation"
+NEW_PASSWORD = "/connexion/nouveau-mot-de-passe"
+EMAIL_VERIFICATION = "/connexion/verification"
+FORGOTTEN_PASSWORD = "/connexion/mot-de-passe-oublie"
+
+# Families
+DASHBOARD = "/tableau-de-bord"
+ENROLLMENT = "/inscription"
+PHOTO = "/photo"
+CARD_ASSOCIATION = "/carte/associer"
+CARD_LOSS = "/carte/perte"
+MY_ACCOUNT = "/mon-compte"
+ONLINE_SERVICES = "/services-en-ligne"
+
+# Espace partenaire
+PARTNER_SPACE = "/espace-partenaire"
+PARTNER_CHECKOUT = PARTNER_SPACE + "/encaisser"
+PARTNER_PAYMENTS = PARTNER_SPACE + "/paiements"
+PARTNER_STATEMENTS = PARTNER_SPACE + "/releves"
+PARTNER_OFFERS = PARTNER_SPACE + "/bons-plans"
+PARTNER_API_KEYS = PARTNER_SPACE + "/cles-api"
+PARTNER_STATEMENT_PATTERN = PARTNER_SPACE + "/releves/{month}.{extension}"
+
+# Back office
+ADMIN_PARTNERS = "/admin/partenaires"
+ADMIN_PHOTOS = "/admin/photos"
+ADMIN_CARDS = "/admin/cartes"
+SCHOOL = "/etablissement"
+SCHOOL_IMPORT = "/etablissement/import"
+SCHOOL_PASSWORD_RESET_PATTERN = "/etablissement/eleves/{pupil_id}/mot-de-passe"
+CARD_BATCH_PRINTER_CSV_PATTERN = "/admin/lots-cartes/{batch_id}/imprimeur.csv"
+CARD_BATCH_QR_ZIP_PATTERN = "/admin/lots-cartes/{batch_id}/qr-codes.zip"
+
+# HTTP API (the routers are mounted under API_PREFIX; the patterns are relative to it)
+API_PREFIX = "/api/v1"
+API_PUPIL_PHOTO_PATTERN = "/pupils/{pupil_id}/photo"
+API_PHOTO_PATTERN = "/photos/{photo_id}"
+
+
+def sign_in_door(slug: str) -> str:
+    """The sign-in page of one profile of "Qui suis-je ?" (collegien, parent, jeune, partenaire...)."""
+    return f"{SIGN_IN}/{slug}"
+
+
+def partner_page(partner_id: int | str) -> str:
+    return f"{PARTNERS_SEARCH}/{partner_id}"
+
+
+def dashboard_of_child(pupil_id: int | str | None) -> str:
+    """A parent's dashboard opened on one child; the plain dashboard for anyone else."""
+    return f"{DASHBOARD}?enfant={pupil_id}" if pupil_id else DASHBOARD
+
+
+def partner_statement(month: str, extension: str) -> str:
+    return PARTNER_STATEMENT_PATTERN.format(month=month, extension=extension)
+
+
+def school_password_reset(pupil_id: int | str) -> str:
+    return SCHOOL_PASSWORD_RESET_PATTERN.format(pupil_id=pupil_id)
+
+
+def card_batch_printer_csv(batch_id: int | str) -> str:
+    return CARD_BATCH_PRINTER_CSV_PATTERN.format(batch_id=batch_id)
+
+
+def card_batch_qr_zip(batch_id: int | str) -> str:
+    return CARD_BATCH_QR_ZIP_PATTERN.format(batch_id=batch_id)
+
+
+def api_pupil_photo(pupil_id: int | str) -> str:
+    return API_PREFIX + API_PUPIL_PHOTO_PATTERN.format(pupil_id=pupil_id)
+
+
+def api_photo(photo_id: int | str) -> str:
+    return API_PREFIX + API_PHOTO_PATTERN.format(photo_id=photo_id)
