@@ -16,6 +16,7 @@ import json
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.enrollment.addresses import MIN_QUERY_LENGTH, suggest_addresses_async
 from cjeune_app.core.enrollment.models import STEP_COUNT
 from cjeune_app.core.enrollment.validation import MOBILE_EXAMPLE, clean_postal_code, field_label, is_required
@@ -24,8 +25,8 @@ from cjeune_app.core.enrollment.wording import (
     FORM_NOTICE,
     FORM_TITLE,
     OPTIN_EMAIL_LABEL,
-    OUTSIDE_DEPARTMENT,
     OPTIN_SMS_LABEL,
+    OUTSIDE_DEPARTMENT,
     PHOTO_INVITE,
     PRIVACY_LINK_TEXT,
     PRIVACY_NOTICE,
@@ -40,7 +41,7 @@ from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.layout import page_layout
 from cjeune_app.ui.components.photo_editor import photo_editor
 from cjeune_app.ui.pages import enrollment_flow as flow
-from cjeune_app.ui.state import HOME_ROUTE, SIGN_IN_ROUTE, SessionState
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
 ROUTE = "/inscription"
@@ -115,7 +116,7 @@ class EnrollmentState(rx.State):
 
     def _refuse(self, answer: dict):
         if answer.get("sign_in"):
-            return rx.redirect(SIGN_IN_ROUTE)
+            return rx.redirect(routes.SIGN_IN)
         self.refused = answer["refused"]
         return None
 
@@ -629,7 +630,7 @@ def done() -> rx.Component:
                         "les courriers indésirables).")),
         rx.cond(EnrollmentState.photo_state == "missing",
                 rx.text("Pensez aussi à ajouter la photo d'identité depuis le tableau de bord.", weight="bold")),
-        rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=HOME_ROUTE, width="100%"),
+        rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=routes.DASHBOARD, width="100%"),
         spacing="4", width="100%", role="status",
     )
 
@@ -640,7 +641,7 @@ def already_done() -> rx.Component:
         rx.text("L'inscription pour l'année ", EnrollmentState.season_code, " est enregistrée depuis le ",
                 EnrollmentState.completed_on, "."),
         rx.link("Changer la photo d'identité", href="/photo", underline="always"),
-        rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=HOME_ROUTE, width="100%"),
+        rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=routes.DASHBOARD, width="100%"),
         spacing="4", width="100%",
     )
 

@@ -8,11 +8,12 @@ import asyncio
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.photo_editor import photo_editor
 from cjeune_app.ui.pages import enrollment_flow as flow
-from cjeune_app.ui.state import HOME_ROUTE, SIGN_IN_ROUTE, SessionState
+from cjeune_app.ui.state import SessionState
 
 ROUTE = "/photo"
 
@@ -45,7 +46,7 @@ class PhotoPageState(rx.State):
             return None
         answer = await asyncio.to_thread(flow.open_photo, token, self.router.url.query_parameters.get("enfant"))
         if answer.get("sign_in"):
-            return rx.redirect(SIGN_IN_ROUTE)
+            return rx.redirect(routes.SIGN_IN)
         if "refused" in answer:
             self.refused = answer["refused"]
         elif "choose" in answer:
@@ -61,7 +62,7 @@ class PhotoPageState(rx.State):
     async def uploaded(self, _answer: dict):
         photo = await asyncio.to_thread(flow.current_photo, await self._token(), self._pupil_id)
         if photo.get("sign_in"):
-            return rx.redirect(SIGN_IN_ROUTE)
+            return rx.redirect(routes.SIGN_IN)
         if "refused" in photo:
             self.refused = photo["refused"]
             return None
@@ -103,7 +104,7 @@ def current_photo() -> rx.Component:
 
 def photo_page() -> rx.Component:
     return page_layout(
-        rx.link("← Tableau de bord", href=HOME_ROUTE, size="2"),
+        rx.link("← Tableau de bord", href=routes.DASHBOARD, size="2"),
         page_title("Photo d'identité"),
         rx.cond(
             PhotoPageState.refused != "",

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.accounts.api import authenticate, change_password, open_session
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import rule_results
@@ -29,7 +30,7 @@ from cjeune_app.ui.components.forms import (
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import HOME_ROUTE, SessionState
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
 NARROW = "30rem"
@@ -169,7 +170,7 @@ class SignInState(rx.State):
         session_state = await self.get_state(SessionState)
         session_state._keep(token, remember)
         self._reset(self.door)
-        return rx.redirect(HOME_ROUTE)
+        return rx.redirect(routes.DASHBOARD)
 
 
 # --------------------------------------------------------------------------------------------
