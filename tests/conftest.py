@@ -15,30 +15,27 @@ import sqlalchemy as sa
 
 from cjeune_app.core.db import engine_for
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.core.settings import reload_settings
 
 POSTGRES_ADMIN_URL = os.environ.get(
     "CJEUNE_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 
 
-@pytest.fixture
-def monkeypatch(monkeypatch):
-    """pytest's monkeypatch, with the settings read again after each change of the environment
-    (core reads them once per process: `core.settings.settings()`)."""
-    from cjeune_app.core.settings import reload_settings
+def _reloading_settings(method):
+    """Core reads its settings once per process (`core.settings.settings()`): every change of the
+    environment made through pytest's MonkeyPatch (fixture or instance) makes it read them again."""
 
-    for name in ("setenv", "delenv"):
-        original = getattr(monkeypatch, name)
+    def changed(self, *args, **kwargs):
+        result = method(self, *args, **kwargs)
+        reload_settings()
+        return result
 
-        def changed(*args, _original=original, **kwargs):
-            _original(*args, **kwargs)
-            reload_settings()
+    return changed
 
-        setattr(monkeypatch, name, changed)
-    reload_settings()
-    yield monkeypatch
-    monkeypatch.undo()
-    reload_settings()
+
+for _name in ("setenv", "delenv", "undo"):
+    setattr(pytest.MonkeyPatch, _name, _reloading_settings(getattr(pytest.MonkeyPatch, _name)))
 
 
 def pytest_collection_modifyitems(items):
