@@ -6,11 +6,12 @@ import contextlib
 import datetime as dt
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, create_engine
 
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.settings import database_url
 
 # Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -32,7 +33,7 @@ def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run during a write; busy_timeout makes concurrent writers wait
     # instead of failing at once; foreign keys are off by default in SQLite.
@@ -43,7 +44,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
-def _sqlite_begin(conn) -> None:
+def _sqlite_begin(conn: sa.Connection) -> None:
     # A writing transaction takes the write lock at BEGIN: two of them then queue on
     # busy_timeout instead of failing on a read-then-write lock upgrade. Readers stay
     # deferred so that they never wait for a writer (WAL).
@@ -61,7 +62,7 @@ def engine_for(url: str) -> sa.Engine:
         sa.event.listen(engine, "connect", _sqlite_pragmas)
 
         @sa.event.listens_for(engine, "connect")
-        def _disable_pysqlite_begin(dbapi_connection, _record):
+        def _disable_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
 
         sa.event.listen(engine, "begin", _sqlite_begin)
@@ -86,7 +87,7 @@ def session_scope(read_only: bool = False) -> Iterator[Session]:
         try:
             yield session
             session.commit()
-        except DomainError as refusal:
+        except Refusal as refusal:
             if refusal.keep_changes:
                 session.commit()
             else:

@@ -144,6 +144,7 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
     if scheme not in {"smtp", "smtps", "smtp+starttls"}:
         raise ValueError(f"CJEUNE_SMTP_URL : schéma inconnu « {scheme} » (smtp, smtps ou smtp+starttls).")
     host = parts.hostname or "localhost"
+    client: smtplib.SMTP
     if scheme == "smtps":
         client = smtplib.SMTP_SSL(host, parts.port or 465, timeout=SMTP_TIMEOUT_SECONDS,
                                   context=ssl.create_default_context())
