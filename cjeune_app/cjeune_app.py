@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
@@ -46,7 +47,6 @@ from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
-from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -114,12 +114,12 @@ PARTNER_PAGES = [
 ]
 for component, path, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
-app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, EnrollmentState.load])
-app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, PhotoPageState.load])
-app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
-             on_load=PhotoQueueState.load)
+app.add_page(enrollment_page, route=routes.ENROLLMENT, title="Inscription | CJeune de Provence",
+             on_load=EnrollmentState.open_page)
+app.add_page(photo_page, route=routes.PHOTO, title="Photo d'identité | CJeune de Provence",
+             on_load=PhotoPageState.open_page)
+app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.open_page)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)
 app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",

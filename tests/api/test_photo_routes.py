@@ -25,20 +25,7 @@ from cjeune_app.core.photos.errors import MESSAGES
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.photos.processing import MAX_UPLOAD_BYTES
 from tests.core.factories import make_pupil, make_school
-
-
-def jpeg(width=900, height=1200, colour=(190, 140, 110), exif: bytes | None = None) -> bytes:
-    buffer = io.BytesIO()
-    image = Image.new("RGB", (width, height), colour)
-    image.save(buffer, "JPEG", **({"exif": exif} if exif else {}))
-    return buffer.getvalue()
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), (10, 120, 200)).save(buffer, "PNG")
-    return buffer.getvalue()
-
+from tests.core.photos.builders import jpeg, png
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 2000

@@ -8,6 +8,8 @@
     complete         "Terminer"
     enrollment_status  what the dashboard says
 
+What they return is in `views`.
+
 Authorization (is the signed-in account this pupil, or their parent?) is the caller's job:
 these functions trust `pupil_id`.
 """
@@ -16,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
@@ -37,14 +38,19 @@ from cjeune_app.core.enrollment.validation import (
     clean_step,
     format_mobile,
 )
+from cjeune_app.core.enrollment.views import (
+    COMPLETE,
+    TO_COMPLETE,
+    EnrollmentSummary,
+    EnrollmentView,
+    PupilIdentity,
+    StepResult,
+)
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.territory import commune_by_insee
-
-TO_COMPLETE = "à compléter"
-COMPLETE = "complète"
 
 # A renewal starts from last season's answers. The opt-in boxes are not carried over: a box
 # ticked in advance is not a valid consent, so each season asks again (unticked).
@@ -61,93 +67,6 @@ EMAIL_OF_ANOTHER_ACCOUNT = (
     "Cette adresse e-mail est déjà celle d'un autre compte CJeune de Provence (collégien, jeune "
     "ou partenaire) : indiquez l'adresse e-mail personnelle du représentant légal."
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# What the screens receive: plain values, nothing bound to a database session
-
-
-@dataclass(frozen=True)
-class PupilIdentity:
-    pupil_id: int
-    last_name: str
-    first_name: str
-    birth_date: dt.date
-    establishment_name: str
-    class_name: str
-
-    @property
-    def birth_date_text(self) -> str:
-        return self.birth_date.strftime("%d/%m/%Y")
-
-
-@dataclass(frozen=True)
-class EnrollmentView:
-    pupil_id: int
-    season_code: str
-    status: str  # EnrollmentStatus
-    current_step: int
-    is_renewal: bool
-    values: dict = field(default_factory=dict)  # what each field shows, keyed by field name
-    commune_name: str = ""
-    attested_at: dt.datetime | None = None
-    completed_at: dt.datetime | None = None
-    step_count: int = STEP_COUNT
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == EnrollmentStatus.COMPLETED
-
-    @property
-    def status_label(self) -> str:
-        return COMPLETE if self.is_completed else TO_COMPLETE
-
-    @property
-    def step_label(self) -> str:
-        return f"Étape {self.current_step} sur {self.step_count}"
-
-    @property
-    def progress_percent(self) -> int:
-        return round(100 * self.current_step / self.step_count)
-
-    def as_dict(self) -> dict:
-        """JSON-friendly, for a Reflex state."""
-        return {
-            "pupil_id": self.pupil_id, "season_code": self.season_code, "status": self.status,
-            "status_label": self.status_label, "current_step": self.current_step,
-            "step_label": self.step_label, "progress_percent": self.progress_percent,
-            "is_renewal": self.is_renewal, "values": dict(self.values),
-            "commune_name": self.commune_name,
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
-        }
-
-
-@dataclass(frozen=True)
-class StepResult:
-    errors: dict[str, str]  # field → French sentence; empty when the step was saved
-    view: EnrollmentView  # what is stored (on errors the screen keeps what was typed)
-    step: int  # the step to show next: the following one, or the one holding the errors
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def first_error_field(self) -> str | None:
-        """The field to focus (errors come in the order of the fields on screen)."""
-        return next(iter(self.errors), None)
-
-
-@dataclass(frozen=True)
-class EnrollmentSummary:
-    """For the dashboard. The photo's own state is the photo module's to tell."""
-
-    status: str  # "not_started", "draft" or "completed"
-    label: str  # "à compléter" or "complète"
-    current_step: int
-    is_renewal: bool
-    renewal_due: bool  # enrolled in an earlier season, not yet completed for this one
-    completed_at: dt.datetime | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,7 +134,7 @@ def _view(session: Session, enrollment: Enrollment, season: Season) -> Enrollmen
     return EnrollmentView(
         pupil_id=enrollment.pupil_id,
         season_code=season.code,
-        status=enrollment.status,
+        status=EnrollmentStatus(enrollment.status),
         current_step=enrollment.current_step,
         is_renewal=enrollment.is_renewal,
         values={
@@ -393,10 +312,10 @@ def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> 
     enrollment = _find(session, pupil_id, season.id)
     enrolled_before = _last_completed_before(session, pupil_id, season) is not None
     if enrollment is None:
-        return EnrollmentSummary("not_started", TO_COMPLETE, 1, enrolled_before, enrolled_before)
+        return EnrollmentSummary(EnrollmentStatus.NOT_STARTED, TO_COMPLETE, 1, enrolled_before, enrolled_before)
     completed = enrollment.status == EnrollmentStatus.COMPLETED
     return EnrollmentSummary(
-        status=enrollment.status,
+        status=EnrollmentStatus(enrollment.status),
         label=COMPLETE if completed else TO_COMPLETE,
         current_step=enrollment.current_step,
         is_renewal=enrollment.is_renewal,

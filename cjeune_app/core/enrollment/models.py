@@ -18,6 +18,7 @@ STEP_COUNT = 4
 
 
 class EnrollmentStatus(StrEnum):
+    NOT_STARTED = "not_started"  # never stored: no enrollment row for the season yet
     DRAFT = "draft"
     COMPLETED = "completed"
 

@@ -17,7 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from cjeune_app.core.email_address import is_valid_email, normalize_email  # noqa: F401 (re-exported)
-
+from cjeune_app.core.enrollment.communes import chosen_commune
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, FIELD_LABELS, OUTSIDE_DEPARTMENT
 from cjeune_app.core.territory import commune_by_insee, communes_for_postal_code, is_resident_commune
 
@@ -179,12 +179,13 @@ def postal_code_commune_error(postal_code: object, insee_code: object) -> str | 
 def _address_errors(values: Mapping) -> dict[str, str]:
     errors = {}
     postal_code = values.get("postal_code")
-    insee_code = values.get("commune_insee")
+    town = chosen_commune(values, clean_postal_code(postal_code))
+    insee_code = town.insee
     for field, problem in (
         ("address_line", address_line_error(values.get("address_line"))),
         ("address_complement", address_complement_error(values.get("address_complement"))),
         ("postal_code", postal_code_error(postal_code)),
-        ("commune_insee", commune_error(insee_code)),
+        ("commune_insee", commune_error(insee_code) if town.in_department else OUTSIDE_DEPARTMENT),
     ):
         if problem:
             errors[field] = problem
@@ -322,7 +323,7 @@ def clean_step(step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
             "address_line": clean_text(values.get("address_line")),
             "address_complement": clean_text(values.get("address_complement")),
             "postal_code": clean_postal_code(values.get("postal_code")),
-            "commune_insee": clean_text(values.get("commune_insee")),
+            "commune_insee": chosen_commune(values, clean_postal_code(values.get("postal_code"))).insee,
             "email": normalize_email(values.get("email")),
             "mobile": normalize_mobile(values.get("mobile")),
             "optin_email": is_checked(values.get("optin_email")),
