@@ -11,6 +11,7 @@ from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -61,15 +62,17 @@ app = rx.App(
 app.register_lifespan_task(upgrade_schema)
 
 PAGES = [
-    (home_page, "/", "Accueil"),
-    (faq_page, "/faq", "Questions fréquentes"),
-    (legal_notice_page, "/mentions-legales", "Mentions légales"),
-    (privacy_page, "/confidentialite", "Politique de confidentialité"),
-    (terms_page, "/conditions-utilisation", "Conditions d'utilisation"),
-    (contact_page, "/contact", "Contact"),
+    (home_page, routes.HOME, "Accueil"),
+    (faq_page, routes.FAQ, "Questions fréquentes"),
+    (legal_notice_page, routes.LEGAL_NOTICE, "Mentions légales"),
+    (privacy_page, routes.PRIVACY, "Politique de confidentialité"),
+    (terms_page, routes.TERMS, "Conditions d'utilisation"),
+    (contact_page, routes.CONTACT, "Contact"),
 ]
+QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
+                 on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire | CJeune de Provence",
