@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.db import utcnow
@@ -89,7 +90,7 @@ def _pupil(session: Session, pupil_id: int) -> Pupil:
     return pupil
 
 
-def _find(session: Session, pupil_id: int, season_id: int, *, lock: bool = False) -> Enrollment | None:
+def _find(session: Session, pupil_id: int, season_id: int | None, *, lock: bool = False) -> Enrollment | None:
     query = select(Enrollment).where(Enrollment.pupil_id == pupil_id, Enrollment.season_id == season_id)
     if lock:
         query = query.with_for_update()
@@ -99,13 +100,13 @@ def _find(session: Session, pupil_id: int, season_id: int, *, lock: bool = False
 def _last_completed_before(session: Session, pupil_id: int, season: Season) -> Enrollment | None:
     return session.exec(
         select(Enrollment)
-        .join(Season, Season.id == Enrollment.season_id)
+        .join(Season, col(Season.id) == col(Enrollment.season_id))
         .where(
             Enrollment.pupil_id == pupil_id,
             Enrollment.status == EnrollmentStatus.COMPLETED,
             Season.starts_on < season.starts_on,
         )
-        .order_by(Season.starts_on.desc())
+        .order_by(col(Season.starts_on).desc())
     ).first()
 
 
@@ -115,6 +116,7 @@ def _get_or_create(session: Session, pupil_id: int, season: Season, now: dt.date
     if enrollment is not None:
         return enrollment
     _pupil(session, pupil_id)
+    assert season.id is not None
     draft = Enrollment(pupil_id=pupil_id, season_id=season.id, created_at=now, updated_at=now)
     previous = _last_completed_before(session, pupil_id, season)
     if previous is not None:
@@ -126,7 +128,9 @@ def _get_or_create(session: Session, pupil_id: int, season: Season, now: dt.date
             session.add(draft)
     except IntegrityError:
         pass  # it won: use its draft
-    return _find(session, pupil_id, season.id, lock=lock)
+    found = _find(session, pupil_id, season.id, lock=lock)
+    assert found is not None
+    return found
 
 
 def _view(session: Session, enrollment: Enrollment, season: Season) -> EnrollmentView:
@@ -161,7 +165,7 @@ def _view(session: Session, enrollment: Enrollment, season: Season) -> Enrollmen
 # Checks that need the database, and storing a step
 
 
-def _step_errors(session: Session, step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
+def _step_errors(session: Session, step: int, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     cleaned, errors = clean_step(step, values)
     if step == 2 and "email" not in errors:
         # The guardian's e-mail becomes the login of a Parent account: it cannot be the
@@ -173,7 +177,7 @@ def _step_errors(session: Session, step: int, values: Mapping) -> tuple[dict, di
     return cleaned, errors
 
 
-def _stored_values(enrollment: Enrollment, step: int) -> dict:
+def _stored_values(enrollment: Enrollment, step: int) -> dict[str, Any]:
     values = {name: getattr(enrollment, name) for name in STEP_FIELDS[step]
               if name not in ("email_confirmation", "attested")}
     if step == 2:
@@ -184,13 +188,14 @@ def _stored_values(enrollment: Enrollment, step: int) -> dict:
 def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
     """Append a consent record for each opt-in whose answer (or the address it applies to)
     differs from the last one recorded; the *_at time follows the recorded choice."""
+    assert enrollment.id is not None
     for kind, contact in ((ConsentKind.OPTIN_EMAIL, enrollment.email),
                           (ConsentKind.OPTIN_SMS, enrollment.mobile)):
         value = getattr(enrollment, kind.value)
         last = session.exec(
             select(ConsentRecord)
             .where(ConsentRecord.enrollment_id == enrollment.id, ConsentRecord.kind == kind)
-            .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+            .order_by(col(ConsentRecord.recorded_at).desc(), col(ConsentRecord.id).desc())
         ).first()
         if last is not None and last.value == value and (not value or last.contact == contact):
             continue
@@ -199,7 +204,7 @@ def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) 
         setattr(enrollment, f"{kind.value}_at", now)
 
 
-def _store(session: Session, enrollment: Enrollment, cleaned: dict, now: dt.datetime) -> None:
+def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], now: dt.datetime) -> None:
     for name, value in cleaned.items():
         setattr(enrollment, name, value)
     enrollment.updated_at = now
@@ -215,7 +220,7 @@ def pupil_identity(session: Session, pupil_id: int) -> PupilIdentity:
     pupil = _pupil(session, pupil_id)
     school = session.get(Establishment, pupil.establishment_id)
     return PupilIdentity(
-        pupil_id=pupil.id, last_name=pupil.last_name, first_name=pupil.first_name,
+        pupil_id=pupil_id, last_name=pupil.last_name, first_name=pupil.first_name,
         birth_date=pupil.birth_date, establishment_name=school.name if school else "",
         class_name=pupil.class_name,
     )
@@ -230,7 +235,7 @@ def start_or_resume(session: Session, pupil_id: int, season: Season | str,
     return _view(session, enrollment, season)
 
 
-def save_step(session: Session, pupil_id: int, season: Season | str, step: int, values: Mapping,
+def save_step(session: Session, pupil_id: int, season: Season | str, step: int, values: Mapping[str, Any],
               *, now: dt.datetime | None = None) -> StepResult:
     """"Suivant": validate the step; with errors nothing is stored and the errors come back
     (the screen keeps what was typed); otherwise the values are stored and the draft moves on."""
@@ -250,7 +255,7 @@ def save_step(session: Session, pupil_id: int, season: Season | str, step: int, 
     return StepResult({}, _view(session, enrollment, season), enrollment.current_step)
 
 
-def go_back(session: Session, pupil_id: int, season: Season | str, values: Mapping | None = None,
+def go_back(session: Session, pupil_id: int, season: Season | str, values: Mapping[str, Any] | None = None,
             *, from_step: int | None = None, now: dt.datetime | None = None) -> EnrollmentView:
     """"Précédent": back one step, losing nothing already saved. What was typed on the step
     being left is stored too when it is valid (otherwise the screen's state still holds it)."""
@@ -284,6 +289,7 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
         _, errors = _step_errors(session, step, _stored_values(enrollment, step))
         if errors:
             return StepResult(errors, _view(session, enrollment, season), step)
+    assert enrollment.id is not None
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.current_step = STEP_COUNT
     enrollment.attested_at = enrollment.completed_at = enrollment.updated_at = now
@@ -333,5 +339,5 @@ def consent_history(session: Session, pupil_id: int, season: Season | str) -> li
     return list(session.exec(
         select(ConsentRecord)
         .where(ConsentRecord.enrollment_id == enrollment.id)
-        .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+        .order_by(col(ConsentRecord.recorded_at), col(ConsentRecord.id))
     ).all())

@@ -16,7 +16,7 @@ from cjeune_app.core.territory import (
     communes_for_postal_code,
     search_communes,
 )
-from cjeune_app.core.territory.api import MARSEILLE_INSEE
+from cjeune_app.core.territory.api import MARSEILLE_INSEE, CommuneKind
 from cjeune_app.core.text import fold
 
 MAX_POSTAL_CODES_SHOWN = 4
@@ -55,7 +55,7 @@ def communes_for_code(postal_code: str) -> list[CommuneOption]:
     """The communes of the 13 behind a postal code; Marseille's arrondissement rather than the
     whole city when the code names one."""
     found = communes_for_postal_code(postal_code)
-    if any(c.kind != "commune" for c in found):
+    if any(c.kind is CommuneKind.ARRONDISSEMENT for c in found):
         found = [c for c in found if c.insee_code != MARSEILLE_INSEE]
     return [commune_option(c, postal_code) for c in found]
 

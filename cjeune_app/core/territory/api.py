@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,11 +19,16 @@ DEPARTEMENT_CODE = "13"
 MARSEILLE_INSEE = "13055"
 
 
+class CommuneKind(StrEnum):
+    COMMUNE = "commune"
+    ARRONDISSEMENT = "arrondissement-municipal"  # Marseille's 16, each with its own INSEE code
+
+
 @dataclass(frozen=True)
 class Commune:
     insee_code: str
     name: str
-    kind: str  # "commune" or "arrondissement-municipal"
+    kind: CommuneKind
     postal_codes: tuple[str, ...]
     population: int
     latitude: float
@@ -40,7 +46,7 @@ def all_communes() -> tuple[Commune, ...]:
             Commune(
                 insee_code=row["insee_code"],
                 name=row["name"],
-                kind=row["kind"],
+                kind=CommuneKind(row["kind"]),
                 postal_codes=tuple(row["postal_codes"].split("|")),
                 population=int(row["population"]),
                 latitude=float(row["latitude"]),
@@ -92,6 +98,6 @@ def search_communes(text: str, limit: int = 10) -> list[Commune]:
             contains.append(commune)
 
     def rank(c: Commune) -> tuple:
-        return (c.kind != "commune", -c.population)
+        return (c.kind is not CommuneKind.COMMUNE, -c.population)
 
     return (sorted(starts, key=rank) + sorted(contains, key=rank))[:limit]
