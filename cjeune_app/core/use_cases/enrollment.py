@@ -5,7 +5,8 @@ account), or a parent for a child linked to their account (a parent account exis
 enrollment is completed, so for a parent this is a renewal or an update). Every call checks again.
 
     open_enrollment   opening /inscription (`child`: the `?enfant=` a parent chose)
-    save_step         "Suivant" on steps 1 to 3, "Terminer" on step 4
+    save_step         "Suivant" on steps 1 to 3
+    finish            "Terminer" (step 4)
     go_back           "Précédent"
     towns_for_postal_code, towns_matching, address_suggestions   the towns and addresses of step 2
 """
@@ -29,7 +30,7 @@ from cjeune_app.core.enrollment.communes import (
     communes_matching,
 )
 from cjeune_app.core.enrollment.errors import SeasonNotFound
-from cjeune_app.core.enrollment.models import EnrollmentStatus
+from cjeune_app.core.enrollment.models import STEP_COUNT, EnrollmentStatus
 from cjeune_app.core.enrollment.validation import clean_postal_code
 from cjeune_app.core.enrollment.views import EnrollmentView
 from cjeune_app.core.seasons.api import current_season
@@ -159,6 +160,12 @@ def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
         result = enrollment.save_step(session, pupil_id, season_code, step, values)
         return StepSaved(result.errors, result.step, result.view.is_completed and result.ok,
                          _screen(session, pupil_id, season_code, result.view))
+
+
+def finish(actor: Actor | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:
+    """"Terminer": completed with the attestation ticked and the earlier steps valid (else the
+    errors, on the step that holds them); the Parent account is then created or linked."""
+    return save_step(actor, pupil_id, season_code, STEP_COUNT, {"attested": attested})
 
 
 def go_back(actor: Actor | None, pupil_id: int, season_code: str, step: int,

@@ -183,8 +183,6 @@ class EnrollmentState(PrivatePage, rx.State):
                     "commune_name": self.commune_name, "email": self.email,
                     "email_confirmation": self.email_confirmation, "mobile": self.mobile,
                     "optin_email": self.optin_email, "optin_sms": self.optin_sms}
-        if step == STEP_COUNT:
-            return {"attested": self.attested}
         return {}
 
     def _moved_to(self, step: int) -> Any:
@@ -299,7 +297,11 @@ class EnrollmentState(PrivatePage, rx.State):
         if step == 3 and self.photo_unsent:
             self.errors = {"photo": UNSENT_PHOTO}
             return rx.call_script(focus_script("valider-photo"))
-        saved = await self._call(use_case.save_step, self._pupil_id, self.season_code, step, self._values(step))
+        if step == STEP_COUNT:
+            saved = await self._call(use_case.finish, self._pupil_id, self.season_code, self.attested)
+        else:
+            saved = await self._call(use_case.save_step, self._pupil_id, self.season_code, step,
+                                     self._values(step))
         if isinstance(saved, Refusal):
             return self._refuse(saved)
         if saved.errors:

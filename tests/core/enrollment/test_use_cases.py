@@ -134,3 +134,15 @@ def test_the_photo_summary_points_at_the_authenticated_route(session):
     summary = photos.photo_summary(session, julie.id)
     assert (summary.state, summary.label, summary.reason, summary.url) == (
         "pending", "Photo en cours de vérification", "", f"/api/v1/photos/{photo.id}")
+
+
+def test_finishing_needs_the_attestation_and_the_earlier_steps(session):
+    make_season(session, SEASON)
+    julie, account, _ = make_pupil(session)
+    actor = _actor(session, account)
+    session.commit()
+    early = flow.finish(actor, julie.id, SEASON, True)
+    assert not early.completed and early.step == 1 and "guardian_last_name" in early.errors
+    flow.save_step(actor, julie.id, SEASON, 1, {"guardian_last_name": "Fernandez", "guardian_first_name": "Ana"})
+    unticked = flow.finish(actor, julie.id, SEASON, False)
+    assert not unticked.completed and list(unticked.errors) == ["attested"] and unticked.step == 4
