@@ -10,8 +10,8 @@
 
 What they return is in `views`.
 
-Authorization (is the signed-in account this pupil, or their parent?) is the caller's job:
-these functions trust `pupil_id`.
+Authorization (is the actor this pupil, or their parent?) is checked by the use cases that call
+these functions (core.use_cases.enrollment): they trust `pupil_id`.
 """
 
 from __future__ import annotations

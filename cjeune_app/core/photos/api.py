@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.photos import storage
 from cjeune_app.core.photos.errors import PhotoNotFound, PhotoReplaced, RejectionReasonMissing
-from cjeune_app.core.photos.models import Photo, PhotoStatus
+from cjeune_app.core.photos.models import MAX_REASON_LENGTH, Photo, PhotoStatus
 from cjeune_app.core.photos.processing import CropBox, process_photo
 from cjeune_app.core.settings import data_dir
 
@@ -28,7 +28,6 @@ REJECTION_REASONS = (
     "La photo est retouchée ou a un filtre.",
     "La photo est trop sombre ou trop claire.",
 )
-MAX_REASON_LENGTH = 300
 
 STATE_LABELS = {
     PhotoStatus.MISSING: "Photo à ajouter",

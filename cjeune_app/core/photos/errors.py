@@ -14,6 +14,7 @@ PhotoErrorCode = Literal[
 # The limits of processing.py, stated once here and imported there.
 MAX_UPLOAD_MB = 10
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+FRAME_MM = (35, 45)  # the identity photo's frame, width × height
 MAX_PIXELS = 50_000_000  # the full-resolution mode of 50 MP phone sensors (8160×6120); more is a bomb
 
 _JPEG = "au format JPEG (.jpg, .jpeg)"
@@ -80,7 +81,7 @@ class PhotoCorrupt(PhotoError):
 class PhotoBadCrop(PhotoError):
     code = "bad_crop"
     message = ("Le cadrage de la photo n'est pas valide. Placez le visage dans le cadre "
-               "35 × 45 mm, puis validez de nouveau.")
+               f"{FRAME_MM[0]} × {FRAME_MM[1]} mm, puis validez de nouveau.")
 
 
 _BY_CODE: dict[str, type[PhotoError]] = {
