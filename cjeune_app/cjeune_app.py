@@ -2,6 +2,7 @@
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
@@ -10,6 +11,7 @@ from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -46,7 +48,6 @@ from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
-from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -61,15 +62,17 @@ app = rx.App(
 app.register_lifespan_task(upgrade_schema)
 
 PAGES = [
-    (home_page, "/", "Accueil"),
-    (faq_page, "/faq", "Questions fréquentes"),
-    (legal_notice_page, "/mentions-legales", "Mentions légales"),
-    (privacy_page, "/confidentialite", "Politique de confidentialité"),
-    (terms_page, "/conditions-utilisation", "Conditions d'utilisation"),
-    (contact_page, "/contact", "Contact"),
+    (home_page, routes.HOME, "Accueil"),
+    (faq_page, routes.FAQ, "Questions fréquentes"),
+    (legal_notice_page, routes.LEGAL_NOTICE, "Mentions légales"),
+    (privacy_page, routes.PRIVACY, "Politique de confidentialité"),
+    (terms_page, routes.TERMS, "Conditions d'utilisation"),
+    (contact_page, routes.CONTACT, "Contact"),
 ]
+QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
+                 on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire | CJeune de Provence",
@@ -114,12 +117,12 @@ PARTNER_PAGES = [
 ]
 for component, path, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
-app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, EnrollmentState.load])
-app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, PhotoPageState.load])
-app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
-             on_load=PhotoQueueState.load)
+app.add_page(enrollment_page, route=routes.ENROLLMENT, title="Inscription | CJeune de Provence",
+             on_load=EnrollmentState.open_page)
+app.add_page(photo_page, route=routes.PHOTO, title="Photo d'identité | CJeune de Provence",
+             on_load=PhotoPageState.open_page)
+app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.open_page)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)
 app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",
