@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cjeune_app.core.accounts.api import open_session
+from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.models import Account, ParentLink
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Pupil

@@ -20,12 +20,12 @@ from sqlmodel import Session
 
 from cjeune_app.api.errors import ApiError
 from cjeune_app.api.uploads import BadUpload, UploadTooLarge, read_small_form
-from cjeune_app.core.accounts.api import account_for_token
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.permissions import can_see_pupil
 from cjeune_app.core.accounts.web import token_from_cookies
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.photos.api import STATE_LABELS, PhotoNotFound, photo_bytes, submit_photo
 from cjeune_app.core.photos.errors import MESSAGES, PhotoError
 from cjeune_app.core.photos.models import Photo

@@ -10,13 +10,13 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError
 from cjeune_app.core.accounts.permissions import require_role
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.photos.api import (
     REJECTION_REASONS,
     PhotoReviewError,
@@ -63,7 +63,7 @@ def _decide(token: str, photo_id: int, reason: str | None) -> tuple[bool, str]:
             return True, "Photo refusée : la famille voit le motif et peut en envoyer une nouvelle."
     except PhotoReviewError as refused:
         return False, refused.message
-    except AccountError as error:
+    except Refusal as error:
         return False, error.message
 
 

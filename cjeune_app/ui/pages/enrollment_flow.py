@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.api import account_for_token, children_of
+from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.accounts.permissions import can_see_pupil
 from cjeune_app.core.dates import format_date, paris_today
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enrollment import api as enrollment
 from cjeune_app.core.enrollment.errors import EnrollmentError, SeasonNotFound
 from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.photos.api import photo_state
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.territory import (

@@ -8,12 +8,9 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts import throttle
-from cjeune_app.core.accounts.api import (
-    INVALID_CREDENTIALS,
-    authenticate,
-    change_password,
-    open_session,
-)
+from cjeune_app.core.accounts.password_change import change_password
+from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
 from cjeune_app.core.accounts.errors import PasswordChangeRequired
 from cjeune_app.core.accounts.models import Account, LoginAttempt
 from cjeune_app.core.accounts.passwords import hash_password
@@ -115,11 +112,11 @@ def test_unknown_identifier_and_wrong_password_look_the_same(session, julie):
 
 
 def test_unknown_identifiers_also_cost_an_argon2_verification(session, julie, monkeypatch):
-    from cjeune_app.core.accounts import api
+    from cjeune_app.core.accounts import sign_in
 
     calls = []
-    real_verify = api.verify_password
-    monkeypatch.setattr(api, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
+    real_verify = sign_in.verify_password
+    monkeypatch.setattr(sign_in, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
     authenticate(session, julie.login, "Mauvais1x", IP, now=T0)
     known_costs = sorted(h.split("$")[3] for h in calls)
     calls.clear()

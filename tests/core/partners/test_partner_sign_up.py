@@ -8,8 +8,12 @@ import datetime as dt
 import pytest
 from sqlmodel import func, select
 
-from cjeune_app.core.accounts.api import account_for_token, authenticate, open_session, verify_email
-from cjeune_app.core.accounts.errors import Conflict, FormErrors, NotSignedIn, PermissionDenied
+from cjeune_app.core.accounts.links import verify_email
+from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.partners.sign_in import account_for_token, authenticate
+from cjeune_app.core.accounts.errors import FormErrors
+from cjeune_app.core.errors import Conflict, NotSignedIn
+from cjeune_app.core.errors import Forbidden as PermissionDenied
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.checksums import is_valid_siret, luhn_check_digit

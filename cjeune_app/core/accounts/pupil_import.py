@@ -17,15 +17,11 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.identifiers import eduprovence_base
-from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.letters import Letter, letters_pdf
 from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_passwords
-from cjeune_app.core.accounts.permissions import require_role
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
-from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import create_pupil_with_account
-from cjeune_app.core.establishments.letters import Letter, letters_pdf
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.territory.api import fold
 
@@ -80,16 +76,13 @@ def import_pupils_csv(
     establishment: Establishment,
     csv_bytes: bytes,
     *,
-    acting: Account | None = None,
     today: dt.date | None = None,
 ) -> ImportResult:
     """Creates the pupils of a valid file (skipping those already imported) and their letters.
 
-    `acting`: the signed-in staff member (must belong to this school) or agent; None for the
-    operators' command line.
+    Who may import for this school is checked by the use case (`core.use_cases.school`).
     """
-    if acting is not None:
-        _require_school_staff(acting, establishment.id)
+    assert establishment.id is not None
     today = today or paris_today()
     rows, errors = parse_pupils_csv(csv_bytes, today)
     if errors:
@@ -118,12 +111,6 @@ def import_pupils_csv(
                               account.login, password))
     result.letters_pdf = letters_pdf(letters) if letters else None
     return result
-
-
-def _require_school_staff(acting: Account, establishment_id: int) -> None:
-    require_role(acting, Role.ESTABLISHMENT, Role.AGENT)
-    if acting.role == Role.ESTABLISHMENT and acting.establishment_id != establishment_id:
-        raise PermissionDenied()
 
 
 def _known_pupils(session: Session, establishment_id: int) -> set[tuple[str, str, dt.date]]:
