@@ -13,8 +13,8 @@ from cjeune_app.core.accounts.parents import first_child_name
 from cjeune_app.core.accounts.password_change import check_new_password, set_password
 from cjeune_app.core.accounts.sign_in import account_by_login
 from cjeune_app.core.accounts.tokens import TOKEN_LIFETIME, consume, issue_token
-from cjeune_app.core.accounts.validation import normalize_email
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import Role
 
 RESETS_PER_HOUR = 3

@@ -11,8 +11,9 @@ from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.models import Account, ParentLink, TokenPurpose
 from cjeune_app.core.accounts.sign_in import account_by_login
 from cjeune_app.core.accounts.tokens import issue_token
-from cjeune_app.core.accounts.validation import email_error, normalize_email
+from cjeune_app.core.accounts.validation import email_error
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Conflict, Forbidden, NotSignedIn
 from cjeune_app.core.establishments.models import Pupil

@@ -58,9 +58,10 @@ def can_see_pupil(session: Session, account: Account | None, pupil_id: int | Non
 def require_pupil_access(session: Session, account: Account | None, pupil_id: int | None) -> Pupil:
     """The pupil record when `account` may see it; NotSignedIn or PermissionDenied otherwise."""
     require_signed_in(account)
-    if not can_see_pupil(session, account, pupil_id):
+    pupil = session.get(Pupil, pupil_id) if can_see_pupil(session, account, pupil_id) else None
+    if pupil is None:
         raise PermissionDenied()
-    return session.get(Pupil, pupil_id)
+    return pupil
 
 
 def require_partner_access(account: Account | None, partner_id: int | None) -> Account:

@@ -23,7 +23,7 @@ from cjeune_app.core.accounts.passwords import generate_temporary_password, hash
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
 from cjeune_app.core.establishments.models import Establishment, Pupil
-from cjeune_app.core.territory.api import fold
+from cjeune_app.core.text import fold
 
 MAX_FILE_BYTES = 2_000_000
 MAX_PUPILS = 3_000
@@ -100,11 +100,12 @@ def import_pupils_csv(
             newcomers.append(row)
     passwords = [generate_temporary_password() for _ in newcomers]
     letters = []
-    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords)):
+    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords), strict=True):
         pupil, account, _ = create_pupil_with_account(
             session, establishment, row.last_name, row.first_name, row.birth_date, row.class_name,
             temporary_password=password, temporary_password_hash=password_hash,
         )
+        assert pupil.id is not None
         result.created.append(ImportedPupil(pupil.id, account.login, pupil.last_name, pupil.first_name,
                                             pupil.class_name))
         letters.append(Letter(pupil.first_name, pupil.last_name, pupil.class_name, establishment.name,
@@ -131,7 +132,7 @@ def decode(csv_bytes: bytes) -> str:
 
 def _separator(header_line: str) -> str:
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get)
+    return max(counts, key=lambda sep: counts[sep])
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], str | None]:
@@ -166,7 +167,9 @@ def parse_pupils_csv(csv_bytes: bytes, today: dt.date) -> tuple[list[Row], list[
     positions, problem = _header_map(header)
     if problem:
         return [], [problem]
-    rows, errors, seen = [], [], {}
+    rows: list[Row] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, str, dt.date], int] = {}
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
@@ -206,7 +209,7 @@ def _row(cells: list[str], positions: dict[str, int], line: int, today: dt.date)
         problems.append(date_problem)
     if not problems and not _has_login_letters(value["last_name"], value["first_name"]):
         problems.append("le nom et le prénom doivent contenir des lettres (A à Z, accentuées ou non)")
-    if problems:
+    if problems or birth_date is None:
         return None, [f"Ligne {line} : {problem}." for problem in problems]
     return Row(line, value["last_name"], value["first_name"], birth_date, value["class_name"]), []
 

@@ -99,9 +99,9 @@ def purge_expired(session: Session, *, now: dt.datetime | None = None) -> dict[s
     """Forgets sessions and links that ended over a month ago, and sign-in attempts over a day."""
     now = now or utcnow()
     horizon = now - KEEP_ENDED_SESSIONS
-    sessions = session.exec(delete(AuthSession).where(  # type: ignore[call-overload]
+    sessions = session.exec(delete(AuthSession).where(
         or_(col(AuthSession.expires_at) < horizon, col(AuthSession.revoked_at) < horizon))).rowcount
-    links = session.exec(delete(OneTimeToken).where(  # type: ignore[call-overload]
+    links = session.exec(delete(OneTimeToken).where(
         col(OneTimeToken.expires_at) < horizon)).rowcount
     attempts = throttle.purge_old_attempts(session, now)
     return {"sessions": sessions or 0, "links": links or 0, "login_attempts": attempts}

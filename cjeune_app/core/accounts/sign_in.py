@@ -178,7 +178,7 @@ def authenticate(
 
     throttle.record_attempt(session, source, key, AttemptOutcome.SUCCESS, now)
     account.failed_logins, account.locked_until = 0, None
-    if not account.must_change_password and needs_rehash(account.password_hash):
+    if not account.must_change_password and account.password_hash and needs_rehash(account.password_hash):
         account.password_hash = hash_password(password)
     refusal = _refusal_after_right_password(session, account, roles, now)
     if refusal:
@@ -208,11 +208,11 @@ def _verify_before_locking(
         if throttle.source_retry_at(reader, source, now):
             return None
         row = reader.exec(select(Account.password_hash, Account.locked_until).where(Account.login == login)).first()
-        if row is not None and row.locked_until and throttle.as_utc(row.locked_until) > now:
+        password_hash, locked_until = (row[0], row[1]) if row is not None else (None, None)
+        if locked_until and throttle.as_utc(locked_until) > now:
             return None
         if row is None and throttle.unknown_login_locked_until(reader, key, now):
             return None
-    password_hash = row.password_hash if row is not None else None
     return password_hash, _verify_in_constant_time(password_hash, password)
 
 

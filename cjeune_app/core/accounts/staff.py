@@ -18,8 +18,9 @@ from cjeune_app.core.accounts.passwords import (
 )
 from cjeune_app.core.accounts.sessions import revoke_all_sessions
 from cjeune_app.core.accounts.sign_in import account_by_login
-from cjeune_app.core.accounts.validation import email_error, name_error, normalize_email, password_error
+from cjeune_app.core.accounts.validation import email_error, name_error, password_error
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, Role
 from cjeune_app.core.errors import Conflict, Forbidden, InvalidInput
 from cjeune_app.core.establishments.models import Establishment, Pupil

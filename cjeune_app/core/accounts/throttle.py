@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import random
 
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, col, delete, func, select
 
 from cjeune_app.core.accounts.models import AttemptOutcome, LoginAttempt
 
@@ -46,7 +46,7 @@ def record_attempt(session: Session, source_ip: str, key: str, outcome: AttemptO
 
 
 def purge_old_attempts(session: Session, now: dt.datetime) -> int:
-    result = session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPT_RETENTION))
+    result = session.exec(delete(LoginAttempt).where(col(LoginAttempt.created_at) < now - ATTEMPT_RETENTION))
     return result.rowcount or 0
 
 
@@ -76,7 +76,7 @@ def unknown_login_locked_until(session: Session, key: str, now: dt.datetime) -> 
             LoginAttempt.outcome == AttemptOutcome.FAILURE,
             LoginAttempt.created_at >= now - ATTEMPT_RETENTION,
         )
-        .order_by(LoginAttempt.created_at, LoginAttempt.id)
+        .order_by(col(LoginAttempt.created_at), col(LoginAttempt.id))
     ).all()
     count, locked_until = 0, None
     for moment in map(as_utc, failures):

@@ -16,13 +16,13 @@ from cjeune_app.core.accounts.tokens import issue_token
 from cjeune_app.core.accounts.validation import (
     email_error,
     name_error,
-    normalize_email,
     password_error,
     resident_commune_error,
     youth_birth_date_error,
 )
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import Role
 
 SIGN_UP_ANSWER = (
@@ -61,9 +61,9 @@ def sign_up_youth(
     if errors:
         raise FormErrors(errors)
     password_hash = hash_password(password)  # in every branch: same response time
-    details: dict[str, Any] = dict(
-        first_name=first_name.strip(), last_name=last_name.strip(), birth_date=birth_date,
-        commune_insee=commune_insee.strip(), password_hash=password_hash)
+    details: dict[str, Any] = {
+        "first_name": first_name.strip(), "last_name": last_name.strip(), "birth_date": birth_date,
+        "commune_insee": commune_insee.strip(), "password_hash": password_hash}
     account = account_by_login(session, email, for_update=True)
     if account is not None and not (account.role == Role.YOUTH and account.email_verified_at is None):
         emails.send_account_already_exists(session, email)

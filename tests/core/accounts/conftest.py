@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from sqlmodel import Session
 
-from cjeune_app.core.checksums import uai_key
-from cjeune_app.core.db import engine_for
-from cjeune_app.core.enums import Role
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.checksums import uai_key
+from cjeune_app.core.db import engine_for
+from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Establishment
 from tests.support.mail import Outbox, SmtpServer
 

@@ -19,7 +19,6 @@ from tests.core.accounts.conftest import actor_for as actor
 from tests.core.accounts.conftest import make_pupil, make_school
 
 
-
 @pytest.fixture
 def world(session):
     aix = make_school(session, "0131801", "Collège Sainte-Victoire", "13001")
@@ -37,8 +36,8 @@ def world(session):
     session.add_all([ParentLink(parent_account_id=parent.id, pupil_id=julie.id),
                      ParentLink(parent_account_id=parent.id, pupil_id=hugo.id)])
     session.commit()
-    return dict(julie=julie, paul=paul, hugo=hugo, julie_account=julie_account, paul_account=paul_account,
-                parent=parent, agent=agent, aix_staff=aix_staff, youth=youth, partner=partner)
+    return {"julie": julie, "paul": paul, "hugo": hugo, "julie_account": julie_account, "paul_account": paul_account,
+                "parent": parent, "agent": agent, "aix_staff": aix_staff, "youth": youth, "partner": partner}
 
 
 def visible(session, account, world) -> set[str]:

@@ -7,7 +7,9 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
+from cjeune_app.core.accounts.models import Account, AuthSession
 from cjeune_app.core.accounts.password_change import change_password
+from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
 from cjeune_app.core.accounts.sessions import (
     SESSION_IDLE,
     SESSION_MAX,
@@ -17,8 +19,6 @@ from cjeune_app.core.accounts.sessions import (
     open_session,
 )
 from cjeune_app.core.accounts.sign_in import authenticate
-from cjeune_app.core.accounts.models import Account, AuthSession
-from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
 from cjeune_app.core.enums import Role
 from tests.core.accounts.conftest import make_pupil, make_school
 
@@ -149,7 +149,7 @@ def test_first_sign_in_refuses_weak_and_temporary_passwords_then_opens_a_session
 
 
 def test_wrong_current_password_counts_towards_the_lock(session, julie):
-    for n in range(4):
+    for _n in range(4):
         assert not change_password(session, julie, "Faux1234x", "Soleil2026", now=T0).ok
     fifth = change_password(session, julie, "Faux1234x", "Soleil2026", now=T0)
     assert fifth.errors[0].startswith("Compte verrouillé après 5 mots de passe erronés : réessayez à")

@@ -8,12 +8,12 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts import throttle
-from cjeune_app.core.accounts.password_change import change_password
-from cjeune_app.core.accounts.sessions import open_session
-from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
 from cjeune_app.core.accounts.errors import PasswordChangeRequired
 from cjeune_app.core.accounts.models import Account, LoginAttempt
+from cjeune_app.core.accounts.password_change import change_password
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
 from cjeune_app.core.dates import PARIS
 from cjeune_app.core.enums import PUBLIC_ROLES, Role
 from tests.core.accounts.conftest import make_pupil, make_school
@@ -150,7 +150,7 @@ def test_a_flood_from_one_address_is_slowed_then_refused(session, julie):
 
 def test_throttled_message_gives_the_time_when_the_wait_is_long(session):
     moment = T0
-    for n in range(throttle.IP_FREE_FAILURES + 10):
+    for _n in range(throttle.IP_FREE_FAILURES + 10):
         session.add(LoginAttempt(source_ip=IP, login_key="x", outcome="failure", created_at=moment))
     session.commit()
     outcome = authenticate(session, "a@exemple.fr", "x", IP, now=moment + dt.timedelta(seconds=1))
