@@ -14,10 +14,11 @@ from cjeune_app.core.accounts.sign_in import PENDING_SIGN_IN_LIMIT, SignInStatus
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import InvalidInput, NotSignedIn
+from cjeune_app.core.errors import NotSignedIn
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.partners import sign_in as partner_sign_in
 from cjeune_app.core.permissions import require_signed_in
+from cjeune_app.core.use_cases.school import UnknownEstablishment
 from cjeune_app.core.use_cases.sessions import actor_of
 
 # ---------------------------------------------------------------------------------------------
@@ -177,13 +178,6 @@ def sign_up_youth(form: YouthSignUp) -> str:
                              last_name=form.last_name, birth_date=form.birth_date,
                              commune_insee=form.commune_insee)
     return youths.SIGN_UP_ANSWER
-
-
-class UnknownEstablishment(InvalidInput):
-    code = "unknown_establishment"
-
-    def __init__(self, uai: str) -> None:
-        super().__init__(f"Aucun établissement n'a le code UAI {uai.upper()}.")
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ only in it.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
@@ -18,7 +19,8 @@ from cjeune_app.core.accounts.staff import SchoolPupil
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import Forbidden, NotSignedIn
+from cjeune_app.core.errors import Forbidden, NotFound, NotSignedIn
+from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.permissions import require_pupil_access
 
@@ -68,6 +70,8 @@ class PupilImport:
     already_known: list[str]
     letters_pdf: bytes | None
     letters_filename: str
+    school_uai: str
+    school_name: str
 
     @property
     def ok(self) -> bool:
@@ -88,8 +92,35 @@ def import_pupils(actor: Actor | None, csv_bytes: bytes, *, establishment_id: in
         result = pupil_import.import_pupils_csv(session, school, csv_bytes, today=today)
         if not result.ok:
             session.rollback()
-        return PupilImport(result.errors, result.created, result.already_known, result.letters_pdf,
-                           f"lettres-eduprovence-{school.uai}.pdf")
+        return _answer(school, result)
+
+
+def _answer(school: Establishment, result: pupil_import.ImportResult) -> PupilImport:
+    return PupilImport(result.errors, result.created, result.already_known, result.letters_pdf,
+                       f"lettres-eduprovence-{school.uai}.pdf", school.uai, school.name)
+
+
+class UnknownEstablishment(NotFound):
+    code = "unknown_establishment"
+
+    def __init__(self, uai: str) -> None:
+        super().__init__(f"Aucun établissement n'a le code UAI {uai.upper()}.")
+
+
+def import_pupils_for_operator(uai: str, csv_bytes: bytes,
+                               keep_letters: Callable[[PupilImport], None]) -> PupilImport:
+    """The operators' command (no actor: whoever runs it holds the server). `keep_letters` writes
+    the letters before the pupils are committed: if it fails, no account exists without its letter."""
+    with session_scope() as session:
+        school = establishment_by_uai(session, uai)
+        if school is None:
+            raise UnknownEstablishment(uai)
+        answer = _answer(school, pupil_import.import_pupils_csv(session, school, csv_bytes))
+        if not answer.ok:
+            session.rollback()
+            return answer
+        keep_letters(answer)
+        return answer
 
 
 @dataclass(frozen=True)
