@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.checksums import uai_key
 from cjeune_app.core.db import get_engine, session_scope
 from cjeune_app.core.demo import DEMO_SCHOOLS, seed_demo
@@ -23,7 +24,6 @@ from cjeune_app.core.enrollment.errors import PupilNotFound, SeasonNotFound
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
 from cjeune_app.core.enums import Role
-from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season
