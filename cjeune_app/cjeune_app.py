@@ -80,18 +80,18 @@ app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire 
 app.add_page(partners_search_page, route="/partenaires", title="Trouver un partenaire | CJeune de Provence",
              on_load=SearchState.load)
 app.add_page(offers_page, route="/bons-plans", title="Bons plans | CJeune de Provence", on_load=OffersState.load)
-app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
+app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence")
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
-app.add_page(activation_page, route="/connexion/activation", title="Activation | CJeune de Provence",
+app.add_page(activation_page, route=routes.ACTIVATION, title="Activation | CJeune de Provence",
              on_load=ChoosePasswordState.load_activation)
-app.add_page(new_password_page, route="/connexion/nouveau-mot-de-passe",
+app.add_page(new_password_page, route=routes.NEW_PASSWORD,
              title="Nouveau mot de passe | CJeune de Provence", on_load=ChoosePasswordState.load_reset)
-app.add_page(email_confirmation_page, route="/connexion/verification",
+app.add_page(email_confirmation_page, route=routes.EMAIL_VERIFICATION,
              title="Confirmation de l'adresse e-mail | CJeune de Provence", on_load=ConfirmEmailState.confirm)
-app.add_page(forgotten_password_page, route="/connexion/mot-de-passe-oublie",
+app.add_page(forgotten_password_page, route=routes.FORGOTTEN_PASSWORD,
              title="Mot de passe oublié | CJeune de Provence")
 for slug, door in DOORS.items():
-    app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
+    app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
              on_load=DashboardState.load)
@@ -101,7 +101,7 @@ app.add_page(card_loss_page, route="/carte/perte",
              title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
 app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
-app.add_page(youth_sign_up_page, route="/connexion/jeune/inscription",
+app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
              title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
 app.add_page(partner_queue_page, route="/admin/partenaires",
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
@@ -125,5 +125,5 @@ app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à véri
              on_load=PhotoQueueState.open_page)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)
-app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",
-             on_load=SchoolState.load)
+app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
+             on_load=SchoolState.open_page)

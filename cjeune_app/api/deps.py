@@ -1,8 +1,5 @@
-"""FastAPI dependencies: who is calling, resolved once per request and handed to the use cases.
-
-Routes take the caller as a parameter (`actor: CurrentActor`); tests replace the resolver with
-`app.dependency_overrides[current_actor] = ...`.
-"""
+"""FastAPI dependencies: who is calling, resolved once per request (routes declare what they need
+with `Annotated[..., Depends(...)]`; tests override them through `app.dependency_overrides`)."""
 
 from __future__ import annotations
 
@@ -12,17 +9,32 @@ from fastapi import Depends, Request
 
 from cjeune_app.core.accounts.web import token_from_cookies
 from cjeune_app.core.actor import Actor
-from cjeune_app.core.use_cases.sessions import actor_for_session
+from cjeune_app.core.use_cases import school, sessions
 
 # ---------------------------------------------------------------------------------------------
-# Session cookie → Actor
-# (the pages' own HTTP routes: photo upload and display, authenticated by the SameSite=Strict
-# session cookie the browser sends with them)
+# Accounts: the person signed in on the site, from the session cookie (SameSite=Strict)
 
 
-def current_actor(request: Request) -> Actor | None:
-    """The signed-in person behind the session cookie, or None (unknown, expired, revoked)."""
-    return actor_for_session(token_from_cookies(request.cookies))
+def session_token(request: Request) -> str | None:
+    return token_from_cookies(request.cookies)
+
+
+SessionToken = Annotated[str | None, Depends(session_token)]
+
+
+def current_actor(token: SessionToken) -> Actor | None:
+    """The signed-in actor, or None (a plain function: FastAPI runs it in its thread pool)."""
+    return sessions.actor_for_session(token)
 
 
 CurrentActor = Annotated[Actor | None, Depends(current_actor)]
+
+
+def school_staff(actor: CurrentActor) -> Actor:
+    """A school's staff member; NotSignedIn (401) or Forbidden (403) in the school's words."""
+    school.require_school_staff(actor)
+    assert actor is not None
+    return actor
+
+
+SchoolStaff = Annotated[Actor, Depends(school_staff)]

@@ -13,16 +13,14 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import Category, PartnerKind
 from cjeune_app.core.errors import Forbidden
-from cjeune_app.core.establishments.api import (
-    create_pupil_with_account,
-    establishment_by_uai,
-)
+from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all

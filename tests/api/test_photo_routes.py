@@ -16,8 +16,8 @@ from cjeune_app.api import create_api
 from cjeune_app.api.deps import current_actor
 from cjeune_app.api.photos import router
 from cjeune_app.api.uploads import ENVELOPE_BYTES
-from cjeune_app.core.accounts.api import open_session
 from cjeune_app.core.accounts.models import Account, ParentLink
+from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.web import REMEMBERED_COOKIE, SESSION_COOKIE
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.models import Partner

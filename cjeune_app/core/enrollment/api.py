@@ -305,7 +305,7 @@ def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt
     """Runs once, in the completing transaction: the guardian's Parent account is created or
     found, linked to the pupil, and the activation e-mail is queued. An exception raised here
     rolls the completion back with everything else."""
-    from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
+    from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
 
     create_or_get_parent_for_enrollment(
         session, enrollment.email, enrollment.guardian_first_name,

@@ -10,13 +10,14 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError, FormErrors
+from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.permissions import require_role
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import CATEGORY_LABELS, PARTNER_KIND_LABELS, Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.partners.api import pending_partners, reject_partner, validate_partner
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
 
@@ -52,7 +53,7 @@ def _decide(token: str, partner_id: int, reason: str | None) -> str:
             return f"« {partner.name} » est refusée : la structure est prévenue par e-mail avec le motif."
     except FormErrors as errors:
         return " ".join(errors.fields.values())
-    except AccountError as error:
+    except Refusal as error:
         return error.message
 
 
