@@ -31,6 +31,7 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from cjeune_app.core.cards import invariants, paying
 from cjeune_app.core.db import engine_for  # noqa: E402
 from cjeune_app.core.migrations import upgrade_schema  # noqa: E402
 
@@ -43,8 +44,8 @@ def prepare(url: str, youths: int, partners: int) -> tuple[list[int], list[int]]
     """Youths with an active card and their season credited. Returns the wallet and partner ids."""
     from sqlmodel import Session, select
 
-    from cjeune_app.core.cards.api import issue_cards
     from cjeune_app.core.cards.models import Card
+    from cjeune_app.core.cards.printing import issue_cards
     from cjeune_app.core.db import utcnow
     from cjeune_app.core.establishments.models import Establishment, Pupil
     from cjeune_app.core.formats import paris_today
@@ -86,18 +87,17 @@ def debit_many(url: str, wallet_ids: list[int], partner_ids: list[int], count: i
     Returns (passed, refused)."""
     os.environ["REFLEX_DB_URL"] = url
     from cjeune_app.core.db import session_scope
-    from cjeune_app.core.wallet import api as wallet
-    from cjeune_app.core.wallet.errors import WalletError
+    from cjeune_app.core.errors import Refusal
 
     rng = random.Random(seed)
     passed = refused = 0
     for index in range(count):
         try:
             with session_scope() as session:
-                wallet.debit(session, rng.choice(wallet_ids), rng.randint(100, 200),
+                paying.debit(session, rng.choice(wallet_ids), rng.randint(100, 200),
                              f"bench:{seed}:{index}", rng.choice(partner_ids), "Banc d'essai")
             passed += 1
-        except WalletError:
+        except Refusal:
             refused += 1
     return passed, refused
 
@@ -127,11 +127,10 @@ def _client(url, wallet_ids, partner_ids, count, seed, barrier, results):
 def check(url: str, expected_debits: int) -> str:
     from sqlmodel import Session, func, select
 
-    from cjeune_app.core.wallet import api as wallet
     from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
     with Session(engine_for(url)) as session:
-        problems = wallet.verify_invariants(session)
+        problems = invariants.verify_invariants(session)
         debits = session.exec(select(func.count()).where(LedgerEntry.kind == "debit")).one()
         debited = -session.exec(select(func.sum(LedgerEntry.amount_cents)).where(LedgerEntry.kind == "debit")).one()
         credited = session.exec(select(func.sum(LedgerEntry.amount_cents)).where(LedgerEntry.kind == "credit")).one()

@@ -2,11 +2,12 @@
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.api import create_api
+from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
-from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
@@ -18,21 +19,20 @@ from cjeune_app.ui.pages.account_links import (
     forgotten_password_page,
     new_password_page,
 )
+from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
-from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
-from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
-from cjeune_app.ui.pages.offers import OffersState, offers_page
-from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
-from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
+from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
 from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
 from cjeune_app.ui.pages.partner_payments import (
     PaymentsState,
@@ -42,6 +42,7 @@ from cjeune_app.ui.pages.partner_payments import (
 )
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
+from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
@@ -90,12 +91,12 @@ app.add_page(forgotten_password_page, route="/connexion/mot-de-passe-oublie",
 for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
-app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
-             on_load=DashboardState.load)
-app.add_page(card_association_page, route="/carte/associer", title="Associer une carte | CJeune de Provence",
-             on_load=CardAssociationState.load)
-app.add_page(card_loss_page, route="/carte/perte",
-             title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
+app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord | CJeune de Provence",
+             on_load=DashboardState.open_page)
+app.add_page(card_association_page, route=routes.CARD_ASSOCIATION, title="Associer une carte | CJeune de Provence",
+             on_load=CardAssociationState.open_page)
+app.add_page(card_loss_page, route=routes.CARD_LOSS,
+             title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.open_page)
 app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(youth_sign_up_page, route="/connexion/jeune/inscription",
@@ -106,9 +107,9 @@ app.add_page(partner_queue_page, route="/admin/partenaires",
 # Espace partenaire: each page checks on load that a validated partner is signed in.
 PARTNER_PAGES = [
     (partner_home_page, "", "Espace partenaire", PartnerSpaceState.load_home),
-    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.load),
-    (partner_payments_page, "/paiements", "Paiements", PaymentsState.load),
-    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.load),
+    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.open_page),
+    (partner_payments_page, "/paiements", "Paiements", PaymentsState.open_page),
+    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.open_page),
     (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.load),
     (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
 ]
@@ -120,7 +121,7 @@ app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Pr
              on_load=[SessionState.require_signed_in, PhotoPageState.load])
 app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
              on_load=PhotoQueueState.load)
-app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
-             on_load=AdminCardsState.load)
+app.add_page(admin_cards_page, route=routes.ADMIN_CARDS, title="Cartes des établissements | CJeune de Provence",
+             on_load=AdminCardsState.open_page)
 app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.load)

@@ -22,9 +22,10 @@ from cjeune_app.core.cards.models import Card
 from cjeune_app.core.documents import FONT, new_pdf
 from cjeune_app.core.enums import ENVELOPE_LABELS
 from cjeune_app.core.formats import PARIS, format_cents, format_date, paris_today
-from cjeune_app.core.partners import errors
+from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Partner, Payment
-from cjeune_app.core.partners.payments import CANCELLED, paris_midnight, receipt_number
+from cjeune_app.core.partners.payment_lists import paris_midnight
+from cjeune_app.core.partners.payments import CANCELLED, receipt_number
 from cjeune_app.core.site import PUBLISHER
 from cjeune_app.core.territory import commune_by_insee
 
@@ -43,7 +44,7 @@ class Month:
         """"2026-10" → Month(2026, 10); a French refusal for anything else."""
         match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
         if match is None or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-            raise errors.InvalidPeriod("Le mois s'écrit AAAA-MM, par exemple 2026-10 pour octobre 2026.")
+            raise pay_errors.InvalidPeriod("Le mois s'écrit AAAA-MM, par exemple 2026-10 pour octobre 2026.")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

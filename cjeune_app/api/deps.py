@@ -1,0 +1,66 @@
+"""FastAPI dependencies that resolve who is calling, once per request (`Annotated[..., Depends(...)]`).
+Tests replace them with `app.dependency_overrides`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request, Security
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from cjeune_app.api.errors import ApiError
+from cjeune_app.api.ratelimit import RateLimiter
+from cjeune_app.core.accounts.web import token_from_cookies
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.use_cases.api_keys import caller_for_api_key, identify_api_key
+from cjeune_app.core.use_cases.sessions import actor_for_session
+
+# --- Partner API key → Actor ---------------------------------------------------------------------
+
+bearer = HTTPBearer(auto_error=False, scheme_name="cleApi",
+                    description="Clé d'API de la structure (Espace partenaire › Clés d'API) : "
+                                "`Authorization: Bearer cjp_…`")
+_limiter: RateLimiter | None = None
+
+
+def rate_limiter() -> RateLimiter:
+    """The requests allowed per key (one per process, from the settings); tests override it."""
+    global _limiter
+    if _limiter is None:
+        _limiter = RateLimiter.from_environment()
+    return _limiter
+
+
+def partner_caller(
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
+    limiter: Annotated[RateLimiter, Depends(rate_limiter)],
+) -> Actor:
+    """401 without a live key, 429 when the key sends too much, then the partner (403 unless validated)."""
+    if credentials is None:
+        raise ApiError(401, "unauthorized", "Authentification requise : envoyez l'en-tête "
+                       "« Authorization: Bearer <clé d'API> » avec une clé créée dans l'espace partenaire.",
+                       {"WWW-Authenticate": "Bearer"})
+    key = identify_api_key(credentials.credentials)
+    if key is None:
+        raise ApiError(401, "invalid_api_key", "Clé d'API inconnue ou révoquée : créez une nouvelle clé "
+                       "dans l'espace partenaire (Clés d'API).", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+    wait = limiter.acquire(key.key_id)
+    if wait:
+        seconds = limiter.retry_after_seconds(wait)
+        raise ApiError(429, "too_many_requests", "Trop de requêtes avec cette clé d'API : réessayez dans "
+                       f"{seconds} seconde(s).", {"Retry-After": str(seconds)})
+    return caller_for_api_key(key)
+
+
+Caller = Annotated[Actor, Depends(partner_caller)]
+
+
+# --- Session cookie → Actor (files the pages link to) ---------------------------------------------
+
+
+def session_actor(request: Request) -> Actor | None:
+    """The signed-in person of the page that links to the file (None: not signed in)."""
+    return actor_for_session(token_from_cookies(request.cookies))
+
+
+SessionActor = Annotated[Actor | None, Depends(session_actor)]
