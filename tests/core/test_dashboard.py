@@ -14,18 +14,12 @@ from cjeune_app.core.cards import paying
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.cards.printing import batch_by_id, printer_zip, recent_batches
-from cjeune_app.core.dashboard.youth import (
-    TODO_CARD,
-    TODO_ENROLLMENT,
-    TODO_PHOTO,
-    chosen_pupil,
-    pupils_of,
-    youth_dashboard,
-)
+from cjeune_app.core.dashboard.youth import TODO_CARD, TODO_ENROLLMENT, TODO_PHOTO, pupils_of
 from cjeune_app.core.enums import Envelope
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.use_cases.dashboard import chosen_pupil, youth_dashboard
 from cjeune_app.core.use_cases.sessions import actor_of
 from cjeune_app.core.wallet import api as wallet
 

@@ -56,7 +56,7 @@ def has_usable_photo(session: Session, pupil_id: int) -> bool:
 
 def enrollment_completed(session: Session, pupil_id: int, season_id: int) -> bool:
     status = session.exec(
-        select(Enrollment.status).where(Enrollment.pupil_id == pupil_id, Enrollment.season_id == season_id)
+        select(col(Enrollment.status)).where(Enrollment.pupil_id == pupil_id, Enrollment.season_id == season_id)
     ).first()
     return status == EnrollmentStatus.COMPLETED
 
@@ -100,7 +100,7 @@ def may_act_for(session: Session, account: Account, pupil_id: int) -> bool:
     if account.role == Role.AGENT or account.pupil_id == pupil_id:
         return True
     return account.role == Role.PARENT and session.exec(
-        select(ParentLink.id).where(ParentLink.parent_account_id == account.id, ParentLink.pupil_id == pupil_id)
+        select(col(ParentLink.id)).where(ParentLink.parent_account_id == account.id, ParentLink.pupil_id == pupil_id)
     ).first() is not None
 
 
@@ -113,10 +113,10 @@ def lock_account_for(session: Session, account_id: int, pupil_id: int) -> Accoun
 
 def _check_throttle(session: Session, account_id: int, now: dt.datetime) -> None:
     recent = session.exec(
-        select(CardAssociationAttempt.created_at).where(
-            CardAssociationAttempt.account_id == account_id,
+        select(col(CardAssociationAttempt.created_at)).where(
+            col(CardAssociationAttempt.account_id) == account_id,
             col(CardAssociationAttempt.outcome).in_(WRONG_OUTCOMES),
-            CardAssociationAttempt.created_at > now - WRONG_NUMBERS_WINDOW,
+            col(CardAssociationAttempt.created_at) > now - WRONG_NUMBERS_WINDOW,
         ).order_by(col(CardAssociationAttempt.created_at).desc()).limit(WRONG_NUMBERS_ALLOWED)
     ).all()
     if len(recent) >= WRONG_NUMBERS_ALLOWED:
@@ -137,9 +137,10 @@ def active_card(session: Session, pupil_id: int) -> Card | None:
 
 def _card_to_replace(session: Session, pupil_id: int) -> int | None:
     """The youth's latest blocked card that no other card replaces yet."""
-    replaced = select(Card.replaces_card_id).where(col(Card.replaces_card_id).is_not(None))
+    replaced = select(col(Card.replaces_card_id)).where(col(Card.replaces_card_id).is_not(None))
     return session.exec(
-        select(Card.id).where(Card.pupil_id == pupil_id, Card.status == CardStatus.BLOCKED, col(Card.id).not_in(replaced))
+        select(col(Card.id))
+        .where(Card.pupil_id == pupil_id, Card.status == CardStatus.BLOCKED, col(Card.id).not_in(replaced))
         .order_by(col(Card.blocked_at).desc(), col(Card.id).desc())
     ).first()
 
@@ -172,7 +173,7 @@ def associate_card(
         raise InvalidIdempotencyKey()
     account = lock_account_for(session, account_id, pupil_id)
     first = session.exec(
-        select(CardAssociationAttempt).where(CardAssociationAttempt.idempotency_key == idempotency_key)
+        select(CardAssociationAttempt).where(col(CardAssociationAttempt.idempotency_key) == idempotency_key)
     ).first()
     if first is not None:
         return _replayed_association(session, first, pupil_id, number)
@@ -187,18 +188,20 @@ def associate_card(
         raise blockers[0]
 
     card = session.exec(
-        select(Card).where(Card.number == number)
+        select(Card).where(col(Card.number) == number)
         .with_for_update(key_share=True).execution_options(populate_existing=True)
     ).first()
-    wrong = dict(account_id=account.id, pupil_id=pupil_id, season_id=season.id, now=now)
+    wrong = {"account_id": account.id, "pupil_id": pupil_id, "season_id": season.id, "now": now}
     if card is None:
         _refuse_wrong_number(session, errors.CardNotFound(), card_id=None, outcome=AssociationOutcome.UNKNOWN, **wrong)
     if card.pupil_id is not None and card.pupil_id != pupil_id:
-        _refuse_wrong_number(session, errors.CardHeldByAnotherAccount(), card_id=card.id, outcome=AssociationOutcome.TAKEN, **wrong)
+        _refuse_wrong_number(session, errors.CardHeldByAnotherAccount(), card_id=card.id,
+                             outcome=AssociationOutcome.TAKEN, **wrong)
     if card.status == CardStatus.BLOCKED:
         if card.pupil_id == pupil_id:
             raise errors.OwnCardBlocked()
-        _refuse_wrong_number(session, errors.CardBlockedAtAssociation(), card_id=card.id, outcome=AssociationOutcome.BLOCKED, **wrong)
+        _refuse_wrong_number(session, errors.CardBlockedAtAssociation(), card_id=card.id,
+                             outcome=AssociationOutcome.BLOCKED, **wrong)
 
     already = card.status == CardStatus.ACTIVE
     if not already:
@@ -211,7 +214,8 @@ def associate_card(
     credited = wallet_api.credit_season(session, pupil_id, season, card_id=card.id)
     session.add(CardAssociationAttempt(
         account_id=account.id, pupil_id=pupil_id, card_id=card.id, season_id=season.id,
-        outcome=AssociationOutcome.ALREADY if already else AssociationOutcome.ACTIVATED, idempotency_key=idempotency_key,
+        outcome=AssociationOutcome.ALREADY if already else AssociationOutcome.ACTIVATED,
+        idempotency_key=idempotency_key,
         credited_cents=credited, created_at=now,
     ))
     session.flush()

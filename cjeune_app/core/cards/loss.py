@@ -33,7 +33,7 @@ def declare_lost(
     if locked(session, Pupil, pupil_id) is None:
         raise errors.NotAllowedForPupil()
     card = session.exec(  # FOR UPDATE: waits for the payments in flight (they key-share-lock the card)
-        select(Card).where(Card.id == card_id).with_for_update().execution_options(populate_existing=True)
+        select(Card).where(col(Card.id) == card_id).with_for_update().execution_options(populate_existing=True)
     ).first()
     if card is None or card.pupil_id != pupil_id:
         raise errors.OnlyActiveCardDeclaredLost()
@@ -64,7 +64,7 @@ class CardState:
 
 def card_state(session: Session, pupil_id: int) -> CardState:
     card = active_card(session, pupil_id) or session.exec(
-        select(Card).where(Card.pupil_id == pupil_id).order_by(col(Card.activated_at).desc(), col(Card.id).desc())
+        select(Card).where(col(Card.pupil_id) == pupil_id).order_by(col(Card.activated_at).desc(), col(Card.id).desc())
     ).first()
     if card is None:
         return CardState(CardShown.NONE, None, None)

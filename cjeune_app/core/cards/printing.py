@@ -41,7 +41,7 @@ def _unused_numbers(session: Session, count: int, rng: random.Random | None) -> 
     numbers: dict[str, None] = {}  # ordered set: the printer gets them in drawing order
     while len(numbers) < count:
         drawn = {generate_card_number(rng) for _ in range(count - len(numbers))} - numbers.keys()
-        taken = set(session.exec(select(Card.number).where(col(Card.number).in_(drawn))))
+        taken = set(session.exec(select(col(Card.number)).where(col(Card.number).in_(drawn))))
         numbers.update((number, None) for number in sorted(drawn - taken))
     return list(numbers)
 
@@ -61,7 +61,8 @@ def issue_cards(
     for _ in range(5):
         numbers = _unused_numbers(session, count, rng)
         now = utcnow()
-        rows = [dict(number=n, batch_id=batch.id, establishment_id=school.id, status=CardStatus.STOCK, created_at=now)
+        rows = [{"number": n, "batch_id": batch.id, "establishment_id": school.id, "status": CardStatus.STOCK,
+                 "created_at": now}
                 for n in numbers]
         try:
             with session.begin_nested():
@@ -79,7 +80,7 @@ def batch_by_id(session: Session, batch_id: int) -> IssuedBatch | None:
     if batch is None:
         return None
     school = session.get(Establishment, batch.establishment_id)
-    numbers = session.exec(select(Card.number).where(Card.batch_id == batch_id).order_by(Card.id)).all()
+    numbers = session.exec(select(col(Card.number)).where(col(Card.batch_id) == batch_id).order_by(col(Card.id))).all()
     return IssuedBatch(batch.id, school.uai, school.name, list(numbers))
 
 
@@ -158,8 +159,8 @@ class BatchSummary:
 def recent_batches(session: Session, limit: int = 20) -> list[BatchSummary]:
     """The latest batches of card stock, newest first (the agents' page)."""
     rows = session.exec(
-        select(CardBatch, Establishment.uai, Establishment.name)
-        .join(Establishment, Establishment.id == CardBatch.establishment_id)
+        select(CardBatch, col(Establishment.uai), col(Establishment.name))
+        .join(Establishment, col(Establishment.id) == col(CardBatch.establishment_id))
         .order_by(col(CardBatch.id).desc()).limit(limit)
     ).all()
     return [BatchSummary(batch.id, uai, name, batch.count, batch.created_at) for batch, uai, name in rows]

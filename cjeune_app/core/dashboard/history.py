@@ -40,14 +40,14 @@ def history_of_season(session: Session, pupil_id: int, season: Season) -> list[H
     """The movements of a youth's season, newest first: credit, payments and refunds with the
     partner's name, expiry."""
     rows = session.exec(
-        select(LedgerEntry, Wallet.envelope, Partner.name)
-        .join(Wallet, Wallet.id == LedgerEntry.wallet_id)
-        .outerjoin(Partner, col(Partner.id) == LedgerEntry.partner_id)
-        .where(Wallet.pupil_id == pupil_id, Wallet.season_id == season.id)
+        select(LedgerEntry, col(Wallet.envelope), col(Partner.name))
+        .join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id))
+        .outerjoin(Partner, col(Partner.id) == col(LedgerEntry.partner_id))
+        .where(col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season.id)
         .order_by(col(LedgerEntry.created_at).desc(), col(LedgerEntry.id).desc())
     ).all()
     return [
-        HistoryLine(entry.id, entry.created_at, entry.kind, envelope, entry.amount_cents,
+        HistoryLine(entry.id or 0, entry.created_at, entry.kind, envelope, entry.amount_cents,
                     _history_label(entry.kind, season, partner_name), partner_name)
         for entry, envelope, partner_name in rows
     ]

@@ -18,10 +18,8 @@ from cjeune_app.core.dates import paris_today
 from cjeune_app.core.enrollment.api import enrollment_status
 from cjeune_app.core.enrollment.models import EnrollmentStatus
 from cjeune_app.core.enums import ENVELOPE_LABELS, Envelope, Role
-from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.formats import format_cents
-from cjeune_app.core.permissions import require_pupil_access, require_signed_in
 from cjeune_app.core.photos.api import photo_state
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.seasons.models import Season
@@ -87,8 +85,8 @@ def pupils_of(session: Session, actor: Actor) -> list[Child]:
     """The youths whose dashboard this actor opens: their own, or a parent's children."""
     if actor.role is Role.PARENT:
         children = session.exec(
-            select(Pupil).join(ParentLink, col(ParentLink.pupil_id) == Pupil.id)
-            .where(ParentLink.parent_account_id == actor.account_id)
+            select(Pupil).join(ParentLink, col(ParentLink.pupil_id) == col(Pupil.id))
+            .where(col(ParentLink.parent_account_id) == actor.account_id)
             .order_by(col(Pupil.first_name), col(Pupil.id))
         ).all()
         return [Child(p.id, p.first_name, p.last_name) for p in children if p.id is not None]
@@ -97,24 +95,6 @@ def pupils_of(session: Session, actor: Actor) -> list[Child]:
         if pupil is not None and pupil.id is not None:
             return [Child(pupil.id, pupil.first_name, pupil.last_name)]
     return []
-
-
-def chosen_pupil(session: Session, actor: Actor | None, wanted: int | str | None) -> Child:
-    """The youth a page is about: the one asked for (`?enfant=` of a parent's links) if this actor
-    may see it, else the actor's first. Forbidden for an id it may not see (whether or not it
-    exists) or when it has no youth at all."""
-    actor = require_signed_in(actor)
-    if wanted not in (None, ""):
-        try:
-            pupil_id = int(wanted)
-        except (TypeError, ValueError):
-            raise Forbidden() from None
-        pupil = require_pupil_access(session, actor, pupil_id)
-        return Child(pupil.id, pupil.first_name, pupil.last_name)
-    pupils = pupils_of(session, actor)
-    if not pupils:
-        raise Forbidden()
-    return pupils[0]
 
 
 def _todos(session: Session, pupil_id: int, season: Season | None, card: CardState, credited: bool) -> list[Todo]:
@@ -151,18 +131,17 @@ def _todos(session: Session, pupil_id: int, season: Season | None, card: CardSta
     return todos
 
 
-def youth_dashboard(session: Session, actor: Actor | None, pupil_id: int | None,
-                    today: dt.date | None = None) -> YouthDashboard:
-    """The dashboard of `pupil_id` as `actor` may see it (Forbidden/NotSignedIn otherwise: a parent
-    never reads another family's child, whatever id is asked for)."""
-    pupil = require_pupil_access(session, actor, pupil_id)
+def youth_dashboard(session: Session, pupil: Pupil, today: dt.date | None = None) -> YouthDashboard:
+    """The dashboard of a youth (whose right to see it the use case checked)."""
+    assert pupil.id is not None
     season = current_season(session, today or paris_today())
     card = card_state(session, pupil.id)
-    blocked_reason = session.get(Card, card.card_id).blocked_reason if card.state == CardShown.BLOCKED else None
+    blocked = session.get(Card, card.card_id) if card.state == CardShown.BLOCKED and card.card_id else None
+    blocked_reason = blocked.blocked_reason if blocked is not None else None
     envelopes: list[EnvelopeSummary] = []
     history: list[HistoryLine] = []
     credited = False
-    if season is not None:
+    if season is not None and season.id is not None:
         balances = wallet_api.balances(session, pupil.id, season.id)
         spent = spent_per_envelope(session, pupil.id, season.id)
         amounts = wallet_api.season_amounts(season)

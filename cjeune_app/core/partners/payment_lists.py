@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.establishments.models import Pupil
@@ -40,12 +40,12 @@ def payments_of(
     partner_id = partner if isinstance(partner, int) else partner.id
     start, end = check_period(date_from, date_to)
     rows = session.exec(
-        select(Payment, Partner.name, Pupil.first_name, Card.number)
-        .join(Partner, Partner.id == Payment.partner_id)
-        .join(Card, Card.id == Payment.card_id)
-        .outerjoin(Pupil, Pupil.id == Card.pupil_id)
-        .where(Payment.partner_id == partner_id, Payment.created_at >= start, Payment.created_at < end)
-        .order_by(Payment.created_at.desc(), Payment.id.desc())
+        select(Payment, col(Partner.name), col(Pupil.first_name), col(Card.number))
+        .join(Partner, col(Partner.id) == col(Payment.partner_id))
+        .join(Card, col(Card.id) == col(Payment.card_id))
+        .outerjoin(Pupil, col(Pupil.id) == col(Card.pupil_id))
+        .where(col(Payment.partner_id) == partner_id, col(Payment.created_at) >= start, col(Payment.created_at) < end)
+        .order_by(col(Payment.created_at).desc(), col(Payment.id).desc())
         .limit(limit)
     ).all()
     return [receipt_from_row(payment, name, first or "", number) for payment, name, first, number in rows]
@@ -54,6 +54,6 @@ def payments_of(
 def payments_total(session: Session, partner_id: int) -> int:
     """All accepted payments of a partner, in cents (for tests and the statement's checks)."""
     return int(session.exec(
-        select(sa.func.coalesce(sa.func.sum(Payment.amount_cents), 0))
-        .where(Payment.partner_id == partner_id, Payment.status == ACCEPTED)
+        select(sa.func.coalesce(sa.func.sum(col(Payment.amount_cents)), 0))
+        .where(col(Payment.partner_id) == partner_id, col(Payment.status) == ACCEPTED)
     ).one())

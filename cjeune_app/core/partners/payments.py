@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards import paying
@@ -107,7 +107,7 @@ def validated_partner(session: Session, partner: Partner | int) -> Partner:
     """The partner as stored now; refused unless the Département validated it."""
     partner_id = partner if isinstance(partner, int) else partner.id
     row = session.exec(
-        select(Partner).where(Partner.id == partner_id).execution_options(populate_existing=True)
+        select(Partner).where(col(Partner.id) == partner_id).execution_options(populate_existing=True)
     ).first()
     if row is None or row.status != "validated":
         raise errors.PartnerNotValidated()
@@ -116,8 +116,8 @@ def validated_partner(session: Session, partner: Partner | int) -> Partner:
 
 def partner_categories(session: Session, partner_id: int) -> list[str]:
     return list(session.exec(
-        select(PartnerCategory.category).where(PartnerCategory.partner_id == partner_id)
-        .order_by(PartnerCategory.category)
+        select(col(PartnerCategory.category)).where(col(PartnerCategory.partner_id) == partner_id)
+        .order_by(col(PartnerCategory.category))
     ).all())
 
 
@@ -161,7 +161,7 @@ def card_by_number(session: Session, typed_number: str) -> Card:
     number = normalize_card_number(typed_number if isinstance(typed_number, str) else "")
     if not is_well_formed(number):
         raise card_errors.InvalidCardNumber()
-    card = session.exec(select(Card).where(Card.number == number)).first()
+    card = session.exec(select(Card).where(col(Card.number) == number)).first()
     if card is None:
         raise card_errors.CardNotFound()
     return card
@@ -178,12 +178,14 @@ def _card_refusal(card: Card) -> Refusal | None:
 def _first_name(session: Session, pupil_id: int | None) -> str:
     if pupil_id is None:
         return ""
-    return session.exec(select(Pupil.first_name).where(Pupil.id == pupil_id)).first() or ""
+    return session.exec(select(col(Pupil.first_name)).where(col(Pupil.id) == pupil_id)).first() or ""
 
 
 # --- card check ----------------------------------------------------------------------------------
 
-def card_check(session: Session, partner: Partner | int, card_number: str, *, now: dt.datetime | None = None) -> CardCheck:
+def card_check(
+    session: Session, partner: Partner | int, card_number: str, *, now: dt.datetime | None = None,
+) -> CardCheck:
     """Whether this partner may debit the card now, from which envelope, and how much at most."""
     partner = validated_partner(session, partner)
     card = card_by_number(session, card_number)
@@ -254,7 +256,7 @@ _INSERT_PAYMENT_ONCE = {
 
 def _payment_by_key(session: Session, partner_id: int, key: str) -> Payment | None:
     return session.exec(
-        select(Payment).where(Payment.partner_id == partner_id, Payment.idempotency_key == key)
+        select(Payment).where(col(Payment.partner_id) == partner_id, col(Payment.idempotency_key) == key)
         .execution_options(populate_existing=True)
     ).first()
 
@@ -295,11 +297,11 @@ def take_payment(
         raise pay_errors.NoCreditThisSeason(season.code)
 
     session.flush()
-    payment_id = session.connection().execute(_INSERT_PAYMENT_ONCE[session.get_bind().dialect.name], dict(
-        partner_id=partner.id, card_id=card.id, wallet_id=wallet.id, envelope=chosen,
-        amount_cents=amount_cents, status=ACCEPTED, idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint, created_at=now,
-    )).scalar()
+    payment_id = session.connection().execute(_INSERT_PAYMENT_ONCE[session.get_bind().dialect.name], {
+        "partner_id": partner.id, "card_id": card.id, "wallet_id": wallet.id, "envelope": chosen,
+        "amount_cents": amount_cents, "status": ACCEPTED, "idempotency_key": idempotency_key,
+        "request_fingerprint": fingerprint, "created_at": now,
+    }).scalar()
     if payment_id is None:  # a twin request with the same key committed while this one waited
         twin = _payment_by_key(session, partner.id, idempotency_key)
         if twin is None:
@@ -313,7 +315,9 @@ def take_payment(
 
 # --- cancelling ----------------------------------------------------------------------------------
 
-def cancel_payment(session: Session, partner: Partner | int, payment_id: int, *, now: dt.datetime | None = None) -> Receipt:
+def cancel_payment(
+    session: Session, partner: Partner | int, payment_id: int, *, now: dt.datetime | None = None,
+) -> Receipt:
     """"Annuler": within 30 days, the card is re-credited with the whole amount. Cancelling a
     cancelled payment changes nothing and returns it; another partner's payment is "not found"."""
     now = now or utcnow()
@@ -334,7 +338,7 @@ def cancel_payment(session: Session, partner: Partner | int, payment_id: int, *,
 def _own_payment(session: Session, partner_id: int, payment_id, *, lock: bool = False) -> Payment:
     if not isinstance(payment_id, int) or isinstance(payment_id, bool) or not 0 < payment_id < 2**31:
         raise pay_errors.PaymentNotFound()
-    query = select(Payment).where(Payment.id == payment_id, Payment.partner_id == partner_id)
+    query = select(Payment).where(col(Payment.id) == payment_id, col(Payment.partner_id) == partner_id)
     if lock:  # two cancellations at once: the second waits, then sees the first one's result
         query = query.with_for_update(key_share=True)
     payment = session.exec(query.execution_options(populate_existing=True)).first()
@@ -346,8 +350,9 @@ def _own_payment(session: Session, partner_id: int, payment_id, *, lock: bool = 
 # --- reading -------------------------------------------------------------------------------------
 
 def receipt_of(session: Session, payment: Payment, *, replayed: bool = False) -> Receipt:
-    partner_name = session.exec(select(Partner.name).where(Partner.id == payment.partner_id)).one()
-    card_number, pupil_id = session.exec(select(Card.number, Card.pupil_id).where(Card.id == payment.card_id)).one()
+    partner_name = session.exec(select(col(Partner.name)).where(col(Partner.id) == payment.partner_id)).one()
+    card_number, pupil_id = session.exec(
+        select(col(Card.number), col(Card.pupil_id)).where(Card.id == payment.card_id)).one()
     return receipt_from_row(payment, partner_name, _first_name(session, pupil_id), card_number, replayed)
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from fpdf.enums import XPos, YPos
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.documents import FONT, new_pdf
@@ -68,7 +68,8 @@ class Month:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         following = self.next()
-        return paris_midnight(dt.date(self.year, self.month, 1)), paris_midnight(dt.date(following.year, following.month, 1))
+        return (paris_midnight(dt.date(self.year, self.month, 1)),
+                paris_midnight(dt.date(following.year, following.month, 1)))
 
 
 @dataclass(frozen=True)
@@ -97,11 +98,11 @@ class StatementLine:
 
 def _rows(session: Session, partner_id: int, start: dt.datetime, end: dt.datetime):
     return session.exec(
-        select(Payment, Card.number).join(Card, Card.id == Payment.card_id).where(
-            Payment.partner_id == partner_id,
-            sa.or_(sa.and_(Payment.created_at >= start, Payment.created_at < end),
-                   sa.and_(Payment.cancelled_at >= start, Payment.cancelled_at < end)),
-        ).order_by(Payment.created_at, Payment.id)
+        select(Payment, col(Card.number)).join(Card, col(Card.id) == col(Payment.card_id)).where(
+            col(Payment.partner_id) == partner_id,
+            sa.or_(sa.and_(col(Payment.created_at) >= start, col(Payment.created_at) < end),
+                   sa.and_(col(Payment.cancelled_at) >= start, col(Payment.cancelled_at) < end)),
+        ).order_by(col(Payment.created_at), col(Payment.id))
     ).all()
 
 
@@ -124,7 +125,9 @@ def _total(month: Month, lines: list[StatementLine]) -> MonthTotal:
     return MonthTotal(month, len(paid), sum(paid), len(cancelled), sum(cancelled))
 
 
-def monthly_totals(session: Session, partner_id: int, months: int = 12, today: dt.date | None = None) -> list[MonthTotal]:
+def monthly_totals(
+    session: Session, partner_id: int, months: int = 12, today: dt.date | None = None,
+) -> list[MonthTotal]:
     """Totals of the last `months` months that had any movement, and always the current month;
     newest first."""
     current = Month.of(today or paris_today())
@@ -196,7 +199,7 @@ def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
 
     widths = (30, 34, 26, 40, 40)
     pdf.set_font(FONT, "B", 9)
-    for width, title in zip(widths, ("Date", "Référence", "Opération", "Enveloppe", "Montant")):
+    for width, title in zip(widths, ("Date", "Référence", "Opération", "Enveloppe", "Montant"), strict=True):
         pdf.cell(width, 7, title, border="B", align="R" if title == "Montant" else "L")
     pdf.ln()
     pdf.set_font(FONT, "", 9)
@@ -204,7 +207,7 @@ def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
         local = line.moment.astimezone(PARIS)
         values = (local.strftime("%d/%m/%Y %H:%M"), line.reference, line.operation,
                   ENVELOPE_LABELS.get(line.envelope, line.envelope), format_cents(line.amount_cents))
-        for width, value in zip(widths, values):
+        for width, value in zip(widths, values, strict=True):
             pdf.cell(width, 6, value, align="R" if value is values[-1] else "L")
         pdf.ln()
     if not lines:

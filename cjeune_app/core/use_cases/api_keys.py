@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.actor import Actor
@@ -23,8 +23,8 @@ def caller_for_api_key(caller: ApiCaller) -> Actor:
     validated it; records when the key was last used (every few minutes at most)."""
     with session_scope(read_only=not caller.touch_due) as session:
         partner = validated_partner(session, caller.partner_id)
-        account_id = session.exec(select(Account.id).where(Account.partner_id == partner.id)
-                                  .order_by(Account.id)).first()
+        account_id = session.exec(select(col(Account.id)).where(col(Account.partner_id) == partner.id)
+                                  .order_by(col(Account.id))).first()
         if caller.touch_due:
             touch_api_key(session, caller.key_id)
     return Actor(account_id=account_id or 0, role=Role.PARTNER, display_name=partner.name,

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards import association, loss, printing
+from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards.association import AssociationResult
 from cjeune_app.core.cards.loss import CardState
 from cjeune_app.core.cards.numbers import mask_card_number
@@ -50,7 +51,7 @@ def association_screen(actor: Actor | None, wanted: str | None) -> AssociationSc
         pupil_id = family.child.pupil_id
         season = current_season(session, paris_today())
         blockers: list[Refusal] = (association.association_blockers(session, pupil_id, season)
-                                   if season is not None else [association.errors.NoOpenSeason()])
+                                   if season is not None else [card_errors.NoOpenSeason()])
         return AssociationScreen(family, blockers, loss.card_state(session, pupil_id))
 
 

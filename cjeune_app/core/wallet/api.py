@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import CardStatus, Envelope, LedgerKind
@@ -131,7 +132,7 @@ def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str):
 def wallet_for(session: Session, pupil_id: int, season_id: int, envelope: str) -> Wallet | None:
     return session.exec(
         select(Wallet).where(
-            Wallet.pupil_id == pupil_id, Wallet.season_id == season_id, Wallet.envelope == envelope
+            col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id, col(Wallet.envelope) == envelope
         ).execution_options(populate_existing=True)
     ).first()
 
@@ -217,7 +218,7 @@ def credit(
     """The season's credit of one wallet: at most once per wallet (the database refuses a second)."""
     _check_request(amount_cents, idempotency_key)
     conn, wallet_id = _connection(session), _wallet_id(wallet)
-    expected = dict(wallet_id=wallet_id, kind=CREDIT, amount_cents=amount_cents)
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": CREDIT, "amount_cents": amount_cents}
     first = _first_result(conn, idempotency_key, **expected)  # done already: no lock needed
     if first is not None:
         return first
@@ -250,8 +251,8 @@ def credit_season(session: Session, pupil_id: int, season: Season, card_id: int 
 
 def is_season_credited(session: Session, pupil_id: int, season_id: int) -> bool:
     return session.exec(
-        select(LedgerEntry.id).join(Wallet, Wallet.id == LedgerEntry.wallet_id).where(
-            Wallet.pupil_id == pupil_id, Wallet.season_id == season_id, LedgerEntry.kind == CREDIT
+        select(col(LedgerEntry.id)).join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id)).where(
+            col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id, col(LedgerEntry.kind) == CREDIT
         )
     ).first() is not None
 
@@ -278,7 +279,8 @@ def debit(
     """
     _check_request(amount_cents, idempotency_key)
     conn, wallet_id = _connection(session), _wallet_id(wallet)
-    expected = dict(wallet_id=wallet_id, kind=DEBIT, amount_cents=-amount_cents, partner_id=partner_id)
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": DEBIT, "amount_cents": -amount_cents,
+                                "partner_id": partner_id}
     locked = _lock_wallet(conn, wallet_id, idempotency_key)
     if locked.used_key_entry_id is not None:
         return _first_result(conn, idempotency_key, **expected)
@@ -360,7 +362,7 @@ def expire_season(session: Session, season: Season | int, today: dt.date | None 
             continue
         key = f"expiry:{wallet.id}"
         _append(session, conn, wallet, EXPIRY, -wallet.balance_cents, key,
-                dict(wallet_id=wallet.id, kind=EXPIRY, amount_cents=-wallet.balance_cents), label=label)
+                {"wallet_id": wallet.id, "kind": EXPIRY, "amount_cents": -wallet.balance_cents}, label=label)
         expired_wallets += 1
         expired_cents += wallet.balance_cents
     return ExpiryReport(locked_season.code, expired_wallets, expired_cents, closed_now)
@@ -372,7 +374,7 @@ def balances(session: Session, pupil_id: int, season_id: int) -> dict[str, int]:
     """Balance of each envelope (0 for an envelope without wallet yet)."""
     result = {str(envelope): 0 for envelope in Envelope}
     for wallet in session.exec(
-        select(Wallet).where(Wallet.pupil_id == pupil_id, Wallet.season_id == season_id)
+        select(Wallet).where(col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id)
         .execution_options(populate_existing=True)
     ):
         result[wallet.envelope] = wallet.balance_cents

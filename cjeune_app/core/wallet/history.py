@@ -14,11 +14,11 @@ def spent_per_envelope(session: Session, pupil_id: int, season_id: int) -> dict[
     """What was paid from each envelope, refunds deducted (for the dashboard's chart)."""
     result = {str(envelope): 0 for envelope in Envelope}
     rows = session.exec(
-        select(Wallet.envelope, sa.func.sum(LedgerEntry.amount_cents))
-        .join(LedgerEntry, LedgerEntry.wallet_id == Wallet.id)
-        .where(Wallet.pupil_id == pupil_id, Wallet.season_id == season_id,
+        select(col(Wallet.envelope), sa.func.sum(col(LedgerEntry.amount_cents)))
+        .join(LedgerEntry, col(LedgerEntry.wallet_id) == col(Wallet.id))
+        .where(col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id,
                col(LedgerEntry.kind).in_([LedgerKind.DEBIT, LedgerKind.REFUND]))
-        .group_by(Wallet.envelope)
+        .group_by(col(Wallet.envelope))
     ).all()
     for envelope, total in rows:
         result[envelope] = -int(total or 0)

@@ -151,7 +151,8 @@ def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
     is not this person's to see)."""
     found: Dashboard = dashboard(actor, wanted)
     return {
-        "children": [ChildLink(str(c.pupil_id), c.full_name, routes.dashboard_of_child(c.pupil_id)) for c in found.children],
+        "children": [ChildLink(str(c.pupil_id), c.full_name, routes.dashboard_of_child(c.pupil_id))
+                     for c in found.children],
         "board": _as_screen(found.board, actor.role) if found.board else None,
         "forbidden": found.forbidden,
     }

@@ -12,7 +12,6 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.dates import format_hour
-from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import PaymentStatus, Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, paris_today
@@ -57,7 +56,6 @@ class PartnerPage(PrivatePage, mixin=True):
 
 
 def _rows(actor: Actor, date_from: dt.date, date_to: dt.date) -> list[PaymentRow]:
-    now = utcnow()
     receipts = payment_cases.list_payments(actor, date_from, date_to, limit=MAX_ROWS)
     return [
         PaymentRow(
@@ -65,7 +63,7 @@ def _rows(actor: Actor, date_from: dt.date, date_to: dt.date) -> list[PaymentRow
             date=f"{format_date(r.created_at)} à {format_hour(r.created_at)}", envelope=r.envelope_label,
             first_name=r.first_name,
             status="Annulé" if r.status == PaymentStatus.CANCELLED else "Accepté",
-            cancellable="oui" if r.cancellable(now) else "",
+            cancellable="oui" if r.cancellable() else "",
             until=format_date(r.cancellable_until),
         )
         for r in receipts
