@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NoReturn, TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -67,6 +68,7 @@ def association_blockers(session: Session, pupil_id: int, season: Season) -> lis
     The photo is needed for the request that credits the season; a replacement card associated
     after the credit moves no money and does not ask for it again."""
     blockers: list[Refusal] = []
+    assert season.id is not None
     if not enrollment_completed(session, pupil_id, season.id):
         blockers.append(errors.EnrollmentNotCompleted(season.code))
     if not wallet_api.is_season_credited(session, pupil_id, season.id) and not has_usable_photo(session, pupil_id):
@@ -86,9 +88,13 @@ class AssociationResult:
     was_already_associated: bool
 
 
-def locked(session: Session, model, row_id: int):
+LockedRow = TypeVar("LockedRow", Account, Pupil, Card)
+
+
+def locked(session: Session, model: type[LockedRow], row_id: int) -> LockedRow | None:
+    """The row, locked FOR NO KEY UPDATE (PostgreSQL) until the end of the transaction."""
     return session.exec(
-        select(model).where(model.id == row_id)
+        select(model).where(col(model.id) == row_id)
         .with_for_update(key_share=True).execution_options(populate_existing=True)
     ).first()
 
@@ -124,7 +130,10 @@ def _check_throttle(session: Session, account_id: int, now: dt.datetime) -> None
         raise errors.WrongNumbersThrottled(max(1, math.ceil((free_at - now).total_seconds() / 60)))
 
 
-def _refuse_wrong_number(session, error, account_id, pupil_id, season_id, card_id, outcome, now):
+def _refuse_wrong_number(
+    session: Session, error: Refusal, account_id: int, pupil_id: int, season_id: int | None, card_id: int | None,
+    outcome: AssociationOutcome, now: dt.datetime,
+) -> NoReturn:
     session.add(CardAssociationAttempt(account_id=account_id, pupil_id=pupil_id, card_id=card_id,
                                        season_id=season_id, outcome=outcome, created_at=now))
     session.flush()
@@ -145,11 +154,14 @@ def _card_to_replace(session: Session, pupil_id: int) -> int | None:
     ).first()
 
 
-def _replayed_association(session, attempt, pupil_id, number) -> AssociationResult:
+def _replayed_association(
+    session: Session, attempt: CardAssociationAttempt, pupil_id: int, number: str,
+) -> AssociationResult:
     card = session.get(Card, attempt.card_id)
-    if attempt.pupil_id != pupil_id or card.number != number:
+    if card is None or card.id is None or attempt.pupil_id != pupil_id or card.number != number:
         raise errors.AssociationKeyReused()
     season = session.get(Season, attempt.season_id)
+    assert season is not None and season.id is not None
     return AssociationResult(card.id, mask_card_number(card.number), pupil_id, season.code,
                              attempt.credited_cents, wallet_api.balances(session, pupil_id, season.id),
                              card.replaces_card_id, attempt.outcome == AssociationOutcome.ALREADY)
@@ -177,6 +189,7 @@ def associate_card(
     ).first()
     if first is not None:
         return _replayed_association(session, first, pupil_id, number)
+    assert account.id is not None
     _check_throttle(session, account.id, now)
     if locked(session, Pupil, pupil_id) is None:  # one association at a time per youth
         raise errors.NotAllowedForPupil()
@@ -186,22 +199,24 @@ def associate_card(
     blockers = association_blockers(session, pupil_id, season)
     if blockers:
         raise blockers[0]
+    assert season.id is not None
+    account_id, season_id = account.id, season.id
+
+    def refuse_wrong_number(error: Refusal, card_id: int | None, outcome: AssociationOutcome) -> NoReturn:
+        _refuse_wrong_number(session, error, account_id, pupil_id, season_id, card_id, outcome, now)
 
     card = session.exec(
         select(Card).where(col(Card.number) == number)
         .with_for_update(key_share=True).execution_options(populate_existing=True)
     ).first()
-    wrong = {"account_id": account.id, "pupil_id": pupil_id, "season_id": season.id, "now": now}
-    if card is None:
-        _refuse_wrong_number(session, errors.CardNotFound(), card_id=None, outcome=AssociationOutcome.UNKNOWN, **wrong)
+    if card is None or card.id is None:
+        refuse_wrong_number(errors.CardNotFound(), None, AssociationOutcome.UNKNOWN)
     if card.pupil_id is not None and card.pupil_id != pupil_id:
-        _refuse_wrong_number(session, errors.CardHeldByAnotherAccount(), card_id=card.id,
-                             outcome=AssociationOutcome.TAKEN, **wrong)
+        refuse_wrong_number(errors.CardHeldByAnotherAccount(), card.id, AssociationOutcome.TAKEN)
     if card.status == CardStatus.BLOCKED:
         if card.pupil_id == pupil_id:
             raise errors.OwnCardBlocked()
-        _refuse_wrong_number(session, errors.CardBlockedAtAssociation(), card_id=card.id,
-                             outcome=AssociationOutcome.BLOCKED, **wrong)
+        refuse_wrong_number(errors.CardBlockedAtAssociation(), card.id, AssociationOutcome.BLOCKED)
 
     already = card.status == CardStatus.ACTIVE
     if not already:

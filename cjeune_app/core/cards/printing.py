@@ -53,11 +53,12 @@ def issue_cards(
     if not isinstance(count, int) or isinstance(count, bool) or not 1 <= count <= MAX_CARDS_PER_BATCH:
         raise errors.InvalidCardCount(MAX_CARDS_PER_BATCH)
     school = establishment_by_uai(session, establishment_uai or "")
-    if school is None:
+    if school is None or school.id is None:
         raise errors.UnknownEstablishment((establishment_uai or "").strip().upper())
     batch = CardBatch(establishment_id=school.id, count=count)
     session.add(batch)
     session.flush()
+    assert batch.id is not None
     for _ in range(5):
         numbers = _unused_numbers(session, count, rng)
         now = utcnow()
@@ -66,7 +67,7 @@ def issue_cards(
                 for n in numbers]
         try:
             with session.begin_nested():
-                session.execute(sa.insert(Card.__table__), rows)
+                session.execute(sa.insert(Card.__table__), rows)  # type: ignore[attr-defined]
             break
         except sa.exc.IntegrityError:
             continue  # another batch took one of these numbers at the same moment: draw again
@@ -77,9 +78,9 @@ def issue_cards(
 
 def batch_by_id(session: Session, batch_id: int) -> IssuedBatch | None:
     batch = session.get(CardBatch, batch_id)
-    if batch is None:
+    school = session.get(Establishment, batch.establishment_id) if batch is not None else None
+    if batch is None or batch.id is None or school is None:
         return None
-    school = session.get(Establishment, batch.establishment_id)
     numbers = session.exec(select(col(Card.number)).where(col(Card.batch_id) == batch_id).order_by(col(Card.id))).all()
     return IssuedBatch(batch.id, school.uai, school.name, list(numbers))
 
@@ -103,7 +104,7 @@ def card_qr_png(number: str) -> bytes:
 
 
 def card_qr_svg(number: str) -> str:
-    return _qr(number).make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode")
+    return str(_qr(number).make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode"))
 
 
 def printer_csv(batch: IssuedBatch) -> str:
@@ -120,7 +121,7 @@ def printer_csv(batch: IssuedBatch) -> str:
     return buffer.getvalue()
 
 
-def write_printer_files(batch: IssuedBatch, out_dir: Path, qr_format: str = "png") -> dict:
+def write_printer_files(batch: IssuedBatch, out_dir: Path, qr_format: str = "png") -> dict[str, str | int]:
     """Writes `lot-<id>-<UAI>.csv` and one QR code image per card (`qr/<number>.<png|svg>`)."""
     out_dir = Path(out_dir)
     qr_dir = out_dir / "qr"
@@ -163,4 +164,4 @@ def recent_batches(session: Session, limit: int = 20) -> list[BatchSummary]:
         .join(Establishment, col(Establishment.id) == col(CardBatch.establishment_id))
         .order_by(col(CardBatch.id).desc()).limit(limit)
     ).all()
-    return [BatchSummary(batch.id, uai, name, batch.count, batch.created_at) for batch, uai, name in rows]
+    return [BatchSummary(batch.id or 0, uai, name, batch.count, batch.created_at) for batch, uai, name in rows]

@@ -20,6 +20,7 @@ import json
 import re
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -65,7 +66,7 @@ class Receipt:
 
     @property
     def envelope_label(self) -> str:
-        return ENVELOPE_LABELS.get(self.envelope, self.envelope)
+        return ENVELOPE_LABELS.get(Envelope(self.envelope), self.envelope)
 
     def cancellable(self, now: dt.datetime | None = None) -> bool:
         return self.status == ACCEPTED and (now or utcnow()) <= self.cancellable_until
@@ -90,6 +91,12 @@ class CardCheck:
     refusal: Refusal | None = None
 
 
+def known_id(row_id: int | None) -> int:
+    """The id of a row read from the database (never None there)."""
+    assert row_id is not None
+    return row_id
+
+
 def receipt_number(payment_id: int) -> str:
     return f"CJP-{payment_id:08d}"
 
@@ -105,7 +112,7 @@ def payment_fingerprint(card_number: str, amount_cents: int, envelope: str | Non
 
 def validated_partner(session: Session, partner: Partner | int) -> Partner:
     """The partner as stored now; refused unless the Département validated it."""
-    partner_id = partner if isinstance(partner, int) else partner.id
+    partner_id = partner if isinstance(partner, int) else known_id(partner.id)
     row = session.exec(
         select(Partner).where(col(Partner.id) == partner_id).execution_options(populate_existing=True)
     ).first()
@@ -144,14 +151,14 @@ def choose_envelope(session: Session, partner_id: int, requested: str | None) ->
     return allowed[0]
 
 
-def check_amount(amount_cents) -> int:
+def check_amount(amount_cents: object) -> int:
     if (not isinstance(amount_cents, int) or isinstance(amount_cents, bool)
             or not 0 < amount_cents <= MAX_AMOUNT_CENTS):
         raise wallet_errors.InvalidAmount()
     return amount_cents
 
 
-def check_idempotency_key(key) -> str:
+def check_idempotency_key(key: object) -> str:
     if not isinstance(key, str) or _KEY_PATTERN.fullmatch(key) is None:
         raise wallet_errors.InvalidIdempotencyKey()
     return key
@@ -194,7 +201,7 @@ def card_check(
     if refusal is not None:
         return CardCheck(last_digits, "", False, (), refusal)
     first_name = _first_name(session, card.pupil_id)
-    categories = partner_categories(session, partner.id)
+    categories = partner_categories(session, known_id(partner.id))
     allowed = allowed_envelopes(categories)
     if not allowed:
         return CardCheck(last_digits, first_name, False, (), pay_errors.EnvelopeNotAllowed("", [], categories))
@@ -203,9 +210,9 @@ def card_check(
         return CardCheck(last_digits, first_name, False, (), pay_errors.NoSeasonInProgress())
     if season.closed_at is not None:
         return CardCheck(last_digits, first_name, False, (), wallet_errors.SeasonClosed(season.code))
-    balances = wallet_api.balances(session, card.pupil_id, season.id)
-    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[e], balances.get(e, 0)) for e in allowed)
-    if not wallet_api.is_season_credited(session, card.pupil_id, season.id):
+    balances = wallet_api.balances(session, known_id(card.pupil_id), known_id(season.id))
+    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[Envelope(e)], balances.get(e, 0)) for e in allowed)
+    if not wallet_api.is_season_credited(session, known_id(card.pupil_id), known_id(season.id)):
         return CardCheck(last_digits, first_name, False, envelopes, pay_errors.NoCreditThisSeason(season.code))
     if all(e.available_cents <= 0 for e in envelopes):
         return CardCheck(last_digits, first_name, False, envelopes, wallet_errors.InsufficientBalance(allowed[0], 0))
@@ -237,7 +244,7 @@ def preview_payment(
     check = card_check(session, partner, card_number, now=now)
     if check.refusal is not None:
         raise check.refusal
-    chosen = choose_envelope(session, partner.id, envelope)
+    chosen = choose_envelope(session, known_id(partner.id), envelope)
     available = {e.envelope: e.available_cents for e in check.envelopes}.get(chosen, 0)
     if available < amount_cents:
         raise wallet_errors.InsufficientBalance(chosen, available)
@@ -246,7 +253,7 @@ def preview_payment(
 
 # --- taking a payment ----------------------------------------------------------------------------
 
-_payment = Payment.__table__
+_payment: sa.Table = Payment.__table__  # type: ignore[attr-defined]
 _INSERT_PAYMENT_ONCE = {
     name: dialect.insert(_payment).on_conflict_do_nothing(index_elements=["partner_id", "idempotency_key"])
     .returning(_payment.c.id)
@@ -280,37 +287,39 @@ def take_payment(
         raise pay_errors.UnknownEnvelope()
     fingerprint = request_fingerprint or payment_fingerprint(card_number, amount_cents, envelope)
     partner = validated_partner(session, partner)
-    earlier = _payment_by_key(session, partner.id, idempotency_key)
+    earlier = _payment_by_key(session, known_id(partner.id), idempotency_key)
     if earlier is not None:
         return _replay(session, earlier, fingerprint)
     card = card_by_number(session, card_number)
     refusal = _card_refusal(card)
     if refusal is not None:
         raise refusal
-    chosen = choose_envelope(session, partner.id, envelope)
+    chosen = choose_envelope(session, known_id(partner.id), envelope)
     today = paris_today(now)
     season = current_season(session, today)
     if season is None:
         raise pay_errors.NoSeasonInProgress()
-    wallet = wallet_api.wallet_for(session, card.pupil_id, season.id, chosen)
+    wallet = wallet_api.wallet_for(session, known_id(card.pupil_id), known_id(season.id), chosen)
     if wallet is None:
         raise pay_errors.NoCreditThisSeason(season.code)
 
     session.flush()
     payment_id = session.connection().execute(_INSERT_PAYMENT_ONCE[session.get_bind().dialect.name], {
-        "partner_id": partner.id, "card_id": card.id, "wallet_id": wallet.id, "envelope": chosen,
+        "partner_id": known_id(partner.id), "card_id": card.id, "wallet_id": wallet.id, "envelope": chosen,
         "amount_cents": amount_cents, "status": ACCEPTED, "idempotency_key": idempotency_key,
         "request_fingerprint": fingerprint, "created_at": now,
     }).scalar()
     if payment_id is None:  # a twin request with the same key committed while this one waited
-        twin = _payment_by_key(session, partner.id, idempotency_key)
+        twin = _payment_by_key(session, known_id(partner.id), idempotency_key)
         if twin is None:
             raise RuntimeError(f"payment key {idempotency_key!r} conflicted but cannot be read")
         return _replay(session, twin, fingerprint)
     # Card then wallet; a card declared lost while this request waited is refused as blocked.
-    paying.debit(session, wallet.id, amount_cents, f"payment:{payment_id}", partner.id,
+    paying.debit(session, known_id(wallet.id), amount_cents, f"payment:{payment_id}", known_id(partner.id),
                  f"Paiement — {partner.name}", card_id=card.id, payment_id=payment_id, today=today)
-    return receipt_of(session, session.get(Payment, payment_id))
+    taken = session.get(Payment, payment_id)
+    assert taken is not None
+    return receipt_of(session, taken)
 
 
 # --- cancelling ----------------------------------------------------------------------------------
@@ -322,7 +331,7 @@ def cancel_payment(
     cancelled payment changes nothing and returns it; another partner's payment is "not found"."""
     now = now or utcnow()
     partner = validated_partner(session, partner)
-    payment = _own_payment(session, partner.id, payment_id, lock=True)
+    payment = _own_payment(session, known_id(partner.id), payment_id, lock=True)
     if payment.status == CANCELLED:
         return receipt_of(session, payment, replayed=True)
     if now > payment.created_at + dt.timedelta(days=CANCEL_DAYS):
@@ -335,7 +344,7 @@ def cancel_payment(
     return receipt_of(session, payment)
 
 
-def _own_payment(session: Session, partner_id: int, payment_id, *, lock: bool = False) -> Payment:
+def _own_payment(session: Session, partner_id: int, payment_id: object, *, lock: bool = False) -> Payment:
     if not isinstance(payment_id, int) or isinstance(payment_id, bool) or not 0 < payment_id < 2**31:
         raise pay_errors.PaymentNotFound()
     query = select(Payment).where(col(Payment.id) == payment_id, col(Payment.partner_id) == partner_id)
@@ -356,16 +365,18 @@ def receipt_of(session: Session, payment: Payment, *, replayed: bool = False) ->
     return receipt_from_row(payment, partner_name, _first_name(session, pupil_id), card_number, replayed)
 
 
-def receipt_from_row(payment: Payment, partner_name: str, first_name: str, card_number: str, replayed=False) -> Receipt:
+def receipt_from_row(
+    payment: Payment, partner_name: str, first_name: str, card_number: str, replayed: bool = False,
+) -> Receipt:
     return Receipt(
-        payment_id=payment.id, number=receipt_number(payment.id), created_at=payment.created_at,
+        payment_id=known_id(payment.id), number=receipt_number(known_id(payment.id)), created_at=payment.created_at,
         amount_cents=payment.amount_cents, envelope=payment.envelope, partner_id=payment.partner_id,
         partner_name=partner_name, first_name=first_name, card_last_digits=card_number[-4:],
-        status=payment.status, cancelled_at=payment.cancelled_at,
+        status=PaymentStatus(payment.status), cancelled_at=payment.cancelled_at,
         cancellable_until=payment.created_at + dt.timedelta(days=CANCEL_DAYS), replayed=replayed,
     )
 
 
 def payment_of(session: Session, partner: Partner | int, payment_id: int) -> Receipt:
-    partner_id = partner if isinstance(partner, int) else partner.id
+    partner_id = partner if isinstance(partner, int) else known_id(partner.id)
     return receipt_of(session, _own_payment(session, partner_id, payment_id))

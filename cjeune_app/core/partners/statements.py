@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -25,13 +26,17 @@ from cjeune_app.core.formats import PARIS, format_cents, format_date, paris_toda
 from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Partner, Payment
 from cjeune_app.core.partners.payment_lists import paris_midnight
-from cjeune_app.core.partners.payments import CANCELLED, receipt_number
+from cjeune_app.core.partners.payments import CANCELLED, known_id, receipt_number
 from cjeune_app.core.site import PUBLISHER
 from cjeune_app.core.territory import commune_by_insee
 
 MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                "octobre", "novembre", "décembre"]
 CSV_HEADER = ["date", "heure", "référence", "opération", "enveloppe", "carte", "montant_centimes", "montant"]
+
+
+def envelope_label(envelope: str) -> str:
+    return {str(e): label for e, label in ENVELOPE_LABELS.items()}.get(envelope, envelope)
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ class StatementLine:
     amount_cents: int  # negative for a cancellation
 
 
-def _rows(session: Session, partner_id: int, start: dt.datetime, end: dt.datetime):
+def _rows(session: Session, partner_id: int, start: dt.datetime, end: dt.datetime) -> Sequence[tuple[Payment, str]]:
     return session.exec(
         select(Payment, col(Card.number)).join(Card, col(Card.id) == col(Payment.card_id)).where(
             col(Payment.partner_id) == partner_id,
@@ -111,10 +116,11 @@ def statement_lines(session: Session, partner_id: int, month: Month) -> list[Sta
     lines = []
     for payment, number in _rows(session, partner_id, start, end):
         if start <= payment.created_at < end:
-            lines.append(StatementLine(payment.created_at, receipt_number(payment.id), "Paiement",
+            lines.append(StatementLine(payment.created_at, receipt_number(known_id(payment.id)), "Paiement",
                                        payment.envelope, number[-4:], payment.amount_cents))
-        if payment.status == CANCELLED and start <= payment.cancelled_at < end:
-            lines.append(StatementLine(payment.cancelled_at, receipt_number(payment.id), "Annulation",
+        cancelled_at = payment.cancelled_at
+        if payment.status == CANCELLED and cancelled_at is not None and start <= cancelled_at < end:
+            lines.append(StatementLine(cancelled_at, receipt_number(known_id(payment.id)), "Annulation",
                                        payment.envelope, number[-4:], -payment.amount_cents))
     return sorted(lines, key=lambda line: (line.moment, line.reference))
 
@@ -140,9 +146,10 @@ def monthly_totals(
         if start <= payment.created_at < end:
             by_month.setdefault(Month.of(payment.created_at), []).append(
                 StatementLine(payment.created_at, "", "Paiement", payment.envelope, number[-4:], payment.amount_cents))
-        if payment.status == CANCELLED and start <= payment.cancelled_at < end:
-            by_month.setdefault(Month.of(payment.cancelled_at), []).append(
-                StatementLine(payment.cancelled_at, "", "Annulation", payment.envelope, number[-4:],
+        cancelled_at = payment.cancelled_at
+        if payment.status == CANCELLED and cancelled_at is not None and start <= cancelled_at < end:
+            by_month.setdefault(Month.of(cancelled_at), []).append(
+                StatementLine(cancelled_at, "", "Annulation", payment.envelope, number[-4:],
                               -payment.amount_cents))
     return [_total(month, by_month[month]) for month in sorted(by_month, key=lambda m: m.code, reverse=True)]
 
@@ -158,11 +165,11 @@ def statement_csv(session: Session, partner: Partner, month: Month) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for line in statement_lines(session, partner.id, month):
+    for line in statement_lines(session, known_id(partner.id), month):
         local = line.moment.astimezone(PARIS)
         writer.writerow([
             local.strftime("%d/%m/%Y"), local.strftime("%H:%M"), line.reference, line.operation,
-            ENVELOPE_LABELS.get(line.envelope, line.envelope), f"•••• {line.card_last_digits}",
+            envelope_label(line.envelope), f"•••• {line.card_last_digits}",
             line.amount_cents, _euros_for_spreadsheet(line.amount_cents),
         ])
     return buffer.getvalue()
@@ -175,7 +182,7 @@ def _euros_for_spreadsheet(cents: int) -> str:
 
 
 def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
-    lines = statement_lines(session, partner.id, month)
+    lines = statement_lines(session, known_id(partner.id), month)
     total = _total(month, lines)
     pdf = new_pdf(f"Relevé CJeune de Provence — {partner.name} — {month.label}")
     pdf.add_page()
@@ -206,7 +213,7 @@ def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
     for line in lines:
         local = line.moment.astimezone(PARIS)
         values = (local.strftime("%d/%m/%Y %H:%M"), line.reference, line.operation,
-                  ENVELOPE_LABELS.get(line.envelope, line.envelope), format_cents(line.amount_cents))
+                  envelope_label(line.envelope), format_cents(line.amount_cents))
         for width, value in zip(widths, values, strict=True):
             pdf.cell(width, 6, value, align="R" if value is values[-1] else "L")
         pdf.ln()

@@ -83,7 +83,9 @@ def season_amounts(season: Season) -> dict[str, int]:
 # --- statements ----------------------------------------------------------------------------------
 # Built once and run on the session's connection (no ORM objects): a payment is three statements.
 
-_wallet, _entry, _season = Wallet.__table__, LedgerEntry.__table__, Season.__table__
+_wallet: sa.Table = Wallet.__table__  # type: ignore[attr-defined]
+_entry: sa.Table = LedgerEntry.__table__  # type: ignore[attr-defined]
+_season: sa.Table = Season.__table__  # type: ignore[attr-defined]
 
 _ENTRY_ID_BY_KEY = sa.select(_entry.c.id).where(_entry.c.idempotency_key == sa.bindparam("key"))
 _WALLET_LOCKED = (  # the balance as locked, its season, and whether the key was already used
@@ -119,10 +121,13 @@ def _connection(session: Session) -> sa.Connection:
 
 
 def _wallet_id(wallet: Wallet | int) -> int:
-    return wallet if isinstance(wallet, int) else wallet.id
+    if isinstance(wallet, int):
+        return wallet
+    assert wallet.id is not None
+    return wallet.id
 
 
-def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str):
+def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str) -> Any:  # the locked row
     row = conn.execute(_WALLET_LOCKED, {"wallet_id": wallet_id, "key": key}).first()
     if row is None:
         raise errors.WalletNotFound()
@@ -161,7 +166,7 @@ def _check_request(amount_cents: int | None, idempotency_key: str) -> None:
         raise errors.InvalidIdempotencyKey()
 
 
-def _first_result(conn: sa.Connection, key: str, **expected) -> Movement | None:
+def _first_result(conn: sa.Connection, key: str, **expected: Any) -> Movement | None:
     """The first result of an operation already done under `key` (None if the key is new), provided
     the retry asks for the very same movement."""
     entry = conn.execute(_ENTRY_BY_KEY, {"key": key}).first()
@@ -177,7 +182,14 @@ def _first_result(conn: sa.Connection, key: str, **expected) -> Movement | None:
                     replayed=True)
 
 
-def _refuse(conn: sa.Connection, error: Refusal, key: str, **expected) -> Movement:
+def _replayed(conn: sa.Connection, key: str, expected: dict[str, Any]) -> Movement:
+    """The first result of a key the locked wallet already shows as used."""
+    first = _first_result(conn, key, **expected)
+    assert first is not None
+    return first
+
+
+def _refuse(conn: sa.Connection, error: Refusal, key: str, **expected: Any) -> Movement:
     """A retry whose first attempt passed gets that result even if the same request would now be
     refused (card blocked, balance spent since...); anything else gets the refusal."""
     first = _first_result(conn, key, **expected)
@@ -186,8 +198,8 @@ def _refuse(conn: sa.Connection, error: Refusal, key: str, **expected) -> Moveme
     return first
 
 
-def _append(session: Session, conn: sa.Connection, wallet, kind: str, amount_cents: int, key: str,
-            expected: dict, **fields) -> Movement:
+def _append(session: Session, conn: sa.Connection, wallet: Any, kind: str, amount_cents: int, key: str,
+            expected: dict[str, Any], **fields: Any) -> Movement:
     """Adds one entry to a locked wallet (`wallet` is its locked row). The database trigger adds it
     to the balance; the wallet being locked, the new balance is exactly this one."""
     fields["label"] = fields.get("label", "")[:200]
@@ -239,6 +251,7 @@ def credit_season(session: Session, pupil_id: int, season: Season, card_id: int 
     """Credits every envelope of the season once for this youth. Returns the cents credited now
     (0 when it had already been done: the keys are fixed per youth, season and envelope)."""
     credited = 0
+    assert season.id is not None
     for envelope, amount in season_amounts(season).items():
         if amount <= 0:
             continue
@@ -283,7 +296,7 @@ def debit(
                                 "partner_id": partner_id}
     locked = _lock_wallet(conn, wallet_id, idempotency_key)
     if locked.used_key_entry_id is not None:
-        return _first_result(conn, idempotency_key, **expected)
+        return _replayed(conn, idempotency_key, expected)
     # The season columns may date from before the wait for the lock; a closing that held it left
     # this wallet empty, so the fresh balance refuses the payment anyway.
     refusal: Refusal | None = _card_refusal(card, locked.pupil_id)
@@ -320,7 +333,7 @@ def refund(
         expected["amount_cents"] = amount_cents
     locked = _lock_wallet(conn, original.wallet_id, idempotency_key)
     if locked.used_key_entry_id is not None:
-        return _first_result(conn, idempotency_key, **expected)
+        return _replayed(conn, idempotency_key, expected)
     # Read after the lock, in its own statement: a closing that held the lock is seen (the season
     # columns of the locking statement may date from before the wait).
     if conn.execute(_SEASON_CLOSED_AT, {"season_id": locked.season_id}).scalar() is not None:

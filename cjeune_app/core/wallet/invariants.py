@@ -35,8 +35,8 @@ def verify_invariants(session: Session) -> list[str]:
         .group_by(col(LedgerEntry.wallet_id)).having(sa.func.count() > 1)
     ):
         problems.append(f"wallet {wallet_id}: credited {count} times")
-    for entry_id, wallet_id, amount, envelope, season in session.exec(
-        select(col(LedgerEntry.id), col(Wallet.id), col(LedgerEntry.amount_cents), col(Wallet.envelope), Season)
+    for entry_id, wallet_id, amount, envelope, season in session.execute(
+        sa.select(col(LedgerEntry.id), col(Wallet.id), col(LedgerEntry.amount_cents), col(Wallet.envelope), Season)
         .join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id))
         .join(Season, col(Season.id) == col(Wallet.season_id))
         .where(col(LedgerEntry.kind) == CREDIT)
@@ -57,8 +57,8 @@ def verify_invariants(session: Session) -> list[str]:
                sa.func.max(col(LedgerEntry.wallet_id)).label("wmax"))
         .where(col(LedgerEntry.refund_of_id).is_not(None)).group_by(col(LedgerEntry.refund_of_id)).subquery()
     )
-    for debit_id, debit_kind, debit_amount, debit_wallet, total, wmin, wmax in session.exec(
-        select(col(LedgerEntry.id), col(LedgerEntry.kind), col(LedgerEntry.amount_cents), col(LedgerEntry.wallet_id),
+    for debit_id, debit_kind, debit_amount, debit_wallet, total, wmin, wmax in session.execute(
+        sa.select(col(LedgerEntry.id), col(LedgerEntry.kind), col(LedgerEntry.amount_cents), col(LedgerEntry.wallet_id),
                refunded.c.total, refunded.c.wmin, refunded.c.wmax)
         .join(refunded, refunded.c.refund_of_id == col(LedgerEntry.id))
     ):
