@@ -20,8 +20,7 @@ from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet.models import LedgerEntry
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 def run(*args):

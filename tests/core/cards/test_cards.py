@@ -26,8 +26,7 @@ from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 @pytest.fixture

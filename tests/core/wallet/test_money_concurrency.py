@@ -27,9 +27,9 @@ from cjeune_app.core.errors import DomainError
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
+from tests.support.money_world import build_world
 
 from .money_workers import associate_in_process
-from .money_world import build_world
 
 
 def key() -> str:
@@ -129,7 +129,7 @@ def test_a_process_killed_in_the_middle_leaves_nothing_and_a_retry_credits_once(
     process = subprocess.Popen(
         [sys.executable, str(script), db_url, str(youth.parent_account_id), str(youth.pupil_id),
          world.cards[0], same_key, point, str(marker)],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
     )
     try:
         deadline = time.monotonic() + 60

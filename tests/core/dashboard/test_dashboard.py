@@ -22,8 +22,7 @@ from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.use_cases.dashboard import chosen_pupil, youth_dashboard
 from cjeune_app.core.use_cases.sessions import actor_of
 from cjeune_app.core.wallet import api as wallet
-
-from .money_world import add_youth, build_world
+from tests.support.money_world import add_youth, build_world
 
 
 @pytest.fixture

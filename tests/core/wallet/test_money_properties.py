@@ -38,8 +38,7 @@ from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 ENVELOPES = ["sport_culture", "soutien_scolaire"]
 AMOUNTS = {"sport_culture": 10_000, "soutien_scolaire": 5_000}

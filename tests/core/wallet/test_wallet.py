@@ -22,8 +22,7 @@ from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors
 from cjeune_app.core.wallet.history import spent_per_envelope
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 def reading():
