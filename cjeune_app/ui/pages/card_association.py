@@ -263,7 +263,7 @@ def _number_step() -> rx.Component:
             rx.button("Scanner la carte", on_click=CardAssociationState.start_scan, size="3", width="100%",
                       variant="outline", id="scanner"),
         ),
-        rx.cond(CardAssociationState.scan_status != "",
+        rx.cond(CardAssociationState.scan_status.length() > 0,
                 rx.text(CardAssociationState.scan_status, role="status", size="2", id="etat-scan")),
         rx.text("OU", weight="bold", align="center", width="100%", aria_hidden="true"),
         rx.form(

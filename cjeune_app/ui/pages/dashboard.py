@@ -263,7 +263,7 @@ def _balances() -> rx.Component:
         rx.text(DashboardState.season_text, size="2", id="saison"),
         rx.box(rx.foreach(DashboardState.envelopes, _envelope), class_name="enveloppes", id="soldes"),
         rx.cond(
-            (DashboardState.card_state == "none") | (DashboardState.card_state == "blocked"),
+            (DashboardState.card_state == str(CardShown.NONE)) | (DashboardState.card_state == str(CardShown.BLOCKED)),
             rx.vstack(
                 rx.link(rx.button("Associer une carte", size="4", width="100%"),
                         href=DashboardState.associate_href, width="100%", id="associer"),
@@ -392,16 +392,16 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
-                rx.cond(DashboardState.role == "agent",
+                rx.cond(DashboardState.role == str(Role.AGENT),
                         rx.vstack(
                             rx.link("Structures en attente de validation", href=routes.ADMIN_PARTNERS),
                             rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
                             rx.link("Photos à vérifier", href=routes.ADMIN_PHOTOS),
                         )),
-                rx.cond(DashboardState.role == "etablissement",
+                rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
                         rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
                                 id="lien-espace-etablissement")),
-                rx.cond(DashboardState.role == "partenaire",
+                rx.cond(DashboardState.role == str(Role.PARTNER),
                         rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
                                 id="lien-espace-partenaire")),
                 rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
