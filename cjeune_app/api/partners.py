@@ -1,5 +1,6 @@
 """The partners' HTTP API (/api/v1): check a card, take and cancel payments, list them, manage
-bons plans. Thin: authenticate the key, parse, call core.partners, serialize.
+bons plans. Thin: the caller comes from its key (api/deps.py), each route parses, calls one use case
+(core/use_cases/payments.py, offers.py) and serializes.
 
 Every call carries `Authorization: Bearer <clé d'API>` (created in the partner space). Errors are
 {"code": "...", "message": "<phrase en français>"}: 401 without a valid key, 403 for a structure not
@@ -164,10 +165,12 @@ def _offer_out(offer: OfferView) -> OfferOut:
 
 router = APIRouter(tags=["partenaires"], responses=COMMON_ERRORS)
 
+
 @router.get(routes.API_PARTNER_CARD_PATTERN, response_model=CardOut, summary="Consulter une carte avant d'encaisser",
             responses={404: _error("Aucune carte ne porte ce numéro")})
 def get_card(number: Annotated[str, Path(description="Numéro de la carte (16 chiffres)")], caller: Caller):
     return _card_out(payment_cases.check_card(caller, number))
+
 
 @router.post(routes.API_PARTNER_PAYMENTS, response_model=PaymentOut, status_code=201, summary="Encaisser un paiement",
              responses={200: {"model": PaymentOut, "description": "Même clé d'idempotence et même requête : "
@@ -188,6 +191,7 @@ def post_payment(
         response.headers["Idempotent-Replayed"] = "true"
     return _payment_out(receipt)
 
+
 @router.get(routes.API_PARTNER_PAYMENTS, response_model=PaymentListOut, summary="Lister les paiements d'une période")
 def list_payments(
     caller: Caller,
@@ -205,10 +209,12 @@ def list_payments(
         payments=[_payment_out(r) for r in found],
     )
 
+
 @router.get(routes.API_PARTNER_PAYMENT_PATTERN, response_model=PaymentOut, summary="Consulter un paiement",
             responses={404: _error("Paiement introuvable parmi ceux de la structure")})
 def get_payment(payment_id: DbId, caller: Caller):
     return _payment_out(payment_cases.get_payment(caller, payment_id))
+
 
 @router.post(routes.API_PARTNER_PAYMENT_CANCEL_PATTERN, response_model=PaymentOut, summary="Annuler un paiement",
              description="Dans les 30 jours : la carte du bénéficiaire est re-créditée de la somme "
@@ -218,18 +224,22 @@ def get_payment(payment_id: DbId, caller: Caller):
 def post_cancel(payment_id: DbId, caller: Caller):
     return _payment_out(payment_cases.cancel_payment(caller, payment_id))
 
+
 @router.get(routes.API_PARTNER_OFFERS, response_model=list[OfferOut], summary="Lister les bons plans de la structure")
 def list_offers(caller: Caller):
     return [_offer_out(o) for o in offer_cases.list_offers(caller)]
+
 
 @router.post(routes.API_PARTNER_OFFERS, response_model=OfferOut, status_code=201, summary="Publier un bon plan")
 def post_offer(body: OfferIn, caller: Caller):
     return _offer_out(offer_cases.create_offer(caller, OfferForm(**body.model_dump())))
 
+
 @router.get(routes.API_PARTNER_OFFER_PATTERN, response_model=OfferOut, summary="Consulter un bon plan",
             responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
 def get_offer(offer_id: DbId, caller: Caller):
     return _offer_out(offer_cases.get_offer(caller, offer_id))
+
 
 @router.patch(routes.API_PARTNER_OFFER_PATTERN, response_model=OfferOut, summary="Modifier ou dépublier un bon plan",
               responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
