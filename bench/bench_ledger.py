@@ -1,5 +1,5 @@
 """Ledger throughput: debits per second, each debit its own transaction through the real
-`wallet.debit` (wallet row locked, idempotency key, database triggers and constraints).
+`cards.paying.debit` (card then wallet row locked, idempotency key, database triggers and constraints).
 
 - SQLite: one process, a fresh database file.
 - PostgreSQL: 8 concurrent clients, each with its own connection, on a database this script
@@ -31,7 +31,6 @@ import sqlalchemy as sa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from cjeune_app.core.cards import invariants, paying
 from cjeune_app.core.db import engine_for  # noqa: E402
 from cjeune_app.core.migrations import upgrade_schema  # noqa: E402
 
@@ -86,6 +85,7 @@ def debit_many(url: str, wallet_ids: list[int], partner_ids: list[int], count: i
     """`count` debits of 1 to 2 € on random wallets at random partners, one transaction each.
     Returns (passed, refused)."""
     os.environ["REFLEX_DB_URL"] = url
+    from cjeune_app.core.cards import paying
     from cjeune_app.core.db import session_scope
     from cjeune_app.core.errors import Refusal
 
@@ -127,6 +127,7 @@ def _client(url, wallet_ids, partner_ids, count, seed, barrier, results):
 def check(url: str, expected_debits: int) -> str:
     from sqlmodel import Session, func, select
 
+    from cjeune_app.core.cards import invariants
     from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
     with Session(engine_for(url)) as session:

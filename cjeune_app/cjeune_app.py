@@ -4,10 +4,10 @@ import reflex as rx
 
 from cjeune_app import routes
 from cjeune_app.api import create_api
-from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
+from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
@@ -19,20 +19,21 @@ from cjeune_app.ui.pages.account_links import (
     forgotten_password_page,
     new_password_page,
 )
-from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
+from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
-from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.offers import OffersState, offers_page
+from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
+from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
-from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
-from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
 from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
 from cjeune_app.ui.pages.partner_payments import (
     PaymentsState,
@@ -42,7 +43,6 @@ from cjeune_app.ui.pages.partner_payments import (
 )
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
-from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page

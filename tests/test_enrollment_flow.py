@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from cjeune_app.core.accounts.api import open_session
 from cjeune_app.core.accounts.models import Account, ParentLink
-from cjeune_app.core.dates import paris_today
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.seasons.api import season_code_for
 from cjeune_app.ui.pages import enrollment_flow as flow
+from cjeune_app.core.dates import paris_today
+from cjeune_app.core.seasons.api import season_code_for
 from tests.core.factories import make_pupil, make_school, make_season
 
 SEASON = season_code_for(paris_today())  # the form is always for the season under way

@@ -3,6 +3,7 @@ refused with its line number, a pupil's password reset; other roles kept out."""
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid

@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 
 from cjeune_app.core.email_address import is_valid_email, normalize_email  # noqa: F401 (re-exported)
+
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, FIELD_LABELS, OUTSIDE_DEPARTMENT
 from cjeune_app.core.territory import commune_by_insee, communes_for_postal_code, is_resident_commune
 

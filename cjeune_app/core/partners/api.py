@@ -25,8 +25,8 @@ from cjeune_app.core.partners import emails
 from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.validation import PartnerSignUp, normalize_siret, partner_form_errors
 from cjeune_app.core.search import reindex_partner
-from cjeune_app.core.site import ASSISTANCE_PHONE
 from cjeune_app.core.territory import commune_by_insee
+from cjeune_app.core.site import ASSISTANCE_PHONE
 
 PENDING, VALIDATED, REJECTED = "pending", "validated", "rejected"
 

@@ -198,7 +198,7 @@ def update_offer(
     offer = _own_offer(session, partner.id, offer_id)
     unknown = set(changes) - {f.name for f in fields(OfferForm)}
     if unknown:
-        raise errors.FormInvalid(dict.fromkeys(sorted(unknown), "Ce champ n'existe pas pour un bon plan."))
+        raise errors.FormInvalid({name: "Ce champ n'existe pas pour un bon plan." for name in sorted(unknown)})
     current = _view(offer, now).as_form()
     form = replace(current, **changes)
     dates_changed = (form.starts_on, form.expires_on) != (current.starts_on, current.expires_on)

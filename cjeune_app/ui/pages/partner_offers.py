@@ -10,7 +10,7 @@ import reflex as rx
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import CATEGORY_LABELS
 from cjeune_app.core.errors import DomainError
-from cjeune_app.core.formats import format_cents, format_date, paris_today, parse_euros
+from cjeune_app.core.formats import format_cents, format_date, parse_euros, paris_today
 from cjeune_app.core.partners import errors
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.offers import OfferForm, OfferView, create_offer, offers_of, unpublish_offer, update_offer

@@ -125,7 +125,7 @@ def test_missing_column_is_named(session, school):
 def test_importing_the_same_list_again_creates_only_the_newcomers(session, school):
     import_pupils_csv(session, school, GOOD_CSV, today=TODAY)
     session.commit()
-    again = import_pupils_csv(session, school, GOOD_CSV + b"Blanc;Tom;03/03/2014;6e A\n", today=TODAY)
+    again = import_pupils_csv(session, school, GOOD_CSV + "Blanc;Tom;03/03/2014;6e A\n".encode(), today=TODAY)
     session.commit()
     assert [p.login for p in again.created] == ["blanct@eduprovence.fr"]
     assert len(again.already_known) == 4 and again.already_known[0].startswith("Ligne 2 : Julie Fernandez")
