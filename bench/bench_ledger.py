@@ -1,5 +1,5 @@
 """Ledger throughput: debits per second, each debit its own transaction through the real
-`wallet.debit` (wallet row locked, idempotency key, database triggers and constraints).
+`cards.paying.debit` (card then wallet row locked, idempotency key, database triggers and constraints).
 
 - SQLite: one process, a fresh database file.
 - PostgreSQL: 8 concurrent clients, each with its own connection, on a database this script
@@ -43,8 +43,8 @@ def prepare(url: str, youths: int, partners: int) -> tuple[list[int], list[int]]
     """Youths with an active card and their season credited. Returns the wallet and partner ids."""
     from sqlmodel import Session, select
 
-    from cjeune_app.core.cards.api import issue_cards
     from cjeune_app.core.cards.models import Card
+    from cjeune_app.core.cards.printing import issue_cards
     from cjeune_app.core.db import utcnow
     from cjeune_app.core.establishments.models import Establishment, Pupil
     from cjeune_app.core.formats import paris_today
@@ -85,19 +85,19 @@ def debit_many(url: str, wallet_ids: list[int], partner_ids: list[int], count: i
     """`count` debits of 1 to 2 € on random wallets at random partners, one transaction each.
     Returns (passed, refused)."""
     os.environ["REFLEX_DB_URL"] = url
+    from cjeune_app.core.cards import paying
     from cjeune_app.core.db import session_scope
-    from cjeune_app.core.wallet import api as wallet
-    from cjeune_app.core.wallet.errors import WalletError
+    from cjeune_app.core.errors import Refusal
 
     rng = random.Random(seed)
     passed = refused = 0
     for index in range(count):
         try:
             with session_scope() as session:
-                wallet.debit(session, rng.choice(wallet_ids), rng.randint(100, 200),
+                paying.debit(session, rng.choice(wallet_ids), rng.randint(100, 200),
                              f"bench:{seed}:{index}", rng.choice(partner_ids), "Banc d'essai")
             passed += 1
-        except WalletError:
+        except Refusal:
             refused += 1
     return passed, refused
 
@@ -127,11 +127,11 @@ def _client(url, wallet_ids, partner_ids, count, seed, barrier, results):
 def check(url: str, expected_debits: int) -> str:
     from sqlmodel import Session, func, select
 
-    from cjeune_app.core.wallet import api as wallet
+    from cjeune_app.core.cards import invariants
     from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
     with Session(engine_for(url)) as session:
-        problems = wallet.verify_invariants(session)
+        problems = invariants.verify_invariants(session)
         debits = session.exec(select(func.count()).where(LedgerEntry.kind == "debit")).one()
         debited = -session.exec(select(func.sum(LedgerEntry.amount_cents)).where(LedgerEntry.kind == "debit")).one()
         credited = session.exec(select(func.sum(LedgerEntry.amount_cents)).where(LedgerEntry.kind == "credit")).one()

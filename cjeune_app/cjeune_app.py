@@ -93,12 +93,12 @@ app.add_page(forgotten_password_page, route=routes.FORGOTTEN_PASSWORD,
 for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
-app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
-             on_load=DashboardState.load)
-app.add_page(card_association_page, route="/carte/associer", title="Associer une carte | CJeune de Provence",
-             on_load=CardAssociationState.load)
-app.add_page(card_loss_page, route="/carte/perte",
-             title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
+app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord | CJeune de Provence",
+             on_load=DashboardState.open_page)
+app.add_page(card_association_page, route=routes.CARD_ASSOCIATION, title="Associer une carte | CJeune de Provence",
+             on_load=CardAssociationState.open_page)
+app.add_page(card_loss_page, route=routes.CARD_LOSS,
+             title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.open_page)
 app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
@@ -109,9 +109,9 @@ app.add_page(partner_queue_page, route="/admin/partenaires",
 # Espace partenaire: each page checks on load that a validated partner is signed in.
 PARTNER_PAGES = [
     (partner_home_page, "", "Espace partenaire", PartnerSpaceState.load_home),
-    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.load),
-    (partner_payments_page, "/paiements", "Paiements", PaymentsState.load),
-    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.load),
+    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.open_page),
+    (partner_payments_page, "/paiements", "Paiements", PaymentsState.open_page),
+    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.open_page),
     (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.load),
     (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
 ]
@@ -123,7 +123,7 @@ app.add_page(photo_page, route=routes.PHOTO, title="Photo d'identité | CJeune d
              on_load=PhotoPageState.open_page)
 app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à vérifier | CJeune de Provence",
              on_load=PhotoQueueState.open_page)
-app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
-             on_load=AdminCardsState.load)
+app.add_page(admin_cards_page, route=routes.ADMIN_CARDS, title="Cartes des établissements | CJeune de Provence",
+             on_load=AdminCardsState.open_page)
 app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.open_page)

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import click
 
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
 from cjeune_app.core.migrations import upgrade_schema
 
 
@@ -159,8 +161,13 @@ def refuse(message: str, code: int = 2) -> None:
     sys.exit(code)
 
 
+def _operator() -> Actor:
+    """Whoever runs the money commands on the server acts as an agent of the Département."""
+    return Actor(account_id=0, role=Role.AGENT, display_name="cjeune (ligne de commande)")
+
+
 def _write_batch_files(batch, out_dir: Path | None, qr_format: str) -> dict:
-    from cjeune_app.core.cards.api import write_printer_files
+    from cjeune_app.core.cards.printing import write_printer_files
 
     out_dir = out_dir or Path.cwd() / f"lot-{batch.batch_id}-{batch.establishment_uai}"
     try:
@@ -193,14 +200,13 @@ def _batch_payload(batch, files: dict) -> dict:
               help="Format des images de QR code.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def issue_cards_command(count: int, uai: str, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
-    from cjeune_app.core.cards.api import issue_cards
-    from cjeune_app.core.cards.errors import CardError
+    from cjeune_app.core.errors import Refusal
+    from cjeune_app.core.use_cases.cards import issue_card_batch
 
     upgrade_schema()
     try:
-        with session_scope() as session:
-            batch = issue_cards(session, uai, count)
-    except CardError as refusal:
+        batch = issue_card_batch(_operator(), uai, count)
+    except Refusal as refusal:
         refuse(refusal.message)
     files = _write_batch_files(batch, out_dir, qr_format)
     emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
@@ -213,11 +219,11 @@ def issue_cards_command(count: int, uai: str, out_dir: Path | None, qr_format: s
 @click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def export_batch_command(batch_id: int, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
-    from cjeune_app.core.cards.api import batch_by_id
+    from cjeune_app.core.use_cases.cards import BatchNotFound, card_batch
 
-    with session_scope(read_only=True) as session:
-        batch = batch_by_id(session, batch_id)
-    if batch is None:
+    try:
+        batch = card_batch(_operator(), batch_id)
+    except BatchNotFound:
         refuse(f"Aucun lot de cartes ne porte le n° {batch_id}.")
     files = _write_batch_files(batch, out_dir, qr_format)
     emit(as_json, _batch_payload(batch, files), _batch_lines(batch, files))
@@ -228,24 +234,17 @@ def export_batch_command(batch_id: int, out_dir: Path | None, qr_format: str, as
 @click.argument("code")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def close_season_command(code: str, as_json: bool) -> None:
-    from sqlmodel import select
-
+    from cjeune_app.core.errors import Refusal
     from cjeune_app.core.formats import format_cents
-    from cjeune_app.core.seasons.models import Season
-    from cjeune_app.core.wallet.api import expire_season
-    from cjeune_app.core.wallet.errors import WalletError
+    from cjeune_app.core.use_cases.wallet import close_season
 
     match = re.fullmatch(r"(\d{4})-(\d{4})", code.strip())
     if not match or int(match[2]) != int(match[1]) + 1:
         refuse(f"« {code} » n'est pas une saison : écrivez-la comme 2026-2027.")
     upgrade_schema()
     try:
-        with session_scope() as session:
-            season = session.exec(select(Season).where(Season.code == code.strip())).first()
-            if season is None:
-                refuse(f"La saison {code.strip()} n'existe pas.")
-            report = expire_season(session, season)
-    except WalletError as refusal:
+        report = close_season(_operator(), code.strip())
+    except Refusal as refusal:
         refuse(refusal.message)
     if report.closed_now or report.expired_cents:
         line = (f"Saison {report.season_code} close : {report.wallets_expired} portefeuille(s), "

@@ -64,6 +64,12 @@ CARD_BATCH_QR_ZIP_PATTERN = "/admin/lots-cartes/{batch_id}/qr-codes.zip"
 API_PREFIX = "/api/v1"
 API_PUPIL_PHOTO_PATTERN = "/pupils/{pupil_id}/photo"
 API_PHOTO_PATTERN = "/photos/{photo_id}"
+API_PARTNER_CARD_PATTERN = "/cards/{number}"
+API_PARTNER_PAYMENTS = "/payments"
+API_PARTNER_PAYMENT_PATTERN = "/payments/{payment_id}"
+API_PARTNER_PAYMENT_CANCEL_PATTERN = "/payments/{payment_id}/cancel"
+API_PARTNER_OFFERS = "/offers"
+API_PARTNER_OFFER_PATTERN = "/offers/{offer_id}"
 
 
 def sign_in_door(slug: str) -> str:

@@ -1,5 +1,6 @@
 """The partners' HTTP API (/api/v1): check a card, take and cancel payments, list them, manage
-bons plans. Thin: authenticate the key, parse, call core.partners, serialize.
+bons plans. Thin: the caller comes from its key (api/deps.py), each route parses, calls one use case
+(core/use_cases/payments.py, offers.py) and serializes.
 
 Every call carries `Authorization: Bearer <clé d'API>` (created in the partner space). Errors are
 {"code": "...", "message": "<phrase en français>"}: 401 without a valid key, 403 for a structure not
@@ -7,41 +8,21 @@ validated, 404 for what is not the caller's, 409 for a refusal (balance, card bl
 a malformed request, 429 when a key sends too much (api/ratelimit.py).
 """
 
-# No `from __future__ import annotations`: the routes are built in a function, and FastAPI must
-# see their annotations as objects, not as names to look up in the module.
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Header, Path, Query, Response, Security
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import APIRouter, Header, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
 
-from cjeune_app.api.errors import ApiError
-from cjeune_app.api.ratelimit import RateLimiter
-from cjeune_app.core.db import session_scope
+from cjeune_app import routes
+from cjeune_app.api.deps import Caller
+from cjeune_app.core.enums import PaymentStatus
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.partners import errors
-from cjeune_app.core.partners.api_keys import ApiCaller, authenticate_api_key, touch_api_key
-from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.partners.offers import (
-    OfferForm,
-    OfferView,
-    create_offer,
-    offer_of,
-    offers_of,
-    update_offer,
-)
-from cjeune_app.core.partners.payments import (
-    MAX_AMOUNT_CENTS,
-    CardCheck,
-    Receipt,
-    cancel_payment,
-    card_check,
-    payment_fingerprint,
-    payment_of,
-    payments_of,
-    take_payment,
-)
+from cjeune_app.core.partners.offers import OfferForm, OfferView
+from cjeune_app.core.partners.payments import CardCheck, Receipt, payment_fingerprint
+from cjeune_app.core.use_cases import offers as offer_cases
+from cjeune_app.core.use_cases import payments as payment_cases
 
 EnvelopeName = Literal["sport_culture", "soutien_scolaire"]
 CategoryName = Literal["sport", "culture", "loisirs", "soutien_scolaire"]
@@ -182,127 +163,90 @@ def _offer_out(offer: OfferView) -> OfferOut:
     )
 
 
-def create_partner_router(limiter: RateLimiter | None = None) -> APIRouter:
-    limiter = limiter or RateLimiter.from_environment()
-    bearer = HTTPBearer(auto_error=False, scheme_name="cleApi",
-                        description="Clé d'API de la structure (Espace partenaire › Clés d'API) : "
-                                    "`Authorization: Bearer cjp_…`")
-
-    def authenticated(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> ApiCaller:
-        challenge = {"WWW-Authenticate": "Bearer"}
-        if credentials is None:
-            raise ApiError(401, "unauthorized", "Authentification requise : envoyez l'en-tête "
-                           "« Authorization: Bearer <clé d'API> » avec une clé créée dans l'espace partenaire.",
-                           challenge)
-        with session_scope(read_only=True) as session:
-            caller = authenticate_api_key(session, credentials.credentials)
-            status = session.get(Partner, caller.partner_id).status if caller else None
-        if caller is None:
-            raise ApiError(401, "invalid_api_key", "Clé d'API inconnue ou révoquée : créez une nouvelle clé "
-                           "dans l'espace partenaire (Clés d'API).", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-        wait = limiter.acquire(caller.key_id)
-        if wait:
-            raise ApiError(429, "too_many_requests", "Trop de requêtes avec cette clé d'API : réessayez dans "
-                           f"{limiter.retry_after_seconds(wait)} seconde(s).",
-                           {"Retry-After": str(limiter.retry_after_seconds(wait))})
-        if status != "validated":
-            raise errors.PartnerNotValidated()
-        if caller.touch_due:
-            with session_scope() as session:
-                touch_api_key(session, caller.key_id)
-        return caller
-
-    Caller = Annotated[ApiCaller, Depends(authenticated)]
-    router = APIRouter(tags=["partenaires"], responses=COMMON_ERRORS)
-
-    @router.get("/cards/{number}", response_model=CardOut, summary="Consulter une carte avant d'encaisser",
-                responses={404: _error("Aucune carte ne porte ce numéro")})
-    def get_card(number: Annotated[str, Path(description="Numéro de la carte (16 chiffres)")], caller: Caller):
-        with session_scope(read_only=True) as session:
-            return _card_out(card_check(session, caller.partner_id, number))
-
-    @router.post("/payments", response_model=PaymentOut, status_code=201, summary="Encaisser un paiement",
-                 responses={200: {"model": PaymentOut, "description": "Même clé d'idempotence et même requête : "
-                                  "le paiement déjà enregistré, sans nouveau débit"},
-                            404: _error("Carte inconnue"),
-                            409: _error("Refus : solde insuffisant, carte bloquée, clé déjà utilisée pour "
-                                        "une autre requête...")})
-    def post_payment(
-        body: PaymentIn, response: Response, caller: Caller,
-        idempotency_key: Annotated[str, Header(alias="Idempotency-Key", description="Une valeur nouvelle pour "
-                                               "chaque paiement (1 à 128 caractères visibles) ; la même pour le "
-                                               "renvoyer sans risque de double débit")],
-    ):
-        with session_scope() as session:
-            receipt = take_payment(session, caller.partner_id, body.card_number, body.amount_cents, body.envelope,
-                                   idempotency_key, payment_fingerprint(body.card_number, body.amount_cents,
-                                                                        body.envelope))
-        if receipt.replayed:
-            response.status_code = 200
-            response.headers["Idempotent-Replayed"] = "true"
-        return _payment_out(receipt)
-
-    @router.get("/payments", response_model=PaymentListOut, summary="Lister les paiements d'une période")
-    def list_payments(
-        caller: Caller,
-        date_from: Annotated[dt.date | None, Query(alias="from", description="Premier jour (AAAA-MM-JJ), "
-                                                   "30 jours avant `to` par défaut")] = None,
-        date_to: Annotated[dt.date | None, Query(alias="to", description="Dernier jour inclus, aujourd'hui "
-                                                 "par défaut")] = None,
-    ):
-        date_to = date_to or paris_today()
-        date_from = date_from or (date_to - dt.timedelta(days=30) if date_to.year > 2000 else date_to)
-        with session_scope(read_only=True) as session:
-            found = payments_of(session, caller.partner_id, date_from, date_to)
-        return PaymentListOut(
-            date_from=date_from, date_to=date_to, count=len(found),
-            accepted_total_cents=sum(r.amount_cents for r in found if r.status == "accepted"),
-            payments=[_payment_out(r) for r in found],
-        )
-
-    @router.get("/payments/{payment_id}", response_model=PaymentOut, summary="Consulter un paiement",
-                responses={404: _error("Paiement introuvable parmi ceux de la structure")})
-    def get_payment(payment_id: DbId, caller: Caller):
-        with session_scope(read_only=True) as session:
-            return _payment_out(payment_of(session, caller.partner_id, payment_id))
-
-    @router.post("/payments/{payment_id}/cancel", response_model=PaymentOut, summary="Annuler un paiement",
-                 description="Dans les 30 jours : la carte du bénéficiaire est re-créditée de la somme "
-                 "correspondante. Annuler deux fois ne change rien.",
-                 responses={404: _error("Paiement introuvable parmi ceux de la structure"),
-                            409: _error("Délai d'annulation dépassé ou saison close")})
-    def post_cancel(payment_id: DbId, caller: Caller):
-        with session_scope() as session:
-            return _payment_out(cancel_payment(session, caller.partner_id, payment_id))
-
-    @router.get("/offers", response_model=list[OfferOut], summary="Lister les bons plans de la structure")
-    def list_offers(caller: Caller):
-        with session_scope(read_only=True) as session:
-            return [_offer_out(o) for o in offers_of(session, caller.partner_id)]
-
-    @router.post("/offers", response_model=OfferOut, status_code=201, summary="Publier un bon plan")
-    def post_offer(body: OfferIn, caller: Caller):
-        with session_scope() as session:
-            return _offer_out(create_offer(session, caller.partner_id, OfferForm(**body.model_dump())))
-
-    @router.get("/offers/{offer_id}", response_model=OfferOut, summary="Consulter un bon plan",
-                responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
-    def get_offer(offer_id: DbId, caller: Caller):
-        with session_scope(read_only=True) as session:
-            return _offer_out(offer_of(session, caller.partner_id, offer_id))
-
-    @router.patch("/offers/{offer_id}", response_model=OfferOut, summary="Modifier ou dépublier un bon plan",
-                  responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
-    def patch_offer(offer_id: DbId, body: OfferPatch, caller: Caller):
-        changes = body.model_dump(exclude_unset=True)
-        cleared = sorted(name for name, value in changes.items() if value is None and name != "price_cents")
-        if cleared:
-            raise errors.FormInvalid({name: f"Le champ {name} ne peut pas être vide (null) : omettez-le pour "
-                                      "le laisser inchangé." for name in cleared})
-        with session_scope() as session:
-            return _offer_out(update_offer(session, caller.partner_id, offer_id, changes))
-
-    return router
+router = APIRouter(tags=["partenaires"], responses=COMMON_ERRORS)
 
 
-router = create_partner_router()
+@router.get(routes.API_PARTNER_CARD_PATTERN, response_model=CardOut, summary="Consulter une carte avant d'encaisser",
+            responses={404: _error("Aucune carte ne porte ce numéro")})
+def get_card(number: Annotated[str, Path(description="Numéro de la carte (16 chiffres)")], caller: Caller):
+    return _card_out(payment_cases.check_card(caller, number))
+
+
+@router.post(routes.API_PARTNER_PAYMENTS, response_model=PaymentOut, status_code=201, summary="Encaisser un paiement",
+             responses={200: {"model": PaymentOut, "description": "Même clé d'idempotence et même requête : "
+                              "le paiement déjà enregistré, sans nouveau débit"},
+                        404: _error("Carte inconnue"),
+                        409: _error("Refus : solde insuffisant, carte bloquée, clé déjà utilisée pour "
+                                    "une autre requête...")})
+def post_payment(
+    body: PaymentIn, response: Response, caller: Caller,
+    idempotency_key: Annotated[str, Header(alias="Idempotency-Key", description="Une valeur nouvelle pour "
+                                           "chaque paiement (1 à 128 caractères visibles) ; la même pour le "
+                                           "renvoyer sans risque de double débit")],
+):
+    receipt = payment_cases.take_payment(caller, body.card_number, body.amount_cents, body.envelope, idempotency_key,
+                                         payment_fingerprint(body.card_number, body.amount_cents, body.envelope))
+    if receipt.replayed:
+        response.status_code = 200
+        response.headers["Idempotent-Replayed"] = "true"
+    return _payment_out(receipt)
+
+
+@router.get(routes.API_PARTNER_PAYMENTS, response_model=PaymentListOut, summary="Lister les paiements d'une période")
+def list_payments(
+    caller: Caller,
+    date_from: Annotated[dt.date | None, Query(alias="from", description="Premier jour (AAAA-MM-JJ), "
+                                               "30 jours avant `to` par défaut")] = None,
+    date_to: Annotated[dt.date | None, Query(alias="to", description="Dernier jour inclus, aujourd'hui "
+                                             "par défaut")] = None,
+):
+    date_to = date_to or paris_today()
+    date_from = date_from or (date_to - dt.timedelta(days=30) if date_to.year > 2000 else date_to)
+    found = payment_cases.list_payments(caller, date_from, date_to)
+    return PaymentListOut(
+        date_from=date_from, date_to=date_to, count=len(found),
+        accepted_total_cents=sum(r.amount_cents for r in found if r.status == PaymentStatus.ACCEPTED),
+        payments=[_payment_out(r) for r in found],
+    )
+
+
+@router.get(routes.API_PARTNER_PAYMENT_PATTERN, response_model=PaymentOut, summary="Consulter un paiement",
+            responses={404: _error("Paiement introuvable parmi ceux de la structure")})
+def get_payment(payment_id: DbId, caller: Caller):
+    return _payment_out(payment_cases.get_payment(caller, payment_id))
+
+
+@router.post(routes.API_PARTNER_PAYMENT_CANCEL_PATTERN, response_model=PaymentOut, summary="Annuler un paiement",
+             description="Dans les 30 jours : la carte du bénéficiaire est re-créditée de la somme "
+             "correspondante. Annuler deux fois ne change rien.",
+             responses={404: _error("Paiement introuvable parmi ceux de la structure"),
+                        409: _error("Délai d'annulation dépassé ou saison close")})
+def post_cancel(payment_id: DbId, caller: Caller):
+    return _payment_out(payment_cases.cancel_payment(caller, payment_id))
+
+
+@router.get(routes.API_PARTNER_OFFERS, response_model=list[OfferOut], summary="Lister les bons plans de la structure")
+def list_offers(caller: Caller):
+    return [_offer_out(o) for o in offer_cases.list_offers(caller)]
+
+
+@router.post(routes.API_PARTNER_OFFERS, response_model=OfferOut, status_code=201, summary="Publier un bon plan")
+def post_offer(body: OfferIn, caller: Caller):
+    return _offer_out(offer_cases.create_offer(caller, OfferForm(**body.model_dump())))
+
+
+@router.get(routes.API_PARTNER_OFFER_PATTERN, response_model=OfferOut, summary="Consulter un bon plan",
+            responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
+def get_offer(offer_id: DbId, caller: Caller):
+    return _offer_out(offer_cases.get_offer(caller, offer_id))
+
+
+@router.patch(routes.API_PARTNER_OFFER_PATTERN, response_model=OfferOut, summary="Modifier ou dépublier un bon plan",
+              responses={404: _error("Bon plan introuvable parmi ceux de la structure")})
+def patch_offer(offer_id: DbId, body: OfferPatch, caller: Caller):
+    changes = body.model_dump(exclude_unset=True)
+    cleared = sorted(name for name, value in changes.items() if value is None and name != "price_cents")
+    if cleared:
+        raise errors.FormInvalid({name: f"Le champ {name} ne peut pas être vide (null) : omettez-le pour "
+                                  "le laisser inchangé." for name in cleared})
+    return _offer_out(offer_cases.update_offer(caller, offer_id, changes))

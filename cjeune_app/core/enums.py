@@ -67,3 +67,26 @@ ROLE_LABELS = {
 # Roles that sign in from "Qui suis-je ?"; the others use the back-office sign-in page.
 PUBLIC_ROLES = (Role.PUPIL, Role.PARENT, Role.YOUTH, Role.PARTNER)
 BACK_OFFICE_ROLES = (Role.AGENT, Role.ESTABLISHMENT)
+
+
+# --- money: cards, ledger, payments --------------------------------------------------------------
+
+
+class CardStatus(StrEnum):
+    STOCK = "stock"  # printed, in a school's stock
+    ACTIVE = "active"  # associated to a youth: pays
+    BLOCKED = "blocked"  # declared lost or stolen
+
+
+class LedgerKind(StrEnum):
+    CREDIT = "credit"
+    DEBIT = "debit"
+    REFUND = "refund"
+    EXPIRY = "expiry"
+    TRANSFER_OUT = "transfer_out"
+    TRANSFER_IN = "transfer_in"
+
+
+class PaymentStatus(StrEnum):
+    ACCEPTED = "accepted"
+    CANCELLED = "cancelled"

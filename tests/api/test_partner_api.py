@@ -7,10 +7,10 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlmodel import select
 
 from cjeune_app.api import create_api
-from cjeune_app.api.partners import create_partner_router
+from cjeune_app.api.deps import rate_limiter
+from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.ratelimit import RateLimiter
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.establishments.models import Pupil
@@ -24,7 +24,10 @@ from tests.support.partner_world import build_partner_world
 class Api:
     def __init__(self, world, limiter=None):
         self.world = world
-        self.client = TestClient(create_api([create_partner_router(limiter or RateLimiter(10_000, 10_000))]))
+        app = create_api([partners_router])
+        limiter = limiter or RateLimiter(10_000, 10_000)
+        app.dependency_overrides[rate_limiter] = lambda: limiter
+        self.client = TestClient(app)
         self.keys = {}
         with session_scope() as s:
             for name in ("sport", "tutoring", "both"):

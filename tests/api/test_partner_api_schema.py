@@ -16,7 +16,8 @@ from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode, checks
 
 from cjeune_app.api import create_api
-from cjeune_app.api.partners import create_partner_router
+from cjeune_app.api.deps import rate_limiter
+from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.ratelimit import RateLimiter
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.partners.api_keys import create_api_key
@@ -31,7 +32,9 @@ def test_no_generated_request_makes_the_api_fail(session, request):
     world = build_partner_world(session)
     with session_scope() as s:
         secret = create_api_key(s, world.both, "schemathesis")[1]
-    app = create_api([create_partner_router(RateLimiter(per_minute=1_000_000, burst=1_000_000))])
+    app = create_api([partners_router])
+    limiter = RateLimiter(per_minute=1_000_000, burst=1_000_000)
+    app.dependency_overrides[rate_limiter] = lambda: limiter
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     auth = {"Authorization": f"Bearer {secret}"}
     statuses: Counter = Counter()

@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlmodel import func, select
 
+from cjeune_app.core.cards import invariants
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.partners.api_keys import create_api_key
 from cjeune_app.core.partners.models import Payment
@@ -95,7 +96,7 @@ def test_fifty_payments_at_once_never_take_more_than_the_balance(session, api_se
     assert all(r["message"].startswith("Solde insuffisant : 2,00 € au maximum") for r in refused)
     assert len({p["id"] for p in accepted}) == len(accepted)
     with session_scope(read_only=True) as s:
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []
         assert wallet.balances(s, world.pupil_id, world.season_id)["sport_culture"] == before - AMOUNT * len(accepted)
         assert s.exec(select(func.count()).select_from(Payment)).one() == len(accepted)
         assert s.exec(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "debit")).one() == len(accepted)
@@ -116,4 +117,4 @@ def test_the_same_request_sent_twenty_times_at_once_is_one_payment(session, api_
     with session_scope(read_only=True) as s:
         assert wallet.balances(s, world.pupil_id, world.season_id)["sport_culture"] == 8_500
         assert s.exec(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.kind == "debit")).one() == 1
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []

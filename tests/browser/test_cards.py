@@ -11,7 +11,8 @@ import httpx
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from cjeune_app.core.cards.api import associate_card
+from cjeune_app.core.cards import paying
+from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
 from cjeune_app.core.cards.numbers import format_card_number, mask_card_number
 from cjeune_app.core.dates import format_date
@@ -150,7 +151,7 @@ def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_serve
         partner = session.exec(select(Partner).order_by(Partner.id)).first()
         season = current_season(session)
         wallet = wallet_api.wallet_for(session, youth.pupil_id, season.id, Envelope.SPORT_CULTURE)
-        wallet_api.debit(session, wallet, 3_000, "test-paiement-hugo", partner_id=partner.id)
+        paying.debit(session, wallet, 3_000, "test-paiement-hugo", partner_id=partner.id)
     sign_in(phone, app_server, "collegien", youth.login)
 
     expect_balances(phone, "70,00 €", "50,00 €")
@@ -178,7 +179,7 @@ def test_lost_card_is_blocked_and_the_replacement_carries_what_is_left(app_serve
     with app_db(app_server) as session:  # blocked at once: a payment with it is refused
         wallet = wallet_api.wallet_for(session, youth.pupil_id, current_season(session).id, Envelope.SPORT_CULTURE)
         try:
-            wallet_api.debit(session, wallet, 500, "test-paiement-apres-vol", partner_id=partner.id)
+            paying.debit(session, wallet, 500, "test-paiement-apres-vol", partner_id=partner.id)
             raise AssertionError("a payment passed with a stolen card")
         except CardBlocked:
             pass
@@ -276,7 +277,7 @@ def fake_camera_video(number: str, path) -> None:
 
     from PIL import Image
 
-    from cjeune_app.core.cards.api import card_qr_png
+    from cjeune_app.core.cards.printing import card_qr_png
 
     width, height = 640, 480
     frame = Image.new("RGB", (width, height), "white")

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.dashboard.history import history_of_season
 from cjeune_app.core.db import engine_for, session_scope, utcnow
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.seasons.models import Season
@@ -69,7 +70,7 @@ def youth_history(world):
     with session_scope(read_only=True) as s:
         season = s.get(Season, world.season_id)
         return (wallet.balances(s, world.pupil_id, world.season_id),
-                [(line.label, line.amount_cents) for line in wallet.history(s, world.pupil_id, season)])
+                [(line.label, line.amount_cents) for line in history_of_season(s, world.pupil_id, season)])
 
 
 def open_space(phone, app_server, login: str) -> None:

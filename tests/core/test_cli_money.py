@@ -6,12 +6,13 @@ import csv
 import io
 import json
 
+import zxingcpp
 from click.testing import CliRunner
 from PIL import Image
 from sqlmodel import select
-import zxingcpp
 
 from cjeune_app.cli import main
+from cjeune_app.core.cards import invariants
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import is_well_formed
 from cjeune_app.core.db import session_scope
@@ -19,8 +20,7 @@ from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet.models import LedgerEntry
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 def run(*args):
@@ -93,4 +93,4 @@ def test_close_season_expires_a_finished_season_once(session):
     with session_scope(read_only=True) as s:
         assert s.exec(select(Season).where(Season.code == "2024-2025")).one().closed_at is not None
         assert len(s.exec(select(LedgerEntry).where(LedgerEntry.kind == "expiry")).all()) == 4
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cjeune_app.core.cards.api import associate_card, declare_lost
+from cjeune_app.core.cards.association import associate_card
+from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.partners.models import Partner, PartnerCategory
-from tests.core.money_world import build_world
+from tests.support.money_world import build_world
 
 
 @dataclass

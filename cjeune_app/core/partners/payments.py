@@ -22,26 +22,28 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
+from cjeune_app.core.cards import errors as card_errors
+from cjeune_app.core.cards import paying
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import is_well_formed, normalize_card_number
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import ENVELOPE_LABELS, Envelope, envelope_for_category
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.enums import ENVELOPE_LABELS, CardStatus, Envelope, PaymentStatus, envelope_for_category
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.formats import PARIS, paris_today
+from cjeune_app.core.formats import paris_today
 from cjeune_app.core.partners import errors
+from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Partner, PartnerCategory, Payment
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.wallet import api as wallet_api
 from cjeune_app.core.wallet import errors as wallet_errors
+from cjeune_app.core.wallet.limits import MAX_AMOUNT_CENTS, MAX_KEY_LENGTH
 
 CANCEL_DAYS = 30
-MAX_AMOUNT_CENTS = wallet_api.MAX_AMOUNT_CENTS
-ACCEPTED, CANCELLED = "accepted", "cancelled"
-MAX_PERIOD_DAYS = 366
-_KEY_PATTERN = re.compile(r"[\x21-\x7e]{1,128}")  # visible ASCII: what an HTTP header carries safely
+ACCEPTED, CANCELLED = PaymentStatus.ACCEPTED, PaymentStatus.CANCELLED
+_KEY_PATTERN = re.compile(rf"[\x21-\x7e]{{1,{MAX_KEY_LENGTH}}}")  # visible ASCII: what an HTTP header carries safely
 
 
 @dataclass(frozen=True)
@@ -57,14 +59,14 @@ class Receipt:
     partner_name: str
     first_name: str
     card_last_digits: str
-    status: str  # accepted, cancelled
+    status: PaymentStatus
     cancelled_at: dt.datetime | None
     cancellable_until: dt.datetime
     replayed: bool = False  # True when an idempotency key returned an earlier payment
 
     @property
     def envelope_label(self) -> str:
-        return ENVELOPE_LABELS.get(self.envelope, self.envelope)
+        return ENVELOPE_LABELS.get(Envelope(self.envelope), self.envelope)
 
     def cancellable(self, now: dt.datetime | None = None) -> bool:
         return self.status == ACCEPTED and (now or utcnow()) <= self.cancellable_until
@@ -86,7 +88,13 @@ class CardCheck:
     first_name: str
     can_debit: bool
     envelopes: tuple[EnvelopeAvailability, ...]
-    refusal: DomainError | None = None
+    refusal: Refusal | None = None
+
+
+def known_id(row_id: int | None) -> int:
+    """The id of a row read from the database (never None there)."""
+    assert row_id is not None
+    return row_id
 
 
 def receipt_number(payment_id: int) -> str:
@@ -104,9 +112,9 @@ def payment_fingerprint(card_number: str, amount_cents: int, envelope: str | Non
 
 def validated_partner(session: Session, partner: Partner | int) -> Partner:
     """The partner as stored now; refused unless the Département validated it."""
-    partner_id = partner if isinstance(partner, int) else partner.id
+    partner_id = partner if isinstance(partner, int) else known_id(partner.id)
     row = session.exec(
-        select(Partner).where(Partner.id == partner_id).execution_options(populate_existing=True)
+        select(Partner).where(col(Partner.id) == partner_id).execution_options(populate_existing=True)
     ).first()
     if row is None or row.status != "validated":
         raise errors.PartnerNotValidated()
@@ -115,8 +123,8 @@ def validated_partner(session: Session, partner: Partner | int) -> Partner:
 
 def partner_categories(session: Session, partner_id: int) -> list[str]:
     return list(session.exec(
-        select(PartnerCategory.category).where(PartnerCategory.partner_id == partner_id)
-        .order_by(PartnerCategory.category)
+        select(col(PartnerCategory.category)).where(col(PartnerCategory.partner_id) == partner_id)
+        .order_by(col(PartnerCategory.category))
     ).all())
 
 
@@ -132,57 +140,59 @@ def choose_envelope(session: Session, partner_id: int, requested: str | None) ->
     allowed = allowed_envelopes(categories)
     if requested:
         if requested not in set(Envelope):
-            raise errors.UnknownEnvelope()
+            raise pay_errors.UnknownEnvelope()
         if requested not in allowed:
-            raise errors.EnvelopeNotAllowed(requested, allowed, categories)
+            raise pay_errors.EnvelopeNotAllowed(requested, allowed, categories)
         return requested
     if len(allowed) > 1:
-        raise errors.EnvelopeRequired()
+        raise pay_errors.EnvelopeRequired()
     if not allowed:
-        raise errors.EnvelopeNotAllowed("", allowed, categories)
+        raise pay_errors.EnvelopeNotAllowed("", allowed, categories)
     return allowed[0]
 
 
-def check_amount(amount_cents) -> int:
+def check_amount(amount_cents: object) -> int:
     if (not isinstance(amount_cents, int) or isinstance(amount_cents, bool)
             or not 0 < amount_cents <= MAX_AMOUNT_CENTS):
-        raise errors.InvalidAmount()
+        raise wallet_errors.InvalidAmount()
     return amount_cents
 
 
-def check_idempotency_key(key) -> str:
+def check_idempotency_key(key: object) -> str:
     if not isinstance(key, str) or _KEY_PATTERN.fullmatch(key) is None:
-        raise errors.InvalidIdempotencyKey()
+        raise wallet_errors.InvalidIdempotencyKey()
     return key
 
 
 def card_by_number(session: Session, typed_number: str) -> Card:
     number = normalize_card_number(typed_number if isinstance(typed_number, str) else "")
     if not is_well_formed(number):
-        raise errors.InvalidCardNumber()
-    card = session.exec(select(Card).where(Card.number == number)).first()
+        raise card_errors.InvalidCardNumber()
+    card = session.exec(select(Card).where(col(Card.number) == number)).first()
     if card is None:
-        raise errors.CardUnknown()
+        raise card_errors.CardNotFound()
     return card
 
 
-def _card_refusal(card: Card) -> DomainError | None:
-    if card.status == "blocked":
-        return errors.CardBlocked()
-    if card.status != "active" or card.pupil_id is None:
-        return errors.CardNotActivated()
+def _card_refusal(card: Card) -> Refusal | None:
+    if card.status == CardStatus.BLOCKED:
+        return wallet_errors.CardBlocked()
+    if card.status != CardStatus.ACTIVE or card.pupil_id is None:
+        return wallet_errors.CardNotActive()
     return None
 
 
 def _first_name(session: Session, pupil_id: int | None) -> str:
     if pupil_id is None:
         return ""
-    return session.exec(select(Pupil.first_name).where(Pupil.id == pupil_id)).first() or ""
+    return session.exec(select(col(Pupil.first_name)).where(col(Pupil.id) == pupil_id)).first() or ""
 
 
 # --- card check ----------------------------------------------------------------------------------
 
-def card_check(session: Session, partner: Partner | int, card_number: str, *, now: dt.datetime | None = None) -> CardCheck:
+def card_check(
+    session: Session, partner: Partner | int, card_number: str, *, now: dt.datetime | None = None,
+) -> CardCheck:
     """Whether this partner may debit the card now, from which envelope, and how much at most."""
     partner = validated_partner(session, partner)
     card = card_by_number(session, card_number)
@@ -191,27 +201,59 @@ def card_check(session: Session, partner: Partner | int, card_number: str, *, no
     if refusal is not None:
         return CardCheck(last_digits, "", False, (), refusal)
     first_name = _first_name(session, card.pupil_id)
-    categories = partner_categories(session, partner.id)
+    categories = partner_categories(session, known_id(partner.id))
     allowed = allowed_envelopes(categories)
     if not allowed:
-        return CardCheck(last_digits, first_name, False, (), errors.EnvelopeNotAllowed("", [], categories))
+        return CardCheck(last_digits, first_name, False, (), pay_errors.EnvelopeNotAllowed("", [], categories))
     season = current_season(session, paris_today(now))
     if season is None:
-        return CardCheck(last_digits, first_name, False, (), errors.NoSeasonInProgress())
+        return CardCheck(last_digits, first_name, False, (), pay_errors.NoSeasonInProgress())
     if season.closed_at is not None:
         return CardCheck(last_digits, first_name, False, (), wallet_errors.SeasonClosed(season.code))
-    balances = wallet_api.balances(session, card.pupil_id, season.id)
-    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[e], balances.get(e, 0)) for e in allowed)
-    if not wallet_api.is_season_credited(session, card.pupil_id, season.id):
-        return CardCheck(last_digits, first_name, False, envelopes, errors.NoCreditThisSeason(season.code))
+    balances = wallet_api.balances(session, known_id(card.pupil_id), known_id(season.id))
+    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[Envelope(e)], balances.get(e, 0)) for e in allowed)
+    if not wallet_api.is_season_credited(session, known_id(card.pupil_id), known_id(season.id)):
+        return CardCheck(last_digits, first_name, False, envelopes, pay_errors.NoCreditThisSeason(season.code))
     if all(e.available_cents <= 0 for e in envelopes):
-        return CardCheck(last_digits, first_name, False, envelopes, errors.InsufficientBalance(allowed[0], 0))
+        return CardCheck(last_digits, first_name, False, envelopes, wallet_errors.InsufficientBalance(allowed[0], 0))
     return CardCheck(last_digits, first_name, True, envelopes)
+
+
+@dataclass(frozen=True)
+class PaymentPreview:
+    """What "Vérifier" shows before "Confirmer": the youth's first name and the envelope to debit."""
+
+    first_name: str
+    envelope: str
+    card_last_digits: str
+    amount_cents: int
+
+    @property
+    def envelope_label(self) -> str:
+        return ENVELOPE_LABELS[Envelope(self.envelope)]
+
+
+def preview_payment(
+    session: Session, partner: Partner | int, card_number: str, amount_cents: int, envelope: str | None,
+    *, now: dt.datetime | None = None,
+) -> PaymentPreview:
+    """The payment as it would be taken now, or the refusal it would meet: the card check, the
+    envelope chosen as `take_payment` chooses it, and the amount against what is available."""
+    check_amount(amount_cents)
+    partner = validated_partner(session, partner)
+    check = card_check(session, partner, card_number, now=now)
+    if check.refusal is not None:
+        raise check.refusal
+    chosen = choose_envelope(session, known_id(partner.id), envelope)
+    available = {e.envelope: e.available_cents for e in check.envelopes}.get(chosen, 0)
+    if available < amount_cents:
+        raise wallet_errors.InsufficientBalance(chosen, available)
+    return PaymentPreview(check.first_name, chosen, check.card_last_digits, amount_cents)
 
 
 # --- taking a payment ----------------------------------------------------------------------------
 
-_payment = Payment.__table__
+_payment: sa.Table = Payment.__table__  # type: ignore[attr-defined]
 _INSERT_PAYMENT_ONCE = {
     name: dialect.insert(_payment).on_conflict_do_nothing(index_elements=["partner_id", "idempotency_key"])
     .returning(_payment.c.id)
@@ -221,14 +263,14 @@ _INSERT_PAYMENT_ONCE = {
 
 def _payment_by_key(session: Session, partner_id: int, key: str) -> Payment | None:
     return session.exec(
-        select(Payment).where(Payment.partner_id == partner_id, Payment.idempotency_key == key)
+        select(Payment).where(col(Payment.partner_id) == partner_id, col(Payment.idempotency_key) == key)
         .execution_options(populate_existing=True)
     ).first()
 
 
 def _replay(session: Session, payment: Payment, fingerprint: str) -> Receipt:
     if payment.request_fingerprint != fingerprint:
-        raise errors.IdempotencyConflict()
+        raise wallet_errors.IdempotencyKeyReused()
     return receipt_of(session, payment, replayed=True)
 
 
@@ -242,60 +284,58 @@ def take_payment(
     check_idempotency_key(idempotency_key)
     check_amount(amount_cents)
     if envelope is not None and envelope not in set(Envelope):
-        raise errors.UnknownEnvelope()
+        raise pay_errors.UnknownEnvelope()
     fingerprint = request_fingerprint or payment_fingerprint(card_number, amount_cents, envelope)
     partner = validated_partner(session, partner)
-    earlier = _payment_by_key(session, partner.id, idempotency_key)
+    earlier = _payment_by_key(session, known_id(partner.id), idempotency_key)
     if earlier is not None:
         return _replay(session, earlier, fingerprint)
     card = card_by_number(session, card_number)
     refusal = _card_refusal(card)
     if refusal is not None:
         raise refusal
-    chosen = choose_envelope(session, partner.id, envelope)
+    chosen = choose_envelope(session, known_id(partner.id), envelope)
     today = paris_today(now)
     season = current_season(session, today)
     if season is None:
-        raise errors.NoSeasonInProgress()
-    wallet = wallet_api.wallet_for(session, card.pupil_id, season.id, chosen)
+        raise pay_errors.NoSeasonInProgress()
+    wallet = wallet_api.wallet_for(session, known_id(card.pupil_id), known_id(season.id), chosen)
     if wallet is None:
-        raise errors.NoCreditThisSeason(season.code)
+        raise pay_errors.NoCreditThisSeason(season.code)
 
     session.flush()
-    payment_id = session.connection().execute(_INSERT_PAYMENT_ONCE[session.get_bind().dialect.name], dict(
-        partner_id=partner.id, card_id=card.id, wallet_id=wallet.id, envelope=chosen,
-        amount_cents=amount_cents, status=ACCEPTED, idempotency_key=idempotency_key,
-        request_fingerprint=fingerprint, created_at=now,
-    )).scalar()
+    payment_id = session.connection().execute(_INSERT_PAYMENT_ONCE[session.get_bind().dialect.name], {
+        "partner_id": known_id(partner.id), "card_id": card.id, "wallet_id": wallet.id, "envelope": chosen,
+        "amount_cents": amount_cents, "status": ACCEPTED, "idempotency_key": idempotency_key,
+        "request_fingerprint": fingerprint, "created_at": now,
+    }).scalar()
     if payment_id is None:  # a twin request with the same key committed while this one waited
-        twin = _payment_by_key(session, partner.id, idempotency_key)
+        twin = _payment_by_key(session, known_id(partner.id), idempotency_key)
         if twin is None:
             raise RuntimeError(f"payment key {idempotency_key!r} conflicted but cannot be read")
         return _replay(session, twin, fingerprint)
-    try:
-        wallet_api.debit(session, wallet.id, amount_cents, f"payment:{payment_id}", partner.id,
-                         f"Paiement — {partner.name}", card_id=card.id, payment_id=payment_id, today=today)
-    except wallet_errors.InsufficientBalance as short:
-        raise errors.InsufficientBalance(chosen, short.details["available_cents"]) from short
-    except wallet_errors.CardBlocked as blocked:  # declared lost while this request waited
-        raise errors.CardBlocked() from blocked
-    except wallet_errors.NoActiveCard as inactive:
-        raise errors.CardNotActivated() from inactive
-    return receipt_of(session, session.get(Payment, payment_id))
+    # Card then wallet; a card declared lost while this request waited is refused as blocked.
+    paying.debit(session, known_id(wallet.id), amount_cents, f"payment:{payment_id}", known_id(partner.id),
+                 f"Paiement — {partner.name}", card_id=card.id, payment_id=payment_id, today=today)
+    taken = session.get(Payment, payment_id)
+    assert taken is not None
+    return receipt_of(session, taken)
 
 
 # --- cancelling ----------------------------------------------------------------------------------
 
-def cancel_payment(session: Session, partner: Partner | int, payment_id: int, *, now: dt.datetime | None = None) -> Receipt:
+def cancel_payment(
+    session: Session, partner: Partner | int, payment_id: int, *, now: dt.datetime | None = None,
+) -> Receipt:
     """"Annuler": within 30 days, the card is re-credited with the whole amount. Cancelling a
     cancelled payment changes nothing and returns it; another partner's payment is "not found"."""
     now = now or utcnow()
     partner = validated_partner(session, partner)
-    payment = _own_payment(session, partner.id, payment_id, lock=True)
+    payment = _own_payment(session, known_id(partner.id), payment_id, lock=True)
     if payment.status == CANCELLED:
         return receipt_of(session, payment, replayed=True)
     if now > payment.created_at + dt.timedelta(days=CANCEL_DAYS):
-        raise errors.CancelTooLate(payment.created_at, CANCEL_DAYS)
+        raise pay_errors.CancelTooLate(payment.created_at, CANCEL_DAYS)
     wallet_api.refund(session, f"payment:{payment.id}", f"cancel:{payment.id}",
                       label=f"Annulation — {partner.name}", payment_id=payment.id)
     payment.status, payment.cancelled_at = CANCELLED, now
@@ -304,78 +344,39 @@ def cancel_payment(session: Session, partner: Partner | int, payment_id: int, *,
     return receipt_of(session, payment)
 
 
-def _own_payment(session: Session, partner_id: int, payment_id, *, lock: bool = False) -> Payment:
+def _own_payment(session: Session, partner_id: int, payment_id: object, *, lock: bool = False) -> Payment:
     if not isinstance(payment_id, int) or isinstance(payment_id, bool) or not 0 < payment_id < 2**31:
-        raise errors.PaymentNotFound()
-    query = select(Payment).where(Payment.id == payment_id, Payment.partner_id == partner_id)
+        raise pay_errors.PaymentNotFound()
+    query = select(Payment).where(col(Payment.id) == payment_id, col(Payment.partner_id) == partner_id)
     if lock:  # two cancellations at once: the second waits, then sees the first one's result
         query = query.with_for_update(key_share=True)
     payment = session.exec(query.execution_options(populate_existing=True)).first()
     if payment is None:
-        raise errors.PaymentNotFound()
+        raise pay_errors.PaymentNotFound()
     return payment
 
 
 # --- reading -------------------------------------------------------------------------------------
 
 def receipt_of(session: Session, payment: Payment, *, replayed: bool = False) -> Receipt:
-    partner_name = session.exec(select(Partner.name).where(Partner.id == payment.partner_id)).one()
-    card_number, pupil_id = session.exec(select(Card.number, Card.pupil_id).where(Card.id == payment.card_id)).one()
-    return _receipt(payment, partner_name, _first_name(session, pupil_id), card_number, replayed)
+    partner_name = session.exec(select(col(Partner.name)).where(col(Partner.id) == payment.partner_id)).one()
+    card_number, pupil_id = session.exec(
+        select(col(Card.number), col(Card.pupil_id)).where(Card.id == payment.card_id)).one()
+    return receipt_from_row(payment, partner_name, _first_name(session, pupil_id), card_number, replayed)
 
 
-def _receipt(payment: Payment, partner_name: str, first_name: str, card_number: str, replayed=False) -> Receipt:
+def receipt_from_row(
+    payment: Payment, partner_name: str, first_name: str, card_number: str, replayed: bool = False,
+) -> Receipt:
     return Receipt(
-        payment_id=payment.id, number=receipt_number(payment.id), created_at=payment.created_at,
+        payment_id=known_id(payment.id), number=receipt_number(known_id(payment.id)), created_at=payment.created_at,
         amount_cents=payment.amount_cents, envelope=payment.envelope, partner_id=payment.partner_id,
         partner_name=partner_name, first_name=first_name, card_last_digits=card_number[-4:],
-        status=payment.status, cancelled_at=payment.cancelled_at,
+        status=PaymentStatus(payment.status), cancelled_at=payment.cancelled_at,
         cancellable_until=payment.created_at + dt.timedelta(days=CANCEL_DAYS), replayed=replayed,
     )
 
 
 def payment_of(session: Session, partner: Partner | int, payment_id: int) -> Receipt:
-    partner_id = partner if isinstance(partner, int) else partner.id
+    partner_id = partner if isinstance(partner, int) else known_id(partner.id)
     return receipt_of(session, _own_payment(session, partner_id, payment_id))
-
-
-def paris_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), tzinfo=PARIS).astimezone(dt.UTC)
-
-
-def check_period(date_from: dt.date, date_to: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    """[first day 00:00, day after the last 00:00) in Paris time, as UTC bounds."""
-    for day in (date_from, date_to):
-        if not 2000 <= day.year <= 2100:
-            raise errors.InvalidPeriod("Les dates doivent être comprises entre l'an 2000 et l'an 2100.")
-    if date_from > date_to:
-        raise errors.InvalidPeriod("La date de début doit précéder la date de fin : inversez-les.")
-    if (date_to - date_from).days >= MAX_PERIOD_DAYS:
-        raise errors.InvalidPeriod(f"La période est limitée à {MAX_PERIOD_DAYS} jours : réduisez-la.")
-    return paris_midnight(date_from), paris_midnight(date_to + dt.timedelta(days=1))
-
-
-def payments_of(
-    session: Session, partner: Partner | int, date_from: dt.date, date_to: dt.date, limit: int = 1000,
-) -> list[Receipt]:
-    """The partner's payments taken between the two days (Paris time, both included), newest first."""
-    partner_id = partner if isinstance(partner, int) else partner.id
-    start, end = check_period(date_from, date_to)
-    rows = session.exec(
-        select(Payment, Partner.name, Pupil.first_name, Card.number)
-        .join(Partner, Partner.id == Payment.partner_id)
-        .join(Card, Card.id == Payment.card_id)
-        .outerjoin(Pupil, Pupil.id == Card.pupil_id)
-        .where(Payment.partner_id == partner_id, Payment.created_at >= start, Payment.created_at < end)
-        .order_by(Payment.created_at.desc(), Payment.id.desc())
-        .limit(limit)
-    ).all()
-    return [_receipt(payment, name, first or "", number) for payment, name, first, number in rows]
-
-
-def payments_total(session: Session, partner_id: int) -> int:
-    """All accepted payments of a partner, in cents (for tests and the statement's checks)."""
-    return int(session.exec(
-        select(sa.func.coalesce(sa.func.sum(Payment.amount_cents), 0))
-        .where(Payment.partner_id == partner_id, Payment.status == ACCEPTED)
-    ).one())

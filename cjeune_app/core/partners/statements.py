@@ -12,25 +12,31 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 from fpdf.enums import XPos, YPos
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.documents import FONT, new_pdf
 from cjeune_app.core.enums import ENVELOPE_LABELS
 from cjeune_app.core.formats import PARIS, format_cents, format_date, paris_today
-from cjeune_app.core.partners import errors
+from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Partner, Payment
-from cjeune_app.core.partners.payments import CANCELLED, paris_midnight, receipt_number
+from cjeune_app.core.partners.payment_lists import paris_midnight
+from cjeune_app.core.partners.payments import CANCELLED, known_id, receipt_number
 from cjeune_app.core.site import PUBLISHER
 from cjeune_app.core.territory import commune_by_insee
 
 MONTH_NAMES = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre",
                "octobre", "novembre", "décembre"]
 CSV_HEADER = ["date", "heure", "référence", "opération", "enveloppe", "carte", "montant_centimes", "montant"]
+
+
+def envelope_label(envelope: str) -> str:
+    return {str(e): label for e, label in ENVELOPE_LABELS.items()}.get(envelope, envelope)
 
 
 @dataclass(frozen=True)
@@ -43,7 +49,7 @@ class Month:
         """"2026-10" → Month(2026, 10); a French refusal for anything else."""
         match = re.fullmatch(r"(\d{4})-(\d{2})", text or "")
         if match is None or not 1 <= int(match.group(2)) <= 12 or not 2000 <= int(match.group(1)) <= 2100:
-            raise errors.InvalidPeriod("Le mois s'écrit AAAA-MM, par exemple 2026-10 pour octobre 2026.")
+            raise pay_errors.InvalidPeriod("Le mois s'écrit AAAA-MM, par exemple 2026-10 pour octobre 2026.")
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -67,7 +73,8 @@ class Month:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         following = self.next()
-        return paris_midnight(dt.date(self.year, self.month, 1)), paris_midnight(dt.date(following.year, following.month, 1))
+        return (paris_midnight(dt.date(self.year, self.month, 1)),
+                paris_midnight(dt.date(following.year, following.month, 1)))
 
 
 @dataclass(frozen=True)
@@ -94,13 +101,13 @@ class StatementLine:
     amount_cents: int  # negative for a cancellation
 
 
-def _rows(session: Session, partner_id: int, start: dt.datetime, end: dt.datetime):
+def _rows(session: Session, partner_id: int, start: dt.datetime, end: dt.datetime) -> Sequence[tuple[Payment, str]]:
     return session.exec(
-        select(Payment, Card.number).join(Card, Card.id == Payment.card_id).where(
-            Payment.partner_id == partner_id,
-            sa.or_(sa.and_(Payment.created_at >= start, Payment.created_at < end),
-                   sa.and_(Payment.cancelled_at >= start, Payment.cancelled_at < end)),
-        ).order_by(Payment.created_at, Payment.id)
+        select(Payment, col(Card.number)).join(Card, col(Card.id) == col(Payment.card_id)).where(
+            col(Payment.partner_id) == partner_id,
+            sa.or_(sa.and_(col(Payment.created_at) >= start, col(Payment.created_at) < end),
+                   sa.and_(col(Payment.cancelled_at) >= start, col(Payment.cancelled_at) < end)),
+        ).order_by(col(Payment.created_at), col(Payment.id))
     ).all()
 
 
@@ -109,10 +116,11 @@ def statement_lines(session: Session, partner_id: int, month: Month) -> list[Sta
     lines = []
     for payment, number in _rows(session, partner_id, start, end):
         if start <= payment.created_at < end:
-            lines.append(StatementLine(payment.created_at, receipt_number(payment.id), "Paiement",
+            lines.append(StatementLine(payment.created_at, receipt_number(known_id(payment.id)), "Paiement",
                                        payment.envelope, number[-4:], payment.amount_cents))
-        if payment.status == CANCELLED and start <= payment.cancelled_at < end:
-            lines.append(StatementLine(payment.cancelled_at, receipt_number(payment.id), "Annulation",
+        cancelled_at = payment.cancelled_at
+        if payment.status == CANCELLED and cancelled_at is not None and start <= cancelled_at < end:
+            lines.append(StatementLine(cancelled_at, receipt_number(known_id(payment.id)), "Annulation",
                                        payment.envelope, number[-4:], -payment.amount_cents))
     return sorted(lines, key=lambda line: (line.moment, line.reference))
 
@@ -123,7 +131,9 @@ def _total(month: Month, lines: list[StatementLine]) -> MonthTotal:
     return MonthTotal(month, len(paid), sum(paid), len(cancelled), sum(cancelled))
 
 
-def monthly_totals(session: Session, partner_id: int, months: int = 12, today: dt.date | None = None) -> list[MonthTotal]:
+def monthly_totals(
+    session: Session, partner_id: int, months: int = 12, today: dt.date | None = None,
+) -> list[MonthTotal]:
     """Totals of the last `months` months that had any movement, and always the current month;
     newest first."""
     current = Month.of(today or paris_today())
@@ -136,9 +146,10 @@ def monthly_totals(session: Session, partner_id: int, months: int = 12, today: d
         if start <= payment.created_at < end:
             by_month.setdefault(Month.of(payment.created_at), []).append(
                 StatementLine(payment.created_at, "", "Paiement", payment.envelope, number[-4:], payment.amount_cents))
-        if payment.status == CANCELLED and start <= payment.cancelled_at < end:
-            by_month.setdefault(Month.of(payment.cancelled_at), []).append(
-                StatementLine(payment.cancelled_at, "", "Annulation", payment.envelope, number[-4:],
+        cancelled_at = payment.cancelled_at
+        if payment.status == CANCELLED and cancelled_at is not None and start <= cancelled_at < end:
+            by_month.setdefault(Month.of(cancelled_at), []).append(
+                StatementLine(cancelled_at, "", "Annulation", payment.envelope, number[-4:],
                               -payment.amount_cents))
     return [_total(month, by_month[month]) for month in sorted(by_month, key=lambda m: m.code, reverse=True)]
 
@@ -154,11 +165,11 @@ def statement_csv(session: Session, partner: Partner, month: Month) -> str:
     buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
     writer.writerow(CSV_HEADER)
-    for line in statement_lines(session, partner.id, month):
+    for line in statement_lines(session, known_id(partner.id), month):
         local = line.moment.astimezone(PARIS)
         writer.writerow([
             local.strftime("%d/%m/%Y"), local.strftime("%H:%M"), line.reference, line.operation,
-            ENVELOPE_LABELS.get(line.envelope, line.envelope), f"•••• {line.card_last_digits}",
+            envelope_label(line.envelope), f"•••• {line.card_last_digits}",
             line.amount_cents, _euros_for_spreadsheet(line.amount_cents),
         ])
     return buffer.getvalue()
@@ -171,7 +182,7 @@ def _euros_for_spreadsheet(cents: int) -> str:
 
 
 def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
-    lines = statement_lines(session, partner.id, month)
+    lines = statement_lines(session, known_id(partner.id), month)
     total = _total(month, lines)
     pdf = new_pdf(f"Relevé CJeune de Provence — {partner.name} — {month.label}")
     pdf.add_page()
@@ -195,15 +206,15 @@ def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
 
     widths = (30, 34, 26, 40, 40)
     pdf.set_font(FONT, "B", 9)
-    for width, title in zip(widths, ("Date", "Référence", "Opération", "Enveloppe", "Montant")):
+    for width, title in zip(widths, ("Date", "Référence", "Opération", "Enveloppe", "Montant"), strict=True):
         pdf.cell(width, 7, title, border="B", align="R" if title == "Montant" else "L")
     pdf.ln()
     pdf.set_font(FONT, "", 9)
     for line in lines:
         local = line.moment.astimezone(PARIS)
         values = (local.strftime("%d/%m/%Y %H:%M"), line.reference, line.operation,
-                  ENVELOPE_LABELS.get(line.envelope, line.envelope), format_cents(line.amount_cents))
-        for width, value in zip(widths, values):
+                  envelope_label(line.envelope), format_cents(line.amount_cents))
+        for width, value in zip(widths, values, strict=True):
             pdf.cell(width, 6, value, align="R" if value is values[-1] else "L")
         pdf.ln()
     if not lines:

@@ -17,25 +17,24 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
-from cjeune_app.core.cards.models import Card
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Envelope
+from cjeune_app.core.enums import CardStatus, Envelope, LedgerKind
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import paris_today
-from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import errors
+from cjeune_app.core.wallet.limits import MAX_AMOUNT_CENTS, MAX_KEY_LENGTH
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
-CREDIT, DEBIT, REFUND, EXPIRY = "credit", "debit", "refund", "expiry"
-MONEY_IN = {CREDIT, REFUND, "transfer_in"}
-MAX_AMOUNT_CENTS = 1_000_000  # 10 000 €: far above any season, far below integer overflow
+CREDIT, DEBIT, REFUND, EXPIRY = LedgerKind.CREDIT, LedgerKind.DEBIT, LedgerKind.REFUND, LedgerKind.EXPIRY
 
 
 @dataclass(frozen=True)
@@ -60,14 +59,13 @@ class ExpiryReport:
 
 
 @dataclass(frozen=True)
-class HistoryLine:
-    entry_id: int
-    created_at: dt.datetime
-    kind: str
-    envelope: str
-    amount_cents: int
-    label: str  # French, ready to show
-    partner_name: str | None
+class CardFacts:
+    """The card a payment is made with, as core.cards read it under its key-share lock (taken
+    before the wallet's: card → wallet): the youth's active card, or else their blocked one."""
+
+    card_id: int
+    pupil_id: int | None
+    status: CardStatus
 
 
 def season_credit_key(pupil_id: int, season_id: int, envelope: str) -> str:
@@ -85,7 +83,9 @@ def season_amounts(season: Season) -> dict[str, int]:
 # --- statements ----------------------------------------------------------------------------------
 # Built once and run on the session's connection (no ORM objects): a payment is three statements.
 
-_wallet, _entry, _season, _card = Wallet.__table__, LedgerEntry.__table__, Season.__table__, Card.__table__
+_wallet: sa.Table = Wallet.__table__  # type: ignore[attr-defined]
+_entry: sa.Table = LedgerEntry.__table__  # type: ignore[attr-defined]
+_season: sa.Table = Season.__table__  # type: ignore[attr-defined]
 
 _ENTRY_ID_BY_KEY = sa.select(_entry.c.id).where(_entry.c.idempotency_key == sa.bindparam("key"))
 _WALLET_LOCKED = (  # the balance as locked, its season, and whether the key was already used
@@ -106,19 +106,6 @@ _INSERT_ENTRY_ONCE = {
     name: dialect.insert(_entry).on_conflict_do_nothing(index_elements=["idempotency_key"]).returning(_entry.c.id)
     for name, dialect in (("sqlite", sqlite), ("postgresql", postgresql))
 }
-# A payment key-share-locks its card (the lock its ledger entry's foreign key takes anyway) and
-# declare_lost locks it FOR UPDATE: a loss declared meanwhile waits for the payment, and a payment
-# after the declaration sees the card blocked.
-_CARD_BY_ID = (
-    sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
-    .where(_card.c.id == sa.bindparam("card_id")).with_for_update(read=True, key_share=True)
-)
-_ACTIVE_CARD_OF_WALLET = (
-    sa.select(_card.c.id, _card.c.status, _card.c.pupil_id)
-    .where(_card.c.pupil_id == sa.select(_wallet.c.pupil_id).where(_wallet.c.id == sa.bindparam("wallet_id"))
-           .scalar_subquery(), _card.c.status == "active")
-    .with_for_update(read=True, key_share=True)
-)
 _SEASON_SHARED = (  # a credit waits for a closing in progress, and the closing waits for it
     sa.select(_season.c.id).where(_season.c.id == sa.bindparam("season_id")).with_for_update(read=True)
 )
@@ -134,10 +121,13 @@ def _connection(session: Session) -> sa.Connection:
 
 
 def _wallet_id(wallet: Wallet | int) -> int:
-    return wallet if isinstance(wallet, int) else wallet.id
+    if isinstance(wallet, int):
+        return wallet
+    assert wallet.id is not None
+    return wallet.id
 
 
-def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str):
+def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str) -> Any:  # the locked row
     row = conn.execute(_WALLET_LOCKED, {"wallet_id": wallet_id, "key": key}).first()
     if row is None:
         raise errors.WalletNotFound()
@@ -147,7 +137,7 @@ def _lock_wallet(conn: sa.Connection, wallet_id: int, key: str):
 def wallet_for(session: Session, pupil_id: int, season_id: int, envelope: str) -> Wallet | None:
     return session.exec(
         select(Wallet).where(
-            Wallet.pupil_id == pupil_id, Wallet.season_id == season_id, Wallet.envelope == envelope
+            col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id, col(Wallet.envelope) == envelope
         ).execution_options(populate_existing=True)
     ).first()
 
@@ -172,11 +162,11 @@ def _check_request(amount_cents: int | None, idempotency_key: str) -> None:
         or not 0 < amount_cents <= MAX_AMOUNT_CENTS
     ):
         raise errors.InvalidAmount()
-    if not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= 128:
+    if not isinstance(idempotency_key, str) or not 0 < len(idempotency_key) <= MAX_KEY_LENGTH:
         raise errors.InvalidIdempotencyKey()
 
 
-def _first_result(conn: sa.Connection, key: str, **expected) -> Movement | None:
+def _first_result(conn: sa.Connection, key: str, **expected: Any) -> Movement | None:
     """The first result of an operation already done under `key` (None if the key is new), provided
     the retry asks for the very same movement."""
     entry = conn.execute(_ENTRY_BY_KEY, {"key": key}).first()
@@ -192,7 +182,14 @@ def _first_result(conn: sa.Connection, key: str, **expected) -> Movement | None:
                     replayed=True)
 
 
-def _refuse(conn: sa.Connection, error: errors.WalletError, key: str, **expected) -> Movement:
+def _replayed(conn: sa.Connection, key: str, expected: dict[str, Any]) -> Movement:
+    """The first result of a key the locked wallet already shows as used."""
+    first = _first_result(conn, key, **expected)
+    assert first is not None
+    return first
+
+
+def _refuse(conn: sa.Connection, error: Refusal, key: str, **expected: Any) -> Movement:
     """A retry whose first attempt passed gets that result even if the same request would now be
     refused (card blocked, balance spent since...); anything else gets the refusal."""
     first = _first_result(conn, key, **expected)
@@ -201,8 +198,8 @@ def _refuse(conn: sa.Connection, error: errors.WalletError, key: str, **expected
     return first
 
 
-def _append(session: Session, conn: sa.Connection, wallet, kind: str, amount_cents: int, key: str,
-            expected: dict, **fields) -> Movement:
+def _append(session: Session, conn: sa.Connection, wallet: Any, kind: str, amount_cents: int, key: str,
+            expected: dict[str, Any], **fields: Any) -> Movement:
     """Adds one entry to a locked wallet (`wallet` is its locked row). The database trigger adds it
     to the balance; the wallet being locked, the new balance is exactly this one."""
     fields["label"] = fields.get("label", "")[:200]
@@ -233,7 +230,7 @@ def credit(
     """The season's credit of one wallet: at most once per wallet (the database refuses a second)."""
     _check_request(amount_cents, idempotency_key)
     conn, wallet_id = _connection(session), _wallet_id(wallet)
-    expected = dict(wallet_id=wallet_id, kind=CREDIT, amount_cents=amount_cents)
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": CREDIT, "amount_cents": amount_cents}
     first = _first_result(conn, idempotency_key, **expected)  # done already: no lock needed
     if first is not None:
         return first
@@ -254,6 +251,7 @@ def credit_season(session: Session, pupil_id: int, season: Season, card_id: int 
     """Credits every envelope of the season once for this youth. Returns the cents credited now
     (0 when it had already been done: the keys are fixed per youth, season and envelope)."""
     credited = 0
+    assert season.id is not None
     for envelope, amount in season_amounts(season).items():
         if amount <= 0:
             continue
@@ -266,47 +264,44 @@ def credit_season(session: Session, pupil_id: int, season: Season, card_id: int 
 
 def is_season_credited(session: Session, pupil_id: int, season_id: int) -> bool:
     return session.exec(
-        select(LedgerEntry.id).join(Wallet, Wallet.id == LedgerEntry.wallet_id).where(
-            Wallet.pupil_id == pupil_id, Wallet.season_id == season_id, LedgerEntry.kind == CREDIT
+        select(col(LedgerEntry.id)).join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id)).where(
+            col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id, col(LedgerEntry.kind) == CREDIT
         )
     ).first() is not None
 
 
-def _card_refusal(conn: sa.Connection, pupil_id: int, card_id: int | None, card) -> errors.WalletError:
-    if card is None and card_id is None:
-        blocked = conn.execute(sa.select(_card.c.id).where(
-            _card.c.pupil_id == pupil_id, _card.c.status == "blocked")).first()
-        return errors.CardBlocked() if blocked else errors.NoActiveCard()
-    if card is not None and card.pupil_id == pupil_id and card.status == "blocked":
-        return errors.CardBlocked()
-    return errors.NoActiveCard()
+def _card_refusal(card: CardFacts | None, pupil_id: int) -> errors.CardBlocked | errors.CardNotActive | None:
+    if card is not None and card.pupil_id == pupil_id:
+        if card.status == CardStatus.ACTIVE:
+            return None
+        if card.status == CardStatus.BLOCKED:
+            return errors.CardBlocked()
+    return errors.CardNotActive()
 
 
 def debit(
     session: Session, wallet: Wallet | int, amount_cents: int, idempotency_key: str,
-    partner_id: int | None = None, label: str = "", *, card_id: int | None = None,
+    partner_id: int | None = None, label: str = "", *, card: CardFacts | None,
     payment_id: int | None = None, today: dt.date | None = None,
 ) -> Movement:
-    """Takes a payment from a wallet with the youth's active card (the given one, or the youth's).
+    """Takes a payment from a wallet with the youth's active card. `card` is what core.cards read
+    of it under its lock (`cards.paying.debit` takes that lock, then calls this); None: no card.
 
     Keys are global to the ledger: callers namespace them (e.g. "payment:<partner id>:<their key>").
     A retry returns the first result, even if the card was blocked since.
     """
     _check_request(amount_cents, idempotency_key)
     conn, wallet_id = _connection(session), _wallet_id(wallet)
-    expected = dict(wallet_id=wallet_id, kind=DEBIT, amount_cents=-amount_cents, partner_id=partner_id)
-    if card_id is None:
-        card = conn.execute(_ACTIVE_CARD_OF_WALLET, {"wallet_id": wallet_id}).first()
-    else:
-        card = conn.execute(_CARD_BY_ID, {"card_id": card_id}).first()
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": DEBIT, "amount_cents": -amount_cents,
+                                "partner_id": partner_id}
     locked = _lock_wallet(conn, wallet_id, idempotency_key)
     if locked.used_key_entry_id is not None:
-        return _first_result(conn, idempotency_key, **expected)
+        return _replayed(conn, idempotency_key, expected)
     # The season columns may date from before the wait for the lock; a closing that held it left
     # this wallet empty, so the fresh balance refuses the payment anyway.
-    refusal = None
-    if card is None or card.status != "active" or card.pupil_id != locked.pupil_id:
-        refusal = _card_refusal(conn, locked.pupil_id, card_id, card)
+    refusal: Refusal | None = _card_refusal(card, locked.pupil_id)
+    if refusal is not None:
+        pass  # the card's refusal comes first
     elif locked.closed_at is not None:
         refusal = errors.SeasonClosed(locked.code)
     elif not locked.starts_on <= (today or paris_today()) <= locked.ends_on:
@@ -316,7 +311,8 @@ def debit(
     if refusal is not None:
         return _refuse(conn, refusal, idempotency_key, **expected)
     return _append(session, conn, locked, DEBIT, -amount_cents, idempotency_key, expected,
-                   partner_id=partner_id, label=label, card_id=card.id, payment_id=payment_id)
+                   partner_id=partner_id, label=label, card_id=card.card_id if card else None,
+                   payment_id=payment_id)
 
 
 def refund(
@@ -337,7 +333,7 @@ def refund(
         expected["amount_cents"] = amount_cents
     locked = _lock_wallet(conn, original.wallet_id, idempotency_key)
     if locked.used_key_entry_id is not None:
-        return _first_result(conn, idempotency_key, **expected)
+        return _replayed(conn, idempotency_key, expected)
     # Read after the lock, in its own statement: a closing that held the lock is seen (the season
     # columns of the locking statement may date from before the wait).
     if conn.execute(_SEASON_CLOSED_AT, {"season_id": locked.season_id}).scalar() is not None:
@@ -379,7 +375,7 @@ def expire_season(session: Session, season: Season | int, today: dt.date | None 
             continue
         key = f"expiry:{wallet.id}"
         _append(session, conn, wallet, EXPIRY, -wallet.balance_cents, key,
-                dict(wallet_id=wallet.id, kind=EXPIRY, amount_cents=-wallet.balance_cents), label=label)
+                {"wallet_id": wallet.id, "kind": EXPIRY, "amount_cents": -wallet.balance_cents}, label=label)
         expired_wallets += 1
         expired_cents += wallet.balance_cents
     return ExpiryReport(locked_season.code, expired_wallets, expired_cents, closed_now)
@@ -391,118 +387,8 @@ def balances(session: Session, pupil_id: int, season_id: int) -> dict[str, int]:
     """Balance of each envelope (0 for an envelope without wallet yet)."""
     result = {str(envelope): 0 for envelope in Envelope}
     for wallet in session.exec(
-        select(Wallet).where(Wallet.pupil_id == pupil_id, Wallet.season_id == season_id)
+        select(Wallet).where(col(Wallet.pupil_id) == pupil_id, col(Wallet.season_id) == season_id)
         .execution_options(populate_existing=True)
     ):
         result[wallet.envelope] = wallet.balance_cents
     return result
-
-
-def spent_per_envelope(session: Session, pupil_id: int, season_id: int) -> dict[str, int]:
-    """What was paid from each envelope, refunds deducted (for the dashboard's chart)."""
-    result = {str(envelope): 0 for envelope in Envelope}
-    rows = session.exec(
-        select(Wallet.envelope, sa.func.sum(LedgerEntry.amount_cents))
-        .join(LedgerEntry, LedgerEntry.wallet_id == Wallet.id)
-        .where(Wallet.pupil_id == pupil_id, Wallet.season_id == season_id,
-               LedgerEntry.kind.in_([DEBIT, REFUND]))
-        .group_by(Wallet.envelope)
-    ).all()
-    for envelope, total in rows:
-        result[envelope] = -int(total or 0)
-    return result
-
-
-def _history_label(kind: str, season: Season, partner_name: str | None) -> str:
-    if kind == CREDIT:
-        return f"Crédit de la saison {season.code}"
-    if kind == DEBIT:
-        return f"Paiement — {partner_name}" if partner_name else "Paiement"
-    if kind == REFUND:
-        return f"Remboursement — {partner_name}" if partner_name else "Remboursement"
-    if kind == EXPIRY:
-        return f"Fin de la saison {season.code} : crédits expirés"
-    return kind
-
-
-def history(session: Session, pupil_id: int, season: Season) -> list[HistoryLine]:
-    """The movements of a youth's season, newest first: credit, payments and refunds with the
-    partner's name, expiry."""
-    rows = session.exec(
-        select(LedgerEntry, Wallet.envelope, Partner.name)
-        .join(Wallet, Wallet.id == LedgerEntry.wallet_id)
-        .outerjoin(Partner, Partner.id == LedgerEntry.partner_id)
-        .where(Wallet.pupil_id == pupil_id, Wallet.season_id == season.id)
-        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
-    ).all()
-    return [
-        HistoryLine(entry.id, entry.created_at, entry.kind, envelope, entry.amount_cents,
-                    _history_label(entry.kind, season, partner_name), partner_name)
-        for entry, envelope, partner_name in rows
-    ]
-
-
-def verify_invariants(session: Session) -> list[str]:
-    """Every rule the ledger must obey, checked over the whole database. Returns the violations."""
-    problems: list[str] = []
-    sums = (
-        select(LedgerEntry.wallet_id, sa.func.sum(LedgerEntry.amount_cents).label("total"))
-        .group_by(LedgerEntry.wallet_id).subquery()
-    )
-    for wallet_id, balance, total in session.exec(
-        select(Wallet.id, Wallet.balance_cents, sa.func.coalesce(sums.c.total, 0))
-        .outerjoin(sums, sums.c.wallet_id == Wallet.id)
-    ):
-        if balance != total:
-            problems.append(f"wallet {wallet_id}: balance {balance} != sum of entries {total}")
-        if balance < 0:
-            problems.append(f"wallet {wallet_id}: negative balance {balance}")
-    for wallet_id, count in session.exec(
-        select(LedgerEntry.wallet_id, sa.func.count()).where(LedgerEntry.kind == CREDIT)
-        .group_by(LedgerEntry.wallet_id).having(sa.func.count() > 1)
-    ):
-        problems.append(f"wallet {wallet_id}: credited {count} times")
-    for entry_id, wallet_id, amount, envelope, season in session.exec(
-        select(LedgerEntry.id, Wallet.id, LedgerEntry.amount_cents, Wallet.envelope, Season)
-        .join(Wallet, Wallet.id == LedgerEntry.wallet_id).join(Season, Season.id == Wallet.season_id)
-        .where(LedgerEntry.kind == CREDIT)
-    ):
-        if amount != season_amounts(season)[envelope]:
-            problems.append(f"credit {entry_id} of wallet {wallet_id}: {amount} is not the season's amount")
-    money_in = LedgerEntry.kind.in_(sorted(MONEY_IN))
-    for entry_id, kind, amount in session.exec(
-        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.amount_cents).where(
-            sa.or_(sa.and_(money_in, LedgerEntry.amount_cents <= 0),
-                   sa.and_(sa.not_(money_in), LedgerEntry.amount_cents >= 0))
-        )
-    ):
-        problems.append(f"entry {entry_id}: kind {kind} with amount {amount}")
-    refunded = (
-        select(LedgerEntry.refund_of_id, sa.func.sum(LedgerEntry.amount_cents).label("total"),
-               sa.func.min(LedgerEntry.wallet_id).label("wmin"), sa.func.max(LedgerEntry.wallet_id).label("wmax"))
-        .where(LedgerEntry.refund_of_id.is_not(None)).group_by(LedgerEntry.refund_of_id).subquery()
-    )
-    for debit_id, debit_kind, debit_amount, debit_wallet, total, wmin, wmax in session.exec(
-        select(LedgerEntry.id, LedgerEntry.kind, LedgerEntry.amount_cents, LedgerEntry.wallet_id,
-               refunded.c.total, refunded.c.wmin, refunded.c.wmax)
-        .join(refunded, refunded.c.refund_of_id == LedgerEntry.id)
-    ):
-        if debit_kind != DEBIT or total > -debit_amount or not wmin == wmax == debit_wallet:
-            problems.append(f"debit {debit_id}: refunds of {total} exceed {-debit_amount} or miss its wallet")
-    for wallet_id, balance, code in session.exec(
-        select(Wallet.id, Wallet.balance_cents, Season.code).join(Season, Season.id == Wallet.season_id)
-        .where(Season.closed_at.is_not(None), Wallet.balance_cents != 0)
-    ):
-        problems.append(f"wallet {wallet_id}: {balance} left in closed season {code}")
-    for pupil_id, count in session.exec(
-        select(Card.pupil_id, sa.func.count()).where(Card.status == "active")
-        .group_by(Card.pupil_id).having(sa.func.count() > 1)
-    ):
-        problems.append(f"pupil {pupil_id}: {count} active cards")
-    for entry_id in session.exec(
-        select(LedgerEntry.id).join(Wallet, Wallet.id == LedgerEntry.wallet_id)
-        .join(Card, Card.id == LedgerEntry.card_id)
-        .where(LedgerEntry.kind == DEBIT, Card.pupil_id != Wallet.pupil_id)
-    ):
-        problems.append(f"debit {entry_id}: paid with a card of another youth")
-    return problems

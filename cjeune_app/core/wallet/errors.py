@@ -1,59 +1,65 @@
-"""Refusals of money operations: a stable code and a French sentence that says what to do."""
+"""Refusals of money operations: a stable code and a French sentence that says what to do.
+
+The card refusals of a payment (blocked, not active) are defined here because the wallet's debit
+is where they are decided, under the card's and the wallet's locks; the partner space and the API
+raise these very classes."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from cjeune_app.core.enums import ENVELOPE_LABELS
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import Conflict, InvalidInput, NotFound
 from cjeune_app.core.formats import format_cents, format_date
+from cjeune_app.core.wallet.limits import EXAMPLE_AMOUNT, MAX_AMOUNT_CENTS, MAX_KEY_LENGTH
 
 
-class WalletError(DomainError):
-    code = "wallet_error"
-
-
-class InvalidAmount(WalletError):
+class InvalidAmount(InvalidInput):
     code = "amount_invalid"
-    http_status = 422
-    message = "Le montant doit être un nombre entier de centimes, supérieur à zéro et d'au plus 10 000,00 €."
-
-
-class InvalidIdempotencyKey(WalletError):
-    code = "idempotency_key_invalid"
-    http_status = 422
-    message = "Chaque opération doit porter une clé d'idempotence de 1 à 128 caractères."
-
-
-class IdempotencyKeyReused(WalletError):
-    code = "idempotency_conflict"
-    http_status = 409
     message = (
-        "Cette clé d'idempotence a déjà servi pour une autre opération (montant, portefeuille ou "
-        "partenaire différents). Utilisez une nouvelle clé pour une nouvelle opération."
+        f"Le montant doit être supérieur à {format_cents(0)} et d'au plus {format_cents(MAX_AMOUNT_CENTS)} : "
+        f"saisissez-le en euros, par exemple {EXAMPLE_AMOUNT}."
     )
 
 
-class WalletNotFound(WalletError):
+class InvalidIdempotencyKey(InvalidInput):
+    code = "idempotency_key_invalid"
+    message = (
+        f"L'en-tête Idempotency-Key est obligatoire : de 1 à {MAX_KEY_LENGTH} caractères visibles (lettres, "
+        "chiffres, tirets...), une nouvelle valeur pour chaque nouvelle opération."
+    )
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_conflict"
+    message = (
+        "Cette clé d'idempotence a déjà servi pour une autre opération (carte, montant, enveloppe ou "
+        "partenaire différents) : utilisez une nouvelle clé pour chaque nouvelle opération."
+    )
+
+
+class WalletNotFound(NotFound):
     code = "wallet_unknown"
-    http_status = 404
     message = "Ce portefeuille n'existe pas."
 
 
-class InsufficientBalance(WalletError):
+class InsufficientBalance(Conflict):
     code = "balance_insufficient"
-    http_status = 409
 
     def __init__(self, envelope: str, available_cents: int) -> None:
-        label = ENVELOPE_LABELS.get(envelope, envelope)
-        super().__init__(
-            f"Solde insuffisant sur l'enveloppe {label} : {format_cents(available_cents)} disponibles. "
-            "Saisissez un montant inférieur ou égal.",
-            available_cents=available_cents,
-        )
+        label = ENVELOPE_LABELS.get(envelope, envelope)  # type: ignore[call-overload]
+        if available_cents <= 0:
+            message = (f"Solde insuffisant : l'enveloppe {label} de cette carte est épuisée, "
+                       "rien ne peut être encaissé.")
+        else:
+            message = (f"Solde insuffisant : {format_cents(available_cents)} au maximum sur l'enveloppe "
+                       f"{label}. Saisissez un montant inférieur ou égal.")
+        super().__init__(message, available_cents=available_cents)
+        self.available_cents = available_cents
 
 
-class SeasonClosed(WalletError):
+class SeasonClosed(Conflict):
     code = "season_closed"
-    http_status = 409
 
     def __init__(self, season_code: str) -> None:
         super().__init__(
@@ -62,61 +68,58 @@ class SeasonClosed(WalletError):
         )
 
 
-class SeasonNotOpen(WalletError):
+class SeasonNotOpen(Conflict):
     code = "season_not_open"
-    http_status = 409
 
-    def __init__(self, season_code: str, starts_on, ends_on) -> None:
+    def __init__(self, season_code: str, starts_on: dt.date, ends_on: dt.date) -> None:
         super().__init__(
             f"Les crédits de la saison {season_code} ne sont utilisables que du "
             f"{format_date(starts_on)} au {format_date(ends_on)}."
         )
 
 
-class SeasonNotFinished(WalletError):
+class SeasonNotFinished(Conflict):
     code = "season_not_finished"
-    http_status = 409
 
-    def __init__(self, season_code: str, ends_on) -> None:
+    def __init__(self, season_code: str, ends_on: dt.date) -> None:
         super().__init__(
             f"La saison {season_code} n'est pas terminée (dernier jour : {format_date(ends_on)}). "
             "Ses crédits ne pourront expirer qu'à partir du lendemain."
         )
 
 
-class AlreadyCredited(WalletError):
+class AlreadyCredited(Conflict):
     code = "already_credited"
-    http_status = 409
     message = "Ce portefeuille a déjà reçu le crédit de sa saison : il n'est versé qu'une fois."
 
 
-class CardBlocked(WalletError):
+class CardBlocked(Conflict):
+    """A payment with a card declared lost or stolen."""
+
     code = "card_blocked"
-    http_status = 409
     message = (
         "Cette carte a été déclarée perdue ou volée : elle est bloquée et aucun paiement n'est "
-        "accepté. Le jeune doit associer sa nouvelle carte."
+        "accepté. Le jeune doit présenter sa nouvelle carte."
     )
 
 
-class NoActiveCard(WalletError):
+class CardNotActive(Conflict):
+    """A payment with a card that is not (or no longer) associated to the youth."""
+
     code = "card_not_active"
-    http_status = 409
     message = (
-        "Aucune carte active pour ce jeune : la carte doit d'abord être associée à son compte "
-        "(« Associer une carte » sur le tableau de bord)."
+        "Cette carte n'est pas encore associée à un jeune : il doit d'abord l'associer depuis son "
+        "tableau de bord (« Associer une carte »)."
     )
 
 
-class DebitNotFound(WalletError):
+class DebitNotFound(NotFound):
     code = "debit_unknown"
-    http_status = 404
     message = "Le paiement à rembourser est introuvable : vérifiez sa référence."
 
 
-class RefundTooLarge(WalletError):
+class RefundTooLarge(Conflict):
     code = "refund_too_large"
-    http_status = 409
 
     def __init__(self, refundable_cents: int) -> None:
         super().__init__(

@@ -4,66 +4,68 @@ for each batch, the card printer's CSV and the QR codes (authenticated download 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import reflex as rx
 
-from cjeune_app.api.card_batches import printer_csv_path, printer_zip_path
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards import errors as card_errors
-from cjeune_app.core.cards.api import MAX_CARDS_PER_BATCH, issue_cards, recent_batches
+from cjeune_app.core.cards.printing import MAX_CARDS_PER_BATCH
 from cjeune_app.core.dates import format_date
-from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.partners.sign_in import account_for_token
+from cjeune_app.core.errors import Refusal
+from cjeune_app.core.use_cases import cards as card_cases
 from cjeune_app.ui.components.forms import form_field, submit_button
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage
 
 COUNT_NOT_A_NUMBER = f"Indiquez le nombre de cartes en chiffres (entre 1 et {MAX_CARDS_PER_BATCH})."
 
 
-def _is_agent(session, token: str):
-    account = account_for_token(session, token)
-    return account if account is not None and account.role == Role.AGENT else None
+@dataclasses.dataclass
+class BatchRow:
+    id: str
+    school: str
+    count: str
+    date: str
+    csv: str
+    zip: str
 
 
-def _batches(token: str) -> list[dict] | None:
-    with session_scope() as session:
-        if _is_agent(session, token) is None:
-            return None
-        return [
-            {"id": str(b.batch_id), "school": f"{b.establishment_name} ({b.establishment_uai})",
-             "count": f"{b.count} carte{'s' if b.count > 1 else ''}", "date": format_date(b.created_at),
-             "csv": printer_csv_path(b.batch_id), "zip": printer_zip_path(b.batch_id)}
-            for b in recent_batches(session)
-        ]
+def _batches(actor: Actor) -> list[BatchRow]:
+    return [
+        BatchRow(str(b.batch_id), f"{b.establishment_name} ({b.establishment_uai})",
+                 f"{b.count} carte{'s' if b.count > 1 else ''}", format_date(b.created_at),
+                 routes.API_PREFIX + routes.card_batch_printer_csv(b.batch_id),
+                 routes.API_PREFIX + routes.card_batch_qr_zip(b.batch_id))
+        for b in card_cases.recent_card_batches(actor)
+    ]
 
 
-def _issue(token: str, uai: str, count: int) -> dict:
+def _issue(actor: Actor, uai: str, count: int) -> dict:
     try:
-        with session_scope() as session:
-            if _is_agent(session, token) is None:
-                return {"errors": {"uai": "Seuls les agents du Département peuvent créer des cartes."}}
-            batch = issue_cards(session, uai, count)
-    except card_errors.UnknownEstablishment as refusal:
-        return {"errors": {"uai": refusal.message}}
+        batch = card_cases.issue_card_batch(actor, uai, count)
     except card_errors.InvalidCardCount as refusal:
         return {"errors": {"count": refusal.message}}
+    except Refusal as refusal:
+        return {"errors": {"uai": refusal.message}}
     return {"notice": f"Lot n° {batch.batch_id} créé : {len(batch.numbers)} cartes pour "
                       f"{batch.establishment_name} ({batch.establishment_uai})."}
 
 
-class AdminCardsState(SessionState):
-    batches: list[dict[str, str]] = []
+class AdminCardsState(PrivatePage, rx.State):
+    allowed_roles = (Role.AGENT,)
+    sign_in_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_SIGN_IN
+
+    batches: list[BatchRow] = []
     errors: dict[str, str] = {}
     notice: str = ""
     running: bool = False
 
-    @rx.event
-    async def load(self):
-        rows = await asyncio.to_thread(_batches, self._token()) if await self._load() else None
-        if rows is None:
-            return rx.redirect("/connexion/gestion")
-        self.batches = rows
+    async def _opened(self, actor: Actor) -> None:
+        self.batches = await asyncio.to_thread(_batches, actor)
 
     @rx.event
     async def create_batch(self, form: dict):
@@ -75,16 +77,20 @@ class AdminCardsState(SessionState):
         except ValueError:
             self.errors = {"count": COUNT_NOT_A_NUMBER}
             return
+        actor = await self._actor()
+        if actor is None:
+            yield rx.redirect(self.sign_in_route)
+            return
         self.running = True
         yield
         try:
-            outcome = await asyncio.to_thread(_issue, self._token(), form.get("uai", ""), count)
+            outcome = await asyncio.to_thread(_issue, actor, form.get("uai", ""), count)
         finally:
             self.running = False
         self.errors = outcome.get("errors", {})
         self.notice = outcome.get("notice", "")
         if self.notice:
-            self.batches = await asyncio.to_thread(_batches, self._token()) or []
+            self.batches = await asyncio.to_thread(_batches, actor)
 
 
 def _download(label: str, href: rx.Var, batch_id: rx.Var) -> rx.Component:
@@ -96,11 +102,11 @@ def _download(label: str, href: rx.Var, batch_id: rx.Var) -> rx.Component:
 
 def _batch(row: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(rx.text("Lot n° ", row["id"], as_="span", weight="bold"), " — ", row["school"], size="2"),
-        rx.text(row["count"], " · créé le ", row["date"], size="2", color_scheme="gray"),
+        rx.text(rx.text("Lot n° ", row.id, as_="span", weight="bold"), " — ", row.school, size="2"),
+        rx.text(row.count, " · créé le ", row.date, size="2", color_scheme="gray"),
         rx.hstack(
-            _download("Fichier de l'imprimeur (CSV)", row["csv"], row["id"]),
-            _download("QR codes (ZIP)", row["zip"], row["id"]),
+            _download("Fichier de l'imprimeur (CSV)", row.csv, row.id),
+            _download("QR codes (ZIP)", row.zip, row.id),
             spacing="4", wrap="wrap",
         ),
         class_name="lot",

@@ -11,37 +11,48 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 
 import reflex as rx
 
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards import errors as card_errors
-from cjeune_app.core.cards.api import associate_card, association_blockers, card_state
-from cjeune_app.core.cards.numbers import format_card_number, is_well_formed, normalize_card_number
-from cjeune_app.core.dashboard import chosen_pupil
-from cjeune_app.core.dates import paris_today
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.errors import DomainError, Refusal
+from cjeune_app.core.cards.loss import CardShown
+from cjeune_app.core.cards.numbers import (
+    NUMBER_LENGTH,
+    format_card_number,
+    is_well_formed,
+    normalize_card_number,
+)
+from cjeune_app.core.errors import Forbidden, Refusal
 from cjeune_app.core.formats import format_cents
-from cjeune_app.core.partners.sign_in import account_for_token
-from cjeune_app.core.seasons.api import current_season
+from cjeune_app.core.use_cases import cards as card_cases
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.pages.dashboard import DashboardState, child_query
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.pages.dashboard import DashboardState
+from cjeune_app.ui.state import PrivatePage
 from cjeune_app.ui.theme import BRAND_BLUE
 
-NUMBER_LENGTH = 16
 NO_ACCESS = "Vous n'avez pas accès à la carte de ce jeune."
+SESSION_EXPIRED = "Votre session a expiré : reconnectez-vous, puis recommencez."
 ALREADY_ACTIVE = ("Une carte est déjà active sur ce compte. Si elle est perdue ou volée, déclarez-la "
                   "d'abord depuis le tableau de bord, puis associez la nouvelle.")
 SCAN_NOT_A_CARD = ("Ce QR code n'est pas celui d'une carte CJeune de Provence. Scannez le QR code au dos "
                    "de la carte, ou saisissez les 16 chiffres inscrits dessous.")
 BLOCKER_LINKS = {
-    card_errors.EnrollmentNotCompleted: ("/inscription", "Terminer l'inscription"),
-    card_errors.PhotoMissing: ("/photo", "Ajouter une photo"),
+    card_errors.EnrollmentNotCompleted: (routes.ENROLLMENT, "Terminer l'inscription"),
+    card_errors.PhotoMissing: (routes.PHOTO, "Ajouter une photo"),
 }
+
+
+@dataclasses.dataclass
+class BlockerRow:
+    text: str
+    href: str
+    action: str
 
 
 def unbroken(masked_number: str) -> str:
@@ -62,38 +73,25 @@ def number_problem(typed: str, finished: bool) -> str:
     return "" if is_well_formed(number) else card_errors.InvalidCardNumber.message
 
 
-def _prepare(token: str, wanted: str | None) -> dict | None:
-    with session_scope() as session:
-        account = account_for_token(session, token)
-        if account is None:
-            return None
-        try:
-            child = chosen_pupil(session, account, wanted)
-        except Refusal:
-            return {"allowed": False}
-        query = child_query(account.role, child.pupil_id)
-        season = current_season(session, paris_today())
-        blockers: list[dict] = []
-        if season is None:
-            blockers.append({"text": card_errors.NoOpenSeason.message, "href": "", "action": ""})
-        else:
-            for blocker in association_blockers(session, child.pupil_id, season):
-                href, action = BLOCKER_LINKS.get(type(blocker), ("", ""))
-                blockers.append({"text": blocker.message, "href": href + query if href else "", "action": action})
-        card = card_state(session, child.pupil_id)
-        return {"allowed": True, "pupil_id": str(child.pupil_id), "child_first_name": child.first_name,
-                "is_parent": bool(query), "blockers": blockers, "card_state": card.state,
-                "dashboard_href": "/tableau-de-bord" + query}
-
-
-def _associate(token: str, pupil_id: int, typed: str, key: str) -> dict:
+def _prepare(actor: Actor, wanted: str | None) -> dict:
     try:
-        with session_scope() as session:
-            account = account_for_token(session, token)
-            if account is None:
-                return {"error": "Votre session a expiré : reconnectez-vous, puis recommencez."}
-            result = associate_card(session, account.id, pupil_id, typed, key)
-    except DomainError as refusal:
+        screen = card_cases.association_screen(actor, wanted)
+    except Forbidden:
+        return {"allowed": False}
+    query = screen.family.child_query
+    blockers = []
+    for blocker in screen.blockers:
+        href, action = BLOCKER_LINKS.get(type(blocker), ("", ""))
+        blockers.append(BlockerRow(blocker.message, href + query if href else "", action))
+    return {"allowed": True, "pupil_id": str(screen.family.child.pupil_id),
+            "child_first_name": screen.family.child.first_name, "is_parent": bool(query), "blockers": blockers,
+            "card_state": screen.card.state, "dashboard_href": routes.DASHBOARD + query}
+
+
+def _associate(actor: Actor, pupil_id: int, typed: str, key: str) -> dict:
+    try:
+        result = card_cases.associate_card(actor, pupil_id, typed, key)
+    except Refusal as refusal:
         return {"error": refusal.message}
     masked = unbroken(result.masked_number)
     if result.credited_cents:
@@ -106,15 +104,15 @@ def _associate(token: str, pupil_id: int, typed: str, key: str) -> dict:
     return {"message": message}
 
 
-class CardAssociationState(SessionState):
+class CardAssociationState(PrivatePage, rx.State):
     allowed: bool = True
     ready: bool = False
     pupil_id: str = ""
     child_first_name: str = ""
     is_parent: bool = False
-    blockers: list[dict[str, str]] = []
+    blockers: list[BlockerRow] = []
     already_active: bool = False
-    dashboard_href: str = "/tableau-de-bord"
+    dashboard_href: str = routes.DASHBOARD
     step: int = 1
     scanning: bool = False
     scan_status: str = ""
@@ -124,14 +122,9 @@ class CardAssociationState(SessionState):
     _key: str = ""  # idempotency key of the current attempt (a new number, a new attempt)
     _done: bool = False  # associated: the page is left, later taps do nothing
 
-    @rx.event
-    async def load(self):
-        if not await self._load():
-            return rx.redirect("/connexion")
+    async def _opened(self, actor: Actor) -> None:
         wanted = self.router.url.query_parameters.get("enfant")
-        prepared = await asyncio.to_thread(_prepare, self._token(), wanted)
-        if prepared is None:
-            return rx.redirect("/connexion")
+        prepared = await asyncio.to_thread(_prepare, actor, wanted)
         self.step, self.scanning, self.scan_status = 1, False, ""
         self.number = self.number_error = ""
         self.running, self._key, self._done = False, uuid.uuid4().hex, False
@@ -140,7 +133,7 @@ class CardAssociationState(SessionState):
             return
         self.pupil_id, self.child_first_name = prepared["pupil_id"], prepared["child_first_name"]
         self.is_parent, self.blockers = prepared["is_parent"], prepared["blockers"]
-        self.already_active = prepared["card_state"] == "active"
+        self.already_active = prepared["card_state"] == CardShown.ACTIVE
         self.dashboard_href = prepared["dashboard_href"]
 
     @rx.event
@@ -196,10 +189,14 @@ class CardAssociationState(SessionState):
         if problem:  # nothing is sent for a number that cannot be a card's
             self.number_error = problem
             return
+        actor = await self._actor()
+        if actor is None:
+            self.number_error = SESSION_EXPIRED
+            return
         self.running, self.number_error = True, ""
         yield
         try:
-            outcome = await asyncio.to_thread(_associate, self._token(), int(self.pupil_id), self.number, self._key)
+            outcome = await asyncio.to_thread(_associate, actor, int(self.pupil_id), self.number, self._key)
         finally:
             self.running = False
         if "error" in outcome:
@@ -228,8 +225,8 @@ def _steps() -> rx.Component:
 
 def _blocker(item: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(item["text"], size="3"),
-        rx.cond(item["href"] != "", rx.link(item["action"], href=item["href"], weight="bold")),
+        rx.text(item.text, size="3"),
+        rx.cond(item.href != "", rx.link(item.action, href=item.href, weight="bold")),
         class_name="a-faire",
     )
 
@@ -266,7 +263,7 @@ def _number_step() -> rx.Component:
             rx.button("Scanner la carte", on_click=CardAssociationState.start_scan, size="3", width="100%",
                       variant="outline", id="scanner"),
         ),
-        rx.cond(CardAssociationState.scan_status != "",
+        rx.cond(CardAssociationState.scan_status.length() > 0,
                 rx.text(CardAssociationState.scan_status, role="status", size="2", id="etat-scan")),
         rx.text("OU", weight="bold", align="center", width="100%", aria_hidden="true"),
         rx.form(
@@ -331,7 +328,7 @@ def card_association_page() -> rx.Component:
             ~CardAssociationState.ready,
             rx.text("Chargement…", size="2"),
             rx.cond(CardAssociationState.allowed, _association(),
-                    rx.vstack(alert_box(NO_ACCESS), rx.link("Retour au tableau de bord", href="/tableau-de-bord"))),
+                    rx.vstack(alert_box(NO_ACCESS), rx.link("Retour au tableau de bord", href=routes.DASHBOARD))),
         ),
         width="32rem",
     )

@@ -8,78 +8,66 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.cards.api import card_state, declare_lost
-from cjeune_app.core.cards.errors import CardNotActive
-from cjeune_app.core.dashboard import chosen_pupil
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.errors import DomainError, Refusal
-from cjeune_app.core.partners.sign_in import account_for_token
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.cards.errors import OnlyActiveCardDeclaredLost
+from cjeune_app.core.cards.loss import CardShown
+from cjeune_app.core.errors import Forbidden, Refusal
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
+from cjeune_app.core.use_cases import cards as card_cases
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.pages.card_association import unbroken
-from cjeune_app.ui.pages.dashboard import DashboardState, child_query
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.pages.dashboard import DashboardState
+from cjeune_app.ui.state import PrivatePage
 
 NO_ACCESS = "Vous n'avez pas accès à la carte de ce jeune."
 REASON_MISSING = "Indiquez si la carte a été perdue ou volée."
+SESSION_EXPIRED = "Votre session a expiré : reconnectez-vous, puis recommencez."
 
 
-def _prepare(token: str, wanted: str | None) -> dict | None:
-    with session_scope() as session:
-        account = account_for_token(session, token)
-        if account is None:
-            return None
-        try:
-            child = chosen_pupil(session, account, wanted)
-        except Refusal:
-            return {"allowed": False}
-        card = card_state(session, child.pupil_id)
-        return {"allowed": True, "pupil_id": str(child.pupil_id), "active": card.state == "active",
-                "card_id": str(card.card_id or ""), "card_number": card.masked_number or "",
-                "dashboard_href": "/tableau-de-bord" + child_query(account.role, child.pupil_id)}
-
-
-def _declare(token: str, pupil_id: int, card_id: int, reason: str) -> dict:
+def _prepare(actor: Actor, wanted: str | None) -> dict:
     try:
-        with session_scope() as session:
-            account = account_for_token(session, token)
-            if account is None:
-                return {"error": "Votre session a expiré : reconnectez-vous, puis recommencez."}
-            card = declare_lost(session, account.id, pupil_id, card_id, reason)
-            masked = unbroken(card_state(session, pupil_id).masked_number)
-    except DomainError as refusal:
+        screen = card_cases.loss_screen(actor, wanted)
+    except Forbidden:
+        return {"allowed": False}
+    card = screen.card
+    return {"allowed": True, "pupil_id": str(screen.family.child.pupil_id), "active": card.state == CardShown.ACTIVE,
+            "card_id": str(card.card_id or ""), "card_number": card.masked_number or "",
+            "dashboard_href": routes.DASHBOARD + screen.family.child_query}
+
+
+def _declare(actor: Actor, pupil_id: int, card_id: int, reason: str) -> dict:
+    try:
+        declared = card_cases.declare_lost(actor, pupil_id, card_id, reason)
+    except Refusal as refusal:
         return {"error": refusal.message}
-    what = "perdue" if card.blocked_reason == "perte" else "volée"
+    masked = unbroken(declared.masked_number)
+    what = "perdue" if declared.reason == "perte" else "volée"
     return {"message": f"La carte {masked} est déclarée {what} et bloquée : plus aucun paiement n'est "
                        "accepté avec elle. Le solde restant est conservé : associez la nouvelle carte "
                        "remise par l'établissement pour le retrouver."}
 
 
-class CardLossState(SessionState):
+class CardLossState(PrivatePage, rx.State):
     ready: bool = False
     allowed: bool = True
     active: bool = False
     pupil_id: str = ""
     card_id: str = ""
     card_number: str = ""
-    dashboard_href: str = "/tableau-de-bord"
+    dashboard_href: str = routes.DASHBOARD
     error: str = ""
     running: bool = False
     _done: bool = False  # declared: later taps queued behind the first do nothing
 
-    @rx.event
-    async def load(self):
-        if not await self._load():
-            return rx.redirect("/connexion")
-        prepared = await asyncio.to_thread(_prepare, self._token(), self.router.url.query_parameters.get("enfant"))
-        if prepared is None:
-            return rx.redirect("/connexion")
+    async def _opened(self, actor: Actor) -> None:
+        prepared = await asyncio.to_thread(_prepare, actor, self.router.url.query_parameters.get("enfant"))
         self.error, self.running, self._done = "", False, False
         self.allowed, self.ready = prepared["allowed"], True
         if self.allowed:
-            for name in ("pupil_id", "active", "card_id", "card_number", "dashboard_href"):
-                setattr(self, name, prepared[name])
+            self.pupil_id, self.active, self.card_id = prepared["pupil_id"], prepared["active"], prepared["card_id"]
+            self.card_number, self.dashboard_href = prepared["card_number"], prepared["dashboard_href"]
 
     @rx.event
     async def confirm(self, form: dict):
@@ -89,10 +77,14 @@ class CardLossState(SessionState):
         if reason not in ("perte", "vol"):
             self.error = REASON_MISSING
             return
+        actor = await self._actor()
+        if actor is None:
+            self.error = SESSION_EXPIRED
+            return
         self.running, self.error = True, ""
         yield
         try:
-            outcome = await asyncio.to_thread(_declare, self._token(), int(self.pupil_id), int(self.card_id), reason)
+            outcome = await asyncio.to_thread(_declare, actor, int(self.pupil_id), int(self.card_id), reason)
         finally:
             self.running = False
         if "error" in outcome:
@@ -155,10 +147,10 @@ def card_loss_page() -> rx.Component:
             rx.text("Chargement…", size="2"),
             rx.cond(
                 ~CardLossState.allowed,
-                rx.vstack(alert_box(NO_ACCESS), rx.link("Retour au tableau de bord", href="/tableau-de-bord")),
+                rx.vstack(alert_box(NO_ACCESS), rx.link("Retour au tableau de bord", href=routes.DASHBOARD)),
                 rx.vstack(
                     rx.cond(CardLossState.active, _confirmation(),
-                            rx.vstack(rx.text(CardNotActive.message, size="3", id="pas-active"),
+                            rx.vstack(rx.text(OnlyActiveCardDeclaredLost.message, size="3", id="pas-active"),
                                       rx.link("Retour au tableau de bord", href=CardLossState.dashboard_href))),
                     _assistance(),
                     spacing="5", width="100%",

@@ -9,38 +9,68 @@ Every load checks again on the server that the account may see the youth asked f
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import reflex as rx
 
-from cjeune_app.core.dashboard import (
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.cards.loss import CardShown
+from cjeune_app.core.dashboard.youth import (
     TODO_CARD,
     TODO_ENROLLMENT,
     TODO_PHOTO,
     TODO_RENEWAL,
     YouthDashboard,
-    chosen_pupil,
-    pupils_of,
-    youth_dashboard,
 )
 from cjeune_app.core.dates import format_date
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import Refusal
+from cjeune_app.core.enums import LedgerKind, Role
 from cjeune_app.core.formats import format_cents
-from cjeune_app.core.partners.sign_in import account_for_token
-from cjeune_app.core.wallet.api import CREDIT, EXPIRY, REFUND
+from cjeune_app.core.use_cases.dashboard import Dashboard, dashboard
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
 NO_ACCESS_PARENT = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
 NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord."
 CARD_STATES = {
-    "active": "Active",
-    "blocked": "Bloquée",
-    "none": "Aucune carte associée",
+    CardShown.ACTIVE: "Active",
+    CardShown.BLOCKED: "Bloquée",
+    CardShown.NONE: "Aucune carte associée",
 }
 LOSS_LABELS = {"perte": "déclarée perdue", "vol": "déclarée volée"}
+
+
+@dataclasses.dataclass
+class ChildLink:
+    id: str
+    name: str
+    href: str
+
+
+@dataclasses.dataclass
+class EnvelopeRow:
+    label: str
+    balance: str
+    spent_text: str
+    percent: str
+
+
+@dataclasses.dataclass
+class TodoRow:
+    kind: str
+    text: str
+    href: str
+    action: str
+
+
+@dataclasses.dataclass
+class MovementRow:
+    date: str
+    label: str
+    envelope: str
+    amount: str
+    tone: str  # plus, minus, expiry
 
 
 def child_query(role: str, pupil_id: int) -> str:
@@ -50,10 +80,10 @@ def child_query(role: str, pupil_id: int) -> str:
 
 def _todo_link(kind: str, query: str) -> tuple[str, str]:
     return {
-        TODO_ENROLLMENT: ("/inscription" + query, "Terminer l'inscription"),
-        TODO_RENEWAL: ("/inscription" + query, "Renouveler l'inscription"),
-        TODO_PHOTO: ("/photo" + query, "Ajouter une photo"),
-        TODO_CARD: ("/carte/associer" + query, "Associer une carte"),
+        TODO_ENROLLMENT: (routes.ENROLLMENT + query, "Terminer l'inscription"),
+        TODO_RENEWAL: (routes.ENROLLMENT + query, "Renouveler l'inscription"),
+        TODO_PHOTO: (routes.PHOTO + query, "Ajouter une photo"),
+        TODO_CARD: (routes.CARD_ASSOCIATION + query, "Associer une carte"),
     }[kind]
 
 
@@ -66,12 +96,18 @@ def _signed_amount(cents: int) -> str:
     return ("+" if cents > 0 else "") + format_cents(cents)
 
 
+def _tone(kind: str) -> str:
+    if kind in (LedgerKind.CREDIT, LedgerKind.REFUND):
+        return "plus"
+    return "expiry" if kind == LedgerKind.EXPIRY else "minus"
+
+
 def _as_screen(board: YouthDashboard, role: str) -> dict:
     """Plain strings for the state."""
     query = child_query(role, board.pupil_id)
     card = board.card
     state_text = CARD_STATES[card.state]
-    if card.state == "blocked" and board.card_blocked_reason in LOSS_LABELS:
+    if card.state == CardShown.BLOCKED and board.card_blocked_reason in LOSS_LABELS:
         state_text += f" ({LOSS_LABELS[board.card_blocked_reason]})"
     return {
         "pupil_id": str(board.pupil_id),
@@ -80,68 +116,57 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
                          if board.season_code else
                          "Aucune saison n'est ouverte aujourd'hui : les crédits reviennent à la rentrée."),
         "envelopes": [
-            {"label": e.label.upper(), "balance": format_cents(e.balance_cents),
-             "spent_text": f"{e.label} : {format_cents(e.spent_cents)} dépensés sur "
-                           f"{format_cents(e.season_amount_cents)}",
-             "percent": _percent(e.spent_cents, e.season_amount_cents)}
+            EnvelopeRow(e.label.upper(), format_cents(e.balance_cents),
+                        f"{e.label} : {format_cents(e.spent_cents)} dépensés sur {format_cents(e.season_amount_cents)}",
+                        _percent(e.spent_cents, e.season_amount_cents))
             for e in board.envelopes
         ],
         "credited": board.credited,
-        "card_state": card.state,
+        "card_state": str(card.state),
         "card_text": state_text,
         "card_number": card.masked_number or "",
         "card_last_digits": (card.masked_number or "")[-4:],
         "can_declare_loss": board.can_declare_loss,
-        "loss_href": "/carte/perte" + query,
-        "associate_href": "/carte/associer" + query,
-        "enrollment_href": "/inscription" + query,
-        "photo_href": "/photo" + query,
+        "loss_href": routes.CARD_LOSS + query,
+        "associate_href": routes.CARD_ASSOCIATION + query,
+        "enrollment_href": routes.ENROLLMENT + query,
+        "photo_href": routes.PHOTO + query,
         # The card's to-do goes under the big "Associer une carte" button; the others in "À faire".
         "card_todo": next((t.text for t in board.todos if t.kind == TODO_CARD), ""),
         "todos": [
-            {"kind": t.kind, "text": t.text, "href": _todo_link(t.kind, query)[0],
-             "action": _todo_link(t.kind, query)[1]}
+            TodoRow(t.kind, t.text, *_todo_link(t.kind, query))
             for t in board.todos if t.kind != TODO_CARD
         ],
         "history": [
-            {"date": format_date(line.created_at), "label": line.label,
-             "envelope": next((e.label for e in board.envelopes if e.envelope == line.envelope), ""),
-             "amount": _signed_amount(line.amount_cents),
-             "tone": "plus" if line.kind in (CREDIT, REFUND) else ("expiry" if line.kind == EXPIRY else "minus")}
+            MovementRow(format_date(line.created_at), line.label,
+                        next((e.label for e in board.envelopes if e.envelope == line.envelope), ""),
+                        _signed_amount(line.amount_cents), _tone(line.kind))
             for line in board.history
         ],
     }
 
 
-def _load_dashboard(token: str, wanted: str | None) -> dict | None:
-    """None when not signed in; otherwise the children to switch between and the chosen board
-    (or `forbidden` when the id asked for is not this account's to see)."""
-    with session_scope() as session:
-        account = account_for_token(session, token)
-        if account is None:
-            return None
-        children = [{"id": str(c.pupil_id), "name": c.full_name, "href": f"/tableau-de-bord?enfant={c.pupil_id}"}
-                    for c in pupils_of(session, account)] if account.role == Role.PARENT else []
-        result = {"role": account.role, "children": children, "board": None, "forbidden": False}
-        if account.role not in (Role.PUPIL, Role.PARENT):
-            return result
-        try:
-            child = chosen_pupil(session, account, wanted)
-            result["board"] = _as_screen(youth_dashboard(session, account, child.pupil_id), account.role)
-        except Refusal:
-            result["forbidden"] = bool(wanted)
-        return result
+def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
+    """The children to switch between and the chosen board (or `forbidden` when the id asked for
+    is not this person's to see)."""
+    found: Dashboard = dashboard(actor, wanted)
+    return {
+        "children": [ChildLink(str(c.pupil_id), c.full_name, routes.dashboard_of_child(c.pupil_id))
+                     for c in found.children],
+        "board": _as_screen(found.board, actor.role) if found.board else None,
+        "forbidden": found.forbidden,
+    }
 
 
-class DashboardState(SessionState):
+class DashboardState(PrivatePage, SessionState):
     board_role: str = ""
-    kids: list[dict[str, str]] = []
+    kids: list[ChildLink] = []
     has_board: bool = False
     forbidden: bool = False
     pupil_id: str = ""
     child_first_name: str = ""
     season_text: str = ""
-    envelopes: list[dict[str, str]] = []
+    envelopes: list[EnvelopeRow] = []
     credited: bool = False
     card_state: str = ""
     card_text: str = ""
@@ -150,33 +175,37 @@ class DashboardState(SessionState):
     can_declare_loss: bool = False
     loss_href: str = ""
     associate_href: str = ""
-    enrollment_href: str = "/inscription"
-    photo_href: str = "/photo"
+    enrollment_href: str = routes.ENROLLMENT
+    photo_href: str = routes.PHOTO
     card_todo: str = ""
-    todos: list[dict[str, str]] = []
-    history: list[dict[str, str]] = []
+    todos: list[TodoRow] = []
+    history: list[MovementRow] = []
     notice: str = ""
     # Set by the pages that come back here (association, loss): shown once on the next load.
     _flash: str = ""
 
-    @rx.event
-    async def load(self):
-        if not await self._load():
-            return rx.redirect("/connexion")
+    async def _opened(self, actor: Actor) -> None:
         wanted = self.router.url.query_parameters.get("enfant")
-        screen = await asyncio.to_thread(_load_dashboard, self._token(), wanted)
-        if screen is None:
-            return rx.redirect("/connexion")
+        screen = await asyncio.to_thread(_load_dashboard, actor, wanted)
         self.notice, self._flash = self._flash, ""
-        self.board_role, self.kids, self.forbidden = screen["role"], screen["children"], screen["forbidden"]
+        self.board_role, self.kids, self.forbidden = actor.role, screen["children"], screen["forbidden"]
         board = screen["board"]
         self.has_board = board is not None
         if board is None:
             self.pupil_id = self.child_first_name = ""
             self.envelopes, self.todos, self.history = [], [], []
             return
-        for name, value in board.items():
-            setattr(self, name, value)
+        self._show(board)
+
+    def _show(self, board: dict) -> None:
+        self.pupil_id, self.child_first_name = board["pupil_id"], board["child_first_name"]
+        self.season_text, self.envelopes, self.credited = board["season_text"], board["envelopes"], board["credited"]
+        self.card_state, self.card_text = board["card_state"], board["card_text"]
+        self.card_number, self.card_last_digits = board["card_number"], board["card_last_digits"]
+        self.can_declare_loss, self.card_todo = board["can_declare_loss"], board["card_todo"]
+        self.loss_href, self.associate_href = board["loss_href"], board["associate_href"]
+        self.enrollment_href, self.photo_href = board["enrollment_href"], board["photo_href"]
+        self.todos, self.history = board["todos"], board["history"]
 
     @rx.var
     def is_parent(self) -> bool:
@@ -206,9 +235,9 @@ def _section(title: rx.Var | str, *children, section_id: str) -> rx.Component:
 
 def _child_switcher() -> rx.Component:
     def child_link(child: rx.Var) -> rx.Component:
-        selected = child["id"] == DashboardState.pupil_id
+        selected = child.id == DashboardState.pupil_id
         return rx.el.li(
-            rx.link(child["name"], href=child["href"], aria_current=rx.cond(selected, "page", "false"),
+            rx.link(child.name, href=child.href, aria_current=rx.cond(selected, "page", "false"),
                     class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
         )
 
@@ -222,8 +251,8 @@ def _child_switcher() -> rx.Component:
 
 def _envelope(envelope: rx.Var) -> rx.Component:
     return rx.box(
-        rx.text(envelope["label"], weight="bold", size="2", color=BRAND_BLUE, letter_spacing="0.03em"),
-        rx.text(envelope["balance"], size="7", weight="bold", color=BRAND_ORANGE, class_name="solde"),
+        rx.text(envelope.label, weight="bold", size="2", color=BRAND_BLUE, letter_spacing="0.03em"),
+        rx.text(envelope.balance, size="7", weight="bold", color=BRAND_ORANGE, class_name="solde"),
         class_name="enveloppe",
     )
 
@@ -234,7 +263,7 @@ def _balances() -> rx.Component:
         rx.text(DashboardState.season_text, size="2", id="saison"),
         rx.box(rx.foreach(DashboardState.envelopes, _envelope), class_name="enveloppes", id="soldes"),
         rx.cond(
-            (DashboardState.card_state == "none") | (DashboardState.card_state == "blocked"),
+            (DashboardState.card_state == str(CardShown.NONE)) | (DashboardState.card_state == str(CardShown.BLOCKED)),
             rx.vstack(
                 rx.link(rx.button("Associer une carte", size="4", width="100%"),
                         href=DashboardState.associate_href, width="100%", id="associer"),
@@ -248,8 +277,8 @@ def _balances() -> rx.Component:
 
 def _todo(item: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(item["text"], size="3"),
-        rx.link(item["action"], href=item["href"], weight="bold"),
+        rx.text(item.text, size="3"),
+        rx.link(item.action, href=item.href, weight="bold"),
         class_name="a-faire",
     )
 
@@ -295,8 +324,8 @@ def _account_links() -> rx.Component:
 
 def _spent_bar(envelope: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(envelope["spent_text"], size="2"),
-        rx.box(rx.box(width=envelope["percent"], class_name="barre-pleine"), class_name="barre",
+        rx.text(envelope.spent_text, size="2"),
+        rx.box(rx.box(width=envelope.percent, class_name="barre-pleine"), class_name="barre",
                aria_hidden="true"),
         class_name="depense",
     )
@@ -314,10 +343,10 @@ def _spending() -> rx.Component:
 def _movement(line: rx.Var) -> rx.Component:
     return rx.el.li(
         rx.box(
-            rx.text(line["label"], weight="medium", size="2"),
-            rx.text(line["date"], " · ", line["envelope"], size="1", color_scheme="gray"),
+            rx.text(line.label, weight="medium", size="2"),
+            rx.text(line.date, " · ", line.envelope, size="1", color_scheme="gray"),
         ),
-        rx.text(line["amount"], weight="bold", size="2", white_space="nowrap", class_name="montant-" + line["tone"]),
+        rx.text(line.amount, weight="bold", size="2", white_space="nowrap", class_name="montant-" + line.tone),
         class_name="mouvement",
     )
 
@@ -358,22 +387,22 @@ def dashboard_page() -> rx.Component:
                         rx.box(rx.cond(DashboardState.is_parent, NO_ACCESS_PARENT, NO_ACCESS), role="alert",
                                id="refus", class_name="refus")),
                 rx.cond(DashboardState.forbidden & ~DashboardState.is_parent,
-                        rx.link("Retour à mon tableau de bord", href="/tableau-de-bord")),
+                        rx.link("Retour à mon tableau de bord", href=routes.DASHBOARD)),
                 rx.cond(DashboardState.is_parent, _child_switcher()),
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
-                rx.cond(DashboardState.role == "agent",
+                rx.cond(DashboardState.role == str(Role.AGENT),
                         rx.vstack(
-                            rx.link("Structures en attente de validation", href="/admin/partenaires"),
-                            rx.link("Cartes : stock pour les établissements", href="/admin/cartes"),
-                            rx.link("Photos à vérifier", href="/admin/photos"),
+                            rx.link("Structures en attente de validation", href=routes.ADMIN_PARTNERS),
+                            rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
+                            rx.link("Photos à vérifier", href=routes.ADMIN_PHOTOS),
                         )),
-                rx.cond(DashboardState.role == "etablissement",
-                        rx.link("Espace établissement : import des élèves, mots de passe", href="/etablissement",
+                rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
+                        rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
                                 id="lien-espace-etablissement")),
-                rx.cond(DashboardState.role == "partenaire",
-                        rx.link("Espace partenaire : encaisser, paiements, bons plans", href="/espace-partenaire",
+                rx.cond(DashboardState.role == str(Role.PARTNER),
+                        rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
                                 id="lien-espace-partenaire")),
                 rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
                 spacing="4",

@@ -8,95 +8,87 @@ reconnection that replays the event) takes the payment once.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import uuid
 
 import reflex as rx
 
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards.numbers import normalize_card_number
 from cjeune_app.core.dates import format_hour
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.enums import ENVELOPE_LABELS
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, parse_euros
-from cjeune_app.core.partners import errors
-from cjeune_app.core.partners.payments import (
-    Receipt,
-    allowed_envelopes,
-    card_check,
-    check_amount,
-    partner_categories,
-    take_payment,
-)
+from cjeune_app.core.partners.payments import Receipt, check_amount
+from cjeune_app.core.use_cases import payments as payment_cases
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box, form_field, submit_button
-from cjeune_app.ui.pages.partner_space import PARTNER_SIGN_IN, PartnerSpaceState, partner_page
+from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_page
+from cjeune_app.ui.state import PrivatePage
 
 CARD_FIELD_ID = "champ-card_number"
+AMOUNT_INVALID = "Montant invalide : saisissez un montant en euros, supérieur à 0, par exemple 12,50."
 
 
-def receipt_view(receipt: Receipt) -> dict[str, str]:
-    return {
-        "number": receipt.number,
-        "date": f"{format_date(receipt.created_at)} à {format_hour(receipt.created_at)}",
-        "amount": format_cents(receipt.amount_cents),
-        "envelope": receipt.envelope_label,
-        "partner": receipt.partner_name,
-        "first_name": receipt.first_name,
-    }
+@dataclasses.dataclass
+class EnvelopeOption:
+    value: str = ""
+    label: str = ""
 
 
-def _envelopes(partner_id: int) -> list[dict[str, str]]:
-    with session_scope(read_only=True) as session:
-        return [{"value": e, "label": ENVELOPE_LABELS[e]} for e in allowed_envelopes(partner_categories(session, partner_id))]
+@dataclasses.dataclass
+class ConfirmationView:
+    first_name: str = ""
+    card: str = ""
+    envelope_label: str = ""
+    amount: str = ""
 
 
-def _check(partner_id: int, number: str, amount_cents: int, envelope: str | None) -> dict:
-    """What the confirmation shows, or the refusal to show instead."""
-    with session_scope(read_only=True) as session:
-        check = card_check(session, partner_id, number)
-    if check.refusal is not None:
-        raise check.refusal
-    available = {e.envelope: e.available_cents for e in check.envelopes}
-    if envelope is None:
-        if len(available) > 1:
-            raise errors.EnvelopeRequired()
-        envelope = next(iter(available))
-    if envelope not in available:
-        raise errors.UnknownEnvelope()
-    if available[envelope] < amount_cents:
-        raise errors.InsufficientBalance(envelope, available[envelope])
-    return {"first_name": check.first_name, "envelope": envelope, "envelope_label": ENVELOPE_LABELS[envelope],
-            "card": f"•••• {check.card_last_digits}"}
+@dataclasses.dataclass
+class ReceiptView:
+    number: str = ""
+    date: str = ""
+    amount: str = ""
+    envelope: str = ""
+    partner: str = ""
+    first_name: str = ""
 
 
-def _take(partner_id: int, number: str, amount_cents: int, envelope: str, key: str) -> dict[str, str]:
-    with session_scope() as session:
-        return receipt_view(take_payment(session, partner_id, number, amount_cents, envelope, key))
+def receipt_view(receipt: Receipt) -> ReceiptView:
+    return ReceiptView(receipt.number, f"{format_date(receipt.created_at)} à {format_hour(receipt.created_at)}",
+                       format_cents(receipt.amount_cents), receipt.envelope_label, receipt.partner_name,
+                       receipt.first_name)
 
 
-class CheckoutState(PartnerSpaceState):
+def _envelopes(actor: Actor) -> list[EnvelopeOption]:
+    return [EnvelopeOption(c.envelope, c.label) for c in payment_cases.paying_envelopes(actor)]
+
+
+class CheckoutState(PrivatePage, PartnerSpaceState):
+    allowed_roles = (Role.PARTNER,)
+    sign_in_route = routes.PARTNER_SIGN_IN
+    refused_route = routes.PARTNER_SIGN_IN
+
     step: str = "saisie"  # saisie, confirmation, recu
     error: str = ""
     scanning: bool = False
-    envelope_choices: list[dict[str, str]] = []
-    confirmation: dict[str, str] = {}
-    receipt: dict[str, str] = {}
+    envelope_choices: list[EnvelopeOption] = []
+    confirmation: ConfirmationView = ConfirmationView()
+    receipt: ReceiptView = ReceiptView()
     _number: str = ""
     _amount_cents: int = 0
     _envelope: str = ""
     _key: str = ""
 
-    @rx.event
-    async def load(self):
-        partner_id = await self._enter()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
-        self.envelope_choices = await asyncio.to_thread(_envelopes, partner_id)
+    async def _opened(self, actor: Actor) -> None:
+        self.partner_name = actor.display_name
+        self.envelope_choices = await asyncio.to_thread(_envelopes, actor)
         self._restart()
 
     def _restart(self):
         self.step, self.error, self.scanning = "saisie", "", False
-        self.confirmation, self.receipt = {}, {}
+        self.confirmation, self.receipt = ConfirmationView(), ReceiptView()
         self._number, self._amount_cents, self._envelope, self._key = "", 0, "", ""
 
     @rx.event
@@ -114,24 +106,26 @@ class CheckoutState(PartnerSpaceState):
 
     @rx.event
     async def check(self, form: dict):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(self.sign_in_route)
         try:
             amount = check_amount(parse_euros(form.get("amount", "")))
-        except (ValueError, errors.InvalidAmount):
-            self.error = "Montant invalide : saisissez un montant en euros, supérieur à 0, par exemple 12,50."
+        except (ValueError, Refusal):
+            self.error = AMOUNT_INVALID
             return
-        envelope = form.get("envelope") or None
+        number = form.get("card_number", "")
         try:
-            shown = await asyncio.to_thread(_check, partner_id, form.get("card_number", ""), amount, envelope)
-        except DomainError as refusal:
+            preview = await asyncio.to_thread(payment_cases.preview_payment, actor, number, amount,
+                                              form.get("envelope") or None)
+        except Refusal as refusal:
             self.error = refusal.message
             return
         self.error = ""
-        self._number, self._amount_cents, self._envelope = form.get("card_number", ""), amount, shown["envelope"]
+        self._number, self._amount_cents, self._envelope = number, amount, preview.envelope
         self._key = f"ecran-{uuid.uuid4().hex}"
-        self.confirmation = {**shown, "amount": format_cents(amount)}
+        self.confirmation = ConfirmationView(preview.first_name, f"•••• {preview.card_last_digits}",
+                                             preview.envelope_label, format_cents(amount))
         self.step = "confirmation"
 
     @rx.event
@@ -140,17 +134,18 @@ class CheckoutState(PartnerSpaceState):
 
     @rx.event
     async def confirm(self):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(self.sign_in_route)
         if not self._key:
             return
         try:
-            self.receipt = await asyncio.to_thread(_take, partner_id, self._number, self._amount_cents,
-                                                   self._envelope, self._key)
-        except DomainError as refusal:
+            receipt = await asyncio.to_thread(payment_cases.take_payment, actor, self._number, self._amount_cents,
+                                              self._envelope, self._key)
+        except Refusal as refusal:
             self.error, self.step, self._key = refusal.message, "saisie", ""
             return
+        self.receipt = receipt_view(receipt)
         self.error, self.step = "", "recu"
 
     @rx.event
@@ -167,8 +162,8 @@ def _envelope_choice() -> rx.Component:
             rx.foreach(
                 CheckoutState.envelope_choices,
                 lambda choice: rx.el.label(
-                    rx.el.input(type="radio", name="envelope", value=choice["value"], required=True),
-                    " ", choice["label"], display="block", padding_y="0.35rem",
+                    rx.el.input(type="radio", name="envelope", value=choice.value, required=True),
+                    " ", choice.label, display="block", padding_y="0.35rem",
                 ),
             ),
             border="none", padding="0", margin="0", width="100%",
@@ -207,10 +202,10 @@ def _confirmation() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Vérifiez avant de valider", as_="h2", size="5"),
-            _line("Bénéficiaire", shown["first_name"], "confirmation-prenom"),
-            _line("Carte", shown["card"], "confirmation-carte"),
-            _line("Enveloppe débitée", shown["envelope_label"], "confirmation-enveloppe"),
-            _line("Montant", shown["amount"], "confirmation-montant"),
+            _line("Bénéficiaire", shown.first_name, "confirmation-prenom"),
+            _line("Carte", shown.card, "confirmation-carte"),
+            _line("Enveloppe débitée", shown.envelope_label, "confirmation-enveloppe"),
+            _line("Montant", shown.amount, "confirmation-montant"),
             rx.button("Confirmer l'encaissement", size="3", width="100%", on_click=CheckoutState.confirm),
             rx.button("Modifier", size="3", width="100%", variant="outline", on_click=CheckoutState.modify),
             spacing="3", width="100%",
@@ -224,12 +219,12 @@ def _receipt() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.heading("Paiement accepté", as_="h2", size="5", color="var(--green-11)", id="paiement-accepte"),
-            _line("Reçu n°", receipt["number"], "recu-numero"),
-            _line("Date", receipt["date"], "recu-date"),
-            _line("Montant", receipt["amount"], "recu-montant"),
-            _line("Enveloppe", receipt["envelope"], "recu-enveloppe"),
-            _line("Partenaire", receipt["partner"], "recu-partenaire"),
-            _line("Bénéficiaire", receipt["first_name"], "recu-prenom"),
+            _line("Reçu n°", receipt.number, "recu-numero"),
+            _line("Date", receipt.date, "recu-date"),
+            _line("Montant", receipt.amount, "recu-montant"),
+            _line("Enveloppe", receipt.envelope, "recu-enveloppe"),
+            _line("Partenaire", receipt.partner, "recu-partenaire"),
+            _line("Bénéficiaire", receipt.first_name, "recu-prenom"),
             rx.button("Nouvel encaissement", size="3", width="100%", on_click=CheckoutState.new_payment),
             spacing="3", width="100%",
         ),

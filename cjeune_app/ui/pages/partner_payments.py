@@ -4,42 +4,74 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
 
 import reflex as rx
 
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.dates import format_hour
-from cjeune_app.core.db import session_scope, utcnow
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.enums import PaymentStatus, Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, paris_today
-from cjeune_app.core.partners.payments import cancel_payment, payments_of
-from cjeune_app.core.partners.statements import monthly_totals
+from cjeune_app.core.use_cases import payments as payment_cases
 from cjeune_app.ui.components.forms import alert_box
-from cjeune_app.ui.pages.partner_space import PARTNER_SIGN_IN, SPACE_ROUTE, PartnerSpaceState, partner_page
+from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_page
+from cjeune_app.ui.state import PrivatePage
 
 MAX_ROWS = 200  # the list is for the screen; the statements hold everything
 
 
-def _rows(partner_id: int, date_from: dt.date, date_to: dt.date) -> list[dict[str, str]]:
-    now = utcnow()
-    with session_scope(read_only=True) as session:
-        receipts = payments_of(session, partner_id, date_from, date_to, limit=MAX_ROWS)
+@dataclasses.dataclass
+class PaymentRow:
+    id: str
+    number: str
+    amount: str
+    date: str
+    envelope: str
+    first_name: str
+    status: str
+    cancellable: str  # "oui" or ""
+    until: str
+
+
+@dataclasses.dataclass
+class MonthRow:
+    code: str
+    label: str
+    payments: str
+    cancellations: str
+    net: str
+    csv: str
+    pdf: str
+
+
+class PartnerPage(PrivatePage, mixin=True):
+    """The guard of a page of the partner space: a signed-in partner, else its sign-in page."""
+
+    allowed_roles = (Role.PARTNER,)
+    sign_in_route = routes.PARTNER_SIGN_IN
+    refused_route = routes.PARTNER_SIGN_IN
+
+
+def _rows(actor: Actor, date_from: dt.date, date_to: dt.date) -> list[PaymentRow]:
+    receipts = payment_cases.list_payments(actor, date_from, date_to, limit=MAX_ROWS)
     return [
-        {
-            "id": str(r.payment_id), "number": r.number, "amount": format_cents(r.amount_cents),
-            "date": f"{format_date(r.created_at)} à {format_hour(r.created_at)}", "envelope": r.envelope_label,
-            "first_name": r.first_name,
-            "status": "Annulé" if r.status == "cancelled" else "Accepté",
-            "cancellable": "oui" if r.cancellable(now) else "",
-            "until": format_date(r.cancellable_until),
-        }
+        PaymentRow(
+            id=str(r.payment_id), number=r.number, amount=format_cents(r.amount_cents),
+            date=f"{format_date(r.created_at)} à {format_hour(r.created_at)}", envelope=r.envelope_label,
+            first_name=r.first_name,
+            status="Annulé" if r.status == PaymentStatus.CANCELLED else "Accepté",
+            cancellable="oui" if r.cancellable() else "",
+            until=format_date(r.cancellable_until),
+        )
         for r in receipts
     ]
 
 
-def _cancel(partner_id: int, payment_id: int) -> str:
-    with session_scope() as session:
-        receipt = cancel_payment(session, partner_id, payment_id)
+def _cancel(actor: Actor, payment_id: int) -> str:
+    receipt = payment_cases.cancel_payment(actor, payment_id)
     return (f"Paiement {receipt.number} de {format_cents(receipt.amount_cents)} annulé : la carte du "
             "bénéficiaire est re-créditée de la somme correspondante.")
 
@@ -51,35 +83,33 @@ def _parse_day(text: str) -> dt.date | None:
         return None
 
 
-class PaymentsState(PartnerSpaceState):
+class PaymentsState(PartnerPage, PartnerSpaceState):
     date_from: str = ""
     date_to: str = ""
-    rows: list[dict[str, str]] = []
+    rows: list[PaymentRow] = []
     notice: str = ""
     error: str = ""
     confirming: str = ""
 
-    @rx.event
-    async def load(self):
-        if await self._enter() is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+    async def _opened(self, actor: Actor) -> None:
+        self.partner_name = actor.display_name
         today = paris_today()
         self.date_from, self.date_to = today.replace(day=1).isoformat(), today.isoformat()
         self.notice = self.confirming = ""
         await self._refresh()
 
     async def _refresh(self) -> None:
-        partner_id = await self._partner_id()
+        actor = await self._actor()
         date_from, date_to = _parse_day(self.date_from), _parse_day(self.date_to)
-        if partner_id is None:
+        if actor is None:
             return
         if date_from is None or date_to is None:
             self.error = "Indiquez les deux dates de la période (jj/mm/aaaa)."
             return
         try:
-            self.rows = await asyncio.to_thread(_rows, partner_id, date_from, date_to)
+            self.rows = await asyncio.to_thread(_rows, actor, date_from, date_to)
             self.error = ""
-        except DomainError as refusal:
+        except Refusal as refusal:
             self.rows, self.error = [], refusal.message
 
     @rx.event
@@ -98,40 +128,40 @@ class PaymentsState(PartnerSpaceState):
 
     @rx.event
     async def cancel(self, payment_id: str):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(self.sign_in_route)
         try:
-            self.notice = await asyncio.to_thread(_cancel, partner_id, int(payment_id))
+            self.notice = await asyncio.to_thread(_cancel, actor, int(payment_id))
             self.error = ""
-        except DomainError as refusal:
+        except Refusal as refusal:
             self.error = refusal.message
         self.confirming = ""
         await self._refresh()
 
 
 def _row(row: rx.Var) -> rx.Component:
-    label = row["number"].to(str)
+    label = row.number.to(str)
     return rx.card(
         rx.vstack(
-            rx.hstack(rx.text(row["number"], weight="bold"), rx.text(row["amount"], weight="bold"),
+            rx.hstack(rx.text(row.number, weight="bold"), rx.text(row.amount, weight="bold"),
                       justify="between", width="100%"),
-            rx.text(row["date"], " — ", row["envelope"], size="2"),
-            rx.text("Bénéficiaire : ", row["first_name"], " — ", row["status"], size="2"),
+            rx.text(row.date, " — ", row.envelope, size="2"),
+            rx.text("Bénéficiaire : ", row.first_name, " — ", row.status, size="2"),
             rx.cond(
-                PaymentsState.confirming == row["id"],
+                PaymentsState.confirming == row.id,
                 rx.vstack(
                     rx.text("Annuler ce paiement ? La carte du bénéficiaire sera re-créditée de ",
-                            row["amount"], ".", size="2", weight="bold"),
+                            row.amount, ".", size="2", weight="bold"),
                     rx.button("Oui, annuler le paiement", color_scheme="red", size="3", width="100%",
-                              on_click=PaymentsState.cancel(row["id"]), aria_label="Confirmer l'annulation de " + label),
+                              on_click=PaymentsState.cancel(row.id), aria_label="Confirmer l'annulation de " + label),
                     rx.button("Non, le garder", variant="outline", size="3", width="100%", on_click=PaymentsState.keep),
                     spacing="2", width="100%",
                 ),
                 rx.cond(
-                    row["cancellable"] == "oui",
+                    row.cancellable == "oui",
                     rx.button("Annuler", variant="outline", color_scheme="red", size="2",
-                              on_click=PaymentsState.ask_cancel(row["id"]), aria_label="Annuler le paiement " + label),
+                              on_click=PaymentsState.ask_cancel(row.id), aria_label="Annuler le paiement " + label),
                 ),
             ),
             spacing="2", width="100%",
@@ -177,45 +207,40 @@ def partner_payments_page() -> rx.Component:
 
 # --- monthly statements ---------------------------------------------------------------------------
 
-def _totals(partner_id: int) -> list[dict[str, str]]:
-    with session_scope(read_only=True) as session:
-        totals = monthly_totals(session, partner_id)
+def _totals(actor: Actor) -> list[MonthRow]:
     return [
-        {
-            "code": t.month.code, "label": t.month.label.capitalize(),
-            "payments": f"{t.payments_count} paiement(s) : {format_cents(t.payments_cents)}",
-            "cancellations": f"{t.cancellations_count} annulation(s) : {format_cents(t.cancellations_cents)}",
-            "net": format_cents(t.net_cents),
-            "csv": f"{SPACE_ROUTE}/releves/{t.month.code}.csv", "pdf": f"{SPACE_ROUTE}/releves/{t.month.code}.pdf",
-        }
-        for t in totals
+        MonthRow(
+            code=t.month.code, label=t.month.label.capitalize(),
+            payments=f"{t.payments_count} paiement(s) : {format_cents(t.payments_cents)}",
+            cancellations=f"{t.cancellations_count} annulation(s) : {format_cents(t.cancellations_cents)}",
+            net=format_cents(t.net_cents),
+            csv=routes.partner_statement(t.month.code, "csv"), pdf=routes.partner_statement(t.month.code, "pdf"),
+        )
+        for t in payment_cases.monthly_totals(actor)
     ]
 
 
-class StatementsState(PartnerSpaceState):
-    months: list[dict[str, str]] = []
+class StatementsState(PartnerPage, PartnerSpaceState):
+    months: list[MonthRow] = []
 
-    @rx.event
-    async def load(self):
-        partner_id = await self._enter()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
-        self.months = await asyncio.to_thread(_totals, partner_id)
+    async def _opened(self, actor: Actor) -> None:
+        self.partner_name = actor.display_name
+        self.months = await asyncio.to_thread(_totals, actor)
 
 
 def _month(month: rx.Var) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(month["label"], as_="h2", size="4"),
-            rx.text(month["payments"], size="2"),
-            rx.text(month["cancellations"], size="2"),
-            rx.text("À rembourser par le Département : ", rx.text(month["net"], as_="span", weight="bold"), size="3"),
+            rx.heading(month.label, as_="h2", size="4"),
+            rx.text(month.payments, size="2"),
+            rx.text(month.cancellations, size="2"),
+            rx.text("À rembourser par le Département : ", rx.text(month.net, as_="span", weight="bold"), size="3"),
             # A button that downloads (the page's router would take a plain link to the file for a page).
             rx.flex(
-                rx.button("Relevé CSV", variant="outline", size="2", on_click=rx.download(url=month["csv"]),
-                          aria_label="Télécharger le relevé CSV de " + month["label"].to(str)),
-                rx.button("Relevé PDF", variant="outline", size="2", on_click=rx.download(url=month["pdf"]),
-                          aria_label="Télécharger le relevé PDF de " + month["label"].to(str)),
+                rx.button("Relevé CSV", variant="outline", size="2", on_click=rx.download(url=month.csv),
+                          aria_label="Télécharger le relevé CSV de " + month.label.to(str)),
+                rx.button("Relevé PDF", variant="outline", size="2", on_click=rx.download(url=month.pdf),
+                          aria_label="Télécharger le relevé PDF de " + month.label.to(str)),
                 gap="1rem", wrap="wrap",
             ),
             spacing="2", width="100%",

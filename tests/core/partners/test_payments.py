@@ -9,17 +9,22 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from cjeune_app.core.cards.api import declare_lost
+from cjeune_app.api.errors import status_of
+from cjeune_app.core.cards import errors as card_errors
+from cjeune_app.core.cards import invariants
+from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.cards.models import Card
+from cjeune_app.core.dashboard.history import history_of_season
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.partners import errors
+from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Payment
+from cjeune_app.core.partners.payment_lists import payments_of
 from cjeune_app.core.partners.payments import (
     cancel_payment,
     card_check,
     payment_of,
-    payments_of,
     take_payment,
 )
 from cjeune_app.core.seasons.models import Season
@@ -60,7 +65,7 @@ def entries():
 
 def assert_ledger_sound():
     with session_scope(read_only=True) as s:
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []
 
 
 def test_a_payment_debits_the_envelope_of_the_partner_and_gives_a_receipt(world):
@@ -77,7 +82,7 @@ def test_a_payment_debits_the_envelope_of_the_partner_and_gives_a_receipt(world)
     assert [(e.amount_cents, e.payment_id, e.partner_id) for e in debit] == [(-2_350, receipt.payment_id, world.sport)]
     with session_scope(read_only=True) as s:
         season = s.get(Season, world.season_id)
-        line = wallet.history(s, world.pupil_id, season)[0]
+        line = history_of_season(s, world.pupil_id, season)[0]
     assert (line.label, line.amount_cents) == ("Paiement — Judo Club d'Aix", -2_350)
     assert_ledger_sound()
 
@@ -104,9 +109,9 @@ def test_the_same_key_for_another_request_is_refused(world, change):
     other = dict(card=world.card, amount=1_000, envelope="sport_culture")
     other.update({"amount": {"amount": 1_500}, "card": {"card": world.second_card},
                   "envelope": {"envelope": "soutien_scolaire"}}[change])
-    with pytest.raises(errors.IdempotencyConflict) as refusal:
+    with pytest.raises(wallet_errors.IdempotencyKeyReused) as refusal:
         pay(world.both, other["card"], other["amount"], other["envelope"], idempotency_key="k-1")
-    assert refusal.value.http_status == 409 and "nouvelle clé" in refusal.value.message
+    assert status_of(refusal.value) == 409 and "nouvelle clé" in refusal.value.message
     assert balances(world) == {"sport_culture": 9_000, "soutien_scolaire": 5_000}
     assert balances(world, world.second_pupil_id) == {"sport_culture": 10_000, "soutien_scolaire": 5_000}
 
@@ -119,14 +124,14 @@ def test_keys_belong_to_each_partner(world):
 
 def test_insufficient_balance_says_how_much_can_be_taken(world):
     pay(world.sport, world.card, 7_650)
-    with pytest.raises(errors.InsufficientBalance) as refusal:
+    with pytest.raises(wallet_errors.InsufficientBalance) as refusal:
         pay(world.sport, world.card, 2_351)
     assert refusal.value.message.startswith("Solde insuffisant : 23,50 € au maximum")
-    assert refusal.value.http_status == 409 and refusal.value.available_cents == 2_350
+    assert status_of(refusal.value) == 409 and refusal.value.available_cents == 2_350
     with session_scope(read_only=True) as s:
         assert len(s.exec(select(Payment)).all()) == 1  # the refused payment left no row
     pay(world.sport, world.card, 2_350)
-    with pytest.raises(errors.InsufficientBalance) as empty:
+    with pytest.raises(wallet_errors.InsufficientBalance) as empty:
         pay(world.sport, world.card, 1)
     assert "épuisée" in empty.value.message
     assert balances(world)["sport_culture"] == 0
@@ -134,41 +139,41 @@ def test_insufficient_balance_says_how_much_can_be_taken(world):
 
 
 @pytest.mark.parametrize("typed, error", [
-    ("6013 0000 0000 0000", errors.InvalidCardNumber),  # wrong check digit
-    ("1234", errors.InvalidCardNumber),
-    ("", errors.InvalidCardNumber),
+    ("6013 0000 0000 0000", card_errors.InvalidCardNumber),  # wrong check digit
+    ("1234", card_errors.InvalidCardNumber),
+    ("", card_errors.InvalidCardNumber),
 ])
 def test_a_mistyped_number_is_caught_before_anything(world, typed, error):
     with pytest.raises(error) as refusal:
         pay(world.sport, typed, 1_000)
-    assert refusal.value.http_status == 422 and "16 chiffres" in refusal.value.message
+    assert status_of(refusal.value) == 422 and "16 chiffres" in refusal.value.message
 
 
 def test_unknown_stock_and_blocked_cards_are_refused(world):
     from cjeune_app.core.cards.numbers import generate_card_number
 
-    with pytest.raises(errors.CardUnknown) as unknown:
+    with pytest.raises(card_errors.CardNotFound) as unknown:
         pay(world.sport, generate_card_number(), 1_000)
-    assert unknown.value.http_status == 404 and "Aucune carte" in unknown.value.message
-    with pytest.raises(errors.CardNotActivated) as stock:
+    assert status_of(unknown.value) == 404 and "Aucune carte" in unknown.value.message
+    with pytest.raises(wallet_errors.CardNotActive) as stock:
         pay(world.sport, world.stock_card, 1_000)
     assert "Associer une carte" in stock.value.message
-    with pytest.raises(errors.CardBlocked) as blocked:
+    with pytest.raises(wallet_errors.CardBlocked) as blocked:
         pay(world.sport, world.blocked_card, 1_000)
     assert "perdue ou volée" in blocked.value.message
     assert [e for e in entries() if e.kind == "debit"] == []
 
 
 def test_envelopes_follow_the_partner_categories(world):
-    with pytest.raises(errors.EnvelopeNotAllowed) as not_allowed:
+    with pytest.raises(pay_errors.EnvelopeNotAllowed) as not_allowed:
         pay(world.sport, world.card, 1_000, "soutien_scolaire")
     assert not_allowed.value.message == (
         "Votre structure ne peut pas débiter l'enveloppe Soutien scolaire : ses catégories (Sport) "
         "donnent accès à l'enveloppe Sport & Culture.")
-    with pytest.raises(errors.EnvelopeRequired) as choose:
+    with pytest.raises(pay_errors.EnvelopeRequired) as choose:
         pay(world.both, world.card, 1_000)
     assert "choisissez celle à débiter" in choose.value.message
-    with pytest.raises(errors.UnknownEnvelope):
+    with pytest.raises(pay_errors.UnknownEnvelope):
         pay(world.both, world.card, 1_000, "cinema")
     assert pay(world.both, world.card, 1_000, "soutien_scolaire").envelope == "soutien_scolaire"
     assert pay(world.both, world.card, 500, "sport_culture").envelope == "sport_culture"
@@ -179,7 +184,7 @@ def test_envelopes_follow_the_partner_categories(world):
 def test_a_partner_not_validated_cannot_take_nor_look(world):
     with pytest.raises(errors.PartnerNotValidated) as refusal:
         pay(world.pending, world.card, 1_000)
-    assert refusal.value.http_status == 403
+    assert status_of(refusal.value) == 403
     with pytest.raises(errors.PartnerNotValidated), session_scope(read_only=True) as s:
         card_check(s, world.pending, world.card)
     assert balances(world)["sport_culture"] == 10_000
@@ -187,14 +192,14 @@ def test_a_partner_not_validated_cannot_take_nor_look(world):
 
 @pytest.mark.parametrize("amount", [0, -100, 12.5, True, "1000", None, 1_000_001])
 def test_amount_must_be_whole_positive_cents(world, amount):
-    with pytest.raises(errors.InvalidAmount) as refusal:
+    with pytest.raises(wallet_errors.InvalidAmount) as refusal:
         pay(world.sport, world.card, amount)
-    assert refusal.value.http_status == 422 and "12,50" in refusal.value.message
+    assert status_of(refusal.value) == 422 and "12,50" in refusal.value.message
 
 
 @pytest.mark.parametrize("bad_key", ["", "a b", "é", "k" * 129, None])
 def test_every_payment_needs_a_visible_key(world, bad_key):
-    with pytest.raises(errors.InvalidIdempotencyKey), session_scope() as s:
+    with pytest.raises(wallet_errors.InvalidIdempotencyKey), session_scope() as s:
         take_payment(s, world.sport, world.card, 100, None, bad_key)
 
 
@@ -202,7 +207,7 @@ def test_no_payment_outside_a_season_with_credit(world):
     with session_scope(read_only=True) as s:
         season = s.get(Season, world.season_id)
     after = dt.datetime.combine(season.ends_on + dt.timedelta(days=1), dt.time(12), tzinfo=dt.UTC)
-    with pytest.raises(errors.NoSeasonInProgress) as none_open:
+    with pytest.raises(pay_errors.NoSeasonInProgress) as none_open:
         pay(world.sport, world.card, 1_000, now=after)
     assert none_open.value.code == "season_expired" and "expiré" in none_open.value.message
     from cjeune_app.core.seasons.api import get_or_create_season
@@ -210,7 +215,7 @@ def test_no_payment_outside_a_season_with_credit(world):
     with session_scope() as s:
         following = get_or_create_season(s, f"{season.ends_on.year}-{season.ends_on.year + 1}")
         following_code = following.code
-    with pytest.raises(errors.NoCreditThisSeason) as no_credit:
+    with pytest.raises(pay_errors.NoCreditThisSeason) as no_credit:
         pay(world.sport, world.card, 1_000, now=after)
     assert following_code in no_credit.value.message and "renouveler" in no_credit.value.message
 
@@ -222,7 +227,7 @@ def test_a_closed_season_takes_no_payment(world):
         wallet.expire_season(s, world.season_id, today=season.ends_on + dt.timedelta(days=1))
     with pytest.raises(wallet_errors.SeasonClosed) as closed:
         pay(world.sport, world.card, 1_000)
-    assert closed.value.http_status == 409 and "close" in closed.value.message
+    assert status_of(closed.value) == 409 and "close" in closed.value.message
     with session_scope(read_only=True) as s:
         check = card_check(s, world.sport, world.card)
     assert not check.can_debit and check.refusal.code == "season_closed"
@@ -241,7 +246,7 @@ def test_cancelling_re_credits_the_card_once(world):
     [debit] = [e for e in entries() if e.kind == "debit"]
     assert [(e.amount_cents, e.refund_of_id, e.payment_id) for e in refunds] == [(2_000, debit.id, receipt.payment_id)]
     with session_scope(read_only=True) as s:
-        labels = [line.label for line in wallet.history(s, world.pupil_id, s.get(Season, world.season_id))]
+        labels = [line.label for line in history_of_season(s, world.pupil_id, s.get(Season, world.season_id))]
     assert labels[:2] == ["Remboursement — Judo Club d'Aix", "Paiement — Judo Club d'Aix"]
     assert_ledger_sound()
 
@@ -250,19 +255,19 @@ def test_another_partners_payment_is_not_found(world):
     receipt = pay(world.sport, world.card, 2_000)
     for operation in (lambda s: cancel_payment(s, world.tutoring, receipt.payment_id),
                       lambda s: payment_of(s, world.tutoring, receipt.payment_id)):
-        with pytest.raises(errors.PaymentNotFound) as refusal, session_scope() as s:
+        with pytest.raises(pay_errors.PaymentNotFound) as refusal, session_scope() as s:
             operation(s)
-        assert refusal.value.http_status == 404
-    with pytest.raises(errors.PaymentNotFound), session_scope() as s:
+        assert status_of(refusal.value) == 404
+    with pytest.raises(pay_errors.PaymentNotFound), session_scope() as s:
         cancel_payment(s, world.sport, receipt.payment_id + 1000)
     assert balances(world)["sport_culture"] == 8_000
 
 
 def test_cancelling_is_possible_for_30_days_only(world):
     receipt = pay(world.sport, world.card, 2_000)
-    with pytest.raises(errors.CancelTooLate) as late:
+    with pytest.raises(pay_errors.CancelTooLate) as late:
         cancel(world.sport, receipt.payment_id, now=receipt.created_at + dt.timedelta(days=30, seconds=1))
-    assert "30 jours" in late.value.message and late.value.http_status == 409
+    assert "30 jours" in late.value.message and status_of(late.value) == 409
     assert balances(world)["sport_culture"] == 8_000
     cancel(world.sport, receipt.payment_id, now=receipt.created_at + dt.timedelta(days=30))
     assert balances(world)["sport_culture"] == 10_000
@@ -316,9 +321,9 @@ def test_payments_are_listed_by_paris_day_and_only_the_partners_own(world):
     ((dt.date(1, 1, 1), dt.date(2026, 10, 1)), "l'an 2000"),
 ])
 def test_a_period_must_make_sense(world, days, message):
-    with pytest.raises(errors.InvalidPeriod) as refusal, session_scope(read_only=True) as s:
+    with pytest.raises(pay_errors.InvalidPeriod) as refusal, session_scope(read_only=True) as s:
         payments_of(s, world.sport, *days)
-    assert message in refusal.value.message and refusal.value.http_status == 422
+    assert message in refusal.value.message and status_of(refusal.value) == 422
 
 
 def test_ten_cancellations_at_once_re_credit_once(world):

@@ -12,7 +12,7 @@ from pypdf import PdfReader
 
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.formats import PARIS
-from cjeune_app.core.partners import errors
+from cjeune_app.core.partners import payment_errors as pay_errors
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.payments import cancel_payment, take_payment
 from cjeune_app.core.partners.statements import (
@@ -90,7 +90,7 @@ def test_statements_hold_only_the_partners_own_payments(world):
 
 @pytest.mark.parametrize("text", ["2026-13", "26-10", "", "2026/10", "1999-01"])
 def test_a_month_is_written_yyyy_mm(text):
-    with pytest.raises(errors.InvalidPeriod) as refusal:
+    with pytest.raises(pay_errors.InvalidPeriod) as refusal:
         Month.parse(text)
     assert "AAAA-MM" in refusal.value.message
 

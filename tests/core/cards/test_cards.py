@@ -13,20 +13,12 @@ import zxingcpp
 from PIL import Image
 from sqlmodel import func, select
 
-from cjeune_app.core.cards import errors
-from cjeune_app.core.cards.api import (
-    associate_card,
-    association_blockers,
-    card_qr_png,
-    card_qr_svg,
-    card_state,
-    declare_lost,
-    has_usable_photo,
-    issue_cards,
-    printer_csv,
-)
+from cjeune_app.core.cards import errors, invariants, paying
+from cjeune_app.core.cards.association import associate_card, association_blockers, has_usable_photo
+from cjeune_app.core.cards.loss import card_state, declare_lost
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
 from cjeune_app.core.cards.numbers import generate_card_number, is_well_formed
+from cjeune_app.core.cards.printing import card_qr_png, card_qr_svg, issue_cards, printer_csv
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enrollment.models import Enrollment
 from cjeune_app.core.establishments.models import Establishment
@@ -34,8 +26,7 @@ from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 @pytest.fixture
@@ -138,7 +129,7 @@ def test_association_activates_the_card_and_credits_the_season_once(world):
         assert (card.status, card.pupil_id) == ("active", youth.pupil_id) and card.activated_at
         assert sorted(e.amount_cents for e in credit_entries(s, youth.pupil_id)) == [5_000, 10_000]
         assert card_state(s, youth.pupil_id).state == "active"
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []
 
 
 def test_number_may_be_typed_with_spaces_or_dashes(world):
@@ -245,7 +236,7 @@ def test_blocked_card_is_refused(world):
     card = associate(world, youth, world.cards[0])
     with session_scope() as s:
         declare_lost(s, youth.parent_account_id, youth.pupil_id, card.card_id, "vol")
-    with pytest.raises(errors.CardBlocked) as refusal:
+    with pytest.raises(errors.CardBlockedAtAssociation) as refusal:
         associate(world, youth, world.cards[0])
     assert refusal.value.message.startswith("Cette carte a été déclarée perdue ou volée")
 
@@ -273,7 +264,7 @@ def test_five_wrong_numbers_in_fifteen_minutes_make_the_account_wait(world):
     # the wrong attempts were kept although each association was refused and rolled back
     with reading() as s:
         assert s.exec(select(func.count()).select_from(CardAssociationAttempt)).one() == 5
-    with pytest.raises(errors.TooManyAttempts) as refusal:
+    with pytest.raises(errors.WrongNumbersThrottled) as refusal:
         associate(world, youth, world.cards[0], now=start + dt.timedelta(minutes=5))
     assert refusal.value.message == (
         "Trop de numéros erronés ont été saisis. Pour protéger les cartes, réessayez dans 10 minutes."
@@ -295,7 +286,7 @@ def test_cards_of_others_count_as_wrong_numbers_but_typos_do_not(world):
     for _ in range(5):
         with pytest.raises(errors.CardHeldByAnotherAccount):
             associate(world, youth, taken)
-    with pytest.raises(errors.TooManyAttempts):
+    with pytest.raises(errors.WrongNumbersThrottled):
         associate(world, youth, world.cards[2])
 
 
@@ -305,11 +296,11 @@ def test_only_an_active_card_can_be_declared_lost(world):
     youth = world.youths[0]
     with reading() as s:
         stock = s.exec(select(Card).where(Card.number == world.cards[0])).one()
-    with pytest.raises(errors.CardNotActive) as refusal, session_scope() as s:
+    with pytest.raises(errors.OnlyActiveCardDeclaredLost) as refusal, session_scope() as s:
         declare_lost(s, youth.parent_account_id, youth.pupil_id, stock.id, "perte")
     assert refusal.value.message == "Seule une carte activée peut être déclarée perdue ou volée."
     other_card = associate(world, world.youths[1], world.cards[1])
-    with pytest.raises(errors.CardNotActive), session_scope() as s:
+    with pytest.raises(errors.OnlyActiveCardDeclaredLost), session_scope() as s:
         declare_lost(s, youth.parent_account_id, youth.pupil_id, other_card.card_id, "perte")
     with pytest.raises(errors.NotAllowedForPupil), session_scope() as s:
         declare_lost(s, youth.parent_account_id, world.youths[1].pupil_id, other_card.card_id, "perte")
@@ -323,7 +314,7 @@ def test_lost_card_blocks_payments_and_a_replacement_carries_the_balance(world):
     with reading() as s:
         sport = wallet.wallet_for(s, youth.pupil_id, world.season.id, "sport_culture")
     with session_scope() as s:
-        wallet.debit(s, sport.id, 3_000, "pay-1", world.partner_id, "Licence judo")
+        paying.debit(s, sport.id, 3_000, "pay-1", world.partner_id, "Licence judo")
     with session_scope() as s:
         lost = declare_lost(s, youth.parent_account_id, youth.pupil_id, first.card_id, "perte")
     assert (lost.status, lost.blocked_reason) == ("blocked", "perte") and lost.blocked_at
@@ -334,7 +325,7 @@ def test_lost_card_blocks_payments_and_a_replacement_carries_the_balance(world):
 
     for card_id in (first.card_id, None):
         with pytest.raises(wallet_errors.CardBlocked), session_scope() as s:
-            wallet.debit(s, sport.id, 100, key(), world.partner_id, card_id=card_id)
+            paying.debit(s, sport.id, 100, key(), world.partner_id, card_id=card_id)
 
     replacement = associate(world, youth, world.cards[1])
     assert replacement.credited_cents == 0 and replacement.replaces_card_id == first.card_id
@@ -342,14 +333,14 @@ def test_lost_card_blocks_payments_and_a_replacement_carries_the_balance(world):
     with reading() as s:
         assert len(credit_entries(s, youth.pupil_id)) == 2
     with session_scope() as s:
-        paid = wallet.debit(s, sport.id, 2_000, "pay-2", world.partner_id, card_id=replacement.card_id)
+        paid = paying.debit(s, sport.id, 2_000, "pay-2", world.partner_id, card_id=replacement.card_id)
     assert paid.balance_after_cents == 5_000
-    with pytest.raises(errors.CardBlocked), session_scope() as s:  # the old card stays dead
+    with pytest.raises(errors.CardBlockedAtAssociation), session_scope() as s:  # the old card stays dead
         associate_card(s, youth.parent_account_id, youth.pupil_id, world.cards[0], key())
     with pytest.raises(errors.CardHeldByAnotherAccount):
         associate(world, world.youths[1], world.cards[0])
     with reading() as s:
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []
 
 
 def test_replacement_needs_no_new_photo(world):

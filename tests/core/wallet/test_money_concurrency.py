@@ -19,16 +19,17 @@ import pytest
 from sqlmodel import func, select
 
 from cjeune_app.core.cards import errors as card_errors
-from cjeune_app.core.cards.api import associate_card
+from cjeune_app.core.cards import invariants, paying
+from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.errors import DomainError
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
+from tests.support.money_world import build_world
 
 from .money_workers import associate_in_process
-from .money_world import build_world
 
 
 def key() -> str:
@@ -60,7 +61,7 @@ def credits_of(pupil_id: int) -> list[int]:
 
 def assert_invariants() -> None:
     with session_scope(read_only=True) as s:
-        assert wallet.verify_invariants(s) == []
+        assert invariants.verify_invariants(s) == []
 
 
 @pytest.fixture
@@ -128,7 +129,7 @@ def test_a_process_killed_in_the_middle_leaves_nothing_and_a_retry_credits_once(
     process = subprocess.Popen(
         [sys.executable, str(script), db_url, str(youth.parent_account_id), str(youth.pupil_id),
          world.cards[0], same_key, point, str(marker)],
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[2])},
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[3])},
     )
     try:
         deadline = time.monotonic() + 60
@@ -168,7 +169,7 @@ def funded(world):
 
 def debit(sport, partner_id, amount, idempotency_key=None):
     with session_scope() as s:
-        return wallet.debit(s, sport, amount, idempotency_key or key(), partner_id, "Paiement")
+        return paying.debit(s, sport, amount, idempotency_key or key(), partner_id, "Paiement")
 
 
 def balance(wallet_id):
@@ -241,7 +242,7 @@ def test_closing_the_season_while_refunds_run_leaves_nothing_behind(funded):
 
 def test_a_lost_card_stops_payments_at_once(funded):
     world, youth, card, sport = funded
-    from cjeune_app.core.cards.api import declare_lost
+    from cjeune_app.core.cards.loss import declare_lost
 
     def task(index):
         if index == 0:

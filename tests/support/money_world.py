@@ -3,16 +3,15 @@ a partner. Built with the real tables (no mocks); accounts get no password (no h
 
 from __future__ import annotations
 
-import uuid
-
 import itertools
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
 from cjeune_app.core.accounts.models import Account, ParentLink
-from cjeune_app.core.cards.api import issue_cards
+from cjeune_app.core.cards.printing import issue_cards
 from cjeune_app.core.checksums import uai_key
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enrollment.models import Enrollment

@@ -9,22 +9,20 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.cards.api import associate_card, batch_by_id, declare_lost, printer_zip, recent_batches
-from cjeune_app.core.dashboard import (
-    TODO_CARD,
-    TODO_ENROLLMENT,
-    TODO_PHOTO,
-    chosen_pupil,
-    pupils_of,
-    youth_dashboard,
-)
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.cards import paying
+from cjeune_app.core.cards.association import associate_card
+from cjeune_app.core.cards.loss import declare_lost
+from cjeune_app.core.cards.printing import batch_by_id, printer_zip, recent_batches
+from cjeune_app.core.dashboard.youth import TODO_CARD, TODO_ENROLLMENT, TODO_PHOTO, pupils_of
 from cjeune_app.core.enums import Envelope
-from cjeune_app.core.errors import Forbidden as PermissionDenied
+from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.use_cases.dashboard import chosen_pupil, youth_dashboard
+from cjeune_app.core.use_cases.sessions import actor_of
 from cjeune_app.core.wallet import api as wallet
-
-from .money_world import add_youth, build_world
+from tests.support.money_world import add_youth, build_world
 
 
 @pytest.fixture
@@ -32,8 +30,8 @@ def world(session):
     return build_world(session, youths=2)
 
 
-def account(session, account_id: int) -> Account:
-    return session.get(Account, account_id)
+def account(session, account_id: int) -> Actor:
+    return actor_of(session, session.get(Account, account_id))
 
 
 def test_a_parent_sees_their_child_and_never_another_familys(session, world):
@@ -43,13 +41,13 @@ def test_a_parent_sees_their_child_and_never_another_familys(session, world):
     assert chosen_pupil(session, parent, None).pupil_id == mine.pupil_id
     assert chosen_pupil(session, parent, str(mine.pupil_id)).pupil_id == mine.pupil_id
     for wanted in (theirs.pupil_id, str(theirs.pupil_id), "999999", "abc"):
-        with pytest.raises(PermissionDenied):
+        with pytest.raises(Forbidden):
             chosen_pupil(session, parent, wanted)
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         youth_dashboard(session, parent, theirs.pupil_id)
     youth = account(session, mine.account_id)
     assert chosen_pupil(session, youth, None).pupil_id == mine.pupil_id
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(Forbidden):
         youth_dashboard(session, youth, theirs.pupil_id)
 
 
@@ -85,8 +83,8 @@ def test_after_payments_and_a_refund_the_board_shows_balances_spending_and_movem
     number = world.cards[0]
     associate_card(session, youth.account_id, youth.pupil_id, number, "k-assoc")
     sport = wallet.wallet_for(session, youth.pupil_id, world.season.id, Envelope.SPORT_CULTURE)
-    wallet.debit(session, sport, 3_000, "k-pay-1", partner_id=world.partner_id)
-    wallet.debit(session, sport, 1_000, "k-pay-2", partner_id=world.partner_id)
+    paying.debit(session, sport, 3_000, "k-pay-1", partner_id=world.partner_id)
+    paying.debit(session, sport, 1_000, "k-pay-2", partner_id=world.partner_id)
     wallet.refund(session, "k-pay-2", "k-refund", 400)
     session.commit()
 

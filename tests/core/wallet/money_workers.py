@@ -11,9 +11,9 @@ def associate_in_process(db_url: str, account_id: int, pupil_id: int, number: st
     from cjeune_app.core.settings import reload_settings
 
     reload_settings()
-    from cjeune_app.core.cards.api import associate_card
-    from cjeune_app.core.errors import DomainError
+    from cjeune_app.core.cards.association import associate_card
     from cjeune_app.core.db import engine_for, session_scope
+    from cjeune_app.core.errors import Refusal
 
     with engine_for(db_url).connect():  # connected before the start signal
         pass
@@ -21,5 +21,5 @@ def associate_in_process(db_url: str, account_id: int, pupil_id: int, number: st
     try:
         with session_scope() as session:
             return ("ok", associate_card(session, account_id, pupil_id, number, key).credited_cents)
-    except DomainError as refusal:
+    except Refusal as refusal:
         return ("refused", refusal.code)

@@ -20,7 +20,7 @@ def main() -> None:
     from cjeune_app.core.settings import reload_settings
 
     reload_settings()
-    from cjeune_app.core.cards.api import associate_card
+    from cjeune_app.core.cards.association import associate_card
     from cjeune_app.core.cards.models import Card
     from cjeune_app.core.db import engine_for, session_scope
 

@@ -25,19 +25,20 @@ from hypothesis.stateful import (
 )
 from sqlmodel import Session, select
 
-from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.cards import errors as card_errors
-from cjeune_app.core.cards.api import associate_card, declare_lost
+from cjeune_app.core.cards import invariants, paying
+from cjeune_app.core.cards.association import associate_card
+from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.db import engine_for, session_scope
 from cjeune_app.core.errors import DomainError
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 ENVELOPES = ["sport_culture", "soutien_scolaire"]
 AMOUNTS = {"sport_culture": 10_000, "soutien_scolaire": 5_000}
@@ -66,8 +67,8 @@ class LedgerMachine(RuleBasedStateMachine):
         with Session(engine_for(self.url), expire_on_commit=False) as session:
             self.world = build_world(session, youths=3, cards=7)
         self.youths = self.world.youths
-        self.card_owner = {n: None for n in self.world.cards}
-        self.card_status = {n: "stock" for n in self.world.cards}
+        self.card_owner = dict.fromkeys(self.world.cards)
+        self.card_status = dict.fromkeys(self.world.cards, "stock")
         self.card_ids = {}
         self.credited = {y.pupil_id: False for y in self.youths}
         self.balance = {(y.pupil_id, e): 0 for y in self.youths for e in ENVELOPES}
@@ -118,7 +119,7 @@ class LedgerMachine(RuleBasedStateMachine):
         owner = None if unknown else self.card_owner[number]
         state = None if unknown else self.card_status[number]
         if self.wrong_numbers.get(account, 0) >= 5:
-            expected = card_errors.TooManyAttempts
+            expected = card_errors.WrongNumbersThrottled
         elif unknown:
             expected = card_errors.CardNotFound
         elif owner is not None and owner != youth.pupil_id:
@@ -171,12 +172,12 @@ class LedgerMachine(RuleBasedStateMachine):
 
         def take(session):
             target = wallet.wallet_for(session, pupil_id, self.world.season.id, envelope)
-            return wallet.debit(session, target, amount, key, self.world.partner_id, "Achat")
+            return paying.debit(session, target, amount, key, self.world.partner_id, "Achat")
 
         status, result = outcome(take)
         if self.active_card_of(pupil_id) is None:
             owned = [n for n, p in self.card_owner.items() if p == pupil_id]
-            expected = wallet_errors.CardBlocked if owned else wallet_errors.NoActiveCard
+            expected = wallet_errors.CardBlocked if owned else wallet_errors.CardNotActive
         elif self.closed:
             expected = wallet_errors.SeasonClosed
         elif self.balance[(pupil_id, envelope)] < amount:
@@ -195,7 +196,7 @@ class LedgerMachine(RuleBasedStateMachine):
         if not self.debits:
             return
         key, pupil_id, envelope, amount, _ = data.draw(st.sampled_from(self.debits))
-        status, result = outcome(lambda s: wallet.debit(
+        status, result = outcome(lambda s: paying.debit(
             s, wallet.wallet_for(s, pupil_id, self.world.season.id, envelope),
             amount if same else amount + 1, key, self.world.partner_id))
         if same:
@@ -234,7 +235,7 @@ class LedgerMachine(RuleBasedStateMachine):
         card_id = self.card_ids.get(number) or self._card_id(number)
         status, result = outcome(lambda s: declare_lost(s, youth.parent_account_id, youth.pupil_id, card_id, "perte"))
         if self.card_owner[number] != youth.pupil_id:
-            assert (status, result) == ("refused", card_errors.CardNotActive)
+            assert (status, result) == ("refused", card_errors.OnlyActiveCardDeclaredLost)
         else:
             assert status == "ok" and result.status == "blocked"
             self.card_status[number] = "blocked"
@@ -250,7 +251,7 @@ class LedgerMachine(RuleBasedStateMachine):
         status, report = outcome(lambda s: wallet.expire_season(s, season.id, today=season.ends_on + dt.timedelta(days=1)))
         assert status == "ok"
         assert report.expired_cents == sum(self.balance.values()) and report.closed_now == (not self.closed)
-        self.balance = {k: 0 for k in self.balance}
+        self.balance = dict.fromkeys(self.balance, 0)
         self.closed = True
 
     # --- after every step ----------------------------------------------------------------------
@@ -258,7 +259,7 @@ class LedgerMachine(RuleBasedStateMachine):
     @invariant()
     def ledger_matches_the_model(self):
         with session_scope(read_only=True) as session:
-            assert wallet.verify_invariants(session) == []
+            assert invariants.verify_invariants(session) == []
             for youth in self.youths:
                 balances = wallet.balances(session, youth.pupil_id, self.world.season.id)
                 assert balances == {e: self.balance[(youth.pupil_id, e)] for e in ENVELOPES}

@@ -10,16 +10,19 @@ import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
-from cjeune_app.core.cards.api import associate_card, declare_lost
+from cjeune_app.core.cards import invariants, paying
+from cjeune_app.core.cards.association import associate_card
+from cjeune_app.core.cards.loss import declare_lost
+from cjeune_app.core.dashboard.history import history_of_season
 from cjeune_app.core.db import engine_for, is_sqlite, session_scope
 from cjeune_app.core.partners.models import Payment
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors
+from cjeune_app.core.wallet.history import spent_per_envelope
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
-
-from .money_world import build_world
+from tests.support.money_world import build_world
 
 
 def reading():
@@ -49,7 +52,7 @@ class Funded:
 
     def debit(self, amount, idempotency_key=None, wallet_id=None, partner_id=None, **options):
         with session_scope() as s:
-            return wallet.debit(s, wallet_id or self.sport, amount, idempotency_key or key(),
+            return paying.debit(s, wallet_id or self.sport, amount, idempotency_key or key(),
                                 partner_id or self.world.partner_id, "Paiement test", **options)
 
     def refund(self, debit_key, amount=None, idempotency_key=None):
@@ -62,7 +65,7 @@ class Funded:
 
     def assert_invariants(self):
         with reading() as s:
-            assert wallet.verify_invariants(s) == []
+            assert invariants.verify_invariants(s) == []
 
 
 @pytest.fixture
@@ -100,7 +103,7 @@ def test_debit_never_overdraws(funded):
     with pytest.raises(errors.InsufficientBalance) as refusal:
         funded.debit(1_001)
     assert refusal.value.message.startswith(
-        "Solde insuffisant sur l'enveloppe Sport & Culture : 10,00 € disponibles."
+        "Solde insuffisant : 10,00 € au maximum sur l'enveloppe Sport & Culture."
     )
     assert funded.debit(1_000).balance_after_cents == 0
     assert funded.balances()["sport_culture"] == 0
@@ -116,7 +119,7 @@ def test_amount_must_be_positive_whole_cents(funded, amount):
 @pytest.mark.parametrize("bad_key", ["", "k" * 129, None])
 def test_every_movement_needs_a_key(funded, bad_key):
     with pytest.raises(errors.InvalidIdempotencyKey), session_scope() as s:
-        wallet.debit(s, funded.sport, 100, bad_key, funded.world.partner_id)
+        paying.debit(s, funded.sport, 100, bad_key, funded.world.partner_id)
 
 
 def test_debit_only_within_the_season_dates(funded):
@@ -131,7 +134,7 @@ def test_debit_only_within_the_season_dates(funded):
 def test_debit_belongs_to_the_caller_s_transaction(funded):
     """A payment that fails after its debit leaves no movement behind."""
     with pytest.raises(RuntimeError), session_scope() as s:
-        wallet.debit(s, funded.sport, 4_000, "pay-rolled-back", funded.world.partner_id)
+        paying.debit(s, funded.sport, 4_000, "pay-rolled-back", funded.world.partner_id)
         raise RuntimeError("the partner's payment failed after the debit")
     assert funded.balances()["sport_culture"] == 10_000
     assert funded.debit(4_000, "pay-rolled-back").replayed is False
@@ -143,7 +146,7 @@ def test_debit_records_the_payment_and_the_card(funded):
                           envelope="sport_culture", amount_cents=1_500, idempotency_key="p1")
         s.add(payment)
         s.flush()
-        moved = wallet.debit(s, funded.sport, 1_500, f"payment:{payment.id}", funded.world.partner_id,
+        moved = paying.debit(s, funded.sport, 1_500, f"payment:{payment.id}", funded.world.partner_id,
                              payment_id=payment.id)
     entry = next(e for e in funded.entries() if e.id == moved.entry_id)
     assert (entry.payment_id, entry.card_id, entry.partner_id) == (payment.id, funded.card_id, funded.world.partner_id)
@@ -235,7 +238,7 @@ def test_verify_invariants_reports_a_corrupted_wallet(db_url, funded):
             conn.execute(sa.text("ALTER TABLE wallet DISABLE TRIGGER wallet_balance_matches_ledger"))
         conn.execute(sa.text("UPDATE wallet SET balance_cents = 12345 WHERE id = :id"), {"id": funded.sport})
     with reading() as s:
-        assert wallet.verify_invariants(s) == [f"wallet {funded.sport}: balance 12345 != sum of entries 10000"]
+        assert invariants.verify_invariants(s) == [f"wallet {funded.sport}: balance 12345 != sum of entries 10000"]
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -245,8 +248,8 @@ def test_history_and_spending_per_envelope(funded):
     funded.debit(1_200, "cours", wallet_id=funded.tutoring, partner_id=funded.world.other_partner_id)
     funded.refund("judo", 500)
     with reading() as s:
-        lines = wallet.history(s, funded.youth.pupil_id, funded.world.season)
-        spent = wallet.spent_per_envelope(s, funded.youth.pupil_id, funded.world.season.id)
+        lines = history_of_season(s, funded.youth.pupil_id, funded.world.season)
+        spent = spent_per_envelope(s, funded.youth.pupil_id, funded.world.season.id)
     assert [(line.label, line.amount_cents) for line in lines] == [
         ("Remboursement — Judo Club Aix", 500),
         ("Paiement — Cours Réussite Marseille", -1_200),
@@ -291,7 +294,7 @@ def test_closing_a_season_expires_what_is_left_through_the_ledger(funded, sessio
     assert (again.wallets_expired, again.expired_cents, again.closed_now) == (0, 0, False)
     with reading() as s:
         assert s.get(Season, world.season.id).closed_at is not None
-        lines = wallet.history(s, funded.youth.pupil_id, world.season)
+        lines = history_of_season(s, funded.youth.pupil_id, world.season)
     assert lines[0].label == f"Fin de la saison {world.season.code} : crédits expirés"
 
     with pytest.raises(errors.SeasonClosed) as refusal:

@@ -1,0 +1,96 @@
+"""Cards: "Associer une carte", "Déclarer ma carte perdue ou volée", the card's state for those
+screens, and the agents' card batches (page, downloads, command line)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.cards import association, loss, printing
+from cjeune_app.core.cards import errors as card_errors
+from cjeune_app.core.cards.association import AssociationResult
+from cjeune_app.core.cards.loss import CardState
+from cjeune_app.core.cards.numbers import mask_card_number
+from cjeune_app.core.cards.printing import BatchSummary, IssuedBatch
+from cjeune_app.core.dates import paris_today
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import NotFound, Refusal
+from cjeune_app.core.permissions import require_role, require_signed_in
+from cjeune_app.core.seasons.api import current_season
+from cjeune_app.core.use_cases.dashboard import FamilyScreen, chosen_child
+
+
+@dataclass(frozen=True)
+class AssociationScreen:
+    family: FamilyScreen
+    blockers: list[Refusal]  # what stops the association now (a closed season included)
+    card: CardState
+
+
+@dataclass(frozen=True)
+class LossScreen:
+    family: FamilyScreen
+    card: CardState
+
+
+@dataclass(frozen=True)
+class DeclaredLoss:
+    masked_number: str
+    reason: str  # perte, vol
+
+
+class BatchNotFound(NotFound):
+    code = "card_batch_unknown"
+    message = "Ce lot de cartes n'existe pas."
+
+
+def association_screen(actor: Actor | None, wanted: str | None) -> AssociationScreen:
+    with session_scope(read_only=True) as session:
+        family = chosen_child(session, actor, wanted)
+        pupil_id = family.child.pupil_id
+        season = current_season(session, paris_today())
+        blockers: list[Refusal] = (association.association_blockers(session, pupil_id, season)
+                                   if season is not None else [card_errors.NoOpenSeason()])
+        return AssociationScreen(family, blockers, loss.card_state(session, pupil_id))
+
+
+def associate_card(actor: Actor | None, pupil_id: int, typed_number: str, idempotency_key: str) -> AssociationResult:
+    """"Terminer": the core checks that this account may act for the youth, under its lock."""
+    actor = require_signed_in(actor)
+    with session_scope() as session:  # commits a counted wrong number (keep_changes)
+        return association.associate_card(session, actor.account_id, pupil_id, typed_number, idempotency_key)
+
+
+def loss_screen(actor: Actor | None, wanted: str | None) -> LossScreen:
+    with session_scope(read_only=True) as session:
+        family = chosen_child(session, actor, wanted)
+        return LossScreen(family, loss.card_state(session, family.child.pupil_id))
+
+
+def declare_lost(actor: Actor | None, pupil_id: int, card_id: int, reason: str) -> DeclaredLoss:
+    actor = require_signed_in(actor)
+    with session_scope() as session:
+        card = loss.declare_lost(session, actor.account_id, pupil_id, card_id, reason)
+        return DeclaredLoss(mask_card_number(card.number), card.blocked_reason or reason)
+
+
+def recent_card_batches(actor: Actor | None) -> list[BatchSummary]:
+    require_role(actor, Role.AGENT)
+    with session_scope(read_only=True) as session:
+        return printing.recent_batches(session)
+
+
+def issue_card_batch(actor: Actor | None, establishment_uai: str, count: int) -> IssuedBatch:
+    require_role(actor, Role.AGENT)
+    with session_scope() as session:
+        return printing.issue_cards(session, establishment_uai, count)
+
+
+def card_batch(actor: Actor | None, batch_id: int) -> IssuedBatch:
+    require_role(actor, Role.AGENT)
+    with session_scope(read_only=True) as session:
+        batch = printing.batch_by_id(session, batch_id)
+    if batch is None:
+        raise BatchNotFound()
+    return batch

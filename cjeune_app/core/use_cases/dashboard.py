@@ -1,0 +1,85 @@
+"""The dashboard of the signed-in person and of a chosen child, and the "which youth is this page
+about" step every family page starts with (`chosen_child`, run inside the page's use case)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.dashboard import youth
+from cjeune_app.core.dashboard.youth import Child, YouthDashboard, pupils_of
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Forbidden
+from cjeune_app.core.permissions import require_pupil_access, require_signed_in
+
+BOARD_ROLES = (Role.PUPIL, Role.PARENT)  # the roles whose home page shows a youth's board
+
+
+@dataclass(frozen=True)
+class FamilyScreen:
+    """The youth a family page is about, as the signed-in person may see it."""
+
+    actor: Actor
+    child: Child
+
+    @property
+    def child_query(self) -> str:
+        """Links about a parent's child name it; a youth's own pages need no id."""
+        return f"?enfant={self.child.pupil_id}" if self.actor.role is Role.PARENT else ""
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    children: list[Child]  # a parent's children to switch between (empty for others)
+    board: YouthDashboard | None
+    forbidden: bool  # the child asked for is not this person's to see
+
+
+def chosen_pupil(session: Session, actor: Actor | None, wanted: int | str | None) -> Child:
+    """The youth a page is about: the one asked for (`?enfant=` of a parent's links) if this actor
+    may see it, else the actor's first. Forbidden for an id it may not see (whether or not it
+    exists) or when it has no youth at all."""
+    actor = require_signed_in(actor)
+    if wanted not in (None, ""):
+        try:
+            pupil_id = int(wanted)
+        except (TypeError, ValueError):
+            raise Forbidden() from None
+        pupil = require_pupil_access(session, actor, pupil_id)
+        assert pupil.id is not None
+        return Child(pupil.id, pupil.first_name, pupil.last_name)
+    pupils = pupils_of(session, actor)
+    if not pupils:
+        raise Forbidden()
+    return pupils[0]
+
+
+def chosen_child(session: Session, actor: Actor | None, wanted: int | str | None) -> FamilyScreen:
+    """The signed-in person and the youth the page is about: NotSignedIn, or Forbidden when that
+    youth is not theirs to see (or they have none)."""
+    actor = require_signed_in(actor)
+    return FamilyScreen(actor, chosen_pupil(session, actor, wanted))
+
+
+def youth_dashboard(session: Session, actor: Actor | None, pupil_id: int | None,
+                    today: dt.date | None = None) -> YouthDashboard:
+    """The dashboard of `pupil_id` as `actor` may see it (Forbidden/NotSignedIn otherwise: a parent
+    never reads another family's child, whatever id is asked for)."""
+    return youth.youth_dashboard(session, require_pupil_access(session, actor, pupil_id), today)
+
+
+def dashboard(actor: Actor | None, wanted: str | None) -> Dashboard:
+    actor = require_signed_in(actor)
+    with session_scope(read_only=True) as session:
+        children = pupils_of(session, actor) if actor.role is Role.PARENT else []
+        if actor.role not in BOARD_ROLES:
+            return Dashboard(children, None, False)
+        try:
+            child = chosen_pupil(session, actor, wanted)
+            return Dashboard(children, youth_dashboard(session, actor, child.pupil_id), False)
+        except Forbidden:
+            return Dashboard(children, None, bool(wanted))
