@@ -21,6 +21,7 @@ from cjeune_app.core.enums import ENVELOPE_LABELS, Envelope, Role
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.photos.api import photo_state
+from cjeune_app.core.photos.models import PhotoStatus
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet_api
@@ -109,10 +110,10 @@ def _todos(session: Session, pupil_id: int, season: Season | None, card: CardSta
         todos.append(Todo(TODO_ENROLLMENT, f"Terminer l'inscription de la saison {season.code} "
                                            f"(étape {enrollment.current_step} sur 4)."))
     photo = photo_state(session, pupil_id)
-    if photo.state == "missing":
+    if photo.state == PhotoStatus.MISSING:
         todos.append(Todo(TODO_PHOTO, "Ajouter une photo d'identité : sans elle, la carte ne peut pas "
                                       "être créditée."))
-    elif photo.state == "rejected":
+    elif photo.state == PhotoStatus.REJECTED:
         reason = f" Motif\u00a0: {photo.rejection_reason}" if photo.rejection_reason else ""
         todos.append(Todo(TODO_PHOTO, f"La photo d'identité a été refusée.{reason} Envoyez-en une nouvelle."))
     if card.state == CardShown.NONE and credited:

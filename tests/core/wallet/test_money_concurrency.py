@@ -23,7 +23,7 @@ from cjeune_app.core.cards import invariants, paying
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
 from cjeune_app.core.db import session_scope
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.wallet import api as wallet
 from cjeune_app.core.wallet import errors as wallet_errors
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
@@ -44,7 +44,7 @@ def run_together(count: int, task) -> list[tuple[str, object]]:
         barrier.wait(timeout=30)
         try:
             return ("ok", task(index))
-        except DomainError as refusal:
+        except Refusal as refusal:
             return ("refused", refusal)
 
     with ThreadPoolExecutor(count) as pool:
@@ -192,7 +192,7 @@ def test_parallel_debits_never_overdraw(funded):
 def _try(operation):
     try:
         return operation()
-    except DomainError as refusal:
+    except Refusal as refusal:
         return refusal
 
 

@@ -32,7 +32,7 @@ from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.db import engine_for, session_scope
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.core.settings import reload_settings
 from cjeune_app.core.wallet import api as wallet
@@ -49,7 +49,7 @@ def outcome(operation):
     try:
         with session_scope() as session:
             result = "ok", operation(session)
-    except DomainError as refusal:
+    except Refusal as refusal:
         result = "refused", type(refusal)
     event(f"{operation.__qualname__.split('.')[1]}: {result[0]} {getattr(result[1], '__name__', '')}")
     return result
