@@ -67,3 +67,22 @@ ROLE_LABELS = {
 # Roles that sign in from "Qui suis-je ?"; the others use the back-office sign-in page.
 PUBLIC_ROLES = (Role.PUPIL, Role.PARENT, Role.YOUTH, Role.PARTNER)
 BACK_OFFICE_ROLES = (Role.AGENT, Role.ESTABLISHMENT)
+
+
+# Partners and search
+
+
+class PartnerStatus(StrEnum):
+    PENDING = "pending"  # e-mail to confirm, then waiting for an agent
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+
+
+class OfferState(StrEnum):
+    """How a partner sees one of its bons plans (worked out at read time, not stored)."""
+
+    CURRENT = "en cours"
+    UPCOMING = "à venir"
+    EXPIRED = "expiré"
+    UNPUBLISHED = "dépublié"
+

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import CATEGORY_LABELS, Category
+from cjeune_app.core.enums import CATEGORY_LABELS, Category, PartnerStatus
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import backends, geo, rowids
 from cjeune_app.core.search.facets import (
@@ -33,7 +33,7 @@ from cjeune_app.core.search.facets import (
 from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry
 from cjeune_app.core.search.text import searchable
 from cjeune_app.core.territory import commune_by_insee
-from cjeune_app.core.territory.api import MARSEILLE_INSEE
+from cjeune_app.core.territory.api import MARSEILLE_INSEE, CommuneKind
 
 TEXT_COLUMNS = ("name", "tags", "place", "offer", "body")
 
@@ -50,7 +50,7 @@ def epoch_seconds(moment: dt.datetime) -> int:
 def commune_group(insee_code: str) -> str:
     """Marseille's arrondissements (13201–13216) are searched as Marseille (13055) too."""
     commune = commune_by_insee(insee_code)
-    if commune is not None and commune.kind == "arrondissement-municipal":
+    if commune is not None and commune.kind is CommuneKind.MUNICIPAL_DISTRICT:
         return MARSEILLE_INSEE
     return insee_code
 
@@ -131,7 +131,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
         sa.select(_partners).where(_partners.c.id == partner_id).with_for_update(key_share=True)
     ).first()
     session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
-    if partner is None or partner.status != "validated":
+    if partner is None or partner.status != PartnerStatus.VALIDATED:
         return
     now = utcnow()
     categories = session.execute(
@@ -158,7 +158,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     for offer in session.execute(sa.select(_offers).where(_indexable_offers(now))):
         offers[offer.partner_id].append(offer)
     partners = session.execute(
-        sa.select(_partners).where(_partners.c.status == "validated").order_by(_partners.c.id)
+        sa.select(_partners).where(_partners.c.status == PartnerStatus.VALIDATED).order_by(_partners.c.id)
     ).all()
     words: dict[str, bool] = {}
     batch: list[dict] = []
