@@ -63,6 +63,7 @@ CARD_BATCH_QR_ZIP_PATTERN = "/admin/lots-cartes/{batch_id}/qr-codes.zip"
 API_PREFIX = "/api/v1"
 API_PUPIL_PHOTO_PATTERN = "/pupils/{pupil_id}/photo"
 API_PHOTO_PATTERN = "/photos/{photo_id}"
+API_SEARCH = "/search"
 
 
 def sign_in_door(slug: str) -> str:

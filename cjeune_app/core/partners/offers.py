@@ -1,4 +1,5 @@
-"""Bons plans of a partner: create, edit, unpublish. The search index follows each change.
+"""Bons plans of a partner: create, edit, unpublish. The use cases (core.use_cases.offers) keep
+the search index in step with each change, in the same transaction.
 
 An offer is shown from the start of its first day to the end of its last day (Paris time);
 after that it disappears from the public side by itself: the search checks each offer's
@@ -14,12 +15,11 @@ from dataclasses import dataclass, field, fields, replace
 from sqlmodel import Session, select
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import CATEGORY_LABELS
+from cjeune_app.core.enums import CATEGORY_LABELS, OfferState
 from cjeune_app.core.formats import PARIS, paris_today
 from cjeune_app.core.partners import errors
 from cjeune_app.core.partners.models import Offer, Partner
 from cjeune_app.core.partners.payments import partner_categories, validated_partner
-from cjeune_app.core.search import reindex_partner
 from cjeune_app.core.territory import commune_by_insee
 
 MAX_PRICE_CENTS = 1_000_000
@@ -54,7 +54,7 @@ class OfferView:
     starts_on: dt.date
     expires_on: dt.date
     published: bool
-    state: str  # "en cours", "à venir", "expiré", "dépublié"
+    state: OfferState
     updated_at: dt.datetime = field(compare=False, default=None)
 
     @property
@@ -131,14 +131,14 @@ def _date_errors(form: OfferForm, today: dt.date, *, new: bool) -> dict[str, str
     return found
 
 
-def _state(offer: Offer, now: dt.datetime) -> str:
+def _state(offer: Offer, now: dt.datetime) -> OfferState:
     if not offer.published:
-        return "dépublié"
+        return OfferState.UNPUBLISHED
     if offer.expires_at <= now:
-        return "expiré"
+        return OfferState.EXPIRED
     if offer.starts_at > now:
-        return "à venir"
-    return "en cours"
+        return OfferState.UPCOMING
+    return OfferState.CURRENT
 
 
 def _view(offer: Offer, now: dt.datetime) -> OfferView:
@@ -173,7 +173,6 @@ def create_offer(session: Session, partner: Partner | int, form: OfferForm, *, n
                   expires_at=last_moment(form.expires_on), published=form.published, created_at=now, updated_at=now)
     session.add(offer)
     session.flush()
-    reindex_partner(session, partner.id)
     return _view(offer, now)
 
 
@@ -212,7 +211,6 @@ def update_offer(
     offer.published, offer.updated_at = form.published, now
     session.add(offer)
     session.flush()
-    reindex_partner(session, partner.id)
     return _view(offer, now)
 
 
@@ -225,7 +223,6 @@ def unpublish_offer(session: Session, partner: Partner | int, offer_id: int, *, 
         offer.published, offer.updated_at = False, now
         session.add(offer)
         session.flush()
-        reindex_partner(session, partner.id)
     return _view(offer, now)
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Category, envelope_for_category
+from cjeune_app.core.enums import Category, PartnerStatus, envelope_for_category
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.territory import commune_by_insee
 
@@ -55,7 +55,7 @@ def _visible_offers(now: dt.datetime):
     return (
         select(Offer, Partner.name)
         .join(Partner, Partner.id == Offer.partner_id)
-        .where(Partner.status == "validated", Offer.published.is_(True),
+        .where(col(Partner.status) == PartnerStatus.VALIDATED, Offer.published.is_(True),
                Offer.starts_at <= now, Offer.expires_at > now)
     )
 
@@ -73,7 +73,7 @@ def public_partner(session: Session, partner_id: int, *, now: dt.datetime | None
     """A validated partner with its current offers, soonest expiry first; None otherwise."""
     now = now or utcnow()
     partner = session.get(Partner, partner_id)
-    if partner is None or partner.status != "validated":
+    if partner is None or partner.status != PartnerStatus.VALIDATED:
         return None
     categories = sorted(
         session.exec(select(PartnerCategory.category).where(PartnerCategory.partner_id == partner_id)).all(),
