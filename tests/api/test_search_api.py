@@ -11,7 +11,7 @@ from cjeune_app.api.app import create_api
 from cjeune_app.api.search import router
 from cjeune_app.core.search import SearchQuery, search
 from cjeune_app.core.territory import commune_by_insee
-from tests.search_corpus import NOW, build_corpus
+from tests.core.search.corpus import NOW, build_corpus
 
 
 @pytest.fixture

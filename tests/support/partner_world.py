@@ -11,8 +11,8 @@ from sqlmodel import Session
 
 from cjeune_app.core.cards.api import associate_card, declare_lost
 from cjeune_app.core.db import session_scope
-from cjeune_app.core.partners.models import Partner, PartnerCategory
 from tests.core.money_world import build_world
+from tests.core.partners.builders import add_partner as add_any_partner
 
 
 @dataclass
@@ -32,12 +32,8 @@ class PartnerWorld:
 
 
 def add_partner(session: Session, name: str, categories: list[str], status: str = "validated") -> int:
-    partner = Partner(name=name, kind="association", siret=uuid.uuid4().int.__str__()[:14],
-                      commune_insee="13001", address="1 rue du Stade", postal_code="13100", status=status)
-    session.add(partner)
-    session.flush()
-    session.add_all(PartnerCategory(partner_id=partner.id, category=c) for c in categories)
-    session.flush()
+    partner = add_any_partner(session, name, categories, status=status, address="1 rue du Stade", postal_code="13100")
+    assert partner.id is not None
     return partner.id
 
 

@@ -26,8 +26,8 @@ from cjeune_app.core.partners import emails
 from cjeune_app.core.partners.errors import PartnerAlreadyDecided, PartnerEmailNotConfirmed
 from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.validation import PartnerSignUp, normalize_siret, partner_form_errors
-from cjeune_app.core.territory import commune_by_insee
 from cjeune_app.core.site import ASSISTANCE_PHONE
+from cjeune_app.core.territory import commune_by_insee
 
 
 def sign_up_partner(session: Session, form: PartnerSignUp, *, now: dt.datetime | None = None) -> None:

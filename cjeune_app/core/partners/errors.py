@@ -3,8 +3,8 @@
 
 from __future__ import annotations
 
-from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS
 from cjeune_app.core.accounts.errors import FormErrors
+from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS
 from cjeune_app.core.errors import Conflict, DomainError, Forbidden, NotFound
 from cjeune_app.core.formats import format_cents, format_date
 from cjeune_app.core.site import ASSISTANCE_PHONE

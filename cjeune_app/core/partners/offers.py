@@ -65,6 +65,20 @@ class OfferView:
         return OfferForm(**{f.name: getattr(self, f.name) for f in fields(OfferForm)})
 
 
+@dataclass(frozen=True)
+class OfferChoices:
+    """What the form of a new offer proposes: the structure's categories and its commune."""
+
+    categories: list[str]
+    commune_insee: str  # the default commune of a new offer
+
+
+def offer_choices(session: Session, partner: Partner | int) -> OfferChoices:
+    partner = validated_partner(session, partner)
+    assert partner.id is not None
+    return OfferChoices(partner_categories(session, partner.id), partner.commune_insee)
+
+
 def first_moment(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), tzinfo=PARIS).astimezone(dt.UTC)
 
@@ -197,7 +211,7 @@ def update_offer(
     offer = _own_offer(session, partner.id, offer_id)
     unknown = set(changes) - {f.name for f in fields(OfferForm)}
     if unknown:
-        raise errors.FormInvalid({name: "Ce champ n'existe pas pour un bon plan." for name in sorted(unknown)})
+        raise errors.FormInvalid(dict.fromkeys(sorted(unknown), "Ce champ n'existe pas pour un bon plan."))
     current = _view(offer, now).as_form()
     form = replace(current, **changes)
     dates_changed = (form.starts_on, form.expires_on) != (current.starts_on, current.expires_on)

@@ -3,12 +3,9 @@ hits, and the upkeep of the vocabulary (see `backends` for how ranking works).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from cjeune_app.core.enums import Category, Envelope
 from cjeune_app.core.search import geo

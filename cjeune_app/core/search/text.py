@@ -20,7 +20,7 @@ _WORD = re.compile(r"[^\W_]+")
 # Dropped from a query (except as its last word, which may be the start of another word):
 # they are in almost every name and narrow nothing.
 STOPWORDS = frozenset(
-    "a au aux avec chez d dans de des du en et l la le les ou par pour sur un une".split()
+    ["a", "au", "aux", "avec", "chez", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou", "par", "pour", "sur", "un", "une"]
 )
 MAX_QUERY_WORDS = 6
 TYPO_MIN_LENGTH = 5  # a typo is forgiven on words at least this long

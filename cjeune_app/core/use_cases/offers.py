@@ -11,8 +11,7 @@ from typing import Any
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.partners import offers
-from cjeune_app.core.partners.offers import OfferForm, OfferView
-from cjeune_app.core.partners.payments import partner_categories
+from cjeune_app.core.partners.offers import OfferChoices, OfferForm, OfferView
 from cjeune_app.core.permissions import require_partner
 from cjeune_app.core.search import reindex_partner
 
@@ -29,11 +28,11 @@ def get_offer(actor: Actor | None, offer_id: int) -> OfferView:
         return offers.offer_of(session, partner_id, offer_id)
 
 
-def offer_categories(actor: Actor | None) -> list[str]:
-    """The categories an offer of this partner may have (those of the structure)."""
+def offer_choices(actor: Actor | None) -> OfferChoices:
+    """What the offer form proposes: the structure's categories, its commune by default."""
     partner_id = require_partner(actor)
     with session_scope(read_only=True) as session:
-        return list(partner_categories(session, partner_id))
+        return offers.offer_choices(session, partner_id)
 
 
 def create_offer(actor: Actor | None, form: OfferForm) -> OfferView:

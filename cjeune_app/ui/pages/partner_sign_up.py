@@ -8,14 +8,14 @@ import asyncio
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.accounts.api import SIGN_UP_ANSWER
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.passwords import rule_results
-from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import CATEGORY_LABELS, PARTNER_KIND_LABELS, Category
-from cjeune_app.core.partners.api import sign_up_partner
 from cjeune_app.core.partners.validation import PartnerSignUp
 from cjeune_app.core.territory import all_communes
+from cjeune_app.core.use_cases import partners
 from cjeune_app.ui.components.forms import (
     empty_checklist,
     field_error,
@@ -32,8 +32,7 @@ def _communes() -> list[tuple[str, str]]:
 
 def _sign_up(form: PartnerSignUp) -> dict[str, str]:
     try:
-        with session_scope() as session:
-            sign_up_partner(session, form)
+        partners.sign_up_partner(form)
     except FormErrors as errors:
         return errors.fields
     return {}
@@ -130,7 +129,7 @@ def _form() -> rx.Component:
 
 def partner_sign_up_page() -> rx.Component:
     return page_layout(
-        rx.link("← Connexion partenaire", href="/connexion/partenaire", size="2"),
+        rx.link("← Connexion partenaire", href=routes.PARTNER_SIGN_IN, size="2"),
         page_title("Devenir partenaire",
                    "Inscrivez votre structure pour accepter la carte CJeune de Provence."),
         rx.card(
