@@ -18,7 +18,7 @@ from cjeune_app.core.accounts import emails as account_emails
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.models import Account, OneTimeToken
 from cjeune_app.core.accounts.passwords import hash_password
-from cjeune_app.core.accounts.validation import normalize_email
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import PartnerStatus, Role
 from cjeune_app.core.errors import Forbidden
@@ -55,6 +55,7 @@ def sign_up_partner(session: Session, form: PartnerSignUp, *, now: dt.datetime |
     _place_at_commune(partner)
     session.add(partner)
     session.flush()
+    assert partner.id is not None
     session.add_all(PartnerCategory(partner_id=partner.id, category=c) for c in sorted(set(form.categories)))
     account = Account(role=Role.PARTNER, login=email, email=email, password_hash=password_hash,
                       partner_id=partner.id, created_at=now)
@@ -66,7 +67,8 @@ def sign_up_partner(session: Session, form: PartnerSignUp, *, now: dt.datetime |
 def _place_at_commune(partner: Partner) -> None:
     # Until the address is geocoded, the map and "autour de moi" use the commune's centre.
     commune = commune_by_insee(partner.commune_insee)
-    partner.latitude, partner.longitude = commune.latitude, commune.longitude
+    if commune is not None:  # checked by the form
+        partner.latitude, partner.longitude = commune.latitude, commune.longitude
 
 
 def _make_room_for(session: Session, siret: str, now: dt.datetime) -> None:
@@ -90,9 +92,9 @@ def _make_room_for(session: Session, siret: str, now: dt.datetime) -> None:
         )})
     member_ids = [member.id for member in members]
     if member_ids:
-        session.exec(delete(OneTimeToken).where(OneTimeToken.account_id.in_(member_ids)))
-        session.exec(delete(Account).where(Account.id.in_(member_ids)))
-    session.exec(delete(PartnerCategory).where(PartnerCategory.partner_id == existing.id))
+        session.exec(delete(OneTimeToken).where(col(OneTimeToken.account_id).in_(member_ids)))
+        session.exec(delete(Account).where(col(Account.id).in_(member_ids)))
+    session.exec(delete(PartnerCategory).where(col(PartnerCategory.partner_id) == existing.id))
     session.delete(existing)
     session.flush()
 
@@ -135,9 +137,9 @@ def pending_partners(session: Session) -> list[PartnerReview]:
     """Structures whose e-mail is confirmed and that wait for an agent, oldest first."""
     rows = session.exec(
         select(Partner, Account.email_verified_at)
-        .join(Account, Account.partner_id == Partner.id)
+        .join(Account, col(Account.partner_id) == Partner.id)
         .where(col(Partner.status) == PartnerStatus.PENDING, col(Account.email_verified_at).is_not(None))
-        .order_by(Partner.created_at, Partner.id)
+        .order_by(col(Partner.created_at), col(Partner.id))
     ).all()
     reviews: list[PartnerReview] = []
     seen: set[int] = set()
@@ -149,10 +151,15 @@ def pending_partners(session: Session) -> list[PartnerReview]:
         reviews.append(PartnerReview(
             partner=summary_of(partner),
             categories=_categories(session, partner.id),
-            commune_name=commune_by_insee(partner.commune_insee).name,
+            commune_name=_commune_name(partner.commune_insee),
             email_confirmed_at=confirmed_at,
         ))
     return reviews
+
+
+def _commune_name(insee_code: str) -> str:
+    commune = commune_by_insee(insee_code)
+    return commune.name if commune else ""
 
 
 def _categories(session: Session, partner_id: int) -> list[str]:
@@ -170,7 +177,7 @@ def _pending_for_decision(session: Session, partner_id: int) -> Partner:
     if partner.status != PartnerStatus.PENDING:
         raise PartnerAlreadyDecided()
     confirmed = session.exec(
-        select(Account.id).where(Account.partner_id == partner.id, Account.email_verified_at.is_not(None))
+        select(Account.id).where(Account.partner_id == partner.id, col(Account.email_verified_at).is_not(None))
     ).first()
     if confirmed is None:
         raise PartnerEmailNotConfirmed()

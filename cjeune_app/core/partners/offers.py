@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import CATEGORY_LABELS, OfferState
@@ -25,6 +26,7 @@ from cjeune_app.core.territory import commune_by_insee
 MAX_PRICE_CENTS = 1_000_000
 LIMITS = {"title": 120, "description": 2000, "discount_text": 100}
 MAX_DURATION_DAYS = 2 * 366
+_CATEGORY_LABELS: dict[str, str] = {str(category): label for category, label in CATEGORY_LABELS.items()}
 
 
 @dataclass
@@ -55,11 +57,11 @@ class OfferView:
     expires_on: dt.date
     published: bool
     state: OfferState
-    updated_at: dt.datetime = field(compare=False, default=None)
+    updated_at: dt.datetime | None = field(compare=False, default=None)
 
     @property
     def category_label(self) -> str:
-        return CATEGORY_LABELS.get(self.category, self.category)
+        return _CATEGORY_LABELS.get(self.category, self.category)
 
     def as_form(self) -> OfferForm:
         return OfferForm(**{f.name: getattr(self, f.name) for f in fields(OfferForm)})
@@ -75,6 +77,7 @@ class OfferChoices:
 
 def offer_choices(session: Session, partner: Partner | int) -> OfferChoices:
     partner = validated_partner(session, partner)
+    assert partner.id is not None
     assert partner.id is not None
     return OfferChoices(partner_categories(session, partner.id), partner.commune_insee)
 
@@ -118,7 +121,7 @@ def offer_form_errors(form: OfferForm, categories: list[str], today: dt.date, *,
         problems["discount_text"] = problems["discount_text"] or (
             "Indiquez la réduction (par exemple « -20 % » ou « Séance offerte ») ou le prix du bon plan.")
     if form.category not in categories:
-        names = ", ".join(CATEGORY_LABELS.get(c, c) for c in categories) or "aucune"
+        names = ", ".join(_CATEGORY_LABELS.get(c, c) for c in categories) or "aucune"
         problems["category"] = f"Choisissez une catégorie de votre structure ({names})."
     if form.commune_insee and commune_by_insee(form.commune_insee) is None:
         problems["commune_insee"] = "Choisissez la commune du bon plan dans la liste (communes des Bouches-du-Rhône)."
@@ -156,6 +159,7 @@ def _state(offer: Offer, now: dt.datetime) -> OfferState:
 
 
 def _view(offer: Offer, now: dt.datetime) -> OfferView:
+    assert offer.id is not None
     return OfferView(
         id=offer.id, title=offer.title, description=offer.description, discount_text=offer.discount_text,
         price_cents=offer.price_cents, category=offer.category, commune_insee=offer.commune_insee,
@@ -171,6 +175,7 @@ def _clean(form: OfferForm, partner: Partner) -> OfferForm:
 
 
 def _check(session: Session, partner: Partner, form: OfferForm, now: dt.datetime, *, new: bool) -> OfferForm:
+    assert partner.id is not None
     problems = offer_form_errors(form, partner_categories(session, partner.id), paris_today(now), new=new)
     if problems:
         raise errors.FormInvalid(problems)
@@ -180,6 +185,7 @@ def _check(session: Session, partner: Partner, form: OfferForm, now: dt.datetime
 def create_offer(session: Session, partner: Partner | int, form: OfferForm, *, now: dt.datetime | None = None) -> OfferView:
     now = now or utcnow()
     partner = validated_partner(session, partner)
+    assert partner.id is not None
     form = _check(session, partner, form, now, new=True)
     offer = Offer(partner_id=partner.id, title=form.title, description=form.description,
                   discount_text=form.discount_text, price_cents=form.price_cents, category=form.category,
@@ -190,7 +196,7 @@ def create_offer(session: Session, partner: Partner | int, form: OfferForm, *, n
     return _view(offer, now)
 
 
-def _own_offer(session: Session, partner_id: int, offer_id) -> Offer:
+def _own_offer(session: Session, partner_id: int, offer_id: object) -> Offer:
     if not isinstance(offer_id, int) or isinstance(offer_id, bool) or not 0 < offer_id < 2**31:
         raise errors.OfferNotFound()
     offer = session.exec(
@@ -203,11 +209,12 @@ def _own_offer(session: Session, partner_id: int, offer_id) -> Offer:
 
 
 def update_offer(
-    session: Session, partner: Partner | int, offer_id: int, changes: dict, *, now: dt.datetime | None = None,
+    session: Session, partner: Partner | int, offer_id: int, changes: dict[str, Any], *, now: dt.datetime | None = None,
 ) -> OfferView:
     """Changes some fields of an offer (names of OfferForm); `published=False` unpublishes it."""
     now = now or utcnow()
     partner = validated_partner(session, partner)
+    assert partner.id is not None
     offer = _own_offer(session, partner.id, offer_id)
     unknown = set(changes) - {f.name for f in fields(OfferForm)}
     if unknown:
@@ -232,6 +239,7 @@ def unpublish_offer(session: Session, partner: Partner | int, offer_id: int, *, 
     """Takes the offer off the public side at once (it stays in the partner's list)."""
     now = now or utcnow()
     partner = validated_partner(session, partner)
+    assert partner.id is not None
     offer = _own_offer(session, partner.id, offer_id)
     if offer.published:
         offer.published, offer.updated_at = False, now
@@ -245,11 +253,13 @@ def offers_of(session: Session, partner: Partner | int, *, now: dt.datetime | No
     now = now or utcnow()
     partner_id = partner if isinstance(partner, int) else partner.id
     offers = session.exec(
-        select(Offer).where(Offer.partner_id == partner_id).order_by(Offer.expires_at.desc(), Offer.id.desc())
+        select(Offer).where(Offer.partner_id == partner_id)
+        .order_by(col(Offer.expires_at).desc(), col(Offer.id).desc())
     ).all()
     return [_view(offer, now) for offer in offers]
 
 
 def offer_of(session: Session, partner: Partner | int, offer_id: int, *, now: dt.datetime | None = None) -> OfferView:
     partner_id = partner if isinstance(partner, int) else partner.id
+    assert partner_id is not None
     return _view(_own_offer(session, partner_id, offer_id), now or utcnow())
