@@ -68,7 +68,9 @@ class SearchOut(BaseModel):
     results: list[PartnerOut]
 
 
-def _number(name: str, value: str | None, kind: type[float] | type[int] = float, example: str = "43.5297") -> float | None:
+def _number(
+    name: str, value: str | None, kind: type[float] | type[int] = float, example: str = "43.5297"
+) -> float | None:
     if value is None or value.strip() == "":
         return None
     try:
@@ -97,12 +99,15 @@ def _flag(name: str, value: str | None) -> bool:
 def search_query(
     q: Annotated[str, Query(description="Ce que l'on cherche : « judo marseille », « theatre aix »...")] = "",
     category: Annotated[str | None, Query(description="sport, culture, loisirs ou soutien_scolaire")] = None,
-    commune: Annotated[str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,
+    commune: Annotated[
+        str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,
     envelope: Annotated[str | None, Query(description="Enveloppe acceptée : sport_culture ou soutien_scolaire")] = None,
-    offers_only: Annotated[str | None, Query(description="true : seulement les partenaires avec un bon plan en cours")] = None,
+    offers_only: Annotated[
+        str | None, Query(description="true : seulement les partenaires avec un bon plan en cours")] = None,
     lat: Annotated[str | None, Query(description="Latitude de la position (WGS84)")] = None,
     lon: Annotated[str | None, Query(description="Longitude de la position (WGS84)")] = None,
-    near: Annotated[str | None, Query(description="Code INSEE de la commune d'où mesurer les distances, sans position")] = None,
+    near: Annotated[
+        str | None, Query(description="Code INSEE de la commune d'où mesurer les distances, sans position")] = None,
     radius_km: Annotated[str | None, Query(description="Rayon autour de la position, en km")] = None,
     sort: Annotated[str, Query(description="relevance (défaut) ou distance")] = "relevance",
     page: Annotated[str | None, Query(description="Numéro de page, à partir de 1")] = None,
@@ -162,7 +167,8 @@ def _partner(hit: PartnerHit) -> PartnerOut:
         longitude=hit.longitude,
         distance_km=hit.distance_km,
         offers=[
-            OfferOut(id=o.id, title=o.title, discount_text=o.discount_text, category=o.category, expires_at=o.expires_at)
+            OfferOut(id=o.id, title=o.title, discount_text=o.discount_text, category=o.category,
+                     expires_at=o.expires_at)
             for o in hit.offers
         ],
     )

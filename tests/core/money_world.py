@@ -3,10 +3,9 @@ a partner. Built with the real tables (no mocks); accounts get no password (no h
 
 from __future__ import annotations
 
-import uuid
-
 import itertools
 import random
+import uuid
 from dataclasses import dataclass, field
 
 from sqlmodel import Session

@@ -18,8 +18,8 @@ from cjeune_app.core.accounts import emails as account_emails
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.models import Account, OneTimeToken
 from cjeune_app.core.accounts.passwords import hash_password
-from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import PartnerStatus, Role
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.partners import emails

@@ -72,7 +72,8 @@ def create_api_key(
     partner = validated_partner(session, partner)
     label = (label or "").strip() or "Clé d'API"
     if len(label) > LABEL_MAX or any(ord(c) < 32 for c in label):
-        raise errors.FormInvalid({"label": f"Le nom de la clé fait au plus {LABEL_MAX} caractères, sans caractère invisible."})
+        raise errors.FormInvalid(
+            {"label": f"Le nom de la clé fait au plus {LABEL_MAX} caractères, sans caractère invisible."})
     active = session.exec(select(func.count()).select_from(ApiKey).where(
         ApiKey.partner_id == partner.id, col(ApiKey.revoked_at).is_(None))).one()
     if active >= MAX_ACTIVE_KEYS:
@@ -87,7 +88,9 @@ def create_api_key(
     return _view(key), secret
 
 
-def revoke_api_key(session: Session, partner: Partner | int, key_id: int, *, now: dt.datetime | None = None) -> ApiKeyView:
+def revoke_api_key(
+    session: Session, partner: Partner | int, key_id: int, *, now: dt.datetime | None = None
+) -> ApiKeyView:
     """The key stops working at once. Revoking it again changes nothing."""
     partner_id = partner if isinstance(partner, int) else partner.id
     if not isinstance(key_id, int) or not 0 < key_id < 2**31:
@@ -110,7 +113,9 @@ def api_keys_of(session: Session, partner: Partner | int) -> list[ApiKeyView]:
     return [_view(key) for key in keys]
 
 
-def authenticate_api_key(session: Session, presented: str | None, *, now: dt.datetime | None = None) -> ApiCaller | None:
+def authenticate_api_key(
+    session: Session, presented: str | None, *, now: dt.datetime | None = None
+) -> ApiCaller | None:
     """The caller of a request bearing `presented`, or None (unknown, malformed or revoked key).
     Reads only: a read-only session is enough (see `touch_api_key`)."""
     match = _KEY_SHAPE.fullmatch(presented or "")

@@ -192,7 +192,8 @@ class TooManyApiKeys(Conflict):
     code = "too_many_api_keys"
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"Votre structure a déjà {limit} clés d'API actives : révoquez-en une avant d'en créer une autre.")
+        super().__init__(f"Votre structure a déjà {limit} clés d'API actives : révoquez-en une avant "
+                         "d'en créer une autre.")
 
 
 class PartnerAlreadyDecided(Conflict):

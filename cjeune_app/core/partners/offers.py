@@ -115,7 +115,8 @@ def offer_form_errors(form: OfferForm, categories: list[str], today: dt.date, *,
         "discount_text": _text_error(form, "discount_text", "La réduction", False),
     }
     price = form.price_cents
-    if price is not None and (not isinstance(price, int) or isinstance(price, bool) or not 0 <= price <= MAX_PRICE_CENTS):
+    not_whole = not isinstance(price, int) or isinstance(price, bool)
+    if price is not None and (not_whole or not 0 <= price <= MAX_PRICE_CENTS):
         problems["price_cents"] = "Le prix doit être compris entre 0,00 € et 10 000,00 €."
     elif price is None and not (isinstance(form.discount_text, str) and form.discount_text.strip()):
         problems["discount_text"] = problems["discount_text"] or (
@@ -182,7 +183,9 @@ def _check(session: Session, partner: Partner, form: OfferForm, now: dt.datetime
     return _clean(form, partner)
 
 
-def create_offer(session: Session, partner: Partner | int, form: OfferForm, *, now: dt.datetime | None = None) -> OfferView:
+def create_offer(
+    session: Session, partner: Partner | int, form: OfferForm, *, now: dt.datetime | None = None
+) -> OfferView:
     now = now or utcnow()
     partner = validated_partner(session, partner)
     assert partner.id is not None
@@ -235,7 +238,9 @@ def update_offer(
     return _view(offer, now)
 
 
-def unpublish_offer(session: Session, partner: Partner | int, offer_id: int, *, now: dt.datetime | None = None) -> OfferView:
+def unpublish_offer(
+    session: Session, partner: Partner | int, offer_id: int, *, now: dt.datetime | None = None
+) -> OfferView:
     """Takes the offer off the public side at once (it stays in the partner's list)."""
     now = now or utcnow()
     partner = validated_partner(session, partner)

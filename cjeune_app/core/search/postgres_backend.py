@@ -3,6 +3,8 @@ typos (see `backends`)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
@@ -33,7 +35,7 @@ class PostgresBackend:
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
-    def _hits(self, criteria: Criteria, params: dict) -> str:
+    def _hits(self, criteria: Criteria, params: dict[str, Any]) -> str:
         """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params."""
         conditions = self._filters(criteria, params)
         distance2 = DISTANCE2 if criteria.position else "NULL"
@@ -76,7 +78,7 @@ class PostgresBackend:
         )
 
     @staticmethod
-    def _filters(criteria: Criteria, params: dict) -> list[str]:
+    def _filters(criteria: Criteria, params: dict[str, Any]) -> list[str]:
         conditions = []
         if criteria.category:
             params["category_bits"] = CATEGORY_BITS[criteria.category]
@@ -89,6 +91,7 @@ class PostgresBackend:
             column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
             conditions.append(f"e.{column} = :commune")
         if criteria.radius_km is not None:
+            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
             lat, lon = criteria.position
             dlat = criteria.radius_km / geo.KM_PER_DEGREE
             dlon = criteria.radius_km / params["kx2"] ** 0.5

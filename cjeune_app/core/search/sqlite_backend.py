@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import sqlite
 from sqlmodel import Session
@@ -37,6 +39,7 @@ class SqliteBackend:
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         if criteria.radius_km is not None:
+            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
             cells = geo.covering_cells(*criteria.position, criteria.radius_km)
             return paged(session, self._hits(criteria, params, cells), criteria, params, criteria.radius_km)
         if criteria.by_distance:
@@ -46,14 +49,16 @@ class SqliteBackend:
             return self._nearest(session, criteria, params), total
         return self._by_tier(session, criteria, params)
 
-    def _tier_sources(self, criteria: Criteria, params: dict, cells: list[str] | None = None) -> dict:
+    def _tier_sources(self, criteria: Criteria, params: dict[str, Any],
+                      cells: list[str] | None = None) -> dict[str, str]:
         """{name: SQL selecting partner_id} for tiers 1–4 (with "offers", which tiers 3 and 4
         use), or tier 0 when there are no words (browsing); adds the MATCH expressions to
         params. Each partner comes out of one tier only."""
         facets = self._facets(criteria, cells)
         partners, offers = self.partner_index, self.offer_index
         visible = self._partner_visibility(criteria.offers_only)
-        from_partners = f"SELECT {rowids.sql_partner(f'{partners}.rowid')} AS partner_id FROM {partners} WHERE {partners} MATCH"
+        from_partners = (f"SELECT {rowids.sql_partner(f'{partners}.rowid')} AS partner_id "
+                         f"FROM {partners} WHERE {partners} MATCH")
         if not criteria.words:
             params["tier0"] = "{facets}: (" + " AND ".join([PARTNER_DOCUMENT, *facets]) + ")"
             return {"tier0": f"{from_partners} :tier0{visible}"}
@@ -88,7 +93,7 @@ class SqliteBackend:
             "WHERE partner_id NOT IN (SELECT partner_id FROM offers)",
         }
 
-    def _by_tier(self, session, criteria: Criteria, params: dict) -> tuple[list[int], int]:
+    def _by_tier(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> tuple[list[int], int]:
         """One statement: every tier's size and its first partners (enough for the page),
         each FTS5 query run once; the page is then cut across the tiers."""
         sources = self._tier_sources(criteria, params)
@@ -107,7 +112,7 @@ class SqliteBackend:
         ordered = [partner_id for tier, partner_id in sorted(r for r in rows if r[0] >= 0)]
         return ordered[criteria.offset : criteria.offset + criteria.limit], sum(sizes_by_tier.values())
 
-    def _hits(self, criteria: Criteria, params: dict, cells: list[str] | None = None) -> str:
+    def _hits(self, criteria: Criteria, params: dict[str, Any], cells: list[str] | None = None) -> str:
         """CTEs ending with `hits` (partner_id, tier), for ordering by distance."""
         sources = self._tier_sources(criteria, params, cells)
         tiers = [name for name in sources if name.startswith("tier")]
@@ -115,10 +120,11 @@ class SqliteBackend:
         union = " UNION ALL ".join(f"SELECT partner_id, {name[-1]} AS tier FROM {name}" for name in tiers)
         return f"{ctes}, hits AS ({union})"
 
-    def _nearest(self, session, criteria: Criteria, params: dict) -> list[int]:
+    def _nearest(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> list[int]:
         """The page of nearest partners: widen a circle around the position until it holds
         the page, so that only the partners inside are placed."""
         needed = criteria.offset + criteria.limit
+        assert criteria.position is not None  # sorting by distance needs one (checked by `criteria`)
         for radius in (*DISTANCE_RINGS_KM, None):
             cells = geo.covering_cells(*criteria.position, radius) if radius else None
             ring = {**params, "limit": needed, "radius2": (radius or 0) ** 2}

@@ -3,16 +3,26 @@ hits, and the upkeep of the vocabulary (see `backends` for how ranking works).""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
 
 from cjeune_app.core.enums import Category, Envelope
 from cjeune_app.core.search import geo
 from cjeune_app.core.search.models import SearchTerm
 from cjeune_app.core.search.text import QueryWord
 
-TERMS = SearchTerm.__table__
+T = TypeVar("T")
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table of a model, typed (SQLModel does not declare `__table__`)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+TERMS = table_of(SearchTerm)
 _CHUNK = 500  # bound parameters per statement, well under SQLite's limit
 
 # Rings tried, in km, when sorting by distance: the first one holding a full page ends it.
@@ -40,12 +50,12 @@ class Criteria:
     now: int  # epoch seconds
 
 
-def chunks(items: list, size: int = _CHUNK):
+def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def position_params(criteria: Criteria) -> dict:
+def position_params(criteria: Criteria) -> dict[str, float]:
     if criteria.position is None:
         return {}
     lat, lon = criteria.position
@@ -92,7 +102,7 @@ def count_statement(hits: str, radius: float | None, hits_placed: bool = False) 
     )
 
 
-def paged(session, hits: str, criteria: Criteria, params: dict, radius: float | None,
+def paged(session: Session, hits: str, criteria: Criteria, params: dict[str, Any], radius: float | None,
            hits_placed: bool = False) -> tuple[list[int], int]:
     params = {**params, "limit": criteria.limit, "offset": criteria.offset, "radius2": (radius or 0) ** 2}
     rows = session.execute(sa.text(page_statement(hits, criteria, radius, hits_placed=hits_placed)), params).all()
@@ -102,14 +112,14 @@ def paged(session, hits: str, criteria: Criteria, params: dict, radius: float | 
     return [], session.execute(sa.text(count_statement(hits, radius, hits_placed)), params).scalar_one()
 
 
-def term_rows(words: dict[str, bool]) -> list[dict]:
+def term_rows(words: dict[str, bool]) -> list[dict[str, Any]]:
     merged: dict[str, bool] = {}
     for word, in_offer in words.items():
         merged[word[:100]] = merged.get(word[:100], False) or in_offer
     return [{"term": term, "in_offer": in_offer} for term, in_offer in sorted(merged.items())]
 
 
-def upsert_terms(insert):
+def upsert_terms(insert: Any) -> Any:
     """A word once seen in an offer's title stays marked so (until a full rebuild)."""
     return insert.on_conflict_do_update(
         index_elements=["term"], set_={"in_offer": sa.or_(TERMS.c.in_offer, insert.excluded.in_offer)}

@@ -20,7 +20,7 @@ from cjeune_app.core.search.errors import (
     UnknownSort,
 )
 from cjeune_app.core.territory import commune_by_insee
-from cjeune_app.core.territory.api import fold
+from cjeune_app.core.text import fold
 
 __all__ = ["MAX_PAGE_SIZE", "MAX_QUERY_LENGTH", "MAX_RADIUS_KM", "SORTS"]
 

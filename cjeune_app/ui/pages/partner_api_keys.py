@@ -120,7 +120,8 @@ def partner_api_keys_page() -> rx.Component:
     return partner_page(
         "Clés d'API",
         rx.text("Une clé permet à votre caisse ou à votre logiciel d'encaisser la carte par l'API "
-                "(documentation : " + routes.API_PREFIX + "/docs). Seule une empreinte de la clé est conservée.", size="2"),
+                "(documentation : " + routes.API_PREFIX + "/docs). Seule une empreinte de la clé est conservée.",
+                size="2"),
         rx.cond(ApiKeysState.notice != "", rx.text(ApiKeysState.notice, role="status", id="avis", weight="bold")),
         rx.cond(ApiKeysState.error != "", alert_box(ApiKeysState.error)),
         rx.cond(ApiKeysState.secret != "", _secret()),

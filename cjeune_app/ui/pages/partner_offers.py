@@ -262,7 +262,8 @@ def _offer_card(offer: rx.Var[OfferRow]) -> rx.Component:
 def partner_offers_page() -> rx.Component:
     return partner_page(
         "Bons plans",
-        rx.cond(PartnerOffersState.notice != "", rx.text(PartnerOffersState.notice, role="status", id="avis", weight="bold")),
+        rx.cond(PartnerOffersState.notice != "",
+                rx.text(PartnerOffersState.notice, role="status", id="avis", weight="bold")),
         rx.cond(PartnerOffersState.error != "", alert_box(PartnerOffersState.error)),
         rx.cond(PartnerOffersState.editing != "", _form(),
                 rx.button("Nouveau bon plan", size="3", width="100%", on_click=PartnerOffersState.new)),
