@@ -9,6 +9,7 @@ import uuid
 import pytest
 from sqlmodel import select
 
+from cjeune_app.api.errors import status_of
 from cjeune_app.core.cards.api import declare_lost
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.db import session_scope
@@ -179,7 +180,7 @@ def test_envelopes_follow_the_partner_categories(world):
 def test_a_partner_not_validated_cannot_take_nor_look(world):
     with pytest.raises(errors.PartnerNotValidated) as refusal:
         pay(world.pending, world.card, 1_000)
-    assert refusal.value.http_status == 403
+    assert status_of(refusal.value) == 403
     with pytest.raises(errors.PartnerNotValidated), session_scope(read_only=True) as s:
         card_check(s, world.pending, world.card)
     assert balances(world)["sport_culture"] == 10_000
