@@ -52,10 +52,11 @@ def build_corpus(session) -> dict[str, Partner]:
     """Every partner of PARTNERS (validated), PENDING, their offers; indexed, committed."""
     partners = {row[0]: add_corpus_partner(session, *row) for row in PARTNERS}
     partners[PENDING[0]] = add_corpus_partner(session, *PENDING, status="pending")
-    add_corpus_offer(session, partners["Théâtre du Bois de l'Aune"], "Abonnement saison à tarif jeune", "-25 %", expires=90)
-    add_corpus_offer(session, partners["Théâtre du Bois de l'Aune"], "Place offerte pour un accompagnant", "Offert", expires=20)
+    theatre, bowling = partners["Théâtre du Bois de l'Aune"], partners["Bowling de Martigues"]
+    add_corpus_offer(session, theatre, "Abonnement saison à tarif jeune", "-25 %", expires=90)
+    add_corpus_offer(session, theatre, "Place offerte pour un accompagnant", "Offert", expires=20)
     add_corpus_offer(session, partners["Cours Réussite Mazargues"], "Stage de préparation au brevet", "-15 %")
-    add_corpus_offer(session, partners["Bowling de Martigues"], "Partie gratuite le mercredi", "Gratuit", starts=-90, expires=-1)
+    add_corpus_offer(session, bowling, "Partie gratuite le mercredi", "Gratuit", starts=-90, expires=-1)
     add_corpus_offer(session, partners["Football Club Vitrollais"], "Licence à prix réduit", "-30 €", published=False)
     add_corpus_offer(session, partners[PENDING[0]], "Soirée découverte", "Gratuit")
     session.commit()
