@@ -21,12 +21,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import sqlalchemy as sa  # noqa: E402
 from sqlmodel import Session, select  # noqa: E402
 
-from cjeune_app.core.accounts.api import authenticate  # noqa: E402
 from cjeune_app.core.accounts.models import Account  # noqa: E402
+from cjeune_app.core.accounts.pupil_import import import_pupils_csv  # noqa: E402
+from cjeune_app.core.accounts.sign_in import authenticate  # noqa: E402
 from cjeune_app.core.checksums import uai_key  # noqa: E402
 from cjeune_app.core.db import engine_for  # noqa: E402
 from cjeune_app.core.establishments.models import Establishment  # noqa: E402
-from cjeune_app.core.establishments.pupil_import import import_pupils_csv  # noqa: E402
 from cjeune_app.core.migrations import upgrade_schema  # noqa: E402
 
 FIRST = ["Julie", "Léa", "Hugo", "Yanis", "Aminata", "Paul", "Zoé", "Inès", "Lucas", "Nour"]

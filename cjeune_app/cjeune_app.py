@@ -11,6 +11,7 @@ from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -47,7 +48,6 @@ from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
-from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -62,15 +62,17 @@ app = rx.App(
 app.register_lifespan_task(upgrade_schema)
 
 PAGES = [
-    (home_page, "/", "Accueil"),
-    (faq_page, "/faq", "Questions fréquentes"),
-    (legal_notice_page, "/mentions-legales", "Mentions légales"),
-    (privacy_page, "/confidentialite", "Politique de confidentialité"),
-    (terms_page, "/conditions-utilisation", "Conditions d'utilisation"),
-    (contact_page, "/contact", "Contact"),
+    (home_page, routes.HOME, "Accueil"),
+    (faq_page, routes.FAQ, "Questions fréquentes"),
+    (legal_notice_page, routes.LEGAL_NOTICE, "Mentions légales"),
+    (privacy_page, routes.PRIVACY, "Politique de confidentialité"),
+    (terms_page, routes.TERMS, "Conditions d'utilisation"),
+    (contact_page, routes.CONTACT, "Contact"),
 ]
+QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence")
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
+                 on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",
@@ -78,18 +80,18 @@ app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire 
 app.add_page(partners_search_page, route=routes.PARTNERS_SEARCH, title="Trouver un partenaire | CJeune de Provence",
              on_load=SearchState.load)
 app.add_page(offers_page, route=routes.OFFERS, title="Bons plans | CJeune de Provence", on_load=OffersState.load)
-app.add_page(who_am_i_page, route="/connexion", title="Connexion | CJeune de Provence")
+app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence")
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
-app.add_page(activation_page, route="/connexion/activation", title="Activation | CJeune de Provence",
+app.add_page(activation_page, route=routes.ACTIVATION, title="Activation | CJeune de Provence",
              on_load=ChoosePasswordState.load_activation)
-app.add_page(new_password_page, route="/connexion/nouveau-mot-de-passe",
+app.add_page(new_password_page, route=routes.NEW_PASSWORD,
              title="Nouveau mot de passe | CJeune de Provence", on_load=ChoosePasswordState.load_reset)
-app.add_page(email_confirmation_page, route="/connexion/verification",
+app.add_page(email_confirmation_page, route=routes.EMAIL_VERIFICATION,
              title="Confirmation de l'adresse e-mail | CJeune de Provence", on_load=ConfirmEmailState.confirm)
-app.add_page(forgotten_password_page, route="/connexion/mot-de-passe-oublie",
+app.add_page(forgotten_password_page, route=routes.FORGOTTEN_PASSWORD,
              title="Mot de passe oublié | CJeune de Provence")
 for slug, door in DOORS.items():
-    app.add_page(sign_in_page_for(slug), route=f"/connexion/{slug}",
+    app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route="/tableau-de-bord", title="Tableau de bord | CJeune de Provence",
              on_load=DashboardState.load)
@@ -99,7 +101,7 @@ app.add_page(card_loss_page, route="/carte/perte",
              title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.load)
 app.add_page(partner_sign_up_page, route=routes.PARTNER_SIGN_UP,
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
-app.add_page(youth_sign_up_page, route="/connexion/jeune/inscription",
+app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
              title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
 app.add_page(partner_queue_page, route=routes.ADMIN_PARTNERS,
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.open_page)
@@ -115,13 +117,13 @@ PARTNER_PAGES = [
 ]
 for component, path, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
-app.add_page(enrollment_page, route="/inscription", title="Inscription | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, EnrollmentState.load])
-app.add_page(photo_page, route="/photo", title="Photo d'identité | CJeune de Provence",
-             on_load=[SessionState.require_signed_in, PhotoPageState.load])
-app.add_page(photo_queue_page, route="/admin/photos", title="Photos à vérifier | CJeune de Provence",
-             on_load=PhotoQueueState.load)
+app.add_page(enrollment_page, route=routes.ENROLLMENT, title="Inscription | CJeune de Provence",
+             on_load=EnrollmentState.open_page)
+app.add_page(photo_page, route=routes.PHOTO, title="Photo d'identité | CJeune de Provence",
+             on_load=PhotoPageState.open_page)
+app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à vérifier | CJeune de Provence",
+             on_load=PhotoQueueState.open_page)
 app.add_page(admin_cards_page, route="/admin/cartes", title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.load)
-app.add_page(school_page, route="/etablissement", title="Espace établissement | CJeune de Provence",
-             on_load=SchoolState.load)
+app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
+             on_load=SchoolState.open_page)

@@ -63,35 +63,36 @@ def seed_demo_command(as_json: bool) -> None:
               help="Fichier PDF des lettres (par défaut : lettres-<UAI>-<date>.pdf).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def import_pupils_command(csv_file: str, uai: str, letters_path: str | None, as_json: bool) -> None:
-    from pathlib import Path
-
     from cjeune_app.core.dates import paris_today
-    from cjeune_app.core.establishments.api import establishment_by_uai
-    from cjeune_app.core.establishments.pupil_import import import_pupils_csv
+    from cjeune_app.core.errors import Refusal
+    from cjeune_app.core.use_cases import school
 
     upgrade_schema()
     content = Path(csv_file).read_bytes()
-    with session_scope() as session:
-        school = establishment_by_uai(session, uai)
-        if school is None:
-            _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
-        result = import_pupils_csv(session, school, content)
-        if not result.ok:
-            session.rollback()
-            _fail(as_json, "invalid_file", "Aucun élève importé : corrigez le fichier puis relancez.",
-                  errors=result.errors)
-        target = Path(letters_path or f"lettres-{school.uai}-{paris_today().isoformat()}.pdf")
-        if result.letters_pdf:
-            # Written before the commit: if it cannot be written, no account exists without its letter.
-            target.write_bytes(result.letters_pdf)
+    targets: list[Path] = []
+
+    def keep_letters(answer: school.PupilImport) -> None:
+        target = Path(letters_path or f"lettres-{answer.school_uai}-{paris_today().isoformat()}.pdf")
+        targets.append(target)
+        if answer.letters_pdf:
+            target.write_bytes(answer.letters_pdf)
             target.chmod(0o600)  # the temporary passwords are in it
+
+    try:
+        result = school.import_pupils_for_operator(uai, content, keep_letters)
+    except Refusal as refusal:
+        _fail(as_json, refusal.code, refusal.message)
+    if not result.ok:
+        _fail(as_json, "invalid_file", "Aucun élève importé : corrigez le fichier puis relancez.",
+              errors=result.errors)
+    target = targets[0] if targets else None
     payload = {
-        "establishment": school.uai,
+        "establishment": result.school_uai,
         "created": [dataclasses.asdict(p) for p in result.created],
         "already_known": result.already_known,
         "letters": str(target) if result.letters_pdf else None,
     }
-    lines = [f"{len(result.created)} élève(s) créé(s) pour {school.name} ({school.uai})."]
+    lines = [f"{len(result.created)} élève(s) créé(s) pour {result.school_name} ({result.school_uai})."]
     lines += [f"  {p.last_name} {p.first_name} ({p.class_name}) : {p.login}" for p in result.created]
     lines += result.already_known
     if result.letters_pdf:
@@ -111,32 +112,24 @@ def import_pupils_command(csv_file: str, uai: str, letters_path: str | None, as_
               help="Lit le mot de passe sur l'entrée standard au lieu d'en générer un temporaire.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def create_user_command(role, email, first_name, last_name, uai, password_stdin, as_json) -> None:
-    from cjeune_app.core.accounts.api import create_back_office_account
-    from cjeune_app.core.accounts.errors import AccountError, FormErrors
-    from cjeune_app.core.establishments.api import establishment_by_uai
+    from cjeune_app.core.accounts.errors import FormErrors
+    from cjeune_app.core.errors import Refusal
+    from cjeune_app.core.use_cases import accounts
 
     password = sys.stdin.readline().rstrip("\r\n") if password_stdin else None
     upgrade_schema()
     try:
-        with session_scope() as session:
-            school = None
-            if uai:
-                school = establishment_by_uai(session, uai)
-                if school is None:
-                    _fail(as_json, "unknown_establishment", f"Aucun établissement n'a le code UAI {uai.upper()}.")
-            account, temporary = create_back_office_account(
-                session, role=role, email=email, first_name=first_name, last_name=last_name,
-                establishment_id=school.id if school else None, password=password,
-            )
+        created = accounts.create_back_office_account(
+            role=role, email=email, first_name=first_name, last_name=last_name, uai=uai, password=password)
     except FormErrors as error:
         _fail(as_json, error.code, "Compte non créé.", errors=list(error.fields.values()))
-    except AccountError as error:
+    except Refusal as error:
         _fail(as_json, error.code, error.message)
-    payload = {"id": account.id, "role": account.role, "login": account.login,
-               "establishment": school.uai if school else None, "temporary_password": temporary}
-    lines = [f"Compte {account.role} créé : {account.login}"]
-    if temporary:
-        lines.append(f"Mot de passe temporaire (à changer à la première connexion) : {temporary}")
+    payload = {"id": created.account_id, "role": str(created.role), "login": created.login,
+               "establishment": created.establishment_uai, "temporary_password": created.temporary_password}
+    lines = [f"Compte {created.role} créé : {created.login}"]
+    if created.temporary_password:
+        lines.append(f"Mot de passe temporaire (à changer à la première connexion) : {created.temporary_password}")
     emit(as_json, payload, lines)
 
 
@@ -144,11 +137,10 @@ def create_user_command(role, email, first_name, last_name, uai, password_stdin,
               "et les tentatives de connexion de plus de 24 heures.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def purge_expired_command(as_json: bool) -> None:
-    from cjeune_app.core.accounts.api import purge_expired
+    from cjeune_app.core.use_cases.accounts import purge_expired
 
     upgrade_schema()
-    with session_scope() as session:
-        counts = purge_expired(session)
+    counts = purge_expired()
     emit(as_json, counts, [f"Sessions effacées : {counts['sessions']}, liens : {counts['links']}, "
                            f"tentatives de connexion : {counts['login_attempts']}."])
 

@@ -10,11 +10,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from cjeune_app.api.errors import ApiError
-from cjeune_app.core.accounts.api import account_for_token
 from cjeune_app.core.accounts.web import token_from_cookies
 from cjeune_app.core.cards.api import IssuedBatch, batch_by_id, printer_csv, printer_zip
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.sign_in import account_for_token
 
 router = APIRouter(tags=["back-office"], include_in_schema=False)
 

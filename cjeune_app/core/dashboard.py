@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.api import children_of
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.accounts.permissions import require_pupil_access, require_signed_in
 from cjeune_app.core.cards.api import CardState, card_state
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.enrollment.api import enrollment_status
 from cjeune_app.core.enums import ENVELOPE_LABELS, Envelope, Role
+from cjeune_app.core.errors import Forbidden as PermissionDenied
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.photos.api import photo_state

@@ -13,15 +13,14 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, func, select
 
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import Category, PartnerKind, PartnerStatus
-from cjeune_app.core.establishments.api import (
-    create_pupil_with_account,
-    establishment_by_uai,
-)
+from cjeune_app.core.errors import Forbidden
+from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all
@@ -35,8 +34,9 @@ PARTNER_COUNT = 300
 CARDS_PER_SCHOOL = 40
 
 
-class ProductionRefused(RuntimeError):
-    pass
+class ProductionRefused(Forbidden):
+    code = "demo_refused_in_production"
+    message = "seed-demo refuse de s'exécuter quand CJEUNE_ENV=production."
 
 
 @dataclass
@@ -69,7 +69,7 @@ DEMO_PUPILS = [
 
 def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     if settings().is_production:
-        raise ProductionRefused("seed-demo refuse de s'exécuter quand CJEUNE_ENV=production.")
+        raise ProductionRefused()
     rng = random.Random(seed)
     report = DemoReport()
     get_or_create_season(session, DEMO_SEASON)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, COLLEGE_SUPPORT_EMAIL
 from cjeune_app.core.text import fold
@@ -19,13 +20,31 @@ class FaqEntry:
     def searchable(self) -> str:
         return fold(f"{self.topic} {self.question} {self.answer}")
 
+    def with_amounts(self, amounts: Amounts) -> FaqEntry:
+        """The entry with the season's amounts written in (`{total}`, `{sport_culture}`...)."""
+        words = {"total": amounts.total, "sport_culture": amounts.sport_culture,
+                 "soutien_scolaire": amounts.soutien_scolaire}
+        return replace(self, question=self.question.format(**words), answer=self.answer.format(**words))
+
+
+class Amounts(Protocol):
+    """What a season credits, formatted ("150 €"): season data, given by the caller."""
+
+    @property
+    def total(self) -> str: ...
+    @property
+    def sport_culture(self) -> str: ...
+    @property
+    def soutien_scolaire(self) -> str: ...
+
 
 FAQ: tuple[FaqEntry, ...] = (
     FaqEntry(
         "carte", "La carte",
         "Qu'est-ce que la carte CJeune de Provence ?",
         "C'est la carte jeune du Département des Bouches-du-Rhône. Chaque année scolaire, elle "
-        "donne 150 € à chaque collégien : 100 € « Sport & Culture » et 50 € « Soutien scolaire ».\n\n"
+        "donne {total} à chaque collégien : {sport_culture} « Sport & Culture » et {soutien_scolaire} "
+        "« Soutien scolaire ».\n\n"
         "Ces sommes se dépensent chez les structures partenaires : clubs sportifs, associations, "
         "cinémas, théâtres, organismes de soutien scolaire, communes… La carte reste utile jusqu'à "
         "25 ans pour profiter des bons plans.",
@@ -120,7 +139,7 @@ FAQ: tuple[FaqEntry, ...] = (
     ),
     FaqEntry(
         "associer", "Utiliser la carte",
-        "Comment créditer les 150 € sur la carte ?",
+        "Comment créditer les {total} sur la carte ?",
         "Une fois l'inscription terminée, cliquez sur « Associer une carte » dans le tableau de bord. "
         "Scannez le QR code au dos de la carte, ou recopiez le numéro inscrit juste en dessous. Les "
         "soldes Sport & Culture et Soutien scolaire s'affichent aussitôt.",
@@ -151,9 +170,11 @@ FAQ: tuple[FaqEntry, ...] = (
 )
 
 
-def search_faq(query: str) -> list[FaqEntry]:
-    """Entries containing every word typed, accents and case ignored."""
+def search_faq(query: str, amounts: Amounts | None = None) -> list[FaqEntry]:
+    """Entries containing every word typed, accents and case ignored; with the season's
+    `amounts` written in (else their `{total}`... placeholders are left as they are)."""
+    entries = [entry.with_amounts(amounts) for entry in FAQ] if amounts is not None else list(FAQ)
     words = fold(query).split()
     if not words:
-        return list(FAQ)
-    return [entry for entry in FAQ if all(word in entry.searchable for word in words)]
+        return entries
+    return [entry for entry in entries if all(word in entry.searchable for word in words)]

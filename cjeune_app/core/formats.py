@@ -6,7 +6,7 @@ import re
 
 from cjeune_app.core.dates import PARIS, format_date, paris_today
 
-__all__ = ["PARIS", "format_cents", "format_date", "parse_euros", "paris_today"]
+__all__ = ["PARIS", "format_cents", "format_date", "format_euros", "parse_euros", "paris_today"]
 
 
 def format_cents(cents: int) -> str:
@@ -14,6 +14,13 @@ def format_cents(cents: int) -> str:
     euros, rest = divmod(abs(cents), 100)
     grouped = f"{euros:,}".replace(",", " ")
     return f"{sign}{grouped},{rest:02d} €"
+
+
+def format_euros(cents: int) -> str:
+    """An amount in running text: "150 €" when it is whole euros, "12,50 €" otherwise."""
+    if cents % 100:
+        return format_cents(cents)
+    return format_cents(cents).removesuffix(",00 €") + " €"
 
 
 _AMOUNT = re.compile(r"(\d{1,3}(?: \d{3})+|\d{0,9})(?:[.,](\d{0,2}))?", re.ASCII)

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from cjeune_app.api import create_api
 from cjeune_app.api.downloads import router
-from cjeune_app.core.accounts.api import open_session
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.web import SESSION_COOKIE
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.partners.payments import take_payment

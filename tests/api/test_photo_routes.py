@@ -13,10 +13,11 @@ from PIL import Image
 from sqlmodel import select
 
 from cjeune_app.api import create_api
+from cjeune_app.api.deps import current_actor
 from cjeune_app.api.photos import router
 from cjeune_app.api.uploads import ENVELOPE_BYTES
-from cjeune_app.core.accounts.api import open_session
 from cjeune_app.core.accounts.models import Account, ParentLink
+from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.web import REMEMBERED_COOKIE, SESSION_COOKIE
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.models import Partner
@@ -24,21 +25,9 @@ from cjeune_app.core.photos.api import photo_directory, photo_state
 from cjeune_app.core.photos.errors import MESSAGES
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.photos.processing import MAX_UPLOAD_BYTES
+from cjeune_app.core.use_cases.sessions import actor_of
 from tests.core.factories import make_pupil, make_school
-
-
-def jpeg(width=900, height=1200, colour=(190, 140, 110), exif: bytes | None = None) -> bytes:
-    buffer = io.BytesIO()
-    image = Image.new("RGB", (width, height), colour)
-    image.save(buffer, "JPEG", **({"exif": exif} if exif else {}))
-    return buffer.getvalue()
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (600, 800), (10, 120, 200)).save(buffer, "PNG")
-    return buffer.getvalue()
-
+from tests.core.photos.builders import jpeg, png
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 2000
@@ -140,6 +129,15 @@ def test_the_photo_is_shown_to_the_pupil_their_parent_and_agents_only(api, world
     # a refusal looks the same as a photo that does not exist
     missing = client_for(api, world.tokens["parent"]).get("/api/v1/photos/999999")
     assert missing.status_code == 404 and missing.json() == answers["partner"].json()
+
+
+def test_the_caller_comes_from_the_current_actor_dependency(api, world, session):
+    pupil = actor_of(session, session.exec(select(Account).where(Account.pupil_id == world.pupil_id)).one())
+    session.rollback()  # nothing written: the route's own transaction must not wait on this one
+    api.dependency_overrides[current_actor] = lambda: pupil
+    assert upload(client_for(api, None), world.pupil_id, jpeg()).status_code == 201
+    api.dependency_overrides[current_actor] = lambda: None
+    assert upload(client_for(api, world.tokens["pupil"]), world.pupil_id, jpeg()).status_code == 401
 
 
 def test_the_remembered_session_cookie_works_too_and_a_forged_one_does_not(api, world):

@@ -13,12 +13,13 @@ from sqlmodel import func, select
 
 from cjeune_app.api import create_api
 from cjeune_app.api.school import router
-from cjeune_app.core.accounts.api import authenticate, open_session
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.pupil_import import MAX_FILE_BYTES
+from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.accounts.web import SESSION_COOKIE
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.establishments.pupil_import import MAX_FILE_BYTES
 from tests.core.factories import make_pupil, make_school
 
 GOOD_CSV = "nom;prénom;date de naissance;classe\nZeller;Hugo;02/02/2013;5e A\n".encode()

@@ -19,15 +19,16 @@ from PIL import Image
 from playwright.sync_api import expect
 from sqlmodel import Session, select
 
-from cjeune_app.core.settings import reload_settings
-from cjeune_app.core.accounts.api import create_back_office_account
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
+from cjeune_app.core.accounts.staff import create_back_office_account
 from cjeune_app.core.db import engine_for
 from cjeune_app.core.enrollment.api import complete, save_step
-from cjeune_app.core.establishments.api import create_pupil_with_account, establishment_by_uai
+from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.photos.api import reject_photo, submit_photo
 from cjeune_app.core.seasons.api import current_season
+from cjeune_app.core.settings import reload_settings
 from tests.browser.checks import wait_for_app
 
 PASSWORD = "Calanques2026"

@@ -13,8 +13,8 @@ from playwright.sync_api import expect
 from sqlmodel import Session, select
 
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.db import engine_for
-from cjeune_app.core.establishments.api import create_pupil_with_account
 from cjeune_app.core.establishments.models import Establishment
 from tests.browser.checks import wait_for_app
 from tests.browser.conftest import ARTIFACTS

@@ -325,8 +325,8 @@ def test_agent_issues_card_stock_and_downloads_the_printer_files(app_server, pho
     import csv
     import zipfile
 
-    from cjeune_app.core.accounts.api import open_session
     from cjeune_app.core.accounts.models import Account
+    from cjeune_app.core.accounts.sessions import open_session
     from cjeune_app.core.cards.numbers import is_well_formed
     from tests.browser.families import AGENT_LOGIN, agent_account
 

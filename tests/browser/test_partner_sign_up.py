@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from playwright.sync_api import expect
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.api import create_back_office_account
+from cjeune_app.core.accounts.staff import create_back_office_account
 from cjeune_app.core.db import engine_for
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.support.mail import links_in

@@ -133,7 +133,8 @@ def test_five_wrong_passwords_lock_the_account_with_the_time_to_retry(app_server
 def test_parent_activates_the_account_from_the_e_mail_and_sees_the_child(app_server, phone, monkeypatch):
     from sqlmodel import Session, select
 
-    from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
+    import cjeune_app.core.models  # noqa: F401  (every table, so that foreign keys resolve)
+    from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
     from cjeune_app.core.db import engine_for
     from cjeune_app.core.establishments.models import Pupil
     from tests.support.mail import SmtpServer, links_in

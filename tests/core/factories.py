@@ -7,8 +7,8 @@ import itertools
 
 from sqlmodel import Session
 
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.checksums import uai_key
-from cjeune_app.core.establishments.api import create_pupil_with_account
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.seasons.api import get_or_create_season
 

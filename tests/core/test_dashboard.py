@@ -8,7 +8,6 @@ import uuid
 import pytest
 from sqlmodel import select
 
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.cards.api import associate_card, batch_by_id, declare_lost, printer_zip, recent_batches
 from cjeune_app.core.dashboard import (
@@ -20,6 +19,7 @@ from cjeune_app.core.dashboard import (
     youth_dashboard,
 )
 from cjeune_app.core.enums import Envelope
+from cjeune_app.core.errors import Forbidden as PermissionDenied
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.wallet import api as wallet

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from cjeune_app import routes
 from cjeune_app.core.notifications import public_url, queue_notice
 
-ACTIVATION_PATH = "/connexion/activation"
-VERIFY_EMAIL_PATH = "/connexion/verification"
-RESET_PASSWORD_PATH = "/connexion/nouveau-mot-de-passe"
-SIGN_IN_PATH = "/connexion"
-FORGOTTEN_PASSWORD_PATH = "/connexion/mot-de-passe-oublie"
+# The pages the e-mailed links open (their paths are the routes module's).
+ACTIVATION_PATH = routes.ACTIVATION
+VERIFY_EMAIL_PATH = routes.EMAIL_VERIFICATION
+RESET_PASSWORD_PATH = routes.NEW_PASSWORD
+SIGN_IN_PATH = routes.SIGN_IN
+FORGOTTEN_PASSWORD_PATH = routes.FORGOTTEN_PASSWORD
 
 
 def token_link(path: str, token: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.accounts.models import Account
 
@@ -32,7 +32,7 @@ def next_free_login(session: Session, last_name: str, first_name: str) -> str:
     base = eduprovence_base(last_name, first_name)
     taken = set(
         session.exec(
-            select(Account.login).where(Account.login.like(f"{base}%@{EDUPROVENCE_DOMAIN}"))
+            select(Account.login).where(col(Account.login).like(f"{base}%@{EDUPROVENCE_DOMAIN}"))
         ).all()
     )
     candidate, n = f"{base}@{EDUPROVENCE_DOMAIN}", 1

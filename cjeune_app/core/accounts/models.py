@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -62,6 +63,23 @@ class AuthSession(SQLModel, table=True):
     revoked_at: dt.datetime | None = None
 
 
+class TokenPurpose(StrEnum):
+    """What a one-time link is for."""
+
+    ACTIVATION = "activation"
+    VERIFY_EMAIL = "verify_email"
+    RESET_PASSWORD = "reset_password"
+
+
+class AttemptOutcome(StrEnum):
+    """How a sign-in try ended, as the brakes on guessing count it."""
+
+    SUCCESS = "success"
+    FAILURE = "failure"
+    LOCKED = "locked"
+    THROTTLED = "throttled"
+
+
 class OneTimeToken(SQLModel, table=True):
     """Activation, e-mail verification and password reset links. Only a hash is stored."""
 
@@ -69,7 +87,7 @@ class OneTimeToken(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id", index=True)
-    purpose: str = Field(sa_type=sa.String(24))  # activation, verify_email, reset_password
+    purpose: TokenPurpose = Field(sa_type=sa.String(24))
     token_hash: str = Field(sa_type=sa.String(64), unique=True, index=True)
     created_at: dt.datetime = Field(default_factory=utcnow)
     expires_at: dt.datetime
@@ -89,5 +107,5 @@ class LoginAttempt(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     source_ip: str = Field(sa_type=sa.String(45))
     login_key: str = Field(sa_type=sa.String(64))  # sha256 of the normalized identifier
-    outcome: str = Field(sa_type=sa.String(12))  # success, failure, locked, throttled
+    outcome: AttemptOutcome = Field(sa_type=sa.String(12))
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)

@@ -75,7 +75,7 @@ def hash_temporary_passwords(passwords: list[str]) -> list[str]:
 
 def is_temporary_cost(password_hash: str | None) -> bool:
     """True for a hash made with the temporary-password settings."""
-    return bool(password_hash) and password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    return password_hash is not None and password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

@@ -1,4 +1,7 @@
-"""Who may see what. Every page and API route goes through these before reading anything.
+"""Transition: the Account-based checks still used by pages and modules of other areas; new code
+uses `core.permissions` (Actor-based). Delete once nobody imports it.
+
+Who may see what. Every page and API route goes through these before reading anything.
 
 A refusal never says whether the thing asked for exists: a parent asking for another
 family's child gets the same answer as for an id that does not exist.
@@ -8,9 +11,10 @@ from __future__ import annotations
 
 from sqlmodel import Session, select
 
-from cjeune_app.core.accounts.errors import NotSignedIn, PermissionDenied
 from cjeune_app.core.accounts.models import Account, ParentLink
 from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Forbidden as PermissionDenied
+from cjeune_app.core.errors import NotSignedIn
 from cjeune_app.core.establishments.models import Pupil
 
 
@@ -54,9 +58,10 @@ def can_see_pupil(session: Session, account: Account | None, pupil_id: int | Non
 def require_pupil_access(session: Session, account: Account | None, pupil_id: int | None) -> Pupil:
     """The pupil record when `account` may see it; NotSignedIn or PermissionDenied otherwise."""
     require_signed_in(account)
-    if not can_see_pupil(session, account, pupil_id):
+    pupil = session.get(Pupil, pupil_id) if can_see_pupil(session, account, pupil_id) else None
+    if pupil is None:
         raise PermissionDenied()
-    return session.get(Pupil, pupil_id)
+    return pupil
 
 
 def require_partner_access(account: Account | None, partner_id: int | None) -> Account:

@@ -14,9 +14,9 @@ import datetime as dt
 import hashlib
 import random
 
-from sqlmodel import Session, delete, func, select
+from sqlmodel import Session, col, delete, func, select
 
-from cjeune_app.core.accounts.models import LoginAttempt
+from cjeune_app.core.accounts.models import AttemptOutcome, LoginAttempt
 
 LOCK_AFTER_FAILURES = 5
 LOCK_DURATION = dt.timedelta(minutes=15)
@@ -38,7 +38,7 @@ def source_key(source_ip: str | None) -> str:
     return (source_ip or "").strip()[:45] or UNKNOWN_SOURCE
 
 
-def record_attempt(session: Session, source_ip: str, key: str, outcome: str, now: dt.datetime) -> None:
+def record_attempt(session: Session, source_ip: str, key: str, outcome: AttemptOutcome, now: dt.datetime) -> None:
     session.add(LoginAttempt(source_ip=source_ip, login_key=key, outcome=outcome, created_at=now))
     session.flush()
     if random.random() < 0.01:  # an occasional sweep keeps the table to a day of history
@@ -46,7 +46,7 @@ def record_attempt(session: Session, source_ip: str, key: str, outcome: str, now
 
 
 def purge_old_attempts(session: Session, now: dt.datetime) -> int:
-    result = session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < now - ATTEMPT_RETENTION))
+    result = session.exec(delete(LoginAttempt).where(col(LoginAttempt.created_at) < now - ATTEMPT_RETENTION))
     return result.rowcount or 0
 
 
@@ -55,7 +55,7 @@ def source_retry_at(session: Session, source_ip: str, now: dt.datetime) -> dt.da
     failures, last = session.exec(
         select(func.count(), func.max(LoginAttempt.created_at)).where(
             LoginAttempt.source_ip == source_ip,
-            LoginAttempt.outcome == "failure",
+            LoginAttempt.outcome == AttemptOutcome.FAILURE,
             LoginAttempt.created_at >= now - IP_WINDOW,
         )
     ).one()
@@ -73,10 +73,10 @@ def unknown_login_locked_until(session: Session, key: str, now: dt.datetime) -> 
         select(LoginAttempt.created_at)
         .where(
             LoginAttempt.login_key == key,
-            LoginAttempt.outcome == "failure",
+            LoginAttempt.outcome == AttemptOutcome.FAILURE,
             LoginAttempt.created_at >= now - ATTEMPT_RETENTION,
         )
-        .order_by(LoginAttempt.created_at, LoginAttempt.id)
+        .order_by(col(LoginAttempt.created_at), col(LoginAttempt.id))
     ).all()
     count, locked_until = 0, None
     for moment in map(as_utc, failures):

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 
 from cjeune_app.core.accounts.identifiers import EDUPROVENCE_DOMAIN
 from cjeune_app.core.accounts.passwords import policy_failures
 from cjeune_app.core.dates import age_on
 from cjeune_app.core.email_address import is_valid_email, normalize_email
 from cjeune_app.core.territory import is_resident_commune
-
 
 YOUTH_MAX_AGE = 25  # "moins de 26 ans"
 # Under 15, French law (loi Informatique et libertés, art. 45) asks for a parent's consent

@@ -51,8 +51,8 @@ def api_url() -> str:
     return settings().address_api_url.rstrip("/")
 
 
-def _params(text: str, postal_code: str | None, limit: int) -> dict:
-    params = {"q": text, "limit": limit, "type": "housenumber"}
+def _params(text: str, postal_code: str | None, limit: int) -> dict[str, str | int]:
+    params: dict[str, str | int] = {"q": text, "limit": limit, "type": "housenumber"}
     if postal_code:
         params["postcode"] = postal_code
     return params
@@ -67,13 +67,14 @@ def _parse(payload: object, limit: int) -> list[AddressSuggestion]:
     """GeoJSON features → suggestions; ValueError when the answer is not what the API sends."""
     if not isinstance(payload, dict) or not isinstance(payload.get("features"), list):
         raise ValueError("not a FeatureCollection")
-    suggestions = []
+    suggestions: list[AddressSuggestion] = []
     for feature in payload["features"]:
         props = feature.get("properties") if isinstance(feature, dict) else None
         if not isinstance(props, dict):
             raise ValueError("feature without properties")
-        fields = [props.get(k) for k in ("label", "name", "postcode", "citycode", "city")]
-        if not all(isinstance(v, str) and v for v in fields):
+        fields = [v for k in ("label", "name", "postcode", "citycode", "city")
+                  if isinstance(v := props.get(k), str) and v]
+        if len(fields) != 5:
             continue  # a partial feature is skipped, not fatal
         label, street, postal_code, citycode, city = fields
         suggestions.append(AddressSuggestion(label, street, postal_code, citycode, city, "api"))

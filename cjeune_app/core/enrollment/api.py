@@ -8,18 +8,20 @@
     complete         "Terminer"
     enrollment_status  what the dashboard says
 
-Authorization (is the signed-in account this pupil, or their parent?) is the caller's job:
-these functions trust `pupil_id`.
+What they return is in `views`.
+
+Authorization (is the actor this pupil, or their parent?) is checked by the use cases that call
+these functions (core.use_cases.enrollment): they trust `pupil_id`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.db import utcnow
@@ -37,14 +39,19 @@ from cjeune_app.core.enrollment.validation import (
     clean_step,
     format_mobile,
 )
+from cjeune_app.core.enrollment.views import (
+    COMPLETE,
+    TO_COMPLETE,
+    EnrollmentSummary,
+    EnrollmentView,
+    PupilIdentity,
+    StepResult,
+)
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.territory import commune_by_insee
-
-TO_COMPLETE = "à compléter"
-COMPLETE = "complète"
 
 # A renewal starts from last season's answers. The opt-in boxes are not carried over: a box
 # ticked in advance is not a valid consent, so each season asks again (unticked).
@@ -61,93 +68,6 @@ EMAIL_OF_ANOTHER_ACCOUNT = (
     "Cette adresse e-mail est déjà celle d'un autre compte CJeune de Provence (collégien, jeune "
     "ou partenaire) : indiquez l'adresse e-mail personnelle du représentant légal."
 )
-
-
-# ---------------------------------------------------------------------------------------------
-# What the screens receive: plain values, nothing bound to a database session
-
-
-@dataclass(frozen=True)
-class PupilIdentity:
-    pupil_id: int
-    last_name: str
-    first_name: str
-    birth_date: dt.date
-    establishment_name: str
-    class_name: str
-
-    @property
-    def birth_date_text(self) -> str:
-        return self.birth_date.strftime("%d/%m/%Y")
-
-
-@dataclass(frozen=True)
-class EnrollmentView:
-    pupil_id: int
-    season_code: str
-    status: str  # EnrollmentStatus
-    current_step: int
-    is_renewal: bool
-    values: dict = field(default_factory=dict)  # what each field shows, keyed by field name
-    commune_name: str = ""
-    attested_at: dt.datetime | None = None
-    completed_at: dt.datetime | None = None
-    step_count: int = STEP_COUNT
-
-    @property
-    def is_completed(self) -> bool:
-        return self.status == EnrollmentStatus.COMPLETED
-
-    @property
-    def status_label(self) -> str:
-        return COMPLETE if self.is_completed else TO_COMPLETE
-
-    @property
-    def step_label(self) -> str:
-        return f"Étape {self.current_step} sur {self.step_count}"
-
-    @property
-    def progress_percent(self) -> int:
-        return round(100 * self.current_step / self.step_count)
-
-    def as_dict(self) -> dict:
-        """JSON-friendly, for a Reflex state."""
-        return {
-            "pupil_id": self.pupil_id, "season_code": self.season_code, "status": self.status,
-            "status_label": self.status_label, "current_step": self.current_step,
-            "step_label": self.step_label, "progress_percent": self.progress_percent,
-            "is_renewal": self.is_renewal, "values": dict(self.values),
-            "commune_name": self.commune_name,
-            "completed_at": self.completed_at.isoformat() if self.completed_at else None,
-        }
-
-
-@dataclass(frozen=True)
-class StepResult:
-    errors: dict[str, str]  # field → French sentence; empty when the step was saved
-    view: EnrollmentView  # what is stored (on errors the screen keeps what was typed)
-    step: int  # the step to show next: the following one, or the one holding the errors
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def first_error_field(self) -> str | None:
-        """The field to focus (errors come in the order of the fields on screen)."""
-        return next(iter(self.errors), None)
-
-
-@dataclass(frozen=True)
-class EnrollmentSummary:
-    """For the dashboard. The photo's own state is the photo module's to tell."""
-
-    status: str  # "not_started", "draft" or "completed"
-    label: str  # "à compléter" or "complète"
-    current_step: int
-    is_renewal: bool
-    renewal_due: bool  # enrolled in an earlier season, not yet completed for this one
-    completed_at: dt.datetime | None = None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -170,7 +90,7 @@ def _pupil(session: Session, pupil_id: int) -> Pupil:
     return pupil
 
 
-def _find(session: Session, pupil_id: int, season_id: int, *, lock: bool = False) -> Enrollment | None:
+def _find(session: Session, pupil_id: int, season_id: int | None, *, lock: bool = False) -> Enrollment | None:
     query = select(Enrollment).where(Enrollment.pupil_id == pupil_id, Enrollment.season_id == season_id)
     if lock:
         query = query.with_for_update()
@@ -180,13 +100,13 @@ def _find(session: Session, pupil_id: int, season_id: int, *, lock: bool = False
 def _last_completed_before(session: Session, pupil_id: int, season: Season) -> Enrollment | None:
     return session.exec(
         select(Enrollment)
-        .join(Season, Season.id == Enrollment.season_id)
+        .join(Season, col(Season.id) == col(Enrollment.season_id))
         .where(
             Enrollment.pupil_id == pupil_id,
             Enrollment.status == EnrollmentStatus.COMPLETED,
             Season.starts_on < season.starts_on,
         )
-        .order_by(Season.starts_on.desc())
+        .order_by(col(Season.starts_on).desc())
     ).first()
 
 
@@ -196,6 +116,7 @@ def _get_or_create(session: Session, pupil_id: int, season: Season, now: dt.date
     if enrollment is not None:
         return enrollment
     _pupil(session, pupil_id)
+    assert season.id is not None
     draft = Enrollment(pupil_id=pupil_id, season_id=season.id, created_at=now, updated_at=now)
     previous = _last_completed_before(session, pupil_id, season)
     if previous is not None:
@@ -207,7 +128,9 @@ def _get_or_create(session: Session, pupil_id: int, season: Season, now: dt.date
             session.add(draft)
     except IntegrityError:
         pass  # it won: use its draft
-    return _find(session, pupil_id, season.id, lock=lock)
+    found = _find(session, pupil_id, season.id, lock=lock)
+    assert found is not None
+    return found
 
 
 def _view(session: Session, enrollment: Enrollment, season: Season) -> EnrollmentView:
@@ -215,7 +138,7 @@ def _view(session: Session, enrollment: Enrollment, season: Season) -> Enrollmen
     return EnrollmentView(
         pupil_id=enrollment.pupil_id,
         season_code=season.code,
-        status=enrollment.status,
+        status=EnrollmentStatus(enrollment.status),
         current_step=enrollment.current_step,
         is_renewal=enrollment.is_renewal,
         values={
@@ -242,7 +165,7 @@ def _view(session: Session, enrollment: Enrollment, season: Season) -> Enrollmen
 # Checks that need the database, and storing a step
 
 
-def _step_errors(session: Session, step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
+def _step_errors(session: Session, step: int, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     cleaned, errors = clean_step(step, values)
     if step == 2 and "email" not in errors:
         # The guardian's e-mail becomes the login of a Parent account: it cannot be the
@@ -254,7 +177,7 @@ def _step_errors(session: Session, step: int, values: Mapping) -> tuple[dict, di
     return cleaned, errors
 
 
-def _stored_values(enrollment: Enrollment, step: int) -> dict:
+def _stored_values(enrollment: Enrollment, step: int) -> dict[str, Any]:
     values = {name: getattr(enrollment, name) for name in STEP_FIELDS[step]
               if name not in ("email_confirmation", "attested")}
     if step == 2:
@@ -265,13 +188,14 @@ def _stored_values(enrollment: Enrollment, step: int) -> dict:
 def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
     """Append a consent record for each opt-in whose answer (or the address it applies to)
     differs from the last one recorded; the *_at time follows the recorded choice."""
+    assert enrollment.id is not None
     for kind, contact in ((ConsentKind.OPTIN_EMAIL, enrollment.email),
                           (ConsentKind.OPTIN_SMS, enrollment.mobile)):
         value = getattr(enrollment, kind.value)
         last = session.exec(
             select(ConsentRecord)
             .where(ConsentRecord.enrollment_id == enrollment.id, ConsentRecord.kind == kind)
-            .order_by(ConsentRecord.recorded_at.desc(), ConsentRecord.id.desc())
+            .order_by(col(ConsentRecord.recorded_at).desc(), col(ConsentRecord.id).desc())
         ).first()
         if last is not None and last.value == value and (not value or last.contact == contact):
             continue
@@ -280,7 +204,7 @@ def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) 
         setattr(enrollment, f"{kind.value}_at", now)
 
 
-def _store(session: Session, enrollment: Enrollment, cleaned: dict, now: dt.datetime) -> None:
+def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], now: dt.datetime) -> None:
     for name, value in cleaned.items():
         setattr(enrollment, name, value)
     enrollment.updated_at = now
@@ -296,7 +220,7 @@ def pupil_identity(session: Session, pupil_id: int) -> PupilIdentity:
     pupil = _pupil(session, pupil_id)
     school = session.get(Establishment, pupil.establishment_id)
     return PupilIdentity(
-        pupil_id=pupil.id, last_name=pupil.last_name, first_name=pupil.first_name,
+        pupil_id=pupil_id, last_name=pupil.last_name, first_name=pupil.first_name,
         birth_date=pupil.birth_date, establishment_name=school.name if school else "",
         class_name=pupil.class_name,
     )
@@ -311,7 +235,7 @@ def start_or_resume(session: Session, pupil_id: int, season: Season | str,
     return _view(session, enrollment, season)
 
 
-def save_step(session: Session, pupil_id: int, season: Season | str, step: int, values: Mapping,
+def save_step(session: Session, pupil_id: int, season: Season | str, step: int, values: Mapping[str, Any],
               *, now: dt.datetime | None = None) -> StepResult:
     """"Suivant": validate the step; with errors nothing is stored and the errors come back
     (the screen keeps what was typed); otherwise the values are stored and the draft moves on."""
@@ -331,7 +255,7 @@ def save_step(session: Session, pupil_id: int, season: Season | str, step: int, 
     return StepResult({}, _view(session, enrollment, season), enrollment.current_step)
 
 
-def go_back(session: Session, pupil_id: int, season: Season | str, values: Mapping | None = None,
+def go_back(session: Session, pupil_id: int, season: Season | str, values: Mapping[str, Any] | None = None,
             *, from_step: int | None = None, now: dt.datetime | None = None) -> EnrollmentView:
     """"Précédent": back one step, losing nothing already saved. What was typed on the step
     being left is stored too when it is valid (otherwise the screen's state still holds it)."""
@@ -365,6 +289,7 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
         _, errors = _step_errors(session, step, _stored_values(enrollment, step))
         if errors:
             return StepResult(errors, _view(session, enrollment, season), step)
+    assert enrollment.id is not None
     enrollment.status = EnrollmentStatus.COMPLETED
     enrollment.current_step = STEP_COUNT
     enrollment.attested_at = enrollment.completed_at = enrollment.updated_at = now
@@ -380,7 +305,7 @@ def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt
     """Runs once, in the completing transaction: the guardian's Parent account is created or
     found, linked to the pupil, and the activation e-mail is queued. An exception raised here
     rolls the completion back with everything else."""
-    from cjeune_app.core.accounts.api import create_or_get_parent_for_enrollment
+    from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
 
     create_or_get_parent_for_enrollment(
         session, enrollment.email, enrollment.guardian_first_name,
@@ -393,10 +318,10 @@ def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> 
     enrollment = _find(session, pupil_id, season.id)
     enrolled_before = _last_completed_before(session, pupil_id, season) is not None
     if enrollment is None:
-        return EnrollmentSummary("not_started", TO_COMPLETE, 1, enrolled_before, enrolled_before)
+        return EnrollmentSummary(EnrollmentStatus.NOT_STARTED, TO_COMPLETE, 1, enrolled_before, enrolled_before)
     completed = enrollment.status == EnrollmentStatus.COMPLETED
     return EnrollmentSummary(
-        status=enrollment.status,
+        status=EnrollmentStatus(enrollment.status),
         label=COMPLETE if completed else TO_COMPLETE,
         current_step=enrollment.current_step,
         is_renewal=enrollment.is_renewal,
@@ -414,5 +339,5 @@ def consent_history(session: Session, pupil_id: int, season: Season | str) -> li
     return list(session.exec(
         select(ConsentRecord)
         .where(ConsentRecord.enrollment_id == enrollment.id)
-        .order_by(ConsentRecord.recorded_at, ConsentRecord.id)
+        .order_by(col(ConsentRecord.recorded_at), col(ConsentRecord.id))
     ).all())

@@ -5,26 +5,31 @@ Field mistakes are not exceptions: they come back as `StepResult.errors`, one pe
 
 from __future__ import annotations
 
-
-class EnrollmentError(Exception):
-    code = "enrollment_error"
-    http_status = 400
-    message = "L'inscription n'a pas pu être enregistrée."
-
-    def __init__(self, message: str | None = None) -> None:
-        self.message = message or self.message
-        super().__init__(self.message)
+from cjeune_app.core.errors import Forbidden, NotFound
 
 
-class PupilNotFound(EnrollmentError):
+class PupilNotFound(NotFound):
     code = "pupil_not_found"
-    http_status = 404
     message = ("Nous ne retrouvons pas la fiche de cet élève : "
                "contactez le secrétariat de son établissement.")
 
 
-class SeasonNotFound(EnrollmentError):
+class SeasonNotFound(NotFound):
     code = "season_not_found"
-    http_status = 404
     message = ("Les inscriptions pour cette année scolaire ne sont pas encore ouvertes : "
                "revenez à partir de la rentrée.")
+
+
+class NotAFamilyAccount(Forbidden):
+    """The form is filled in by the pupil or their parent, with their own accounts."""
+
+    code = "not_a_family_account"
+    message = ("L'inscription se fait avec le compte Eduprovence du collégien, ou avec le compte Parent de "
+               "son représentant légal.")
+
+
+class ChildNotFound(Forbidden):
+    """A parent asked for a child not linked to their account (never says whether it exists)."""
+
+    code = "child_not_found"
+    message = "Nous ne trouvons pas cet enfant parmi ceux rattachés à votre compte Parent."

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -18,6 +19,7 @@ STEP_COUNT = 4
 
 
 class EnrollmentStatus(StrEnum):
+    NOT_STARTED = "not_started"  # never stored: no enrollment row for the season yet
     DRAFT = "draft"
     COMPLETED = "completed"
 
@@ -28,10 +30,10 @@ class ConsentKind(StrEnum):
     ATTESTATION = "attestation"  # "Je certifie être le représentant légal..."
 
 
-def _text(length: int) -> dict:
+def _text(length: int) -> Any:
     # Empty until the step is filled in; the server default lets the columns be added to
     # an existing table.
-    return {"default": "", "sa_type": sa.String(length), "sa_column_kwargs": {"server_default": ""}}
+    return Field(default="", sa_type=sa.String(length), sa_column_kwargs={"server_default": ""})
 
 
 class Enrollment(SQLModel, table=True):
@@ -47,14 +49,14 @@ class Enrollment(SQLModel, table=True):
     status: str = Field(default=EnrollmentStatus.DRAFT, sa_type=sa.String(12))  # EnrollmentStatus
     current_step: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
     # Step 1: the legal guardian
-    guardian_last_name: str = Field(**_text(60))
-    guardian_first_name: str = Field(**_text(60))
+    guardian_last_name: str = _text(60)
+    guardian_first_name: str = _text(60)
     # Step 2: coordonnées
-    address_line: str = Field(**_text(120))
-    address_complement: str = Field(**_text(120))
-    postal_code: str = Field(**_text(5))
-    commune_insee: str = Field(**_text(5))  # residence is decided on this code
-    email: str = Field(**_text(254))
+    address_line: str = _text(120)
+    address_complement: str = _text(120)
+    postal_code: str = _text(5)
+    commune_insee: str = _text(5)  # residence is decided on this code
+    email: str = _text(254)
     mobile: str | None = Field(default=None, sa_type=sa.String(12))  # E.164: +33612345678
     # The boxes as last ticked. The *_at times are set when the choice becomes a recorded
     # consent (at completion, or when changed afterwards): a draft's boxes are not consent yet.

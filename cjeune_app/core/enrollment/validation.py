@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import Any
 
 from cjeune_app.core.email_address import is_valid_email, normalize_email  # noqa: F401 (re-exported)
-
+from cjeune_app.core.enrollment.communes import chosen_commune
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, FIELD_LABELS, OUTSIDE_DEPARTMENT
 from cjeune_app.core.territory import commune_by_insee, communes_for_postal_code, is_resident_commune
 
@@ -176,15 +177,16 @@ def postal_code_commune_error(postal_code: object, insee_code: object) -> str | 
             "corrigez le code postal ou choisissez la ville dans la liste.")
 
 
-def _address_errors(values: Mapping) -> dict[str, str]:
+def _address_errors(values: Mapping[str, Any]) -> dict[str, str]:
     errors = {}
     postal_code = values.get("postal_code")
-    insee_code = values.get("commune_insee")
+    town = chosen_commune(values, clean_postal_code(postal_code))
+    insee_code = town.insee
     for field, problem in (
         ("address_line", address_line_error(values.get("address_line"))),
         ("address_complement", address_complement_error(values.get("address_complement"))),
         ("postal_code", postal_code_error(postal_code)),
-        ("commune_insee", commune_error(insee_code)),
+        ("commune_insee", commune_error(insee_code) if town.in_department else OUTSIDE_DEPARTMENT),
     ):
         if problem:
             errors[field] = problem
@@ -299,11 +301,12 @@ def _ordered(step: int, errors: dict[str, str]) -> dict[str, str]:
     return {field: errors[field] for field in STEP_FIELDS[step] if field in errors}
 
 
-def clean_step(step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
+def clean_step(step: int, values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
     """(values to store, errors). The values are meaningful only when there is no error."""
     if step not in STEP_FIELDS:
         raise ValueError(f"unknown step {step!r}")
     values = values or {}
+    cleaned: dict[str, Any]
     if step == 1:
         errors = {f: e for f in STEP_FIELDS[1] if (e := name_error(values.get(f), f))}
         cleaned = {f: clean_name(values.get(f)) for f in STEP_FIELDS[1]}
@@ -322,7 +325,7 @@ def clean_step(step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
             "address_line": clean_text(values.get("address_line")),
             "address_complement": clean_text(values.get("address_complement")),
             "postal_code": clean_postal_code(values.get("postal_code")),
-            "commune_insee": clean_text(values.get("commune_insee")),
+            "commune_insee": chosen_commune(values, clean_postal_code(values.get("postal_code"))).insee,
             "email": normalize_email(values.get("email")),
             "mobile": normalize_mobile(values.get("mobile")),
             "optin_email": is_checked(values.get("optin_email")),
@@ -337,21 +340,21 @@ def clean_step(step: int, values: Mapping) -> tuple[dict, dict[str, str]]:
     return cleaned, _ordered(step, errors)
 
 
-def validate_step1(values: Mapping) -> dict[str, str]:
+def validate_step1(values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(1, values)[1]
 
 
-def validate_step2(values: Mapping) -> dict[str, str]:
+def validate_step2(values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(2, values)[1]
 
 
-def validate_step3(values: Mapping) -> dict[str, str]:
+def validate_step3(values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(3, values)[1]
 
 
-def validate_step4(values: Mapping) -> dict[str, str]:
+def validate_step4(values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(4, values)[1]
 
 
-def validate_step(step: int, values: Mapping) -> dict[str, str]:
+def validate_step(step: int, values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(step, values)[1]

@@ -13,11 +13,12 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, delete, select
 
-from cjeune_app.core.accounts import api as accounts
 from cjeune_app.core.accounts import emails as account_emails
+from cjeune_app.core.accounts import sessions as account_sessions
 from cjeune_app.core.accounts.errors import FormErrors
-from cjeune_app.core.accounts.models import Account, OneTimeToken
+from cjeune_app.core.accounts.models import Account, OneTimeToken, TokenPurpose
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.tokens import TOKEN_LIFETIME, send_verification
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import PartnerStatus, Role
@@ -61,7 +62,7 @@ def sign_up_partner(session: Session, form: PartnerSignUp, *, now: dt.datetime |
                       partner_id=partner.id, created_at=now)
     session.add(account)
     session.flush()
-    accounts.send_verification(session, account, now=now)
+    send_verification(session, account, now=now)
 
 
 def _place_at_commune(partner: Partner) -> None:
@@ -79,7 +80,7 @@ def _make_room_for(session: Session, siret: str, now: dt.datetime) -> None:
         return
     members = session.exec(select(Account).where(Account.partner_id == existing.id)).all()
     confirmed = any(member.email_verified_at for member in members)
-    link_expired = existing.created_at + accounts.TOKEN_LIFETIME[accounts.VERIFY_EMAIL] <= now
+    link_expired = existing.created_at + TOKEN_LIFETIME[TokenPurpose.VERIFY_EMAIL] <= now
     if existing.status != PartnerStatus.PENDING or confirmed:
         raise FormErrors({"siret": (
             "Cette structure (même numéro SIRET) est déjà inscrite sur CJeune de Provence. "
@@ -213,7 +214,8 @@ def reject_partner(
 
 def partner_id_for_session(session: Session, token: str | None) -> int | None:
     """The structure of a signed-in partner account (validated: sessions of others are refused)."""
-    account = accounts.account_for_token(session, token)
+    account = account_sessions.account_for_token(session, token)
     if account is None or account.role != Role.PARTNER or account.partner_id is None:
         return None
-    return account.partner_id
+    partner = session.get(Partner, account.partner_id)
+    return account.partner_id if partner is not None and partner.status == VALIDATED else None

@@ -6,13 +6,20 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.photos import storage
-from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.photos.errors import PhotoNotFound, PhotoReplaced, RejectionReasonMissing
+from cjeune_app.core.photos.models import MAX_REASON_LENGTH, Photo, PhotoStatus
 from cjeune_app.core.photos.processing import CropBox, process_photo
 from cjeune_app.core.settings import data_dir
+
+__all__ = [
+    "REJECTION_REASONS", "STATE_LABELS", "PhotoNotFound", "PhotoState", "PhotoStatus", "current_photo",
+    "photo_bytes", "photo_directory", "photo_state", "reject_photo", "review_queue", "submit_photo",
+    "validate_photo",
+]
 
 REJECTION_REASONS = (
     "La photo est floue.",
@@ -23,26 +30,16 @@ REJECTION_REASONS = (
 )
 
 STATE_LABELS = {
-    "missing": "Photo à ajouter",
-    "pending": "Photo en cours de vérification",
-    "validated": "Photo validée",
-    "rejected": "Photo refusée",
+    PhotoStatus.MISSING: "Photo à ajouter",
+    PhotoStatus.PENDING: "Photo en cours de vérification",
+    PhotoStatus.VALIDATED: "Photo validée",
+    PhotoStatus.REJECTED: "Photo refusée",
 }
-
-
-class PhotoNotFound(LookupError):
-    pass
-
-
-class PhotoReviewError(ValueError):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 @dataclass(frozen=True)
 class PhotoState:
-    state: str  # missing, pending, validated, rejected
+    state: PhotoStatus
     photo_id: int | None = None
     rejection_reason: str | None = None
 
@@ -53,7 +50,7 @@ class PhotoState:
     @property
     def usable(self) -> bool:
         """A first request may be credited once a photo is there and not refused."""
-        return self.state in ("pending", "validated")
+        return self.state in (PhotoStatus.PENDING, PhotoStatus.VALIDATED)
 
 
 def photo_directory() -> Path:
@@ -82,55 +79,56 @@ def submit_photo(session: Session, pupil_id: int, upload: bytes, crop: CropBox |
 def current_photo(session: Session, pupil_id: int) -> Photo | None:
     return session.exec(
         select(Photo)
-        .where(Photo.pupil_id == pupil_id, Photo.superseded_at.is_(None))
-        .order_by(Photo.created_at.desc(), Photo.id.desc())
+        .where(Photo.pupil_id == pupil_id, col(Photo.superseded_at).is_(None))
+        .order_by(col(Photo.created_at).desc(), col(Photo.id).desc())
     ).first()
 
 
 def photo_state(session: Session, pupil_id: int) -> PhotoState:
     photo = current_photo(session, pupil_id)
     if photo is None:
-        return PhotoState("missing")
-    return PhotoState(photo.status, photo.id, photo.rejection_reason)
+        return PhotoState(PhotoStatus.MISSING)
+    return PhotoState(PhotoStatus(photo.status), photo.id, photo.rejection_reason)
 
 
 def review_queue(session: Session, limit: int = 50) -> list[Photo]:
     """Photos waiting for an agent, oldest first."""
     return list(session.exec(
         select(Photo)
-        .where(Photo.status == "pending", Photo.superseded_at.is_(None))
-        .order_by(Photo.created_at, Photo.id)
+        .where(Photo.status == PhotoStatus.PENDING, col(Photo.superseded_at).is_(None))
+        .order_by(col(Photo.created_at), col(Photo.id))
         .limit(limit)
     ).all())
 
 
-def validate_photo(session: Session, photo_id: int, agent_account_id: int,
+def validate_photo(session: Session, photo_id: int, agent_account_id: int | None,
                    *, now: dt.datetime | None = None) -> Photo:
-    return _review(session, photo_id, agent_account_id, "validated", None, now)
+    return _review(session, photo_id, agent_account_id, PhotoStatus.VALIDATED, None, now)
 
 
-def reject_photo(session: Session, photo_id: int, agent_account_id: int, reason: str,
+def reject_photo(session: Session, photo_id: int, agent_account_id: int | None, reason: str,
                  *, now: dt.datetime | None = None) -> Photo:
     reason = (reason or "").strip()
     if not reason:
-        raise PhotoReviewError("Indiquez la raison du refus : elle sera montrée à la famille.")
-    return _review(session, photo_id, agent_account_id, "rejected", reason[:300], now)
+        raise RejectionReasonMissing()
+    return _review(session, photo_id, agent_account_id, PhotoStatus.REJECTED, reason[:MAX_REASON_LENGTH], now)
 
 
 def photo_bytes(session: Session, photo_id: int) -> tuple[Photo, bytes]:
     photo = session.get(Photo, photo_id)
     if photo is None:
-        raise PhotoNotFound(photo_id)
+        raise PhotoNotFound(photo_id=photo_id)
     try:
         return photo, storage.load(photo_directory(), photo.storage_key)
     except FileNotFoundError as missing:
-        raise PhotoNotFound(photo_id) from missing
+        raise PhotoNotFound(photo_id=photo_id) from missing
 
 
-def _review(session, photo_id, agent_account_id, status, reason, now) -> Photo:
+def _review(session: Session, photo_id: int, agent_account_id: int | None, status: PhotoStatus,
+            reason: str | None, now: dt.datetime | None) -> Photo:
     photo = session.get(Photo, photo_id, with_for_update=True)
     if photo is None or photo.superseded_at is not None:
-        raise PhotoReviewError("Cette photo a été remplacée par la famille entre-temps.")
+        raise PhotoReplaced()
     photo.status, photo.rejection_reason = status, reason
     photo.reviewed_by_account_id, photo.reviewed_at = agent_account_id, now or utcnow()
     session.add(photo)
@@ -140,5 +138,5 @@ def _review(session, photo_id, agent_account_id, status, reason, now) -> Photo:
 
 def _live_photos(session: Session, pupil_id: int) -> list[Photo]:
     return list(session.exec(
-        select(Photo).where(Photo.pupil_id == pupil_id, Photo.superseded_at.is_(None))
+        select(Photo).where(Photo.pupil_id == pupil_id, col(Photo.superseded_at).is_(None))
     ).all())

@@ -17,11 +17,8 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps
 
-from .errors import PhotoError
+from .errors import MAX_PIXELS, MAX_UPLOAD_BYTES, PhotoError
 
-MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-# Admits the full-resolution mode of 50 MP phone sensors (8160×6120); more is a bomb.
-MAX_PIXELS = 50_000_000
 # Pixels one decode may hold (≤ 64 MB even in CMYK): a very tight crop of a very large
 # photo is decoded at half scale rather than in full.
 MAX_DECODED_PIXELS = 16_000_000

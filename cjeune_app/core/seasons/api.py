@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from cjeune_app.core.seasons.models import Season
+
+# What a season credits unless its record says otherwise.
+DEFAULT_SPORT_CULTURE_CENTS = 10_000
+DEFAULT_SOUTIEN_SCOLAIRE_CENTS = 5_000
 
 
 def season_code_for(day: dt.date) -> str:
@@ -28,7 +32,8 @@ def current_season(session: Session, today: dt.date | None = None) -> Season | N
 
 
 def get_or_create_season(
-    session: Session, code: str, sport_culture_cents: int = 10_000, soutien_scolaire_cents: int = 5_000
+    session: Session, code: str, sport_culture_cents: int = DEFAULT_SPORT_CULTURE_CENTS,
+    soutien_scolaire_cents: int = DEFAULT_SOUTIEN_SCOLAIRE_CENTS,
 ) -> Season:
     season = session.exec(select(Season).where(Season.code == code)).first()
     if season is None:
@@ -43,3 +48,11 @@ def get_or_create_season(
         session.add(season)
         session.flush()
     return season
+
+
+def next_season(session: Session, today: dt.date | None = None) -> Season | None:
+    """The first season starting after `today`."""
+    today = today or dt.date.today()
+    return session.exec(
+        select(Season).where(Season.starts_on > today).order_by(col(Season.starts_on))
+    ).first()

@@ -21,7 +21,7 @@ MARSEILLE_INSEE = "13055"
 
 class CommuneKind(StrEnum):
     COMMUNE = "commune"
-    MUNICIPAL_DISTRICT = "arrondissement-municipal"  # Marseille's 16 arrondissements
+    ARRONDISSEMENT = "arrondissement-municipal"  # Marseille's 16, each with its own INSEE code
 
 
 @dataclass(frozen=True)

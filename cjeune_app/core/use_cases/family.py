@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from cjeune_app.core.accounts.api import children_of
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role

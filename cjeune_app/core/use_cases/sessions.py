@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.api import account_for_token, close_session
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sessions import close_session
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.models import Partner
+from cjeune_app.core.partners.sign_in import account_for_token
 
 
 def _display_name(session: Session, account: Account) -> str:
@@ -33,7 +34,8 @@ def actor_of(session: Session, account: Account) -> Actor:
 
 
 def actor_for_session(token: str | None) -> Actor | None:
-    """The actor behind a session token, or None when it is unknown, expired or revoked.
+    """The actor behind a session token, or None when it is unknown, expired or revoked, or when
+    the account may not act (a partner whose structure is not validated).
 
     A writing transaction: resolving a short session pushes its idle expiry back.
     """

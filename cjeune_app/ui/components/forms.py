@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
-from cjeune_app.core.accounts.passwords import PASSWORD_RULES
+from cjeune_app.core.accounts.passwords import PASSWORD_RULES, rule_results
 
 
 def empty_checklist() -> list[dict]:
     return [{"label": rule.label, "ok": False} for rule in PASSWORD_RULES]
+
+
+@dataclasses.dataclass
+class RuleCheck:
+    """One line of the live password checklist: a rule, and whether what is typed keeps it."""
+
+    label: str
+    ok: bool = False
+
+
+def unchecked_rules() -> list[RuleCheck]:
+    return [RuleCheck(rule.label) for rule in PASSWORD_RULES]
+
+
+class PasswordChecklist(rx.State, mixin=True):
+    """The live checklist of the password rules, for every form where a password is chosen.
+
+    Mix it into the page's state (`class XState(PasswordChecklist, rx.State)`), give the new
+    password's input `on_change=XState.check_new_password.debounce(100)`, show
+    `password_checklist(XState.checklist)` under it, and call `self._clear_checklist()` when the
+    form starts again. Only whether each rule holds is kept, never the password (the rules are
+    the core's: `core.accounts.passwords.rule_results`).
+    """
+
+    checklist: list[RuleCheck] = unchecked_rules()
+
+    def _clear_checklist(self) -> None:
+        self.checklist = unchecked_rules()
+
+    @rx.event
+    def check_new_password(self, value: str):
+        self.checklist = [RuleCheck(rule.label, ok) for rule, ok in rule_results(value or "")]
 
 
 def alert_box(*children) -> rx.Component:
@@ -57,3 +91,9 @@ def rule_item(item: rx.Var) -> rx.Component:
         class_name=rx.cond(item["ok"], "regle regle-ok", "regle"),
         list_style_type="none",
     )
+
+
+def password_checklist(checklist: rx.Var, list_id: str = "regles-mot-de-passe") -> rx.Component:
+    """The checklist of `PasswordChecklist` (give the input `aria_describedby=list_id`)."""
+    return rx.el.ul(rx.foreach(checklist, rule_item), id=list_id, aria_live="polite", padding_left="0",
+                    margin="0")

@@ -7,47 +7,33 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import (
-    ACTIVATION,
-    FORGOTTEN_PASSWORD_ANSWER,
-    RESET_PASSWORD,
-    account_for_link,
-    activate,
-    request_password_reset,
-    reset_password,
-    verify_email,
-)
+from cjeune_app import routes
 from cjeune_app.core.accounts.errors import InvalidToken, PasswordRejected
-from cjeune_app.core.accounts.passwords import rule_results
-from cjeune_app.core.db import session_scope
+from cjeune_app.core.accounts.links import FORGOTTEN_PASSWORD_ANSWER
+from cjeune_app.core.accounts.models import TokenPurpose
 from cjeune_app.core.enums import ROLE_LABELS, Role
+from cjeune_app.core.use_cases import accounts
 from cjeune_app.ui.components.forms import (
+    PasswordChecklist,
     alert_box,
-    empty_checklist,
     error_message,
     form_field,
-    rule_item,
+    password_checklist,
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.pages.sign_in import NARROW
 
-ACTIONS = {ACTIVATION: activate, RESET_PASSWORD: reset_password}
+DOOR_OF_ROLE = {Role.PARENT: "parent", Role.YOUTH: "jeune", Role.PARTNER: "partenaire"}
 
 
-def _greeting_for(token: str, purpose: str) -> dict:
-    with session_scope() as session:
-        try:
-            account = account_for_link(session, token, purpose)
-        except InvalidToken as error:
-            return {"ok": False, "message": error.message}
-        return {"ok": True, "first_name": account.first_name, "role": account.role}
+def _sign_in_route(role: Role | None) -> str:
+    return routes.sign_in_door(DOOR_OF_ROLE.get(role, "gestion") if role else "gestion")
 
 
-def _use_link(token: str, purpose: str, password: str) -> list[str]:
+def _use_link(token: str, purpose: TokenPurpose, password: str) -> list[str]:
     try:
-        with session_scope() as session:
-            ACTIONS[purpose](session, token, password)
+        accounts.choose_password_from_link(token, purpose, password)
     except PasswordRejected as refusal:
         return refusal.reasons
     except InvalidToken as error:
@@ -55,37 +41,36 @@ def _use_link(token: str, purpose: str, password: str) -> list[str]:
     return []
 
 
-class ChoosePasswordState(rx.State):
-    purpose: str = ACTIVATION
+class ChoosePasswordState(PasswordChecklist, rx.State):
+    purpose: str = TokenPurpose.ACTIVATION.value
     link_ok: bool = False
     link_error: str = ""
     first_name: str = ""
-    sign_in_door: str = "/connexion"
+    sign_in_door: str = routes.sign_in_door("gestion")
     done: bool = False
     errors: list[str] = []
-    checklist: list[dict] = empty_checklist()
     _token: str = ""
 
-    async def _load(self, purpose: str):
-        self.purpose, self.done, self.errors, self.checklist = purpose, False, [], empty_checklist()
+    async def _load(self, purpose: TokenPurpose):
+        self.purpose, self.done, self.errors = purpose.value, False, []
+        self._clear_checklist()
         self._token = self.router.page.params.get("jeton", "") or ""
-        found = await asyncio.to_thread(_greeting_for, self._token, purpose)
-        self.link_ok, self.link_error = found["ok"], found.get("message", "")
-        self.first_name = found.get("first_name", "")
-        door = {Role.PARENT: "parent", Role.YOUTH: "jeune", Role.PARTNER: "partenaire"}.get(found.get("role"), "gestion")
-        self.sign_in_door = f"/connexion/{door}"
+        try:
+            holder = await asyncio.to_thread(accounts.link_holder, self._token, purpose)
+        except InvalidToken as error:
+            self.link_ok, self.link_error, self.first_name = False, error.message, ""
+            self.sign_in_door = _sign_in_route(None)
+            return
+        self.link_ok, self.link_error, self.first_name = True, "", holder.first_name
+        self.sign_in_door = _sign_in_route(holder.role)
 
     @rx.event
     async def load_activation(self):
-        await self._load(ACTIVATION)
+        await self._load(TokenPurpose.ACTIVATION)
 
     @rx.event
     async def load_reset(self):
-        await self._load(RESET_PASSWORD)
-
-    @rx.event
-    def check_new_password(self, value: str):
-        self.checklist = [{"label": rule.label, "ok": ok} for rule, ok in rule_results(value or "")]
+        await self._load(TokenPurpose.RESET_PASSWORD)
 
     @rx.event
     async def submit(self, form: dict):
@@ -93,7 +78,7 @@ class ChoosePasswordState(rx.State):
         if password != form.get("confirm_password", ""):
             self.errors = ["Les deux saisies du mot de passe ne sont pas identiques."]
             return
-        self.errors = await asyncio.to_thread(_use_link, self._token, self.purpose, password)
+        self.errors = await asyncio.to_thread(_use_link, self._token, TokenPurpose(self.purpose), password)
         if not self.errors:
             self.done, self._token = True, ""
 
@@ -107,8 +92,7 @@ def _choose_password_form() -> rx.Component:
             form_field("Mot de passe", "new_password", "password", "new-password",
                    on_change=ChoosePasswordState.check_new_password.debounce(100),
                    aria_describedby="regles-mot-de-passe"),
-            rx.el.ul(rx.foreach(ChoosePasswordState.checklist, rule_item), id="regles-mot-de-passe",
-                     aria_live="polite", padding_left="0", margin="0"),
+            password_checklist(ChoosePasswordState.checklist),
             form_field("Confirmez le mot de passe", "confirm_password", "password", "new-password"),
             rx.cond(ChoosePasswordState.errors.length() > 0,
                     alert_box(rx.el.ul(rx.foreach(ChoosePasswordState.errors, lambda e: rx.el.li(e)),
@@ -137,7 +121,7 @@ def _choose_password_page(title: str, done_text: str) -> rx.Component:
                 ),
                 rx.cond(ChoosePasswordState.link_ok, _choose_password_form(),
                         rx.vstack(error_message(ChoosePasswordState.link_error),
-                                  rx.link("Demander un nouveau lien", href="/connexion/mot-de-passe-oublie"))),
+                                  rx.link("Demander un nouveau lien", href=routes.FORGOTTEN_PASSWORD))),
             ),
             width="100%",
             padding="1.25rem",
@@ -158,14 +142,13 @@ def new_password_page() -> rx.Component:
 
 def _confirm(token: str) -> str:
     try:
-        with session_scope() as session:
-            account = verify_email(session, token)
-            label = ROLE_LABELS[Role(account.role)]
+        holder = accounts.verify_email(token)
     except InvalidToken as error:
         return error.message
-    if account.role == Role.PARTNER:
+    if holder.role is Role.PARTNER:
         return ("Adresse e-mail confirmée. Votre structure est maintenant en attente de validation par le "
                 "Département : vous recevrez un e-mail dès qu'elle sera validée.")
+    label = ROLE_LABELS[holder.role]
     return f"Adresse e-mail confirmée. Connectez-vous en choisissant « {label} » dans « Qui suis-je ? »."
 
 
@@ -181,22 +164,18 @@ def email_confirmation_page() -> rx.Component:
     return page_layout(
         page_title("Confirmation de l'adresse e-mail"),
         rx.text(ConfirmEmailState.message, role="status", id="confirmation"),
-        rx.link("Aller à la connexion", href="/connexion", margin_top="1rem", display="block"),
+        rx.link("Aller à la connexion", href=routes.SIGN_IN, margin_top="1rem", display="block"),
         width=NARROW,
     )
 
 
-def _ask_reset(email: str) -> None:
-    with session_scope() as session:
-        request_password_reset(session, email)
-
-
 class ForgottenPasswordState(rx.State):
     sent: bool = False
+    answer: str = FORGOTTEN_PASSWORD_ANSWER
 
     @rx.event
     async def submit(self, form: dict):
-        await asyncio.to_thread(_ask_reset, form.get("email", ""))
+        self.answer = await asyncio.to_thread(accounts.request_password_reset, form.get("email", ""))
         self.sent = True
 
 
@@ -206,7 +185,7 @@ def forgotten_password_page() -> rx.Component:
         rx.card(
             rx.cond(
                 ForgottenPasswordState.sent,
-                rx.text(FORGOTTEN_PASSWORD_ANSWER, role="status"),
+                rx.text(ForgottenPasswordState.answer, role="status"),
                 rx.form(
                     rx.vstack(
                         rx.text("Parents, jeunes et partenaires : indiquez l'adresse e-mail de votre compte. "

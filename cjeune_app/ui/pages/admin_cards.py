@@ -8,12 +8,12 @@ import asyncio
 import reflex as rx
 
 from cjeune_app.api.card_batches import printer_csv_path, printer_zip_path
-from cjeune_app.core.accounts.api import account_for_token
 from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards.api import MAX_CARDS_PER_BATCH, issue_cards, recent_batches
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.ui.components.forms import form_field, submit_button
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState

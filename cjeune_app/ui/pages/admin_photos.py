@@ -7,118 +7,93 @@ sees the reason on /photo. Every action checks the agent's session again on the 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from typing import Any
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError
-from cjeune_app.core.accounts.permissions import require_role
-from cjeune_app.core.dates import format_date
-from cjeune_app.core.db import session_scope
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.models import Establishment, Pupil
-from cjeune_app.core.photos.api import (
-    REJECTION_REASONS,
-    PhotoReviewError,
-    reject_photo,
-    review_queue,
-    validate_photo,
-)
+from cjeune_app.core.errors import NotSignedIn, Refusal
+from cjeune_app.core.photos.api import REJECTION_REASONS
+from cjeune_app.core.use_cases import photos
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage
 
 OTHER_REASON = "autre"
-QUEUE_SIZE = 30
 
 
-def _queue(token: str) -> list[dict] | None:
-    with session_scope() as session:
-        agent = account_for_token(session, token)
-        if agent is None or agent.role != Role.AGENT:
-            return None
-        rows = []
-        for photo in review_queue(session, limit=QUEUE_SIZE):
-            pupil = session.get(Pupil, photo.pupil_id)
-            school = session.get(Establishment, pupil.establishment_id)
-            rows.append({
-                "id": str(photo.id),
-                "name": f"{pupil.first_name} {pupil.last_name}",
-                "school": f"{school.name if school else ''} — {pupil.class_name}",
-                "birth_date": format_date(pupil.birth_date),
-                "sent_on": format_date(photo.created_at),
-                "url": f"/api/v1/photos/{photo.id}",
-            })
-        return rows
+@dataclasses.dataclass
+class PhotoRow:
+    id: str = ""
+    name: str = ""
+    school: str = ""
+    birth_date: str = ""
+    sent_on: str = ""
+    url: str = ""
 
 
-def _decide(token: str, photo_id: int, reason: str | None) -> tuple[bool, str]:
-    try:
-        with session_scope() as session:
-            agent = require_role(account_for_token(session, token), Role.AGENT)
-            if reason is None:
-                validate_photo(session, photo_id, agent.id)
-                return True, "Photo validée."
-            reject_photo(session, photo_id, agent.id, reason)
-            return True, "Photo refusée : la famille voit le motif et peut en envoyer une nouvelle."
-    except PhotoReviewError as refused:
-        return False, refused.message
-    except AccountError as error:
-        return False, error.message
+class PhotoQueueState(PrivatePage, rx.State):
+    allowed_roles = (Role.AGENT,)
+    sign_in_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_SIGN_IN
 
-
-class PhotoQueueState(rx.State):
-    rows: list[dict[str, str]] = []
+    rows: list[PhotoRow] = []
     notice: str = ""
     problem: str = ""
 
-    async def _token(self) -> str:
-        return (await self.get_state(SessionState))._token()
-
-    @rx.event
-    async def load(self):
-        rows = await asyncio.to_thread(_queue, await self._token())
-        if rows is None:
-            return rx.redirect("/connexion/gestion")
-        self.rows = rows
+    async def _opened(self, actor: Actor) -> Any:
+        try:
+            queue = await asyncio.to_thread(photos.review_queue, actor)
+        except Refusal:
+            return rx.redirect(self.sign_in_route)
+        self.rows = [PhotoRow(str(r.photo_id), r.name, r.school, r.birth_date, r.sent_on, r.url) for r in queue]
         return None
 
-    @rx.event
-    async def validate(self, photo_id: str):
-        ok, message = await asyncio.to_thread(_decide, await self._token(), int(photo_id), None)
-        self.notice, self.problem = (message, "") if ok else ("", message)
-        return PhotoQueueState.load
+    async def _decide(self, function: Any, *args: Any) -> Any:
+        actor = await self._actor()
+        try:
+            self.notice, self.problem = await asyncio.to_thread(function, actor, *args), ""
+        except NotSignedIn:
+            return rx.redirect(self.sign_in_route)
+        except Refusal as refused:
+            self.notice, self.problem = "", refused.message
+        return PhotoQueueState.open_page
 
     @rx.event
-    async def reject(self, form: dict):
+    async def validate(self, photo_id: str) -> Any:
+        return await self._decide(photos.validate_photo, int(photo_id))
+
+    @rx.event
+    async def reject(self, form: dict[str, Any]) -> Any:
         chosen = form.get("reason", "")
         reason = form.get("other_reason", "") if chosen == OTHER_REASON else chosen
-        ok, message = await asyncio.to_thread(_decide, await self._token(), int(form["photo_id"]), reason)
-        self.notice, self.problem = (message, "") if ok else ("", message)
-        return PhotoQueueState.load
+        return await self._decide(photos.reject_photo, int(form["photo_id"]), reason)
 
 
 def _row(row: rx.Var) -> rx.Component:
-    suffix = row["id"].to(str)
+    suffix = row.id
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.image(src=row["url"], alt="Photo d'identité de " + row["name"].to(str), width="118px",
+                rx.image(src=row.url, alt="Photo d'identité de " + row.name, width="118px",
                          height="152px", border="1px solid var(--gray-7)", border_radius="4px"),
                 rx.vstack(
-                    rx.heading(row["name"], as_="h2", size="4"),
-                    rx.text("Né(e) le ", row["birth_date"], size="2"),
-                    rx.text(row["school"], size="2"),
-                    rx.text("Envoyée le ", row["sent_on"], size="2"),
+                    rx.heading(row.name, as_="h2", size="4"),
+                    rx.text("Né(e) le ", row.birth_date, size="2"),
+                    rx.text(row.school, size="2"),
+                    rx.text("Envoyée le ", row.sent_on, size="2"),
                     spacing="1",
                 ),
                 spacing="3", align="start", wrap="wrap",
             ),
-            rx.button("Valider", on_click=PhotoQueueState.validate(row["id"]), size="3", width="100%",
-                      aria_label="Valider la photo de " + row["name"].to(str)),
+            rx.button("Valider", on_click=PhotoQueueState.validate(row.id), size="3", width="100%",
+                      aria_label="Valider la photo de " + row.name),
             rx.form(
                 rx.vstack(
-                    rx.el.input(type="hidden", name="photo_id", value=row["id"]),
+                    rx.el.input(type="hidden", name="photo_id", value=row.id),
                     rx.el.label("Motif du refus", html_for="motif-" + suffix, font_weight="bold"),
                     rx.el.select(
                         rx.el.option("Choisissez un motif…", value=""),
@@ -130,7 +105,7 @@ def _row(row: rx.Var) -> rx.Component:
                     rx.text_area(name="other_reason", id="autre-motif-" + suffix, width="100%",
                                  placeholder="Par exemple : « Les yeux sont fermés. »"),
                     rx.button("Refuser", type="submit", variant="outline", color_scheme="red", size="3",
-                              width="100%", aria_label="Refuser la photo de " + row["name"].to(str)),
+                              width="100%", aria_label="Refuser la photo de " + row.name),
                     spacing="2", width="100%",
                 ),
                 on_submit=PhotoQueueState.reject,

@@ -15,16 +15,15 @@ import uuid
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError
 from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards.api import associate_card, association_blockers, card_state
 from cjeune_app.core.cards.numbers import format_card_number, is_well_formed, normalize_card_number
 from cjeune_app.core.dashboard import chosen_pupil
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.db import session_scope
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import DomainError, Refusal
 from cjeune_app.core.formats import format_cents
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box
@@ -70,7 +69,7 @@ def _prepare(token: str, wanted: str | None) -> dict | None:
             return None
         try:
             child = chosen_pupil(session, account, wanted)
-        except AccountError:
+        except Refusal:
             return {"allowed": False}
         query = child_query(account.role, child.pupil_id)
         season = current_season(session, paris_today())

@@ -8,13 +8,12 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError
 from cjeune_app.core.cards.api import card_state, declare_lost
 from cjeune_app.core.cards.errors import CardNotActive
 from cjeune_app.core.dashboard import chosen_pupil
 from cjeune_app.core.db import session_scope
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.errors import DomainError, Refusal
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -33,7 +32,7 @@ def _prepare(token: str, wanted: str | None) -> dict | None:
             return None
         try:
             child = chosen_pupil(session, account, wanted)
-        except AccountError:
+        except Refusal:
             return {"allowed": False}
         card = card_state(session, child.pupil_id)
         return {"allowed": True, "pupil_id": str(child.pupil_id), "active": card.state == "active",

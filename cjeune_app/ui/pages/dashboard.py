@@ -12,8 +12,6 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.accounts.errors import AccountError
 from cjeune_app.core.dashboard import (
     TODO_CARD,
     TODO_ENROLLMENT,
@@ -27,7 +25,9 @@ from cjeune_app.core.dashboard import (
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
+from cjeune_app.core.partners.sign_in import account_for_token
 from cjeune_app.core.wallet.api import CREDIT, EXPIRY, REFUND
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import SessionState
@@ -128,7 +128,7 @@ def _load_dashboard(token: str, wanted: str | None) -> dict | None:
         try:
             child = chosen_pupil(session, account, wanted)
             result["board"] = _as_screen(youth_dashboard(session, account, child.pupil_id), account.role)
-        except AccountError:
+        except Refusal:
             result["forbidden"] = bool(wanted)
         return result
 

@@ -2,42 +2,57 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import reflex as rx
 
 from cjeune_app.core.faq import search_faq
+from cjeune_app.core.use_cases.seasons import SeasonAmounts
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.components.layout import page_layout, page_title
 
 
-class FaqState(rx.State):
+@dataclasses.dataclass
+class FaqRow:
+    slug: str = ""
+    topic: str = ""
+    question: str = ""
+    answer: str = ""
+
+
+class FaqState(AmountsState):
+    """The search; the amounts the answers quote are its parent's (loaded on opening)."""
+
     query: str = ""
 
     @rx.var
-    def entries(self) -> list[dict[str, str]]:
-        return [
-            {"slug": e.slug, "topic": e.topic, "question": e.question, "answer": e.answer}
-            for e in search_faq(self.query)
-        ]
+    def entries(self) -> list[FaqRow]:
+        amounts = SeasonAmounts(self.sport_culture, self.soutien_scolaire, self.total)
+        return [FaqRow(e.slug, e.topic, e.question, e.answer) for e in search_faq(self.query, amounts)]
 
     @rx.var
     def summary(self) -> str:
-        count = len(search_faq(self.query))
+        amounts = SeasonAmounts(self.sport_culture, self.soutien_scolaire, self.total)
+        count = len(search_faq(self.query, amounts))
         if not self.query.strip():
             return f"{count} questions"
         if count == 0:
             return "Aucune question ne correspond à votre recherche. Essayez un autre mot, ou contactez l'assistance."
-        return f"{count} question{'s' if count > 1 else ''} correspond{'ent' if count > 1 else ''} à « {self.query.strip()} »"
+        plural = count > 1
+        return (f"{count} question{'s' if plural else ''} correspond{'ent' if plural else ''} "
+                f"à « {self.query.strip()} »")
 
     @rx.event
-    def set_query(self, value: str):
+    def set_query(self, value: str) -> None:
         self.query = value
 
 
 def _entry(entry: rx.Var) -> rx.Component:
     return rx.el.article(
-        rx.text(entry["topic"], size="1", weight="bold", color_scheme="indigo", text_transform="uppercase"),
-        rx.heading(entry["question"], as_="h2", size="4", margin_y="0.25rem"),
-        rx.text(entry["answer"], size="3", white_space="pre-line"),
-        id=entry["slug"],
+        rx.text(entry.topic, size="1", weight="bold", color_scheme="indigo", text_transform="uppercase"),
+        rx.heading(entry.question, as_="h2", size="4", margin_y="0.25rem"),
+        rx.text(entry.answer, size="3", white_space="pre-line"),
+        id=entry.slug,
         padding_y="1rem",
         border_bottom="1px solid var(--gray-5)",
         class_name="faq-entry",

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.components.layout import page_layout
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
 
-def _amount_card(amount: str, label: str, detail: str) -> rx.Component:
+def _amount_card(amount: rx.Var | str, label: str, detail: str) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(amount, font_size="2.25rem", font_weight="900", color=BRAND_ORANGE, line_height="1"),
@@ -21,7 +23,7 @@ def _amount_card(amount: str, label: str, detail: str) -> rx.Component:
     )
 
 
-def _step(number: int, title: str, text: str) -> rx.Component:
+def _step(number: int, title: str, text: str | rx.Component) -> rx.Component:
     return rx.el.li(
         rx.hstack(
             rx.center(
@@ -58,7 +60,7 @@ def hero() -> rx.Component:
     return rx.vstack(
         rx.text("Le Département s'engage pour ses jeunes", weight="bold", size="2",
                 text_transform="uppercase", color=BRAND_ORANGE),
-        rx.heading("150 € par an pour le sport, la culture et le soutien scolaire",
+        rx.heading(AmountsState.total, " par an pour le sport, la culture et le soutien scolaire",
                    as_="h1", size="8", color=BRAND_BLUE),
         rx.text(
             "La carte CJeune de Provence accompagne chaque collégien des Bouches-du-Rhône : "
@@ -67,10 +69,10 @@ def hero() -> rx.Component:
             size="4",
         ),
         rx.flex(
-            rx.link(rx.button("Inscrire mon enfant", size="4", width="100%"), href="/connexion",
+            rx.link(rx.button("Inscrire mon enfant", size="4", width="100%"), href=routes.SIGN_IN,
                     width=["100%", "auto"]),
             rx.link(rx.button("Trouver un partenaire", size="4", variant="outline", width="100%"),
-                    href="/partenaires", width=["100%", "auto"]),
+                    href=routes.PARTNERS_SEARCH, width=["100%", "auto"]),
             gap="0.75rem",
             direction=rx.breakpoints(initial="column", sm="row"),
             width="100%",
@@ -84,14 +86,14 @@ def amounts() -> rx.Component:
     return rx.el.section(
         rx.heading("Ce que la carte apporte chaque année", as_="h2", size="6", margin_bottom="0.75rem"),
         rx.grid(
-            _amount_card("100 €", "Sport & Culture",
+            _amount_card(AmountsState.sport_culture, "Sport & Culture",
                          "Licence sportive, cours de musique, théâtre, cinéma, musées, loisirs…"),
-            _amount_card("50 €", "Soutien scolaire",
+            _amount_card(AmountsState.soutien_scolaire, "Soutien scolaire",
                          "Cours particuliers, stages de révision, aide aux devoirs…"),
             columns=rx.breakpoints(initial="1", sm="2"),
             gap="1rem",
         ),
-        rx.text("Soit 150 € par année scolaire, du 1er septembre au 31 août.", size="2",
+        rx.text("Soit ", AmountsState.total, " par année scolaire, du 1er septembre au 31 août.", size="2",
                 margin_top="0.5rem"),
         aria_label="Montants",
         margin_top="1.5rem",
@@ -131,8 +133,8 @@ def steps() -> rx.Component:
                   "Le responsable légal complète Informations, Coordonnées, Photo d'identité et "
                   "Mentions légales. Pour un renouvellement, la photo est conservée."),
             _step(4, "Associez la carte",
-                  "Scannez le QR code de la carte ou saisissez son numéro : les 150 € sont crédités "
-                  "aussitôt."),
+                  rx.text("Scannez le QR code de la carte ou saisissez son numéro : les ", AmountsState.total,
+                          " sont crédités aussitôt.", as_="span")),
             padding="0",
             margin="0",
         ),
@@ -152,7 +154,7 @@ def identifiers() -> rx.Component:
                         "Demandez d'abord à l'établissement, sinon à l'assistance."),
         _identifier_row("CNED, IDF, lycée professionnel, autre",
                         f"Contactez l'assistance au {ASSISTANCE_PHONE} ou à {ASSISTANCE_EMAIL}."),
-        rx.link("Toutes les réponses dans la FAQ", href="/faq", margin_top="0.75rem", weight="bold"),
+        rx.link("Toutes les réponses dans la FAQ", href=routes.FAQ, margin_top="0.75rem", weight="bold"),
         margin_top="2rem",
     )
 

@@ -11,6 +11,7 @@ from cjeune_app.core.site import (
     PUBLISHER,
     PUBLISHER_ADDRESS,
 )
+from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.components.layout import page_layout, page_title
 
 
@@ -82,11 +83,16 @@ def terms_page() -> rx.Component:
                  "La carte CJeune de Provence s'adresse uniquement aux collégiens domiciliés et "
                  "scolarisés dans le département des Bouches-du-Rhône. Le formulaire d'inscription est "
                  "rempli et validé par le responsable légal, qui s'engage sur l'exactitude des informations."),
-        _section("Crédits",
-                 "Chaque saison (du 1er septembre au 31 août), la carte est créditée de 100 € Sport & "
-                 "Culture et de 50 € Soutien scolaire, une seule fois par jeune, après l'inscription "
-                 "complète et l'association de la carte. Les crédits non utilisés à la fin de la saison "
-                 "sont perdus. Ils ne peuvent être ni échangés contre de l'argent ni transférés."),
+        rx.el.section(
+            rx.heading("Crédits", as_="h2", size="5", margin_bottom="0.5rem"),
+            rx.text("Chaque saison (du 1er septembre au 31 août), la carte est créditée de ",
+                    AmountsState.sport_culture, " Sport & Culture et de ", AmountsState.soutien_scolaire,
+                    " Soutien scolaire, une seule fois par jeune, après l'inscription complète et "
+                    "l'association de la carte. Les crédits non utilisés à la fin de la saison sont perdus. "
+                    "Ils ne peuvent être ni échangés contre de l'argent ni transférés.",
+                    size="3", margin_bottom="0.5rem"),
+            margin_bottom="1.5rem",
+        ),
         _section("Paiements chez les partenaires",
                  "Le partenaire débite l'enveloppe qui correspond à son activité. En cas d'annulation "
                  "d'un paiement, la carte du bénéficiaire est re-créditée de la somme correspondante."),

@@ -9,9 +9,9 @@ import asyncio
 import reflex as rx
 
 from cjeune_app import routes
-from cjeune_app.core.accounts.api import SIGN_UP_ANSWER
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.passwords import rule_results
+from cjeune_app.core.accounts.youths import SIGN_UP_ANSWER
 from cjeune_app.core.enums import CATEGORY_LABELS, PARTNER_KIND_LABELS, Category
 from cjeune_app.core.partners.validation import PartnerSignUp
 from cjeune_app.core.territory import all_communes

@@ -5,25 +5,38 @@ A parent of several children picks one (`?enfant=<id>`)."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+from typing import Any
 
 import reflex as rx
 
 from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.errors import NotSignedIn, Refusal
+from cjeune_app.core.use_cases import photos
+from cjeune_app.core.use_cases.photos import PhotoSummary
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.photo_editor import photo_editor
-from cjeune_app.ui.pages import enrollment_flow as flow
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage
 
-ROUTE = "/photo"
+NEW_PHOTO_SENT = "La nouvelle photo est enregistrée : un agent du Département va la vérifier."
 
 
-class PhotoPageState(rx.State):
+@dataclasses.dataclass
+class ChildLink:
+    pupil_id: str = ""
+    name: str = ""
+
+
+class PhotoPageState(PrivatePage, rx.State):
     ready: bool = False
     refused: str = ""
-    children_choice: list[dict[str, str]] = []
+    children_choice: list[ChildLink] = []
     child_name: str = ""
-    photo_state: str = "missing"
+    photo_missing: bool = True
+    photo_pending: bool = False
+    photo_rejected: bool = False
     photo_label: str = ""
     photo_reason: str = ""
     photo_url: str = ""
@@ -31,53 +44,52 @@ class PhotoPageState(rx.State):
     notice: str = ""
     _pupil_id: int = 0
 
-    async def _token(self) -> str:
-        return (await self.get_state(SessionState))._token()
+    def _show(self, photo: PhotoSummary) -> None:
+        self.photo_missing, self.photo_pending, self.photo_rejected = (
+            photo.is_missing, photo.is_pending, photo.is_rejected)
+        self.photo_label, self.photo_reason, self.photo_url = photo.label, photo.reason, photo.url
 
-    def _show(self, photo: dict) -> None:
-        self.photo_state, self.photo_label = photo["state"], photo["label"]
-        self.photo_reason, self.photo_url = photo["reason"], photo["url"]
+    def _refuse(self, refusal: Refusal) -> Any:
+        if isinstance(refusal, NotSignedIn):
+            return rx.redirect(self.sign_in_route)
+        self.refused = refusal.message
+        return None
 
-    @rx.event
-    async def load(self):
+    async def _opened(self, actor: Actor) -> Any:
         self.ready, self.refused, self.children_choice, self.notice = False, "", [], ""
-        token = await self._token()
-        if not token:
-            return None
-        answer = await asyncio.to_thread(flow.open_photo, token, self.router.url.query_parameters.get("enfant"))
-        if answer.get("sign_in"):
-            return rx.redirect(routes.SIGN_IN)
-        if "refused" in answer:
-            self.refused = answer["refused"]
-        elif "choose" in answer:
-            self.children_choice = answer["choose"]
-        else:
-            self._pupil_id, self.child_name = answer["pupil_id"], answer["child_name"]
-            self.upload_url = f"/api/v1/pupils/{self._pupil_id}/photo"
-            self._show(answer["photo"])
+        try:
+            page = await asyncio.to_thread(photos.open_photo_page, actor,
+                                           self.router.url.query_parameters.get("enfant"))
+        except Refusal as refusal:
+            self.ready = True
+            return self._refuse(refusal)
+        if page.children:
+            self.children_choice = [ChildLink(str(c.pupil_id), c.name) for c in page.children]
+        elif page.photo is not None:
+            self._pupil_id, self.child_name, self.upload_url = page.pupil_id, page.child_name, page.upload_url
+            self._show(page.photo)
         self.ready = True
         return None
 
     @rx.event
-    async def uploaded(self, _answer: dict):
-        photo = await asyncio.to_thread(flow.current_photo, await self._token(), self._pupil_id)
-        if photo.get("sign_in"):
-            return rx.redirect(routes.SIGN_IN)
-        if "refused" in photo:
-            self.refused = photo["refused"]
-            return None
+    async def uploaded(self, _answer: dict[str, Any]) -> Any:
+        actor = await self._actor()
+        try:
+            photo = await asyncio.to_thread(photos.photo_of, actor, self._pupil_id)
+        except Refusal as refusal:
+            return self._refuse(refusal)
         self._show(photo)
-        self.notice = "La nouvelle photo est enregistrée : un agent du Département va la vérifier."
+        self.notice = NEW_PHOTO_SENT
         return rx.call_script("setTimeout(() => { const el = document.getElementById('avis-photo');"
                               " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } }, 80)")
 
     @rx.event
-    def failed(self, _message: str):
+    def failed(self, _message: str) -> None:
         self.notice = ""
 
 
 def current_photo() -> rx.Component:
-    refused = PhotoPageState.photo_state == "rejected"
+    refused = PhotoPageState.photo_rejected
     return rx.vstack(
         rx.heading("Photo actuelle", as_="h2", size="5"),
         rx.cond(
@@ -93,9 +105,9 @@ def current_photo() -> rx.Component:
             alert_box(rx.text("Motif du refus : ", rx.el.strong(PhotoPageState.photo_reason), id="motif-photo"),
                       rx.text("Envoyez une nouvelle photo ci-dessous.")),
         ),
-        rx.cond(PhotoPageState.photo_state == "missing",
+        rx.cond(PhotoPageState.photo_missing,
                 rx.text("La carte ne peut pas être créditée tant que la photo manque.", size="2")),
-        rx.cond(PhotoPageState.photo_state == "pending",
+        rx.cond(PhotoPageState.photo_pending,
                 rx.text("Un agent du Département va vérifier la photo. Vous pouvez encore la remplacer.",
                         size="2")),
         spacing="2", width="100%",
@@ -117,7 +129,7 @@ def photo_page() -> rx.Component:
                     rx.vstack(
                         rx.heading("Pour quel enfant ?", as_="h2", size="5"),
                         rx.el.ul(rx.foreach(PhotoPageState.children_choice, lambda c: rx.el.li(
-                            rx.link(c["name"], href=f"{ROUTE}?enfant=" + c["id"].to(str), size="4")))),
+                            rx.link(c.name, href=f"{routes.PHOTO}?enfant=" + c.pupil_id, size="4")))),
                     ),
                     rx.vstack(
                         rx.text("Photo de ", rx.el.strong(PhotoPageState.child_name)),

@@ -2,29 +2,27 @@
 give a pupil who forgot their password a new temporary one (with its letter).
 
 Files never go through Reflex's public upload folder: the page posts the CSV with the session
-cookie to the authenticated route of cjeune_app.api.school and turns the PDF of the answer into a
+cookie to the authenticated route (routes.SCHOOL_IMPORT) and turns the PDF of the answer into a
 file in the browser (a blob: address). Only that address, never the passwords, enters the state.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 
 import reflex as rx
 
-from cjeune_app.api.school import FILE_FIELD, IMPORT_PATH
-from cjeune_app.core.accounts.api import account_for_token
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import pupils_of_school
-from cjeune_app.core.establishments.models import Establishment
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.errors import Refusal
+from cjeune_app.core.use_cases import school
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage
 
-ROUTE = "/etablissement"
-SIGN_IN = "/connexion/gestion"
+FILE_FIELD = routes.SCHOOL_IMPORT_FILE_FIELD
 FILE_INPUT_ID = "champ-fichier"
 NO_ACCESS = "Cette page est réservée aux personnels des établissements scolaires."
 NO_FILE_CHOSEN = "Choisissez d'abord le fichier CSV des élèves."
@@ -59,39 +57,43 @@ def _import_script() -> str:
   if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE_CHOSEN)}}};
   const form = new FormData();
   form.append({json.dumps(FILE_FIELD)}, input.files[0], input.files[0].name);
-  return {_POST_JS}({json.dumps(IMPORT_PATH)}, form);
+  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form);
 }})()"""
 
 
 def _reset_script(pupil_id: int) -> str:
-    return f"{_POST_JS}({json.dumps(f'/etablissement/eleves/{int(pupil_id)}/mot-de-passe')}, new FormData())"
+    return f"{_POST_JS}({json.dumps(routes.school_password_reset(int(pupil_id)))}, new FormData())"
 
 
-def _school(token: str) -> dict | None:
-    """None when signed out; the school and its pupils for staff; {"forbidden": True} otherwise."""
-    with session_scope(read_only=True) as session:
-        account = account_for_token(session, token)
-        if account is None:
-            return None
-        if account.role != Role.ESTABLISHMENT or account.establishment_id is None:
-            return {"forbidden": True}
-        school = session.get(Establishment, account.establishment_id)
-        pupils = [{"id": str(p.pupil_id), "name": f"{p.first_name} {p.last_name}", "class_name": p.class_name,
-                   "login": p.login} for p in pupils_of_school(session, account)]
-        return {"forbidden": False, "school": f"{school.name} ({school.uai})", "pupils": pupils}
+@dataclasses.dataclass
+class PupilRow:
+    id: str
+    name: str
+    class_name: str
+    login: str
 
 
-class SchoolState(SessionState):
+@dataclasses.dataclass
+class CreatedRow:
+    name: str
+    class_name: str
+    login: str
+
+
+class SchoolState(PrivatePage, rx.State):
+    # Anyone signed in opens the page; who is not school staff is told so on it.
+    sign_in_route = routes.BACK_OFFICE_SIGN_IN
+
     forbidden: bool = False
     loaded: bool = False
     school: str = ""
-    pupils: list[dict[str, str]] = []
+    pupils: list[PupilRow] = []
     sending: bool = False
     chosen_file: str = ""  # its name only
     failure: str = ""
     errors: list[str] = []
     already_known: list[str] = []
-    created: list[dict[str, str]] = []
+    created: list[CreatedRow] = []
     letters_url: str = ""
     letters_filename: str = ""
     reset_login: str = ""
@@ -104,21 +106,21 @@ class SchoolState(SessionState):
         self.letters_url = self.letters_filename = ""
         self.reset_login = self.reset_url = self.reset_filename = self.reset_failure = ""
 
-    async def _refresh(self) -> bool:
-        screen = await asyncio.to_thread(_school, self._token()) if await self._load() else None
-        if screen is None:
-            return False
-        self.forbidden = screen["forbidden"]
-        self.school, self.pupils = screen.get("school", ""), screen.get("pupils", [])
+    async def _show(self, actor: Actor) -> None:
+        try:
+            screen = await asyncio.to_thread(school.list_pupils, actor)
+        except Refusal:
+            self.forbidden, self.school, self.pupils = True, "", []
+        else:
+            self.forbidden, self.school = False, screen.school
+            self.pupils = [PupilRow(str(p.pupil_id), f"{p.first_name} {p.last_name}", p.class_name, p.login)
+                           for p in screen.pupils]
         self.loaded = True
-        return True
 
-    @rx.event
-    async def load(self):
+    async def _opened(self, actor: Actor):
         self._clear_result()
         self.sending, self.loaded, self.chosen_file = False, False, ""
-        if not await self._refresh():
-            return rx.redirect(SIGN_IN)
+        await self._show(actor)
 
     @rx.event
     def choose_file(self, value: str):
@@ -139,11 +141,14 @@ class SchoolState(SessionState):
         self.failure = str(answer.get("failure", "") or "")
         self.errors = [str(e) for e in answer.get("errors", []) or []]
         self.already_known = [str(e) for e in answer.get("already_known", []) or []]
-        self.created = [{k: str(v) for k, v in row.items()} for row in answer.get("created", []) or []]
+        self.created = [CreatedRow(str(row.get("name", "")), str(row.get("class_name", "")), str(row.get("login", "")))
+                        for row in answer.get("created", []) or []]
         self.letters_url = str(answer.get("pdf_url", "") or "")
         self.letters_filename = str(answer.get("filename", "") or "")
         if self.created:
-            await self._refresh()
+            actor = await self._actor()
+            if actor is not None:
+                await self._show(actor)
 
     @rx.event
     def reset_password(self, pupil_id: str):

@@ -8,25 +8,23 @@ Passwords never enter the state: forms are submitted once and their values used 
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 from dataclasses import dataclass
 
 import reflex as rx
 
 from cjeune_app import routes
-from cjeune_app.core.accounts.api import authenticate, change_password, open_session
-from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import rule_results
 from cjeune_app.core.accounts.validation import normalize_login
-from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.site import COLLEGE_SUPPORT_EMAIL
+from cjeune_app.core.use_cases import accounts
+from cjeune_app.core.use_cases.accounts import PendingSignIn
 from cjeune_app.ui.components.forms import (
+    PasswordChecklist,
     alert_box,
-    empty_checklist,
     error_message,
     form_field,
-    rule_item,
+    password_checklist,
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -34,8 +32,6 @@ from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
 NARROW = "30rem"
-# Between the right password and the "Rester connecté ?" answer.
-PENDING_SIGN_IN_LIMIT = dt.timedelta(minutes=10)
 
 
 @dataclass(frozen=True)
@@ -72,40 +68,20 @@ DOORS = {
 }
 
 
-def _check_password(login: str, password: str, source_ip: str, roles: tuple[Role, ...]) -> dict:
-    with session_scope() as session:
-        outcome = authenticate(session, login, password, source_ip, roles=roles)
-        return {"ok": outcome.ok, "message": outcome.message or "",
-                "account_id": outcome.account.id if outcome.ok else None,
-                "must_change": outcome.must_change_password}
-
-
-def _change_password(account_id: int, current: str, new: str, source_ip: str) -> list[str]:
-    with session_scope() as session:
-        account = session.get(Account, account_id)
-        return change_password(session, account, current, new, source_ip=source_ip).errors
-
-
-def _open_session(account_id: int, remember: bool) -> str:
-    with session_scope() as session:
-        return open_session(session, session.get(Account, account_id), remember)
-
-
-class SignInState(rx.State):
+class SignInState(PasswordChecklist, rx.State):
     door: str = "collegien"
     step: str = "identifier"  # identifier, password, change, remember
     login: str = ""
     error: str = ""
     errors: list[str] = []
-    checklist: list[dict] = empty_checklist()
     # Set only after the right password; backend-only (never sent to the browser).
-    _account_id: int | None = None
-    _verified_at: float = 0.0
+    _pending: PendingSignIn | None = None
 
     def _reset(self, door: str) -> None:
         self.door, self.step, self.login = door, "identifier", ""
-        self.error, self.errors, self.checklist = "", [], empty_checklist()
-        self._account_id, self._verified_at = None, 0.0
+        self.error, self.errors = "", []
+        self._clear_checklist()
+        self._pending = None
 
     @rx.event
     def start(self, door: str):
@@ -130,45 +106,44 @@ class SignInState(rx.State):
         if not password:
             self.error = "Saisissez votre mot de passe."
             return
-        result = await asyncio.to_thread(
-            _check_password, self.login, password, self.router.session.client_ip, DOORS[self.door].roles
+        step = await asyncio.to_thread(
+            accounts.check_password, self.login, password, self.router.session.client_ip, DOORS[self.door].roles
         )
-        if not result["ok"]:
-            self.error = result["message"]
+        if step.pending is None:
+            self.error = step.message
             return
-        self._account_id, self._verified_at = result["account_id"], utcnow().timestamp()
-        self.error, self.step = "", ("change" if result["must_change"] else "remember")
-
-    @rx.event
-    def check_new_password(self, value: str):
-        """The live checklist: only whether each rule holds is kept, never the password."""
-        self.checklist = [{"label": rule.label, "ok": ok} for rule, ok in rule_results(value or "")]
+        self._pending = step.pending
+        self.error, self.step = "", ("change" if step.must_change_password else "remember")
 
     @rx.event
     async def submit_new_password(self, form: dict):
-        if self._account_id is None:
+        if self._pending is None:
             return SignInState.start(self.door)
         current, new = form.get("current_password", ""), form.get("new_password", "")
         if new != form.get("confirm_password", ""):
             self.errors = ["Les deux saisies du nouveau mot de passe ne sont pas identiques."]
             return
-        errors = await asyncio.to_thread(_change_password, self._account_id, current, new,
-                                         self.router.session.client_ip)
-        self.errors = errors
-        if not errors:
-            self._verified_at = utcnow().timestamp()
+        try:
+            changed = await asyncio.to_thread(accounts.replace_temporary_password, self._pending, current, new,
+                                              self.router.session.client_ip)
+        except Refusal as refusal:
+            self.errors = [refusal.message]
+            return
+        self.errors = changed.errors
+        if changed.pending is not None:
+            self._pending = changed.pending
             self.step = "remember"
 
     @rx.event
     async def stay_signed_in(self, remember: bool):
-        fresh = utcnow().timestamp() - self._verified_at < PENDING_SIGN_IN_LIMIT.total_seconds()
-        if self._account_id is None or not fresh:
+        try:
+            signed_in = await asyncio.to_thread(accounts.open_session, self._pending, remember)
+        except Refusal as refusal:
             self._reset(self.door)
-            self.error = "Votre connexion a expiré : saisissez à nouveau vos identifiants."
+            self.error = refusal.message
             return
-        token = await asyncio.to_thread(_open_session, self._account_id, remember)
         session_state = await self.get_state(SessionState)
-        session_state._keep(token, remember)
+        session_state._keep(signed_in.token, signed_in.remember)
         self._reset(self.door)
         return rx.redirect(routes.DASHBOARD)
 
@@ -199,7 +174,7 @@ def _password_step(door: Door) -> rx.Component:
         rx.text(f"Mot de passe oublié ? Demandez-en un nouveau à l'ATI ou au secrétariat de votre "
                 f"collège (pendant les vacances : {COLLEGE_SUPPORT_EMAIL}).", size="2")
         if door.slug == "collegien"
-        else rx.link("Mot de passe oublié ?", href="/connexion/mot-de-passe-oublie", size="2")
+        else rx.link("Mot de passe oublié ?", href=routes.FORGOTTEN_PASSWORD, size="2")
     )
     return rx.form(
         rx.vstack(
@@ -233,8 +208,7 @@ def _change_step() -> rx.Component:
             form_field("Nouveau mot de passe", "new_password", "password", "new-password",
                    on_change=SignInState.check_new_password.debounce(100),
                    aria_describedby="regles-mot-de-passe"),
-            rx.el.ul(rx.foreach(SignInState.checklist, rule_item), id="regles-mot-de-passe",
-                     aria_live="polite", padding_left="0", margin="0"),
+            password_checklist(SignInState.checklist),
             form_field("Confirmez le nouveau mot de passe", "confirm_password", "password", "new-password"),
             rx.cond(
                 SignInState.errors.length() > 0,
@@ -284,15 +258,15 @@ def sign_in_page_for(slug: str):
 
     def page() -> rx.Component:
         return page_layout(
-            rx.link("← Qui suis-je ?", href="/connexion", size="2"),
+            rx.link("← Qui suis-je ?", href=routes.SIGN_IN, size="2"),
             page_title(f"Connexion — {door.label}"),
             rx.card(sign_in_form(door), width="100%", padding="1.25rem"),
             *([rx.text("Votre structure n'est pas encore partenaire ? ",
-                       rx.link("Devenir partenaire", href="/connexion/partenaire/inscription",
+                       rx.link("Devenir partenaire", href=routes.PARTNER_SIGN_UP,
                                underline="always"),
                        size="2", margin_top="1rem")] if slug == "partenaire" else []),
             *([rx.text("Pas encore de compte ? ",
-                       rx.link("Créer mon compte Jeune", href="/connexion/jeune/inscription", underline="always"),
+                       rx.link("Créer mon compte Jeune", href=routes.YOUTH_SIGN_UP, underline="always"),
                        size="2", margin_top="1rem")] if slug == "jeune" else []),
             width=NARROW,
         )
@@ -311,7 +285,7 @@ def _door_card(door: Door) -> rx.Component:
             ),
             width="100%",
         ),
-        href=f"/connexion/{door.slug}",
+        href=routes.sign_in_door(door.slug),
         underline="none",
         width="100%",
     )
@@ -324,10 +298,10 @@ def who_am_i_page() -> rx.Component:
                   spacing="3", width="100%"),
         rx.text(
             "Les informations saisies servent uniquement à vous authentifier. ",
-            rx.link("Politique de confidentialité", href="/confidentialite", underline="always"),
+            rx.link("Politique de confidentialité", href=routes.PRIVACY, underline="always"),
             size="2", margin_top="1.5rem",
         ),
-        rx.link("Espace agents et établissements", href="/connexion/gestion", size="2",
+        rx.link("Espace agents et établissements", href=routes.BACK_OFFICE_SIGN_IN, size="2",
                 color_scheme="gray", margin_top="1rem", display="block"),
         width="40rem",
     )

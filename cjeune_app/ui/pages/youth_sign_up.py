@@ -9,17 +9,26 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.accounts.api import SIGN_UP_ANSWER, sign_up_youth
+from cjeune_app import routes
 from cjeune_app.core.accounts.errors import FormErrors
-from cjeune_app.core.accounts.passwords import rule_results
+from cjeune_app.core.accounts.youths import SIGN_UP_ANSWER
 from cjeune_app.core.dates import parse_date_fr
-from cjeune_app.core.db import session_scope
-from cjeune_app.ui.components.forms import empty_checklist, field_error, form_field, rule_item, submit_button
+from cjeune_app.core.territory import all_communes
+from cjeune_app.core.use_cases import accounts
+from cjeune_app.ui.components.forms import (
+    PasswordChecklist,
+    field_error,
+    form_field,
+    password_checklist,
+    submit_button,
+)
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.pages.partner_sign_up import _communes
 
-ROUTE = "/connexion/jeune/inscription"
 BAD_DATE = "La date de naissance doit s'écrire jj/mm/aaaa (exemple : 14/03/2004)."
+
+
+def _communes() -> list[tuple[str, str]]:
+    return sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
 
 
 def _sign_up(form: dict) -> dict[str, str]:
@@ -31,27 +40,23 @@ def _sign_up(form: dict) -> dict[str, str]:
     else:
         date_error = None
     try:
-        with session_scope() as session:
-            sign_up_youth(session, email=form.get("email", ""), password=form.get("password", ""),
-                          first_name=form.get("first_name", ""), last_name=form.get("last_name", ""),
-                          birth_date=birth_date, commune_insee=form.get("commune_insee", ""))
+        accounts.sign_up_youth(accounts.YouthSignUp(
+            email=form.get("email", ""), password=form.get("password", ""),
+            first_name=form.get("first_name", ""), last_name=form.get("last_name", ""),
+            birth_date=birth_date, commune_insee=form.get("commune_insee", "")))
     except FormErrors as errors:
         return {**errors.fields, **({"birth_date": date_error} if date_error else {})}
     return {}
 
 
-class YouthSignUpState(rx.State):
+class YouthSignUpState(PasswordChecklist, rx.State):
     field_errors: dict[str, str] = {}
     done: bool = False
-    checklist: list[dict] = empty_checklist()
 
     @rx.event
     def reset_form(self):
-        self.field_errors, self.done, self.checklist = {}, False, empty_checklist()
-
-    @rx.event
-    def check_new_password(self, value: str):
-        self.checklist = [{"label": rule.label, "ok": ok} for rule, ok in rule_results(value or "")]
+        self.field_errors, self.done = {}, False
+        self._clear_checklist()
 
     @rx.event
     async def submit(self, form: dict):
@@ -89,8 +94,7 @@ def _form() -> rx.Component:
             form_field("Mot de passe", "password", "password", "new-password", errors,
                        on_change=YouthSignUpState.check_new_password.debounce(100),
                        aria_describedby="regles-mot-de-passe"),
-            rx.el.ul(rx.foreach(YouthSignUpState.checklist, rule_item), id="regles-mot-de-passe",
-                     aria_live="polite", padding_left="0", margin="0"),
+            password_checklist(YouthSignUpState.checklist),
             form_field("Confirmez le mot de passe", "confirm_password", "password", "new-password", errors),
             rx.cond(errors.length() > 0,
                     rx.text("Le formulaire contient des erreurs : corrigez les champs signalés.", role="alert",
@@ -114,7 +118,7 @@ def _sent() -> rx.Component:
 
 def youth_sign_up_page() -> rx.Component:
     return page_layout(
-        rx.link("← Connexion Jeune", href="/connexion/jeune", size="2"),
+        rx.link("← Connexion Jeune", href=routes.YOUTH_SIGN_IN, size="2"),
         page_title("Créer mon compte Jeune",
                    "Pour les moins de 26 ans qui habitent les Bouches-du-Rhône et ne sont plus au collège."),
         rx.card(rx.cond(YouthSignUpState.done, _sent(), _form()), width="100%", padding="1.25rem"),

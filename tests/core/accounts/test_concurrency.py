@@ -7,9 +7,11 @@ from collections import Counter
 
 from sqlmodel import Session, select
 
-from cjeune_app.core.accounts.api import activate, authenticate, create_or_get_parent_for_enrollment
 from cjeune_app.core.accounts.errors import InvalidToken
+from cjeune_app.core.accounts.links import activate
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.db import engine_for
 from tests.core.accounts.conftest import make_pupil, make_school
 from tests.support.mail import links_in, token_from

@@ -7,24 +7,18 @@ import datetime as dt
 import pytest
 from sqlmodel import func, select
 
-from cjeune_app.core.accounts.api import (
-    account_for_link,
-    account_for_token,
-    activate,
-    authenticate,
-    children_of,
-    create_or_get_parent_for_enrollment,
-    open_session,
-    request_password_reset,
-    reset_password,
-    sign_up_youth,
-    verify_email,
-)
-from cjeune_app.core.accounts.errors import Conflict, FormErrors, InvalidToken, PasswordRejected
+from cjeune_app.core.accounts.errors import FormErrors, InvalidToken, PasswordRejected
+from cjeune_app.core.accounts.links import activate, request_password_reset, reset_password, verify_email
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import children_of, create_or_get_parent_for_enrollment
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.sessions import account_for_token, open_session
+from cjeune_app.core.accounts.sign_in import authenticate
+from cjeune_app.core.accounts.tokens import account_for_link
 from cjeune_app.core.accounts.validation import youth_birth_date_error
+from cjeune_app.core.accounts.youths import sign_up_youth
 from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Conflict
 from tests.core.accounts.conftest import make_pupil, make_school
 from tests.support.mail import body_text, links_in, token_from
 
@@ -163,8 +157,8 @@ def test_forgotten_password_of_a_parent_never_activated_sends_the_activation_aga
     activate(session, token_from(links_in(second)[0]), "Calanques13")
 
 
-YOUTH = dict(email="Lea.Martin@Exemple.fr", password="Calanques13", first_name="Léa",
-             last_name="Martin", birth_date=dt.date(2005, 6, 21), commune_insee="13004")
+YOUTH = {"email": "Lea.Martin@Exemple.fr", "password": "Calanques13", "first_name": "Léa",
+             "last_name": "Martin", "birth_date": dt.date(2005, 6, 21), "commune_insee": "13004"}
 NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
 
 

@@ -7,18 +7,18 @@ import datetime as dt
 import pytest
 from sqlmodel import select
 
-from cjeune_app.core.accounts.api import (
+from cjeune_app.core.accounts.models import Account, AuthSession
+from cjeune_app.core.accounts.password_change import change_password
+from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
+from cjeune_app.core.accounts.sessions import (
     SESSION_IDLE,
     SESSION_MAX,
     SESSION_REMEMBER,
     account_for_token,
-    authenticate,
-    change_password,
     close_session,
     open_session,
 )
-from cjeune_app.core.accounts.models import Account, AuthSession
-from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
+from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.enums import Role
 from tests.core.accounts.conftest import make_pupil, make_school
 
@@ -149,7 +149,7 @@ def test_first_sign_in_refuses_weak_and_temporary_passwords_then_opens_a_session
 
 
 def test_wrong_current_password_counts_towards_the_lock(session, julie):
-    for n in range(4):
+    for _n in range(4):
         assert not change_password(session, julie, "Faux1234x", "Soleil2026", now=T0).ok
     fifth = change_password(session, julie, "Faux1234x", "Soleil2026", now=T0)
     assert fifth.errors[0].startswith("Compte verrouillé après 5 mots de passe erronés : réessayez à")
@@ -158,7 +158,7 @@ def test_wrong_current_password_counts_towards_the_lock(session, julie):
 
 
 def test_ended_sessions_and_old_attempts_are_purged_after_their_delay(session, parent):
-    from cjeune_app.core.accounts.api import purge_expired
+    from cjeune_app.core.accounts.sessions import purge_expired
 
     ended = open_session(session, parent, remember=False, now=T0)
     current = open_session(session, parent, remember=True, now=T0 + dt.timedelta(days=20))

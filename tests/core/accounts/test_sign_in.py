@@ -8,15 +8,12 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts import throttle
-from cjeune_app.core.accounts.api import (
-    INVALID_CREDENTIALS,
-    authenticate,
-    change_password,
-    open_session,
-)
 from cjeune_app.core.accounts.errors import PasswordChangeRequired
 from cjeune_app.core.accounts.models import Account, LoginAttempt
+from cjeune_app.core.accounts.password_change import change_password
 from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
 from cjeune_app.core.dates import PARIS
 from cjeune_app.core.enums import PUBLIC_ROLES, Role
 from tests.core.accounts.conftest import make_pupil, make_school
@@ -115,11 +112,11 @@ def test_unknown_identifier_and_wrong_password_look_the_same(session, julie):
 
 
 def test_unknown_identifiers_also_cost_an_argon2_verification(session, julie, monkeypatch):
-    from cjeune_app.core.accounts import api
+    from cjeune_app.core.accounts import sign_in
 
     calls = []
-    real_verify = api.verify_password
-    monkeypatch.setattr(api, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
+    real_verify = sign_in.verify_password
+    monkeypatch.setattr(sign_in, "verify_password", lambda h, p: calls.append(h) or real_verify(h, p))
     authenticate(session, julie.login, "Mauvais1x", IP, now=T0)
     known_costs = sorted(h.split("$")[3] for h in calls)
     calls.clear()
@@ -153,7 +150,7 @@ def test_a_flood_from_one_address_is_slowed_then_refused(session, julie):
 
 def test_throttled_message_gives_the_time_when_the_wait_is_long(session):
     moment = T0
-    for n in range(throttle.IP_FREE_FAILURES + 10):
+    for _n in range(throttle.IP_FREE_FAILURES + 10):
         session.add(LoginAttempt(source_ip=IP, login_key="x", outcome="failure", created_at=moment))
     session.commit()
     outcome = authenticate(session, "a@exemple.fr", "x", IP, now=moment + dt.timedelta(seconds=1))

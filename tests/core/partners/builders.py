@@ -9,7 +9,7 @@ from collections.abc import Iterable
 
 from sqlmodel import Session, select
 
-from cjeune_app.core.accounts.api import verify_email
+from cjeune_app.core.accounts.links import verify_email
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.actor import Actor

@@ -8,15 +8,17 @@ import datetime as dt
 import pytest
 from sqlmodel import func, select
 
-from cjeune_app.core.accounts.api import account_for_token, authenticate, open_session, verify_email
 from cjeune_app.core.accounts.errors import FormErrors
+from cjeune_app.core.accounts.links import verify_email
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.checksums import is_valid_siret, luhn_check_digit
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Conflict, Forbidden, NotSignedIn
 from cjeune_app.core.partners.api import sign_up_partner
 from cjeune_app.core.partners.models import Partner, PartnerCategory
+from cjeune_app.core.partners.sign_in import account_for_token, authenticate
 from cjeune_app.core.partners.validation import PartnerSignUp, siret_error
 from cjeune_app.core.use_cases.partners import reject_partner, validate_partner
 from cjeune_app.core.use_cases.partners import validation_queue as pending_partners

@@ -17,17 +17,13 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session, select
 
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.identifiers import eduprovence_base
-from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.letters import Letter, letters_pdf
 from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_passwords
-from cjeune_app.core.accounts.permissions import require_role
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
-from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import create_pupil_with_account
-from cjeune_app.core.establishments.letters import Letter, letters_pdf
 from cjeune_app.core.establishments.models import Establishment, Pupil
-from cjeune_app.core.territory.api import fold
+from cjeune_app.core.text import fold
 
 MAX_FILE_BYTES = 2_000_000
 MAX_PUPILS = 3_000
@@ -80,16 +76,13 @@ def import_pupils_csv(
     establishment: Establishment,
     csv_bytes: bytes,
     *,
-    acting: Account | None = None,
     today: dt.date | None = None,
 ) -> ImportResult:
     """Creates the pupils of a valid file (skipping those already imported) and their letters.
 
-    `acting`: the signed-in staff member (must belong to this school) or agent; None for the
-    operators' command line.
+    Who may import for this school is checked by the use case (`core.use_cases.school`).
     """
-    if acting is not None:
-        _require_school_staff(acting, establishment.id)
+    assert establishment.id is not None
     today = today or paris_today()
     rows, errors = parse_pupils_csv(csv_bytes, today)
     if errors:
@@ -107,23 +100,18 @@ def import_pupils_csv(
             newcomers.append(row)
     passwords = [generate_temporary_password() for _ in newcomers]
     letters = []
-    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords)):
+    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords), strict=True):
         pupil, account, _ = create_pupil_with_account(
             session, establishment, row.last_name, row.first_name, row.birth_date, row.class_name,
             temporary_password=password, temporary_password_hash=password_hash,
         )
+        assert pupil.id is not None
         result.created.append(ImportedPupil(pupil.id, account.login, pupil.last_name, pupil.first_name,
                                             pupil.class_name))
         letters.append(Letter(pupil.first_name, pupil.last_name, pupil.class_name, establishment.name,
                               account.login, password))
     result.letters_pdf = letters_pdf(letters) if letters else None
     return result
-
-
-def _require_school_staff(acting: Account, establishment_id: int) -> None:
-    require_role(acting, Role.ESTABLISHMENT, Role.AGENT)
-    if acting.role == Role.ESTABLISHMENT and acting.establishment_id != establishment_id:
-        raise PermissionDenied()
 
 
 def _known_pupils(session: Session, establishment_id: int) -> set[tuple[str, str, dt.date]]:
@@ -144,7 +132,7 @@ def decode(csv_bytes: bytes) -> str:
 
 def _separator(header_line: str) -> str:
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
-    return max(counts, key=counts.get)
+    return max(counts, key=lambda sep: counts[sep])
 
 
 def _header_map(header: list[str]) -> tuple[dict[str, int], str | None]:
@@ -179,7 +167,9 @@ def parse_pupils_csv(csv_bytes: bytes, today: dt.date) -> tuple[list[Row], list[
     positions, problem = _header_map(header)
     if problem:
         return [], [problem]
-    rows, errors, seen = [], [], {}
+    rows: list[Row] = []
+    errors: list[str] = []
+    seen: dict[tuple[str, str, dt.date], int] = {}
     for cells in reader:
         if not any(cell.strip() for cell in cells):
             continue
@@ -219,7 +209,7 @@ def _row(cells: list[str], positions: dict[str, int], line: int, today: dt.date)
         problems.append(date_problem)
     if not problems and not _has_login_letters(value["last_name"], value["first_name"]):
         problems.append("le nom et le prénom doivent contenir des lettres (A à Z, accentuées ou non)")
-    if problems:
+    if problems or birth_date is None:
         return None, [f"Ligne {line} : {problem}." for problem in problems]
     return Row(line, value["last_name"], value["first_name"], birth_date, value["class_name"]), []
 

@@ -11,8 +11,8 @@ from pypdf import PdfReader
 from sqlmodel import Session, func, select
 
 from cjeune_app.cli import main
-from cjeune_app.core.accounts.api import authenticate
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.db import engine_for
 from cjeune_app.core.establishments.models import Pupil
 from tests.core.accounts.conftest import make_school

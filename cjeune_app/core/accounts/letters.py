@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, XPos, YPos
 
+from cjeune_app import routes
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES
 from cjeune_app.core.documents import FONT, new_pdf
 from cjeune_app.core.notifications import public_url
@@ -79,7 +80,7 @@ def _page(pdf: FPDF, letter: Letter) -> None:
     _heading(pdf, "Première connexion")
     rules = ", ".join(rule.label.lower() for rule in PASSWORD_RULES)
     steps = [
-        f"Ouvrez {public_url('/connexion')} et choisissez « Collégien·ne » dans « Qui suis-je ? ».",
+        f"Ouvrez {public_url(routes.SIGN_IN)} et choisissez « Collégien·ne » dans « Qui suis-je ? ».",
         "Saisissez l'identifiant ci-dessus, puis cliquez sur « Suivant ».",
         "Saisissez le mot de passe temporaire en respectant les majuscules et les minuscules, "
         "puis cliquez sur « Se connecter ».",

@@ -10,14 +10,16 @@ import pytest
 from pypdf import PdfReader
 from sqlmodel import func, select
 
-from cjeune_app.core.accounts.api import account_for_token, authenticate, change_password, open_session
-from cjeune_app.core.accounts.errors import PermissionDenied
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.password_change import change_password
+from cjeune_app.core.accounts.pupil_import import import_pupils_csv
+from cjeune_app.core.accounts.sessions import account_for_token, open_session
+from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import reset_pupil_password
+from cjeune_app.core.errors import Forbidden as PermissionDenied
 from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.establishments.pupil_import import import_pupils_csv
-from tests.core.accounts.conftest import make_school
+from cjeune_app.core.use_cases.school import import_pupils, reset_pupil_password
+from tests.core.accounts.conftest import actor_for, make_school
 
 TODAY = dt.date(2026, 9, 15)
 IP = "203.0.113.7"
@@ -125,7 +127,7 @@ def test_missing_column_is_named(session, school):
 def test_importing_the_same_list_again_creates_only_the_newcomers(session, school):
     import_pupils_csv(session, school, GOOD_CSV, today=TODAY)
     session.commit()
-    again = import_pupils_csv(session, school, GOOD_CSV + "Blanc;Tom;03/03/2014;6e A\n".encode(), today=TODAY)
+    again = import_pupils_csv(session, school, GOOD_CSV + b"Blanc;Tom;03/03/2014;6e A\n", today=TODAY)
     session.commit()
     assert [p.login for p in again.created] == ["blanct@eduprovence.fr"]
     assert len(again.already_known) == 4 and again.already_known[0].startswith("Ligne 2 : Julie Fernandez")
@@ -141,8 +143,8 @@ def test_staff_import_only_for_their_own_school(session, school):
     session.commit()
     for someone in (staff, pupil_account):
         with pytest.raises(PermissionDenied):
-            import_pupils_csv(session, school, GOOD_CSV, acting=someone, today=TODAY)
-    assert import_pupils_csv(session, other, GOOD_CSV, acting=staff, today=TODAY).ok
+            import_pupils(actor_for(someone), GOOD_CSV, establishment_id=school.id, today=TODAY)
+    assert import_pupils(actor_for(staff), GOOD_CSV, establishment_id=other.id, today=TODAY).ok
 
 
 def test_staff_reset_a_forgotten_password(session, school):
@@ -156,8 +158,9 @@ def test_staff_reset_a_forgotten_password(session, school):
     session.add(staff)
     session.commit()
 
-    reset = reset_pupil_password(session, staff, julie_id)
+    reset = reset_pupil_password(actor_for(staff), julie_id)
     session.commit()
+    session.expire_all()  # the use case wrote through its own transaction
     [page] = pdf_pages(reset.letter_pdf)
     assert password_on(page) == reset.temporary_password and "fernandezj@eduprovence.fr" in page
     assert account_for_token(session, token) is None
@@ -174,4 +177,4 @@ def test_staff_cannot_reset_a_pupil_of_another_school(session, school):
     session.commit()
     for someone in (outsider, parent):
         with pytest.raises(PermissionDenied):
-            reset_pupil_password(session, someone, result.created[0].pupil_id)
+            reset_pupil_password(actor_for(someone), result.created[0].pupil_id)

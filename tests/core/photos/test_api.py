@@ -6,7 +6,6 @@ import pytest
 from PIL import Image
 
 from cjeune_app.core.photos.api import (
-    PhotoReviewError,
     photo_bytes,
     photo_directory,
     photo_state,
@@ -15,20 +14,9 @@ from cjeune_app.core.photos.api import (
     submit_photo,
     validate_photo,
 )
-from cjeune_app.core.photos.errors import PhotoError
+from cjeune_app.core.photos.errors import PhotoError, PhotoReplaced, RejectionReasonMissing
 from tests.core.factories import make_pupil
-
-
-def jpeg(width=800, height=1000, colour=(180, 120, 90)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), colour).save(buffer, "JPEG")
-    return buffer.getvalue()
-
-
-def png() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (50, 50)).save(buffer, "PNG")
-    return buffer.getvalue()
+from tests.core.photos.builders import jpeg, png
 
 
 def test_a_pupil_without_photo_is_missing_then_pending_after_submission(session):
@@ -59,14 +47,14 @@ def test_a_new_photo_replaces_the_previous_one_and_leaves_the_queue(session):
     second = submit_photo(session, pupil.id, jpeg(colour=(250, 250, 250)), None)
     assert photo_state(session, pupil.id).photo_id == second.id
     assert [p.id for p in review_queue(session)] == [second.id]
-    with pytest.raises(PhotoReviewError):
+    with pytest.raises(PhotoReplaced):
         validate_photo(session, first.id, agent_account_id=None)
 
 
 def test_agent_rejection_reason_reaches_the_family_and_a_new_photo_can_be_sent(session):
     pupil, _, _ = make_pupil(session)
     photo = submit_photo(session, pupil.id, jpeg(), None)
-    with pytest.raises(PhotoReviewError):
+    with pytest.raises(RejectionReasonMissing):
         reject_photo(session, photo.id, None, "  ")
     reject_photo(session, photo.id, None, "La photo est floue.")
     state = photo_state(session, pupil.id)

@@ -15,6 +15,7 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.checksums import uai_key
 from cjeune_app.core.db import get_engine, session_scope
 from cjeune_app.core.demo import DEMO_SCHOOLS, seed_demo
@@ -23,7 +24,6 @@ from cjeune_app.core.enrollment.errors import PupilNotFound, SeasonNotFound
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
 from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import create_pupil_with_account
 from cjeune_app.core.establishments.models import Establishment
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.seasons.models import Season
@@ -406,7 +406,7 @@ def test_unknown_pupil_or_season_are_refused_in_french(world):
 
 
 def test_completion_creates_the_parent_account_and_mails_its_activation_link(world, monkeypatch):
-    from cjeune_app.core.accounts.api import children_of
+    from cjeune_app.core.accounts.parents import children_of
     from tests.support.mail import Outbox, links_in
 
     monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)

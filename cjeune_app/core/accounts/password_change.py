@@ -1,0 +1,96 @@
+"""Choosing a new password: the policy check, the change by its owner (after the current one),
+and what every new password does (sessions closed, reset links ended)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlmodel import Session
+
+from cjeune_app.core.accounts import emails, throttle
+from cjeune_app.core.accounts.errors import PasswordRejected
+from cjeune_app.core.accounts.models import Account, AttemptOutcome, TokenPurpose
+from cjeune_app.core.accounts.passwords import hash_password, policy_failures, verify_password
+from cjeune_app.core.accounts.sessions import revoke_all_sessions
+from cjeune_app.core.accounts.sign_in import count_failure, lock_of, locked_message, throttled_message
+from cjeune_app.core.accounts.tokens import invalidate_tokens
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.errors import NotSignedIn
+
+WRONG_CURRENT_PASSWORD = "Le mot de passe actuel est incorrect : vérifiez-le."
+
+
+@dataclass(frozen=True)
+class PasswordChange:
+    ok: bool
+    errors: list[str] = field(default_factory=list)
+    retry_at: dt.datetime | None = None
+
+
+def check_new_password(new_password: str) -> None:
+    failures = policy_failures(new_password or "")
+    if failures:
+        raise PasswordRejected(failures)
+
+
+def set_password(session: Session, account: Account, new_password: str, now: dt.datetime) -> None:
+    assert account.id is not None
+    account.password_hash = hash_password(new_password)
+    account.must_change_password = False
+    account.failed_logins, account.locked_until = 0, None
+    revoke_all_sessions(session, account.id, now=now)
+    invalidate_tokens(session, account.id, TokenPurpose.RESET_PASSWORD, now)
+
+
+def change_password(
+    session: Session,
+    account: Account,
+    current_password: str,
+    new_password: str,
+    *,
+    source_ip: str | None = None,
+    now: dt.datetime | None = None,
+) -> PasswordChange:
+    """Replaces the password (the temporary one at first sign-in) after checking the current one.
+
+    A wrong current password counts towards the lock like a failed sign-in. On success every
+    session of the account is revoked: the caller opens a new one.
+    """
+    now = now or utcnow()
+    locked = session.get(Account, account.id, with_for_update=True)
+    if locked is None:
+        raise NotSignedIn()
+    account = locked
+    source = throttle.source_key(source_ip)
+    key = throttle.login_key(account.login)
+    if source_ip is not None:
+        retry_at = throttle.source_retry_at(session, source, now)
+        if retry_at:
+            return PasswordChange(False, [throttled_message(retry_at, now)], retry_at)
+    lock = lock_of(account, now)
+    if lock:
+        return PasswordChange(False, [locked_message(lock)], lock)
+
+    if not verify_password(account.password_hash, current_password or ""):
+        throttle.record_attempt(session, source, key, AttemptOutcome.FAILURE, now)
+        locked_until = count_failure(account, now)
+        if locked_until:
+            return PasswordChange(False, [locked_message(locked_until)], locked_until)
+        return PasswordChange(False, [WRONG_CURRENT_PASSWORD])
+    account.failed_logins = 0
+
+    errors = policy_failures(new_password or "")
+    if new_password == current_password:
+        errors.append(
+            "Le nouveau mot de passe doit être différent du mot de passe temporaire."
+            if account.must_change_password
+            else "Le nouveau mot de passe doit être différent de l'ancien."
+        )
+    if errors:
+        return PasswordChange(False, errors)
+
+    set_password(session, account, new_password, now)
+    if account.email:
+        emails.send_password_changed(session, account.email)
+    return PasswordChange(True, [])

@@ -1,0 +1,107 @@
+"""Sessions: a random token (`secrets.token_urlsafe(32)`) goes to the browser, only its sha256 is
+stored. Without "Rester connecté" a session ends after SESSION_IDLE without activity and at the
+latest SESSION_MAX after sign-in; with it, SESSION_REMEMBER after sign-in. Changing or resetting
+the password revokes every session of the account.
+
+Every function takes the caller's `session` and never commits (the caller's unit of work does);
+`now` can be passed by tests instead of waiting.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from sqlmodel import Session, col, delete, or_, select
+
+from cjeune_app.core.accounts import throttle
+from cjeune_app.core.accounts.errors import PasswordChangeRequired
+from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken
+from cjeune_app.core.db import utcnow
+from cjeune_app.core.errors import Forbidden
+
+SESSION_IDLE = dt.timedelta(hours=2)
+SESSION_MAX = dt.timedelta(hours=12)
+SESSION_REMEMBER = dt.timedelta(days=30)
+# A short session is pushed back at most this often: not one database write per page view.
+SESSION_TOUCH_EVERY = dt.timedelta(minutes=5)
+KEEP_ENDED_SESSIONS = dt.timedelta(days=30)
+
+
+def digest(token: str) -> str:
+    """What is stored of a secret handed out (session token, one-time link)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(session: Session, account: Account, remember: bool, *, now: dt.datetime | None = None) -> str:
+    """Starts a session after a successful sign-in; returns the token for the browser."""
+    if account.must_change_password:
+        raise PasswordChangeRequired()
+    if not account.is_active:
+        raise Forbidden()
+    assert account.id is not None
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    session.add(AuthSession(
+        account_id=account.id,
+        token_hash=digest(token),
+        remember=remember,
+        created_at=now,
+        expires_at=now + (SESSION_REMEMBER if remember else SESSION_IDLE),
+    ))
+    session.flush()
+    return token
+
+
+def account_for_token(session: Session, token: str | None, *, now: dt.datetime | None = None) -> Account | None:
+    """The signed-in account, or None when the token is unknown, expired or revoked.
+
+    Pushes back the idle expiry of a short session, hence needs a writing session. Rules of other
+    domains (a partner's structure must be validated) are added above: `core.partners.sign_in`.
+    """
+    if not token:
+        return None
+    now = now or utcnow()
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == digest(token))).first()
+    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
+        return None
+    account = session.get(Account, auth.account_id)
+    if account is None or not account.is_active or account.must_change_password:
+        return None
+    if not auth.remember:
+        pushed_back = min(now + SESSION_IDLE, auth.created_at + SESSION_MAX)
+        if pushed_back - auth.expires_at >= SESSION_TOUCH_EVERY:
+            auth.expires_at = pushed_back
+    return account
+
+
+def close_session(session: Session, token: str | None, *, now: dt.datetime | None = None) -> None:
+    """Sign-out: the token stops working at once, on every server."""
+    if not token:
+        return
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == digest(token))).first()
+    if auth is not None and auth.revoked_at is None:
+        auth.revoked_at = now or utcnow()
+
+
+def revoke_all_sessions(session: Session, account_id: int, *, now: dt.datetime | None = None) -> int:
+    now = now or utcnow()
+    open_sessions = session.exec(
+        select(AuthSession).where(AuthSession.account_id == account_id, col(AuthSession.revoked_at).is_(None))
+    ).all()
+    for auth in open_sessions:
+        auth.revoked_at = now
+    return len(open_sessions)
+
+
+def purge_expired(session: Session, *, now: dt.datetime | None = None) -> dict[str, int]:
+    """Forgets sessions and links that ended over a month ago, and sign-in attempts over a day."""
+    now = now or utcnow()
+    horizon = now - KEEP_ENDED_SESSIONS
+    sessions = session.exec(delete(AuthSession).where(
+        or_(col(AuthSession.expires_at) < horizon, col(AuthSession.revoked_at) < horizon))).rowcount
+    links = session.exec(delete(OneTimeToken).where(
+        col(OneTimeToken.expires_at) < horizon)).rowcount
+    attempts = throttle.purge_old_attempts(session, now)
+    return {"sessions": sessions or 0, "links": links or 0, "login_attempts": attempts}

@@ -1,0 +1,358 @@
+"""/inscription: "INSCRIPTION À LA CARTE CJEUNE DE PROVENCE", the "Bienvenue" screen, then
+1. Informations > 2. Coordonnées > 3. Photo d'identité > 4. Mentions légales, then "C'EST PARFAIT !".
+
+The truth is the draft in the database (core.enrollment): each "Suivant" validates and saves its
+step, so a reload, another device or a restarted server resumes at the same step with the same
+values. The state holds only what the screen shows; nothing typed is lost on an error or on
+"Précédent". Who may fill it in is core's (core.use_cases.enrollment): the pupil signed in with
+their Eduprovence account, or a parent for a linked child, `?enfant=<id>` choosing among several.
+The screen's pieces are in `enrollment_parts`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+from typing import Any
+
+import reflex as rx
+
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.enrollment.models import STEP_COUNT
+from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT, WELCOME_PARAGRAPHS
+from cjeune_app.core.errors import NotSignedIn, Refusal
+from cjeune_app.core.use_cases import enrollment as use_case
+from cjeune_app.core.use_cases import photos as photo_use_cases
+from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
+from cjeune_app.core.use_cases.photos import PhotoSummary
+from cjeune_app.ui.state import PrivatePage
+
+TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "address_complement",
+               "postal_code", "commune_name", "email", "email_confirmation", "mobile")
+CHECKBOXES = ("optin_email", "optin_sms", "attested")
+# The element to focus for an error, when it is not "champ-<field>" (the town is typed as a name).
+FOCUS_IDS = {"commune_insee": "champ-commune_name"}
+UNSENT_PHOTO = ("La photo choisie n'est pas encore envoyée : touchez « Valider la photo » pour l'envoyer, "
+                "ou « Annuler » pour continuer sans elle.")
+# The screens around the steps.
+WELCOME, FORM, DONE, ALREADY = "welcome", "form", "done", "already"
+
+
+@dataclasses.dataclass
+class ChildRow:
+    last_name: str = ""
+    first_name: str = ""
+    birth_date: str = ""
+    establishment: str = ""
+    class_name: str = ""
+
+
+@dataclasses.dataclass
+class ChoiceRow:
+    pupil_id: str = ""
+    name: str = ""
+
+
+@dataclasses.dataclass
+class TownRow:
+    insee: str = ""
+    name: str = ""
+    label: str = ""
+    postal_code: str = ""
+
+
+@dataclasses.dataclass
+class AddressRow:
+    label: str = ""
+    street: str = ""
+    postal_code: str = ""
+    insee: str = ""
+    city: str = ""
+
+
+def focus_script(element_id: str, scroll: bool = True) -> str:
+    # After React has drawn the step; the field is scrolled to the middle, away from the header.
+    scroll_into_view = " el.scrollIntoView({block: 'center'});" if scroll else ""
+    return (f"setTimeout(() => {{ const el = document.getElementById({json.dumps(element_id)});"
+            f" if (el) {{ el.focus({{preventScroll: true}});{scroll_into_view} }} }}, 80)")
+
+
+class EnrollmentState(PrivatePage, rx.State):
+    ready: bool = False
+    refused: str = ""
+    children_choice: list[ChoiceRow] = []
+    screen: str = WELCOME
+    step: int = 1
+    season_code: str = ""
+    previous_season: str = ""
+    advantages: str = ""  # the season's total, "150 €"
+    is_renewal: bool = False
+    completed_on: str = ""
+    child: ChildRow = ChildRow()
+    # The fields, as shown
+    guardian_last_name: str = ""
+    guardian_first_name: str = ""
+    address_line: str = ""
+    address_complement: str = ""
+    postal_code: str = ""
+    commune_name: str = ""
+    commune_insee: str = ""
+    email: str = ""
+    email_confirmation: str = ""
+    mobile: str = ""
+    optin_email: bool = False
+    optin_sms: bool = False
+    attested: bool = False
+    errors: dict[str, str] = {}
+    commune_options: list[TownRow] = []
+    address_options: list[AddressRow] = []
+    # Step 3
+    photo_missing: bool = True
+    photo_rejected: bool = False
+    photo_label: str = ""
+    photo_reason: str = ""
+    photo_url: str = ""
+    upload_url: str = ""
+    photo_unsent: bool = False  # chosen in the editor, "Valider la photo" not pressed yet
+    _pupil_id: int = 0
+    _address_query: int = 0  # the latest address lookup; older answers are dropped
+
+    @rx.var
+    def step_label(self) -> str:
+        return f"Étape {self.step} sur {STEP_COUNT}"
+
+    @rx.var
+    def progress(self) -> int:
+        return round(100 * self.step / STEP_COUNT)
+
+    @rx.var
+    def welcome_paragraphs(self) -> list[str]:
+        return [p.format(previous_season=self.previous_season, advantages=self.advantages)
+                for p in WELCOME_PARAGRAPHS]
+
+    def _refuse(self, refusal: Refusal) -> Any:
+        if isinstance(refusal, NotSignedIn):
+            return rx.redirect(self.sign_in_route)
+        self.refused = refusal.message
+        return None
+
+    async def _call(self, function: Any, *args: Any) -> Any:
+        """A use case for the actor, off the event loop; the refusal itself when it says no."""
+        actor = await self._actor()
+        try:
+            return await asyncio.to_thread(function, actor, *args)
+        except Refusal as refusal:
+            return refusal
+
+    def _show(self, screen: EnrollmentScreen) -> None:
+        view = screen.view
+        values = view.values
+        self._pupil_id = screen.pupil_id
+        self.season_code, self.previous_season = screen.season_code, screen.previous_season
+        self.advantages = screen.advantages
+        self.is_renewal, self.completed_on = view.is_renewal, screen.completed_on
+        self.child = ChildRow(**dataclasses.asdict(screen.child))
+        self.step = view.current_step
+        self.guardian_last_name = values.get("guardian_last_name") or ""
+        self.guardian_first_name = values.get("guardian_first_name") or ""
+        self.address_line = values.get("address_line") or ""
+        self.address_complement = values.get("address_complement") or ""
+        self.postal_code = values.get("postal_code") or ""
+        self.commune_insee = values.get("commune_insee") or ""
+        self.email = values.get("email") or ""
+        self.email_confirmation = values.get("email_confirmation") or ""
+        self.mobile = values.get("mobile") or ""
+        self.commune_name = view.commune_name
+        self.optin_email, self.optin_sms = bool(values["optin_email"]), bool(values["optin_sms"])
+        self.attested = bool(values["attested"])
+        self.upload_url = routes.api_pupil_photo(self._pupil_id)
+        self._show_photo(screen.photo)
+
+    def _show_photo(self, photo: PhotoSummary) -> None:
+        self.photo_missing, self.photo_rejected = photo.is_missing, photo.is_rejected
+        self.photo_label, self.photo_reason, self.photo_url = photo.label, photo.reason, photo.url
+
+    def _values(self, step: int) -> dict[str, Any]:
+        if step == 1:
+            return {"guardian_last_name": self.guardian_last_name, "guardian_first_name": self.guardian_first_name}
+        if step == 2:
+            return {"address_line": self.address_line, "address_complement": self.address_complement,
+                    "postal_code": self.postal_code, "commune_insee": self.commune_insee,
+                    "commune_name": self.commune_name, "email": self.email,
+                    "email_confirmation": self.email_confirmation, "mobile": self.mobile,
+                    "optin_email": self.optin_email, "optin_sms": self.optin_sms}
+        return {}
+
+    def _moved_to(self, step: int) -> Any:
+        self.step, self.errors = step, {}
+        self.commune_options, self.address_options = [], []
+        return rx.call_script("window.scrollTo(0, 0);" + focus_script("titre-etape"))
+
+    # -- opening -------------------------------------------------------------------------------
+
+    async def _opened(self, actor: Actor) -> Any:
+        self.ready, self.refused, self.children_choice, self.errors = False, "", [], {}
+        child = self.router.url.query_parameters.get("enfant")
+        try:
+            opening = await asyncio.to_thread(use_case.open_enrollment, actor, child)
+        except Refusal as refusal:
+            return self._refuse(refusal)
+        if opening.screen is None:
+            self.children_choice = [ChoiceRow(str(c.pupil_id), c.name) for c in opening.children]
+            self.ready = True
+            return None
+        screen = opening.screen
+        self._show(screen)
+        self.screen = ALREADY if screen.is_completed else (WELCOME if screen.on_welcome else FORM)
+        self.ready = True
+        return None
+
+    @rx.event
+    def start(self) -> Any:
+        self.screen = FORM
+        return self._moved_to(self.step)
+
+    # -- typing --------------------------------------------------------------------------------
+
+    @rx.event
+    def set_text(self, name: str, value: str) -> None:
+        if name in TEXT_FIELDS:
+            setattr(self, name, value or "")
+
+    @rx.event
+    def set_check(self, name: str, value: bool) -> None:
+        if name in CHECKBOXES:
+            setattr(self, name, bool(value))
+
+    @rx.event
+    def postal_code_typed(self, value: str) -> None:
+        self.postal_code = value or ""
+        self.commune_options = [TownRow(**dataclasses.asdict(o)) for o in use_case.towns_for_postal_code(value)]
+        if len(self.commune_options) == 1:
+            self._pick(self.commune_options[0])
+            self.commune_options = []
+
+    @rx.event
+    def commune_typed(self, value: str) -> None:
+        self.commune_name, self.commune_insee = value or "", ""
+        self.commune_options = [TownRow(**dataclasses.asdict(o))
+                                for o in use_case.towns_matching(value, self.postal_code)]
+
+    def _pick(self, option: TownRow) -> None:
+        self.commune_name, self.commune_insee = option.name, option.insee
+        if option.postal_code:
+            self.postal_code = option.postal_code
+        self.errors = {k: v for k, v in self.errors.items() if k not in ("commune_insee", "postal_code")}
+
+    @rx.event
+    def choose_commune(self, insee: str) -> Any:
+        option = next((o for o in self.commune_options if o.insee == insee), None)
+        if option:
+            self._pick(option)
+        self.commune_options = []
+        # The tapped suggestion is gone: focus goes back to the town it filled, where it was.
+        return rx.call_script(focus_script("champ-commune_name", scroll=False))
+
+    @rx.event(background=True)
+    async def address_typed(self, value: str) -> None:
+        async with self:
+            self.address_line = value or ""
+            self._address_query += 1
+            query, postal_code, town_chosen = self._address_query, self.postal_code, bool(self.commune_insee)
+        found = await use_case.address_suggestions(value, postal_code, town_chosen)
+        async with self:
+            if query == self._address_query:
+                self.address_options = [AddressRow(**dataclasses.asdict(o)) for o in found]
+
+    @rx.event
+    def choose_address(self, index: int) -> Any:
+        if not 0 <= index < len(self.address_options):
+            return None
+        chosen = self.address_options[index]
+        if chosen.street:
+            self.address_line = chosen.street
+        if chosen.postal_code:
+            self.postal_code = chosen.postal_code
+        self.commune_name, self.commune_insee = chosen.city, chosen.insee
+        self.address_options, self.commune_options = [], []
+        self.errors = {k: v for k, v in self.errors.items()
+                       if k not in ("address_line", "postal_code", "commune_insee")}
+        return rx.call_script(focus_script("champ-address_line", scroll=False))
+
+    @rx.event
+    def close_suggestions(self) -> None:
+        self.address_options = []
+
+    # -- moving --------------------------------------------------------------------------------
+
+    @rx.event
+    async def next_step(self, form: dict[str, Any] | None = None) -> Any:
+        # The form's own values win over a change still on its way from a debounced field.
+        for name in TEXT_FIELDS:
+            if form and name in form:
+                setattr(self, name, form[name] or "")
+        step = self.step
+        if step == 3 and self.photo_unsent:
+            self.errors = {"photo": UNSENT_PHOTO}
+            return rx.call_script(focus_script("valider-photo"))
+        if step == STEP_COUNT:
+            saved = await self._call(use_case.finish, self._pupil_id, self.season_code, self.attested)
+        else:
+            saved = await self._call(use_case.save_step, self._pupil_id, self.season_code, step,
+                                     self._values(step))
+        if isinstance(saved, Refusal):
+            return self._refuse(saved)
+        if saved.errors:
+            errors = dict(saved.errors)
+            if errors.get("postal_code") == errors.get("commune_insee") == OUTSIDE_DEPARTMENT:
+                del errors["postal_code"]  # the seed's sentence once, under the town, is enough
+            self.errors = errors
+            first = next(iter(self.errors))
+            if saved.step != step:  # "Terminer" found an earlier step incomplete
+                self.step = saved.step
+            return rx.call_script(focus_script(FOCUS_IDS.get(first, f"champ-{first}")))
+        if saved.completed:
+            self.screen, self.errors = DONE, {}
+            self.completed_on = saved.screen.completed_on
+            return rx.call_script("window.scrollTo(0, 0);" + focus_script("fin-inscription"))
+        if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
+            values = saved.screen.view.values
+            self.mobile, self.email = values["mobile"] or "", values["email"]
+            self.email_confirmation = values["email_confirmation"]
+            self.commune_insee, self.commune_name = values["commune_insee"], saved.screen.view.commune_name
+        return self._moved_to(saved.step)
+
+    @rx.event
+    async def previous_step(self) -> Any:
+        step = self.step
+        if step == 1:
+            self.screen, self.errors = WELCOME, {}
+            return rx.call_script("window.scrollTo(0, 0);" + focus_script("titre-bienvenue"))
+        # What was typed stays in the state; core also stores it when it is valid.
+        moved = await self._call(use_case.go_back, self._pupil_id, self.season_code, step,
+                                 self._values(step) if step in (1, 2) else None)
+        if isinstance(moved, Refusal):
+            return self._refuse(moved)
+        return self._moved_to(moved)
+
+    # -- photo ---------------------------------------------------------------------------------
+
+    @rx.event
+    async def photo_uploaded(self, _answer: dict[str, Any]) -> Any:
+        photo = await self._call(photo_use_cases.photo_of, self._pupil_id)
+        if isinstance(photo, Refusal):
+            return self._refuse(photo)
+        self._show_photo(photo)
+        return rx.call_script(focus_script("etat-photo"))
+
+    @rx.event
+    def photo_failed(self, _message: str) -> None:
+        pass  # the editor shows the message beside itself
+
+    @rx.event
+    def photo_pending(self, pending: bool) -> None:
+        self.photo_unsent = bool(pending)
+        if not pending:
+            self.errors = {k: v for k, v in self.errors.items() if k != "photo"}

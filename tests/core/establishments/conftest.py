@@ -1,1 +1,0 @@
-from tests.core.accounts.conftest import outbox  # noqa: F401
