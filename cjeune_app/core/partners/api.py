@@ -218,4 +218,4 @@ def partner_id_for_session(session: Session, token: str | None) -> int | None:
     if account is None or account.role != Role.PARTNER or account.partner_id is None:
         return None
     partner = session.get(Partner, account.partner_id)
-    return account.partner_id if partner is not None and partner.status == VALIDATED else None
+    return account.partner_id if partner is not None and partner.status == PartnerStatus.VALIDATED else None

@@ -53,7 +53,7 @@ def epoch_seconds(moment: dt.datetime) -> int:
 def commune_group(insee_code: str) -> str:
     """Marseille's arrondissements (13201–13216) are searched as Marseille (13055) too."""
     commune = commune_by_insee(insee_code)
-    if commune is not None and commune.kind is CommuneKind.MUNICIPAL_DISTRICT:
+    if commune is not None and commune.kind is CommuneKind.ARRONDISSEMENT:
         return MARSEILLE_INSEE
     return insee_code
 
