@@ -12,7 +12,7 @@ from sqlmodel import Session
 from cjeune_app.core.cards.api import associate_card, declare_lost
 from cjeune_app.core.db import session_scope
 from tests.core.money_world import build_world
-from tests.core.partners.builders import add_partner as add_any_partner
+from tests.core.partners.builders import add_partner
 
 
 @dataclass
@@ -31,10 +31,9 @@ class PartnerWorld:
     pending: int
 
 
-def add_partner(session: Session, name: str, categories: list[str], status: str = "validated") -> int:
-    partner = add_any_partner(session, name, categories, status=status, address="1 rue du Stade", postal_code="13100")
-    assert partner.id is not None
-    return partner.id
+def _club(session: Session, name: str, categories: list[str], status: str = "validated") -> int:
+    """A structure of the world (its id): in Aix, at the stadium."""
+    return add_partner(session, name, categories, status=status, address="1 rue du Stade", postal_code="13100").id
 
 
 def build_partner_world(session: Session) -> PartnerWorld:
@@ -48,10 +47,10 @@ def build_partner_world(session: Session) -> PartnerWorld:
         declare_lost(s, third.parent_account_id, third.pupil_id, card_id, "perte")
     with session_scope() as s:
         ids = dict(
-            sport=add_partner(s, "Judo Club d'Aix", ["sport"]),
-            tutoring=add_partner(s, "Cours Réussite Aix", ["soutien_scolaire"]),
-            both=add_partner(s, "Maison des Jeunes d'Aix", ["culture", "soutien_scolaire"]),
-            pending=add_partner(s, "Club en attente", ["sport"], status="pending"),
+            sport=_club(s, "Judo Club d'Aix", ["sport"]),
+            tutoring=_club(s, "Cours Réussite Aix", ["soutien_scolaire"]),
+            both=_club(s, "Maison des Jeunes d'Aix", ["culture", "soutien_scolaire"]),
+            pending=_club(s, "Club en attente", ["sport"], status="pending"),
         )
     return PartnerWorld(world.season.id, world.season.code, world.cards[0], world.cards[1], world.cards[2],
                         world.cards[3], first.pupil_id, second.pupil_id, **ids)
