@@ -4,10 +4,10 @@ import reflex as rx
 
 from cjeune_app import routes
 from cjeune_app.api import create_api
+from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
-from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
@@ -20,21 +20,20 @@ from cjeune_app.ui.pages.account_links import (
     forgotten_password_page,
     new_password_page,
 )
+from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
-from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
-from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
+from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
-from cjeune_app.ui.pages.offers import OffersState, offers_page
-from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
-from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
+from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
 from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
 from cjeune_app.ui.pages.partner_payments import (
     PaymentsState,
@@ -44,6 +43,7 @@ from cjeune_app.ui.pages.partner_payments import (
 )
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
 from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
+from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
@@ -75,11 +75,11 @@ for component, route, title in PAGES:
                  on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
-app.add_page(partner_page, route="/partenaires/[partner_id]", title="Partenaire | CJeune de Provence",
+app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",
              on_load=PartnerPageState.load)
-app.add_page(partners_search_page, route="/partenaires", title="Trouver un partenaire | CJeune de Provence",
+app.add_page(partners_search_page, route=routes.PARTNERS_SEARCH, title="Trouver un partenaire | CJeune de Provence",
              on_load=SearchState.load)
-app.add_page(offers_page, route="/bons-plans", title="Bons plans | CJeune de Provence", on_load=OffersState.load)
+app.add_page(offers_page, route=routes.OFFERS, title="Bons plans | CJeune de Provence", on_load=OffersState.load)
 app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence")
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
 app.add_page(activation_page, route=routes.ACTIVATION, title="Activation | CJeune de Provence",
@@ -99,21 +99,21 @@ app.add_page(card_association_page, route=routes.CARD_ASSOCIATION, title="Associ
              on_load=CardAssociationState.open_page)
 app.add_page(card_loss_page, route=routes.CARD_LOSS,
              title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.open_page)
-app.add_page(partner_sign_up_page, route="/connexion/partenaire/inscription",
+app.add_page(partner_sign_up_page, route=routes.PARTNER_SIGN_UP,
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
 app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
              title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
-app.add_page(partner_queue_page, route="/admin/partenaires",
-             title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.load)
+app.add_page(partner_queue_page, route=routes.ADMIN_PARTNERS,
+             title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.open_page)
 
 # Espace partenaire: each page checks on load that a validated partner is signed in.
 PARTNER_PAGES = [
-    (partner_home_page, "", "Espace partenaire", PartnerSpaceState.load_home),
+    (partner_home_page, "", "Espace partenaire", PartnerSpaceState.open_page),
     (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.open_page),
     (partner_payments_page, "/paiements", "Paiements", PaymentsState.open_page),
     (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.open_page),
-    (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.load),
-    (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.load),
+    (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.open_page),
+    (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.open_page),
 ]
 for component, path, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)

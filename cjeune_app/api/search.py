@@ -1,7 +1,8 @@
-"""GET /search: the public JSON door onto core.search (the page uses the same function).
+"""GET /search: the public JSON door onto the search use case (the page uses the same one).
 
-Mounted under /api/v1 by the app. Thin: parse, call core, serialize. Every refusal is
-422 with {"code": "...", "message": "<French sentence>"}.
+Mounted under /api/v1 by the app. Thin: parse (the `search_query` dependency), call core,
+serialize. Every refusal is a core SearchError, answered 422 with
+{"code": "...", "message": "<French sentence>"} by the app's handler of refusals.
 """
 
 from __future__ import annotations
@@ -9,17 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from fastapi import APIRouter, Query
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.search import PartnerHit, SearchError, SearchPage, SearchQuery, search
+from cjeune_app import routes
+from cjeune_app.core.search import PartnerHit, SearchPage, SearchQuery
+from cjeune_app.core.search.errors import InvalidParameter
+from cjeune_app.core.use_cases import search as searching
 
 router = APIRouter(tags=["recherche"])
 
 
-class ApiError(BaseModel):
+class RefusalOut(BaseModel):
     code: str
     message: str
 
@@ -66,26 +68,21 @@ class SearchOut(BaseModel):
     results: list[PartnerOut]
 
 
-class _BadParameter(Exception):
-    def __init__(self, name: str, expected: str) -> None:
-        self.error = ApiError(
-            code="parametre_invalide",
-            message=f"Le paramètre « {name} » doit être {expected}.",
-        )
-
-
-def _number(name: str, value: str | None, kind=float, example: str = "43.5297"):
+def _number(
+    name: str, value: str | None, kind: type[float] | type[int] = float, example: str = "43.5297"
+) -> float | None:
     if value is None or value.strip() == "":
         return None
     try:
         return kind(value.strip().replace(",", "."))
     except ValueError:
         expected = f"un nombre entier (par exemple {example})" if kind is int else f"un nombre (par exemple {example})"
-        raise _BadParameter(name, expected) from None
+        raise InvalidParameter(name, expected) from None
 
 
-def _default(value, default):
-    return default if value is None else value
+def _whole(name: str, value: str | None, default: int, example: str) -> int:
+    number = _number(name, value, int, example)
+    return default if number is None else int(number)
 
 
 def _flag(name: str, value: str | None) -> bool:
@@ -96,53 +93,53 @@ def _flag(name: str, value: str | None) -> bool:
         return True
     if folded in ("0", "false", "non", "no", "off"):
         return False
-    raise _BadParameter(name, "true ou false")
+    raise InvalidParameter(name, "true ou false")
 
 
-@router.get(
-    "/search",
-    response_model=SearchOut,
-    responses={422: {"model": ApiError, "description": "Requête invalide (message en français)"}},
-    summary="Trouver un partenaire",
-    description="Partenaires validés et leurs bons plans en cours, les plus pertinents d'abord "
-    "(ou les plus proches avec sort=distance).",
-)
-def search_partners(
+def search_query(
     q: Annotated[str, Query(description="Ce que l'on cherche : « judo marseille », « theatre aix »...")] = "",
     category: Annotated[str | None, Query(description="sport, culture, loisirs ou soutien_scolaire")] = None,
-    commune: Annotated[str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,
+    commune: Annotated[
+        str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,
     envelope: Annotated[str | None, Query(description="Enveloppe acceptée : sport_culture ou soutien_scolaire")] = None,
-    offers_only: Annotated[str | None, Query(description="true : seulement les partenaires avec un bon plan en cours")] = None,
+    offers_only: Annotated[
+        str | None, Query(description="true : seulement les partenaires avec un bon plan en cours")] = None,
     lat: Annotated[str | None, Query(description="Latitude de la position (WGS84)")] = None,
     lon: Annotated[str | None, Query(description="Longitude de la position (WGS84)")] = None,
-    near: Annotated[str | None, Query(description="Code INSEE de la commune d'où mesurer les distances, sans position")] = None,
+    near: Annotated[
+        str | None, Query(description="Code INSEE de la commune d'où mesurer les distances, sans position")] = None,
     radius_km: Annotated[str | None, Query(description="Rayon autour de la position, en km")] = None,
     sort: Annotated[str, Query(description="relevance (défaut) ou distance")] = "relevance",
     page: Annotated[str | None, Query(description="Numéro de page, à partir de 1")] = None,
     page_size: Annotated[str | None, Query(description="Résultats par page, de 1 à 50 (20 par défaut)")] = None,
-):
-    try:
-        query = SearchQuery(
-            q=q,
-            category=category,
-            commune_insee=commune,
-            envelope=envelope,
-            offers_only=_flag("offers_only", offers_only),
-            lat=_number("lat", lat),
-            lon=_number("lon", lon, example="5.4474"),
-            near_insee=near,
-            radius_km=_number("radius_km", radius_km, example="10"),
-            sort=sort,
-            page=_default(_number("page", page, int, "2"), 1),
-            page_size=_default(_number("page_size", page_size, int, "20"), 20),
-        )
-        with session_scope(read_only=True) as session:
-            found = search(session, query)
-    except _BadParameter as bad:
-        return JSONResponse(status_code=422, content=bad.error.model_dump())
-    except SearchError as refused:
-        return JSONResponse(status_code=422, content=ApiError(code=refused.code, message=refused.message).model_dump())
-    return _serialize(found)
+) -> SearchQuery:
+    """The query string as a SearchQuery (numbers and flags read leniently: "43,5" is a number)."""
+    return SearchQuery(
+        q=q,
+        category=category,
+        commune_insee=commune,
+        envelope=envelope,
+        offers_only=_flag("offers_only", offers_only),
+        lat=_number("lat", lat),
+        lon=_number("lon", lon, example="5.4474"),
+        near_insee=near,
+        radius_km=_number("radius_km", radius_km, example="10"),
+        sort=sort,
+        page=_whole("page", page, 1, "2"),
+        page_size=_whole("page_size", page_size, 20, "20"),
+    )
+
+
+@router.get(
+    routes.API_SEARCH,
+    response_model=SearchOut,
+    responses={422: {"model": RefusalOut, "description": "Requête invalide (message en français)"}},
+    summary="Trouver un partenaire",
+    description="Partenaires validés et leurs bons plans en cours, les plus pertinents d'abord "
+    "(ou les plus proches avec sort=distance).",
+)
+def search_partners(query: Annotated[SearchQuery, Depends(search_query)]) -> SearchOut:
+    return _serialize(searching.search(query))
 
 
 def _serialize(found: SearchPage) -> SearchOut:
@@ -170,7 +167,8 @@ def _partner(hit: PartnerHit) -> PartnerOut:
         longitude=hit.longitude,
         distance_km=hit.distance_km,
         offers=[
-            OfferOut(id=o.id, title=o.title, discount_text=o.discount_text, category=o.category, expires_at=o.expires_at)
+            OfferOut(id=o.id, title=o.title, discount_text=o.discount_text, category=o.category,
+                     expires_at=o.expires_at)
             for o in hit.offers
         ],
     )

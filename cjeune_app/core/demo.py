@@ -18,7 +18,7 @@ from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Category, PartnerKind
+from cjeune_app.core.enums import Category, PartnerKind, PartnerStatus
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
@@ -27,6 +27,7 @@ from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.settings import settings
 from cjeune_app.core.territory import all_communes, commune_by_insee
+from cjeune_app.core.territory.api import CommuneKind
 
 DEMO_SEASON = "2026-2027"
 PARTNER_COUNT = 300
@@ -214,7 +215,7 @@ def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
 
 
 def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
-    town = commune.name.split(" ")[0] if commune.kind != "commune" else commune.name
+    town = commune.name.split(" ")[0] if commune.kind is not CommuneKind.COMMUNE else commune.name
     name = name or rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(_LOCAL_NAMES))
     city = commune_by_insee(commune.insee_code)
     return Partner(
@@ -231,7 +232,7 @@ def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
         longitude=round(city.longitude + rng.uniform(-0.02, 0.02), 5),
         contact_email=f"contact{rng.randint(100, 999)}@exemple.fr",
         phone=f"04 {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-        status="validated",
+        status=PartnerStatus.VALIDATED,
         validated_at=utcnow(),
     )
 

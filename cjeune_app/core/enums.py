@@ -90,3 +90,22 @@ class LedgerKind(StrEnum):
 class PaymentStatus(StrEnum):
     ACCEPTED = "accepted"
     CANCELLED = "cancelled"
+
+
+# Partners and search
+
+
+class PartnerStatus(StrEnum):
+    PENDING = "pending"  # e-mail to confirm, then waiting for an agent
+    VALIDATED = "validated"
+    REJECTED = "rejected"
+
+
+class OfferState(StrEnum):
+    """How a partner sees one of its bons plans (worked out at read time, not stored)."""
+
+    CURRENT = "en cours"
+    UPCOMING = "à venir"
+    EXPIRED = "expiré"
+    UNPUBLISHED = "dépublié"
+

@@ -5,21 +5,19 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from cjeune_app.api.app import create_api
 from cjeune_app.api.search import router
 from cjeune_app.core.search import SearchQuery, search
 from cjeune_app.core.territory import commune_by_insee
-from tests.search_corpus import NOW, build_corpus
+from tests.core.search.corpus import NOW, build_corpus
 
 
 @pytest.fixture
 def client(session) -> TestClient:
     build_corpus(session)
-    app = FastAPI(openapi_url="/api/v1/openapi.json")
-    app.include_router(router, prefix="/api/v1")
-    return TestClient(app)
+    return TestClient(create_api([router]))
 
 
 def get(client, **params):

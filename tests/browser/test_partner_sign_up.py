@@ -72,6 +72,8 @@ def test_partner_signs_up_is_validated_by_an_agent_then_signs_in(app_server, pho
     sign_in(phone, app_server, "partenaire", "contact@judoarles.fr", "Tatami2026")
     expect(phone.get_by_role("alert")).to_contain_text("en attente de validation par le Département")
 
+    import cjeune_app.core.models  # noqa: F401  (every table, so that foreign keys resolve)
+
     with Session(engine_for(app_server.db_url)) as session:
         create_back_office_account(session, role="agent", email="agent@departement13.fr", first_name="Marc",
                                    last_name="Olive", password="Departement13")

@@ -18,10 +18,10 @@ from cjeune_app.core.enrollment.models import Enrollment
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import paris_today
-from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.seasons.api import get_or_create_season, season_code_for
 from cjeune_app.core.seasons.models import Season
+from tests.core.partners.builders import add_partner
 
 _serial = itertools.count(1)
 
@@ -63,14 +63,6 @@ def add_youth(session: Session, school: Establishment, season: Season, *, enroll
     return Youth(pupil.id, account.id, parent.id)
 
 
-def add_partner(session: Session, name: str) -> int:
-    partner = Partner(name=name, kind="association", siret=f"{random.randrange(10**13, 10**14)}",
-                      commune_insee="13001", status="validated")
-    session.add(partner)
-    session.flush()
-    return partner.id
-
-
 def build_world(session: Session, youths: int = 3, cards: int = 10, season_code: str | None = None) -> World:
     season = get_or_create_season(session, season_code or season_code_for(paris_today()))
     digits = f"{random.randrange(10**6, 10**7):07d}"
@@ -79,7 +71,7 @@ def build_world(session: Session, youths: int = 3, cards: int = 10, season_code:
     session.flush()
     people = [add_youth(session, school, season) for _ in range(youths)]
     batch = issue_cards(session, school.uai, cards)
-    partner = add_partner(session, "Judo Club Aix")
-    other = add_partner(session, "Cours Réussite Marseille")
+    partner = add_partner(session, "Judo Club Aix", ()).id
+    other = add_partner(session, "Cours Réussite Marseille", ()).id
     session.commit()
     return World(season, school.uai, people, list(batch.numbers), partner, other)

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.loss import declare_lost
 from cjeune_app.core.db import session_scope
-from cjeune_app.core.partners.models import Partner, PartnerCategory
+from tests.core.partners.builders import add_partner
 from tests.support.money_world import build_world
 
 
@@ -32,14 +32,9 @@ class PartnerWorld:
     pending: int
 
 
-def add_partner(session: Session, name: str, categories: list[str], status: str = "validated") -> int:
-    partner = Partner(name=name, kind="association", siret=uuid.uuid4().int.__str__()[:14],
-                      commune_insee="13001", address="1 rue du Stade", postal_code="13100", status=status)
-    session.add(partner)
-    session.flush()
-    session.add_all(PartnerCategory(partner_id=partner.id, category=c) for c in categories)
-    session.flush()
-    return partner.id
+def _club(session: Session, name: str, categories: list[str], status: str = "validated") -> int:
+    """A structure of the world (its id): in Aix, at the stadium."""
+    return add_partner(session, name, categories, status=status, address="1 rue du Stade", postal_code="13100").id
 
 
 def build_partner_world(session: Session) -> PartnerWorld:
@@ -53,10 +48,10 @@ def build_partner_world(session: Session) -> PartnerWorld:
         declare_lost(s, third.parent_account_id, third.pupil_id, card_id, "perte")
     with session_scope() as s:
         ids = dict(
-            sport=add_partner(s, "Judo Club d'Aix", ["sport"]),
-            tutoring=add_partner(s, "Cours Réussite Aix", ["soutien_scolaire"]),
-            both=add_partner(s, "Maison des Jeunes d'Aix", ["culture", "soutien_scolaire"]),
-            pending=add_partner(s, "Club en attente", ["sport"], status="pending"),
+            sport=_club(s, "Judo Club d'Aix", ["sport"]),
+            tutoring=_club(s, "Cours Réussite Aix", ["soutien_scolaire"]),
+            both=_club(s, "Maison des Jeunes d'Aix", ["culture", "soutien_scolaire"]),
+            pending=_club(s, "Club en attente", ["sport"], status="pending"),
         )
     return PartnerWorld(world.season.id, world.season.code, world.cards[0], world.cards[1], world.cards[2],
                         world.cards[3], first.pupil_id, second.pupil_id, **ids)

@@ -14,7 +14,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.partners import errors
@@ -56,6 +56,7 @@ def _hash(key: str) -> str:
 
 
 def _view(key: ApiKey) -> ApiKeyView:
+    assert key.id is not None
     return ApiKeyView(key.id, key.label, key.prefix, key.created_at, key.last_used_at, key.revoked_at)
 
 
@@ -71,11 +72,13 @@ def create_api_key(
     partner = validated_partner(session, partner)
     label = (label or "").strip() or "Clé d'API"
     if len(label) > LABEL_MAX or any(ord(c) < 32 for c in label):
-        raise errors.FormInvalid({"label": f"Le nom de la clé fait au plus {LABEL_MAX} caractères, sans caractère invisible."})
+        raise errors.FormInvalid(
+            {"label": f"Le nom de la clé fait au plus {LABEL_MAX} caractères, sans caractère invisible."})
     active = session.exec(select(func.count()).select_from(ApiKey).where(
-        ApiKey.partner_id == partner.id, ApiKey.revoked_at.is_(None))).one()
+        ApiKey.partner_id == partner.id, col(ApiKey.revoked_at).is_(None))).one()
     if active >= MAX_ACTIVE_KEYS:
         raise errors.TooManyApiKeys(MAX_ACTIVE_KEYS)
+    assert partner.id is not None
     prefix = _new_prefix()
     secret = f"{KEY_START}{prefix}.{secrets.token_urlsafe(32)}"
     key = ApiKey(partner_id=partner.id, label=label, prefix=KEY_START + prefix, secret_hash=_hash(secret),
@@ -85,7 +88,9 @@ def create_api_key(
     return _view(key), secret
 
 
-def revoke_api_key(session: Session, partner: Partner | int, key_id: int, *, now: dt.datetime | None = None) -> ApiKeyView:
+def revoke_api_key(
+    session: Session, partner: Partner | int, key_id: int, *, now: dt.datetime | None = None
+) -> ApiKeyView:
     """The key stops working at once. Revoking it again changes nothing."""
     partner_id = partner if isinstance(partner, int) else partner.id
     if not isinstance(key_id, int) or not 0 < key_id < 2**31:
@@ -103,19 +108,23 @@ def revoke_api_key(session: Session, partner: Partner | int, key_id: int, *, now
 def api_keys_of(session: Session, partner: Partner | int) -> list[ApiKeyView]:
     partner_id = partner if isinstance(partner, int) else partner.id
     keys = session.exec(select(ApiKey).where(ApiKey.partner_id == partner_id)
-                        .order_by(ApiKey.revoked_at.is_not(None), ApiKey.created_at.desc(), ApiKey.id.desc())).all()
+                        .order_by(col(ApiKey.revoked_at).is_not(None), col(ApiKey.created_at).desc(),
+                                  col(ApiKey.id).desc())).all()
     return [_view(key) for key in keys]
 
 
-def authenticate_api_key(session: Session, presented: str | None, *, now: dt.datetime | None = None) -> ApiCaller | None:
+def authenticate_api_key(
+    session: Session, presented: str | None, *, now: dt.datetime | None = None
+) -> ApiCaller | None:
     """The caller of a request bearing `presented`, or None (unknown, malformed or revoked key).
     Reads only: a read-only session is enough (see `touch_api_key`)."""
     match = _KEY_SHAPE.fullmatch(presented or "")
     if match is None:
         return None
     key = session.exec(select(ApiKey).where(ApiKey.prefix == KEY_START + match.group(1))).first()
-    if key is None or key.revoked_at is not None or not hmac.compare_digest(key.secret_hash, _hash(presented)):
+    if key is None or key.revoked_at is not None or not hmac.compare_digest(key.secret_hash, _hash(match.group(0))):
         return None
+    assert key.id is not None
     now = now or utcnow()
     touch_due = key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY
     return ApiCaller(key.id, key.partner_id, touch_due)

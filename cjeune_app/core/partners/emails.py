@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.emails import SIGN_IN_PATH
+from cjeune_app import routes
 from cjeune_app.core.notifications import public_url, queue_notice
 from cjeune_app.core.partners.models import Partner
 
@@ -16,7 +16,7 @@ def send_partner_validated(session: Session, partner: Partner) -> None:
          "dispositif CJeune de Provence.",
          "Vous pouvez maintenant vous connecter à votre espace partenaire (choisissez "
          "« Partenaire » dans « Qui suis-je ? ») pour encaisser la carte et publier vos bons plans."],
-        public_url(SIGN_IN_PATH), "Me connecter",
+        public_url(routes.SIGN_IN), "Me connecter",
     )
 
 

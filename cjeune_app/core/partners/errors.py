@@ -1,51 +1,55 @@
-"""Refusals of the partner space (validation, offers, API keys): a stable code, the HTTP status the
-API answers with, and a French sentence that says what to do. Payments: payment_errors.py."""
+"""Refusals of the partner space (validation, offers, API keys): a stable code, a kind of refusal
+(core.errors) and a French sentence that says what to do. Payments: payment_errors.py."""
 
 from __future__ import annotations
 
-from cjeune_app.core.errors import DomainError
+from cjeune_app.core.accounts.errors import FormErrors
+from cjeune_app.core.errors import Conflict, Forbidden, NotFound
 from cjeune_app.core.site import ASSISTANCE_PHONE
 
 
-class PartnerError(DomainError):
-    code = "partner_error"
-
-
-class PartnerNotValidated(PartnerError):
+class PartnerNotValidated(Forbidden):
     code = "partner_not_validated"
-    http_status = 403
     message = (
         "Votre structure n'est pas validée par le Département : elle ne peut pas encaisser la carte "
         f"ni consulter une carte. Pour toute question, appelez l'assistance au {ASSISTANCE_PHONE}."
     )
 
 
-class FormInvalid(PartnerError):
-    """A form with mistakes: `fields` maps each field name to the sentence shown next to it."""
-
-    code = "invalid_form"
-    http_status = 422
-
-    def __init__(self, fields: dict[str, str]) -> None:
-        self.fields = dict(fields)
-        super().__init__("Le formulaire contient des erreurs : " + " ".join(self.fields.values()))
+# A form with mistakes (`fields`: each field's sentence): one class for every form of the service.
+FormInvalid = FormErrors
 
 
-class OfferNotFound(PartnerError):
+class OfferNotFound(NotFound):
     code = "offer_unknown"
-    http_status = 404
     message = "Bon plan introuvable parmi ceux de votre structure."
 
 
-class ApiKeyNotFound(PartnerError):
+class ApiKeyNotFound(NotFound):
     code = "api_key_unknown"
-    http_status = 404
     message = "Clé d'API introuvable parmi celles de votre structure."
 
 
-class TooManyApiKeys(PartnerError):
+class TooManyApiKeys(Conflict):
     code = "too_many_api_keys"
-    http_status = 409
 
     def __init__(self, limit: int) -> None:
-        super().__init__(f"Votre structure a déjà {limit} clés d'API actives : révoquez-en une avant d'en créer une autre.")
+        super().__init__(f"Votre structure a déjà {limit} clés d'API actives : révoquez-en une avant "
+                         "d'en créer une autre.")
+
+
+class PartnerAlreadyDecided(Conflict):
+    code = "partner_already_decided"
+    message = "Cette structure a déjà été traitée : actualisez la liste des demandes."
+
+
+class PartnerEmailNotConfirmed(Conflict):
+    code = "partner_email_unconfirmed"
+    message = "L'adresse e-mail de cette structure n'est pas encore confirmée."
+
+
+class PartnerNotFound(NotFound):
+    """No validated partner has this id (a pending or rejected one has no public page)."""
+
+    code = "partner_unknown"
+    message = "Ce partenaire n'existe pas ou n'est plus référencé sur CJeune de Provence."

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
+from sqlmodel.sql.expression import Select
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Category, envelope_for_category
+from cjeune_app.core.enums import Category, PartnerStatus, envelope_for_category
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.territory import commune_by_insee
 
@@ -51,17 +52,18 @@ class PublicPartner:
     offers: tuple[PublicOffer, ...]
 
 
-def _visible_offers(now: dt.datetime):
+def _visible_offers(now: dt.datetime) -> Select[Offer, str]:
     return (
         select(Offer, Partner.name)
-        .join(Partner, Partner.id == Offer.partner_id)
-        .where(Partner.status == "validated", Offer.published.is_(True),
+        .join(Partner, col(Partner.id) == Offer.partner_id)
+        .where(col(Partner.status) == PartnerStatus.VALIDATED, col(Offer.published).is_(True),
                Offer.starts_at <= now, Offer.expires_at > now)
     )
 
 
 def _public_offer(offer: Offer, partner_name: str) -> PublicOffer:
     commune = commune_by_insee(offer.commune_insee)
+    assert offer.id is not None
     return PublicOffer(
         id=offer.id, partner_id=offer.partner_id, partner_name=partner_name, title=offer.title,
         description=offer.description, discount_text=offer.discount_text, category=offer.category,
@@ -73,7 +75,7 @@ def public_partner(session: Session, partner_id: int, *, now: dt.datetime | None
     """A validated partner with its current offers, soonest expiry first; None otherwise."""
     now = now or utcnow()
     partner = session.get(Partner, partner_id)
-    if partner is None or partner.status != "validated":
+    if partner is None or partner.status != PartnerStatus.VALIDATED:
         return None
     categories = sorted(
         session.exec(select(PartnerCategory.category).where(PartnerCategory.partner_id == partner_id)).all(),
@@ -81,9 +83,11 @@ def public_partner(session: Session, partner_id: int, *, now: dt.datetime | None
     )
     envelopes = tuple(dict.fromkeys(envelope_for_category(c).value for c in categories))
     offers = session.exec(
-        _visible_offers(now).where(Offer.partner_id == partner_id).order_by(Offer.expires_at, Offer.id)
+        _visible_offers(now).where(Offer.partner_id == partner_id)
+        .order_by(col(Offer.expires_at), col(Offer.id))
     ).all()
     commune = commune_by_insee(partner.commune_insee)
+    assert partner.id is not None
     return PublicPartner(
         id=partner.id, name=partner.name, kind=partner.kind, description=partner.description,
         address=partner.address, postal_code=partner.postal_code,
@@ -102,5 +106,5 @@ def current_offers(session: Session, *, category: str | None = None, limit: int 
     if category:
         query = query.where(Offer.category == category)
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    rows = session.exec(query.order_by(Offer.expires_at, Offer.id).limit(limit).offset(offset)).all()
+    rows = session.exec(query.order_by(col(Offer.expires_at), col(Offer.id)).limit(limit).offset(offset)).all()
     return [_public_offer(offer, name) for offer, name in rows], total

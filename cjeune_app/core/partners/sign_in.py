@@ -12,8 +12,7 @@ from cjeune_app.core.accounts import sessions
 from cjeune_app.core.accounts import sign_in as accounts_sign_in
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.sign_in import ASSISTANCE, AuthOutcome, SignInStatus
-from cjeune_app.core.enums import Role
-from cjeune_app.core.partners.api import PENDING, REJECTED, VALIDATED
+from cjeune_app.core.enums import PartnerStatus, Role
 from cjeune_app.core.partners.models import Partner
 
 PENDING_MESSAGE = ("Votre structure est en attente de validation par le Département. "
@@ -28,9 +27,9 @@ def partner_refusal(session: Session, account: Account) -> AuthOutcome | None:
     if partner is None:
         return AuthOutcome(SignInStatus.INACTIVE,
                            f"Ce compte n'est rattaché à aucune structure. Contactez {ASSISTANCE}.")
-    if partner.status == PENDING:
+    if partner.status == PartnerStatus.PENDING:
         return AuthOutcome(SignInStatus.PENDING, PENDING_MESSAGE)
-    if partner.status == REJECTED:
+    if partner.status == PartnerStatus.REJECTED:
         return AuthOutcome(
             SignInStatus.REJECTED,
             f"La demande d'inscription de votre structure a été refusée : {partner.rejection_reason} "
@@ -44,7 +43,7 @@ def may_act(session: Session, account: Account) -> bool:
     if account.role != Role.PARTNER:
         return True
     partner = session.get(Partner, account.partner_id) if account.partner_id else None
-    return partner is not None and partner.status == VALIDATED
+    return partner is not None and partner.status == PartnerStatus.VALIDATED
 
 
 def authenticate(

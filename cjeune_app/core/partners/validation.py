@@ -77,8 +77,8 @@ def _postal_code_error(postal_code: str, commune_insee: str) -> str | None:
     code = (postal_code or "").strip()
     if not (len(code) == 5 and code.isdigit()):
         return "Le code postal comporte 5 chiffres : vérifiez-le."
-    if commune_by_insee(commune_insee) and not postal_code_matches_commune(code, commune_insee):
-        commune = commune_by_insee(commune_insee)
+    commune = commune_by_insee(commune_insee)
+    if commune is not None and not postal_code_matches_commune(code, commune_insee):
         return (f"Le code postal {code} ne correspond pas à {commune.name} "
                 f"({', '.join(commune.postal_codes)}) : vérifiez le code postal ou la commune.")
     return None

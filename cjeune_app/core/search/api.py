@@ -12,22 +12,22 @@ import dataclasses
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import Category, Envelope, envelope_for_category
-from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.partners.models import Offer
 from cjeune_app.core.search import backends, validation
 from cjeune_app.core.search.geo import haversine_km
 from cjeune_app.core.search.indexing import epoch_seconds, partner_position
+from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
 from cjeune_app.core.territory import commune_by_insee
 
-_partners = Partner.__table__
-_offers = Offer.__table__
-_categories = PartnerCategory.__table__
+_offers = table_of(Offer)
 
 
 @dataclass(frozen=True)
@@ -105,8 +105,9 @@ def criteria(query: SearchQuery, now: dt.datetime | None = None) -> backends.Cri
     sort = validation.sort(query.sort)
     page, page_size = validation.paging(query.page, query.page_size)
     if position is None and (near or (commune and (sort == "distance" or radius))):
-        centre = commune_by_insee(near or commune)
-        position = (centre.latitude, centre.longitude)
+        centre = commune_by_insee(near or commune or "")
+        if centre is not None:  # checked by validation.commune
+            position = (centre.latitude, centre.longitude)
     if position is None and sort == "distance":
         raise validation.missing_position("sort")
     if position is None and radius is not None:
@@ -143,7 +144,9 @@ def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = No
     )
 
 
-def _resolve_words(session, backend, words: list[QueryWord]) -> tuple[list[QueryWord], tuple[Correction, ...]]:
+def _resolve_words(
+    session: Session, backend: backends.SqliteBackend | backends.PostgresBackend, words: list[QueryWord]
+) -> tuple[list[QueryWord], tuple[Correction, ...]]:
     """Each prefix becomes the few indexed words it starts (faster to intersect), and a
     longer word that starts none becomes the indexed words one typo away.
 
@@ -192,11 +195,14 @@ _PAGE_OFFERS = (
 )
 
 
-def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tuple[PartnerHit, ...]:
+def _hydrate(
+    session: Session, partner_ids: list[int], position: tuple[float, float] | None, now: dt.datetime
+) -> tuple[PartnerHit, ...]:
     """The page's partners as shown, read from the partner tables themselves (two queries)."""
     if not partner_ids:
         return ()
-    partners, categories = {}, {pid: set() for pid in partner_ids}
+    partners: dict[int, Any] = {}
+    categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
     for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
         partners[row.id] = row
         if row.category:
@@ -211,13 +217,15 @@ def _hydrate(session, partner_ids: list[int], position, now: dt.datetime) -> tup
     )
 
 
-def _partner_hit(partner, categories: set[str], offers: list[OfferHit], position) -> PartnerHit:
+def _partner_hit(
+    partner: Any, categories: set[str], offers: list[OfferHit], position: tuple[float, float] | None
+) -> PartnerHit:
     ordered = tuple(sorted(categories, key=_CATEGORY_ORDER.__getitem__))
     envelopes = tuple(sorted({_ENVELOPE_OF[c] for c in ordered}, key=_ENVELOPE_ORDER.__getitem__))
     commune = commune_by_insee(partner.commune_insee)
     latitude, longitude = partner_position(partner)
     distance = None
-    if position and latitude is not None:
+    if position and latitude is not None and longitude is not None:
         distance = round(haversine_km(position, (latitude, longitude)), 2)
     return PartnerHit(
         id=partner.id,

@@ -15,12 +15,13 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import CATEGORY_LABELS, Category
+from cjeune_app.core.enums import CATEGORY_LABELS, Category, PartnerStatus
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import backends, geo, rowids
 from cjeune_app.core.search.facets import (
@@ -31,16 +32,18 @@ from cjeune_app.core.search.facets import (
     commune_group_facet,
 )
 from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry
+from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import searchable
 from cjeune_app.core.territory import commune_by_insee
-from cjeune_app.core.territory.api import MARSEILLE_INSEE
+from cjeune_app.core.territory.api import MARSEILLE_INSEE, CommuneKind
 
 TEXT_COLUMNS = ("name", "tags", "place", "offer", "body")
 
-_entries = SearchEntry.__table__
-_partners = Partner.__table__
-_offers = Offer.__table__
-_categories = PartnerCategory.__table__
+_entries = table_of(SearchEntry)
+_partners = table_of(Partner)
+_offers = table_of(Offer)
+_categories = table_of(PartnerCategory)
+_CATEGORY_ORDER = list(Category)
 
 
 def epoch_seconds(moment: dt.datetime) -> int:
@@ -50,12 +53,12 @@ def epoch_seconds(moment: dt.datetime) -> int:
 def commune_group(insee_code: str) -> str:
     """Marseille's arrondissements (13201–13216) are searched as Marseille (13055) too."""
     commune = commune_by_insee(insee_code)
-    if commune is not None and commune.kind == "arrondissement-municipal":
+    if commune is not None and commune.kind is CommuneKind.ARRONDISSEMENT:
         return MARSEILLE_INSEE
     return insee_code
 
 
-def partner_position(partner) -> tuple[float | None, float | None]:
+def partner_position(partner: Any) -> tuple[float | None, float | None]:
     """The partner's own position, else its commune's centroid (enough for "autour de moi")."""
     if partner.latitude is not None and partner.longitude is not None:
         return partner.latitude, partner.longitude
@@ -63,36 +66,39 @@ def partner_position(partner) -> tuple[float | None, float | None]:
     return (commune.latitude, commune.longitude) if commune else (None, None)
 
 
-def partner_documents(partner, categories: Iterable[str], offers: Iterable, indexed_at: int) -> list[dict]:
+def partner_documents(
+    partner: Any, categories: Iterable[str], offers: Iterable[Any], indexed_at: int
+) -> list[dict[str, Any]]:
     """The rows of search_entry for one validated partner: its own, then one per offer.
 
     `partner` and `offers` are rows (or models) of the partner and offer tables; `offers`
     are the published ones not yet expired; `indexed_at` is now, in epoch seconds.
     """
-    categories = sorted({Category(c) for c in categories}, key=list(Category).index)
+    kinds = sorted({Category(c) for c in categories}, key=_CATEGORY_ORDER.index)
     commune = commune_by_insee(partner.commune_insee)
     latitude, longitude = partner_position(partner)
     group = commune_group(partner.commune_insee)
-    facets = [category_facet(c) for c in categories] + [
+    facets = [category_facet(c) for c in kinds] + [
         commune_facet(partner.commune_insee), commune_group_facet(group), *geo.cell_tokens(latitude, longitude)
     ]
     shared = {
         "partner_id": partner.id,
         "commune_insee": partner.commune_insee,
         "commune_group": group,
-        "category_mask": sum(CATEGORY_BITS[c] for c in categories),
+        "category_mask": sum(CATEGORY_BITS[c] for c in kinds),
         "latitude": latitude,
         "longitude": longitude,
         # Offer documents repeat these, so that "stage marseille" is found in one document.
         "name": searchable(partner.name),
-        "tags": searchable(*(CATEGORY_LABELS[c] for c in categories)),
+        "tags": searchable(*(CATEGORY_LABELS[c] for c in kinds)),
         "place": searchable(commune.name if commune else "", partner.postal_code),
         "offer": "",
         "body": "",
         "facets": " ".join(facets),
     }
     windows = [(epoch_seconds(o.starts_at), epoch_seconds(o.expires_at)) for o in offers]
-    ordered = sorted(zip(windows, offers), key=lambda pair: (pair[0][1], pair[1].id))[: rowids.MAX_SEQUENCE]
+    ordered = sorted(zip(windows, offers, strict=True),
+                     key=lambda pair: (pair[0][1], pair[1].id))[: rowids.MAX_SEQUENCE]
     offer_documents = [
         {
             **shared,
@@ -116,7 +122,7 @@ def partner_documents(partner, categories: Iterable[str], offers: Iterable, inde
     return [own, *offer_documents]
 
 
-def _indexable_offers(now: dt.datetime):
+def _indexable_offers(now: dt.datetime) -> sa.ColumnElement[bool]:
     """Published offers not yet expired: the ones that are or will be shown."""
     return sa.and_(_offers.c.published.is_(True), _offers.c.expires_at > now)
 
@@ -131,7 +137,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
         sa.select(_partners).where(_partners.c.id == partner_id).with_for_update(key_share=True)
     ).first()
     session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
-    if partner is None or partner.status != "validated":
+    if partner is None or partner.status != PartnerStatus.VALIDATED:
         return
     now = utcnow()
     categories = session.execute(
@@ -154,14 +160,14 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     categories: dict[int, list[str]] = defaultdict(list)
     for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
         categories[partner_id].append(category)
-    offers: dict[int, list] = defaultdict(list)
+    offers: dict[int, list[Any]] = defaultdict(list)
     for offer in session.execute(sa.select(_offers).where(_indexable_offers(now))):
         offers[offer.partner_id].append(offer)
     partners = session.execute(
-        sa.select(_partners).where(_partners.c.status == "validated").order_by(_partners.c.id)
+        sa.select(_partners).where(_partners.c.status == PartnerStatus.VALIDATED).order_by(_partners.c.id)
     ).all()
     words: dict[str, bool] = {}
-    batch: list[dict] = []
+    batch: list[dict[str, Any]] = []
     total = 0
     for partner in partners:
         batch += partner_documents(partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
@@ -174,7 +180,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     return total
 
 
-def _insert_batch(session: Session, documents: Sequence[dict], words: dict[str, bool]) -> int:
+def _insert_batch(session: Session, documents: Sequence[dict[str, Any]], words: dict[str, bool]) -> int:
     if documents:
         session.execute(sa.insert(_entries), list(documents))
         for word, in_offer in _words_of(documents).items():
@@ -182,7 +188,7 @@ def _insert_batch(session: Session, documents: Sequence[dict], words: dict[str, 
     return len(documents)
 
 
-def _words_of(documents: Iterable[dict]) -> dict[str, bool]:
+def _words_of(documents: Iterable[dict[str, Any]]) -> dict[str, bool]:
     """Each word of the documents, and whether an offer's title has it."""
     words: dict[str, bool] = {}
     for document in documents:

@@ -75,4 +75,4 @@ def is_hand_made(name: str | None, type_: str, table_name: str | None = None) ->
     """For Alembic's include_object: objects of the migration that no model describes."""
     if type_ == "column":
         return (table_name, name) in HAND_MADE_COLUMNS
-    return bool(name) and name.startswith(HAND_MADE_PREFIXES)
+    return name is not None and name.startswith(HAND_MADE_PREFIXES)

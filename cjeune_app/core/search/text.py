@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from cjeune_app.core.territory.api import fold
+from cjeune_app.core.text import fold
 
 # NFKD leaves these letters whole; PostgreSQL's unaccent expands them.
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
@@ -20,7 +20,8 @@ _WORD = re.compile(r"[^\W_]+")
 # Dropped from a query (except as its last word, which may be the start of another word):
 # they are in almost every name and narrow nothing.
 STOPWORDS = frozenset(
-    "a au aux avec chez d dans de des du en et l la le les ou par pour sur un une".split()
+    ["a", "au", "aux", "avec", "chez", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou",
+     "par", "pour", "sur", "un", "une"]
 )
 MAX_QUERY_WORDS = 6
 TYPO_MIN_LENGTH = 5  # a typo is forgiven on words at least this long
@@ -85,9 +86,9 @@ def one_typo_apart(typed: str, word: str) -> bool:
     if len(longer) - len(shorter) > 1:
         return False
     if len(shorter) < len(longer):
-        first = next((i for i, (a, b) in enumerate(zip(shorter, longer)) if a != b), len(shorter))
+        first = next((i for i, (a, b) in enumerate(zip(shorter, longer, strict=False)) if a != b), len(shorter))
         return shorter[first:] == longer[first + 1 :]
-    differing = [i for i, (a, b) in enumerate(zip(typed, word)) if a != b]
+    differing = [i for i, (a, b) in enumerate(zip(typed, word, strict=False)) if a != b]
     if len(differing) == 1:
         return True
     if len(differing) == 2 and differing[1] == differing[0] + 1:

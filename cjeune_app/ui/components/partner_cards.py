@@ -1,13 +1,44 @@
 """How a partner and a bon plan look in lists: the same card on the search page, the partner page
-and /bons-plans. Items are plain dicts of strings prepared by `partner_item` / `offer_item`."""
+and /bons-plans. Items are rows of strings prepared by `partner_item` / `offer_item`."""
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS, Category, Envelope
+from cjeune_app.core.partners.public import PublicOffer
+from cjeune_app.core.search import OfferHit, PartnerHit
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
+
+
+@dataclasses.dataclass
+class OfferItem:
+    id: str = ""
+    title: str = ""
+    discount: str = ""
+    expires: str = ""
+    partner_name: str = ""
+    partner_href: str = ""
+    commune: str = ""
+
+
+@dataclasses.dataclass
+class PartnerItem:
+    id: str = ""
+    href: str = ""
+    name: str = ""
+    categories: str = ""
+    commune: str = ""
+    distance: str = ""
+    envelopes: str = ""
+    offers: list[OfferItem] = dataclasses.field(default_factory=list)
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def category_label(code: str) -> str:
@@ -18,47 +49,43 @@ def envelope_label(code: str) -> str:
     return ENVELOPE_LABELS.get(Envelope(code), code) if code in Envelope._value2member_map_ else code
 
 
-def expiry_text(moment) -> str:
+def expiry_text(moment: dt.datetime) -> str:
     return f"Expire le {format_date(moment)}"
 
 
-def offer_item(offer) -> dict:
-    """`offer`: a search OfferHit or a partners.public.PublicOffer."""
-    return {
-        "id": str(offer.id),
-        "title": offer.title,
-        "discount": offer.discount_text,
-        "expires": expiry_text(offer.expires_at),
-        "partner_name": getattr(offer, "partner_name", ""),
-        "partner_href": f"/partenaires/{offer.partner_id}" if hasattr(offer, "partner_id") else "",
-        "commune": getattr(offer, "commune_name", ""),
-    }
+def offer_item(offer: OfferHit | PublicOffer) -> OfferItem:
+    """`offer`: a search OfferHit or a partners.public.PublicOffer (which names its partner)."""
+    item = OfferItem(id=str(offer.id), title=offer.title, discount=offer.discount_text,
+                     expires=expiry_text(offer.expires_at))
+    if isinstance(offer, PublicOffer):
+        item.partner_name, item.commune = offer.partner_name, offer.commune_name
+        item.partner_href = routes.partner_page(offer.partner_id)
+    return item
 
 
-def partner_item(hit) -> dict:
-    """`hit`: a search PartnerHit."""
+def partner_item(hit: PartnerHit) -> PartnerItem:
     distance = "" if hit.distance_km is None else f"à {hit.distance_km:.1f} km".replace(".", ",")
-    return {
-        "id": str(hit.id),
-        "href": f"/partenaires/{hit.id}",
-        "name": hit.name,
-        "categories": " · ".join(category_label(c) for c in hit.categories),
-        "commune": hit.commune_name,
-        "distance": distance,
-        "envelopes": " et ".join(envelope_label(e) for e in hit.envelopes),
-        "offers": [offer_item(o) for o in hit.offers[:3]],
-        "latitude": hit.latitude,
-        "longitude": hit.longitude,
-    }
+    return PartnerItem(
+        id=str(hit.id),
+        href=routes.partner_page(hit.id),
+        name=hit.name,
+        categories=" · ".join(category_label(c) for c in hit.categories),
+        commune=hit.commune_name,
+        distance=distance,
+        envelopes=" et ".join(envelope_label(e) for e in hit.envelopes),
+        offers=[offer_item(o) for o in hit.offers[:3]],
+        latitude=hit.latitude,
+        longitude=hit.longitude,
+    )
 
 
-def offer_line(offer: rx.Var) -> rx.Component:
+def offer_line(offer: rx.Var[OfferItem]) -> rx.Component:
     return rx.hstack(
-        rx.cond(offer["discount"] != "", rx.badge(offer["discount"], color_scheme="orange", variant="solid",
+        rx.cond(offer.discount != "", rx.badge(offer.discount, color_scheme="orange", variant="solid",
                                                   size="2", high_contrast=True)),
         rx.vstack(
-            rx.text(offer["title"], size="2", weight="medium"),
-            rx.text(offer["expires"], size="1", color_scheme="gray"),
+            rx.text(offer.title, size="2", weight="medium"),
+            rx.text(offer.expires, size="1", color_scheme="gray"),
             spacing="0",
         ),
         align="start",
@@ -67,20 +94,20 @@ def offer_line(offer: rx.Var) -> rx.Component:
     )
 
 
-def partner_card(item: rx.Var) -> rx.Component:
+def partner_card(item: rx.Var[PartnerItem]) -> rx.Component:
     return rx.el.article(
         rx.card(
             rx.vstack(
-                rx.link(rx.heading(item["name"], as_="h2", size="4", color=BRAND_BLUE), href=item["href"]),
-                rx.text(item["categories"], size="2", weight="bold", color=BRAND_ORANGE),
+                rx.link(rx.heading(item.name, as_="h2", size="4", color=BRAND_BLUE), href=item.href),
+                rx.text(item.categories, size="2", weight="bold", color=BRAND_ORANGE),
                 rx.hstack(
-                    rx.text(item["commune"], size="2"),
-                    rx.cond(item["distance"] != "", rx.text("· ", item["distance"], size="2")),
+                    rx.text(item.commune, size="2"),
+                    rx.cond(item.distance != "", rx.text("· ", item.distance, size="2")),
                     spacing="1",
                     wrap="wrap",
                 ),
-                rx.text("Accepte la carte : ", rx.text(item["envelopes"], as_="span", weight="bold"), size="2"),
-                rx.foreach(item["offers"].to(list[dict[str, str]]), offer_line),
+                rx.text("Accepte la carte : ", rx.text(item.envelopes, as_="span", weight="bold"), size="2"),
+                rx.foreach(item.offers, offer_line),
                 spacing="1",
                 align="start",
                 width="100%",
@@ -92,21 +119,21 @@ def partner_card(item: rx.Var) -> rx.Component:
     )
 
 
-def offer_card(offer: rx.Var) -> rx.Component:
+def offer_card(offer: rx.Var[OfferItem]) -> rx.Component:
     return rx.el.article(
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.cond(offer["discount"] != "", rx.badge(offer["discount"], color_scheme="orange",
+                    rx.cond(offer.discount != "", rx.badge(offer.discount, color_scheme="orange",
                                                               variant="solid", size="2", high_contrast=True)),
-                    rx.heading(offer["title"], as_="h2", size="3"),
+                    rx.heading(offer.title, as_="h2", size="3"),
                     align="center",
                     spacing="2",
                     wrap="wrap",
                 ),
-                rx.link(offer["partner_name"], href=offer["partner_href"], weight="bold", size="2"),
-                rx.text(offer["commune"], size="2"),
-                rx.text(offer["expires"], size="2", color_scheme="gray"),
+                rx.link(offer.partner_name, href=offer.partner_href, weight="bold", size="2"),
+                rx.text(offer.commune, size="2"),
+                rx.text(offer.expires, size="2", color_scheme="gray"),
                 spacing="1",
                 align="start",
             ),

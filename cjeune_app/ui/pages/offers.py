@@ -6,24 +6,22 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import CATEGORY_LABELS
-from cjeune_app.core.partners.public import current_offers
+from cjeune_app.core.use_cases import search as public
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.components.partner_cards import offer_card, offer_item
+from cjeune_app.ui.components.partner_cards import OfferItem, offer_card, offer_item
 
 PAGE_SIZE = 30
 
 
-def _load(category: str, limit: int) -> tuple[list[dict], int]:
-    with session_scope(read_only=True) as session:
-        offers, total = current_offers(session, category=category or None, limit=limit)
-    return [offer_item(o) for o in offers], total
+def _load(category: str, limit: int) -> tuple[list[OfferItem], int]:
+    page = public.current_offers(category=category or None, limit=limit)
+    return [offer_item(o) for o in page.offers], page.total
 
 
 class OffersState(rx.State):
     category: str = ""
-    offers: list[dict[str, str]] = []
+    offers: list[OfferItem] = []
     total: int = 0
     shown: int = PAGE_SIZE
 

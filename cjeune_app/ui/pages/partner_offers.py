@@ -3,37 +3,60 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import datetime as dt
+from typing import Any
 
 import reflex as rx
 
-from cjeune_app.core.db import session_scope
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import CATEGORY_LABELS
-from cjeune_app.core.errors import DomainError
-from cjeune_app.core.formats import format_cents, format_date, parse_euros, paris_today
+from cjeune_app.core.errors import Refusal
+from cjeune_app.core.formats import format_cents, format_date, paris_today, parse_euros
 from cjeune_app.core.partners import errors
-from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.partners.offers import OfferForm, OfferView, create_offer, offers_of, unpublish_offer, update_offer
-from cjeune_app.core.partners.payments import partner_categories
+from cjeune_app.core.partners.offers import OfferForm, OfferView
 from cjeune_app.core.territory import all_communes
+from cjeune_app.core.use_cases import offers
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
-from cjeune_app.ui.pages.partner_space import PARTNER_SIGN_IN, PartnerSpaceState, partner_page
+from cjeune_app.ui.pages.partner_space import PartnerPage, partner_page
+
+EDITED_FIELDS = ("title", "description", "discount_text", "price_cents", "category", "commune_insee",
+                 "starts_on", "expires_on")
+
+
+@dataclasses.dataclass
+class OfferRow:
+    id: str
+    title: str
+    state: str
+    category: str
+    deal: str
+    dates: str
+    published: bool
+
+
+@dataclasses.dataclass
+class Choice:
+    value: str
+    label: str
 
 
 def _communes() -> list[tuple[str, str]]:
     return sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
 
 
-def _row(offer: OfferView) -> dict[str, str]:
-    return {
-        "id": str(offer.id), "title": offer.title, "state": offer.state, "category": offer.category_label,
-        "deal": offer.discount_text or (format_cents(offer.price_cents) if offer.price_cents is not None else ""),
-        "dates": f"Du {format_date(offer.starts_on)} au {format_date(offer.expires_on)}",
-        "published": "oui" if offer.published else "",
-    }
+def _row(offer: OfferView) -> OfferRow:
+    return OfferRow(
+        id=str(offer.id), title=offer.title, state=str(offer.state), category=offer.category_label,
+        deal=offer.discount_text or (format_cents(offer.price_cents) if offer.price_cents is not None else ""),
+        dates=f"Du {format_date(offer.starts_on)} au {format_date(offer.expires_on)}",
+        published=offer.published,
+    )
 
 
 def _form_values(offer: OfferView | None, commune: str) -> dict[str, str]:
+    """The values of the form's inputs (what the browser sends back, by input name)."""
     if offer is None:
         today = paris_today()
         return {"title": "", "description": "", "discount_text": "", "price": "", "category": "",
@@ -45,15 +68,15 @@ def _form_values(offer: OfferView | None, commune: str) -> dict[str, str]:
             "starts_on": offer.starts_on.isoformat(), "expires_on": offer.expires_on.isoformat()}
 
 
-def _load(partner_id: int) -> tuple[list[dict[str, str]], list[dict[str, str]], str]:
-    with session_scope(read_only=True) as session:
-        categories = [{"value": c, "label": CATEGORY_LABELS.get(c, c)} for c in partner_categories(session, partner_id)]
-        commune = session.get(Partner, partner_id).commune_insee
-        return [_row(o) for o in offers_of(session, partner_id)], categories, commune
+def _load(actor: Actor) -> tuple[list[OfferRow], list[Choice], str]:
+    choices = offers.offer_choices(actor)
+    categories = [Choice(c, CATEGORY_LABELS.get(c, c)) for c in choices.categories]
+    return [_row(o) for o in offers.list_offers(actor)], categories, choices.commune_insee
 
 
-def _parse(form: dict) -> tuple[OfferForm | None, dict[str, str]]:
-    problems, price, days = {}, None, {}
+def _parse(form: dict[str, Any]) -> tuple[OfferForm | None, dict[str, str]]:
+    problems: dict[str, str] = {}
+    price, days = None, {}
     if (form.get("price") or "").strip():
         try:
             price = parse_euros(form["price"])
@@ -72,31 +95,22 @@ def _parse(form: dict) -> tuple[OfferForm | None, dict[str, str]]:
                      starts_on=days["starts_on"], expires_on=days["expires_on"]), {}
 
 
-def _save(partner_id: int, offer_id: int | None, form: OfferForm) -> str:
-    with session_scope() as session:
-        if offer_id is None:
-            saved = create_offer(session, partner_id, form)
-            return f"Le bon plan « {saved.title} » est publié."
-        changes = {name: getattr(form, name) for name in ("title", "description", "discount_text", "price_cents",
-                                                           "category", "commune_insee", "starts_on", "expires_on")}
-        saved = update_offer(session, partner_id, offer_id, changes)
-        return f"Le bon plan « {saved.title} » est modifié."
+def _save(actor: Actor, offer_id: int | None, form: OfferForm) -> str:
+    if offer_id is None:
+        saved = offers.create_offer(actor, form)
+        return f"Le bon plan « {saved.title} » est publié."
+    saved = offers.update_offer(actor, offer_id, {name: getattr(form, name) for name in EDITED_FIELDS})
+    return f"Le bon plan « {saved.title} » est modifié."
 
 
-def _offer(partner_id: int, offer_id: int) -> OfferView:
-    with session_scope(read_only=True) as session:
-        return next(o for o in offers_of(session, partner_id) if o.id == offer_id)
-
-
-def _unpublish(partner_id: int, offer_id: int) -> str:
-    with session_scope() as session:
-        offer = unpublish_offer(session, partner_id, offer_id)
+def _unpublish(actor: Actor, offer_id: int) -> str:
+    offer = offers.unpublish_offer(actor, offer_id)
     return f"Le bon plan « {offer.title} » est dépublié : il n'apparaît plus dans la recherche."
 
 
-class PartnerOffersState(PartnerSpaceState):
-    offers: list[dict[str, str]] = []
-    categories: list[dict[str, str]] = []
+class PartnerOffersState(PartnerPage, rx.State):
+    offers: list[OfferRow] = []
+    categories: list[Choice] = []
     values: dict[str, str] = {}
     field_errors: dict[str, str] = {}
     editing: str = ""  # the offer's id, "nouveau", or "" when no form is open
@@ -104,16 +118,13 @@ class PartnerOffersState(PartnerSpaceState):
     error: str = ""
     _commune: str = ""
 
-    async def _reload(self, partner_id: int) -> None:
-        self.offers, self.categories, self._commune = await asyncio.to_thread(_load, partner_id)
+    async def _reload(self, actor: Actor) -> None:
+        self.offers, self.categories, self._commune = await asyncio.to_thread(_load, actor)
 
-    @rx.event
-    async def load(self):
-        partner_id = await self._enter()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+    async def _opened(self, actor: Actor) -> Any:
+        await self._frame(actor)
         self.editing, self.notice, self.error, self.field_errors = "", "", "", {}
-        await self._reload(partner_id)
+        await self._reload(actor)
 
     @rx.event
     def new(self):
@@ -122,13 +133,13 @@ class PartnerOffersState(PartnerSpaceState):
 
     @rx.event
     async def edit(self, offer_id: str):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(routes.PARTNER_SIGN_IN)
         try:
-            offer = await asyncio.to_thread(_offer, partner_id, int(offer_id))
-        except StopIteration:
-            self.error = errors.OfferNotFound().message
+            offer = await asyncio.to_thread(offers.get_offer, actor, int(offer_id))
+        except errors.OfferNotFound as refusal:
+            self.error = refusal.message
             return
         self.values, self.field_errors, self.notice, self.error = _form_values(offer, self._commune), {}, "", ""
         self.editing = offer_id
@@ -138,10 +149,10 @@ class PartnerOffersState(PartnerSpaceState):
         self.editing, self.field_errors = "", {}
 
     @rx.event
-    async def save(self, form: dict):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+    async def save(self, form: dict[str, Any]):
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(routes.PARTNER_SIGN_IN)
         self.values = {name: str(form.get(name, "")) for name in _form_values(None, "")}
         parsed, problems = _parse(form)
         if parsed is None:
@@ -149,26 +160,26 @@ class PartnerOffersState(PartnerSpaceState):
             return
         offer_id = None if self.editing == "nouveau" else int(self.editing)
         try:
-            self.notice = await asyncio.to_thread(_save, partner_id, offer_id, parsed)
+            self.notice = await asyncio.to_thread(_save, actor, offer_id, parsed)
         except errors.FormInvalid as invalid:
             self.field_errors = {("price" if k == "price_cents" else k): v for k, v in invalid.fields.items()}
             return
-        except DomainError as refusal:
+        except Refusal as refusal:
             self.error = refusal.message
             return
         self.editing, self.field_errors, self.error = "", {}, ""
-        await self._reload(partner_id)
+        await self._reload(actor)
 
     @rx.event
     async def unpublish(self, offer_id: str):
-        partner_id = await self._partner_id()
-        if partner_id is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(routes.PARTNER_SIGN_IN)
         try:
-            self.notice, self.error = await asyncio.to_thread(_unpublish, partner_id, int(offer_id)), ""
-        except DomainError as refusal:
+            self.notice, self.error = await asyncio.to_thread(_unpublish, actor, int(offer_id)), ""
+        except Refusal as refusal:
             self.error = refusal.message
-        await self._reload(partner_id)
+        await self._reload(actor)
 
 
 def _select(label: str, name: str, options: list, placeholder: str | None) -> rx.Component:
@@ -205,7 +216,7 @@ def _form() -> rx.Component:
                 _text("Réduction (par exemple « -20 % »)", "discount_text", required=False),
                 _text("Ou prix (en euros, facultatif)", "price", required=False, input_mode="decimal"),
                 _select("Catégorie", "category",
-                        [rx.foreach(PartnerOffersState.categories, lambda c: rx.el.option(c["label"], value=c["value"]))],
+                        [rx.foreach(PartnerOffersState.categories, lambda c: rx.el.option(c.label, value=c.value))],
                         "Choisissez…"),
                 _select("Commune", "commune_insee",
                         [rx.el.option(name, value=code) for code, name in _communes()], None),
@@ -227,19 +238,19 @@ def _form() -> rx.Component:
     )
 
 
-def _offer_card(offer: rx.Var) -> rx.Component:
-    title = offer["title"].to(str)
+def _offer_card(offer: rx.Var[OfferRow]) -> rx.Component:
+    title = offer.title.to(str)
     return rx.card(
         rx.vstack(
-            rx.heading(offer["title"], as_="h2", size="4"),
-            rx.text(offer["deal"], " — ", offer["category"], size="2"),
-            rx.text(offer["dates"], " — ", offer["state"], size="2"),
+            rx.heading(offer.title, as_="h2", size="4"),
+            rx.text(offer.deal, " — ", offer.category, size="2"),
+            rx.text(offer.dates, " — ", offer.state, size="2"),
             rx.flex(
-                rx.button("Modifier", variant="outline", size="2", on_click=PartnerOffersState.edit(offer["id"]),
+                rx.button("Modifier", variant="outline", size="2", on_click=PartnerOffersState.edit(offer.id),
                           aria_label="Modifier " + title),
-                rx.cond(offer["published"] == "oui",
+                rx.cond(offer.published,
                         rx.button("Dépublier", variant="outline", color_scheme="red", size="2",
-                                  on_click=PartnerOffersState.unpublish(offer["id"]), aria_label="Dépublier " + title)),
+                                  on_click=PartnerOffersState.unpublish(offer.id), aria_label="Dépublier " + title)),
                 gap="0.75rem", wrap="wrap",
             ),
             spacing="2", width="100%",
@@ -251,7 +262,8 @@ def _offer_card(offer: rx.Var) -> rx.Component:
 def partner_offers_page() -> rx.Component:
     return partner_page(
         "Bons plans",
-        rx.cond(PartnerOffersState.notice != "", rx.text(PartnerOffersState.notice, role="status", id="avis", weight="bold")),
+        rx.cond(PartnerOffersState.notice != "",
+                rx.text(PartnerOffersState.notice, role="status", id="avis", weight="bold")),
         rx.cond(PartnerOffersState.error != "", alert_box(PartnerOffersState.error)),
         rx.cond(PartnerOffersState.editing != "", _form(),
                 rx.button("Nouveau bon plan", size="3", width="100%", on_click=PartnerOffersState.new)),

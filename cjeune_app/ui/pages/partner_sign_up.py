@@ -8,19 +8,18 @@ import asyncio
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.accounts.errors import FormErrors
-from cjeune_app.core.accounts.passwords import rule_results
 from cjeune_app.core.accounts.youths import SIGN_UP_ANSWER
-from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import CATEGORY_LABELS, PARTNER_KIND_LABELS, Category
-from cjeune_app.core.partners.api import sign_up_partner
 from cjeune_app.core.partners.validation import PartnerSignUp
 from cjeune_app.core.territory import all_communes
+from cjeune_app.core.use_cases import partners
 from cjeune_app.ui.components.forms import (
-    empty_checklist,
+    PasswordChecklist,
     field_error,
     form_field,
-    rule_item,
+    password_checklist,
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -32,28 +31,23 @@ def _communes() -> list[tuple[str, str]]:
 
 def _sign_up(form: PartnerSignUp) -> dict[str, str]:
     try:
-        with session_scope() as session:
-            sign_up_partner(session, form)
+        partners.sign_up_partner(form)
     except FormErrors as errors:
         return errors.fields
     return {}
 
 
-class PartnerSignUpState(rx.State):
+class PartnerSignUpState(PasswordChecklist, rx.State):
     field_errors: dict[str, str] = {}
     done: bool = False
-    checklist: list[dict] = empty_checklist()
 
     @rx.event
     def reset_form(self):
-        self.field_errors, self.done, self.checklist = {}, False, empty_checklist()
+        self.field_errors, self.done = {}, False
+        self._clear_checklist()
 
     @rx.event
-    def check_new_password(self, value: str):
-        self.checklist = [{"label": rule.label, "ok": ok} for rule, ok in rule_results(value or "")]
-
-    @rx.event
-    async def submit(self, form: dict):
+    async def submit(self, form: dict[str, str]):
         if form.get("password", "") != form.get("confirm_password", ""):
             self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
             return
@@ -113,8 +107,7 @@ def _form() -> rx.Component:
             form_field("Mot de passe", "password", "password", "new-password", errors,
                        on_change=PartnerSignUpState.check_new_password.debounce(100),
                        aria_describedby="regles-mot-de-passe"),
-            rx.el.ul(rx.foreach(PartnerSignUpState.checklist, rule_item), id="regles-mot-de-passe",
-                     aria_live="polite", padding_left="0", margin="0"),
+            password_checklist(PartnerSignUpState.checklist),
             form_field("Confirmez le mot de passe", "confirm_password", "password", "new-password", errors),
             rx.cond(errors.length() > 0,
                     rx.text("Le formulaire contient des erreurs : corrigez les champs signalés.", role="alert",
@@ -130,7 +123,7 @@ def _form() -> rx.Component:
 
 def partner_sign_up_page() -> rx.Component:
     return page_layout(
-        rx.link("← Connexion partenaire", href="/connexion/partenaire", size="2"),
+        rx.link("← Connexion partenaire", href=routes.PARTNER_SIGN_IN, size="2"),
         page_title("Devenir partenaire",
                    "Inscrivez votre structure pour accepter la carte CJeune de Provence."),
         rx.card(

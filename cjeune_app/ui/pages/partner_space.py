@@ -1,66 +1,73 @@
 """/espace-partenaire: the frame shared by the partner pages (who is signed in, navigation) and
-the guard every one of them and every action goes through.
+the guard every one of them goes through.
 
-The state holds only what the screen shows; each action finds the partner again from the session
-token on the server (core.accounts), so a list left open after a sign-out does nothing.
+Each partner page's state mixes in `PartnerPage` (the `PrivatePage` guard set for partners: no
+session, or another role, goes to the partner sign-in page) and registers `on_load=XState.open_page`;
+its `_opened(actor)` starts with `await self._frame(actor)`, which fills the shared frame. Every
+later event asks `await self._actor()` again (None: redirect to `PARTNER_SIGN_IN`), so a list left
+open after a sign-out does nothing.
 """
 
 from __future__ import annotations
 
-import asyncio
+from typing import Any, ClassVar
 
 import reflex as rx
 
-from cjeune_app.core.db import session_scope
-from cjeune_app.core.partners.api import partner_id_for_session
-from cjeune_app.core.partners.models import Partner
+from cjeune_app import routes
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.enums import Role
+from cjeune_app.core.use_cases import partners
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import PrivatePage
 from cjeune_app.ui.theme import BRAND_BLUE
 
-SPACE_ROUTE = "/espace-partenaire"
-PARTNER_SIGN_IN = "/connexion/partenaire"
+SPACE_ROUTE = routes.PARTNER_SPACE
+PARTNER_SIGN_IN = routes.PARTNER_SIGN_IN
 SECTIONS = [
-    ("Encaisser", f"{SPACE_ROUTE}/encaisser", "Scanner ou saisir la carte, débiter, remettre le reçu."),
-    ("Paiements", f"{SPACE_ROUTE}/paiements", "Consulter les paiements d'une période, en annuler un."),
-    ("Relevés mensuels", f"{SPACE_ROUTE}/releves", "Totaux par mois, relevés CSV et PDF pour le remboursement."),
-    ("Bons plans", f"{SPACE_ROUTE}/bons-plans", "Publier, modifier ou dépublier vos offres."),
-    ("Clés d'API", f"{SPACE_ROUTE}/cles-api", "Brancher votre caisse ou votre logiciel sur l'API."),
+    ("Encaisser", routes.PARTNER_CHECKOUT, "Scanner ou saisir la carte, débiter, remettre le reçu."),
+    ("Paiements", routes.PARTNER_PAYMENTS, "Consulter les paiements d'une période, en annuler un."),
+    ("Relevés mensuels", routes.PARTNER_STATEMENTS, "Totaux par mois, relevés CSV et PDF pour le remboursement."),
+    ("Bons plans", routes.PARTNER_OFFERS, "Publier, modifier ou dépublier vos offres."),
+    ("Clés d'API", routes.PARTNER_API_KEYS, "Brancher votre caisse ou votre logiciel sur l'API."),
 ]
 
 
-def partner_id_for_token(token: str) -> int | None:
-    """The validated partner of a signed-in partner account, or None."""
-    if not token:
-        return None
-    with session_scope() as session:  # writing: a short session's expiry is pushed back
-        return partner_id_for_session(session, token)
+class PartnerPage(PrivatePage, mixin=True):
+    """The guard of the partner pages (see the module's docstring)."""
+
+    allowed_roles: ClassVar[tuple[Role, ...]] = (Role.PARTNER,)
+    sign_in_route: ClassVar[str] = routes.PARTNER_SIGN_IN
+    refused_route: ClassVar[str] = routes.PARTNER_SIGN_IN
+
+    async def _frame(self, actor: Actor) -> None:
+        """Shows who is signed in in the frame of the page (`partner_page`)."""
+        home = partners.partner_home(actor)  # no database read: the actor holds the name
+        (await self.get_state(PartnerSpaceState)).partner_name = home.name
 
 
-def _partner_name(partner_id: int) -> str:
-    with session_scope(read_only=True) as session:
-        partner = session.get(Partner, partner_id)
-        return partner.name if partner else ""
+class PartnerSpaceState(PartnerPage, rx.State):
+    """The frame of the partner pages, and the home of the space."""
 
-
-class PartnerSpaceState(rx.State):
     partner_name: str = ""
 
+    async def _opened(self, actor: Actor) -> Any:
+        await self._frame(actor)
+
+    # Transition, for the pages of payments and statements not yet on `PartnerPage`.
     async def _partner_id(self) -> int | None:
-        session_state = await self.get_state(SessionState)
-        return await asyncio.to_thread(partner_id_for_token, session_state._token())
+        actor = await self._actor()
+        if actor is None or actor.role is not Role.PARTNER:
+            return None
+        return actor.partner_id
 
     async def _enter(self) -> int | None:
-        """on_load of every partner page: the partner's id, or None after arranging the redirect."""
-        partner_id = await self._partner_id()
-        if partner_id is not None:
-            self.partner_name = await asyncio.to_thread(_partner_name, partner_id)
-        return partner_id
-
-    @rx.event
-    async def load_home(self):
-        if await self._enter() is None:
-            return rx.redirect(PARTNER_SIGN_IN)
+        """on_load of a partner page not yet on `PartnerPage`: the partner's id, or None."""
+        actor = await self._actor()
+        if actor is None or actor.role is not Role.PARTNER or actor.partner_id is None:
+            return None
+        await self._frame(actor)
+        return actor.partner_id
 
 
 def partner_nav(current: str) -> rx.Component:
@@ -72,7 +79,7 @@ def partner_nav(current: str) -> rx.Component:
 
     return rx.el.nav(
         rx.flex(
-            item("Espace partenaire", SPACE_ROUTE),
+            item("Espace partenaire", routes.PARTNER_SPACE),
             *[item(label, href) for label, href, _ in SECTIONS],
             wrap="wrap", gap="0.5rem 1rem",
         ),

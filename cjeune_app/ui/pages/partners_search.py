@@ -6,12 +6,13 @@ import asyncio
 
 import reflex as rx
 
-from cjeune_app.core.db import session_scope
+from cjeune_app import routes
 from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS
-from cjeune_app.core.search import SearchError, SearchQuery, search
+from cjeune_app.core.search import SearchError, SearchQuery
 from cjeune_app.core.territory import all_communes
+from cjeune_app.core.use_cases import search as searching
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.components.partner_cards import partner_card, partner_item
+from cjeune_app.ui.components.partner_cards import PartnerItem, partner_card, partner_item
 from cjeune_app.ui.components.partner_map import partner_map
 
 PAGE_SIZE = 20
@@ -24,9 +25,8 @@ _NEAR_ME_SCRIPT = """new Promise((resolve) => {
 })"""
 
 
-def _run_search(query: SearchQuery) -> tuple[list[dict], int, str]:
-    with session_scope(read_only=True) as session:
-        page = search(session, query)
+def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str]:
+    page = searching.search(query)
     notice = ""
     if page.corrected_terms:
         fixes = ", ".join(f"« {c.typed} » → {' / '.join(c.replaced_by)}" for c in page.corrected_terms)
@@ -45,7 +45,7 @@ class SearchState(rx.State):
     latitude: float | None = None
     longitude: float | None = None
     view: str = "list"
-    results: list[dict] = []
+    results: list[PartnerItem] = []
     total: int = 0
     pages_shown: int = 1
     notice: str = ""
@@ -80,11 +80,12 @@ class SearchState(rx.State):
         return len(self.results) < self.total
 
     @rx.var
-    def markers(self) -> list[dict]:
+    def markers(self) -> list[dict[str, str | float | None]]:
+        """The map's markers (the shape the map component reads)."""
         return [
-            {"id": r["id"], "name": r["name"], "subtitle": f"{r['categories']} · {r['commune']}",
-             "href": r["href"], "latitude": r["latitude"], "longitude": r["longitude"]}
-            for r in self.results if r.get("latitude") is not None
+            {"id": r.id, "name": r.name, "subtitle": f"{r.categories} · {r.commune}",
+             "href": r.href, "latitude": r.latitude, "longitude": r.longitude}
+            for r in self.results if r.latitude is not None
         ]
 
     @rx.event
@@ -99,7 +100,14 @@ class SearchState(rx.State):
 
     @rx.event
     async def set_filter(self, name: str, value: str):
-        setattr(self, name, value)
+        if name == "category":
+            self.category = value
+        elif name == "commune":
+            self.commune = value
+        elif name == "envelope":
+            self.envelope = value
+        else:
+            return
         self.pages_shown = 1
         await self._refresh()
 
@@ -223,7 +231,7 @@ def view_switch() -> rx.Component:
 def partners_search_page() -> rx.Component:
     return page_layout(
         page_title("Trouver un partenaire", "Clubs, associations, cinémas, soutien scolaire… et leurs bons plans."),
-        rx.link("Voir tous les bons plans en cours", href="/bons-plans", underline="always", size="2",
+        rx.link("Voir tous les bons plans en cours", href=routes.OFFERS, underline="always", size="2",
                 margin_bottom="1rem", display="inline-block"),
         rx.el.form(
             rx.el.label("Que recherchez-vous ?", html_for="recherche", font_weight="bold", font_size="1.1rem"),

@@ -21,6 +21,8 @@ from cjeune_app.core.partners.api_keys import (
 from cjeune_app.core.partners.models import ApiKey, Offer
 from cjeune_app.core.partners.offers import OfferForm, create_offer, offers_of, unpublish_offer, update_offer
 from cjeune_app.core.search import SearchQuery, reindex_partner, search
+from cjeune_app.core.use_cases import offers as offer_cases
+from tests.core.partners.builders import partner_actor
 from tests.support.partner_world import build_partner_world
 
 
@@ -48,8 +50,7 @@ def offer_titles_found(words: str, now=None) -> list[str]:
 
 
 def test_a_new_offer_is_found_at_once_and_disappears_after_its_last_day(world):
-    with session_scope() as s:
-        offer = create_offer(s, world.sport, form(expires_on=paris_today() + dt.timedelta(days=2)))
+    offer = offer_cases.create_offer(partner_actor(world.sport), form(expires_on=paris_today() + dt.timedelta(days=2)))
     assert (offer.state, offer.commune_insee, offer.category_label) == ("en cours", "13001", "Sport")
     assert offer_titles_found("stage judo") == ["Stage de judo des vacances"]
     with session_scope(read_only=True) as s:
@@ -61,22 +62,19 @@ def test_a_new_offer_is_found_at_once_and_disappears_after_its_last_day(world):
 
 
 def test_editing_reindexes_and_unpublishing_hides(world):
-    with session_scope() as s:
-        offer = create_offer(s, world.sport, form())
-    with session_scope() as s:
-        edited = update_offer(s, world.sport, offer.id, {"title": "Licence de karaté à prix réduit"})
+    judo = partner_actor(world.sport)
+    offer = offer_cases.create_offer(judo, form())
+    edited = offer_cases.update_offer(judo, offer.id, {"title": "Licence de karaté à prix réduit"})
     assert edited.title == "Licence de karaté à prix réduit" and edited.discount_text == "-20 %"
     assert offer_titles_found("karate") == ["Licence de karaté à prix réduit"]
     assert offer_titles_found("stage judo") == []
-    with session_scope() as s:
-        hidden = unpublish_offer(s, world.sport, offer.id)
-        again = unpublish_offer(s, world.sport, offer.id)
+    hidden = offer_cases.unpublish_offer(judo, offer.id)
+    again = offer_cases.unpublish_offer(judo, offer.id)
     assert (hidden.published, hidden.state, again.state) == (False, "dépublié", "dépublié")
     assert offer_titles_found("karate") == []
     with session_scope(read_only=True) as s:
         assert [o.state for o in offers_of(s, world.sport)] == ["dépublié"]  # still in the partner's list
-    with session_scope() as s:
-        assert update_offer(s, world.sport, offer.id, {"published": True}).state == "en cours"
+    assert offer_cases.update_offer(judo, offer.id, {"published": True}).state == "en cours"
     assert offer_titles_found("karate") == ["Licence de karaté à prix réduit"]
 
 

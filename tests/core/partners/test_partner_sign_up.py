@@ -11,49 +11,28 @@ from sqlmodel import func, select
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.links import verify_email
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.accounts.sessions import open_session
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.checksums import is_valid_siret, luhn_check_digit
 from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import Conflict, NotSignedIn
-from cjeune_app.core.errors import Forbidden as PermissionDenied
-from cjeune_app.core.partners.api import pending_partners, reject_partner, sign_up_partner, validate_partner
+from cjeune_app.core.errors import Conflict, Forbidden, NotSignedIn
+from cjeune_app.core.partners.api import sign_up_partner
 from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.sign_in import account_for_token, authenticate
 from cjeune_app.core.partners.validation import PartnerSignUp, siret_error
+from cjeune_app.core.use_cases.partners import reject_partner, validate_partner
+from cjeune_app.core.use_cases.partners import validation_queue as pending_partners
+from cjeune_app.core.use_cases.sessions import actor_of
+from tests.core.partners.builders import SIGN_UP_FORM as FORM
+from tests.core.partners.builders import SIGN_UP_NOW as NOW
+from tests.core.partners.builders import sign_up_and_confirm
 from tests.support.mail import body_text, links_in, token_from
 
 IP = "203.0.113.7"
-NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=dt.UTC)
-SIRET = "732 829 320 00074"
-
-FORM = PartnerSignUp(
-    name="Judo Club d'Arles", kind="association", siret=SIRET, address="12 rue du Stade",
-    postal_code="13200", commune_insee="13004", categories=["sport"],
-    contact_email="Contact@JudoArles.fr", password="Tatami2026",
-)
 
 
 def form(**changes) -> PartnerSignUp:
     return dataclasses.replace(FORM, **changes)
-
-
-@pytest.fixture
-def agent(session):
-    account = Account(role=Role.AGENT, login="agent@departement13.fr", email="agent@departement13.fr",
-                      password_hash=hash_password("Agent2026x"))
-    session.add(account)
-    session.commit()
-    return account
-
-
-def sign_up_and_confirm(session, outbox, partner_form=FORM, now=NOW) -> Partner:
-    sign_up_partner(session, partner_form, now=now)
-    session.commit()
-    email = partner_form.contact_email.lower()
-    verify_email(session, token_from(links_in(outbox.last(email))[0]), now=now)
-    session.commit()
-    return session.exec(select(Partner).where(Partner.contact_email == email)).one()
 
 
 def test_siret_check_digit():
@@ -95,7 +74,7 @@ def test_sign_up_form_errors_name_their_field(session, changes, field, message):
 def test_partner_confirms_waits_and_is_validated_then_signs_in(session, outbox, agent):
     sign_up_partner(session, FORM, now=NOW)
     session.commit()
-    assert pending_partners(session, agent) == []  # address not confirmed yet: not in the queue
+    assert pending_partners(agent) == []  # address not confirmed yet: not in the queue
     unconfirmed = authenticate(session, "contact@judoarles.fr", "Tatami2026", IP, now=NOW)
     assert unconfirmed.status == "unverified"
 
@@ -104,16 +83,18 @@ def test_partner_confirms_waits_and_is_validated_then_signs_in(session, outbox, 
     pending = authenticate(session, "contact@judoarles.fr", "Tatami2026", IP, now=NOW)
     assert pending.status == "pending" and "en attente de validation" in pending.message
 
-    [review] = pending_partners(session, agent)
+    [review] = pending_partners(agent)
     assert (review.partner.name, review.categories, review.commune_name) == ("Judo Club d'Arles", ["sport"], "Arles")
     assert review.partner.siret == "73282932000074"
 
-    validate_partner(session, agent, review.partner.id, now=NOW)
+    session.commit()  # the use case writes in its own transaction
+    validate_partner(agent, review.partner.id, now=NOW)
     session.commit()
+    session.expire_all()  # decided in the use case's own transaction
     mail = outbox.last("contact@judoarles.fr")
     assert mail["Subject"] == "Votre structure est validée — CJeune de Provence"
     assert "Judo Club d'Arles" in body_text(mail)
-    assert pending_partners(session, agent) == []
+    assert pending_partners(agent) == []
 
     outcome = authenticate(session, "contact@judoarles.fr", "Tatami2026", IP, roles=(Role.PARTNER,), now=NOW)
     assert outcome.ok
@@ -124,34 +105,37 @@ def test_partner_confirms_waits_and_is_validated_then_signs_in(session, outbox, 
 def test_rejected_partner_is_told_why_and_cannot_sign_in(session, outbox, agent):
     partner = sign_up_and_confirm(session, outbox)
     with pytest.raises(FormErrors):
-        reject_partner(session, agent, partner.id, "  ")
-    reject_partner(session, agent, partner.id, "Le SIRET ne correspond pas à une association sportive.", now=NOW)
+        reject_partner(agent, partner.id, "  ")
+    reject_partner(agent, partner.id, "Le SIRET ne correspond pas à une association sportive.", now=NOW)
     session.commit()
+    session.expire_all()  # decided in the use case's own transaction
     mail = outbox.last("contact@judoarles.fr")
     assert "Le SIRET ne correspond pas à une association sportive." in body_text(mail)
     outcome = authenticate(session, "contact@judoarles.fr", "Tatami2026", IP, now=NOW)
     assert outcome.status == "rejected"
     assert "Le SIRET ne correspond pas à une association sportive." in outcome.message
+    session.commit()  # the use case writes in its own transaction
     with pytest.raises(Conflict):
-        validate_partner(session, agent, partner.id)
+        validate_partner(agent, partner.id)
 
 
 def test_only_agents_decide(session, outbox):
     partner = sign_up_and_confirm(session, outbox)
-    staff = Account(role=Role.ESTABLISHMENT, login="ati@college.fr")
-    partner_account = session.exec(select(Account).where(Account.partner_id == partner.id)).one()
-    for someone, refusal in ((staff, PermissionDenied), (partner_account, PermissionDenied), (None, NotSignedIn)):
+    staff = Actor(account_id=0, role=Role.ESTABLISHMENT, display_name="ati@college.fr")
+    partner_account = actor_of(session, session.exec(select(Account).where(Account.partner_id == partner.id)).one())
+    for someone, refusal in ((staff, Forbidden), (partner_account, Forbidden), (None, NotSignedIn)):
         with pytest.raises(refusal):
-            validate_partner(session, someone, partner.id)
+            validate_partner(someone, partner.id)
         with pytest.raises(refusal):
-            pending_partners(session, someone)
+            pending_partners(someone)
     assert partner.status == "pending"
 
 
 def test_a_validated_partner_suspended_later_loses_its_sessions(session, outbox, agent):
     partner = sign_up_and_confirm(session, outbox)
-    validate_partner(session, agent, partner.id, now=NOW)
+    validate_partner(agent, partner.id, now=NOW)
     session.commit()
+    session.expire_all()  # decided in the use case's own transaction
     outcome = authenticate(session, "contact@judoarles.fr", "Tatami2026", IP, now=NOW)
     token = open_session(session, outcome.account, remember=True, now=NOW)
     partner.status = "rejected"

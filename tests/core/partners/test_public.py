@@ -3,25 +3,19 @@
 import datetime as dt
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.partners.public import current_offers, public_partner
+from tests.core.partners.builders import add_offer, add_partner
 
 NOW = utcnow()
 
 
 def partner(session, name, status="validated", categories=("sport",), siret="73282932000074"):
-    row = Partner(name=name, kind="association", siret=siret, commune_insee="13001",
-                  postal_code="13100", status=status)
-    session.add(row)
-    session.flush()
-    session.add_all(PartnerCategory(partner_id=row.id, category=c) for c in categories)
-    return row
+    return add_partner(session, name, categories, status=status, postal_code="13100", siret=siret)
 
 
 def offer(session, owner, title, starts_days, expires_days, published=True, category="sport"):
-    session.add(Offer(partner_id=owner.id, title=title, category=category, commune_insee="13001",
-                      starts_at=NOW + dt.timedelta(days=starts_days),
-                      expires_at=NOW + dt.timedelta(days=expires_days), published=published))
+    add_offer(session, owner, title, category=category, commune_insee="13001", published=published,
+              starts_at=NOW + dt.timedelta(days=starts_days), expires_at=NOW + dt.timedelta(days=expires_days))
 
 
 def test_a_partner_page_shows_only_current_published_offers_soonest_first(session):

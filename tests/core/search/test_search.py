@@ -9,7 +9,7 @@ import pytest
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.search import SearchError, SearchQuery, reindex_all, reindex_partner, search
 from cjeune_app.core.territory import commune_by_insee
-from tests.search_corpus import DAY, NOW, PARTNERS, add_offer, build_corpus
+from tests.core.search.corpus import DAY, NOW, PARTNERS, add_corpus_offer, build_corpus
 
 
 @pytest.fixture
@@ -93,8 +93,8 @@ def test_expired_and_unpublished_offers_never_appear(session, corpus):
 
 def test_offers_expire_and_start_at_query_time_without_reindexing(session, corpus):
     partner = corpus["Escape Game des Calanques"]
-    add_offer(session, partner, "Mystère du mois", starts=-1, expires=dt.timedelta(minutes=10))
-    add_offer(session, partner, "Session nocturne", starts=dt.timedelta(hours=3), expires=30)
+    add_corpus_offer(session, partner, "Mystère du mois", starts=-1, expires=dt.timedelta(minutes=10))
+    add_corpus_offer(session, partner, "Session nocturne", starts=dt.timedelta(hours=3), expires=30)
     reindex_partner(session, partner.id)
     session.commit()
 
@@ -220,7 +220,7 @@ def test_concurrent_edits_of_a_partner_leave_one_consistent_index(db_url, sessio
         try:
             barrier.wait(timeout=10)
             with session_scope() as own:
-                add_offer(own, own.get(Partner, partner_id), title, expires=days)
+                add_corpus_offer(own, own.get(Partner, partner_id), title, expires=days)
                 reindex_partner(own, partner_id)
         except Exception as error:  # reported below
             errors.append((title, error))

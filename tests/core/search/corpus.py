@@ -6,9 +6,10 @@ import datetime as dt
 import itertools
 
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.partners.models import Offer, Partner
 from cjeune_app.core.search import reindex_partner
 from cjeune_app.core.territory import commune_by_insee
+from tests.core.partners.builders import add_offer, add_partner
 
 NOW = utcnow().replace(microsecond=0)
 DAY = dt.timedelta(days=1)
@@ -32,56 +33,32 @@ PARTNERS = [
 PENDING = ("Théâtre Fantôme", ["culture"], "13001", "Une salle qui attend sa validation.")
 
 
-def add_partner(session, name, categories, insee, description, status="validated") -> Partner:
-    commune = commune_by_insee(insee)
-    partner = Partner(
-        name=name,
-        kind="association",
-        siret=str(next(_sirets)),
-        description=description,
-        address="1 place de la Mairie",
-        postal_code=commune.postal_codes[0],
-        commune_insee=insee,
-        latitude=commune.latitude,
-        longitude=commune.longitude,
-        status=status,
-    )
-    session.add(partner)
-    session.flush()
-    session.add_all(PartnerCategory(partner_id=partner.id, category=c) for c in categories)
-    return partner
-
-
-def add_offer(session, partner, title, discount="-10 €", starts=-30, expires=60, published=True) -> Offer:
+def add_corpus_offer(session, partner, title, discount="-10 €", starts=-30, expires=60, published=True) -> Offer:
     """`starts` and `expires`: days from now (or timedeltas)."""
     def moment(value):
         return NOW + (value if isinstance(value, dt.timedelta) else value * DAY)
 
-    offer = Offer(
-        partner_id=partner.id,
-        title=title,
-        discount_text=discount,
-        category="culture",
-        commune_insee=partner.commune_insee,
-        starts_at=moment(starts),
-        expires_at=moment(expires),
-        published=published,
-    )
-    session.add(offer)
-    session.flush()
-    return offer
+    return add_offer(session, partner, title, discount=discount, category="culture", starts_at=moment(starts),
+                     expires_at=moment(expires), published=published)
+
+
+def add_corpus_partner(session, name, categories, insee, description, status="validated") -> Partner:
+    return add_partner(session, name, categories, insee=insee, description=description, status=status,
+                       address="1 place de la Mairie", postal_code=commune_by_insee(insee).postal_codes[0],
+                       siret=str(next(_sirets)), placed=True)
 
 
 def build_corpus(session) -> dict[str, Partner]:
     """Every partner of PARTNERS (validated), PENDING, their offers; indexed, committed."""
-    partners = {row[0]: add_partner(session, *row) for row in PARTNERS}
-    partners[PENDING[0]] = add_partner(session, *PENDING, status="pending")
-    add_offer(session, partners["Théâtre du Bois de l'Aune"], "Abonnement saison à tarif jeune", "-25 %", expires=90)
-    add_offer(session, partners["Théâtre du Bois de l'Aune"], "Place offerte pour un accompagnant", "Offert", expires=20)
-    add_offer(session, partners["Cours Réussite Mazargues"], "Stage de préparation au brevet", "-15 %")
-    add_offer(session, partners["Bowling de Martigues"], "Partie gratuite le mercredi", "Gratuit", starts=-90, expires=-1)
-    add_offer(session, partners["Football Club Vitrollais"], "Licence à prix réduit", "-30 €", published=False)
-    add_offer(session, partners[PENDING[0]], "Soirée découverte", "Gratuit")
+    partners = {row[0]: add_corpus_partner(session, *row) for row in PARTNERS}
+    partners[PENDING[0]] = add_corpus_partner(session, *PENDING, status="pending")
+    theatre, bowling = partners["Théâtre du Bois de l'Aune"], partners["Bowling de Martigues"]
+    add_corpus_offer(session, theatre, "Abonnement saison à tarif jeune", "-25 %", expires=90)
+    add_corpus_offer(session, theatre, "Place offerte pour un accompagnant", "Offert", expires=20)
+    add_corpus_offer(session, partners["Cours Réussite Mazargues"], "Stage de préparation au brevet", "-15 %")
+    add_corpus_offer(session, bowling, "Partie gratuite le mercredi", "Gratuit", starts=-90, expires=-1)
+    add_corpus_offer(session, partners["Football Club Vitrollais"], "Licence à prix réduit", "-30 €", published=False)
+    add_corpus_offer(session, partners[PENDING[0]], "Soirée découverte", "Gratuit")
     session.commit()
     for partner in partners.values():
         reindex_partner(session, partner.id)

@@ -1,0 +1,147 @@
+"""Search on PostgreSQL: tsvector with unaccent, one GIN index per kind of document, pg_trgm for
+typos (see `backends`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
+from sqlmodel import Session
+
+from cjeune_app.core.search import geo
+from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
+from cjeune_app.core.search.statements import (
+    DISTANCE2,
+    POSTGRES_TRIGRAM_THRESHOLD,
+    TERMS,
+    Criteria,
+    chunks,
+    paged,
+    position_params,
+    term_rows,
+    upsert_terms,
+)
+from cjeune_app.core.search.text import QueryWord
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
+
+
+class PostgresBackend:
+    name = "postgresql"
+
+    # -- ranking ---------------------------------------------------------------------------
+    def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
+        params = {"now": criteria.now, **position_params(criteria)}
+        hits = self._hits(criteria, params)
+        return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+
+    def _hits(self, criteria: Criteria, params: dict[str, Any]) -> str:
+        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params."""
+        conditions = self._filters(criteria, params)
+        distance2 = DISTANCE2 if criteria.position else "NULL"
+        with_offer = (
+            "SELECT o.partner_id FROM search_entry o WHERE o.offer_id IS NOT NULL "
+            "AND o.starts_ts <= :now AND o.expires_ts > :now"
+        )
+        if not criteria.words:
+            conditions.append("e.offer_id IS NULL")
+            if criteria.offers_only:
+                conditions.append(f"e.partner_id IN ({with_offer})")
+            return (
+                f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
+                f"WHERE {' AND '.join(conditions)})"
+            )
+        for weights in ("", "A", "AB"):
+            params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
+        conditions.append("e.document @@ to_tsquery('cjeune_search', :words)")
+        tier = (
+            "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
+            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE {otherwise} END"
+        )
+        partner_conditions = conditions + ["e.offer_id IS NULL"]
+        if criteria.offers_only:
+            partner_conditions.append(f"e.partner_id IN ({with_offer})")
+        selects = [
+            f"SELECT e.partner_id, {tier.format(otherwise=4)} AS tier, {distance2} AS distance2 "
+            f"FROM search_entry e WHERE {' AND '.join(partner_conditions)}"
+        ]
+        if any(word.in_offers for word in criteria.words):  # else no offer's title has them
+            offer_conditions = conditions + ["e.offer_id IS NOT NULL", "e.starts_ts <= :now", "e.expires_ts > :now"]
+            selects.append(
+                f"SELECT e.partner_id, {tier.format(otherwise=3)} AS tier, {distance2} AS distance2 "
+                f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
+            )
+        return (
+            f"documents AS ({' UNION ALL '.join(selects)}), "
+            "hits AS (SELECT partner_id, MIN(tier) AS tier, MIN(distance2) AS distance2 "
+            "FROM documents GROUP BY partner_id)"
+        )
+
+    @staticmethod
+    def _filters(criteria: Criteria, params: dict[str, Any]) -> list[str]:
+        conditions = []
+        if criteria.category:
+            params["category_bits"] = CATEGORY_BITS[criteria.category]
+            conditions.append("(e.category_mask & :category_bits) <> 0")
+        if criteria.envelope:
+            params["envelope_bits"] = ENVELOPE_BITS[criteria.envelope]
+            conditions.append("(e.category_mask & :envelope_bits) <> 0")
+        if criteria.commune:
+            params["commune"] = criteria.commune
+            column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
+            conditions.append(f"e.{column} = :commune")
+        if criteria.radius_km is not None:
+            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
+            lat, lon = criteria.position
+            dlat = criteria.radius_km / geo.KM_PER_DEGREE
+            dlon = criteria.radius_km / params["kx2"] ** 0.5
+            params |= {"lat_min": lat - dlat, "lat_max": lat + dlat, "lon_min": lon - dlon, "lon_max": lon + dlon}
+            conditions += ["e.latitude BETWEEN :lat_min AND :lat_max", "e.longitude BETWEEN :lon_min AND :lon_max"]
+        return conditions
+
+    @staticmethod
+    def _word(word: QueryWord, weights: str) -> str:
+        """One word as a tsquery, restricted to the weights given (A name, B categories and
+        place, C offer title, D description; see the migration)."""
+        if word.alternatives:
+            return "(" + " | ".join(f"{c}:{weights}" if weights else c for c in word.alternatives) + ")"
+        if word.prefix:
+            return f"{word.typed}:*{weights}"
+        return f"{word.typed}:{weights}" if weights else word.typed
+
+    # -- vocabulary --------------------------------------------------------------------------
+    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
+        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
+        rows = session.execute(
+            # words are letters and digits only: no wildcard inside
+            sa.text("SELECT term, in_offer FROM search_term WHERE term LIKE :pattern LIMIT :limit"),
+            {"pattern": prefix + "%", "limit": limit},
+        )
+        return {term: bool(in_offer) for term, in_offer in rows}
+
+    def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
+        """Indexed words that may be one typo away (similar trigrams, about the same length)."""
+        session.execute(
+            sa.text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)"),
+            {"threshold": POSTGRES_TRIGRAM_THRESHOLD},
+        )
+        rows = session.execute(
+            sa.text(
+                "SELECT term, in_offer FROM search_term WHERE term % :typed "
+                "AND length(term) BETWEEN :shortest AND :longest"
+            ),
+            {"typed": typed, "shortest": len(typed) - 1, "longest": len(typed) + 1},
+        )
+        return {term: bool(in_offer) for term, in_offer in rows}
+
+    def clear_index(self, session: Session) -> None:
+        session.execute(sa.text("TRUNCATE search_entry, search_term"))
+
+    def add_terms(self, session: Session, words: dict[str, bool]) -> None:
+        """Add words (each with: is it in an offer's title); pg_trgm indexes them for typos."""
+        for chunk in chunks(term_rows(words), 5000):
+            session.execute(upsert_terms(postgresql.insert(TERMS)), chunk)
+
+    def after_rebuild(self, session: Session) -> None:
+        session.execute(sa.text("ANALYZE search_entry"))
+        session.execute(sa.text("ANALYZE search_term"))

@@ -1,0 +1,216 @@
+"""Search on SQLite: two FTS5 indexes, one MATCH per tier (see `backends`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import sqlite
+from sqlmodel import Session
+
+from cjeune_app.core.search import geo, rowids
+from cjeune_app.core.search.facets import (
+    PARTNER_DOCUMENT,
+    category_facet,
+    commune_facet,
+    commune_group_facet,
+    envelope_facets,
+)
+from cjeune_app.core.search.statements import (
+    DISTANCE_RINGS_KM,
+    TERMS,
+    Criteria,
+    chunks,
+    page_statement,
+    paged,
+    position_params,
+    term_rows,
+    upsert_terms,
+)
+from cjeune_app.core.search.text import QueryWord, deletion_variants
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
+
+
+class SqliteBackend:
+    name = "sqlite"
+    partner_index = "search_fts_partner"
+    offer_index = "search_fts_offer"
+
+    def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
+        params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
+        if criteria.radius_km is not None:
+            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
+            cells = geo.covering_cells(*criteria.position, criteria.radius_km)
+            return paged(session, self._hits(criteria, params, cells), criteria, params, criteria.radius_km)
+        if criteria.by_distance:
+            counting = dict(params)
+            counted = f"WITH {self._hits(criteria, counting)} SELECT COUNT(*) FROM hits"
+            total = session.execute(sa.text(counted), counting).scalar_one()
+            return self._nearest(session, criteria, params), total
+        return self._by_tier(session, criteria, params)
+
+    def _tier_sources(self, criteria: Criteria, params: dict[str, Any],
+                      cells: list[str] | None = None) -> dict[str, str]:
+        """{name: SQL selecting partner_id} for tiers 1–4 (with "offers", which tiers 3 and 4
+        use), or tier 0 when there are no words (browsing); adds the MATCH expressions to
+        params. Each partner comes out of one tier only."""
+        facets = self._facets(criteria, cells)
+        partners, offers = self.partner_index, self.offer_index
+        visible = self._partner_visibility(criteria.offers_only)
+        from_partners = (f"SELECT {rowids.sql_partner(f'{partners}.rowid')} AS partner_id "
+                         f"FROM {partners} WHERE {partners} MATCH")
+        if not criteria.words:
+            params["tier0"] = "{facets}: (" + " AND ".join([PARTNER_DOCUMENT, *facets]) + ")"
+            return {"tier0": f"{from_partners} :tier0{visible}"}
+        every = " AND ".join(self._word(w) for w in criteria.words)
+        restrict = f" AND {{facets}}: ({' AND '.join(facets)})" if facets else ""
+
+        def within(columns: str) -> str:
+            return f"{{{columns}}}: ({every})"
+
+        params |= {
+            "tier1": within("name") + restrict,
+            "tier2": f"({within('name tags place')} NOT {within('name')}){restrict}",
+            "tier4": f"({within('name tags place body')} NOT {within('name tags place')}){restrict}",
+        }
+        if not any(word.in_offers for word in criteria.words):
+            # No offer's title has any of these words: tier 3 is empty, skip its index walk.
+            return {
+                "tier1": f"{from_partners} :tier1{visible}",
+                "tier2": f"{from_partners} :tier2{visible}",
+                "tier4": f"{from_partners} :tier4{visible}",
+            }
+        params["tier3"] = f"({within('name tags place offer')} NOT {within('name tags place')}){restrict}"
+        return {
+            "tier1": f"{from_partners} :tier1{visible}",
+            "tier2": f"{from_partners} :tier2{visible}",
+            # Offers come in partner order: removing a partner's repeats is cheap.
+            "offers": f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
+            f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}",
+            "tier3": "SELECT partner_id FROM offers WHERE partner_id NOT IN (SELECT partner_id FROM tier1) "
+            "AND partner_id NOT IN (SELECT partner_id FROM tier2)",
+            "tier4": f"SELECT partner_id FROM ({from_partners} :tier4{visible}) "
+            "WHERE partner_id NOT IN (SELECT partner_id FROM offers)",
+        }
+
+    def _by_tier(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> tuple[list[int], int]:
+        """One statement: every tier's size and its first partners (enough for the page),
+        each FTS5 query run once; the page is then cut across the tiers."""
+        sources = self._tier_sources(criteria, params)
+        tiers = [name for name in sources if name.startswith("tier")]
+        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        firsts = " UNION ALL ".join(
+            f"SELECT * FROM (SELECT {number} AS tier, partner_id FROM {name} ORDER BY partner_id LIMIT :first)"
+            for number, name in enumerate(tiers)
+        )
+        sizes = " UNION ALL ".join(f"SELECT -1 - {n}, COUNT(*) FROM {name}" for n, name in enumerate(tiers))
+        rows = session.execute(
+            sa.text(f"WITH {ctes} {sizes} UNION ALL {firsts}"),
+            {**params, "first": criteria.offset + criteria.limit},
+        ).all()
+        sizes_by_tier = {-1 - tier: size for tier, size in rows if tier < 0}
+        ordered = [partner_id for tier, partner_id in sorted(r for r in rows if r[0] >= 0)]
+        return ordered[criteria.offset : criteria.offset + criteria.limit], sum(sizes_by_tier.values())
+
+    def _hits(self, criteria: Criteria, params: dict[str, Any], cells: list[str] | None = None) -> str:
+        """CTEs ending with `hits` (partner_id, tier), for ordering by distance."""
+        sources = self._tier_sources(criteria, params, cells)
+        tiers = [name for name in sources if name.startswith("tier")]
+        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        union = " UNION ALL ".join(f"SELECT partner_id, {name[-1]} AS tier FROM {name}" for name in tiers)
+        return f"{ctes}, hits AS ({union})"
+
+    def _nearest(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> list[int]:
+        """The page of nearest partners: widen a circle around the position until it holds
+        the page, so that only the partners inside are placed."""
+        needed = criteria.offset + criteria.limit
+        assert criteria.position is not None  # sorting by distance needs one (checked by `criteria`)
+        for radius in (*DISTANCE_RINGS_KM, None):
+            cells = geo.covering_cells(*criteria.position, radius) if radius else None
+            ring = {**params, "limit": needed, "radius2": (radius or 0) ** 2}
+            statement = page_statement(self._hits(criteria, ring, cells), criteria, radius, limit_only=True)
+            found = session.execute(sa.text(statement), ring)
+            partner_ids = list(found.scalars())
+            if len(partner_ids) >= needed or radius is None:
+                return partner_ids[criteria.offset :]
+        return []
+
+    @staticmethod
+    def _word(word: QueryWord) -> str:
+        if word.alternatives:
+            return "(" + " OR ".join(f'"{c}"' for c in word.alternatives) + ")"
+        return f'"{word.typed}"' + ("*" if word.prefix else "")
+
+    @staticmethod
+    def _facets(criteria: Criteria, cells: list[str] | None) -> list[str]:
+        facets = []
+        if criteria.category:
+            facets.append(category_facet(criteria.category))
+        if criteria.envelope:
+            facets.append("(" + " OR ".join(envelope_facets(criteria.envelope)) + ")")
+        if criteria.commune == MARSEILLE_INSEE:
+            facets.append(commune_group_facet(MARSEILLE_INSEE))
+        elif criteria.commune:
+            facets.append(commune_facet(criteria.commune))
+        if cells:
+            facets.append("(" + " OR ".join(cells) + ")")
+        return facets
+
+    def _offer_visibility(self) -> str:
+        """SQL on an offer document's rowid: the id decides, the row only when it cannot."""
+        rowid = f"{self.offer_index}.rowid"
+        exact = (
+            f"EXISTS (SELECT 1 FROM search_entry v WHERE v.id = {rowid} "
+            "AND v.starts_ts <= :now AND v.expires_ts > :now)"
+        )
+        return " AND " + rowids.sql_offer_visible(rowid, exact)
+
+    def _partner_visibility(self, offers_only: bool) -> str:
+        """For "bons plans seulement": has the partner a current offer? (see `rowids`)."""
+        if not offers_only:
+            return ""
+        rowid = f"{self.partner_index}.rowid"
+        exact = (
+            f"EXISTS (SELECT 1 FROM search_entry v WHERE v.partner_id = {rowids.sql_partner(rowid)} "
+            "AND v.offer_id IS NOT NULL AND v.starts_ts <= :now AND v.expires_ts > :now)"
+        )
+        return " AND " + rowids.sql_partner_has_offer(rowid, exact)
+
+    # -- vocabulary --------------------------------------------------------------------------
+    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
+        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
+        rows = session.execute(
+            sa.text("SELECT term, in_offer FROM search_term WHERE term >= :low AND term < :high LIMIT :limit"),
+            {"low": prefix, "high": prefix + "\U0010ffff", "limit": limit},
+        )
+        return {term: bool(in_offer) for term, in_offer in rows}
+
+    def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
+        """Indexed words that may be one typo away (sharing a one-letter deletion)."""
+        statement = sa.text(
+            "SELECT DISTINCT t.term, t.in_offer FROM search_term_variant v "
+            "JOIN search_term t ON t.term = v.term WHERE v.variant IN :variants"
+        ).bindparams(sa.bindparam("variants", expanding=True))
+        found = session.execute(statement, {"variants": sorted(deletion_variants(typed))})
+        return {term: bool(in_offer) for term, in_offer in found}
+
+    def clear_index(self, session: Session) -> None:
+        for table in ("search_entry", "search_term", "search_term_variant"):
+            session.execute(sa.text(f"DELETE FROM {table}"))
+
+    def add_terms(self, session: Session, words: dict[str, bool]) -> None:
+        """Add words (each with: is it in an offer's title) and their typo neighbours."""
+        rows = term_rows(words)
+        for chunk in chunks(rows):
+            session.execute(upsert_terms(sqlite.insert(TERMS)), chunk)
+            variants = [{"variant": v, "term": row["term"]} for row in chunk for v in deletion_variants(row["term"])]
+            session.execute(
+                sa.text("INSERT OR IGNORE INTO search_term_variant (variant, term) VALUES (:variant, :term)"),
+                variants,
+            )
+
+    def after_rebuild(self, session: Session) -> None:
+        # One b-tree instead of the many segments a bulk insert leaves: faster queries.
+        for table in (self.partner_index, self.offer_index):
+            session.execute(sa.text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
+        session.execute(sa.text("ANALYZE"))

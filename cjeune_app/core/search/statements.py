@@ -1,0 +1,126 @@
+"""What both search backends share: the criteria of a checked query, the SQL that pages the
+hits, and the upkeep of the vocabulary (see `backends` for how ranking works)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlmodel import Session, SQLModel
+
+from cjeune_app.core.enums import Category, Envelope
+from cjeune_app.core.search import geo
+from cjeune_app.core.search.models import SearchTerm
+from cjeune_app.core.search.text import QueryWord
+
+T = TypeVar("T")
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The table of a model, typed (SQLModel does not declare `__table__`)."""
+    return SQLModel.metadata.tables[str(model.__tablename__)]
+
+TERMS = table_of(SearchTerm)
+_CHUNK = 500  # bound parameters per statement, well under SQLite's limit
+
+# Rings tried, in km, when sorting by distance: the first one holding a full page ends it.
+DISTANCE_RINGS_KM = (1.0, 2.0, 5.0, 10.0, 20.0, 40.0, 80.0)
+# Trigram similarity above which a vocabulary word is checked for being one typo away.
+# Low on purpose: over 12 668 one-typo pairs of words of five letters or more, the lowest
+# similarity measured was 0.2; the check that follows (text.one_typo_apart) is exact.
+POSTGRES_TRIGRAM_THRESHOLD = "0.18"
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What the backends need of a validated query."""
+
+    words: list[QueryWord]
+    category: Category | None
+    envelope: Envelope | None
+    commune: str | None
+    offers_only: bool
+    position: tuple[float, float] | None
+    radius_km: float | None
+    by_distance: bool
+    offset: int
+    limit: int
+    now: int  # epoch seconds
+
+
+def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def position_params(criteria: Criteria) -> dict[str, float]:
+    if criteria.position is None:
+        return {}
+    lat, lon = criteria.position
+    ky2, kx2 = geo.squared_distance_factors(lat)
+    return {"lat": lat, "lon": lon, "ky2": ky2, "kx2": kx2}
+
+
+DISTANCE2 = "((e.latitude - :lat) * (e.latitude - :lat) * :ky2 + (e.longitude - :lon) * (e.longitude - :lon) * :kx2)"
+
+
+def page_statement(hits: str, criteria: Criteria, radius: float | None, limit_only: bool = False,
+                    hits_placed: bool = False) -> str:
+    """The page from the CTE `hits` (partner_id, tier, and distance2 when `hits_placed`),
+    reading positions when distance matters and hits lack them. The total comes from a
+    subquery rather than a window: the page then needs only a top-k sort."""
+    order = "distance2, tier, partner_id" if criteria.by_distance else "tier, partner_id"
+    if hits_placed:
+        placed = "SELECT partner_id, tier, distance2 FROM hits"
+    elif criteria.by_distance or radius is not None:
+        placed = (
+            f"SELECT h.partner_id, h.tier, {DISTANCE2} AS distance2 FROM hits h "
+            "JOIN search_entry e ON e.partner_id = h.partner_id AND e.offer_id IS NULL"
+        )
+    else:
+        placed = "SELECT partner_id, tier FROM hits"
+    within = "WHERE distance2 <= :radius2" if radius is not None else ""
+    if limit_only:
+        return f"WITH {hits}, placed AS ({placed}) SELECT partner_id FROM placed {within} ORDER BY {order} LIMIT :limit"
+    return (
+        f"WITH {hits}, placed AS ({placed}), kept AS (SELECT * FROM placed {within}) "
+        f"SELECT partner_id, (SELECT COUNT(*) FROM kept) AS total FROM kept "
+        f"ORDER BY {order} LIMIT :limit OFFSET :offset"
+    )
+
+
+def count_statement(hits: str, radius: float | None, hits_placed: bool = False) -> str:
+    if radius is None:
+        return f"WITH {hits} SELECT COUNT(*) FROM hits"
+    if hits_placed:
+        return f"WITH {hits} SELECT COUNT(*) FROM hits WHERE distance2 <= :radius2"
+    return (
+        f"WITH {hits} SELECT COUNT(*) FROM hits h JOIN search_entry e ON e.partner_id = h.partner_id "
+        f"AND e.offer_id IS NULL WHERE {DISTANCE2} <= :radius2"
+    )
+
+
+def paged(session: Session, hits: str, criteria: Criteria, params: dict[str, Any], radius: float | None,
+           hits_placed: bool = False) -> tuple[list[int], int]:
+    params = {**params, "limit": criteria.limit, "offset": criteria.offset, "radius2": (radius or 0) ** 2}
+    rows = session.execute(sa.text(page_statement(hits, criteria, radius, hits_placed=hits_placed)), params).all()
+    if rows or criteria.offset == 0:
+        return [r.partner_id for r in rows], (rows[0].total if rows else 0)
+    # Beyond the last page: the count still tells how many there are.
+    return [], session.execute(sa.text(count_statement(hits, radius, hits_placed)), params).scalar_one()
+
+
+def term_rows(words: dict[str, bool]) -> list[dict[str, Any]]:
+    merged: dict[str, bool] = {}
+    for word, in_offer in words.items():
+        merged[word[:100]] = merged.get(word[:100], False) or in_offer
+    return [{"term": term, "in_offer": in_offer} for term, in_offer in sorted(merged.items())]
+
+
+def upsert_terms(insert: Any) -> Any:
+    """A word once seen in an offer's title stays marked so (until a full rebuild)."""
+    return insert.on_conflict_do_update(
+        index_elements=["term"], set_={"in_offer": sa.or_(TERMS.c.in_offer, insert.excluded.in_offer)}
+    )
