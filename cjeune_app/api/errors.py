@@ -33,7 +33,7 @@ def status_of(refusal: Refusal) -> int:
     for cls in type(refusal).__mro__:
         if cls in STATUS_OF_REFUSAL:
             return STATUS_OF_REFUSAL[cls]
-    return getattr(refusal, "http_status", 400)  # transition: domains not yet on the kinds
+    return 400
 
 
 class ApiError(Exception):

@@ -74,6 +74,3 @@ class TooManyAttempts(Refusal):
     code = "too_many_attempts"
     message = "Trop de tentatives : réessayez dans quelques minutes."
 
-
-# Transition name, removed once every domain raises the kinds above.
-DomainError = Refusal

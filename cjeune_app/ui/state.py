@@ -71,12 +71,6 @@ class SessionState(rx.State):
         return actor
 
     @rx.event
-    async def require_signed_in(self):
-        """Transition: on_load of private pages not yet on `PrivatePage`."""
-        if await self._load() is None:
-            return rx.redirect(routes.SIGN_IN)
-
-    @rx.event
     async def sign_out(self):
         await asyncio.to_thread(sessions.sign_out, self._token())
         self._forget()

@@ -13,19 +13,16 @@ import uuid
 
 import reflex as rx
 
-from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards.numbers import normalize_card_number
 from cjeune_app.core.dates import format_hour
-from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, parse_euros
 from cjeune_app.core.partners.payments import Receipt, check_amount
 from cjeune_app.core.use_cases import payments as payment_cases
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box, form_field, submit_button
-from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_page
-from cjeune_app.ui.state import PrivatePage
+from cjeune_app.ui.pages.partner_space import PartnerPage, partner_page
 
 CARD_FIELD_ID = "champ-card_number"
 AMOUNT_INVALID = "Montant invalide : saisissez un montant en euros, supérieur à 0, par exemple 12,50."
@@ -65,11 +62,7 @@ def _envelopes(actor: Actor) -> list[EnvelopeOption]:
     return [EnvelopeOption(c.envelope, c.label) for c in payment_cases.paying_envelopes(actor)]
 
 
-class CheckoutState(PrivatePage, PartnerSpaceState):
-    allowed_roles = (Role.PARTNER,)
-    sign_in_route = routes.PARTNER_SIGN_IN
-    refused_route = routes.PARTNER_SIGN_IN
-
+class CheckoutState(PartnerPage, rx.State):
     step: str = "saisie"  # saisie, confirmation, recu
     error: str = ""
     scanning: bool = False
@@ -82,7 +75,7 @@ class CheckoutState(PrivatePage, PartnerSpaceState):
     _key: str = ""
 
     async def _opened(self, actor: Actor) -> None:
-        self.partner_name = actor.display_name
+        await self._frame(actor)
         self.envelope_choices = await asyncio.to_thread(_envelopes, actor)
         self._restart()
 

@@ -12,13 +12,12 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.dates import format_hour
-from cjeune_app.core.enums import PaymentStatus, Role
+from cjeune_app.core.enums import PaymentStatus
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, paris_today
 from cjeune_app.core.use_cases import payments as payment_cases
 from cjeune_app.ui.components.forms import alert_box
-from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_page
-from cjeune_app.ui.state import PrivatePage
+from cjeune_app.ui.pages.partner_space import PartnerPage, partner_page
 
 MAX_ROWS = 200  # the list is for the screen; the statements hold everything
 
@@ -45,14 +44,6 @@ class MonthRow:
     net: str
     csv: str
     pdf: str
-
-
-class PartnerPage(PrivatePage, mixin=True):
-    """The guard of a page of the partner space: a signed-in partner, else its sign-in page."""
-
-    allowed_roles = (Role.PARTNER,)
-    sign_in_route = routes.PARTNER_SIGN_IN
-    refused_route = routes.PARTNER_SIGN_IN
 
 
 def _rows(actor: Actor, date_from: dt.date, date_to: dt.date) -> list[PaymentRow]:
@@ -83,7 +74,7 @@ def _parse_day(text: str) -> dt.date | None:
         return None
 
 
-class PaymentsState(PartnerPage, PartnerSpaceState):
+class PaymentsState(PartnerPage, rx.State):
     date_from: str = ""
     date_to: str = ""
     rows: list[PaymentRow] = []
@@ -92,7 +83,7 @@ class PaymentsState(PartnerPage, PartnerSpaceState):
     confirming: str = ""
 
     async def _opened(self, actor: Actor) -> None:
-        self.partner_name = actor.display_name
+        await self._frame(actor)
         today = paris_today()
         self.date_from, self.date_to = today.replace(day=1).isoformat(), today.isoformat()
         self.notice = self.confirming = ""
@@ -220,11 +211,11 @@ def _totals(actor: Actor) -> list[MonthRow]:
     ]
 
 
-class StatementsState(PartnerPage, PartnerSpaceState):
+class StatementsState(PartnerPage, rx.State):
     months: list[MonthRow] = []
 
     async def _opened(self, actor: Actor) -> None:
-        self.partner_name = actor.display_name
+        await self._frame(actor)
         self.months = await asyncio.to_thread(_totals, actor)
 
 

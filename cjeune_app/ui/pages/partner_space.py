@@ -54,12 +54,6 @@ class PartnerSpaceState(PartnerPage, rx.State):
     async def _opened(self, actor: Actor) -> Any:
         await self._frame(actor)
 
-    # Transition, for the pages of payments and statements not yet on `PartnerPage`.
-    async def _partner_id(self) -> int | None:
-        actor = await self._actor()
-        if actor is None or actor.role is not Role.PARTNER:
-            return None
-        return actor.partner_id
 
     async def _enter(self) -> int | None:
         """on_load of a partner page not yet on `PartnerPage`: the partner's id, or None."""
