@@ -71,7 +71,7 @@ def prepare(url: str, youths: int, partners: int) -> tuple[list[int], list[int]]
         pupil_ids = session.exec(select(Pupil.id).order_by(Pupil.id)).all()
         numbers = issue_cards(session, school.uai, youths).numbers
         # Setup only: cards activated directly (association itself is measured by the tests).
-        for pupil_id, number in zip(pupil_ids, numbers):
+        for pupil_id, number in zip(pupil_ids, numbers, strict=True):
             session.execute(sa.update(Card).where(Card.number == number)
                             .values(status="active", pupil_id=pupil_id, activated_at=now))
         for pupil_id in pupil_ids:

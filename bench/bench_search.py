@@ -321,7 +321,8 @@ def run_benchmark(url: str, sqlite_path: Path | None, args) -> None:
         for q, filters in QUERIES:
             page = engine_search(q, filters)
             top = "; ".join(f"{r.name} ({r.commune_name})" for r in page.results[:3])
-            fixes = f" corrected {[(c.typed, c.replaced_by) for c in page.corrected_terms]}" if page.corrected_terms else ""
+            corrected = [(c.typed, c.replaced_by) for c in page.corrected_terms]
+            fixes = f" corrected {corrected}" if corrected else ""
             print(f"  {q!r} {filters}: {page.total} results{fixes}: {top}")
     print(f"Load average before timing: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs; other work on the machine slows both columns alike)")

@@ -179,7 +179,8 @@ def _write_batch_files(batch, out_dir: Path | None, qr_format: str) -> dict:
 
 def _batch_lines(batch, files: dict) -> list[str]:
     return [
-        f"Lot n° {batch.batch_id} : {len(batch.numbers)} cartes pour {batch.establishment_name} ({batch.establishment_uai}).",
+        f"Lot n° {batch.batch_id} : {len(batch.numbers)} cartes pour {batch.establishment_name} "
+        f"({batch.establishment_uai}).",
         f"Fichier pour l'imprimeur : {files['csv']}",
         f"QR codes ({files['qr_format'].upper()}, un par carte, contenant seulement le numéro) : {files['qr_dir']}",
     ]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
 import shutil
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path

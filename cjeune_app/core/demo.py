@@ -10,7 +10,7 @@ import datetime as dt
 import random
 from dataclasses import dataclass, field
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
@@ -18,7 +18,7 @@ from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Category, PartnerKind, PartnerStatus
+from cjeune_app.core.enums import Category, PartnerKind, PartnerStatus, Role
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
@@ -27,11 +27,12 @@ from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.settings import settings
 from cjeune_app.core.territory import all_communes, commune_by_insee
-from cjeune_app.core.territory.api import CommuneKind
+from cjeune_app.core.territory.api import Commune, CommuneKind
 
 DEMO_SEASON = "2026-2027"
 PARTNER_COUNT = 300
 CARDS_PER_SCHOOL = 40
+STREET_NAMES = ["Jean Jaurès", "de la République", "Victor Hugo", "des Écoles", "Frédéric Mistral", "du Stade"]
 
 
 class ProductionRefused(Forbidden):
@@ -42,8 +43,8 @@ class ProductionRefused(Forbidden):
 @dataclass
 class DemoReport:
     season: str = DEMO_SEASON
-    establishments: list[dict] = field(default_factory=list)
-    pupils: list[dict] = field(default_factory=list)
+    establishments: list[dict[str, str]] = field(default_factory=list)
+    pupils: list[dict[str, str | None]] = field(default_factory=list)
     cards_created: int = 0
     sample_cards: list[str] = field(default_factory=list)
     partners_created: int = 0
@@ -83,7 +84,7 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     return report
 
 
-def _school(session, digits, name, kind, insee, report) -> Establishment:
+def _school(session: Session, digits: str, name: str, kind: str, insee: str, report: DemoReport) -> Establishment:
     uai = digits + uai_key(digits)
     school = establishment_by_uai(session, uai)
     if school is None:
@@ -94,13 +95,14 @@ def _school(session, digits, name, kind, insee, report) -> Establishment:
     return school
 
 
-def _pupil(session, school, last, first, birth, klass, rng, report) -> None:
+def _pupil(session: Session, school: Establishment, last: str, first: str, birth: dt.date, klass: str,
+           rng: random.Random, report: DemoReport) -> None:
     password = "".join(rng.choice("ABCDEFGHJKMNPRSTUVWXYZ") for _ in range(3))
     password += "".join(rng.choice("abcdefghijkmnpqrstuvwxyz") for _ in range(4))
     password += "".join(rng.choice("23456789") for _ in range(3))
     existing = session.exec(
         select(Account).where(
-            Account.first_name == first, Account.last_name == last, Account.role == "collegien"
+            col(Account.first_name) == first, col(Account.last_name) == last, col(Account.role) == Role.PUPIL
         )
     ).first()
     if existing is None:
@@ -115,7 +117,7 @@ def _pupil(session, school, last, first, birth, klass, rng, report) -> None:
     })
 
 
-def _card_stock(session, school, rng, report) -> None:
+def _card_stock(session: Session, school: Establishment, rng: random.Random, report: DemoReport) -> None:
     in_stock = session.exec(
         select(func.count()).select_from(Card).where(Card.establishment_id == school.id)
     ).one()
@@ -123,6 +125,7 @@ def _card_stock(session, school, rng, report) -> None:
     report.sample_cards.extend(numbers[:3])
     if in_stock:
         return
+    assert school.id is not None
     batch = CardBatch(establishment_id=school.id, count=len(numbers))
     session.add(batch)
     session.flush()
@@ -189,7 +192,7 @@ def demo_siret(rng: random.Random) -> str:
     return siren + nic_body + luhn_check_digit(siren + nic_body)
 
 
-def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
+def _partners(session: Session, rng: random.Random, report: DemoReport, count: int = PARTNER_COUNT) -> None:
     if session.exec(select(func.count()).select_from(Partner)).one() >= count:
         return
     communes = [c for c in all_communes() if c.insee_code != "13055"]
@@ -199,12 +202,15 @@ def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
     for index in range(count):
         if index < len(_FLAGSHIPS):  # well-known names in known places, for demos and tests
             name, category, insee = _FLAGSHIPS[index]
-            partner = _demo_partner(rng, category, commune_by_insee(insee), name=name)
+            flagship_town = commune_by_insee(insee)
+            assert flagship_town is not None, insee
+            partner = _demo_partner(rng, category, flagship_town, name=name)
         else:
             category = categories[index % len(categories)] if index < 8 else rng.choice(categories)
             partner = _demo_partner(rng, category, rng.choices(communes, weights)[0])
         session.add(partner)
         session.flush()
+        assert partner.id is not None
         session.add(PartnerCategory(partner_id=partner.id, category=category))
         if category is Category.CULTURE and rng.random() < 0.25:
             session.add(PartnerCategory(partner_id=partner.id, category=Category.LOISIRS))
@@ -214,10 +220,10 @@ def _partners(session, rng, report, count: int = PARTNER_COUNT) -> None:
         report.partners_created += 1
 
 
-def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
+def _demo_partner(rng: random.Random, category: Category, commune: Commune, name: str | None = None) -> Partner:
     town = commune.name.split(" ")[0] if commune.kind is not CommuneKind.COMMUNE else commune.name
     name = name or rng.choice(_TEMPLATES[category]).format(c=town, n=rng.choice(_LOCAL_NAMES))
-    city = commune_by_insee(commune.insee_code)
+    city = commune
     return Partner(
         name=name,
         kind=rng.choice(_KIND_BY_CATEGORY[category]),
@@ -225,7 +231,7 @@ def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
         description=f"{name} accueille les jeunes de {city.name} et des environs. "
         "Carte CJeune de Provence acceptée.",
         address=f"{rng.randint(1, 120)} {rng.choice(['avenue', 'rue', 'boulevard', 'chemin'])} "
-        f"{rng.choice(['Jean Jaurès', 'de la République', 'Victor Hugo', 'des Écoles', 'Frédéric Mistral', 'du Stade'])}",
+        f"{rng.choice(STREET_NAMES)}",
         postal_code=rng.choice(city.postal_codes),
         commune_insee=city.insee_code,
         latitude=round(city.latitude + rng.uniform(-0.02, 0.02), 5),
@@ -237,7 +243,8 @@ def _demo_partner(rng, category, commune, name: str | None = None) -> Partner:
     )
 
 
-def _demo_offer(rng, partner, category, title, discount, now) -> Offer:
+def _demo_offer(rng: random.Random, partner: Partner, category: Category, title: str, discount: str,
+                now: dt.datetime) -> Offer:
     expired = rng.random() < 0.2
     if expired:
         starts = now - dt.timedelta(days=rng.randint(120, 300))
@@ -245,6 +252,7 @@ def _demo_offer(rng, partner, category, title, discount, now) -> Offer:
     else:
         starts = now - dt.timedelta(days=rng.randint(0, 60))
         expires = now + dt.timedelta(days=rng.randint(7, 280))
+    assert partner.id is not None
     return Offer(
         partner_id=partner.id,
         title=title,

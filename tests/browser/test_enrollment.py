@@ -9,10 +9,10 @@ import re
 
 from playwright.sync_api import expect
 
+from cjeune_app.core.dates import paris_today
 from cjeune_app.core.enrollment.api import complete, consent_history, enrollment_status, save_step
 from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT
 from cjeune_app.core.photos.api import photo_state, submit_photo
-from cjeune_app.core.dates import paris_today
 from cjeune_app.core.seasons.api import get_or_create_season, season_code_for
 from tests.browser.checks import assert_page_healthy
 from tests.browser.family import (

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -149,11 +150,11 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chro
     assert_page_healthy(phone)
     with phone.expect_download() as download:
         month.get_by_role("button", name=re.compile("^Télécharger le relevé CSV")).click()
-    content = open(download.value.path(), encoding="utf-8-sig").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert content.count(number) == 2 and "Paiement" in content and "Annulation" in content
     with phone.expect_download() as download:
         month.get_by_role("button", name=re.compile("^Télécharger le relevé PDF")).click()
-    assert open(download.value.path(), "rb").read(5) == b"%PDF-"
+    assert Path(download.value.path()).read_bytes()[:5] == b"%PDF-"
     assert download.value.suggested_filename.endswith(".pdf")
 
 

@@ -3,7 +3,6 @@ refused with its line number, a pupil's password reset; other roles kept out."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import uuid
@@ -90,7 +89,7 @@ def test_school_imports_pupils_and_downloads_their_letters(app_server, phone, tm
     download.save_as(letters)
     reader = PdfReader(str(letters))
     assert len(reader.pages) == 2  # one letter per pupil
-    for page, login, name in zip(reader.pages, logins, ("Hugo ZELLER", "Élodie D'ALÉO-CRÉMIEUX")):
+    for page, login, name in zip(reader.pages, logins, ("Hugo ZELLER", "Élodie D'ALÉO-CRÉMIEUX"), strict=True):
         text = page.extract_text()
         assert login in text and name in text
         assert "Première connexion" in text and "Collégien·ne" in text

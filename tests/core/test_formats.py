@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from cjeune_app.core.formats import format_cents, format_date, parse_euros, paris_today
+from cjeune_app.core.formats import format_cents, format_date, paris_today, parse_euros
 
 
 def test_money_is_shown_in_euros_the_french_way():

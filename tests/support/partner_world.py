@@ -41,7 +41,7 @@ def build_partner_world(session: Session) -> PartnerWorld:
     world = build_world(session, youths=3, cards=6)
     first, second, third = world.youths
     with session_scope() as s:
-        for youth, number in zip(world.youths, world.cards):
+        for youth, number in zip(world.youths, world.cards[:len(world.youths)], strict=True):
             associate_card(s, youth.parent_account_id, youth.pupil_id, number, uuid.uuid4().hex)
     with session_scope() as s:
         card_id = associate_card(s, third.parent_account_id, third.pupil_id, world.cards[2], uuid.uuid4().hex).card_id

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enrollment.errors import ChildNotFound, NotAFamilyAccount
 from cjeune_app.core.enums import Role

@@ -80,7 +80,8 @@ def associate(youth, number, idempotency_key=None, account_id=None):
 def test_two_tabs_associating_the_same_card_at_once_credit_once(world):
     for index, youth in enumerate(world.youths):  # several rounds: the race is not always the same
         accounts = [youth.parent_account_id, youth.account_id]
-        outcomes = run_together(2, lambda i: associate(youth, world.cards[index], account_id=accounts[i]))
+        outcomes = run_together(2, lambda i, youth=youth, card=world.cards[index], accounts=accounts:
+                                associate(youth, card, account_id=accounts[i]))
         assert [status for status, _ in outcomes] == ["ok", "ok"]
         assert sorted(result.credited_cents for _, result in outcomes) == [0, 15_000]
         assert len({result.card_id for _, result in outcomes}) == 1
