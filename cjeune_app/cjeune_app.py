@@ -42,7 +42,7 @@ from cjeune_app.ui.pages.partner_payments import (
     partner_statements_page,
 )
 from cjeune_app.ui.pages.partner_sign_up import PartnerSignUpState, partner_sign_up_page
-from cjeune_app.ui.pages.partner_space import SPACE_ROUTE, PartnerSpaceState, partner_home_page
+from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_home_page
 from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
@@ -108,15 +108,15 @@ app.add_page(partner_queue_page, route=routes.ADMIN_PARTNERS,
 
 # Espace partenaire: each page checks on load that a validated partner is signed in.
 PARTNER_PAGES = [
-    (partner_home_page, "", "Espace partenaire", PartnerSpaceState.open_page),
-    (partner_checkout_page, "/encaisser", "Encaisser", CheckoutState.open_page),
-    (partner_payments_page, "/paiements", "Paiements", PaymentsState.open_page),
-    (partner_statements_page, "/releves", "Relevés mensuels", StatementsState.open_page),
-    (partner_offers_page, "/bons-plans", "Bons plans", PartnerOffersState.open_page),
-    (partner_api_keys_page, "/cles-api", "Clés d'API", ApiKeysState.open_page),
+    (partner_home_page, routes.PARTNER_SPACE, "Espace partenaire", PartnerSpaceState.open_page),
+    (partner_checkout_page, routes.PARTNER_CHECKOUT, "Encaisser", CheckoutState.open_page),
+    (partner_payments_page, routes.PARTNER_PAYMENTS, "Paiements", PaymentsState.open_page),
+    (partner_statements_page, routes.PARTNER_STATEMENTS, "Relevés mensuels", StatementsState.open_page),
+    (partner_offers_page, routes.PARTNER_OFFERS, "Bons plans", PartnerOffersState.open_page),
+    (partner_api_keys_page, routes.PARTNER_API_KEYS, "Clés d'API", ApiKeysState.open_page),
 ]
-for component, path, title, on_load in PARTNER_PAGES:
-    app.add_page(component, route=SPACE_ROUTE + path, title=f"{title} | CJeune de Provence", on_load=on_load)
+for component, route, title, on_load in PARTNER_PAGES:
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
 app.add_page(enrollment_page, route=routes.ENROLLMENT, title="Inscription | CJeune de Provence",
              on_load=EnrollmentState.open_page)
 app.add_page(photo_page, route=routes.PHOTO, title="Photo d'identité | CJeune de Provence",

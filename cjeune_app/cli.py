@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from cjeune_app.core.actor import Actor
-from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.migrations import upgrade_schema
 
@@ -37,12 +36,12 @@ def migrate() -> None:
 @main.command("seed-demo", help="Crée les données de démonstration (refusé en production).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def seed_demo_command(as_json: bool) -> None:
-    from cjeune_app.core.demo import ProductionRefused, seed_demo
+    from cjeune_app.core.demo import ProductionRefused
+    from cjeune_app.core.use_cases.operations import seed_demo_data
 
     upgrade_schema()
     try:
-        with session_scope() as session:
-            report = seed_demo(session)
+        report = seed_demo_data()
     except ProductionRefused as refusal:
         click.echo(str(refusal), err=True)
         sys.exit(2)
@@ -257,11 +256,10 @@ def close_season_command(code: str, as_json: bool) -> None:
 @main.command("reindex-search", help="Reconstruit l'index de recherche des partenaires et bons plans.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def reindex_search_command(as_json: bool) -> None:
-    from cjeune_app.core.search import reindex_all
+    from cjeune_app.core.use_cases.operations import rebuild_search_index
 
     upgrade_schema()
-    with session_scope() as session:
-        documents = reindex_all(session)
+    documents = rebuild_search_index()
     emit(as_json, {"documents": documents}, [f"Index de recherche reconstruit : {documents} documents."])
 
 

@@ -29,7 +29,14 @@ from cjeune_app.core.cards import paying
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import is_well_formed, normalize_card_number
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import ENVELOPE_LABELS, CardStatus, Envelope, PaymentStatus, envelope_for_category
+from cjeune_app.core.enums import (
+    ENVELOPE_LABELS,
+    CardStatus,
+    Envelope,
+    PartnerStatus,
+    PaymentStatus,
+    envelope_for_category,
+)
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.formats import paris_today
@@ -116,7 +123,7 @@ def validated_partner(session: Session, partner: Partner | int) -> Partner:
     row = session.exec(
         select(Partner).where(col(Partner.id) == partner_id).execution_options(populate_existing=True)
     ).first()
-    if row is None or row.status != "validated":
+    if row is None or row.status != PartnerStatus.VALIDATED:
         raise errors.PartnerNotValidated()
     return row
 

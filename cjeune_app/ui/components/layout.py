@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, MAX_WIDTH
@@ -18,7 +19,7 @@ def logo() -> rx.Component:
             align="baseline",
             spacing="1",
         ),
-        href="/",
+        href=routes.HOME,
         underline="none",
     )
 
@@ -48,12 +49,12 @@ def site_header() -> rx.Component:
             logo(),
             rx.el.nav(
                 rx.hstack(
-                    _nav_link("Trouver un partenaire", "/partenaires"),
-                    _nav_link("FAQ", "/faq"),
+                    _nav_link("Trouver un partenaire", routes.PARTNERS_SEARCH),
+                    _nav_link("FAQ", routes.FAQ),
                     rx.cond(  # signed in: the way back to one's own space, not a second sign-in
                         SessionState.first_name != "",
-                        rx.link(rx.button("Mon espace", size="2", variant="solid"), href="/tableau-de-bord"),
-                        rx.link(rx.button("Connexion", size="2", variant="solid"), href="/connexion"),
+                        rx.link(rx.button("Mon espace", size="2", variant="solid"), href=routes.DASHBOARD),
+                        rx.link(rx.button("Connexion", size="2", variant="solid"), href=routes.SIGN_IN),
                     ),
                     spacing="4",
                     align="center",
@@ -89,11 +90,11 @@ def site_footer() -> rx.Component:
                     weight="bold"),
             rx.el.nav(
                 rx.flex(
-                    _footer_link("Mentions légales", "/mentions-legales"),
-                    _footer_link("Politique de confidentialité", "/confidentialite"),
-                    _footer_link("Conditions d'utilisation", "/conditions-utilisation"),
-                    _footer_link("Contact", "/contact"),
-                    _footer_link("FAQ", "/faq"),
+                    _footer_link("Mentions légales", routes.LEGAL_NOTICE),
+                    _footer_link("Politique de confidentialité", routes.PRIVACY),
+                    _footer_link("Conditions d'utilisation", routes.TERMS),
+                    _footer_link("Contact", routes.CONTACT),
+                    _footer_link("FAQ", routes.FAQ),
                     wrap="wrap",
                     gap="0.75rem 1.25rem",
                 ),

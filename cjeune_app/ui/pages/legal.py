@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from cjeune_app import routes
 from cjeune_app.core.site import (
     ASSISTANCE_EMAIL,
     ASSISTANCE_PHONE,
@@ -124,7 +125,7 @@ def contact_page() -> rx.Component:
                 width="100%",
             ),
             rx.text("Pour un mot de passe Eduprovence oublié, adressez-vous d'abord à l'établissement "
-                    "de votre enfant : voyez la ", rx.link("FAQ", href="/faq", underline="always"), ".", size="3"),
+                    "de votre enfant : voyez la ", rx.link("FAQ", href=routes.FAQ, underline="always"), ".", size="3"),
             spacing="3",
         ),
     )

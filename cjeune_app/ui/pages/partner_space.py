@@ -22,7 +22,6 @@ from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage
 from cjeune_app.ui.theme import BRAND_BLUE
 
-SPACE_ROUTE = routes.PARTNER_SPACE
 PARTNER_SIGN_IN = routes.PARTNER_SIGN_IN
 SECTIONS = [
     ("Encaisser", routes.PARTNER_CHECKOUT, "Scanner ou saisir la carte, débiter, remettre le reçu."),
