@@ -15,7 +15,7 @@ from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.db import engine_for
 from cjeune_app.core.establishments.models import Pupil
-from tests.core.accounts.conftest import make_school
+from tests.core.accounts.builders import make_school
 
 CSV = "nom;prénom;date de naissance;classe\nFernandez;Julie;14/03/2013;5e B\nFernandez;Jean;02/11/2012;4e A\n"
 

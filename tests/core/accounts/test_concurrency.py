@@ -13,7 +13,7 @@ from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
 from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.db import engine_for
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import make_pupil, make_school
 from tests.support.mail import links_in, token_from
 
 

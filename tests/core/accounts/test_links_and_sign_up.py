@@ -19,7 +19,7 @@ from cjeune_app.core.accounts.validation import youth_birth_date_error
 from cjeune_app.core.accounts.youths import sign_up_youth
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Conflict
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import make_pupil, make_school
 from tests.support.mail import body_text, links_in, token_from
 
 IP = "203.0.113.7"

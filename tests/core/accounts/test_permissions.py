@@ -15,8 +15,8 @@ from cjeune_app.core.permissions import (
     require_pupil_access,
     require_role,
 )
-from tests.core.accounts.conftest import actor_for as actor
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import actor_for as actor
+from tests.core.accounts.builders import make_pupil, make_school
 
 
 @pytest.fixture

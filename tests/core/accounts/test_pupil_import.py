@@ -19,7 +19,7 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden as PermissionDenied
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.use_cases.school import import_pupils, reset_pupil_password
-from tests.core.accounts.conftest import actor_for, make_school
+from tests.core.accounts.builders import actor_for, make_school
 
 TODAY = dt.date(2026, 9, 15)
 IP = "203.0.113.7"

@@ -20,7 +20,7 @@ from cjeune_app.core.accounts.sessions import (
 )
 from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.enums import Role
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import make_pupil, make_school
 
 T0 = dt.datetime(2026, 11, 20, 13, 17, tzinfo=dt.UTC)
 IP = "203.0.113.7"

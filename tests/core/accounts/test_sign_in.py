@@ -16,7 +16,7 @@ from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
 from cjeune_app.core.dates import PARIS
 from cjeune_app.core.enums import PUBLIC_ROLES, Role
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import make_pupil, make_school
 
 # 14:17 in Paris (winter time, UTC+1)
 T0 = dt.datetime(2026, 11, 20, 13, 17, 0, tzinfo=dt.UTC)

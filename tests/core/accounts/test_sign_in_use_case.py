@@ -9,7 +9,7 @@ from cjeune_app.core.accounts.errors import SignInExpired
 from cjeune_app.core.accounts.sign_in import PENDING_SIGN_IN_LIMIT, SignInStatus
 from cjeune_app.core.enums import Role
 from cjeune_app.core.use_cases import accounts, sessions
-from tests.core.accounts.conftest import make_pupil, make_school
+from tests.core.accounts.builders import make_pupil, make_school
 
 IP = "203.0.113.7"
 
