@@ -8,16 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.appserver import PROJECT_ROOT, AppServer
+from tests.appserver import AppServer
+from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
 from tests.support.address_api import AddressApi
-
-CHROMIUM = os.environ.get("CJEUNE_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync", "--disable-quic",
-]
-PHONE = {"width": 390, "height": 844}
-ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
 @pytest.fixture(scope="session")
@@ -54,16 +47,6 @@ def app_server(tmp_path_factory, address_api) -> AppServer:
     server.start()
     yield server
     server.stop()
-
-
-class ConsoleWatcher:
-    """Collects console errors and uncaught exceptions of a page."""
-
-    def __init__(self, page):
-        self.errors: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and self.errors.append(msg.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("response", lambda r: r.status >= 400 and self.errors.append(f"HTTP {r.status} {r.url}"))
 
 
 @pytest.fixture

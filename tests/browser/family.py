@@ -17,7 +17,7 @@ from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.db import engine_for
 from cjeune_app.core.establishments.models import Establishment
 from tests.browser.checks import wait_for_app
-from tests.browser.conftest import ARTIFACTS
+from tests.browser.chromium import ARTIFACTS
 
 PASSWORD = "Soleil2026"
 SCREENS = ARTIFACTS / "screens"

@@ -291,7 +291,7 @@ def fake_camera_video(number: str, path) -> None:
 
 
 def test_scanning_the_qr_code_with_the_camera_fills_the_number(app_server, chromium, tmp_path):
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
+    from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
 
     youth = make_youth(app_server, "Lina", "Moreau")
     number = stock_card(app_server)

@@ -20,7 +20,7 @@ from cjeune_app.core.formats import paris_today
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet import api as wallet
 from tests.browser.checks import assert_page_healthy, wait_for_app
-from tests.browser.conftest import PHONE, ConsoleWatcher
+from tests.browser.chromium import PHONE, ConsoleWatcher
 from tests.browser.test_partner_sign_up import sign_in
 from tests.support.partner_world import build_partner_world
 
@@ -235,7 +235,7 @@ def test_the_partner_space_is_for_signed_in_partners_only(app_server, phone):
 
 
 def test_the_card_is_scanned_with_the_phone_camera(app_server, chromium, shop, tmp_path):
-    from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+    from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS
     from tests.browser.test_cards import fake_camera_video
 
     video = tmp_path / "carte.y4m"
