@@ -219,7 +219,8 @@ def issue_cards_command(count: int, uai: str, out_dir: Path | None, qr_format: s
 @click.option("--qr-format", type=click.Choice(["png", "svg"]), default="png", show_default=True)
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def export_batch_command(batch_id: int, out_dir: Path | None, qr_format: str, as_json: bool) -> None:
-    from cjeune_app.core.use_cases.cards import BatchNotFound, card_batch
+    from cjeune_app.core.cards.errors import BatchNotFound
+    from cjeune_app.core.use_cases.cards import card_batch
 
     try:
         batch = card_batch(_operator(), batch_id)

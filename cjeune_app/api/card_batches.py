@@ -13,9 +13,10 @@ from cjeune_app import routes
 from cjeune_app.api.deps import CurrentActor
 from cjeune_app.api.errors import ApiError
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.cards.errors import BatchNotFound
 from cjeune_app.core.cards.printing import IssuedBatch, printer_csv, printer_zip
 from cjeune_app.core.enums import Role
-from cjeune_app.core.use_cases.cards import BatchNotFound, card_batch
+from cjeune_app.core.use_cases.cards import card_batch
 
 router = APIRouter(tags=["back-office"], include_in_schema=False)
 

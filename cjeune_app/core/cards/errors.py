@@ -129,3 +129,8 @@ class InvalidCardCount(InvalidInput):
 
     def __init__(self, maximum: int) -> None:
         super().__init__(f"Le nombre de cartes doit être un entier entre 1 et {maximum}.")
+
+
+class BatchNotFound(NotFound):
+    code = "card_batch_unknown"
+    message = "Ce lot de cartes n'existe pas."

@@ -15,7 +15,7 @@ from cjeune_app.core.cards.printing import BatchSummary, IssuedBatch
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import NotFound, Refusal
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.permissions import require_role, require_signed_in
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.use_cases.dashboard import FamilyScreen, chosen_child
@@ -38,11 +38,6 @@ class LossScreen:
 class DeclaredLoss:
     masked_number: str
     reason: str  # perte, vol
-
-
-class BatchNotFound(NotFound):
-    code = "card_batch_unknown"
-    message = "Ce lot de cartes n'existe pas."
 
 
 def association_screen(actor: Actor | None, wanted: str | None) -> AssociationScreen:
@@ -92,5 +87,5 @@ def card_batch(actor: Actor | None, batch_id: int) -> IssuedBatch:
     with session_scope(read_only=True) as session:
         batch = printing.batch_by_id(session, batch_id)
     if batch is None:
-        raise BatchNotFound()
+        raise card_errors.BatchNotFound()
     return batch
