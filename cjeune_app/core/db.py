@@ -37,8 +37,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run during a write; busy_timeout makes concurrent writers wait
     # instead of failing at once; foreign keys are off by default in SQLite.
+    # synchronous=FULL: in WAL mode NORMAL may lose the last commits (a payment) on a power cut
+    # or an OS crash; FULL syncs the WAL at every commit, so money that was answered stays.
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
     cursor.close()
