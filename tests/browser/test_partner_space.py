@@ -93,7 +93,8 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chro
     card_field.fill(spaced)
     amount_field.fill("150,00")
     phone.get_by_role("button", name="Vérifier").click()
-    expect(phone.get_by_role("alert")).to_contain_text("Solde insuffisant : 100,00 € au maximum")
+    expect(phone.get_by_role("alert")).to_contain_text("Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas ce paiement")
+    expect(phone.get_by_role("alert")).not_to_contain_text("100,00")
 
     amount_field.fill("12,50")  # French decimal comma
     phone.get_by_role("button", name="Vérifier").click()
