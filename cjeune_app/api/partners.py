@@ -26,7 +26,7 @@ from cjeune_app.core.use_cases import payments as payment_cases
 
 EnvelopeName = Literal["sport_culture", "soutien_scolaire"]
 CategoryName = Literal["sport", "culture", "loisirs", "soutien_scolaire"]
-DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DbId = Annotated[int, Path(ge=1, description="Identifiant ; un identifiant inconnu répond 404")]
 
 
 class ErrorOut(BaseModel):

@@ -68,8 +68,8 @@ class PartnerPageState(rx.State):
 
     @rx.event
     async def load(self):
-        raw = self.router.page.params.get("partner_id", "")
-        data = await asyncio.to_thread(_load, int(raw)) if str(raw).isdigit() else None
+        partner_id = routes.row_id(self.router.page.params.get("partner_id", ""))
+        data = await asyncio.to_thread(_load, partner_id) if partner_id is not None else None
         self.found, self.loaded = data is not None, True
         self.partner, self.offers, self.marker = data or (PartnerView(), [], [])
 
