@@ -7,6 +7,7 @@ import re
 from fastapi import APIRouter, Depends, FastAPI, Request
 
 from cjeune_app.api.errors import ApiError, install_error_handlers
+from cjeune_app.api.headers import SecurityHeadersMiddleware
 from cjeune_app.routes import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
@@ -39,6 +40,9 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
         redoc_url=None,
     )
     install_error_handlers(api)
+    # Reflex mounts its backend (pages in single-port mode, the event websocket, uploads) inside
+    # this application: the middleware covers every answer of the server.
+    api.add_middleware(SecurityHeadersMiddleware)
     checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:
         api.include_router(router, prefix=API_PREFIX, dependencies=checked)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -37,6 +38,18 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
+
+    @property
+    def public_origins(self) -> list[str]:
+        """The origins the site's own pages come from (CORS and the websocket accept these only):
+        the public URL's, and for a local address both of its spellings (localhost, 127.0.0.1)."""
+        parts = urlsplit(self.public_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        local = {"localhost", "127.0.0.1"}
+        if parts.hostname not in local:
+            return [origin]
+        port = f":{parts.port}" if parts.port else ""
+        return [f"{parts.scheme}://{host}{port}" for host in sorted(local)]
 
 
 @cache
