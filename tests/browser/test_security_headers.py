@@ -27,7 +27,7 @@ def assert_protected(answer: httpx.Response) -> None:
                                   "/page-qui-n-existe-pas"])
 def test_pages_api_and_files_carry_the_security_headers(app_server, path):
     answer = httpx.get(app_server.base_url + path)
-    assert answer.status_code in (200, 404), (path, answer.status_code)
+    assert answer.status_code in (200, 307, 404), (path, answer.status_code)
     assert_protected(answer)
 
 
@@ -43,11 +43,9 @@ def test_a_page_cannot_be_framed(app_server, chromium):
     page = context.new_page()
     page.set_content(f'<iframe id="cadre" src="{app_server.base_url}{routes.SIGN_IN}" width="400" height="400">'
                      "</iframe>")
-    page.wait_for_timeout(1_500)
     framed = page.frame_locator("#cadre")
-    expect(framed.locator("h1")).to_have_count(0)
-    assert all(not frame.url.startswith(app_server.base_url) or not frame.content().count("<h1")
-               for frame in page.frames[1:])
+    expect(framed.locator("h1")).to_contain_text("is blocked")  # Chromium's page for a refused frame
+    assert [frame.url for frame in page.frames[1:]] == ["chrome-error://chromewebdata/"]
     context.close()
 
 
@@ -56,8 +54,9 @@ def test_a_foreign_origin_is_never_answered_with_credentials(app_server):
     for method in ("GET", "POST"):
         answer = httpx.request(method, own + "/api/v1/health",
                                headers={"Origin": FOREIGN, "Cookie": "cjeune_session=x"})
+        # Without Access-Control-Allow-Origin the browser shares nothing with the foreign page
+        # (Starlette sends Allow-Credentials with every answer: alone, it grants nothing).
         assert "access-control-allow-origin" not in answer.headers, answer.headers
-        assert "access-control-allow-credentials" not in answer.headers
     preflight = httpx.options(own + routes.school_password_reset(1), headers={
         "Origin": FOREIGN, "Access-Control-Request-Method": "POST"})
     assert preflight.headers.get("access-control-allow-origin") != FOREIGN
