@@ -7,6 +7,7 @@ No other module reads `os.environ`: they call `settings()`. Tests that change th
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -63,11 +64,19 @@ def reload_settings() -> Settings:
     return settings()
 
 
-def data_dir() -> Path:
-    """Folder for the SQLite file, photos and the local outbox (created on first use)."""
-    path = settings().data_dir
-    path.mkdir(parents=True, exist_ok=True)
+def private_dir(path: Path) -> Path:
+    """A folder only the app's user may open (0700), created if needed: what the data folder holds
+    (photos, e-mails with live reset links, the SQLite file) is nobody else's to read."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        with contextlib.suppress(PermissionError):  # a folder of another user: left as it is
+            path.chmod(0o700)
     return path
+
+
+def data_dir() -> Path:
+    """Folder for the SQLite file, photos and the local outbox (created on first use, 0700)."""
+    return private_dir(settings().data_dir)
 
 
 def database_url() -> str:
