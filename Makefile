@@ -14,7 +14,7 @@ install:
 run: install
 	@$(ENV) cjeune seed-demo
 	@echo "» CJeune de Provence démarre : ouvrez http://localhost:$(PORT)/ (première compilation : 1 à 2 minutes)"
-	@$(ENV) reflex run --env prod --single-port --frontend-port $(PORT)
+	@$(ENV) CJEUNE_PUBLIC_URL="$${CJEUNE_PUBLIC_URL:-http://localhost:$(PORT)}" reflex run --env prod --single-port --frontend-port $(PORT)
 
 # Lint, types and the direction of imports (configured in pyproject.toml).
 lint:

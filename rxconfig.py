@@ -2,13 +2,16 @@
 
 import reflex as rx
 
-from cjeune_app.core.settings import database_url
+from cjeune_app.core.settings import database_url, settings
 from cjeune_app.ui.theme import theme
 
 config = rx.Config(
     app_name="cjeune_app",
     db_url=database_url(),
     telemetry_enabled=False,
+    # Never "*": with it, Reflex's CORS answers any origin with credentials (cookies), and its
+    # websocket accepts any page. Only the site's own origin.
+    cors_allowed_origins=settings().public_origins,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(theme=theme)],
     disable_plugins=[rx.plugins.SitemapPlugin],

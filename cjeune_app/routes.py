@@ -7,6 +7,20 @@ stands beside them (`*_PATTERN`).
 
 from __future__ import annotations
 
+# The largest id a path may name: PostgreSQL's INTEGER ids (SQLite's go to 2**63 - 1). A larger
+# number names nothing (404): the database driver could not even send it.
+MAX_ROW_ID = 2**31 - 1
+
+
+def row_id(text: object) -> int | None:
+    """The id a path or query parameter names, or None when it cannot name a row."""
+    raw = str(text).strip()
+    if not raw.isascii() or not raw.isdigit():
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ROW_ID else None
+
+
 # Public pages
 HOME = "/"
 FAQ = "/faq"

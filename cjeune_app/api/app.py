@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+import re
 
-from cjeune_app.api.errors import install_error_handlers
+from fastapi import APIRouter, Depends, FastAPI, Request
+
+from cjeune_app.api.errors import ApiError, install_error_handlers
+from cjeune_app.api.headers import SecurityHeadersMiddleware
+from cjeune_app.routes import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]+")
+
+
+def ids_in_range(request: Request) -> None:
+    """Every `..._id` of the path that is a whole number out of the range of ids answers 404;
+    anything else that is not a whole number is left to the route's validation (422)."""
+    for name, value in request.path_params.items():
+        whole = name.endswith("_id") and isinstance(value, str) and _WHOLE_NUMBER.fullmatch(value.strip())
+        if whole and not 1 <= int(value) <= MAX_ROW_ID:
+            raise ApiError(404, "not_found", "Ressource introuvable.")
 
 health_router = APIRouter()
 
@@ -26,8 +40,12 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
         redoc_url=None,
     )
     install_error_handlers(api)
+    # Reflex mounts its backend (pages in single-port mode, the event websocket, uploads) inside
+    # this application: the middleware covers every answer of the server.
+    api.add_middleware(SecurityHeadersMiddleware)
+    checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:
-        api.include_router(router, prefix=API_PREFIX)
+        api.include_router(router, prefix=API_PREFIX, dependencies=checked)
     for router in site_routers or []:
-        api.include_router(router)
+        api.include_router(router, dependencies=checked)
     return api

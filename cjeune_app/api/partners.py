@@ -26,12 +26,13 @@ from cjeune_app.core.use_cases import payments as payment_cases
 
 EnvelopeName = Literal["sport_culture", "soutien_scolaire"]
 CategoryName = Literal["sport", "culture", "loisirs", "soutien_scolaire"]
-DbId = Annotated[int, Path(ge=1, le=2**31 - 1)]
+DbId = Annotated[int, Path(ge=1, description="Identifiant ; un identifiant inconnu répond 404")]
 
 
 class ErrorOut(BaseModel):
     code: str = Field(examples=["balance_insufficient"])
-    message: str = Field(examples=["Solde insuffisant : 23,50 € au maximum sur l'enveloppe Sport & Culture."])
+    message: str = Field(examples=["Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas ce paiement. "
+                                   "Le jeune peut consulter son solde dans son espace CJeune."])
 
 
 def _error(description: str) -> dict:
@@ -50,7 +51,8 @@ COMMON_ERRORS = {
 class EnvelopeOut(BaseModel):
     envelope: EnvelopeName
     label: str
-    available_cents: int = Field(description="Ce que cette structure peut encaisser au plus sur cette enveloppe")
+    can_debit: bool = Field(description="Un paiement est possible sur cette enveloppe. Le solde n'est jamais "
+                            "communiqué : un paiement trop élevé est refusé (409 balance_insufficient).")
 
 
 class CardOut(BaseModel):
@@ -140,7 +142,7 @@ class OfferOut(BaseModel):
 def _card_out(check: CardCheck) -> CardOut:
     return CardOut(
         card_last_digits=check.card_last_digits, first_name=check.first_name or None, can_debit=check.can_debit,
-        envelopes=[EnvelopeOut(envelope=e.envelope, label=e.label, available_cents=e.available_cents)
+        envelopes=[EnvelopeOut(envelope=e.envelope, label=e.label, can_debit=e.can_debit)
                    for e in check.envelopes],
         refusal=ErrorOut(**check.refusal.as_dict()) if check.refusal else None,
     )

@@ -20,7 +20,14 @@ def format_date(day: dt.date | dt.datetime) -> str:
 
 
 def format_hour(moment: dt.datetime) -> str:
-    """`14 h 32` in Paris time; minutes are rounded up so that the time shown is never too early."""
+    """`14 h 32` in Paris time: the minute the moment is in, as a clock shows it (and as the
+    statements and the database tell it: 20:39:21 UTC is 21 h 39 in winter)."""
+    local = moment.astimezone(PARIS)
+    return f"{local.hour} h {local.minute:02d}"
+
+
+def format_hour_not_before(moment: dt.datetime) -> str:
+    """A deadline (`réessayez à 14 h 33`): minutes rounded up, so that the time shown is never too early."""
     local = moment.astimezone(PARIS)
     if local.second or local.microsecond:
         local = (local + dt.timedelta(minutes=1)).replace(second=0, microsecond=0)

@@ -7,8 +7,10 @@ No other module reads `os.environ`: they call `settings()`. Tests that change th
 
 from __future__ import annotations
 
+import contextlib
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +40,18 @@ class Settings(BaseSettings):
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
 
+    @property
+    def public_origins(self) -> list[str]:
+        """The origins the site's own pages come from (CORS and the websocket accept these only):
+        the public URL's, and for a local address both of its spellings (localhost, 127.0.0.1)."""
+        parts = urlsplit(self.public_url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        local = {"localhost", "127.0.0.1"}
+        if parts.hostname not in local:
+            return [origin]
+        port = f":{parts.port}" if parts.port else ""
+        return [f"{parts.scheme}://{host}{port}" for host in sorted(local)]
+
 
 @cache
 def settings() -> Settings:
@@ -50,11 +64,19 @@ def reload_settings() -> Settings:
     return settings()
 
 
-def data_dir() -> Path:
-    """Folder for the SQLite file, photos and the local outbox (created on first use)."""
-    path = settings().data_dir
-    path.mkdir(parents=True, exist_ok=True)
+def private_dir(path: Path) -> Path:
+    """A folder only the app's user may open (0700), created if needed: what the data folder holds
+    (photos, e-mails with live reset links, the SQLite file) is nobody else's to read."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if path.stat().st_mode & 0o077:
+        with contextlib.suppress(PermissionError):  # a folder of another user: left as it is
+            path.chmod(0o700)
     return path
+
+
+def data_dir() -> Path:
+    """Folder for the SQLite file, photos and the local outbox (created on first use, 0700)."""
+    return private_dir(settings().data_dir)
 
 
 def database_url() -> str:

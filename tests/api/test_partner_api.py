@@ -132,14 +132,14 @@ def test_openapi_documents_the_bearer_scheme_and_every_route(api):
 
 # --- cards ---------------------------------------------------------------------------------------
 
-def test_a_card_shows_what_can_be_taken_and_the_first_name_only(api, world):
+def test_a_card_shows_which_envelopes_can_be_debited_and_the_first_name_only(api, world):
     answer = api.get(f"/cards/{world.card}", "both")
     assert answer.status_code == 200
     assert answer.json() == {
         "card_last_digits": world.card[-4:], "first_name": "Test", "can_debit": True, "refusal": None,
         "envelopes": [
-            {"envelope": "sport_culture", "label": "Sport & Culture", "available_cents": 10_000},
-            {"envelope": "soutien_scolaire", "label": "Soutien scolaire", "available_cents": 5_000},
+            {"envelope": "sport_culture", "label": "Sport & Culture", "can_debit": True},
+            {"envelope": "soutien_scolaire", "label": "Soutien scolaire", "can_debit": True},
         ],
     }
     blocked = api.get(f"/cards/{world.blocked_card}").json()
@@ -189,7 +189,7 @@ def test_payment_refusals_say_why(api, world):
     assert_error(api.pay({"card_number": world.card, "amount_cents": 100}, "a key with spaces"), 422,
                  "idempotency_key_invalid", "Idempotency-Key")
     assert_error(api.pay({"card_number": world.card, "amount_cents": 10_001}), 409,
-                 "balance_insufficient", "Solde insuffisant : 100,00 € au maximum")
+                 "balance_insufficient", "Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas")
     assert_error(api.pay({"card_number": world.blocked_card, "amount_cents": 100}, "k-2"), 409, "card_blocked")
     assert_error(api.pay({"card_number": world.stock_card, "amount_cents": 100}, "k-3"), 409, "card_not_active")
     assert_error(api.pay({"card_number": world.card, "amount_cents": 100}, "k-4", "both"), 422,
@@ -225,7 +225,7 @@ def test_another_partners_payment_is_404(api, world):
     assert_error(api.get(f"/payments/{paid['id']}", "tutoring"), 404, "payment_unknown", "introuvable")
     assert_error(api.post(f"/payments/{paid['id']}/cancel", "tutoring"), 404, "payment_unknown")
     assert_error(api.post("/payments/999999/cancel"), 404, "payment_unknown")
-    assert api.post(f"/payments/{2**40}/cancel").status_code == 422
+    assert_error(api.post(f"/payments/{2**40}/cancel"), 404, "not_found")  # beyond any id
     assert balance(world) == 8_800
 
 
@@ -254,6 +254,39 @@ def test_no_answer_carries_personal_data_beyond_the_first_name(api, world):
     assert not {9_000, 10_000} & set(numbers_in(receipts))
     assert set(paid) == {"id", "reference", "created_at", "amount_cents", "envelope", "envelope_label", "status",
                          "cancelled_at", "cancellable_until", "first_name", "partner_name", "card_last_digits"}
+
+
+def test_no_partner_facing_answer_tells_a_balance(api, world):
+    """Partners see the first name, never the balance (privacy policy): not in the card check, not
+    in a refused payment, not in the checkout's preview, whatever is left (something, or nothing)."""
+    from cjeune_app.core.partners.payments import preview_payment
+
+    assert api.pay({"card_number": world.card, "amount_cents": 6_789}, "odd-1").status_code == 201
+    assert api.pay({"card_number": world.card, "amount_cents": 1_234}, "odd-2", "tutoring").status_code == 201
+    left = {balance(world), balance(world, "soutien_scolaire")}
+    assert left == {3_211, 3_766}
+    answers = [api.get(f"/cards/{world.card}", partner).json() for partner in ("sport", "tutoring", "both")]
+    refused = api.pay({"card_number": world.card, "amount_cents": 3_212}, "too-much-1")
+    assert refused.status_code == 409
+    answers.append(refused.json())
+    with session_scope(read_only=True) as s, pytest.raises(Exception) as preview:
+        preview_payment(s, world.sport, world.card, 3_212, None)  # what the checkout page shows
+    answers.append(preview.value.as_dict())
+    assert api.pay({"card_number": world.card, "amount_cents": 3_211}, "all-of-it").status_code == 201
+    answers.append(api.get(f"/cards/{world.card}").json())  # nothing left: no payment possible
+    answers.append(api.pay({"card_number": world.card, "amount_cents": 1}, "too-much-2").json())
+    with session_scope(read_only=True) as s, pytest.raises(Exception) as empty_preview:
+        preview_payment(s, world.sport, world.card, 1, None)
+    answers.append(empty_preview.value.as_dict())
+
+    assert {a["code"] for a in answers[3:] if "code" in a} == {"balance_insufficient"}
+    joined = json.dumps(answers, ensure_ascii=False)
+    for amount in (*left, 0):
+        for shown in (f"{amount // 100},{amount % 100:02d}", f"{amount // 100}.{amount % 100:02d}", str(amount)):
+            if amount or shown != "0":
+                assert shown not in joined, shown
+    assert "€" not in joined and "available" not in joined
+    assert not set(left) & set(numbers_in(answers))
 
 
 # --- offers --------------------------------------------------------------------------------------

@@ -43,6 +43,7 @@ def app_server(tmp_path_factory, address_api) -> AppServer:
     data_dir = tmp_path_factory.mktemp("app")
     server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
                        extra_env={"CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost"})
+    server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url  # the site's own origin (CORS, websocket)
     server.demo = server.seed_demo()
     server.start()
     yield server

@@ -93,7 +93,8 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chro
     card_field.fill(spaced)
     amount_field.fill("150,00")
     phone.get_by_role("button", name="Vérifier").click()
-    expect(phone.get_by_role("alert")).to_contain_text("Solde insuffisant : 100,00 € au maximum")
+    expect(phone.get_by_role("alert")).to_contain_text("Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas ce paiement")
+    expect(phone.get_by_role("alert")).not_to_contain_text("100,00")
 
     amount_field.fill("12,50")  # French decimal comma
     phone.get_by_role("button", name="Vérifier").click()
@@ -112,6 +113,12 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chro
     expect(phone.locator("#recu-prenom")).to_have_text("Test")
     expect(phone.get_by_role("status")).not_to_contain_text("87,50")  # the balance left is not shown
     assert_page_healthy(phone)
+    receipt_date = phone.locator("#recu-date").inner_text()
+
+    phone.get_by_role("button", name="Nouvel encaissement").click()  # the next child: an empty form
+    expect(card_field).to_have_value("")
+    expect(amount_field).to_have_value("")
+    expect(phone.get_by_role("button", name="Vérifier")).to_be_visible()
 
     # The youth sees it on the dashboard, with the partner's name
     with second_phone(chromium) as youth:
@@ -126,6 +133,7 @@ def test_a_partner_takes_a_payment_then_cancels_it(app_server, phone, shop, chro
     row = phone.locator(".paiement", has_text=number)
     expect(row).to_contain_text("12,50 €")
     expect(row).to_contain_text("Accepté")
+    expect(row).to_contain_text(receipt_date)  # the same minute as on the receipt
     assert_page_healthy(phone)
     row.get_by_role("button", name=f"Annuler le paiement {number}").click()
     row.get_by_role("button", name=f"Confirmer l'annulation de {number}").click()

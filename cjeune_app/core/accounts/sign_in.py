@@ -29,7 +29,7 @@ from cjeune_app.core.accounts.passwords import (
 )
 from cjeune_app.core.accounts.tokens import VERIFICATION_RESEND_AFTER, resend_verification_if_due
 from cjeune_app.core.accounts.validation import normalize_login
-from cjeune_app.core.dates import format_hour
+from cjeune_app.core.dates import format_hour_not_before
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, ROLE_LABELS, Role
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
@@ -77,11 +77,11 @@ class AuthOutcome:
 
 def locked_message(until: dt.datetime) -> str:
     return (f"Compte verrouillé après {throttle.LOCK_AFTER_FAILURES} mots de passe erronés : "
-            f"réessayez à {format_hour(until)}.")
+            f"réessayez à {format_hour_not_before(until)}.")
 
 
 def throttled_message(until: dt.datetime, now: dt.datetime) -> str:
-    when = "dans une minute" if until - now < dt.timedelta(minutes=1) else f"à {format_hour(until)}"
+    when = "dans une minute" if until - now < dt.timedelta(minutes=1) else f"à {format_hour_not_before(until)}"
     return ("Trop de tentatives de connexion depuis votre connexion internet : "
             f"réessayez {when}.")
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import atexit
 import html
 import logging
+import os
 import queue
 import smtplib
 import ssl
@@ -30,7 +31,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import event
 from sqlmodel import Session
 
-from cjeune_app.core.settings import data_dir, settings
+from cjeune_app.core.settings import data_dir, private_dir, settings
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
 log = logging.getLogger(__name__)
@@ -45,9 +46,7 @@ def public_url(path: str = "/") -> str:
 
 
 def outbox_dir() -> Path:
-    path = data_dir() / "outbox"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    return private_dir(data_dir() / "outbox")
 
 
 def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
@@ -128,12 +127,14 @@ def _deliver(delivery: _Delivery) -> None:
 
 
 def _write_eml(folder: Path, message: EmailMessage) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     # The sortable prefix keeps the files in sending order; the uuid avoids collisions.
     name = f"{uuid.uuid1().time:020d}-{uuid.uuid4().hex[:8]}.eml"
     path = folder / name
     temporary = path.with_suffix(".tmp")
-    temporary.write_bytes(message.as_bytes())
+    # Readable by the app's user only: a message may carry a live sign-in or reset link.
+    with os.fdopen(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as file:
+        file.write(message.as_bytes())
     temporary.replace(path)  # a reader never sees half a message
     return path
 

@@ -83,13 +83,13 @@ class Receipt:
 class EnvelopeAvailability:
     envelope: str
     label: str
-    available_cents: int  # what this partner may take from this envelope now
+    can_debit: bool  # something is left on it; never how much (a partner never learns a balance)
 
 
 @dataclass(frozen=True)
 class CardCheck:
-    """Before confirming: may this partner debit this card, which envelope, how much at most.
-    The first name is given only for an active card."""
+    """Before confirming: may this partner debit this card, and from which envelope. The first name
+    is given only for an active card; the balance never (the youth sees it on their own phone)."""
 
     card_last_digits: str
     first_name: str
@@ -200,30 +200,39 @@ def _first_name(session: Session, pupil_id: int | None) -> str:
 def card_check(
     session: Session, partner: Partner | int, card_number: str, *, now: dt.datetime | None = None,
 ) -> CardCheck:
-    """Whether this partner may debit the card now, from which envelope, and how much at most."""
+    """Whether this partner may debit the card now, and from which envelope."""
+    return _checked_card(session, partner, card_number, now)[0]
+
+
+def _checked_card(
+    session: Session, partner: Partner | int, card_number: str, now: dt.datetime | None,
+) -> tuple[CardCheck, dict[str, int]]:
+    """The card check, and the balances it was made from (for core only: never shown to a partner)."""
     partner = validated_partner(session, partner)
     card = card_by_number(session, card_number)
     last_digits = card.number[-4:]
     refusal = _card_refusal(card)
     if refusal is not None:
-        return CardCheck(last_digits, "", False, (), refusal)
+        return CardCheck(last_digits, "", False, (), refusal), {}
     first_name = _first_name(session, card.pupil_id)
     categories = partner_categories(session, known_id(partner.id))
     allowed = allowed_envelopes(categories)
     if not allowed:
-        return CardCheck(last_digits, first_name, False, (), pay_errors.EnvelopeNotAllowed("", [], categories))
+        return CardCheck(last_digits, first_name, False, (), pay_errors.EnvelopeNotAllowed("", [], categories)), {}
     season = current_season(session, paris_today(now))
     if season is None:
-        return CardCheck(last_digits, first_name, False, (), pay_errors.NoSeasonInProgress())
+        return CardCheck(last_digits, first_name, False, (), pay_errors.NoSeasonInProgress()), {}
     if season.closed_at is not None:
-        return CardCheck(last_digits, first_name, False, (), wallet_errors.SeasonClosed(season.code))
+        return CardCheck(last_digits, first_name, False, (), wallet_errors.SeasonClosed(season.code)), {}
     balances = wallet_api.balances(session, known_id(card.pupil_id), known_id(season.id))
-    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[Envelope(e)], balances.get(e, 0)) for e in allowed)
+    envelopes = tuple(EnvelopeAvailability(e, ENVELOPE_LABELS[Envelope(e)], balances.get(e, 0) > 0) for e in allowed)
     if not wallet_api.is_season_credited(session, known_id(card.pupil_id), known_id(season.id)):
-        return CardCheck(last_digits, first_name, False, envelopes, pay_errors.NoCreditThisSeason(season.code))
-    if all(e.available_cents <= 0 for e in envelopes):
-        return CardCheck(last_digits, first_name, False, envelopes, wallet_errors.InsufficientBalance(allowed[0], 0))
-    return CardCheck(last_digits, first_name, True, envelopes)
+        check = CardCheck(last_digits, first_name, False, envelopes, pay_errors.NoCreditThisSeason(season.code))
+        return check, balances
+    if not any(e.can_debit for e in envelopes):
+        empty = wallet_errors.InsufficientBalance(allowed[0])
+        return CardCheck(last_digits, first_name, False, envelopes, empty), balances
+    return CardCheck(last_digits, first_name, True, envelopes), balances
 
 
 @dataclass(frozen=True)
@@ -248,13 +257,12 @@ def preview_payment(
     envelope chosen as `take_payment` chooses it, and the amount against what is available."""
     check_amount(amount_cents)
     partner = validated_partner(session, partner)
-    check = card_check(session, partner, card_number, now=now)
+    check, balances = _checked_card(session, partner, card_number, now)
     if check.refusal is not None:
         raise check.refusal
     chosen = choose_envelope(session, known_id(partner.id), envelope)
-    available = {e.envelope: e.available_cents for e in check.envelopes}.get(chosen, 0)
-    if available < amount_cents:
-        raise wallet_errors.InsufficientBalance(chosen, available)
+    if balances.get(chosen, 0) < amount_cents:
+        raise wallet_errors.InsufficientBalance(chosen)
     return PaymentPreview(check.first_name, chosen, check.card_last_digits, amount_cents)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from cjeune_app.core.accounts.validation import email_error, password_error
 from cjeune_app.core.checksums import is_valid_siret
@@ -59,9 +60,34 @@ def partner_form_errors(form: PartnerSignUp) -> dict[str, str]:
         "contact_email": email_error(form.contact_email),
         "password": password_error(form.password),
         "phone": None if len(form.phone or "") <= 20 else "Le numéro de téléphone est trop long.",
-        "website": None if len(form.website or "") <= 250 else "L'adresse du site est trop longue.",
+        "website": website_error(form.website),
     }
     return {name: message for name, message in errors.items() if message}
+
+
+WEBSITE_MAX_LENGTH = 250
+WEBSITE_INVALID = ("L'adresse du site doit être une adresse web complète, commençant par https:// ou http:// "
+                   "(par exemple https://www.judo-aix.fr).")
+
+
+def is_web_address(url: str) -> bool:
+    """An http or https address of a named host: never `javascript:`, `data:` or another scheme
+    (the address becomes a link on the partner's public page)."""
+    url = (url or "").strip()
+    if not url.isprintable() or any(c.isspace() for c in url):
+        return False
+    parts = urlsplit(url)
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname) and url.lower().startswith(
+        ("http://", "https://"))
+
+
+def website_error(url: str) -> str | None:
+    url = (url or "").strip()
+    if not url:
+        return None  # optional
+    if len(url) > WEBSITE_MAX_LENGTH:
+        return "L'adresse du site est trop longue."
+    return None if is_web_address(url) else WEBSITE_INVALID
 
 
 def _required(value: str, max_length: int, label: str) -> str | None:

@@ -15,6 +15,7 @@ from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.permissions import require_pupil_access, require_signed_in
+from cjeune_app.routes import row_id
 
 BOARD_ROLES = (Role.PUPIL, Role.PARENT)  # the roles whose home page shows a youth's board
 
@@ -45,10 +46,9 @@ def chosen_pupil(session: Session, actor: Actor | None, wanted: int | str | None
     exists) or when it has no youth at all."""
     actor = require_signed_in(actor)
     if wanted not in (None, ""):
-        try:
-            pupil_id = int(wanted)
-        except (TypeError, ValueError):
-            raise Forbidden() from None
+        pupil_id = row_id(wanted)
+        if pupil_id is None:  # not a number, or beyond any id: names no one this actor may see
+            raise Forbidden()
         pupil = require_pupil_access(session, actor, pupil_id)
         assert pupil.id is not None
         return Child(pupil.id, pupil.first_name, pupil.last_name)

@@ -307,7 +307,7 @@ def debit(
     elif not locked.starts_on <= (today or paris_today()) <= locked.ends_on:
         refusal = errors.SeasonNotOpen(locked.code, locked.starts_on, locked.ends_on)
     elif locked.balance_cents < amount_cents:
-        refusal = errors.InsufficientBalance(locked.envelope, locked.balance_cents)
+        refusal = errors.InsufficientBalance(locked.envelope)
     if refusal is not None:
         return _refuse(conn, refusal, idempotency_key, **expected)
     return _append(session, conn, locked, DEBIT, -amount_cents, idempotency_key, expected,

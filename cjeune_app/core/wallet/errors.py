@@ -44,18 +44,16 @@ class WalletNotFound(NotFound):
 
 
 class InsufficientBalance(Conflict):
+    """The envelope cannot pay this amount. The sentence never gives the balance: partners see it
+    (checkout, API) and a partner never learns a child's balance; the youth reads it on their own
+    dashboard."""
+
     code = "balance_insufficient"
 
-    def __init__(self, envelope: str, available_cents: int) -> None:
+    def __init__(self, envelope: str) -> None:
         label = ENVELOPE_LABELS.get(envelope, envelope)  # type: ignore[call-overload]
-        if available_cents <= 0:
-            message = (f"Solde insuffisant : l'enveloppe {label} de cette carte est épuisée, "
-                       "rien ne peut être encaissé.")
-        else:
-            message = (f"Solde insuffisant : {format_cents(available_cents)} au maximum sur l'enveloppe "
-                       f"{label}. Saisissez un montant inférieur ou égal.")
-        super().__init__(message, available_cents=available_cents)
-        self.available_cents = available_cents
+        super().__init__(f"Le solde de l'enveloppe {label} de cette carte ne permet pas ce paiement. "
+                         "Le jeune peut consulter son solde dans son espace CJeune.")
 
 
 class SeasonClosed(Conflict):

@@ -69,6 +69,8 @@ class CheckoutState(PartnerPage, rx.State):
     envelope_choices: list[EnvelopeOption] = []
     confirmation: ConfirmationView = ConfirmationView()
     receipt: ReceiptView = ReceiptView()
+    # The entry form's React key: a new value mounts a new, empty form (card, amount, envelope).
+    form_round: int = 0
     _number: str = ""
     _amount_cents: int = 0
     _envelope: str = ""
@@ -143,8 +145,9 @@ class CheckoutState(PartnerPage, rx.State):
 
     @rx.event
     def new_payment(self):
+        """The next child's payment starts from an empty form: nothing of the previous one is kept."""
         self._restart()
-        return rx.set_value(CARD_FIELD_ID, "")
+        self.form_round += 1
 
 
 def _envelope_choice() -> rx.Component:
@@ -182,6 +185,7 @@ def _entry_form() -> rx.Component:
         on_submit=CheckoutState.check,
         reset_on_submit=False,
         width="100%",
+        key=CheckoutState.form_round,
     )
 
 

@@ -10,6 +10,7 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.enums import PARTNER_KIND_LABELS, PartnerKind
 from cjeune_app.core.partners.errors import PartnerNotFound
+from cjeune_app.core.partners.validation import is_web_address
 from cjeune_app.core.use_cases import search as public
 from cjeune_app.ui.components.layout import page_layout
 from cjeune_app.ui.components.partner_cards import (
@@ -50,7 +51,7 @@ def _load(partner_id: int) -> tuple[PartnerView, list[OfferItem], list[dict[str,
         envelopes=" et ".join(envelope_label(e) for e in partner.envelopes),
         email=partner.contact_email,
         phone=partner.phone,
-        website=partner.website,
+        website=partner.website if is_web_address(partner.website) else "",  # a link: http(s) only
     )
     marker: list[dict[str, str | float | None]] = [
         {"id": str(partner.id), "name": partner.name, "subtitle": partner.commune_name,
@@ -68,8 +69,8 @@ class PartnerPageState(rx.State):
 
     @rx.event
     async def load(self):
-        raw = self.router.page.params.get("partner_id", "")
-        data = await asyncio.to_thread(_load, int(raw)) if str(raw).isdigit() else None
+        partner_id = routes.row_id(self.router.page.params.get("partner_id", ""))
+        data = await asyncio.to_thread(_load, partner_id) if partner_id is not None else None
         self.found, self.loaded = data is not None, True
         self.partner, self.offers, self.marker = data or (PartnerView(), [], [])
 

@@ -15,6 +15,7 @@ from cjeune_app.core.dates import format_hour
 from cjeune_app.core.enums import PaymentStatus
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, paris_today
+from cjeune_app.core.partners.payments import Receipt
 from cjeune_app.core.use_cases import payments as payment_cases
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.pages.partner_space import PartnerPage, partner_page
@@ -46,19 +47,20 @@ class MonthRow:
     pdf: str
 
 
+def payment_row(r: Receipt) -> PaymentRow:
+    return PaymentRow(
+        id=str(r.payment_id), number=r.number, amount=format_cents(r.amount_cents),
+        date=f"{format_date(r.created_at)} à {format_hour(r.created_at)}", envelope=r.envelope_label,
+        first_name=r.first_name,
+        status="Annulé" if r.status == PaymentStatus.CANCELLED else "Accepté",
+        cancellable="oui" if r.cancellable() else "",
+        until=format_date(r.cancellable_until),
+    )
+
+
 def _rows(actor: Actor, date_from: dt.date, date_to: dt.date) -> list[PaymentRow]:
     receipts = payment_cases.list_payments(actor, date_from, date_to, limit=MAX_ROWS)
-    return [
-        PaymentRow(
-            id=str(r.payment_id), number=r.number, amount=format_cents(r.amount_cents),
-            date=f"{format_date(r.created_at)} à {format_hour(r.created_at)}", envelope=r.envelope_label,
-            first_name=r.first_name,
-            status="Annulé" if r.status == PaymentStatus.CANCELLED else "Accepté",
-            cancellable="oui" if r.cancellable() else "",
-            until=format_date(r.cancellable_until),
-        )
-        for r in receipts
-    ]
+    return [payment_row(r) for r in receipts]
 
 
 def _cancel(actor: Actor, payment_id: int) -> str:

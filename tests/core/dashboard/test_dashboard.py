@@ -40,7 +40,7 @@ def test_a_parent_sees_their_child_and_never_another_familys(session, world):
     assert [c.pupil_id for c in pupils_of(session, parent)] == [mine.pupil_id]
     assert chosen_pupil(session, parent, None).pupil_id == mine.pupil_id
     assert chosen_pupil(session, parent, str(mine.pupil_id)).pupil_id == mine.pupil_id
-    for wanted in (theirs.pupil_id, str(theirs.pupil_id), "999999", "abc"):
+    for wanted in (theirs.pupil_id, str(theirs.pupil_id), "999999", "abc", str(2**31), str(2**64), "-1"):
         with pytest.raises(Forbidden):
             chosen_pupil(session, parent, wanted)
     with pytest.raises(Forbidden):

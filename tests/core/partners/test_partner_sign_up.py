@@ -19,7 +19,7 @@ from cjeune_app.core.errors import Conflict, Forbidden, NotSignedIn
 from cjeune_app.core.partners.api import sign_up_partner
 from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.partners.sign_in import account_for_token, authenticate
-from cjeune_app.core.partners.validation import PartnerSignUp, siret_error
+from cjeune_app.core.partners.validation import PartnerSignUp, siret_error, website_error
 from cjeune_app.core.use_cases.partners import reject_partner, validate_partner
 from cjeune_app.core.use_cases.partners import validation_queue as pending_partners
 from cjeune_app.core.use_cases.sessions import actor_of
@@ -51,6 +51,11 @@ def test_siret_check_digit():
     assert "un chiffre a sans doute été mal recopié" in siret_error("73282932000075")
 
 
+@pytest.mark.parametrize("website", ["", "https://www.judo-aix.fr", "http://club.fr/page?x=1", "HTTPS://CLUB.FR"])
+def test_web_addresses_are_accepted(website):
+    assert website_error(website) is None
+
+
 @pytest.mark.parametrize(
     ("changes", "field", "message"),
     [
@@ -62,6 +67,15 @@ def test_siret_check_digit():
         ({"contact_email": "contact@"}, "contact_email", "n'est pas valide"),
         ({"password": "tatami"}, "password", "au moins 8 caractères"),
         ({"name": "  "}, "name", "Indiquez le nom de la structure."),
+        ({"website": "javascript:alert(document.cookie)"}, "website", "commençant par https:// ou http://"),
+        ({"website": "JavaScript://%0aalert(1)"}, "website", "commençant par https://"),
+        ({"website": "data:text/html,<script>alert(1)</script>"}, "website", "commençant par https://"),
+        ({"website": "vbscript:msgbox"}, "website", "commençant par https://"),
+        ({"website": "ftp://club.fr"}, "website", "commençant par https://"),
+        ({"website": "www.judo-aix.fr"}, "website", "par exemple https://www.judo-aix.fr"),
+        ({"website": "https://"}, "website", "commençant par https://"),
+        ({"website": "https://club.fr/a b"}, "website", "commençant par https://"),
+        ({"website": "https://club.fr/" + "a" * 250}, "website", "trop longue"),
     ],
 )
 def test_sign_up_form_errors_name_their_field(session, changes, field, message):

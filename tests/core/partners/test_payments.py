@@ -122,18 +122,20 @@ def test_keys_belong_to_each_partner(world):
     assert balances(world) == {"sport_culture": 9_000, "soutien_scolaire": 4_300}
 
 
-def test_insufficient_balance_says_how_much_can_be_taken(world):
+def test_insufficient_balance_is_refused_without_telling_the_balance(world):
     pay(world.sport, world.card, 7_650)
     with pytest.raises(wallet_errors.InsufficientBalance) as refusal:
         pay(world.sport, world.card, 2_351)
-    assert refusal.value.message.startswith("Solde insuffisant : 23,50 € au maximum")
-    assert status_of(refusal.value) == 409 and refusal.value.available_cents == 2_350
+    assert refusal.value.message.startswith(
+        "Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas ce paiement.")
+    assert "23,50" not in refusal.value.message and "€" not in refusal.value.message
+    assert status_of(refusal.value) == 409 and refusal.value.details == {}
     with session_scope(read_only=True) as s:
         assert len(s.exec(select(Payment)).all()) == 1  # the refused payment left no row
     pay(world.sport, world.card, 2_350)
     with pytest.raises(wallet_errors.InsufficientBalance) as empty:
         pay(world.sport, world.card, 1)
-    assert "épuisée" in empty.value.message
+    assert empty.value.message == refusal.value.message  # an empty envelope is told the same way
     assert balances(world)["sport_culture"] == 0
     assert_ledger_sound()
 
@@ -285,7 +287,7 @@ def test_a_payment_on_a_card_declared_lost_since_can_still_be_cancelled(world, s
     assert balances(world)["sport_culture"] == 10_000  # the youth's money, carried by the next card
 
 
-def test_card_check_tells_what_this_partner_may_take_and_the_first_name_only(world):
+def test_card_check_tells_which_envelopes_this_partner_may_debit_and_the_first_name_only(world):
     pay(world.tutoring, world.card, 1_250)
     with session_scope(read_only=True) as s:
         sport = card_check(s, world.sport, world.card)
@@ -293,15 +295,16 @@ def test_card_check_tells_what_this_partner_may_take_and_the_first_name_only(wor
         blocked = card_check(s, world.sport, world.blocked_card)
         stock = card_check(s, world.sport, world.stock_card)
     assert (sport.first_name, sport.can_debit, sport.refusal) == ("Test", True, None)
-    assert [(e.envelope, e.available_cents) for e in sport.envelopes] == [("sport_culture", 10_000)]
-    assert [(e.envelope, e.label, e.available_cents) for e in both.envelopes] == [
-        ("sport_culture", "Sport & Culture", 10_000), ("soutien_scolaire", "Soutien scolaire", 3_750)]
+    assert [(e.envelope, e.can_debit) for e in sport.envelopes] == [("sport_culture", True)]
+    assert [(e.envelope, e.label, e.can_debit) for e in both.envelopes] == [
+        ("sport_culture", "Sport & Culture", True), ("soutien_scolaire", "Soutien scolaire", True)]
     assert (blocked.can_debit, blocked.first_name, blocked.refusal.code) == (False, "", "card_blocked")
     assert (stock.can_debit, stock.first_name, stock.refusal.code) == (False, "", "card_not_active")
     pay(world.tutoring, world.card, 3_750)
     with session_scope(read_only=True) as s:
         spent = card_check(s, world.tutoring, world.card)
     assert not spent.can_debit and spent.refusal.code == "balance_insufficient"
+    assert [(e.envelope, e.can_debit) for e in spent.envelopes] == [("soutien_scolaire", False)]
 
 
 def test_payments_are_listed_by_paris_day_and_only_the_partners_own(world):

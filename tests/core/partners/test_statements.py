@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.formats import PARIS
 from cjeune_app.core.partners import payment_errors as pay_errors
-from cjeune_app.core.partners.models import Partner
+from cjeune_app.core.partners.models import Partner, Payment
 from cjeune_app.core.partners.payments import cancel_payment, take_payment
 from cjeune_app.core.partners.statements import (
     CSV_HEADER,
@@ -100,3 +100,26 @@ def test_months_have_french_names_and_neighbours():
     assert Month(2026, 12).next() == Month(2027, 1) and Month(2027, 1).previous() == Month(2026, 12)
     start, end = Month(2026, 10).bounds()
     assert (start.isoformat(), end.isoformat()) == ("2026-09-30T22:00:00+00:00", "2026-10-31T23:00:00+00:00")
+
+
+def test_partners_see_the_stored_time_on_the_receipt_the_list_and_the_statement(world):
+    """Created 20:39:21 UTC in November (Paris is UTC+1): 21 h 39 everywhere, as stored, never 21 h 40."""
+    from cjeune_app.core.partners.payment_lists import payments_of
+    from cjeune_app.ui.pages.partner_checkout import receipt_view
+    from cjeune_app.ui.pages.partner_payments import payment_row
+
+    year, month = season_month(world, 11)
+    created = dt.datetime(year, month, 14, 20, 39, 21, 654_000, tzinfo=dt.UTC)
+    with session_scope() as s:
+        receipt = take_payment(s, world.sport, world.card, 1_000, None, uuid.uuid4().hex, now=created)
+    with session_scope(read_only=True) as s:
+        listed = payments_of(s, world.sport, dt.date(year, month, 1), dt.date(year, month, 28))
+        rows = list(csv.reader(io.StringIO(statement_csv(s, s.get(Partner, world.sport), Month(year, month))),
+                               delimiter=";"))
+        stored = s.get(Payment, receipt.payment_id).created_at
+    assert stored.replace(tzinfo=dt.UTC) == created.replace(microsecond=stored.microsecond)
+    day = f"14/{month:02d}/{year}"
+    assert receipt_view(receipt).date == f"{day} à 21 h 39"
+    assert [payment_row(r).date for r in listed] == [f"{day} à 21 h 39"]
+    line = next(row for row in rows[1:] if receipt.number in row)
+    assert line[:2] == [day, "21:39"]

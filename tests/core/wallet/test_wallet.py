@@ -103,8 +103,9 @@ def test_debit_never_overdraws(funded):
     with pytest.raises(errors.InsufficientBalance) as refusal:
         funded.debit(1_001)
     assert refusal.value.message.startswith(
-        "Solde insuffisant : 10,00 € au maximum sur l'enveloppe Sport & Culture."
+        "Le solde de l'enveloppe Sport & Culture de cette carte ne permet pas ce paiement."
     )
+    assert "10,00" not in refusal.value.message
     assert funded.debit(1_000).balance_after_cents == 0
     assert funded.balances()["sport_culture"] == 0
 

@@ -1,0 +1,77 @@
+"""Security headers on every answer of the backend: API answers (success, refusal, 404), files the
+pages link to, and whatever Reflex mounts inside the API application (pages in single-port mode: see
+tests/browser/test_security_headers.py for the real server)."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.testclient import TestClient
+from starlette.responses import PlainTextResponse
+from starlette.routing import Route
+
+from cjeune_app.api import create_api
+from cjeune_app.api.downloads import router as downloads_router
+from cjeune_app.api.headers import content_security_policy
+from cjeune_app.api.partners import router as partners_router
+from cjeune_app.core.settings import Settings
+
+EXPECTED = {
+    "x-frame-options": "DENY",
+    "x-content-type-options": "nosniff",
+    "referrer-policy": "strict-origin-when-cross-origin",
+}
+
+
+def assert_protected(answer) -> None:
+    for name, value in EXPECTED.items():
+        assert answer.headers.get(name) == value, (answer.request.url, name)
+    csp = answer.headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp and "default-src 'self'" in csp
+    policy = answer.headers["permissions-policy"]
+    assert "camera=(self)" in policy and "geolocation=(self)" in policy
+
+
+def app_with_a_mounted_backend():
+    """As Reflex does: its backend (pages, websocket, uploads) is mounted inside the API app."""
+    api = create_api([partners_router], site_routers=[downloads_router])
+    api.mount("", Route("/{path:path}", lambda request: PlainTextResponse("page")))
+    return api
+
+
+@pytest.mark.parametrize("path, status", [
+    ("/api/v1/health", 200),
+    ("/api/v1/cards/6013000000000000", 401),  # a refusal
+    ("/api/v1/payments/99999999999999", 404),
+    ("/api/v1/openapi.json", 200),
+    ("/api/v1/docs", 200),
+    ("/espace-partenaire/releves/2026-01.csv", 401),  # a file route
+    ("/espace-partenaire/encaisser", 200),  # what the mounted backend serves
+    ("/", 200),
+])
+def test_every_answer_carries_the_security_headers(monkeypatch, path, status):
+    monkeypatch.delenv("CJEUNE_PUBLIC_URL", raising=False)
+    answer = TestClient(app_with_a_mounted_backend()).get(path)
+    assert answer.status_code == status, answer.text
+    assert_protected(answer)
+    assert "strict-transport-security" not in answer.headers  # not over plain http
+
+
+def test_hsts_when_the_public_url_is_https(monkeypatch):
+    monkeypatch.setenv("CJEUNE_PUBLIC_URL", "https://cjeunedeprovence.fr")
+    answer = TestClient(app_with_a_mounted_backend()).get("/api/v1/health")
+    assert answer.headers["strict-transport-security"].startswith("max-age=31536000")
+    assert_protected(answer)
+
+
+def test_only_the_docs_page_may_load_from_its_cdn():
+    assert "cdn.jsdelivr.net" not in content_security_policy("/espace-partenaire")
+    assert "cdn.jsdelivr.net" in content_security_policy("/api/v1/docs")
+
+
+@pytest.mark.parametrize("public_url, origins", [
+    ("https://cjeunedeprovence.fr", ["https://cjeunedeprovence.fr"]),
+    ("https://www.cjeunedeprovence.fr:8443/base", ["https://www.cjeunedeprovence.fr:8443"]),
+    ("http://localhost:3000", ["http://127.0.0.1:3000", "http://localhost:3000"]),
+])
+def test_the_site_accepts_its_own_origins_only(public_url, origins):
+    assert Settings(public_url=public_url).public_origins == origins
