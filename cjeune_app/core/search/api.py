@@ -199,24 +199,25 @@ def _resolve_words(
 def _closest(
     session: Session, backend: backends.SqliteBackend | backends.PostgresBackend, wanted: backends.Criteria
 ) -> tuple[list[int], int, tuple[str, ...]]:
-    """When no partner has every word: the page of the partners that have the most words
-    (of the subsets of that size, the one finding the most partners; the first on a tie),
-    and the words left out. Nothing when no word is found at all."""
+    """When no partner has every word: the page of the partners that have the most words,
+    and the words left out. Of the sets of words of that size, the one leaving out the
+    commonest words ("club" of "club de foot istres") is tried first. Nothing when no word
+    is found at all."""
     def rank(words: tuple[QueryWord, ...]) -> tuple[list[int], int]:
         return backend.rank(session, dataclasses.replace(wanted, words=list(words)))
 
     alone = {word.typed: rank((word,)) for word in wanted.words}
     found = [word for word in wanted.words if alone[word.typed][1] > 0]
     for size in range(min(len(found), len(wanted.words) - 1), 0, -1):
-        best: tuple[tuple[QueryWord, ...], tuple[list[int], int]] | None = None
-        for subset in itertools.combinations(found, size):
-            ranked = alone[subset[0].typed] if size == 1 else rank(subset)
-            if ranked[1] > 0 and (best is None or ranked[1] > best[1][1]):
-                best = (subset, ranked)
-        if best is not None:
-            kept = {word.typed for word in best[0]}
-            (partner_ids, total) = best[1]
-            return partner_ids, total, tuple(w.typed for w in wanted.words if w.typed not in kept)
+        subsets = sorted(
+            itertools.combinations(found, size),
+            key=lambda kept: sum(alone[w.typed][1] for w in kept),  # the rarest words kept first
+        )
+        for subset in subsets:
+            partner_ids, total = alone[subset[0].typed] if size == 1 else rank(subset)
+            if total > 0:
+                kept = {word.typed for word in subset}
+                return partner_ids, total, tuple(w.typed for w in wanted.words if w.typed not in kept)
     return [], 0, ()
 
 
