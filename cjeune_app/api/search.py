@@ -65,6 +65,8 @@ class SearchOut(BaseModel):
     page_size: int
     page_count: int
     corrections: list[CorrectionOut]
+    # Non-empty for "résultats approchants": no partner has every word, these have all but these.
+    missing_words: list[str] = []
     results: list[PartnerOut]
 
 
@@ -149,6 +151,7 @@ def _serialize(found: SearchPage) -> SearchOut:
         page_size=found.page_size,
         page_count=found.page_count,
         corrections=[CorrectionOut(typed=c.typed, replaced_by=list(c.replaced_by)) for c in found.corrected_terms],
+        missing_words=list(found.missing_words),
         results=[_partner(hit) for hit in found.results],
     )
 

@@ -35,9 +35,21 @@ def test_search_filter_open_a_partner_and_see_the_map(app_server, offline_tiles)
 
     box.fill("theatre aix")  # no accent, lower case, commune as a word
     expect(results(phone).first).to_have_text("Théâtre de la Cigale")
-    expect(phone.locator("#search-summary")).to_have_text("1 partenaire")
+    # "theatre" meets "Théâtrale": the compagnie of Aix comes too
+    expect(results(phone).filter(has_text="Compagnie Théâtrale de Aix-en-Provence")).to_have_count(1)
+    expect(phone.locator("#search-summary")).to_have_text("2 partenaires")
 
     box.fill("judo marseille")  # an arrondissement counts as Marseille
+    expect(results(phone).filter(has_text="Judo Club du Vieux-Port")).to_have_count(1)
+
+    box.fill("cours de maths")  # "de" ignored, "maths" means mathématiques, "cours" soutien scolaire
+    expect(phone.locator("article.partner-result").first).to_contain_text("Soutien scolaire")
+    found = phone.locator("article.partner-result").all_inner_texts()
+    assert found and all("Soutien scolaire" in text for text in found[:3])
+
+    box.fill("judo trampoline marseille")  # no partner has every word: the closest ones
+    expect(phone.locator("#search-approaching")).to_contain_text("Résultats approchants")
+    expect(phone.locator("#search-approaching")).to_contain_text("« trampoline »")
     expect(results(phone).filter(has_text="Judo Club du Vieux-Port")).to_have_count(1)
 
     box.fill("natatoin")  # one typo forgiven

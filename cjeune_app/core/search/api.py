@@ -1,8 +1,10 @@
 """The search: one call behind the "Que recherchez-vous ?" box, the map and the JSON API.
 
 A partner matches when one of its documents (itself, or one of its current offers, which
-repeat the partner's name, categories and place) contains every word typed, as a prefix;
-a longer word that starts no indexed word is replaced by the indexed words one typo away.
+repeat the partner's name, categories and place) contains every word typed (stop words
+aside), as a prefix, by its stem or by one of its synonyms (see `text`); a longer word that
+starts no indexed word is replaced by the indexed words one typo away. When no partner has
+every word, the partners having the most words come, with the words not found.
 Results are partners, best first (see `backends`), each with its current offers.
 """
 
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -23,7 +26,7 @@ from cjeune_app.core.partners.models import Offer
 from cjeune_app.core.search import backends, validation
 from cjeune_app.core.search.geo import haversine_km
 from cjeune_app.core.search.indexing import epoch_seconds, partner_position
-from cjeune_app.core.search.statements import table_of
+from cjeune_app.core.search.statements import indexed_word, table_of
 from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
 from cjeune_app.core.territory import commune_by_insee
 
@@ -86,6 +89,12 @@ class SearchPage:
     page_size: int
     corrected_terms: tuple[Correction, ...] = ()
     position: tuple[float, float] | None = None  # the point distances are measured from
+    # "Résultats approchants": no partner has every word; these have all but `missing_words`.
+    missing_words: tuple[str, ...] = ()
+
+    @property
+    def approximate(self) -> bool:
+        return bool(self.missing_words)
 
     @property
     def page_count(self) -> int:
@@ -133,7 +142,11 @@ def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = No
     wanted = criteria(query, now)
     backend = backends.for_session(session)
     words, corrections = _resolve_words(session, backend, wanted.words)
-    partner_ids, total = backend.rank(session, dataclasses.replace(wanted, words=words))
+    wanted = dataclasses.replace(wanted, words=words)
+    partner_ids, total = backend.rank(session, wanted)
+    missing: tuple[str, ...] = ()
+    if total == 0 and len(words) > 1:
+        partner_ids, total, missing = _closest(session, backend, wanted)
     return SearchPage(
         results=_hydrate(session, partner_ids, wanted.position, now),
         total=total,
@@ -141,6 +154,7 @@ def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = No
         page_size=wanted.limit,
         corrected_terms=corrections,
         position=wanted.position,
+        missing_words=missing,
     )
 
 
@@ -154,22 +168,57 @@ def _resolve_words(
     """
     resolved, corrections = [], []
     for word in words:
-        if word.prefix:
-            starting = backend.words_starting(session, word.typed, MAX_EXPANSIONS + 1)
-            if 0 < len(starting) <= MAX_EXPANSIONS:
-                word = dataclasses.replace(word, alternatives=tuple(sorted(starting)), in_offers=any(starting.values()))
-            elif not starting and word.may_be_corrected:
-                near = {
-                    term: in_offer
-                    for term, in_offer in backend.typo_candidates(session, word.typed).items()
-                    if one_typo_apart(word.typed, term)
-                }
-                if near:
-                    word = QueryWord(word.typed, prefix=False, alternatives=tuple(sorted(near)), corrected=True,
-                                     in_offers=any(near.values()))
-                    corrections.append(Correction(word.typed, word.alternatives))
+        starting: dict[str, bool] = {}
+        for prefix in word.prefixes:
+            starting |= backend.words_starting(session, prefix, MAX_EXPANSIONS + 1)
+        in_offers = any(starting.values()) or bool(word.meanings) or len(starting) > MAX_EXPANSIONS
+        if word.root is not None:
+            root_in_offer = indexed_word(session, word.root)
+            word = dataclasses.replace(word, stemmed=root_in_offer is not None)
+            in_offers = in_offers or bool(root_in_offer)
+        if 0 < len(starting) <= MAX_EXPANSIONS:
+            word = dataclasses.replace(word, alternatives=tuple(sorted(starting)), in_offers=in_offers)
+        elif word.prefixes and not starting and word.root is None and not word.meanings and word.may_be_corrected:
+            near = {
+                term: in_offer
+                for term, in_offer in backend.typo_candidates(session, word.typed).items()
+                if one_typo_apart(word.typed, term)
+            }
+            if near:
+                word = QueryWord(word.typed, prefix=False, alternatives=tuple(sorted(near)), corrected=True,
+                                 in_offers=any(near.values()))
+                corrections.append(Correction(word.typed, word.alternatives))
+            else:
+                word = dataclasses.replace(word, in_offers=in_offers)
+        else:
+            word = dataclasses.replace(word, in_offers=in_offers)
         resolved.append(word)
     return resolved, tuple(corrections)
+
+
+def _closest(
+    session: Session, backend: backends.SqliteBackend | backends.PostgresBackend, wanted: backends.Criteria
+) -> tuple[list[int], int, tuple[str, ...]]:
+    """When no partner has every word: the page of the partners that have the most words,
+    and the words left out. Of the sets of words of that size, the one leaving out the
+    commonest words ("club" of "club de foot istres") is tried first. Nothing when no word
+    is found at all."""
+    def rank(words: tuple[QueryWord, ...]) -> tuple[list[int], int]:
+        return backend.rank(session, dataclasses.replace(wanted, words=list(words)))
+
+    alone = {word.typed: rank((word,)) for word in wanted.words}
+    found = [word for word in wanted.words if alone[word.typed][1] > 0]
+    for size in range(min(len(found), len(wanted.words) - 1), 0, -1):
+        subsets = sorted(
+            itertools.combinations(found, size),
+            key=lambda kept: sum(alone[w.typed][1] for w in kept),  # the rarest words kept first
+        )
+        for subset in subsets:
+            partner_ids, total = alone[subset[0].typed] if size == 1 else rank(subset)
+            if total > 0:
+                kept = {word.typed for word in subset}
+                return partner_ids, total, tuple(w.typed for w in wanted.words if w.typed not in kept)
+    return [], 0, ()
 
 
 _CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}

@@ -103,11 +103,13 @@ class PostgresBackend:
     def _word(word: QueryWord, weights: str) -> str:
         """One word as a tsquery, restricted to the weights given (A name, B categories and
         place, C offer title, D description; see the migration)."""
-        if word.alternatives:
-            return "(" + " | ".join(f"{c}:{weights}" if weights else c for c in word.alternatives) + ")"
-        if word.prefix:
-            return f"{word.typed}:*{weights}"
-        return f"{word.typed}:{weights}" if weights else word.typed
+        def term(text: str, prefix: bool = False) -> str:
+            marks = ("*" if prefix else "") + weights
+            return f"{text}:{marks}" if marks else text
+
+        parts = [term(c) for c in word.exact] + [term(p, prefix=True) for p in word.prefixes]
+        parts += ["(" + " & ".join(term(t) for t in meaning) + ")" for meaning in word.meanings]
+        return "(" + " | ".join(parts) + ")"
 
     # -- vocabulary --------------------------------------------------------------------------
     def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:

@@ -137,9 +137,10 @@ class SqliteBackend:
 
     @staticmethod
     def _word(word: QueryWord) -> str:
-        if word.alternatives:
-            return "(" + " OR ".join(f'"{c}"' for c in word.alternatives) + ")"
-        return f'"{word.typed}"' + ("*" if word.prefix else "")
+        """Any of its whole words or starts, or every word of one of its meanings."""
+        parts = [f'"{c}"' for c in word.exact] + [f'"{p}"*' for p in word.prefixes]
+        parts += ["(" + " AND ".join(f'"{t}"' for t in meaning) + ")" for meaning in word.meanings]
+        return "(" + " OR ".join(parts) + ")"
 
     @staticmethod
     def _facets(criteria: Criteria, cells: list[str] | None) -> list[str]:

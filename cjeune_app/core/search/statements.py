@@ -112,6 +112,12 @@ def paged(session: Session, hits: str, criteria: Criteria, params: dict[str, Any
     return [], session.execute(sa.text(count_statement(hits, radius, hits_placed)), params).scalar_one()
 
 
+def indexed_word(session: Session, word: str) -> bool | None:
+    """Whether an offer's title has this indexed word; None when no document has it."""
+    found = session.execute(sa.select(TERMS.c.in_offer).where(TERMS.c.term == word)).scalar_one_or_none()
+    return None if found is None else bool(found)
+
+
 def term_rows(words: dict[str, bool]) -> list[dict[str, Any]]:
     merged: dict[str, bool] = {}
     for word, in_offer in words.items():

@@ -1,15 +1,25 @@
-"""Words as the engine sees them: folded French, query words, one-typo neighbours.
+"""Words as the engine sees them: folded French, stems, synonyms, query words, one-typo neighbours.
 
-Documents and queries go through the same `search_tokens`, and the index stores the
-tokens joined by spaces: SQLite FTS5 and PostgreSQL full-text then split the very same
-words, which keeps both databases' results in step.
+Documents and queries go through the same analysis in Python, and the index stores the
+resulting words joined by spaces: SQLite FTS5 and PostgreSQL full-text then split the very
+same words, which keeps both databases' results in step.
+
+A document's word is indexed as typed (folded) and, when it differs, as its Snowball French
+stem ("théâtres" → theatres, theatr): a query word then matches what starts with it (typing)
+or with its stem ("theatre" → theatr, which starts "theatres" and "theatrale"). Stop words
+are dropped from queries, and a query word (or words, "ping pong") listed in
+`data/synonyms.csv` also matches each of its meanings ("piscine" → natation).
 """
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
 
 from cjeune_app.core.text import fold
 
@@ -17,12 +27,15 @@ from cjeune_app.core.text import fold
 _LIGATURES = str.maketrans({"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ß": "ss"})
 _WORD = re.compile(r"[^\W_]+")
 
-# Dropped from a query (except as its last word, which may be the start of another word):
-# they are in almost every name and narrow nothing.
+# Dropped from a query (except as its only word, which may be the start of another word):
+# they are in almost every name and narrow nothing ("cours de maths", "judo près d'Aubagne").
 STOPWORDS = frozenset(
-    ["a", "au", "aux", "avec", "chez", "d", "dans", "de", "des", "du", "en", "et", "l", "la", "le", "les", "ou",
-     "par", "pour", "sur", "un", "une"]
+    ["a", "au", "aux", "avec", "ce", "ces", "chez", "d", "dans", "de", "des", "du", "en", "et", "je", "l", "la",
+     "le", "les", "leur", "leurs", "ma", "mes", "moi", "mon", "nos", "notre", "ou", "par", "pour", "pres", "proche",
+     "qu", "que", "qui", "sa", "ses", "son", "sur", "ton", "tes", "un", "une", "vers", "vos", "votre"]
 )
+SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.csv"
+MAX_SYNONYM_WORDS = 3  # the longest "typed" of the synonyms file, in words
 MAX_QUERY_WORDS = 6
 TYPO_MIN_LENGTH = 5  # a typo is forgiven on words at least this long
 PREFIX_MIN_LENGTH = 2  # a one-letter word only matches itself
@@ -39,43 +52,133 @@ def search_tokens(text: str | None) -> tuple[str, ...]:
     return tuple(_WORD.findall(fold(text.translate(_LIGATURES))))
 
 
+_STEMMER = Stemmer.Stemmer("french")
+
+
+@lru_cache(maxsize=65536)
+def stem(token: str) -> str:
+    """The Snowball French stem of a folded word ("theatres" → theatr); digits stay whole.
+    Folded words are stemmed (not accented ones) so that a query typed without accents
+    gets the very stem of the accented document word."""
+    return token if token.isdigit() else str(_STEMMER.stemWord(token))
+
+
+def index_words(token: str) -> tuple[str, ...]:
+    """What the index holds for one folded word: itself, and its stem when different."""
+    root = stem(token)
+    return (token,) if root == token else (token, root)
+
+
 def searchable(*texts: str | None) -> str:
-    """What the index stores for a column: the tokens of every text, space-separated."""
-    return " ".join(token for text in texts for token in search_tokens(text))
+    """What the index stores for a column: the words of every text and their stems, space-separated."""
+    return " ".join(word for text in texts for token in search_tokens(text) for word in index_words(token))
+
+
+@dataclass(frozen=True)
+class Synonym:
+    typed: tuple[str, ...]  # folded words
+    means: tuple[tuple[str, ...], ...]  # each meaning's folded words
+    why: str
+
+
+def _meaning_terms(words: tuple[str, ...]) -> tuple[str, ...]:
+    """The indexed words (stems) a meaning requires: stop words are not required."""
+    kept = [w for w in words if w not in STOPWORDS] or list(words)
+    return tuple(dict.fromkeys(stem(w) for w in kept))
+
+
+@lru_cache(maxsize=1)
+def synonyms() -> dict[tuple[str, ...], Synonym]:
+    """The synonyms file, by folded typed words."""
+    table: dict[tuple[str, ...], Synonym] = {}
+    with SYNONYMS_FILE.open(encoding="utf-8", newline="") as file:
+        for row in csv.DictReader(file):
+            typed = search_tokens(row["typed"])
+            means = tuple(search_tokens(m) for m in row["means"].split("|") if search_tokens(m))
+            if not typed or not means or len(typed) > MAX_SYNONYM_WORDS or not row["why"].strip():
+                raise ValueError(f"Ligne de synonymes incomplète : {row}")
+            table[typed] = Synonym(typed, means, row["why"].strip())
+    return table
 
 
 @dataclass(frozen=True)
 class QueryWord:
-    """A word of the query and how it matches: as a prefix, or as any of `alternatives`
-    (the indexed words it starts, when few; or, when `corrected`, those one typo away)."""
+    """A word of the query (or words of a synonym, "ping pong") and how it matches: as the
+    start of an indexed word (`prefixes`: the word typed, and its stem), or as any of
+    `alternatives` (the indexed words those start, when few; or, when `corrected`, those one
+    typo away); or as every indexed word of one of `meanings` (synonyms, as stems)."""
 
     typed: str
     prefix: bool
     alternatives: tuple[str, ...] = ()
     corrected: bool = False
     in_offers: bool = True  # False when no offer's title has it (nor any alternative)
+    meanings: tuple[tuple[str, ...], ...] = ()
+    stemmed: bool = True  # False when no indexed word is its stem
 
     @property
     def may_be_corrected(self) -> bool:
-        return len(self.typed) >= TYPO_MIN_LENGTH
+        return len(self.typed) >= TYPO_MIN_LENGTH and " " not in self.typed
+
+    @property
+    def root(self) -> str | None:
+        """Its stem, also matched whole ("theatre" → theatr, the stem of "théâtres"), when it
+        differs from the word; None once `alternatives` are typo corrections or `stemmed` is off."""
+        if " " in self.typed or self.corrected or not self.stemmed:
+            return None
+        root = stem(self.typed)
+        return root if root != self.typed and len(root) >= PREFIX_MIN_LENGTH else None
+
+    @property
+    def prefixes(self) -> tuple[str, ...]:
+        """The starts of indexed words it matches: the word typed, unless `alternatives` replace it."""
+        if self.alternatives or " " in self.typed or not self.prefix:
+            return ()
+        return (self.typed,)
+
+    @property
+    def exact(self) -> tuple[str, ...]:
+        """The indexed words it matches whole: its alternatives (else itself when too short
+        to be a prefix), and its stem."""
+        own = (self.typed,) if not self.prefix and " " not in self.typed else ()
+        words = self.alternatives or own
+        return words + (self.root,) if self.root and self.root not in words else words
+
+
+def _with_meanings(typed: tuple[str, ...]) -> QueryWord:
+    word = " ".join(typed)
+    synonym = synonyms().get(typed)
+    if synonym is None:
+        return QueryWord(word, prefix=len(word) >= PREFIX_MIN_LENGTH)
+    meanings = [_meaning_terms(m) for m in synonym.means]
+    if len(typed) > 1:  # "hip hop" also means the words typed
+        meanings.insert(0, _meaning_terms(typed))
+    return QueryWord(word, prefix=len(typed) == 1 and len(word) >= PREFIX_MIN_LENGTH,
+                     meanings=tuple(dict.fromkeys(meanings)))
 
 
 def query_words(text: str | None) -> list[QueryWord]:
-    """The words to look for, in order, without repeats and without non-final stopwords."""
+    """The words to look for, in order, without repeats and without stopwords (unless the
+    query is only that); words listed together in the synonyms file stay together."""
     tokens = search_tokens(text)
-    kept: list[str] = []
-    for position, token in enumerate(tokens):
-        last = position == len(tokens) - 1
-        if token in kept or (token in STOPWORDS and not last):
+    groups: list[tuple[str, ...]] = []
+    position = 0
+    while position < len(tokens):
+        for size in range(min(MAX_SYNONYM_WORDS, len(tokens) - position), 0, -1):
+            group = tokens[position : position + size]
+            if size == 1 or group in synonyms():
+                break
+        position += len(group)
+        if group in groups or (len(group) == 1 and group[0] in STOPWORDS and len(tokens) > 1):
             continue
-        kept.append(token)
-    if len(kept) > 1:
-        # "judo a" or "judo la c" while typing "la ciotat": the other words already narrow,
-        # and a lone letter or a stopword would only drop good answers.
-        if kept[-1] in STOPWORDS:
-            kept.pop()
-        kept = [t for t in kept if len(t) >= PREFIX_MIN_LENGTH] or kept
-    return [QueryWord(t, prefix=len(t) >= PREFIX_MIN_LENGTH) for t in kept[:MAX_QUERY_WORDS]]
+        groups.append(group)
+    if not groups and tokens:  # only stop words: the last may start another word ("la" → laser)
+        groups.append(tokens[-1:])
+    if len(groups) > 1:
+        # "judo la c" while typing "la ciotat": the other words already narrow, and a lone
+        # letter would only drop good answers.
+        groups = [g for g in groups if len(" ".join(g)) >= PREFIX_MIN_LENGTH] or groups
+    return [_with_meanings(g) for g in groups[:MAX_QUERY_WORDS]]
 
 
 def one_typo_apart(typed: str, word: str) -> bool:

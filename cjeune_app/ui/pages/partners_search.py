@@ -25,13 +25,20 @@ _NEAR_ME_SCRIPT = """new Promise((resolve) => {
 })"""
 
 
-def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str]:
+def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str, str]:
+    """The page's items, the total, a notice on corrected words, and the words not found
+    when the results are only approaching ("" otherwise)."""
     page = searching.search(query)
     notice = ""
     if page.corrected_terms:
         fixes = ", ".join(f"« {c.typed} » → {' / '.join(c.replaced_by)}" for c in page.corrected_terms)
         notice = f"Recherche élargie aux mots proches : {fixes}."
-    return [partner_item(hit) for hit in page.results], page.total, notice
+    missing = ""
+    if page.approximate:
+        words = ", ".join(f"« {word} »" for word in page.missing_words)
+        plural = "s" if len(page.missing_words) > 1 else ""
+        missing = f"Aucun partenaire n'a tous vos mots. Non trouvé{plural} : {words}."
+    return [partner_item(hit) for hit in page.results], page.total, notice, missing
 
 
 class SearchState(rx.State):
@@ -49,6 +56,7 @@ class SearchState(rx.State):
     total: int = 0
     pages_shown: int = 1
     notice: str = ""
+    missing_words: str = ""  # "Résultats approchants": the words no result has
     error: str = ""
     locating: bool = False
 
@@ -62,10 +70,13 @@ class SearchState(rx.State):
 
     async def _refresh(self):
         try:
-            self.results, self.total, self.notice = await asyncio.to_thread(_run_search, self._query())
+            self.results, self.total, self.notice, self.missing_words = await asyncio.to_thread(
+                _run_search, self._query()
+            )
             self.error = ""
         except SearchError as refusal:
-            self.results, self.total, self.notice, self.error = [], 0, "", refusal.message
+            self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
+            self.error = refusal.message
 
     @rx.var
     def summary(self) -> str:
@@ -252,6 +263,13 @@ def partners_search_page() -> rx.Component:
         rx.cond(SearchState.error != "", rx.callout(SearchState.error, color_scheme="red", role="alert",
                                                    margin_y="0.5rem")),
         rx.cond(SearchState.notice != "", rx.text(SearchState.notice, size="2", margin_top="0.5rem")),
+        rx.cond(
+            SearchState.missing_words != "",
+            rx.callout.root(
+                rx.callout.text(rx.text.strong("Résultats approchants"), " — ", SearchState.missing_words),
+                id="search-approaching", color_scheme="amber", size="1", margin_top="0.5rem",
+            ),
+        ),
         rx.hstack(
             rx.text(SearchState.summary, id="search-summary", role="status", aria_live="polite",
                     weight="bold", size="2"),

@@ -55,8 +55,10 @@ def test_commune_names_are_words_and_marseille_covers_its_arrondissements(sessio
 
 
 def test_the_name_ranks_before_the_place_and_the_description(session, corpus):
-    # Club Alpin de Vitrolles (in Aix) has the word in its name, the Football Club is in Vitrolles.
-    assert names(find(session, "vitrolles")) == ["Club Alpin de Vitrolles", "Football Club Vitrollais"]
+    # "Vitrollais" has the stem of "Vitrolles" in its name: both names match, ties keep the
+    # partners' order; the Club Alpin de Vitrolles (in Aix) comes before every place-only match.
+    assert names(find(session, "vitrolles")) == ["Football Club Vitrollais", "Club Alpin de Vitrolles"]
+    assert names(find(session, "aix")) == ["Théâtre du Bois de l'Aune", "Atelier Vertical", "Club Alpin de Vitrolles"]
     # Théâtre Toursky has "theatre" in its name, the Maison des Jeunes in its description.
     assert names(find(session, "theatre")) == [
         "Théâtre du Bois de l'Aune", "Théâtre Toursky", "Maison des Jeunes de Gardanne",
