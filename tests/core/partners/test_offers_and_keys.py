@@ -44,8 +44,11 @@ def form(**changes) -> OfferForm:
 
 
 def offer_titles_found(words: str, now=None) -> list[str]:
+    """Offers of the partners that match every word (not the "Résultats approchants")."""
     with session_scope(read_only=True) as s:
         page = search(s, SearchQuery(q=words), now=now)
+    if page.approximate:
+        return []
     return [offer.title for hit in page.results for offer in hit.offers]
 
 
