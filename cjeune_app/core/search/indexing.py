@@ -155,28 +155,27 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     """Rebuild the whole index and its vocabulary. Returns the number of documents."""
     session.flush()
     backend = backends.for_session(session)
-    backend.clear_index(session)
-    now = utcnow()
-    categories: dict[int, list[str]] = defaultdict(list)
-    for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
-        categories[partner_id].append(category)
-    offers: dict[int, list[Any]] = defaultdict(list)
-    for offer in session.execute(sa.select(_offers).where(_indexable_offers(now))):
-        offers[offer.partner_id].append(offer)
-    partners = session.execute(
-        sa.select(_partners).where(_partners.c.status == PartnerStatus.VALIDATED).order_by(_partners.c.id)
-    ).all()
-    words: dict[str, bool] = {}
-    batch: list[dict[str, Any]] = []
-    total = 0
-    for partner in partners:
-        batch += partner_documents(partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
-        if len(batch) >= batch_size:
-            total += _insert_batch(session, batch, words)
-            batch = []
-    total += _insert_batch(session, batch, words)
-    backend.add_terms(session, words)
-    backend.after_rebuild(session)
+    with backend.rebuilding(session):
+        now = utcnow()
+        categories: dict[int, list[str]] = defaultdict(list)
+        for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
+            categories[partner_id].append(category)
+        offers: dict[int, list[Any]] = defaultdict(list)
+        for offer in session.execute(sa.select(_offers).where(_indexable_offers(now))):
+            offers[offer.partner_id].append(offer)
+        partners = session.execute(
+            sa.select(_partners).where(_partners.c.status == PartnerStatus.VALIDATED).order_by(_partners.c.id)
+        ).all()
+        words: dict[str, bool] = {}
+        batch: list[dict[str, Any]] = []
+        total = 0
+        for partner in partners:
+            batch += partner_documents(partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
+            if len(batch) >= batch_size:
+                total += _insert_batch(session, batch, words)
+                batch = []
+        total += _insert_batch(session, batch, words)
+        backend.add_terms(session, words)
     return total
 
 

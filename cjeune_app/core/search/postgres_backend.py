@@ -3,6 +3,8 @@ typos (see `backends`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -138,6 +140,14 @@ class PostgresBackend:
 
     def clear_index(self, session: Session) -> None:
         session.execute(sa.text("TRUNCATE search_entry, search_term"))
+
+    @contextmanager
+    def rebuilding(self, session: Session) -> Iterator[None]:
+        """Empty the index, let the caller insert every document, then refresh the planner's
+        statistics."""
+        self.clear_index(session)
+        yield
+        self.after_rebuild(session)
 
     def add_terms(self, session: Session, words: dict[str, bool]) -> None:
         """Add words (each with: is it in an offer's title); pg_trgm indexes them for typos."""

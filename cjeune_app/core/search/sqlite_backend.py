@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
@@ -198,6 +200,33 @@ class SqliteBackend:
     def clear_index(self, session: Session) -> None:
         for table in ("search_entry", "search_term", "search_term_variant"):
             session.execute(sa.text(f"DELETE FROM {table}"))
+
+    @contextmanager
+    def rebuilding(self, session: Session) -> Iterator[None]:
+        """Empty the index, let the caller insert every document, then fill each FTS5 index in
+        one pass over its kind of rows. The triggers that index row by row are set aside
+        meanwhile (about ten times less work than indexing through them) and put back as they
+        were, read from the schema itself; all in the caller's transaction, which readers see
+        whole or not at all."""
+        triggers = session.execute(sa.text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'search_entry' "
+            "AND name LIKE 'search_fts_%'"
+        )).all()
+        for name, _ in triggers:
+            session.execute(sa.text(f'DROP TRIGGER "{name}"'))
+        for table in (self.partner_index, self.offer_index):
+            session.execute(sa.text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
+        self.clear_index(session)
+        yield
+        for table, kind in ((self.partner_index, "IS NULL"), (self.offer_index, "IS NOT NULL")):
+            columns = ", ".join(row[1] for row in session.execute(sa.text(f"PRAGMA table_info({table})")))
+            session.execute(sa.text(
+                f"INSERT INTO {table}(rowid, {columns}) SELECT id, {columns} FROM search_entry "
+                f"WHERE offer_id {kind}"
+            ))
+        for _, sql in triggers:
+            session.execute(sa.text(sql))
+        self.after_rebuild(session)
 
     def add_terms(self, session: Session, words: dict[str, bool]) -> None:
         """Add words (each with: is it in an offer's title) and their typo neighbours."""

@@ -182,6 +182,20 @@ def test_reindex_all_rebuilds_the_same_index(session, corpus):
     assert [names(find(session, q)) for q in ("theatre", "judo marseille", "natatoin", "escalade")] == before
 
 
+def test_after_a_full_rebuild_the_index_still_follows_edits(session, corpus):
+    """The rebuild indexes in bulk with the row-by-row indexing set aside: it must be back after."""
+    reindex_all(session)
+    session.commit()
+    toursky = corpus["Théâtre Toursky"]
+    toursky.name = "Zéphyr Scène"
+    reindex_partner(session, toursky.id)
+    session.commit()
+    assert names(find(session, "zephyr")) == ["Zéphyr Scène"]
+    assert reindex_all(session) == len(PARTNERS) + 3
+    session.commit()
+    assert names(find(session, "zephyr")) == ["Zéphyr Scène"]
+
+
 @pytest.mark.parametrize(
     ("query", "code"),
     [
