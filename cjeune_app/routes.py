@@ -85,6 +85,7 @@ API_PARTNER_PAYMENT_CANCEL_PATTERN = "/payments/{payment_id}/cancel"
 API_PARTNER_OFFERS = "/offers"
 API_PARTNER_OFFER_PATTERN = "/offers/{offer_id}"
 API_SEARCH = "/search"
+API_SEARCH_MAP = "/search/map"
 
 
 def sign_in_door(slug: str) -> str:

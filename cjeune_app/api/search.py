@@ -14,7 +14,8 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
 from cjeune_app import routes
-from cjeune_app.core.search import PartnerHit, SearchPage, SearchQuery
+from cjeune_app.core.enums import CATEGORY_LABELS, Category
+from cjeune_app.core.search import MapPoint, PartnerHit, SearchPage, SearchQuery
 from cjeune_app.core.search.errors import InvalidParameter
 from cjeune_app.core.use_cases import search as searching
 
@@ -142,6 +143,39 @@ def search_query(
 )
 def search_partners(query: Annotated[SearchQuery, Depends(search_query)]) -> SearchOut:
     return _serialize(searching.search(query))
+
+
+class MapPointOut(BaseModel):
+    id: int
+    name: str
+    subtitle: str  # categories · commune, as the list shows them
+    href: str  # the partner's page
+    latitude: float
+    longitude: float
+
+
+class MapOut(BaseModel):
+    points: list[MapPointOut]
+
+
+@router.get(
+    routes.API_SEARCH_MAP,
+    response_model=MapOut,
+    responses={422: {"model": RefusalOut, "description": "Requête invalide (message en français)"}},
+    summary="Trouver un partenaire : la carte",
+    description="Où sont tous les résultats de la recherche (mêmes paramètres, sans pagination), "
+    "les plus pertinents d'abord, au plus 2 000.",
+)
+def search_map(query: Annotated[SearchQuery, Depends(search_query)]) -> MapOut:
+    return MapOut(points=[_point(point) for point in searching.map_points(query)])
+
+
+def _point(point: MapPoint) -> MapPointOut:
+    labels = ", ".join(CATEGORY_LABELS[Category(c)] for c in point.categories)
+    return MapPointOut(
+        id=point.id, name=point.name, subtitle=" · ".join(filter(None, [labels, point.commune_name])),
+        href=routes.partner_page(point.id), latitude=point.latitude, longitude=point.longitude,
+    )
 
 
 def _serialize(found: SearchPage) -> SearchOut:

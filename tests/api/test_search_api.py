@@ -92,3 +92,14 @@ def test_documented_in_openapi(client):
         "q", "category", "commune", "envelope", "lat", "lon", "radius_km", "page",
     }
     assert "422" in operation["responses"]
+
+
+def test_the_map_answers_every_result_with_a_link_to_each_partner(client, session):
+    body = client.get("/api/v1/search/map", params={"q": "", "page_size": "2"}).json()
+    everyone = search(session, SearchQuery(page_size=50))
+    assert [p["id"] for p in body["points"]] == [hit.id for hit in everyone.results]
+    toursky = next(p for p in body["points"] if p["name"] == "Théâtre Toursky")
+    assert toursky["href"] == f"/partenaires/{toursky['id']}"
+    assert toursky["subtitle"] == "Culture · Marseille 3e Arrondissement"
+    refused = client.get("/api/v1/search/map", params={"category": "piscine"})
+    assert refused.status_code == 422 and refused.json()["code"] == "categorie_inconnue"

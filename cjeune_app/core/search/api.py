@@ -31,6 +31,8 @@ from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apar
 from cjeune_app.core.territory import commune_by_insee
 
 _offers = table_of(Offer)
+# The map shows every result up to this many (a whole commune's partners; beyond, words narrow).
+MAX_MAP_POINTS = 2000
 
 
 @dataclass(frozen=True)
@@ -140,13 +142,7 @@ def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = No
     """Partners matching the query, best first (or nearest first), with their current offers."""
     now = now or utcnow()
     wanted = criteria(query, now)
-    backend = backends.for_session(session)
-    words, corrections = _resolve_words(session, backend, wanted.words)
-    wanted = dataclasses.replace(wanted, words=words)
-    partner_ids, total = backend.rank(session, wanted)
-    missing: tuple[str, ...] = ()
-    if total == 0 and len(words) > 1:
-        partner_ids, total, missing = _closest(session, backend, wanted)
+    partner_ids, total, missing, corrections = _ranked(session, wanted)
     return SearchPage(
         results=_hydrate(session, partner_ids, wanted.position, now),
         total=total,
@@ -156,6 +152,60 @@ def search(session: Session, query: SearchQuery, *, now: dt.datetime | None = No
         position=wanted.position,
         missing_words=missing,
     )
+
+
+@dataclass(frozen=True)
+class MapPoint:
+    id: int
+    name: str
+    categories: tuple[str, ...]
+    commune_name: str
+    latitude: float
+    longitude: float
+
+
+def map_points(session: Session, query: SearchQuery, *, now: dt.datetime | None = None) -> tuple[MapPoint, ...]:
+    """Where every result of the query is (not only one page's), best first, up to
+    MAX_MAP_POINTS: the map shows them all, clustered. Paging fields are ignored."""
+    wanted = criteria(dataclasses.replace(query, page=1, page_size=1), now or utcnow())
+    partner_ids, _, _, _ = _ranked(session, dataclasses.replace(wanted, offset=0, limit=MAX_MAP_POINTS))
+    if not partner_ids:
+        return ()
+    partners: dict[int, Any] = {}
+    categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
+    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
+        partners[row.id] = row
+        if row.category:
+            categories[row.id].add(row.category)
+    points = []
+    for pid in partner_ids:
+        if pid not in partners:
+            continue
+        latitude, longitude = partner_position(partners[pid])
+        if latitude is None or longitude is None:
+            continue
+        commune = commune_by_insee(partners[pid].commune_insee)
+        points.append(MapPoint(
+            id=pid, name=partners[pid].name,
+            categories=tuple(sorted(categories[pid], key=_CATEGORY_ORDER.__getitem__)),
+            commune_name=commune.name if commune else "", latitude=latitude, longitude=longitude,
+        ))
+    return tuple(points)
+
+
+def _ranked(
+    session: Session, wanted: backends.Criteria
+) -> tuple[list[int], int, tuple[str, ...], tuple[Correction, ...]]:
+    """The ids of the wanted page, the total, the words left out when the results are only
+    the closest ones, and the words corrected."""
+    backend = backends.for_session(session)
+    words, corrections = _resolve_words(session, backend, wanted.words)
+    wanted = dataclasses.replace(wanted, words=words)
+    partner_ids, total = backend.rank(session, wanted)
+    missing: tuple[str, ...] = ()
+    if total == 0 and len(words) > 1:
+        partner_ids, total, missing = _closest(session, backend, wanted)
+    return partner_ids, total, missing, corrections
 
 
 def _resolve_words(

@@ -9,7 +9,7 @@ from cjeune_app.core.db import session_scope
 from cjeune_app.core.partners import public
 from cjeune_app.core.partners.errors import PartnerNotFound
 from cjeune_app.core.partners.public import PublicOffer, PublicPartner
-from cjeune_app.core.search import SearchPage, SearchQuery
+from cjeune_app.core.search import MapPoint, SearchPage, SearchQuery
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,12 @@ def search(query: SearchQuery) -> SearchPage:
     """Partners matching the query, best (or nearest) first; SearchError when a field is wrong."""
     with session_scope(read_only=True) as session:
         return searching.search(session, query)
+
+
+def map_points(query: SearchQuery) -> tuple[MapPoint, ...]:
+    """Where every result of the query is, for the map; SearchError when a field is wrong."""
+    with session_scope(read_only=True) as session:
+        return searching.map_points(session, query)
 
 
 def partner_page(partner_id: int) -> PublicPartner:

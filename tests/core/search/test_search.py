@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.search import SearchError, SearchQuery, reindex_all, reindex_partner, search
+from cjeune_app.core.search import SearchError, SearchQuery, map_points, reindex_all, reindex_partner, search
 from cjeune_app.core.territory import commune_by_insee
 from tests.core.search.corpus import DAY, NOW, PARTNERS, add_corpus_offer, build_corpus
 
@@ -173,6 +173,20 @@ def test_paging(session, corpus):
     assert names(second) == everyone[4:8] and second.total == len(PARTNERS)
     beyond = find(session, "", page=9, page_size=4)
     assert beyond.results == () and beyond.total == len(PARTNERS)
+
+
+def test_the_map_has_every_result_not_only_the_page(session, corpus):
+    page = find(session, "", page_size=4)
+    points = map_points(session, SearchQuery(q="", page_size=4, page=2))
+    assert page.total == len(PARTNERS) and len(points) == len(PARTNERS)
+    assert [p.name for p in points] == names(find(session, "", page_size=50))
+    culture = map_points(session, SearchQuery(q="", category="culture"))
+    assert sorted(p.name for p in culture) == ["Escape Game des Calanques", "Théâtre Toursky", "Théâtre du Bois de l'Aune"]
+    toursky = next(p for p in culture if p.name == "Théâtre Toursky")
+    assert toursky.commune_name == commune_by_insee("13203").name and toursky.categories == ("culture",)
+    assert 43.2 < toursky.latitude < 43.4 and 5.3 < toursky.longitude < 5.5
+    with pytest.raises(SearchError):
+        map_points(session, SearchQuery(category="piscine"))
 
 
 def test_reindex_all_rebuilds_the_same_index(session, corpus):
