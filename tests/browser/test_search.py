@@ -102,3 +102,86 @@ def test_bons_plans_lists_only_current_offers_soonest_first(app_server, phone):
     as_sortable = [(int(y), int(m), int(d)) for d, m, y in dates]
     assert as_sortable == sorted(as_sortable)
     assert_page_healthy(phone)
+
+
+def test_filters_show_as_chips_and_live_in_the_url(app_server, phone):
+    phone.goto(app_server.base_url + "/partenaires")
+    wait_for_app(phone)
+    summary = phone.locator("#search-summary")
+    expect(summary).to_contain_text("partenaires")
+    everyone = summary.inner_text()
+
+    phone.get_by_label("Que recherchez-vous ?").fill("judo")
+    expect(phone).to_have_url(re.compile(r"\?q=judo$"))
+    phone.get_by_text("Filtres et tri").click()
+    phone.get_by_label("Catégorie").select_option("sport")
+    phone.get_by_label("Commune", exact=True).select_option(label="Marseille")
+    chips = phone.get_by_role("group", name="Filtres actifs")
+    expect(chips.get_by_role("button", name="Retirer le filtre Marseille")).to_be_visible()
+    expect(chips.get_by_role("button", name="Retirer le filtre Sport")).to_be_visible()
+    expect(phone.locator(".filters-summary")).to_contain_text("2 actifs")
+    expect(phone).to_have_url(re.compile(r"\?q=judo&categorie=sport&commune=13055$"))
+    filtered = phone.locator("article.partner-result").all_inner_texts()
+    assert filtered and all("Marseille" in text and "Sport" in text for text in filtered)
+    marseille_only = summary.inner_text()
+
+    # the same search, reloaded from its address: same results
+    phone.reload()
+    wait_for_app(phone)
+    expect(summary).to_have_text(marseille_only)
+    expect(phone.get_by_label("Que recherchez-vous ?")).to_have_value("judo")
+    expect(results(phone).first).to_be_visible()
+    assert phone.locator("article.partner-result").all_inner_texts() == filtered
+
+    # a chip removed: the list widens, the address follows; back puts the filter back
+    chips.get_by_role("button", name="Retirer le filtre Marseille").click()
+    expect(phone).to_have_url(re.compile(r"\?q=judo&categorie=sport$"))
+    expect(summary).not_to_have_text(marseille_only)
+    phone.go_back()
+    expect(phone).to_have_url(re.compile(r"commune=13055"))
+    expect(summary).to_have_text(marseille_only)
+    expect(chips.get_by_role("button", name="Retirer le filtre Marseille")).to_be_visible()
+
+    phone.get_by_role("button", name="Tout effacer").click()
+    expect(phone.get_by_role("group", name="Filtres actifs")).to_have_count(0)
+    expect(phone).to_have_url(re.compile(r"/partenaires\?q=judo$"))
+    assert_page_healthy(phone)
+
+    # from the menu: a fresh search, no filter left over
+    phone.goto(app_server.base_url + "/partenaires")
+    wait_for_app(phone)
+    expect(summary).to_have_text(everyone)
+    expect(phone.get_by_role("group", name="Filtres actifs")).to_have_count(0)
+
+
+def test_no_result_in_a_commune_offers_to_look_around_it(app_server, phone):
+    phone.goto(app_server.base_url + "/partenaires?q=judo&commune=13093")  # Saint-Estève-Janson: no partner there
+    wait_for_app(phone)
+    expect(phone.locator("#search-summary")).to_contain_text("Aucun partenaire ne correspond")
+    phone.get_by_role("button", name="Chercher autour de Saint-Estève-Janson").click()
+    expect(results(phone).first).to_contain_text("Judo")
+    expect(phone.get_by_role("button", name="Retirer le filtre Près de Saint-Estève-Janson")).to_be_visible()
+    first = phone.locator("article.partner-result").first.inner_text()
+    assert re.search(r"à [\d,]+ km", first)
+
+
+def test_the_map_shows_every_result_of_the_search(app_server, offline_tiles):
+    phone = offline_tiles
+    phone.goto(app_server.base_url + "/partenaires")
+    wait_for_app(phone)
+    total = int(re.match(r"(\d+) partenaires", phone.locator("#search-summary").inner_text()).group(1))
+    assert total > 20  # more than the list's first page
+    phone.get_by_role("radio", name="Carte").click()
+    expect(phone).to_have_url(re.compile(r"vue=carte"))
+    region = phone.get_by_role("region", name="Carte des partenaires")
+    expect(region).to_have_attribute("data-points", str(total))
+    expect(region.locator(".marker-cluster").first).to_be_visible()
+    # every point is on the map: alone, or counted in a group
+    phone.wait_for_function(
+        """total => {
+            const alone = document.querySelectorAll('.partner-marker').length;
+            const grouped = [...document.querySelectorAll('.marker-cluster span')]
+                .reduce((sum, span) => sum + Number(span.textContent), 0);
+            return alone + grouped === total;
+        }""", arg=total)
+    assert_page_healthy(phone)

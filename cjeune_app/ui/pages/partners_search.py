@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
@@ -17,6 +19,8 @@ from cjeune_app.ui.components.partner_map import partner_map
 
 PAGE_SIZE = 20
 COMMUNE_OPTIONS = sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
+CATEGORY_OPTIONS = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
+ENVELOPE_OPTIONS = [(e.value, label) for e, label in ENVELOPE_LABELS.items()]
 _NEAR_ME_SCRIPT = """new Promise((resolve) => {
   if (!navigator.geolocation) { resolve(null); return; }
   navigator.geolocation.getCurrentPosition(
@@ -41,6 +45,11 @@ def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str, str]:
     return [partner_item(hit) for hit in page.results], page.total, notice, missing
 
 
+# The search lives in the URL (French names), so that reload, share, back and forward work.
+URL_FIELDS = {"q": "q", "category": "categorie", "commune": "commune", "envelope": "enveloppe",
+              "near_insee": "pres-de"}
+
+
 class SearchState(rx.State):
     q: str = ""
     category: str = ""
@@ -60,15 +69,16 @@ class SearchState(rx.State):
     error: str = ""
     locating: bool = False
 
-    def _query(self) -> SearchQuery:
+    def _query(self, page: int = 1) -> SearchQuery:
         return SearchQuery(
             q=self.q, category=self.category or None, commune_insee=self.commune or None,
             envelope=self.envelope or None, offers_only=self.offers_only,
             lat=self.latitude, lon=self.longitude, near_insee=self.near_insee or None,
-            sort=self.sort, page=1, page_size=PAGE_SIZE * self.pages_shown,
+            sort=self.sort, page=page, page_size=PAGE_SIZE,
         )
 
     async def _refresh(self):
+        self.pages_shown = 1
         try:
             self.results, self.total, self.notice, self.missing_words = await asyncio.to_thread(
                 _run_search, self._query()
@@ -77,6 +87,29 @@ class SearchState(rx.State):
         except SearchError as refusal:
             self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
             self.error = refusal.message
+
+    def _url(self) -> str:
+        fields = {name: getattr(self, attr) for attr, name in URL_FIELDS.items()}
+        # the position itself is never written (it is the user's own): only that there is one
+        fields["tri"] = "distance" if self.sort == "distance" and self.latitude is None else ""
+        fields["bons-plans"] = "1" if self.offers_only else ""
+        fields["vue"] = "carte" if self.view == "map" else ""
+        fields["autour-de-moi"] = "1" if self.latitude is not None else ""
+        query = urlencode({name: value for name, value in fields.items() if value})
+        return routes.PARTNERS_SEARCH + (f"?{query}" if query else "")
+
+    def _typed(self):
+        """Typing rewrites the current address (back then undoes a filter, not each letter);
+        only while still on this page, as the answer may come after a click on a result."""
+        return rx.call_script(
+            f"if (window.location.pathname.replace(/\\/$/, '') === {json.dumps(routes.PARTNERS_SEARCH)}) "
+            f"window.history.replaceState(window.history.state, '', {json.dumps(self._url())})"
+        )
+
+    def _navigate(self):
+        """A filter, the sort or the view changed: a new address, which `load` then searches
+        (so back and forward replay the very same path)."""
+        return rx.redirect(self._url())
 
     @rx.var
     def summary(self) -> str:
@@ -91,23 +124,58 @@ class SearchState(rx.State):
         return len(self.results) < self.total
 
     @rx.var
-    def markers(self) -> list[dict[str, str | float | None]]:
-        """The map's markers (the shape the map component reads)."""
-        return [
-            {"id": r.id, "name": r.name, "subtitle": f"{r.categories} · {r.commune}",
-             "href": r.href, "latitude": r.latitude, "longitude": r.longitude}
-            for r in self.results if r.latitude is not None
-        ]
+    def chips(self) -> list[dict[str, str]]:
+        """The active filters, each removable ("Arles ×")."""
+        chips = []
+        if self.category:
+            chips.append({"key": "category", "label": _label(CATEGORY_OPTIONS, self.category)})
+        if self.commune:
+            chips.append({"key": "commune", "label": _label(COMMUNE_OPTIONS, self.commune)})
+        if self.envelope:
+            chips.append({"key": "envelope", "label": _label(ENVELOPE_OPTIONS, self.envelope)})
+        if self.offers_only:
+            chips.append({"key": "offers_only", "label": "Bons plans"})
+        if self.near_insee:
+            chips.append({"key": "near", "label": "Près de " + _label(COMMUNE_OPTIONS, self.near_insee)})
+        elif self.latitude is not None:
+            chips.append({"key": "near", "label": "Autour de moi"})
+        return chips
+
+    @rx.var
+    def commune_name(self) -> str:
+        return _label(COMMUNE_OPTIONS, self.commune) if self.commune else ""
+
+    @rx.var
+    def map_query(self) -> str:
+        """The search as the map's API reads it (every result, not one page)."""
+        params = {"q": self.q, "category": self.category, "commune": self.commune, "envelope": self.envelope,
+                  "near": self.near_insee, "offers_only": "true" if self.offers_only else "",
+                  "lat": "" if self.latitude is None else str(self.latitude),
+                  "lon": "" if self.longitude is None else str(self.longitude)}
+        return urlencode({name: value for name, value in params.items() if value})
 
     @rx.event
     async def load(self):
-        self.pages_shown = 1
+        """Opening the page (a link, a reload, back or forward): the search is the URL's; a
+        link without parameters (the menu) starts with no filter."""
+        params = self.router.url.query_parameters
+        for attr, name in URL_FIELDS.items():
+            setattr(self, attr, params.get(name, ""))
+        self.view = "map" if params.get("vue") == "carte" else "list"
+        wants_distance = params.get("tri") == "distance" and bool(self.near_insee or self.commune)
+        self.sort = "distance" if wants_distance else "relevance"
+        self.offers_only = params.get("bons-plans") == "1"
+        if params.get("autour-de-moi") != "1":  # the position itself stays in this tab only
+            self.latitude = self.longitude = None
+        elif self.latitude is not None:
+            self.sort = "distance"
         await self._refresh()
 
     @rx.event
     async def set_q(self, value: str):
-        self.q, self.pages_shown = value, 1
+        self.q = value
         await self._refresh()
+        return self._typed()
 
     @rx.event
     async def set_filter(self, name: str, value: str):
@@ -118,14 +186,36 @@ class SearchState(rx.State):
         elif name == "envelope":
             self.envelope = value
         else:
-            return
-        self.pages_shown = 1
-        await self._refresh()
+            return None
+        return self._navigate()
+
+    @rx.event
+    async def remove_filter(self, key: str):
+        if key == "offers_only":
+            self.offers_only = False
+        elif key == "near":
+            self.near_insee, self.latitude, self.longitude, self.sort = "", None, None, "relevance"
+        elif key in ("category", "commune", "envelope"):
+            setattr(self, key, "")
+        return self._navigate()
+
+    @rx.event
+    async def clear_filters(self):
+        self.category = self.commune = self.envelope = self.near_insee = ""
+        self.offers_only, self.latitude, self.longitude, self.sort = False, None, None, "relevance"
+        return self._navigate()
+
+    @rx.event
+    async def around_commune(self):
+        """No result in the chosen commune: the nearest partners around it instead."""
+        self.near_insee, self.commune, self.latitude, self.longitude = self.commune, "", None, None
+        self.sort = "distance"
+        return self._navigate()
 
     @rx.event
     async def set_offers_only(self, value: bool):
-        self.offers_only, self.pages_shown = bool(value), 1
-        await self._refresh()
+        self.offers_only = bool(value)
+        return self._navigate()
 
     @rx.event
     async def set_sort(self, value: str):
@@ -133,14 +223,14 @@ class SearchState(rx.State):
         if value == "distance" and self.latitude is None and not self.near_insee and not self.commune:
             self.error = "Pour trier par distance, utilisez « Autour de moi » ou choisissez votre commune."
             self.sort = "relevance"
-            return
-        await self._refresh()
+            return None
+        return self._navigate()
 
     @rx.event
     async def set_near(self, insee: str):
         self.near_insee, self.latitude, self.longitude = insee, None, None
         self.sort = "distance" if insee else "relevance"
-        await self._refresh()
+        return self._navigate()
 
     @rx.event
     def near_me(self):
@@ -153,19 +243,30 @@ class SearchState(rx.State):
         if not position:
             self.error = ("Votre position n'est pas disponible : autorisez-la dans le navigateur, "
                           "ou choisissez votre commune dans « Près de ».")
-            return
+            return None
         self.latitude, self.longitude = float(position[0]), float(position[1])
         self.near_insee, self.sort = "", "distance"
-        await self._refresh()
+        return self._navigate()
 
     @rx.event
     async def show_more(self):
+        """The next page, added below the ones shown."""
+        try:
+            more, self.total, _, _ = await asyncio.to_thread(_run_search, self._query(page=self.pages_shown + 1))
+        except SearchError as refusal:
+            self.error = refusal.message
+            return
+        self.results = self.results + more
         self.pages_shown += 1
-        await self._refresh()
 
     @rx.event
     def set_view(self, value: str | list[str]):
         self.view = value if isinstance(value, str) else value[0]
+        return self._navigate()
+
+
+def _label(options: list[tuple[str, str]], code: str) -> str:
+    return next((text for value, text in options if value == code), code)
 
 
 def _select(label: str, field_id: str, value: rx.Var, on_change, options: list[tuple[str, str]],
@@ -187,16 +288,22 @@ def _select(label: str, field_id: str, value: rx.Var, on_change, options: list[t
 
 def filters() -> rx.Component:
     return rx.el.details(
-        rx.el.summary("Filtres et tri", class_name="filters-summary"),
+        rx.el.summary(
+            "Filtres et tri",
+            rx.cond(SearchState.chips.length() > 0,
+                    rx.badge(SearchState.chips.length(), " actif", rx.cond(SearchState.chips.length() > 1, "s", ""),
+                             margin_left="0.5rem", variant="solid", high_contrast=True)),
+            class_name="filters-summary",
+        ),
         rx.grid(
             _select("Catégorie", "filtre-categorie", SearchState.category,
                     lambda v: SearchState.set_filter("category", v),
-                    [(c.value, label) for c, label in CATEGORY_LABELS.items()], "Toutes"),
+                    CATEGORY_OPTIONS, "Toutes"),
             _select("Commune", "filtre-commune", SearchState.commune,
                     lambda v: SearchState.set_filter("commune", v), COMMUNE_OPTIONS, "Toutes"),
             _select("Enveloppe acceptée", "filtre-enveloppe", SearchState.envelope,
                     lambda v: SearchState.set_filter("envelope", v),
-                    [(e.value, label) for e, label in ENVELOPE_LABELS.items()], "Toutes"),
+                    ENVELOPE_OPTIONS, "Toutes"),
             _select("Trier par", "filtre-tri", SearchState.sort, SearchState.set_sort,
                     [("distance", "Distance")], "Pertinence"),
             _select("Près de", "filtre-pres-de", SearchState.near_insee, SearchState.set_near,
@@ -213,6 +320,43 @@ def filters() -> rx.Component:
             margin_top="0.75rem",
         ),
         class_name="filters",
+    )
+
+
+def filter_chip(chip: rx.Var[dict[str, str]]) -> rx.Component:
+    return rx.button(
+        chip["label"], rx.icon("x", size=14, aria_hidden="true"),
+        on_click=SearchState.remove_filter(chip["key"]),
+        aria_label="Retirer le filtre " + chip["label"].to(str),
+        variant="soft", size="1", radius="full", class_name="filter-chip",
+    )
+
+
+def active_filters() -> rx.Component:
+    return rx.cond(
+        SearchState.chips.length() > 0,
+        rx.flex(
+            rx.foreach(SearchState.chips, filter_chip),
+            rx.button("Tout effacer", on_click=SearchState.clear_filters, variant="ghost", size="1"),
+            wrap="wrap", gap="0.5rem", align="center", margin_top="0.5rem", id="filtres-actifs",
+            role="group", aria_label="Filtres actifs",
+        ),
+    )
+
+
+def no_result_help() -> rx.Component:
+    """Never a dead end: clear the filters, or look around the commune chosen."""
+    return rx.cond(
+        (SearchState.total == 0) & (SearchState.error == ""),
+        rx.flex(
+            rx.cond(SearchState.commune != "",
+                    rx.button("Chercher autour de ", SearchState.commune_name, on_click=SearchState.around_commune,
+                              size="2")),
+            rx.cond(SearchState.chips.length() > 0,
+                    rx.button("Effacer les filtres", on_click=SearchState.clear_filters, variant="outline",
+                              size="2")),
+            wrap="wrap", gap="0.5rem", margin_bottom="1rem",
+        ),
     )
 
 
@@ -260,6 +404,7 @@ def partners_search_page() -> rx.Component:
                   on_click=SearchState.near_me, variant="soft", size="2", margin_top="0.5rem",
                   loading=SearchState.locating),
         filters(),
+        active_filters(),
         rx.cond(SearchState.error != "", rx.callout(SearchState.error, color_scheme="red", role="alert",
                                                    margin_y="0.5rem")),
         rx.cond(SearchState.notice != "", rx.text(SearchState.notice, size="2", margin_top="0.5rem")),
@@ -282,10 +427,11 @@ def partners_search_page() -> rx.Component:
         rx.cond(
             SearchState.view == "map",
             rx.vstack(
-                partner_map(markers=SearchState.markers),
-                rx.text("La carte montre les résultats affichés dans la liste.", size="1"),
+                partner_map(query=SearchState.map_query),
+                rx.text("La carte montre tous les résultats de la recherche ; touchez un groupe pour "
+                        "l'agrandir.", size="1"),
                 width="100%",
             ),
-            results_list(),
+            rx.fragment(no_result_help(), results_list()),
         ),
     )
