@@ -88,7 +88,7 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     assert_page_healthy(phone)
     kept = {c["name"]: c for c in phone.context.cookies()}["cjeune_session"]
     assert kept["value"] and kept["expires"] > time.time() + 29 * 24 * 3600  # "Oui": kept 30 days
-    assert kept["sameSite"] == "Strict"
+    assert kept["sameSite"] == "Strict" and kept["httpOnly"]  # no script reads it
     phone.reload()
     wait_for_app(phone)
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
