@@ -24,6 +24,7 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from cjeune_app import routes
+from cjeune_app.core.accounts.throttle import client_address
 from cjeune_app.core.accounts.web import csrf_token, digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import ROLE_LABELS, Role
@@ -49,6 +50,14 @@ def post_form(path: str, fields: dict[str, str]) -> rx.event.EventSpec:
   document.body.appendChild(form);
   form.submit();
 }})()""")
+
+
+def client_ip(state: rx.State) -> str | None:
+    """The address of the browser behind this websocket: the peer's, or X-Forwarded-For's when the
+    peer is a configured trusted proxy (core.accounts.throttle.client_address)."""
+    headers = state.router.headers.raw_headers
+    peer = headers.get("asgi-scope-client") or state.router.session.client_ip
+    return client_address(peer, headers.get("x-forwarded-for"))
 
 
 class SessionState(rx.State):

@@ -83,7 +83,7 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     expect(phone.get_by_role("heading", name="Rester connecté ?")).to_be_visible()
     phone.get_by_role("button", name="Oui").click()
 
-    expect(phone).to_have_url(re.compile(r"/tableau-de-bord$"))
+    expect(phone).to_have_url(re.compile(r"/tableau-de-bord/?$"))
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
     assert_page_healthy(phone)
     kept = {c["name"]: c for c in phone.context.cookies()}["cjeune_session"]

@@ -60,7 +60,7 @@ def _import_script(csrf: str) -> str:
   if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE_CHOSEN)}}};
   const form = new FormData();
   form.append({json.dumps(FILE_FIELD)}, input.files[0], input.files[0].name);
-  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form);
+  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form, {json.dumps(csrf)});
 }})()"""
 
 
