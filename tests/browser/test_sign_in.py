@@ -94,7 +94,7 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Julie")
 
     phone.get_by_role("button", name="Se déconnecter").click()
-    expect(phone).to_have_url(re.compile(r"/connexion$"))
+    expect(phone).to_have_url(re.compile(r"/connexion/?$"))
     phone.goto(app_server.base_url + "/tableau-de-bord")
     expect(phone).to_have_url(re.compile(r"/connexion$"))
 
