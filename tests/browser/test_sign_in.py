@@ -119,7 +119,7 @@ def test_five_wrong_passwords_lock_the_account_with_the_time_to_retry(app_server
         phone.get_by_label("Mot de passe", exact=True).fill(f"Mauvais{attempt}x")
         phone.get_by_role("button", name="Se connecter").click()
         expected = "Compte verrouillé" if attempt == 4 else "Identifiant ou mot de passe incorrect."
-        expect(phone.get_by_role("alert")).to_contain_text(expected)
+        expect(phone.get_by_role("alert")).to_contain_text(expected, timeout=20_000)  # five argon2 checks
     expect(phone.get_by_role("alert")).to_have_text(
         re.compile(r"Compte verrouillé après 5 mots de passe erronés : réessayez à \d{1,2} h \d{2}\."))
     # even the right password is refused until then
