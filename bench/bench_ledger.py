@@ -1,7 +1,9 @@
 """Ledger throughput: debits per second, each debit its own transaction through the real
 `cards.paying.debit` (card then wallet row locked, idempotency key, database triggers and constraints).
 
-- SQLite: one process, a fresh database file.
+- SQLite: one process, a fresh database file, twice: with the app's `synchronous=FULL` (a commit
+  survives a power cut: the durable figure) and with `synchronous=NORMAL` (the former setting,
+  which may lose the last commits of WAL mode), to show what durability costs.
 - PostgreSQL: 8 concurrent clients, each with its own connection, on a database this script
   creates and drops. Clients are threads of one process by default, as in an app server;
   `--processes` runs them as separate processes (on a small, busy machine they mostly fight
@@ -20,6 +22,7 @@ import multiprocessing
 import os
 import queue
 import random
+import sqlite3
 import sys
 import tempfile
 import threading
@@ -85,6 +88,9 @@ def debit_many(url: str, wallet_ids: list[int], partner_ids: list[int], count: i
     """`count` debits of 1 to 2 € on random wallets at random partners, one transaction each.
     Returns (passed, refused)."""
     os.environ["REFLEX_DB_URL"] = url
+    from cjeune_app.core.settings import reload_settings
+
+    reload_settings()  # the runs use one database each
     from cjeune_app.core.cards import paying
     from cjeune_app.core.db import session_scope
     from cjeune_app.core.errors import Refusal
@@ -143,7 +149,24 @@ def check(url: str, expected_debits: int) -> str:
     return "invariants OK" if not problems else "INVARIANTS BROKEN: " + "; ".join(problems[:5])
 
 
-def bench_sqlite(debits: int, youths: int, partners: int) -> float:
+# The app sets synchronous=FULL on every new connection (core.db); the bench may ask for another
+# level on every checkout from the pool, which comes after (PRAGMA synchronous is per connection).
+_SYNCHRONOUS: list[str] = []
+
+
+@sa.event.listens_for(sa.pool.Pool, "checkout")
+def _bench_synchronous(dbapi_connection, _record, _proxy) -> None:
+    if _SYNCHRONOUS and isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute(f"PRAGMA synchronous={_SYNCHRONOUS[0]}")
+
+
+def _synchronous_in_use(url: str) -> int:
+    with engine_for(url).connect() as connection:
+        return connection.exec_driver_sql("PRAGMA synchronous").scalar_one()
+
+
+def bench_sqlite(debits: int, youths: int, partners: int, synchronous: str = "FULL") -> float:
+    _SYNCHRONOUS[:] = [synchronous]
     with tempfile.TemporaryDirectory() as folder:
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         wallet_ids, partner_ids = prepare(url, youths, partners)
@@ -151,9 +174,10 @@ def bench_sqlite(debits: int, youths: int, partners: int) -> float:
         passed, refused = debit_many(url, wallet_ids, partner_ids, debits, seed=1)
         elapsed, cpu = time.perf_counter() - started, time.thread_time() - cpu
         verdict = check(url, passed)
+        level = {1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(_synchronous_in_use(url), "?")
         engine_for(url).dispose()
     rate = passed / elapsed
-    print(f"SQLite, 1 process      : {passed} debits ({refused} refused) in {elapsed:.2f} s "
+    print(f"SQLite, 1 process, synchronous={level:6}: {passed} debits ({refused} refused) in {elapsed:.2f} s "
           f"= {rate:,.0f} debits/s (target >= 1 000) — {verdict}")
     print(f"  CPU per debit (SQLite runs inside the process): {cpu / passed * 1000:.2f} ms; "
           f"one idle CPU would allow about {passed / cpu:,.0f} debits/s")
@@ -225,7 +249,9 @@ def main() -> None:
     print(f"{args.youths} youths credited (2 wallets each), debits of 1 to 2 € on random wallets at "
           f"{args.partners} partners, one transaction per debit; {os.cpu_count()} CPU(s), "
           f"load average {os.getloadavg()[0]:.1f}.")
-    bench_sqlite(args.debits, args.youths, args.partners)
+    durable = bench_sqlite(args.debits, args.youths, args.partners, "FULL")
+    fast = bench_sqlite(args.debits, args.youths, args.partners, "NORMAL")
+    print(f"  durability (FULL) costs {100 * (1 - durable / fast):.0f} % of NORMAL's throughput")
     if not args.skip_postgres:
         bench_postgres(args.debits, args.youths, args.partners, args.clients, threads=not args.processes)
 

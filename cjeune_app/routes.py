@@ -44,6 +44,10 @@ ACTIVATION = "/connexion/activation"
 NEW_PASSWORD = "/connexion/nouveau-mot-de-passe"
 EMAIL_VERIFICATION = "/connexion/verification"
 FORGOTTEN_PASSWORD = "/connexion/mot-de-passe-oublie"
+# HTTP routes that set and clear the HttpOnly session cookie (api.session_cookie).
+SESSION_OPEN = "/session/ouverture"  # POST: the sign-in ticket, exchanged for the cookie
+SESSION_CLOSED = "/session/fin"  # GET: the cookie cleared (the session was revoked by the page)
+SESSION_TICKET_FIELD = "ticket"
 
 # Families
 DASHBOARD = "/tableau-de-bord"

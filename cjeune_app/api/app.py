@@ -6,8 +6,10 @@ import re
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 
+from cjeune_app.api.docs import install_docs
 from cjeune_app.api.errors import ApiError, install_error_handlers
 from cjeune_app.api.headers import SecurityHeadersMiddleware
+from cjeune_app.api.session_cookie import HandshakeFilter
 from cjeune_app.routes import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
@@ -36,13 +38,16 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
         title="API CJeune de Provence",
         version="1",
         openapi_url=f"{API_PREFIX}/openapi.json",
-        docs_url=f"{API_PREFIX}/docs",
+        docs_url=None,  # served from local files: api.docs
         redoc_url=None,
     )
     install_error_handlers(api)
+    install_docs(api, f"{API_PREFIX}/openapi.json")
     # Reflex mounts its backend (pages in single-port mode, the event websocket, uploads) inside
     # this application: the middleware covers every answer of the server.
     api.add_middleware(SecurityHeadersMiddleware)
+    # The websocket's handshake: only from the site's origin, and its cookie reduced to a digest.
+    api.add_middleware(HandshakeFilter)
     checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:
         api.include_router(router, prefix=API_PREFIX, dependencies=checked)

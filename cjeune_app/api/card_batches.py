@@ -10,7 +10,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from cjeune_app import routes
-from cjeune_app.api.deps import CurrentActor
+from cjeune_app.api.csrf import SiteRead
 from cjeune_app.api.errors import ApiError
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards.errors import BatchNotFound
@@ -44,14 +44,14 @@ def _attachment(content: bytes, media_type: str, filename: str) -> Response:
 
 
 @router.get(routes.CARD_BATCH_PRINTER_CSV_PATTERN)
-def download_printer_csv(batch_id: int, actor: CurrentActor) -> Response:
+def download_printer_csv(batch_id: int, actor: SiteRead) -> Response:
     batch = _batch_for_agent(actor, batch_id)
     return _attachment(printer_csv(batch).encode("utf-8"), "text/csv; charset=utf-8",
                        f"lot-{batch.batch_id}-{batch.establishment_uai}.csv")
 
 
 @router.get(routes.CARD_BATCH_QR_ZIP_PATTERN)
-def download_qr_codes(batch_id: int, actor: CurrentActor) -> Response:
+def download_qr_codes(batch_id: int, actor: SiteRead) -> Response:
     batch = _batch_for_agent(actor, batch_id)
     return _attachment(printer_zip(batch), "application/zip",
                        f"lot-{batch.batch_id}-{batch.establishment_uai}-qr.zip")

@@ -13,7 +13,7 @@ from cjeune_app.api.errors import ApiError
 from cjeune_app.api.ratelimit import RateLimiter
 from cjeune_app.core.accounts.web import token_from_cookies
 from cjeune_app.core.actor import Actor
-from cjeune_app.core.use_cases import school, sessions
+from cjeune_app.core.use_cases import sessions
 from cjeune_app.core.use_cases.api_keys import caller_for_api_key, identify_api_key
 
 # --- Session cookie → Actor: the person signed in on the site (SameSite=Strict cookie) -------------
@@ -32,16 +32,6 @@ def current_actor(token: SessionToken) -> Actor | None:
 
 
 CurrentActor = Annotated[Actor | None, Depends(current_actor)]
-
-
-def school_staff(actor: CurrentActor) -> Actor:
-    """A school's staff member; NotSignedIn (401) or Forbidden (403) in the school's words."""
-    school.require_school_staff(actor)
-    assert actor is not None
-    return actor
-
-
-SchoolStaff = Annotated[Actor, Depends(school_staff)]
 
 
 # --- Partner API key → Actor ---------------------------------------------------------------------

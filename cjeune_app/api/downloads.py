@@ -7,7 +7,7 @@ from fastapi import APIRouter
 from fastapi.responses import Response
 
 from cjeune_app import routes
-from cjeune_app.api.deps import CurrentActor
+from cjeune_app.api.csrf import SiteRead
 from cjeune_app.api.errors import ApiError
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.statements import Month
@@ -18,7 +18,7 @@ MEDIA_TYPES = {"csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
 
 
 @router.get(routes.PARTNER_STATEMENT_PATTERN)
-def statement(month: str, extension: str, actor: CurrentActor) -> Response:
+def statement(month: str, extension: str, actor: SiteRead) -> Response:
     if extension not in MEDIA_TYPES:
         raise ApiError(404, "not_found", "Ressource introuvable.")
     wanted = Month.parse(month)  # a French 422 for a malformed month

@@ -1,11 +1,13 @@
 """Security headers on every answer of the server: pages (served by the backend in single-port
 production mode), API answers, downloaded files, uploaded photos.
 
-The script policy cannot be strict yet: the pages Reflex compiles carry inline scripts (the router's
-hydration data) and Reflex's `call_script` runs its code with `eval`, so `script-src` allows
-'unsafe-inline' and 'unsafe-eval' for now. What a policy without them could not do is still
-forbidden: framing (`frame-ancestors 'none'` and X-Frame-Options), plugins, foreign scripts, a
-foreign <base> or form target, connections to other sites.
+The script policy of the pages cannot be strict yet: the pages Reflex compiles carry inline
+scripts (theme, scroll restoration, the router's context) and, once running, insert more, and
+Reflex's `call_script` (used by the pages: focus, geolocation, posting files) runs its code with
+`eval`; so `script-src` allows 'unsafe-inline' and 'unsafe-eval' on pages. What such a policy can
+still forbid is: framing (`frame-ancestors 'none'` and X-Frame-Options), plugins, foreign scripts,
+a foreign <base> or form target, connections to other sites. The API docs page (Swagger UI from
+local files, api.docs) is strict: its one inline script is allowed by its hash, nothing else.
 """
 
 from __future__ import annotations
@@ -13,22 +15,19 @@ from __future__ import annotations
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from cjeune_app.api.docs import API_DOCS_PATH, DOCS_SCRIPT_SOURCE
 from cjeune_app.core.settings import settings
 
-API_DOCS_PATH = "/api/v1/docs"
-# Swagger UI's page (FastAPI) loads its script and style from this CDN.
-_DOCS_CDN = "https://cdn.jsdelivr.net"
 TILES = "https://tile.openstreetmap.org"
 
 
 def content_security_policy(path: str = "") -> str:
-    docs = path.startswith(API_DOCS_PATH)
-    cdn = f" {_DOCS_CDN}" if docs else ""
+    scripts = DOCS_SCRIPT_SOURCE if path == API_DOCS_PATH else "'unsafe-inline' 'unsafe-eval'"
     directives = {
         "default-src": "'self'",
-        "script-src": f"'self' 'unsafe-inline' 'unsafe-eval'{cdn}",
-        "style-src": f"'self' 'unsafe-inline'{cdn}",
-        "img-src": f"'self' data: blob: {TILES}" + (" https://fastapi.tiangolo.com" if docs else ""),
+        "script-src": f"'self' {scripts}",
+        "style-src": "'self' 'unsafe-inline'",
+        "img-src": f"'self' data: blob: {TILES}",
         "font-src": "'self' data:",
         "connect-src": "'self'",
         "media-src": "'self' blob:",

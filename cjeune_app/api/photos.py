@@ -4,7 +4,9 @@
                                     `crop_height` (fractions 0..1 of the upright picture)
     GET  /photos/{photo_id}         the processed 413×531 JPEG
 
-Both are authenticated by the session cookie (SameSite=Strict, so another site cannot send it).
+Both are authenticated by the session cookie (SameSite=Strict, so another site cannot send it); a
+page of another origin of the same site is refused too (api.csrf): the upload needs the site's
+Origin and the session's CSRF token (header X-CSRF-Token), the display a request of the site itself.
 The upload is read in memory, chunk by chunk, and refused as soon as it passes the size limit;
 only the processed photo is stored (core.photos). Who may send or see a photo is core's
 (core.use_cases.photos): anyone else, signed out included for display, gets the same 404 as for a
@@ -20,7 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from cjeune_app import routes
-from cjeune_app.api.deps import CurrentActor
+from cjeune_app.api.csrf import SiteChange, SiteRead
 from cjeune_app.api.errors import ApiError
 from cjeune_app.api.uploads import BadUpload, UploadTooLarge, read_small_form
 from cjeune_app.core.photos.errors import MAX_UPLOAD_BYTES, MAX_UPLOAD_MB, PhotoNotJpeg, PhotoTooLarge
@@ -56,7 +58,7 @@ NO_PHOTO = ApiError(422, "photo_missing", "Aucune photo reçue : choisissez une 
     "`crop_y`, `crop_width`, `crop_height` en fractions de la photo. Réservé au collégien et à "
     "son représentant légal, authentifiés par leur cookie de session.",
 )
-async def upload_photo(pupil_id: int, request: Request, actor: CurrentActor) -> dict[str, Any]:
+async def upload_photo(pupil_id: int, request: Request, actor: SiteChange) -> dict[str, Any]:
     await asyncio.to_thread(photos.check_uploader, actor, pupil_id)  # before reading any of the body
     try:
         form = await read_small_form(request, PHOTO_FIELD, MAX_UPLOAD_BYTES)
@@ -81,6 +83,6 @@ async def upload_photo(pupil_id: int, request: Request, actor: CurrentActor) -> 
     response_class=Response,
     responses={200: {"content": {"image/jpeg": {}}}, 404: {"description": "Introuvable ou non autorisé"}},
 )
-async def show_photo(photo_id: int, actor: CurrentActor) -> Response:
+async def show_photo(photo_id: int, actor: SiteRead) -> Response:
     data = await asyncio.to_thread(photos.photo_for_display, actor, photo_id)
     return Response(data, media_type="image/jpeg", headers=NO_STORE)

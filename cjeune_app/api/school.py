@@ -1,5 +1,6 @@
-"""What the /etablissement page sends with the session cookie (SameSite=Strict): the CSV of pupils
-to import, and a pupil's password reset. Not part of the partners' API (not in the OpenAPI spec).
+"""What the /etablissement page sends with the session cookie (SameSite=Strict), from the site's own
+origin with the session's CSRF token (api.csrf): the CSV of pupils to import, and a pupil's
+password reset. Not part of the partners' API (not in the OpenAPI spec).
 
     POST /etablissement/import                      multipart: `fichier` (CSV, 2 Mo at most)
     POST /etablissement/eleves/{pupil_id}/mot-de-passe
@@ -13,14 +14,17 @@ from __future__ import annotations
 
 import asyncio
 import base64
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse
 
 from cjeune_app import routes
-from cjeune_app.api.deps import SchoolStaff, SessionToken, current_actor
+from cjeune_app.api.csrf import SiteChange, SiteChangeToken
+from cjeune_app.api.deps import current_actor
 from cjeune_app.api.errors import ApiError
 from cjeune_app.api.uploads import BadUpload, UploadTooLarge, read_small_form
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import Forbidden, NotFound
 from cjeune_app.core.use_cases import school
 
@@ -40,6 +44,16 @@ def _pdf(content: bytes | None) -> str | None:
     return base64.b64encode(content).decode("ascii") if content else None
 
 
+def school_staff(actor: SiteChange) -> Actor:
+    """A school's staff member, on a request of the site's own page (Origin and CSRF token, api.csrf)."""
+    school.require_school_staff(actor)
+    assert actor is not None
+    return actor
+
+
+SchoolStaff = Annotated[Actor, Depends(school_staff)]
+
+
 def _import(token: str | None, csv_bytes: bytes) -> dict:
     # The actor again: the session may have ended during the upload.
     result = school.import_pupils(current_actor(token), csv_bytes)
@@ -54,7 +68,7 @@ def _import(token: str | None, csv_bytes: bytes) -> dict:
 
 
 @router.post(routes.SCHOOL_IMPORT)
-async def import_pupils(request: Request, _staff: SchoolStaff, token: SessionToken) -> JSONResponse:
+async def import_pupils(request: Request, _staff: SchoolStaff, token: SiteChangeToken) -> JSONResponse:
     # The staff check (a dependency) runs before any of the body is read.
     try:
         form = await read_small_form(request, routes.SCHOOL_IMPORT_FILE_FIELD, school.MAX_FILE_BYTES)

@@ -8,6 +8,7 @@ No other module reads `os.environ`: they call `settings()`. Tests that change th
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,6 +32,9 @@ class Settings(BaseSettings):
     address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
     api_requests_per_minute: float = 300.0  # partner API, per key
     api_burst: int = 120
+    # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
+    # e.g. "10.0.0.5,192.168.1.0/24"); empty: the peer's address is the client's.
+    trusted_proxies: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -39,6 +43,11 @@ class Settings(BaseSettings):
     @property
     def secure_cookies(self) -> bool:
         return self.public_url.startswith("https://")
+
+    @property
+    def trusted_proxy_networks(self) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+        return tuple(ipaddress.ip_network(item.strip(), strict=False)
+                     for item in self.trusted_proxies.split(",") if item.strip())
 
     @property
     def public_origins(self) -> list[str]:

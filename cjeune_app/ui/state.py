@@ -1,10 +1,12 @@
-"""Shared state: the browser's session token and who is signed in; the one guard of private pages.
-Imports no page.
+"""Shared state: who is signed in; the one guard of private pages. Imports no page.
 
-The token is the only secret the browser holds, in a cookie: kept 30 days when the user chose
-"Rester connecté", else a session cookie gone with the browser. Being a cookie (SameSite=Strict),
-it also authenticates the HTTP routes the page calls (photo upload and display). The session
-itself lives in the database (core.accounts), so it survives restarts and can be revoked.
+The session token is the only secret the browser holds, in an HttpOnly cookie no script can read
+(`api.session_cookie` sets and clears it over HTTP: the sign-in ends by posting a single-use ticket
+there). It authenticates the HTTP routes the page calls (photo upload and display) and the page's
+websocket: the handshake filter replaces the cookie of the handshake with the token's digest, from
+which every event resolves its actor here. So the state never holds the token, and nothing of it
+is pickled to `.states` or Redis. The CSRF token the page sends to changing HTTP routes is derived
+from that digest (`core.accounts.web`) and reaches the page through this state.
 
 Private pages mix in `PrivatePage`: its `open_page` (the page's on_load, run by Reflex after
 hydration) resolves the actor once through core, sends a visitor without a valid session to the
@@ -16,47 +18,68 @@ meanwhile stops working at once.
 from __future__ import annotations
 
 import asyncio
+import json
 from typing import Any, ClassVar
 
 import reflex as rx
 
 from cjeune_app import routes
-from cjeune_app.core.accounts.web import (
-    REMEMBERED_COOKIE,
-    SESSION_COOKIE,
-    secure_cookies,
-)
+from cjeune_app.core.accounts.throttle import client_address
+from cjeune_app.core.accounts.web import csrf_token, digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.use_cases import family, sessions
 
-REMEMBER_SECONDS = 30 * 24 * 3600
+
+def load_page(path: str) -> rx.event.EventSpec:
+    """A full page load of `path` (an HTTP route, not a page of the app: the router cannot go there)."""
+    return rx.call_script(f"window.location.assign({json.dumps(path)})")
+
+
+def post_form(path: str, fields: dict[str, str]) -> rx.event.EventSpec:
+    """The browser posts a form to `path` (a full page load, as a form's submission)."""
+    return rx.call_script(f"""(() => {{
+  const form = document.createElement("form");
+  form.method = "post";
+  form.action = {json.dumps(path)};
+  for (const [name, value] of Object.entries({json.dumps(fields)})) {{
+    const input = document.createElement("input");
+    input.type = "hidden"; input.name = name; input.value = value;
+    form.appendChild(input);
+  }}
+  document.body.appendChild(form);
+  form.submit();
+}})()""")
+
+
+def client_ip(state: rx.State) -> str | None:
+    """The address of the browser behind this websocket: the peer's, or X-Forwarded-For's when the
+    peer is a configured trusted proxy (core.accounts.throttle.client_address)."""
+    headers = state.router.headers.raw_headers
+    peer = headers.get("asgi-scope-client") or state.router.session.client_ip
+    return client_address(peer, headers.get("x-forwarded-for"))
 
 
 class SessionState(rx.State):
-    kept_token: str = rx.Cookie(name=REMEMBERED_COOKIE, max_age=REMEMBER_SECONDS, same_site="strict",
-                                secure=secure_cookies())
-    tab_token: str = rx.Cookie(name=SESSION_COOKIE, same_site="strict", secure=secure_cookies())
     # What the header shows.
     first_name: str = ""
     role: str = ""
     role_label: str = ""
     children: list[str] = []
+    # Sent by the page's scripts to the changing HTTP routes (api.csrf); not a credential by itself.
+    csrf_token: str = ""
 
-    def _token(self) -> str:
-        return self.kept_token or self.tab_token
-
-    def _keep(self, token: str, remember: bool) -> None:
-        self.kept_token, self.tab_token = (token, "") if remember else ("", token)
+    def _token_hash(self) -> str | None:
+        """The session's digest, from the cookie of this websocket's handshake (api.session_cookie)."""
+        return digest_from_handshake(self.router.headers.cookie)
 
     def _forget(self) -> None:
-        self.kept_token = self.tab_token = ""
-        self.first_name = self.role = self.role_label = ""
+        self.first_name = self.role = self.role_label = self.csrf_token = ""
         self.children = []
 
     async def _actor(self) -> Actor | None:
-        """Who is signed in now, from the database (None, and the cookies cleared, when nobody)."""
-        actor = await asyncio.to_thread(sessions.actor_for_session, self._token())
+        """Who is signed in now, from the database (None, and the header cleared, when nobody)."""
+        actor = await asyncio.to_thread(sessions.actor_for_digest, self._token_hash())
         if actor is None:
             self._forget()
         return actor
@@ -68,13 +91,14 @@ class SessionState(rx.State):
             header = await asyncio.to_thread(family.header_of, actor)
             self.first_name, self.role = actor.display_name, str(actor.role)
             self.role_label, self.children = ROLE_LABELS[actor.role], header.children
+            self.csrf_token = csrf_token(self._token_hash())
         return actor
 
     @rx.event
     async def sign_out(self):
-        await asyncio.to_thread(sessions.sign_out, self._token())
+        await asyncio.to_thread(sessions.sign_out_digest, self._token_hash())
         self._forget()
-        return rx.redirect(routes.SIGN_IN)
+        return load_page(routes.SESSION_CLOSED)
 
 
 class PrivatePage(rx.State, mixin=True):
@@ -86,6 +110,10 @@ class PrivatePage(rx.State, mixin=True):
 
     async def _actor(self) -> Actor | None:
         return await (await self.get_state(SessionState))._actor()
+
+    async def _csrf_token(self) -> str:
+        """The session's CSRF token, for a script that posts to a changing HTTP route (api.csrf)."""
+        return (await self.get_state(SessionState)).csrf_token
 
     async def _opened(self, actor: Actor) -> Any:
         """What the page does once the actor is known and allowed (returns events, if any)."""

@@ -20,13 +20,13 @@ from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.sessions import open_session
-from cjeune_app.core.accounts.web import SESSION_COOKIE
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.api_keys import create_api_key
 from cjeune_app.routes import MAX_ROW_ID, row_id
 from tests.core.factories import make_school
 from tests.support.partner_world import build_partner_world
+from tests.support.site_client import site_client
 
 OUT_OF_RANGE = [2**31, 2**63, 2**64, 10**30, 0, -1, -(2**63) - 1]
 
@@ -68,7 +68,7 @@ def callers(session):
 def client_for(api, path: str, callers) -> TestClient:
     """A caller allowed on the route: the partner's key, the school's staff, else an agent."""
     role = Role.ESTABLISHMENT if path.startswith("/etablissement") else Role.AGENT
-    client = TestClient(api, cookies={SESSION_COOKIE: callers["tokens"][role]})
+    client = site_client(api, callers["tokens"][role])
     client.headers["Authorization"] = f"Bearer {callers['key']}"
     return client
 

@@ -13,7 +13,7 @@ from PIL import Image
 from sqlmodel import select
 
 from cjeune_app.api import create_api
-from cjeune_app.api.deps import current_actor
+from cjeune_app.api.csrf import site_change_actor
 from cjeune_app.api.photos import router
 from cjeune_app.api.uploads import ENVELOPE_BYTES
 from cjeune_app.core.accounts.models import Account, ParentLink
@@ -28,6 +28,7 @@ from cjeune_app.core.photos.processing import MAX_UPLOAD_BYTES
 from cjeune_app.core.use_cases.sessions import actor_of
 from tests.core.factories import make_pupil, make_school
 from tests.core.photos.builders import jpeg, png
+from tests.support.site_client import page_headers, site_client
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 HEIC = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 2000
@@ -86,7 +87,7 @@ def api():
 
 
 def client_for(api, token: str | None, cookie: str = SESSION_COOKIE) -> TestClient:
-    return TestClient(api, cookies={cookie: token} if token else None)
+    return site_client(api, token, remember=cookie == REMEMBERED_COOKIE)
 
 
 def upload(client: TestClient, pupil_id: int, data: bytes, filename="photo.jpg", fields=CROP,
@@ -131,12 +132,12 @@ def test_the_photo_is_shown_to_the_pupil_their_parent_and_agents_only(api, world
     assert missing.status_code == 404 and missing.json() == answers["partner"].json()
 
 
-def test_the_caller_comes_from_the_current_actor_dependency(api, world, session):
+def test_the_caller_comes_from_the_site_change_dependency(api, world, session):
     pupil = actor_of(session, session.exec(select(Account).where(Account.pupil_id == world.pupil_id)).one())
     session.rollback()  # nothing written: the route's own transaction must not wait on this one
-    api.dependency_overrides[current_actor] = lambda: pupil
+    api.dependency_overrides[site_change_actor] = lambda: pupil
     assert upload(client_for(api, None), world.pupil_id, jpeg()).status_code == 201
-    api.dependency_overrides[current_actor] = lambda: None
+    api.dependency_overrides[site_change_actor] = lambda: None
     assert upload(client_for(api, world.tokens["pupil"]), world.pupil_id, jpeg()).status_code == 401
 
 
@@ -238,7 +239,7 @@ def _post_in_chunks(api, path: str, token: str, chunks, headers: dict) -> tuple[
         sent.append(message)
 
     raw_headers = [(k.lower().encode(), v.encode()) for k, v in
-                   {**headers, "cookie": f"{SESSION_COOKIE}={token}"}.items()]
+                   {**headers, **page_headers(token), "cookie": f"{SESSION_COOKIE}={token}"}.items()]
     scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST",
              "scheme": "http", "path": path, "raw_path": path.encode(), "root_path": "",
              "query_string": b"", "headers": raw_headers, "server": ("test", 80),

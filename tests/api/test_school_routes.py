@@ -17,10 +17,10 @@ from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.pupil_import import MAX_FILE_BYTES
 from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.sign_in import authenticate
-from cjeune_app.core.accounts.web import SESSION_COOKIE
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Pupil
 from tests.core.factories import make_pupil, make_school
+from tests.support.site_client import site_client
 
 GOOD_CSV = "nom;prénom;date de naissance;classe\nZeller;Hugo;02/02/2013;5e A\n".encode()
 
@@ -46,7 +46,7 @@ def world(session):
 
 
 def client(token: str | None) -> TestClient:
-    return TestClient(create_api(site_routers=[router]), cookies={SESSION_COOKIE: token} if token else None)
+    return site_client(create_api(site_routers=[router]), token)
 
 
 def send(token, content: bytes = GOOD_CSV):

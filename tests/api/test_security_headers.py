@@ -63,9 +63,10 @@ def test_hsts_when_the_public_url_is_https(monkeypatch):
     assert_protected(answer)
 
 
-def test_only_the_docs_page_may_load_from_its_cdn():
-    assert "cdn.jsdelivr.net" not in content_security_policy("/espace-partenaire")
-    assert "cdn.jsdelivr.net" in content_security_policy("/api/v1/docs")
+def test_no_page_may_load_from_a_cdn():
+    for path in ("/espace-partenaire", "/api/v1/docs"):
+        assert "cdn" not in content_security_policy(path) and "https://" not in content_security_policy(path).replace(
+            "https://tile.openstreetmap.org", "")
 
 
 @pytest.mark.parametrize("public_url, origins", [
@@ -75,3 +76,18 @@ def test_only_the_docs_page_may_load_from_its_cdn():
 ])
 def test_the_site_accepts_its_own_origins_only(public_url, origins):
     assert Settings(public_url=public_url).public_origins == origins
+
+
+def test_the_api_docs_are_served_from_local_files_under_a_strict_policy():
+    from fastapi.testclient import TestClient
+
+    from cjeune_app.api import create_api
+
+    client = TestClient(create_api())
+    page = client.get("/api/v1/docs")
+    assert page.status_code == 200 and "swagger-ui-bundle.js" in page.text
+    assert "https://" not in page.text.replace("https://fastapi", "")  # nothing from a CDN
+    script_src = next(d for d in page.headers["content-security-policy"].split(";") if "script-src" in d)
+    assert "'unsafe-inline'" not in script_src and "'sha256-" in script_src and "cdn" not in script_src
+    for asset in ("swagger-ui-bundle.js", "swagger-ui.css"):
+        assert client.get(f"/api/v1/docs/fichiers/{asset}").status_code == 200

@@ -47,7 +47,7 @@ def sign_in(page, app_server, door: str, login: str, password: str = PASSWORD, r
     page.get_by_label("Mot de passe", exact=True).fill(password)
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("button", name="Oui" if remember else "Non").click()
-    expect(page).to_have_url(re.compile(r"/tableau-de-bord$"))
+    expect(page).to_have_url(re.compile(r"/tableau-de-bord/?$"))
     expect(page.locator("#bonjour")).to_be_visible()
 
 

@@ -120,6 +120,7 @@ def test_school_page_and_routes_are_for_school_staff_only(app_server, phone):
     phone.goto(f"{app_server.base_url}/etablissement")
     expect(phone).to_have_url(re.compile(r"/connexion/gestion$"))
     answer = phone.request.post(f"{app_server.base_url}/etablissement/import",
+                                headers={"Origin": app_server.base_url},  # as if from the site's page
                                 multipart={"fichier": {"name": "e.csv", "mimeType": "text/csv",
                                                        "buffer": b"nom;prenom;date de naissance;classe\n"}})
     assert answer.status == 401

@@ -63,3 +63,11 @@ def test_a_foreign_origin_is_never_answered_with_credentials(app_server):
     assert preflight.status_code >= 400
     mine = httpx.get(own + "/api/v1/health", headers={"Origin": own, "Cookie": "cjeune_session=x"})
     assert mine.headers.get("access-control-allow-origin") == own  # the site's own pages still may
+
+
+def test_the_api_docs_render_from_local_files(app_server, phone):
+    requested = []
+    phone.on("request", lambda r: requested.append(r.url))
+    phone.goto(app_server.base_url + "/api/v1/docs")
+    expect(phone.locator(".swagger-ui .info .title")).to_contain_text("API CJeune de Provence")
+    assert all(url.startswith(app_server.base_url) for url in requested), requested

@@ -69,6 +69,10 @@ class TokenPurpose(StrEnum):
     ACTIVATION = "activation"
     VERIFY_EMAIL = "verify_email"
     RESET_PASSWORD = "reset_password"
+    # Sign-in tickets: the page's websocket cannot set the HttpOnly session cookie, so the last
+    # step of the sign-in hands the browser a ticket that one HTTP request exchanges for it.
+    SIGN_IN = "sign_in"
+    SIGN_IN_REMEMBERED = "sign_in_remembered"
 
 
 class AttemptOutcome(StrEnum):

@@ -60,10 +60,16 @@ def account_for_token(session: Session, token: str | None, *, now: dt.datetime |
     Pushes back the idle expiry of a short session, hence needs a writing session. Rules of other
     domains (a partner's structure must be validated) are added above: `core.partners.sign_in`.
     """
-    if not token:
+    return account_for_digest(session, digest(token) if token else None, now=now)
+
+
+def account_for_digest(session: Session, token_hash: str | None, *,
+                       now: dt.datetime | None = None) -> Account | None:
+    """`account_for_token` from the token's digest: what the page's websocket knows of its cookie."""
+    if not token_hash:
         return None
     now = now or utcnow()
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == digest(token))).first()
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash)).first()
     if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
         return None
     account = session.get(Account, auth.account_id)
@@ -78,9 +84,13 @@ def account_for_token(session: Session, token: str | None, *, now: dt.datetime |
 
 def close_session(session: Session, token: str | None, *, now: dt.datetime | None = None) -> None:
     """Sign-out: the token stops working at once, on every server."""
-    if not token:
+    close_session_of_digest(session, digest(token) if token else None, now=now)
+
+
+def close_session_of_digest(session: Session, token_hash: str | None, *, now: dt.datetime | None = None) -> None:
+    if not token_hash:
         return
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == digest(token))).first()
+    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash)).first()
     if auth is not None and auth.revoked_at is None:
         auth.revoked_at = now or utcnow()
 

@@ -152,13 +152,13 @@ def authenticate(
     key, source = throttle.login_key(login), throttle.source_key(source_ip)
     early = _verify_before_locking(session, login, key, source, password or "", now)
 
-    retry_at = throttle.source_retry_at(session, source, now)
+    retry_at = throttle.source_retry_at(session, source, now) or throttle.account_retry_at(session, key, now)
     if retry_at:
         throttle.record_attempt(session, source, key, AttemptOutcome.THROTTLED, now)
         return AuthOutcome(SignInStatus.THROTTLED, throttled_message(retry_at, now), retry_at=retry_at)
 
     account = account_by_login(session, login, for_update=True) if login else None
-    locked_until = lock_of(account, now) if account else throttle.unknown_login_locked_until(session, key, now)
+    locked_until = throttle.locked_until(session, key, source, now)
     if locked_until:
         throttle.record_attempt(session, source, key, AttemptOutcome.LOCKED, now)
         return AuthOutcome(SignInStatus.LOCKED, locked_message(locked_until), retry_at=locked_until)
@@ -170,8 +170,7 @@ def authenticate(
         password_ok = _verify_in_constant_time(current_hash, password or "")
     if account is None or not password_ok:
         throttle.record_attempt(session, source, key, AttemptOutcome.FAILURE, now)
-        locked_until = (count_failure(account, now) if account
-                        else throttle.unknown_login_locked_until(session, key, now))
+        locked_until = throttle.locked_until(session, key, source, now)
         if locked_until:
             return AuthOutcome(SignInStatus.LOCKED, locked_message(locked_until), retry_at=locked_until)
         return AuthOutcome(SignInStatus.INVALID, INVALID_CREDENTIALS)
@@ -205,14 +204,11 @@ def _verify_before_locking(
     other's hashing. Returns (hash verified, result), or None when the address is braked or the
     identifier locked (then no hashing at all). The writing phase decides; this only saves time."""
     with _reader(session) as reader:
-        if throttle.source_retry_at(reader, source, now):
+        if throttle.source_retry_at(reader, source, now) or throttle.account_retry_at(reader, key, now):
             return None
-        row = reader.exec(select(Account.password_hash, Account.locked_until).where(Account.login == login)).first()
-        password_hash, locked_until = (row[0], row[1]) if row is not None else (None, None)
-        if locked_until and throttle.as_utc(locked_until) > now:
+        if throttle.locked_until(reader, key, source, now):
             return None
-        if row is None and throttle.unknown_login_locked_until(reader, key, now):
-            return None
+        password_hash = reader.exec(select(Account.password_hash).where(Account.login == login)).first()
     return password_hash, _verify_in_constant_time(password_hash, password)
 
 

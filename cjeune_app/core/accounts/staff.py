@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from sqlmodel import Session, col, select
 
+from cjeune_app.core.accounts import throttle
 from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.letters import Letter, letters_pdf
 from cjeune_app.core.accounts.models import Account
@@ -101,6 +102,7 @@ def reset_pupil_password(session: Session, pupil: Pupil) -> PupilPasswordReset:
     account.password_hash = hash_temporary_password(password)
     account.must_change_password = True
     account.failed_logins, account.locked_until = 0, None
+    throttle.forget_failures(session, throttle.login_key(account.login))  # its locks, from every address
     revoke_all_sessions(session, account.id, now=utcnow())
     school = session.get(Establishment, pupil.establishment_id)
     if school is None:

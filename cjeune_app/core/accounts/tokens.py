@@ -18,6 +18,8 @@ TOKEN_LIFETIME = {
     TokenPurpose.ACTIVATION: dt.timedelta(days=7),
     TokenPurpose.VERIFY_EMAIL: dt.timedelta(hours=48),
     TokenPurpose.RESET_PASSWORD: dt.timedelta(hours=1),
+    TokenPurpose.SIGN_IN: dt.timedelta(minutes=2),
+    TokenPurpose.SIGN_IN_REMEMBERED: dt.timedelta(minutes=2),
 }
 VERIFICATION_RESEND_AFTER = dt.timedelta(minutes=10)
 

@@ -64,5 +64,10 @@ def authenticate(
 
 def account_for_token(session: Session, token: str | None, *, now: dt.datetime | None = None) -> Account | None:
     """`core.accounts.sessions.account_for_token`, refusing partners whose structure is not validated."""
-    account = sessions.account_for_token(session, token, now=now)
+    return account_for_digest(session, sessions.digest(token) if token else None, now=now)
+
+
+def account_for_digest(session: Session, token_hash: str | None, *,
+                       now: dt.datetime | None = None) -> Account | None:
+    account = sessions.account_for_digest(session, token_hash, now=now)
     return account if account is not None and may_act(session, account) else None

@@ -16,6 +16,8 @@ MAX_UPLOAD_MB = 10
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 FRAME_MM = (35, 45)  # the identity photo's frame, width × height
 MAX_PIXELS = 50_000_000  # the full-resolution mode of 50 MP phone sensors (8160×6120); more is a bomb
+# The card photo's size (35×45 mm at 300 dpi): the framed part may not be smaller, or it is blown up.
+MIN_FRAMED_PIXELS = (413, 531)
 
 _JPEG = "au format JPEG (.jpg, .jpeg)"
 _AT_MOST = f"{MAX_UPLOAD_MB} Mo au maximum"
@@ -68,8 +70,9 @@ class PhotoTooManyPixels(PhotoError):
 
 class PhotoTooSmall(PhotoError):
     code = "too_small"
-    message = ("La photo est trop petite pour une photo d'identité. Envoyez une photo JPEG "
-               f"(.jpg, .jpeg) de meilleure résolution, {_AT_MOST}.")
+    message = ("La photo est trop petite pour une photo d'identité : la partie cadrée doit mesurer au moins "
+               f"{MIN_FRAMED_PIXELS[0]} × {MIN_FRAMED_PIXELS[1]} pixels. Envoyez une photo JPEG "
+               f"(.jpg, .jpeg) de meilleure résolution, ou cadrez plus large, {_AT_MOST}.")
 
 
 class PhotoCorrupt(PhotoError):

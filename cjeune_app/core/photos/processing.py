@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageFile, ImageOps
 
-from .errors import MAX_PIXELS, MAX_UPLOAD_BYTES, PhotoError
+from .errors import MAX_PIXELS, MAX_UPLOAD_BYTES, MIN_FRAMED_PIXELS, PhotoError
 
 # Pixels one decode may hold (≤ 64 MB even in CMYK): a very tight crop of a very large
 # photo is decoded at half scale rather than in full.
@@ -33,13 +33,14 @@ CROP_ASPECT = 35 / 45
 # react-easy-crop keeps the aspect, but its percentages are floats: allow rounding, not a
 # different frame. The residual stretch (≤ 2 %) is invisible.
 CROP_ASPECT_TOLERANCE = 0.02
-# Below this many source pixels the crop is a smudge, not a frame.
-MIN_CROP_PIXELS = (35, 45)
+# Below the card photo's own size the framed part would be blown up (blurred): refused. Half a pixel
+# of slack: react-easy-crop's percentages of an exactly 413×531 frame round either way.
+MIN_CROP_PIXELS = MIN_FRAMED_PIXELS
+_ROUNDING_PIXELS = 0.5
 # How far react-easy-crop's percentages may overshoot the photo's edges through rounding.
 EDGE_TOLERANCE = 1e-3
 
 _JPEG_SOI = b"\xff\xd8\xff"
-_JPEG_SOS = b"\xff\xda"
 _EXIF_ORIENTATION = 0x0112
 
 # The transposition that makes a stored image upright, for each EXIF orientation.
@@ -193,7 +194,7 @@ def _open_jpeg(data: bytes) -> ImageFile.ImageFile:
         raise PhotoError("too_large", f"{len(data)} bytes")
     if not sniff_is_jpeg(data):
         raise PhotoError("not_jpeg", f"starts with {data[:16]!r}")
-    if data.count(_JPEG_SOS) > MAX_JPEG_SCANS:
+    if count_jpeg_scans(data, stop_after=MAX_JPEG_SCANS) > MAX_JPEG_SCANS:
         raise PhotoError("corrupt", "too many JPEG scans")
     try:
         image = Image.open(io.BytesIO(data), formats=["JPEG"])
@@ -231,16 +232,61 @@ def _orientation(image: Image.Image) -> int:
 def _resolve_crop(crop: CropBox | None, upright_size: tuple[int, int]) -> CropBox:
     width, height = upright_size
     largest = largest_centred_crop(upright_size)
-    if largest.width * width < MIN_CROP_PIXELS[0] or largest.height * height < MIN_CROP_PIXELS[1]:
+    if _below_minimum(largest, upright_size):
         raise PhotoError("too_small", f"{width}×{height}")
     if crop is None:
         return largest
     aspect = (crop.width * width) / (crop.height * height)
     if abs(aspect / CROP_ASPECT - 1) > CROP_ASPECT_TOLERANCE:
         raise PhotoError("bad_crop", f"aspect {aspect:.4f} on {width}×{height}")
-    if crop.width * width < MIN_CROP_PIXELS[0] or crop.height * height < MIN_CROP_PIXELS[1]:
-        raise PhotoError("bad_crop", f"{crop!r} is too small on {width}×{height}")
+    if _below_minimum(crop, upright_size):
+        raise PhotoError("too_small", f"{crop!r} on {width}×{height}")
     return crop
+
+
+def _below_minimum(crop: CropBox, upright_size: tuple[int, int]) -> bool:
+    return (crop.width * upright_size[0] < MIN_CROP_PIXELS[0] - _ROUNDING_PIXELS
+            or crop.height * upright_size[1] < MIN_CROP_PIXELS[1] - _ROUNDING_PIXELS)
+
+
+# Markers without a length: TEM, RST0..RST7 (SOI and EOI are handled apart).
+_STANDALONE_MARKERS = {0x01, *range(0xD0, 0xD8)}
+
+
+def count_jpeg_scans(data: bytes, *, stop_after: int) -> int:
+    """The scans (SOS segments) of a JPEG, read segment by segment: a header segment (EXIF, comment...)
+    is skipped by its length whatever bytes it holds, and entropy-coded data up to the next marker
+    (inside it, 0xFF is always followed by 0x00 or a restart marker). Stops counting past `stop_after`;
+    a broken structure ends the count (the decoder refuses the file later)."""
+    scans, position, end = 0, 2, len(data)  # after SOI
+    while position + 1 < end and scans <= stop_after:
+        if data[position] != 0xFF:
+            return scans
+        marker = data[position + 1]
+        if marker == 0xFF:  # fill byte before a marker
+            position += 1
+            continue
+        if marker == 0xD9:  # EOI
+            return scans
+        if marker in _STANDALONE_MARKERS:
+            position += 2
+            continue
+        if position + 3 >= end:
+            return scans
+        position += 2 + int.from_bytes(data[position + 2:position + 4], "big")
+        if marker == 0xDA:  # SOS: its entropy-coded data runs to the next real marker
+            scans += 1
+            position = _next_marker(data, position)
+    return scans
+
+
+def _next_marker(data: bytes, position: int) -> int:
+    while (position := data.find(b"\xff", position)) != -1 and position + 1 < len(data):
+        following = data[position + 1]
+        if following != 0x00 and following not in range(0xD0, 0xD8) and following != 0xFF:
+            return position
+        position += 2 if following != 0xFF else 1
+    return len(data)
 
 
 def _upright_region_in_stored(

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from cjeune_app.core.accounts import links, sessions, staff, tokens, youths
+from cjeune_app.core.accounts import links, sessions, staff, tickets, tokens, youths
 from cjeune_app.core.accounts import password_change as passwords
 from cjeune_app.core.accounts.errors import SignInExpired
 from cjeune_app.core.accounts.models import Account, TokenPurpose
@@ -57,7 +57,7 @@ class PasswordStep:
 
 @dataclass(frozen=True)
 class SignedIn:
-    token: str  # for the session cookie
+    ticket: str  # exchanged once, over HTTP, for the HttpOnly session cookie (core.accounts.tickets)
     remember: bool
     actor: Actor
 
@@ -94,14 +94,15 @@ def replace_temporary_password(pending: PendingSignIn, current_password: str, ne
 
 
 def open_session(pending: PendingSignIn | None, remember: bool, *, now: dt.datetime | None = None) -> SignedIn:
-    """Last step, "Rester connecté ?": the session, if the password was given recently enough."""
+    """Last step, "Rester connecté ?": if the password was given recently enough, the ticket the
+    browser exchanges for its session cookie (`use_cases.sessions.exchange_ticket`)."""
     now = now or utcnow()
     if pending is None or now - pending.verified_at >= PENDING_SIGN_IN_LIMIT:
         raise SignInExpired()
     with session_scope() as session:
         account = _pending_account(session.get(Account, pending.account_id))
-        token = sessions.open_session(session, account, remember, now=now)
-        return SignedIn(token, remember, actor_of(session, account))
+        ticket = tickets.issue_ticket(session, account, remember, now=now)
+        return SignedIn(ticket, remember, actor_of(session, account))
 
 
 def change_password(actor: Actor | None, current_password: str, new_password: str,

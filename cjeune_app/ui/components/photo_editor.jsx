@@ -36,7 +36,7 @@ const button = (variant) => ({
   minHeight: "44px",
 });
 
-export function PhotoEditor({ uploadUrl, onUploaded, onFailed, onPendingChange }) {
+export function PhotoEditor({ uploadUrl, csrfToken, onUploaded, onFailed, onPendingChange }) {
   const [source, setSource] = useState(null); // { blob, url }
   const [camera, setCamera] = useState(false);
   const [crop, setCrop] = useState({ x: 0, y: 0 });
@@ -125,6 +125,7 @@ export function PhotoEditor({ uploadUrl, onUploaded, onFailed, onPendingChange }
     const request = new XMLHttpRequest();
     request.open("POST", uploadUrl);
     request.withCredentials = true;
+    request.setRequestHeader("X-CSRF-Token", csrfToken || ""); // the session's token (api/csrf.py)
     request.upload.onprogress = (e) => e.lengthComputable && setProgress(Math.round((100 * e.loaded) / e.total));
     request.onload = () => {
       setProgress(null);

@@ -13,6 +13,7 @@ class PhotoEditor(rx.NoSSRComponent):
     lib_dependencies: list[str] = ["react-easy-crop@6.2.5", "react-webcam@7.2.0"]
 
     upload_url: rx.Var[str]
+    csrf_token: rx.Var[str]  # sent in the X-CSRF-Token header of the upload (api.csrf)
     on_uploaded: rx.EventHandler[rx.event.passthrough_event_spec(dict)]
     on_failed: rx.EventHandler[rx.event.passthrough_event_spec(str)]
     # True while a photo is chosen (being framed) but not sent yet.

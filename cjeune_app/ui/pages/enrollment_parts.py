@@ -23,6 +23,7 @@ from cjeune_app.core.enrollment.wording import (
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.photo_editor import photo_editor
 from cjeune_app.ui.pages.enrollment_state import DONE, FORM, WELCOME, EnrollmentState
+from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
 
@@ -246,7 +247,8 @@ def step_three() -> rx.Component:
         rx.text(PHOTO_INVITE),
         photo_status(),
         rx.card(
-            photo_editor(upload_url=EnrollmentState.upload_url, on_uploaded=EnrollmentState.photo_uploaded,
+            photo_editor(upload_url=EnrollmentState.upload_url, csrf_token=SessionState.csrf_token,
+                         on_uploaded=EnrollmentState.photo_uploaded,
                          on_failed=EnrollmentState.photo_failed, on_pending_change=EnrollmentState.photo_pending),
             width="100%",
         ),

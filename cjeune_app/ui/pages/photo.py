@@ -18,7 +18,7 @@ from cjeune_app.core.use_cases.photos import PhotoSummary
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.photo_editor import photo_editor
-from cjeune_app.ui.state import PrivatePage
+from cjeune_app.ui.state import PrivatePage, SessionState
 
 NEW_PHOTO_SENT = "La nouvelle photo est enregistrée : un agent du Département va la vérifier."
 
@@ -138,7 +138,7 @@ def photo_page() -> rx.Component:
                                 rx.text(PhotoPageState.notice, role="status", id="avis-photo", tab_index=-1,
                                         weight="bold", color="var(--green-11)")),
                         rx.heading("Envoyer une nouvelle photo", as_="h2", size="5", padding_top="0.5rem"),
-                        rx.card(photo_editor(upload_url=PhotoPageState.upload_url,
+                        rx.card(photo_editor(upload_url=PhotoPageState.upload_url, csrf_token=SessionState.csrf_token,
                                              on_uploaded=PhotoPageState.uploaded,
                                              on_failed=PhotoPageState.failed), width="100%"),
                         spacing="4", width="100%",

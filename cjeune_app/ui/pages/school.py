@@ -15,6 +15,7 @@ import json
 import reflex as rx
 
 from cjeune_app import routes
+from cjeune_app.core.accounts.web import CSRF_HEADER
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import school
@@ -30,9 +31,10 @@ NETWORK_ERROR = "La connexion a été interrompue : vérifiez votre réseau et r
 
 # Posts a form with the page's cookies; the PDF (base64) of the answer becomes a blob: address.
 _POST_JS = """
-(async (url, form) => {
+(async (url, form, csrf) => {
   try {
-    const response = await fetch(url, {method: "POST", body: form, credentials: "same-origin"});
+    const response = await fetch(url, {method: "POST", body: form, credentials: "same-origin",
+                                       headers: {%(csrf_header)s: csrf}});
     let body = {};
     try { body = await response.json(); } catch (e) { body = {}; }
     for (const key of ["letters_pdf", "letter_pdf"]) {
@@ -48,21 +50,22 @@ _POST_JS = """
     return {failure: %(network)s};
   }
 })
-""".strip() % {"network": json.dumps(NETWORK_ERROR)}  # strip: "return\n(...)" would return nothing
+""".strip() % {  # strip: "return\n(...)" would return nothing
+    "network": json.dumps(NETWORK_ERROR), "csrf_header": json.dumps(CSRF_HEADER)}
 
 
-def _import_script() -> str:
+def _import_script(csrf: str) -> str:
     return f"""(() => {{
   const input = document.getElementById({json.dumps(FILE_INPUT_ID)});
   if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE_CHOSEN)}}};
   const form = new FormData();
   form.append({json.dumps(FILE_FIELD)}, input.files[0], input.files[0].name);
-  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form);
+  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form, {json.dumps(csrf)});
 }})()"""
 
 
-def _reset_script(pupil_id: int) -> str:
-    return f"{_POST_JS}({json.dumps(routes.school_password_reset(int(pupil_id)))}, new FormData())"
+def _reset_script(pupil_id: int, csrf: str) -> str:
+    return f"{_POST_JS}({json.dumps(routes.school_password_reset(int(pupil_id)))}, new FormData(), {json.dumps(csrf)})"
 
 
 @dataclasses.dataclass
@@ -127,12 +130,12 @@ class SchoolState(PrivatePage, rx.State):
         self.chosen_file = (value or "").replace("\\", "/").rsplit("/", 1)[-1][:120]
 
     @rx.event
-    def send_file(self, _form: dict):  # the file is read by the script, not sent through the state
+    async def send_file(self, _form: dict):  # the file is read by the script, not sent through the state
         if self.sending:
             return
         self._clear_result()
         self.sending = True
-        return rx.call_script(_import_script(), callback=SchoolState.imported)
+        return rx.call_script(_import_script(await self._csrf_token()), callback=SchoolState.imported)
 
     @rx.event
     async def imported(self, answer: dict | None):
@@ -151,11 +154,12 @@ class SchoolState(PrivatePage, rx.State):
                 await self._show(actor)
 
     @rx.event
-    def reset_password(self, pupil_id: str):
+    async def reset_password(self, pupil_id: str):
         if not pupil_id.isdigit():
             return
         self._clear_result()
-        return rx.call_script(_reset_script(int(pupil_id)), callback=SchoolState.password_reset)
+        return rx.call_script(_reset_script(int(pupil_id), await self._csrf_token()),
+                              callback=SchoolState.password_reset)
 
     @rx.event
     def password_reset(self, answer: dict | None):

@@ -28,7 +28,7 @@ from cjeune_app.ui.components.forms import (
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import SessionState
+from cjeune_app.ui.state import client_ip, post_form
 from cjeune_app.ui.theme import BRAND_BLUE
 
 NARROW = "30rem"
@@ -107,7 +107,7 @@ class SignInState(PasswordChecklist, rx.State):
             self.error = "Saisissez votre mot de passe."
             return
         step = await asyncio.to_thread(
-            accounts.check_password, self.login, password, self.router.session.client_ip, DOORS[self.door].roles
+            accounts.check_password, self.login, password, client_ip(self), DOORS[self.door].roles
         )
         if step.pending is None:
             self.error = step.message
@@ -125,7 +125,7 @@ class SignInState(PasswordChecklist, rx.State):
             return
         try:
             changed = await asyncio.to_thread(accounts.replace_temporary_password, self._pending, current, new,
-                                              self.router.session.client_ip)
+                                              client_ip(self))
         except Refusal as refusal:
             self.errors = [refusal.message]
             return
@@ -142,10 +142,9 @@ class SignInState(PasswordChecklist, rx.State):
             self._reset(self.door)
             self.error = refusal.message
             return
-        session_state = await self.get_state(SessionState)
-        session_state._keep(signed_in.token, signed_in.remember)
         self._reset(self.door)
-        return rx.redirect(routes.DASHBOARD)
+        # The ticket travels in this event's script, never in the state; the HTTP route sets the cookie.
+        return post_form(routes.SESSION_OPEN, {routes.SESSION_TICKET_FIELD: signed_in.ticket})
 
 
 # --------------------------------------------------------------------------------------------

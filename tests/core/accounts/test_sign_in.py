@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import re
 
 import pytest
+from pypdf import PdfReader
 from sqlmodel import select
 
 from cjeune_app.core.accounts import throttle
@@ -14,8 +17,12 @@ from cjeune_app.core.accounts.password_change import change_password
 from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.accounts.sessions import open_session
 from cjeune_app.core.accounts.sign_in import INVALID_CREDENTIALS, authenticate
+from cjeune_app.core.accounts.staff import reset_pupil_password
 from cjeune_app.core.dates import PARIS
+from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import PUBLIC_ROLES, Role
+from cjeune_app.core.establishments.models import Pupil
+from cjeune_app.core.settings import reload_settings
 from tests.core.accounts.builders import make_pupil, make_school
 
 # 14:17 in Paris (winter time, UTC+1)
@@ -99,7 +106,7 @@ def test_failures_survive_the_transaction_of_each_attempt(new_session, db_url):
 def test_unknown_identifier_and_wrong_password_look_the_same(session, julie):
     """Same message, same lock after 5 tries, same time shown: nothing tells that an account exists."""
     def five_tries(login: str) -> list[tuple[str, str]]:
-        outcomes = [authenticate(session, login, "Mauvais1x", f"198.51.100.{n}", now=T0 + dt.timedelta(seconds=n))
+        outcomes = [authenticate(session, login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=n))
                     for n in range(6)]
         return [(o.status, o.message) for o in outcomes]
 
@@ -109,6 +116,52 @@ def test_unknown_identifier_and_wrong_password_look_the_same(session, julie):
     assert [status for status, _ in known] == ["invalid"] * 4 + ["locked", "locked"]
     later = T0 + dt.timedelta(minutes=16)
     assert authenticate(session, "personne-inconnue@eduprovence.fr", "Mauvais1x", IP, now=later).status == "invalid"
+
+
+def test_a_lock_holds_for_the_guessing_address_only(session, julie):
+    """Five wrong passwords from one address cannot lock the pupil out of their own sign-in."""
+    for attempt in range(5):
+        authenticate(session, julie.login, "Mauvais1x", "203.0.113.66", now=T0 + dt.timedelta(seconds=attempt))
+    assert authenticate(session, julie.login, "Tempo2345x", "203.0.113.66", now=T0 + dt.timedelta(seconds=6)).status == "locked"
+    assert authenticate(session, julie.login, "Tempo2345x", IP, now=T0 + dt.timedelta(seconds=7)).ok
+
+
+def test_guessing_from_many_addresses_is_slowed_down_never_locked(session, julie):
+    for n in range(throttle.ACCOUNT_FREE_FAILURES + 1):
+        outcome = authenticate(session, julie.login, "Mauvais1x", f"198.51.100.{n}", now=T0 + dt.timedelta(seconds=n))
+        assert outcome.status == "invalid"
+    last = T0 + dt.timedelta(seconds=throttle.ACCOUNT_FREE_FAILURES)
+    slowed = authenticate(session, julie.login, "Tempo2345x", IP, now=last + dt.timedelta(milliseconds=500))
+    assert slowed.status == "throttled" and slowed.retry_at <= last + throttle.ACCOUNT_MAX_DELAY
+    assert authenticate(session, julie.login, "Tempo2345x", IP, now=last + throttle.ACCOUNT_MAX_DELAY).ok
+
+
+def test_school_staff_unlock_a_locked_pupil_by_giving_a_new_password(session, julie):
+    for attempt in range(5):
+        authenticate(session, julie.login, "Mauvais1x", IP, now=utcnow() - dt.timedelta(seconds=10 - attempt))
+    assert authenticate(session, julie.login, "Tempo2345x", IP).status == "locked"
+    pupil = session.get(Pupil, julie.pupil_id)
+    reset = reset_pupil_password(session, pupil)
+    session.commit()
+    letter = PdfReader(io.BytesIO(reset.letter_pdf)).pages[0].extract_text()
+    temporary = re.search(r"Mot de passe temporaire :\s*(\S+)", letter).group(1)
+    unlocked = authenticate(session, julie.login, temporary, IP)
+    assert unlocked.ok and unlocked.must_change_password
+
+
+@pytest.mark.parametrize(("trusted", "peer", "forwarded", "client"), [
+    ("", "10.0.0.5", "203.0.113.9", "10.0.0.5"),  # no proxy configured: the header is anyone's
+    ("10.0.0.5", "198.51.100.4", "203.0.113.9", "198.51.100.4"),  # not from the proxy: ignored
+    ("10.0.0.5", "10.0.0.5", "203.0.113.9", "203.0.113.9"),
+    ("10.0.0.0/8", "10.0.0.5", "1.2.3.4, 203.0.113.9, 10.0.0.7", "203.0.113.9"),  # the client's own claim ignored
+    ("10.0.0.5", "10.0.0.5", "pas-une-adresse", "10.0.0.5"),
+    ("10.0.0.5", "10.0.0.5", "", "10.0.0.5"),
+])
+def test_the_client_address_comes_from_x_forwarded_for_only_behind_a_trusted_proxy(
+        monkeypatch, trusted, peer, forwarded, client):
+    monkeypatch.setenv("CJEUNE_TRUSTED_PROXIES", trusted)
+    reload_settings()
+    assert throttle.client_address(peer, forwarded) == client
 
 
 def test_unknown_identifiers_also_cost_an_argon2_verification(session, julie, monkeypatch):

@@ -253,7 +253,7 @@ def test_an_oversized_file_is_refused_before_decoding(pipeline, monkeypatch):
 
 
 def test_a_file_at_the_size_limit_is_accepted():
-    data = jpeg_bytes(quadrants((350, 450)))
+    data = jpeg_bytes(quadrants((420, 540)))
     data += bytes(MAX_UPLOAD_BYTES - len(data))  # bytes after the end marker are ignored
     assert decoded(process_photo(data, None)).size == OUTPUT_SIZE
 
@@ -286,7 +286,8 @@ def test_a_real_photo_over_the_pixel_limit_is_refused():
 
 def test_a_jpeg_with_too_many_scans_is_refused_before_decoding(monkeypatch):
     progressive = jpeg_bytes(photo_like((600, 800)), progressive=True)
-    scans = progressive.count(b"\xff\xda")
+    scans = processing.count_jpeg_scans(progressive, stop_after=processing.MAX_JPEG_SCANS)
+    assert scans == progressive.count(b"\xff\xda")  # no marker bytes elsewhere in this one
     assert 1 < scans <= processing.MAX_JPEG_SCANS  # real progressive files pass
     monkeypatch.setattr(processing, "MAX_JPEG_SCANS", scans - 1)
     monkeypatch.setattr(ImageFile.ImageFile, "load", fail_if_called)
@@ -360,7 +361,46 @@ def test_a_crop_of_the_wrong_aspect_is_refused(pipeline):
 @pytest.mark.parametrize("pipeline", PIPELINES)
 def test_a_crop_smaller_than_a_few_pixels_is_refused(pipeline):
     data = jpeg_bytes(quadrants((700, 900)))
-    assert refused(pipeline, data, CropBox(0.5, 0.5, 0.02, 0.02)).code == "bad_crop"
+    assert refused(pipeline, data, CropBox(0.5, 0.5, 0.02, 0.02)).code == "too_small"
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+@pytest.mark.parametrize("size", [(40, 52), (35, 45), (412, 530), (300, 800)])
+def test_a_photo_smaller_than_the_card_photo_is_refused_saying_the_minimum(pipeline, size):
+    error = refused(pipeline, jpeg_bytes(Image.new("RGB", size, WHITE)))
+    assert error.code == "too_small" and "413 × 531 pixels" in error.message
+
+
+@pytest.mark.parametrize("pipeline", PIPELINES)
+def test_a_framed_part_smaller_than_413_by_531_is_refused_even_in_a_large_photo(pipeline):
+    data = jpeg_bytes(quadrants((1000, 1000)))
+    width, height = 400 / 1000, 400 / CROP_ASPECT / 1000  # 400×514 px framed
+    error = refused(pipeline, data, CropBox(0.1, 0.1, width, height))
+    assert error.code == "too_small" and "413 × 531" in error.message
+    exact = decoded(pipeline(jpeg_bytes(Image.new("RGB", (413, 531), WHITE)), CropBox(0, 0, 1, 1)))
+    assert exact.size == OUTPUT_SIZE  # exactly the card photo's size passes
+
+
+def with_segment(data: bytes, marker: int, payload: bytes) -> bytes:
+    """`data` with a header segment inserted right after SOI."""
+    return data[:2] + bytes([0xFF, marker]) + (len(payload) + 2).to_bytes(2, "big") + payload + data[2:]
+
+
+def test_the_scan_count_reads_the_jpeg_structure_not_the_bytes_of_its_metadata(monkeypatch):
+    baseline = jpeg_bytes(photo_like((600, 800)))
+    lure = b"\xff\xda\x00\x08" * 2000  # start-of-scan bytes inside a comment and an APP segment
+    dressed = with_segment(with_segment(baseline, 0xFE, lure), 0xE4, lure)
+    assert dressed.count(b"\xff\xda") > processing.MAX_JPEG_SCANS
+    assert processing.count_jpeg_scans(baseline, stop_after=100) == processing.count_jpeg_scans(
+        dressed, stop_after=100) == 1
+    assert decoded(process_photo(dressed, None)).size == OUTPUT_SIZE  # accepted, like the same photo bare
+
+    progressive = jpeg_bytes(photo_like((600, 800)), progressive=True)
+    scans = processing.count_jpeg_scans(progressive, stop_after=100)
+    assert scans > 1 and processing.count_jpeg_scans(with_segment(progressive, 0xFE, lure), stop_after=100) == scans
+    monkeypatch.setattr(processing, "MAX_JPEG_SCANS", scans - 1)
+    for data in (progressive, with_segment(progressive, 0xFE, lure)):  # refused with or without metadata
+        assert refused(process_photo, data).code == "corrupt"
 
 
 # --- geometry --------------------------------------------------------------------------------
@@ -377,10 +417,10 @@ def test_output_is_a_413_by_531_jpeg_at_300_dpi(pipeline):
 
 @pytest.mark.parametrize("pipeline", PIPELINES)
 def test_orientation_6_comes_out_upright(pipeline):
-    # Stored 600×400 as the sensor saw it, red stripe along the stored top edge. Orientation 6
+    # Stored 900×600 as the sensor saw it, red stripe along the stored top edge. Orientation 6
     # means "rotate 90° clockwise to view": the stripe is the right edge of the upright photo.
-    stored = Image.new("RGB", (600, 400), WHITE)
-    ImageDraw.Draw(stored).rectangle((0, 0, 599, 59), fill=RED)
+    stored = Image.new("RGB", (900, 600), WHITE)
+    ImageDraw.Draw(stored).rectangle((0, 0, 899, 89), fill=RED)
     out = decoded(pipeline(jpeg_bytes(stored, exif=exif_block(orientation=6)), None))
     assert out.size == OUTPUT_SIZE
     assert close_to(colour_at(out, 0.97, 0.5), RED)
@@ -498,7 +538,7 @@ SAME_PICTURE = 0.45
 
 
 @pytest.mark.parametrize("orientation", range(1, 9))
-@pytest.mark.parametrize("frame", [None, (0.1, 0.05, 0.5), (0.4, 0.3, 0.12), (0.0, 0.0, 0.3)])
+@pytest.mark.parametrize("frame", [None, (0.1, 0.05, 0.5), (0.4, 0.3, 0.28), (0.0, 0.0, 0.3)])
 def test_fast_and_naive_pipelines_agree(orientation, frame):
     stored = photo_like((2000, 1500))
     upright_size = stored.size[::-1] if orientation >= 5 else stored.size
@@ -538,13 +578,13 @@ def test_fast_pipeline_decodes_a_phone_photo_at_reduced_scale(draft_requests):
 
 
 def test_fast_pipeline_keeps_full_resolution_for_a_tight_crop(draft_requests):
-    process_photo(jpeg_bytes(photo_like((4000, 3000))), frame_for((4000, 3000), 0.4, 0.3, 0.1))
+    process_photo(jpeg_bytes(photo_like((4000, 3000))), frame_for((4000, 3000), 0.4, 0.3, 0.11))
     assert draft_requests == [(4000, 3000)]
 
 
 def test_fast_pipeline_bounds_the_decode_of_a_very_large_photo(draft_requests):
     large = Image.linear_gradient("L").resize((5000, 4000)).convert("RGB")
-    process_photo(jpeg_bytes(large), frame_for((5000, 4000), 0.4, 0.3, 0.05))
+    process_photo(jpeg_bytes(large), frame_for((5000, 4000), 0.4, 0.3, 0.09))
     # 20 MP exceeds MAX_DECODED_PIXELS: half scale, although the crop would want full.
     assert processing.MAX_DECODED_PIXELS < 5000 * 4000
     assert draft_requests == [(2500, 2000)]
@@ -560,7 +600,7 @@ def sample_upload(size: tuple[int, int], orientation: int) -> bytes:
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    size=st.sampled_from([(1200, 900), (900, 1200), (640, 480), (3000, 2000)]),
+    size=st.sampled_from([(1200, 900), (900, 1200), (800, 600), (3000, 2000)]),
     orientation=st.integers(1, 8),
     width_share=st.floats(0.0, 1.0),
     x_share=st.floats(0.0, 1.0),
