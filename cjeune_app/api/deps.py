@@ -53,7 +53,7 @@ _limiter: RateLimiter | None = None
 
 
 def rate_limiter() -> RateLimiter:
-    """The requests allowed per key (one per process, from the settings); tests override it."""
+    """The requests allowed per key (counted in the shared storage of the settings); tests override it."""
     global _limiter
     if _limiter is None:
         _limiter = RateLimiter.from_environment()
@@ -73,9 +73,8 @@ def partner_caller(
     if key is None:
         raise ApiError(401, "invalid_api_key", "Clé d'API inconnue ou révoquée : créez une nouvelle clé "
                        "dans l'espace partenaire (Clés d'API).", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    wait = limiter.acquire(key.key_id)
-    if wait:
-        seconds = limiter.retry_after_seconds(wait)
+    seconds = limiter.acquire(key.key_id)
+    if seconds:
         raise ApiError(429, "too_many_requests", "Trop de requêtes avec cette clé d'API : réessayez dans "
                        f"{seconds} seconde(s).", {"Retry-After": str(seconds)})
     return caller_for_api_key(key)
