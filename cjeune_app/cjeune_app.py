@@ -10,7 +10,7 @@ from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
-from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
@@ -58,8 +58,9 @@ app = rx.App(
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
                                site_routers=[downloads_router, school_router]),
 )
-# The schema is brought to head before the backend serves anything.
-app.register_lifespan_task(upgrade_schema)
+# The schema is brought to head before the backend serves anything (unless it was migrated once
+# before several workers started: CJEUNE_MIGRATE_AT_START=0).
+app.register_lifespan_task(upgrade_schema_at_start)
 
 PAGES = [
     (home_page, routes.HOME, "Accueil"),

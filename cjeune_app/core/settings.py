@@ -35,6 +35,9 @@ class Settings(BaseSettings):
     redis_url: str = Field(default="", validation_alias="REFLEX_REDIS_URL")
     limits_storage_url: str = ""  # where throttles count (core/throttles.py); memory only for one process
     limits_key_prefix: str = "cjeune"
+    # False when the schema is migrated once before several workers start (make run-scale):
+    # each worker migrating at start would race the others.
+    migrate_at_start: bool = True
 
     @property
     def is_production(self) -> bool:
