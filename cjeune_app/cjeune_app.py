@@ -48,6 +48,7 @@ from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
+from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -61,6 +62,7 @@ app = rx.App(
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
 app.register_lifespan_task(upgrade_schema_at_start)
+app.add_middleware(EventTelemetry())
 
 PAGES = [
     (home_page, routes.HOME, "Accueil"),

@@ -29,5 +29,8 @@ echo "» Schéma migré une fois, données de démonstration"
 cjeune migrate
 [ "${SEED_DEMO:-1}" = 1 ] && cjeune seed-demo
 echo "» CJeune de Provence, $WORKERS processus : http://localhost:$PORT/ (première compilation : 1 à 2 minutes)"
+# /metrics adds up the workers' counts (prometheus-client's multiprocess mode): one fresh folder per run.
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/metrics}"
+rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 export CJEUNE_MIGRATE_AT_START=0 GRANIAN_WORKERS="$WORKERS"
 exec reflex run --env prod --single-port --frontend-port "$PORT"

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 
 from cjeune_app.api.errors import ApiError, install_error_handlers
 from cjeune_app.api.headers import SecurityHeadersMiddleware
+from cjeune_app.api.observability import RequestLogMiddleware, metrics_router
 from cjeune_app.routes import MAX_ROW_ID
 
 API_PREFIX = "/api/v1"
@@ -43,9 +44,11 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
     # Reflex mounts its backend (pages in single-port mode, the event websocket, uploads) inside
     # this application: the middleware covers every answer of the server.
     api.add_middleware(SecurityHeadersMiddleware)
+    api.add_middleware(RequestLogMiddleware)  # outermost: times and logs every answer
     checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:
         api.include_router(router, prefix=API_PREFIX, dependencies=checked)
     for router in site_routers or []:
         api.include_router(router, dependencies=checked)
+    api.include_router(metrics_router)
     return api

@@ -38,6 +38,7 @@ class Settings(BaseSettings):
     # False when the schema is migrated once before several workers start (make run-scale):
     # each worker migrating at start would race the others.
     migrate_at_start: bool = True
+    metrics_token: str = ""  # bearer token of /metrics (Prometheus); empty: no /metrics
 
     @property
     def is_production(self) -> bool:

@@ -22,6 +22,7 @@ from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from cjeune_app.core.settings import settings
+from cjeune_app.core.telemetry import REDIS_ROUND_TRIPS
 
 
 def per_seconds(amount: int, seconds: int) -> RateLimitItem:
@@ -59,10 +60,14 @@ class Throttle:
 
     def __init__(self, name: str, caps: Sequence[RateLimitItem], storage: Storage | None = None) -> None:
         self.name, self.caps = name, list(caps)
+        self._round_trips = REDIS_ROUND_TRIPS.labels(f"throttle:{name}")
+        self._counts_round_trips = type(storage if storage is not None else shared_storage()).__name__ == "RedisStorage"
         self._limiter = MovingWindowRateLimiter(storage if storage is not None else shared_storage())
 
     def hit(self, key: str | int) -> int:
         """0 when the event may happen (and it is counted); else the seconds to wait before it may."""
+        if self._counts_round_trips:
+            self._round_trips.inc(2 * len(self.caps))  # a test and a hit per cap
         for cap in self.caps:
             if not self._limiter.test(cap, self.name, str(key)):
                 return self._wait(cap, key)
