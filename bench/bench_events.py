@@ -156,7 +156,8 @@ async def main() -> None:
     rows = []
     if args.blank:
         from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
-        rows.append(await measure("blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank, args.events))
+        rows.append(await measure("blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
+                                  args.events))
     for label, (path, script) in search_scripts().items():
         rows.append(await measure(label, args.app, path, args.redis, script, args.events))
     if args.blank:

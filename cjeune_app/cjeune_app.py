@@ -27,7 +27,7 @@ from cjeune_app.ui.pages.card_association import CardAssociationState, card_asso
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
-from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.faq import FaqState, faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -72,10 +72,10 @@ PAGES = [
     (terms_page, routes.TERMS, "Conditions d'utilisation"),
     (contact_page, routes.CONTACT, "Contact"),
 ]
-QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
+QUOTING_AMOUNTS = (home_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
-                 on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
+    on_load = FaqState.open if component is faq_page else AmountsState.load if component in QUOTING_AMOUNTS else None
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",

@@ -59,6 +59,11 @@ class SearchState(rx.State):
     missing_words: str = ""  # "Résultats approchants": the words no result has
     error: str = ""
     locating: bool = False
+    # What the screen shows about the results, set with them (plain vars: computed vars would make
+    # Reflex create this state for every session, whatever its page).
+    summary: str = ""
+    has_more: bool = False
+    markers: list[dict[str, str | float | None]] = []  # only while the map is shown
 
     def _query(self) -> SearchQuery:
         return SearchQuery(
@@ -77,22 +82,26 @@ class SearchState(rx.State):
         except SearchError as refusal:
             self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
             self.error = refusal.message
+        self._describe_results()
 
-    @rx.var
-    def summary(self) -> str:
+    def _describe_results(self):
         if self.error:
-            return ""
-        if self.total == 0:
-            return "Aucun partenaire ne correspond. Essayez un autre mot ou retirez un filtre."
-        return f"{self.total} partenaire{'s' if self.total > 1 else ''}"
+            summary = ""
+        elif self.total == 0:
+            summary = "Aucun partenaire ne correspond. Essayez un autre mot ou retirez un filtre."
+        else:
+            summary = f"{self.total} partenaire{'s' if self.total > 1 else ''}"
+        self._set_if_changed("summary", summary)
+        self._set_if_changed("has_more", len(self.results) < self.total)
+        self._set_if_changed("markers", self._markers() if self.view == "map" else [])
 
-    @rx.var
-    def has_more(self) -> bool:
-        return len(self.results) < self.total
+    def _set_if_changed(self, name: str, value):
+        """Nothing sent nor saved for a value the screen already shows."""
+        if getattr(self, name) != value:
+            setattr(self, name, value)
 
-    @rx.var
-    def markers(self) -> list[dict[str, str | float | None]]:
-        """The map's markers (the shape the map component reads)."""
+    def _markers(self) -> list[dict[str, str | float | None]]:
+        """The map's markers (the shape the map component reads): none sent while the list is shown."""
         return [
             {"id": r.id, "name": r.name, "subtitle": f"{r.categories} · {r.commune}",
              "href": r.href, "latitude": r.latitude, "longitude": r.longitude}
@@ -106,11 +115,15 @@ class SearchState(rx.State):
 
     @rx.event
     async def set_q(self, value: str):
+        if value == self.q:
+            return
         self.q, self.pages_shown = value, 1
         await self._refresh()
 
     @rx.event
     async def set_filter(self, name: str, value: str):
+        if getattr(self, name, value) == value:
+            return
         if name == "category":
             self.category = value
         elif name == "commune":
@@ -166,6 +179,7 @@ class SearchState(rx.State):
     @rx.event
     def set_view(self, value: str | list[str]):
         self.view = value if isinstance(value, str) else value[0]
+        self._describe_results()
 
 
 def _select(label: str, field_id: str, value: rx.Var, on_change, options: list[tuple[str, str]],
