@@ -34,6 +34,7 @@ class Session:
     def __init__(self, base: str, path: str) -> None:
         self.base, self.path, self.token = base, path, str(uuid.uuid4())
         self.ws = None
+        self.last_state: dict = {}  # the last delta received, by state name
 
     async def open(self) -> None:
         url = urlsplit(self.base)
@@ -64,6 +65,9 @@ class Session:
                 continue
             received += len(frame)
             kind, update = json.loads(frame[len("42/_event,"):])[:2]
+            if kind == "event":
+                for name, values in (update.get("delta") or {}).items():
+                    self.last_state.setdefault(name, {}).update(values)
             if kind == "event" and update.get("final", True):
                 return received
 
