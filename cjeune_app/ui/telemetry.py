@@ -1,6 +1,11 @@
-"""Every screen event (websocket) timed, counted per kind for Prometheus, and given an `event_id` that
-the log lines written while it runs carry (a money movement, a refusal...). Registered once in
-cjeune_app.py with `app.add_middleware(EventTelemetry())`."""
+"""Every screen event (websocket) counted per kind for Prometheus and given an `event_id` that the log
+lines written while it runs carry (a money movement, a refusal...). Registered once in cjeune_app.py
+with `app.add_middleware(EventTelemetry())`.
+
+Reflex 0.10 calls a middleware's `preprocess` before each event but never its `postprocess`, so the
+per-kind latency histogram (cjeune_event_seconds) is only filled if a later Reflex calls it; the time
+of the whole HTTP side is in cjeune_http_request_seconds.
+"""
 
 from __future__ import annotations
 
@@ -23,17 +28,16 @@ class EventTelemetry(Middleware):
         self._started: dict[int, float] = {}
 
     async def preprocess(self, app, state, event):  # type: ignore[no-untyped-def]
-        if len(self._started) > 10_000:  # events whose handler failed never reach postprocess
+        kind = event_kind(event)
+        EVENTS.labels(kind).inc()
+        structlog.contextvars.bind_contextvars(event_id=new_id(), event_kind=kind)
+        if len(self._started) > 10_000:  # bounded, whatever calls postprocess or not
             self._started.clear()
         self._started[id(event)] = time.perf_counter()
-        structlog.contextvars.bind_contextvars(event_id=new_id(), event_kind=event_kind(event))
         return None
 
     async def postprocess(self, app, state, event, update):  # type: ignore[no-untyped-def]
         started = self._started.pop(id(event), None)
         if started is not None and update.final:
-            kind = event_kind(event)
-            EVENTS.labels(kind).inc()
-            EVENT_SECONDS.labels(kind).observe(time.perf_counter() - started)
-            structlog.contextvars.unbind_contextvars("event_id", "event_kind")
+            EVENT_SECONDS.labels(event_kind(event)).observe(time.perf_counter() - started)
         return update

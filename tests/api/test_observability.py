@@ -78,3 +78,25 @@ def test_metrics_need_their_token(world, monkeypatch):
                  "cjeune_db_connections_in_use", "cjeune_events_total", "cjeune_refusals_total",
                  "cjeune_redis_round_trips_total"):
         assert name in page.text
+
+
+def test_every_screen_event_is_counted_by_kind_and_gets_an_event_id(capsys):
+    import asyncio
+
+    import structlog
+    from prometheus_client import REGISTRY
+    from reflex.event import Event
+
+    from cjeune_app.ui.telemetry import EventTelemetry
+
+    kind = {"kind": "search_state.set_q"}
+    before = REGISTRY.get_sample_value("cjeune_events_total", kind) or 0
+    event = Event(name="reflex___state____state.search_state.set_q", payload={"value": "judo"})
+
+    async def handled():  # the event's handler runs in the context preprocess bound
+        await EventTelemetry().preprocess(None, None, event)
+        return structlog.contextvars.get_contextvars()
+
+    bound = asyncio.run(handled())
+    assert REGISTRY.get_sample_value("cjeune_events_total", kind) == before + 1
+    assert bound["event_kind"] == "search_state.set_q" and len(bound["event_id"]) == 16
