@@ -1,5 +1,5 @@
 """The partner API's rate limit holds across workers: the real API served by granian with 2 worker
-processes counting in the real Redis lets a key through exactly its burst, whichever worker answers."""
+processes counting in the real Redis lets a key through exactly its allowance, whichever worker answers."""
 
 from __future__ import annotations
 
@@ -16,13 +16,13 @@ from tests.appserver import PROJECT_ROOT, free_port, reflex_environment
 from tests.support.partner_world import build_partner_world
 from tests.support.redis_server import REDIS_URL, redis_prefix  # noqa: F401 - fixture
 
-BURST = 20
+BURST = 10  # the minute's allowance here; the 10-second burst is set out of the way
 
 
 @pytest.fixture
 def two_workers(db_url, tmp_path, redis_prefix):  # noqa: F811
     port = free_port()
-    env = reflex_environment(tmp_path, db_url, {"CJEUNE_API_BURST": str(BURST), "CJEUNE_API_REQUESTS_PER_MINUTE": "1000",
+    env = reflex_environment(tmp_path, db_url, {"CJEUNE_API_BURST": "1000", "CJEUNE_API_REQUESTS_PER_MINUTE": str(BURST),
                                                 "CJEUNE_LIMITS_STORAGE_URL": REDIS_URL,
                                                 "CJEUNE_LIMITS_KEY_PREFIX": redis_prefix})
     log = (tmp_path / "granian.log").open("wb")
@@ -58,7 +58,9 @@ def test_a_burst_is_counted_once_for_both_workers(session, two_workers):
         secret = create_api_key(s, world.sport)[1]
     headers = {"Authorization": f"Bearer {secret}"}
     statuses = []
-    for _ in range(3 * BURST):  # a fresh connection each time, so that both workers answer
+    # A fresh connection each time, so that both workers answer; well within the minute's window,
+    # even on a loaded machine (a 10-second window was not).
+    for _ in range(2 * BURST + 5):
         with httpx.Client(timeout=30) as client:
             response = client.get(f"{two_workers}/api/v1/offers", headers=headers)
             statuses.append(response.status_code)
