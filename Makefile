@@ -6,7 +6,7 @@ PORT ?= 3000
 TEST_WORKERS ?= 2
 ENV := source scripts/env.sh &&
 
-.PHONY: run test lint bench install
+.PHONY: run run-scale test lint bench install
 
 install:
 	@bash scripts/bootstrap.sh
@@ -15,6 +15,12 @@ run: install
 	@$(ENV) cjeune seed-demo
 	@echo "» CJeune de Provence démarre : ouvrez http://localhost:$(PORT)/ (première compilation : 1 à 2 minutes)"
 	@$(ENV) CJEUNE_PUBLIC_URL="$${CJEUNE_PUBLIC_URL:-http://localhost:$(PORT)}" reflex run --env prod --single-port --frontend-port $(PORT)
+
+# The app at scale: PostgreSQL + Redis (REFLEX_DB_URL, REFLEX_REDIS_URL), WORKERS processes, the schema
+# migrated once before they start (scripts/run-scale.sh).
+WORKERS ?= 2
+run-scale: install
+	@WORKERS=$(WORKERS) PORT=$(PORT) bash scripts/run-scale.sh
 
 # Lint, types and the direction of imports (configured in pyproject.toml).
 lint:

@@ -11,7 +11,7 @@ from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.api.session_cookie import router as session_router
-from cjeune_app.core.migrations import upgrade_schema
+from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
@@ -28,7 +28,7 @@ from cjeune_app.ui.pages.card_association import CardAssociationState, card_asso
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
-from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.faq import FaqState, faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -49,6 +49,7 @@ from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
+from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
 
 app = rx.App(
@@ -59,8 +60,10 @@ app = rx.App(
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
                                site_routers=[downloads_router, school_router, session_router]),
 )
-# The schema is brought to head before the backend serves anything.
-app.register_lifespan_task(upgrade_schema)
+# The schema is brought to head before the backend serves anything (unless it was migrated once
+# before several workers started: CJEUNE_MIGRATE_AT_START=0).
+app.register_lifespan_task(upgrade_schema_at_start)
+app.add_middleware(EventTelemetry())
 
 PAGES = [
     (home_page, routes.HOME, "Accueil"),
@@ -70,10 +73,10 @@ PAGES = [
     (terms_page, routes.TERMS, "Conditions d'utilisation"),
     (contact_page, routes.CONTACT, "Contact"),
 ]
-QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
+QUOTING_AMOUNTS = (home_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
-                 on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
+    on_load = FaqState.open if component is faq_page else AmountsState.load if component in QUOTING_AMOUNTS else None
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",

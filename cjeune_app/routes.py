@@ -128,3 +128,5 @@ def api_pupil_photo(pupil_id: int | str) -> str:
 
 def api_photo(photo_id: int | str) -> str:
     return API_PREFIX + API_PHOTO_PATTERN.format(photo_id=photo_id)
+
+METRICS = "/metrics"  # Prometheus, behind CJEUNE_METRICS_TOKEN (api/observability.py)

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from cjeune_app.api.docs import install_docs
 from cjeune_app.api.errors import ApiError, install_error_handlers
 from cjeune_app.api.headers import SecurityHeadersMiddleware
+from cjeune_app.api.observability import RequestLogMiddleware, metrics_router
 from cjeune_app.api.session_cookie import HandshakeFilter
 from cjeune_app.routes import MAX_ROW_ID
 
@@ -48,9 +49,11 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
     api.add_middleware(SecurityHeadersMiddleware)
     # The websocket's handshake: only from the site's origin, and its cookie reduced to a digest.
     api.add_middleware(HandshakeFilter)
+    api.add_middleware(RequestLogMiddleware)  # outermost: times and logs every answer
     checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:
         api.include_router(router, prefix=API_PREFIX, dependencies=checked)
     for router in site_routers or []:
         api.include_router(router, dependencies=checked)
+    api.include_router(metrics_router)
     return api

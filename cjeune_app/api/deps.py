@@ -13,6 +13,7 @@ from cjeune_app.api.errors import ApiError
 from cjeune_app.api.ratelimit import RateLimiter
 from cjeune_app.core.accounts.web import token_from_cookies
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.telemetry import log
 from cjeune_app.core.use_cases import sessions
 from cjeune_app.core.use_cases.api_keys import caller_for_api_key, identify_api_key
 
@@ -43,7 +44,7 @@ _limiter: RateLimiter | None = None
 
 
 def rate_limiter() -> RateLimiter:
-    """The requests allowed per key (one per process, from the settings); tests override it."""
+    """The requests allowed per key (counted in the shared storage of the settings); tests override it."""
     global _limiter
     if _limiter is None:
         _limiter = RateLimiter.from_environment()
@@ -56,16 +57,18 @@ def partner_caller(
 ) -> Actor:
     """401 without a live key, 429 when the key sends too much, then the partner (403 unless validated)."""
     if credentials is None:
+        log.warning("api_key_refused", reason="missing")
         raise ApiError(401, "unauthorized", "Authentification requise : envoyez l'en-tête "
                        "« Authorization: Bearer <clé d'API> » avec une clé créée dans l'espace partenaire.",
                        {"WWW-Authenticate": "Bearer"})
     key = identify_api_key(credentials.credentials)
     if key is None:
+        log.warning("api_key_refused", reason="unknown_or_revoked")
         raise ApiError(401, "invalid_api_key", "Clé d'API inconnue ou révoquée : créez une nouvelle clé "
                        "dans l'espace partenaire (Clés d'API).", {"WWW-Authenticate": 'Bearer error="invalid_token"'})
-    wait = limiter.acquire(key.key_id)
-    if wait:
-        seconds = limiter.retry_after_seconds(wait)
+    seconds = limiter.acquire(key.key_id)
+    if seconds:
+        log.warning("api_rate_limited", key_id=key.key_id, retry_after_seconds=seconds)
         raise ApiError(429, "too_many_requests", "Trop de requêtes avec cette clé d'API : réessayez dans "
                        f"{seconds} seconde(s).", {"Retry-After": str(seconds)})
     return caller_for_api_key(key)

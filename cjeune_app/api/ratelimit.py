@@ -1,51 +1,27 @@
-"""Requests allowed per API key: a token bucket in this process's memory.
+"""Requests allowed per API key, counted for every worker at once (core/throttles.py: Redis when
+REFLEX_REDIS_URL or CJEUNE_LIMITS_STORAGE_URL is set, else this process's memory, for one process only).
 
-Each key may send `burst` requests at once, then `per_minute` requests a minute. The buckets live
-in the memory of one server process: with N processes behind a load balancer a key may send up to
-N times as much, and a restart forgets them. That is enough to stop a partner's program that loops
-by mistake, which is what it is for (a shared limit would go in Redis, REFLEX_REDIS_URL).
-Settings: CJEUNE_API_REQUESTS_PER_MINUTE (default 300), CJEUNE_API_BURST (default 120).
+A key may send CJEUNE_API_BURST requests in any 10 seconds (default 120) and
+CJEUNE_API_REQUESTS_PER_MINUTE in any minute (default 300): moving windows, kept across restarts in Redis.
+It stops a partner's program that loops by mistake.
 """
 
 from __future__ import annotations
 
-import math
-import threading
-import time
-from dataclasses import dataclass
+from limits.storage import Storage
 
 from cjeune_app.core.settings import settings
-
-
-@dataclass
-class _Bucket:
-    tokens: float
-    updated: float
+from cjeune_app.core.throttles import Throttle, per_minute, per_seconds
 
 
 class RateLimiter:
-    def __init__(self, per_minute: float, burst: int, clock=time.monotonic) -> None:
-        self.rate, self.burst, self.clock = per_minute / 60.0, burst, clock
-        self._buckets: dict[object, _Bucket] = {}
-        self._lock = threading.Lock()
+    def __init__(self, per_minute_allowed: int, burst: int, storage: Storage | None = None) -> None:
+        self._throttle = Throttle("api", [per_seconds(burst, 10), per_minute(per_minute_allowed)], storage)
 
     @classmethod
     def from_environment(cls) -> RateLimiter:
         return cls(settings().api_requests_per_minute, settings().api_burst)
 
-    def acquire(self, key) -> float:
+    def acquire(self, key: object) -> int:
         """0 when the request may go; else the seconds to wait before the next one will."""
-        with self._lock:
-            now = self.clock()
-            bucket = self._buckets.get(key)
-            if bucket is None:
-                bucket = self._buckets[key] = _Bucket(float(self.burst), now)
-            bucket.tokens = min(float(self.burst), bucket.tokens + (now - bucket.updated) * self.rate)
-            bucket.updated = now
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return 0.0
-            return (1 - bucket.tokens) / self.rate if self.rate > 0 else math.inf
-
-    def retry_after_seconds(self, wait: float) -> int:
-        return max(1, math.ceil(min(wait, 3600)))
+        return self._throttle.hit(str(key))

@@ -15,6 +15,7 @@ from sqlmodel import Session, SQLModel, create_engine
 
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.settings import database_url
+from cjeune_app.core.telemetry import DB_CONNECTIONS_IN_USE
 
 # Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
 SQLModel.metadata.naming_convention = {
@@ -86,8 +87,17 @@ def engine_for(url: str) -> sa.Engine:
             dbapi_connection.isolation_level = None  # we emit BEGIN ourselves
 
         sa.event.listen(engine, "begin", _sqlite_begin)
+        _count_connections_in_use(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    _count_connections_in_use(engine)
+    return engine
+
+
+def _count_connections_in_use(engine: sa.Engine) -> None:
+    """The pool's connections in use, for /metrics (a pool always busy means too few connections)."""
+    sa.event.listen(engine, "checkout", lambda *_: DB_CONNECTIONS_IN_USE.inc())
+    sa.event.listen(engine, "checkin", lambda *_: DB_CONNECTIONS_IN_USE.dec())
 
 
 def get_engine() -> sa.Engine:

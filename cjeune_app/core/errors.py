@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from cjeune_app.core.telemetry import REFUSALS, log
+
 
 class Refusal(Exception):
     """A refusal the user can act on: a stable `code` and a French `message`."""
@@ -27,6 +29,9 @@ class Refusal(Exception):
         self.message = message or self.message
         self.details = details
         super().__init__(self.message)
+        # The code only: a refusal's message and details may quote what the person typed.
+        REFUSALS.labels(self.code).inc()
+        log.info("refusal", code=self.code, refusal=type(self).__name__)
 
     def as_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}

@@ -30,11 +30,19 @@ class Settings(BaseSettings):
     mail_from: str = "CJeune de Provence <ne-pas-repondre@cjeunedeprovence.fr>"
     smtp_url: str = ""  # empty: e-mails are written to the outbox folder
     address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
-    api_requests_per_minute: float = 300.0  # partner API, per key
-    api_burst: int = 120
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
     # e.g. "10.0.0.5,192.168.1.0/24"); empty: the peer's address is the client's.
     trusted_proxies: str = ""
+    api_requests_per_minute: int = 300  # partner API, per key, in any minute (moving window)
+    api_burst: int = 120  # partner API, per key, in any 10 seconds
+    # Reflex's own variable: the Redis the workers share (state); also the default for the limits.
+    redis_url: str = Field(default="", validation_alias="REFLEX_REDIS_URL")
+    limits_storage_url: str = ""  # where throttles count (core/throttles.py); memory only for one process
+    limits_key_prefix: str = "cjeune"
+    # False when the schema is migrated once before several workers start (make run-scale):
+    # each worker migrating at start would race the others.
+    migrate_at_start: bool = True
+    metrics_token: str = ""  # bearer token of /metrics (Prometheus); empty: no /metrics
 
     @property
     def is_production(self) -> bool:

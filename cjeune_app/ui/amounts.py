@@ -20,6 +20,9 @@ class AmountsState(rx.State):
 
     @rx.event
     async def load(self) -> None:
+        await self._load_amounts()
+
+    async def _load_amounts(self) -> None:
         amounts = await asyncio.to_thread(season_amounts)
         self.sport_culture, self.soutien_scolaire, self.total = (
             amounts.sport_culture, amounts.soutien_scolaire, amounts.total)

@@ -33,7 +33,7 @@ def test_no_generated_request_makes_the_api_fail(session, request):
     with session_scope() as s:
         secret = create_api_key(s, world.both, "schemathesis")[1]
     app = create_api([partners_router])
-    limiter = RateLimiter(per_minute=1_000_000, burst=1_000_000)
+    limiter = RateLimiter(per_minute_allowed=1_000_000, burst=1_000_000)
     app.dependency_overrides[rate_limiter] = lambda: limiter
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     auth = {"Authorization": f"Bearer {secret}"}

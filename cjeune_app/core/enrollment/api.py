@@ -205,7 +205,10 @@ def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) 
 
 
 def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], now: dt.datetime) -> None:
-    for name, value in cleaned.items():
+    changed = {name: value for name, value in cleaned.items() if getattr(enrollment, name) != value}
+    if not changed:
+        return  # "Suivant" on a step typed as it was: nothing written
+    for name, value in changed.items():
         setattr(enrollment, name, value)
     enrollment.updated_at = now
     if enrollment.status == EnrollmentStatus.COMPLETED:

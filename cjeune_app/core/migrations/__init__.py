@@ -23,6 +23,15 @@ def upgrade_schema(url: str | None = None) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
+def upgrade_schema_at_start() -> None:
+    """The app's start: brings the schema to head unless CJEUNE_MIGRATE_AT_START=0 says that it was
+    migrated once before the workers started (`make run-scale`)."""
+    from cjeune_app.core.settings import settings
+
+    if settings().migrate_at_start:
+        upgrade_schema()
+
+
 def make_migration(message: str) -> None:
     """Developer helper: `python -m cjeune_app.core.migrations.make "message"`."""
     command.revision(alembic_config(), message=message, autogenerate=True)

@@ -18,6 +18,7 @@ from cjeune_app.core.errors import NotSignedIn
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.partners import sign_in as partner_sign_in
 from cjeune_app.core.permissions import require_signed_in
+from cjeune_app.core.telemetry import fingerprint, log
 from cjeune_app.core.use_cases.school import UnknownEstablishment
 from cjeune_app.core.use_cases.sessions import actor_of
 
@@ -69,6 +70,8 @@ def check_password(login: str, password: str, source_ip: str | None, roles: tupl
     with session_scope() as session:
         outcome = partner_sign_in.authenticate(session, login, password, source_ip, roles=roles, now=now)
         if not outcome.ok or outcome.account is None or outcome.account.id is None:
+            log.warning("sign_in_failed", status=outcome.status, login=fingerprint(login), source_ip=source_ip,
+                        door=",".join(roles or ()))
             return SignInStep(outcome.status, outcome.message or "")
         return SignInStep(outcome.status, "", outcome.must_change_password,
                           PendingSignIn(outcome.account.id, now))

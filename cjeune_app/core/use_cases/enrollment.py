@@ -89,7 +89,8 @@ class StepSaved:
     errors: dict[str, str]  # field → French sentence, in the order of the fields; empty when saved
     step: int  # the step to show: the next one, or the one holding the errors
     completed: bool  # "Terminer" completed the enrollment
-    screen: EnrollmentScreen
+    view: EnrollmentView  # the draft as stored (the screen's child, photo and season did not change)
+    completed_on: str = ""
 
     @property
     def ok(self) -> bool:
@@ -158,8 +159,10 @@ def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
     with session_scope() as session:
         require_family_pupil(session, actor, pupil_id)
         result = enrollment.save_step(session, pupil_id, season_code, step, values)
-        return StepSaved(result.errors, result.step, result.view.is_completed and result.ok,
-                         _screen(session, pupil_id, season_code, result.view))
+        # No re-read of what a step cannot change (identity, school, photo, season amounts).
+        view = result.view
+        return StepSaved(result.errors, result.step, view.is_completed and result.ok, view,
+                         format_date(view.completed_at) if view.completed_at else "")
 
 
 def finish(actor: Actor | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:

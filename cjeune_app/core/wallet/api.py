@@ -30,6 +30,7 @@ from cjeune_app.core.enums import CardStatus, Envelope, LedgerKind
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.telemetry import MONEY_MOVEMENTS, log
 from cjeune_app.core.wallet import errors
 from cjeune_app.core.wallet.limits import MAX_AMOUNT_CENTS, MAX_KEY_LENGTH
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
@@ -214,6 +215,10 @@ def _append(session: Session, conn: sa.Connection, wallet: Any, kind: str, amoun
             raise RuntimeError(f"ledger key {key!r} conflicted but cannot be read")
         return first
     balance = wallet.balance_cents + amount_cents
+    MONEY_MOVEMENTS.labels(kind).inc()
+    log.info("money_movement", kind=kind, amount_cents=amount_cents, entry_id=entry_id, wallet_id=wallet.id,
+             **{name: fields[name] for name in ("partner_id", "payment_id", "card_id", "refund_of_id")
+                if fields.get(name) is not None})
     cached = session.identity_map.get(identity_key(Wallet, wallet.id))
     if cached is not None:  # a Wallet object the caller holds shows the new balance too
         set_committed_value(cached, "balance_cents", balance)

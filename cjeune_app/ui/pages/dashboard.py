@@ -165,6 +165,9 @@ class DashboardState(PrivatePage, SessionState):
     forbidden: bool = False
     pupil_id: str = ""
     child_first_name: str = ""
+    is_parent: bool = False
+    balances_title: str = "Mes avantages"
+    card_title: str = "Ma carte"
     season_text: str = ""
     envelopes: list[EnvelopeRow] = []
     credited: bool = False
@@ -194,6 +197,7 @@ class DashboardState(PrivatePage, SessionState):
         if board is None:
             self.pupil_id = self.child_first_name = ""
             self.envelopes, self.todos, self.history = [], [], []
+            self._set_titles()
             return
         self._show(board)
 
@@ -206,18 +210,13 @@ class DashboardState(PrivatePage, SessionState):
         self.loss_href, self.associate_href = board["loss_href"], board["associate_href"]
         self.enrollment_href, self.photo_href = board["enrollment_href"], board["photo_href"]
         self.todos, self.history = board["todos"], board["history"]
+        self._set_titles()
 
-    @rx.var
-    def is_parent(self) -> bool:
-        return self.board_role == Role.PARENT
-
-    @rx.var
-    def balances_title(self) -> str:
-        return f"Les avantages de {self.child_first_name}" if self.is_parent else "Mes avantages"
-
-    @rx.var
-    def card_title(self) -> str:
-        return f"La carte de {self.child_first_name}" if self.is_parent else "Ma carte"
+    def _set_titles(self) -> None:
+        # Plain vars, not computed ones: those would make Reflex create this state for every session.
+        self.is_parent = self.board_role == Role.PARENT
+        self.balances_title = f"Les avantages de {self.child_first_name}" if self.is_parent else "Mes avantages"
+        self.card_title = f"La carte de {self.child_first_name}" if self.is_parent else "Ma carte"
 
 
 # --- pieces --------------------------------------------------------------------------------------

@@ -103,11 +103,11 @@ def progress_header() -> rx.Component:
         rx.cond(
             in_form,
             rx.hstack(
-                rx.text(EnrollmentState.step_label, weight="bold", id="etape-courante"),
+                rx.text(f"Étape {EnrollmentState.step} sur {STEP_COUNT}", weight="bold", id="etape-courante"),
                 justify="between", width="100%",
             ),
         ),
-        rx.progress(value=rx.cond(in_form, EnrollmentState.progress,
+        rx.progress(value=rx.cond(in_form, EnrollmentState.step * 100 // STEP_COUNT,
                                   rx.cond(EnrollmentState.screen == WELCOME, 0, 100)),
                     max=100, size="3", aria_label="Progression de l'inscription", width="100%"),
         spacing="2", width="100%", class_name="progression",

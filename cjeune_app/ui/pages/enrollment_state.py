@@ -88,6 +88,9 @@ class EnrollmentState(PrivatePage, rx.State):
     season_code: str = ""
     previous_season: str = ""
     advantages: str = ""  # the season's total, "150 €"
+    # Plain vars and frontend expressions, no computed var: those made Reflex create this state
+    # (and save it) for every session, whatever its page.
+    welcome_paragraphs: list[str] = []
     is_renewal: bool = False
     completed_on: str = ""
     child: ChildRow = ChildRow()
@@ -119,19 +122,6 @@ class EnrollmentState(PrivatePage, rx.State):
     _pupil_id: int = 0
     _address_query: int = 0  # the latest address lookup; older answers are dropped
 
-    @rx.var
-    def step_label(self) -> str:
-        return f"Étape {self.step} sur {STEP_COUNT}"
-
-    @rx.var
-    def progress(self) -> int:
-        return round(100 * self.step / STEP_COUNT)
-
-    @rx.var
-    def welcome_paragraphs(self) -> list[str]:
-        return [p.format(previous_season=self.previous_season, advantages=self.advantages)
-                for p in WELCOME_PARAGRAPHS]
-
     def _refuse(self, refusal: Refusal) -> Any:
         if isinstance(refusal, NotSignedIn):
             return rx.redirect(self.sign_in_route)
@@ -152,6 +142,8 @@ class EnrollmentState(PrivatePage, rx.State):
         self._pupil_id = screen.pupil_id
         self.season_code, self.previous_season = screen.season_code, screen.previous_season
         self.advantages = screen.advantages
+        self.welcome_paragraphs = [p.format(previous_season=self.previous_season, advantages=self.advantages)
+                                   for p in WELCOME_PARAGRAPHS]
         self.is_renewal, self.completed_on = view.is_renewal, screen.completed_on
         self.child = ChildRow(**dataclasses.asdict(screen.child))
         self.step = view.current_step
@@ -315,13 +307,13 @@ class EnrollmentState(PrivatePage, rx.State):
             return rx.call_script(focus_script(FOCUS_IDS.get(first, f"champ-{first}")))
         if saved.completed:
             self.screen, self.errors = DONE, {}
-            self.completed_on = saved.screen.completed_on
+            self.completed_on = saved.completed_on
             return rx.call_script("window.scrollTo(0, 0);" + focus_script("fin-inscription"))
         if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
-            values = saved.screen.view.values
+            values = saved.view.values
             self.mobile, self.email = values["mobile"] or "", values["email"]
             self.email_confirmation = values["email_confirmation"]
-            self.commune_insee, self.commune_name = values["commune_insee"], saved.screen.view.commune_name
+            self.commune_insee, self.commune_name = values["commune_insee"], saved.view.commune_name
         return self._moved_to(saved.step)
 
     @rx.event

@@ -7,7 +7,7 @@ import dataclasses
 import reflex as rx
 
 from cjeune_app.core.faq import search_faq
-from cjeune_app.core.use_cases.seasons import SeasonAmounts
+from cjeune_app.core.use_cases.seasons import DEFAULT_AMOUNTS, SeasonAmounts
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.components.layout import page_layout, page_title
 
@@ -20,31 +20,46 @@ class FaqRow:
     answer: str = ""
 
 
+def _rows(query: str, amounts: SeasonAmounts) -> list[FaqRow]:
+    return [FaqRow(e.slug, e.topic, e.question, e.answer) for e in search_faq(query, amounts)]
+
+
+def _summary(query: str, count: int) -> str:
+    if not query.strip():
+        return f"{count} questions"
+    if count == 0:
+        return "Aucune question ne correspond à votre recherche. Essayez un autre mot, ou contactez l'assistance."
+    plural = count > 1
+    return f"{count} question{'s' if plural else ''} correspond{'ent' if plural else ''} à « {query.strip()} »"
+
+
+_ALL_ROWS = _rows("", DEFAULT_AMOUNTS)
+
+
 class FaqState(AmountsState):
-    """The search; the amounts the answers quote are its parent's (loaded on opening)."""
+    """The search; the amounts the answers quote are its parent's (loaded on opening). The questions
+    shown are plain vars set with the query (computed vars would make Reflex create this state, and
+    its 7 KB of answers, for every session whatever its page)."""
 
     query: str = ""
+    entries: list[FaqRow] = _ALL_ROWS
+    summary: str = _summary("", len(_ALL_ROWS))
 
-    @rx.var
-    def entries(self) -> list[FaqRow]:
-        amounts = SeasonAmounts(self.sport_culture, self.soutien_scolaire, self.total)
-        return [FaqRow(e.slug, e.topic, e.question, e.answer) for e in search_faq(self.query, amounts)]
+    @rx.event
+    async def open(self) -> None:
+        await self._load_amounts()
+        self._show_questions()
 
-    @rx.var
-    def summary(self) -> str:
+    def _show_questions(self) -> None:
         amounts = SeasonAmounts(self.sport_culture, self.soutien_scolaire, self.total)
-        count = len(search_faq(self.query, amounts))
-        if not self.query.strip():
-            return f"{count} questions"
-        if count == 0:
-            return "Aucune question ne correspond à votre recherche. Essayez un autre mot, ou contactez l'assistance."
-        plural = count > 1
-        return (f"{count} question{'s' if plural else ''} correspond{'ent' if plural else ''} "
-                f"à « {self.query.strip()} »")
+        self.entries = _rows(self.query, amounts)
+        self.summary = _summary(self.query, len(self.entries))
 
     @rx.event
     def set_query(self, value: str) -> None:
-        self.query = value
+        if value != self.query:
+            self.query = value
+            self._show_questions()
 
 
 def _entry(entry: rx.Var) -> rx.Component:

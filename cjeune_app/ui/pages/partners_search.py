@@ -68,6 +68,13 @@ class SearchState(rx.State):
     missing_words: str = ""  # "Résultats approchants": the words no result has
     error: str = ""
     locating: bool = False
+    # What the screen shows about the search, set with the results (plain vars: computed vars
+    # would make Reflex create this state for every session, whatever its page).
+    summary: str = ""
+    has_more: bool = False
+    chips: list[dict[str, str]] = []  # the active filters, each removable ("Arles ×")
+    commune_name: str = ""
+    map_query: str = ""  # the search as the map's API reads it (every result, not one page)
 
     def _query(self, page: int = 1) -> SearchQuery:
         return SearchQuery(
@@ -87,6 +94,7 @@ class SearchState(rx.State):
         except SearchError as refusal:
             self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
             self.error = refusal.message
+        self._describe()
 
     def _url(self) -> str:
         fields = {name: getattr(self, attr) for attr, name in URL_FIELDS.items()}
@@ -111,21 +119,25 @@ class SearchState(rx.State):
         (so back and forward replay the very same path)."""
         return rx.redirect(self._url())
 
-    @rx.var
-    def summary(self) -> str:
+    def _describe(self):
+        """What the screen shows beside the results; nothing sent for a value already shown."""
         if self.error:
-            return ""
-        if self.total == 0:
-            return "Aucun partenaire ne correspond. Essayez un autre mot ou retirez un filtre."
-        return f"{self.total} partenaire{'s' if self.total > 1 else ''}"
+            summary = ""
+        elif self.total == 0:
+            summary = "Aucun partenaire ne correspond. Essayez un autre mot ou retirez un filtre."
+        else:
+            summary = f"{self.total} partenaire{'s' if self.total > 1 else ''}"
+        self._set_if_changed("summary", summary)
+        self._set_if_changed("has_more", len(self.results) < self.total)
+        self._set_if_changed("chips", self._chips())
+        self._set_if_changed("commune_name", _label(COMMUNE_OPTIONS, self.commune) if self.commune else "")
+        self._set_if_changed("map_query", self._map_query())
 
-    @rx.var
-    def has_more(self) -> bool:
-        return len(self.results) < self.total
+    def _set_if_changed(self, name: str, value):
+        if getattr(self, name) != value:
+            setattr(self, name, value)
 
-    @rx.var
-    def chips(self) -> list[dict[str, str]]:
-        """The active filters, each removable ("Arles ×")."""
+    def _chips(self) -> list[dict[str, str]]:
         chips = []
         if self.category:
             chips.append({"key": "category", "label": _label(CATEGORY_OPTIONS, self.category)})
@@ -141,13 +153,7 @@ class SearchState(rx.State):
             chips.append({"key": "near", "label": "Autour de moi"})
         return chips
 
-    @rx.var
-    def commune_name(self) -> str:
-        return _label(COMMUNE_OPTIONS, self.commune) if self.commune else ""
-
-    @rx.var
-    def map_query(self) -> str:
-        """The search as the map's API reads it (every result, not one page)."""
+    def _map_query(self) -> str:
         params = {"q": self.q, "category": self.category, "commune": self.commune, "envelope": self.envelope,
                   "near": self.near_insee, "offers_only": "true" if self.offers_only else "",
                   "lat": "" if self.latitude is None else str(self.latitude),
@@ -173,6 +179,8 @@ class SearchState(rx.State):
 
     @rx.event
     async def set_q(self, value: str):
+        if value == self.q:
+            return None
         self.q = value
         await self._refresh()
         return self._typed()
@@ -258,6 +266,7 @@ class SearchState(rx.State):
             return
         self.results = self.results + more
         self.pages_shown += 1
+        self._describe()
 
     @rx.event
     def set_view(self, value: str | list[str]):

@@ -97,6 +97,7 @@ class SchoolState(PrivatePage, rx.State):
     errors: list[str] = []
     already_known: list[str] = []
     created: list[CreatedRow] = []
+    created_count: str = ""
     letters_url: str = ""
     letters_filename: str = ""
     reset_login: str = ""
@@ -105,7 +106,8 @@ class SchoolState(PrivatePage, rx.State):
     reset_failure: str = ""
 
     def _clear_result(self) -> None:
-        self.failure, self.errors, self.already_known, self.created = "", [], [], []
+        self.failure, self.errors, self.already_known = "", [], []
+        self._set_created([])
         self.letters_url = self.letters_filename = ""
         self.reset_login = self.reset_url = self.reset_filename = self.reset_failure = ""
 
@@ -144,8 +146,8 @@ class SchoolState(PrivatePage, rx.State):
         self.failure = str(answer.get("failure", "") or "")
         self.errors = [str(e) for e in answer.get("errors", []) or []]
         self.already_known = [str(e) for e in answer.get("already_known", []) or []]
-        self.created = [CreatedRow(str(row.get("name", "")), str(row.get("class_name", "")), str(row.get("login", "")))
-                        for row in answer.get("created", []) or []]
+        self._set_created([CreatedRow(str(row.get("name", "")), str(row.get("class_name", "")),
+                                      str(row.get("login", ""))) for row in answer.get("created", []) or []])
         self.letters_url = str(answer.get("pdf_url", "") or "")
         self.letters_filename = str(answer.get("filename", "") or "")
         if self.created:
@@ -169,10 +171,11 @@ class SchoolState(PrivatePage, rx.State):
         self.reset_url = str(answer.get("pdf_url", "") or "")
         self.reset_filename = str(answer.get("filename", "") or "")
 
-    @rx.var
-    def created_count(self) -> str:
-        count = len(self.created)
-        return f"{count} élève{'s' if count > 1 else ''} importé{'s' if count > 1 else ''}."
+    def _set_created(self, rows: list[CreatedRow]) -> None:
+        # A plain var, not a computed one: that would make Reflex create this state for every session.
+        count = len(rows)
+        self.created = rows
+        self.created_count = f"{count} élève{'s' if count > 1 else ''} importé{'s' if count > 1 else ''}."
 
 
 def _pdf_link(label: str, href: rx.Var, filename: rx.Var, link_id: str) -> rx.Component:

@@ -146,3 +146,46 @@ def test_finishing_needs_the_attestation_and_the_earlier_steps(session):
     flow.save_step(actor, julie.id, SEASON, 1, {"guardian_last_name": "Fernandez", "guardian_first_name": "Ana"})
     unticked = flow.finish(actor, julie.id, SEASON, False)
     assert not unticked.completed and list(unticked.errors) == ["attested"] and unticked.step == 4
+
+
+def test_suivant_reads_nothing_twice(session, db_url):
+    """A step's save reads the season, the pupil and the draft once each: the child's identity, school,
+    photo and the season's amounts on the screen cannot change with a step, so they are not read again."""
+    import collections
+    import re
+
+    import sqlalchemy as sa
+
+    from cjeune_app.core.db import engine_for
+
+    make_season(session, SEASON)
+    julie, account, _ = make_pupil(session)
+    actor = _actor(session, account)
+    session.commit()
+    flow.save_step(actor, julie.id, SEASON, 1, {"guardian_last_name": "Fernandez", "guardian_first_name": "Ana"})
+    reads: collections.Counter[str] = collections.Counter()
+    statements: list[str] = []
+
+    def note(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+        if statement.lstrip().upper().startswith("SELECT"):
+            reads.update(set(re.findall(r"\bFROM (\w+)", statement)))
+
+    engine = engine_for(db_url)
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        saved = flow.save_step(actor, julie.id, SEASON, 1, {"guardian_last_name": "Fernandez",
+                                                            "guardian_first_name": "Anna"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert saved.ok and saved.view.values["guardian_first_name"] == "Anna"
+    assert all(count == 1 for table, count in reads.items() if table in {"season", "pupil", "establishment", "photo"}), reads
+    assert "establishment" not in reads and "photo" not in reads
+    statements.clear()
+    sa.event.listen(engine, "before_cursor_execute", note)
+    try:
+        flow.save_step(actor, julie.id, SEASON, 1, {"guardian_last_name": "Fernandez", "guardian_first_name": "Anna"})
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", note)
+    assert not [s for s in statements if s.lstrip().upper().startswith(("UPDATE", "INSERT"))]  # nothing changed
+

@@ -1,0 +1,174 @@
+"""Server CPU per screen event and state bytes per session, measured by replaying Reflex's socket.io
+events (the frames the browser sends) against running servers, the blank Reflex app first as reference.
+
+    python bench/bench_events.py --app http://127.0.0.1:3017 --blank http://127.0.0.1:3018 \
+        --redis redis://127.0.0.1:6379/6 --blank-redis redis://127.0.0.1:6379/5 [--events 300]
+
+Start the servers with REFLEX_REDIS_URL (state bytes are read from Redis): `make run-scale WORKERS=1` for
+the app, any blank `reflex init` app for the reference. CPU is read from /proc for every process
+listening for the port's `reflex run` (user + system time), before and after a run of events sent one
+at a time from one session. Printed only; never asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import time
+import uuid
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import redis
+import websockets
+
+ROOT = "reflex___state____state"
+
+
+class Session:
+    """One browser tab: a socket.io connection to /_event with its own token."""
+
+    def __init__(self, base: str, path: str) -> None:
+        self.base, self.path, self.token = base, path, str(uuid.uuid4())
+        self.ws = None
+        self.last_state: dict = {}  # the last delta received, by state name
+
+    async def open(self) -> None:
+        url = urlsplit(self.base)
+        self.ws = await websockets.connect(
+            f"ws://{url.netloc}/_event/?EIO=4&transport=websocket&token={self.token}",
+            origin=f"{url.scheme}://{url.netloc}", max_size=None)
+        json.loads((await self.ws.recv())[1:])  # engine.io OPEN
+        boot = self.event(f"{ROOT}.hydrate_and_load", {})
+        await self.ws.send("40/_event," + json.dumps({"event": boot}))
+        await self.until_final()
+
+    def event(self, name: str, payload: dict) -> dict:
+        return {"name": name, "payload": payload, "router_data": {"pathname": self.path, "asPath": self.path}}
+
+    async def send(self, name: str, payload: dict) -> int:
+        """Sends one event and waits for its last update; the bytes of the updates received."""
+        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload)]))
+        return await self.until_final()
+
+    async def until_final(self) -> int:
+        received = 0
+        while True:
+            frame = await self.ws.recv()
+            if frame == "2":  # engine.io ping
+                await self.ws.send("3")
+                continue
+            if not frame.startswith("42/_event,"):
+                continue
+            received += len(frame)
+            kind, update = json.loads(frame[len("42/_event,"):])[:2]
+            if kind == "event":
+                for name, values in (update.get("delta") or {}).items():
+                    self.last_state.setdefault(name, {}).update(values)
+            if kind == "event" and update.get("final", True):
+                return received
+
+    async def close(self) -> None:
+        await self.ws.close()
+
+
+def server_pids(port: int) -> list[int]:
+    pids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "reflex run" in cmdline and f"--frontend-port {port}" in cmdline:
+                pids.append(int(entry.name))
+    return pids
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    total = 0
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime in clock ticks
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def state_bytes(redis_url: str, token: str) -> tuple[int, int]:
+    client = redis.Redis.from_url(redis_url)
+    keys = list(client.scan_iter(f"{token}*"))
+    size = sum(client.strlen(key) for key in keys)
+    client.close()
+    return size, len(keys)
+
+
+async def measure(label: str, base: str, path: str, redis_url: str, script: list[tuple[str, dict]],
+                  events: int) -> dict:
+    port = urlsplit(base).port
+    pids = server_pids(port)
+    session = Session(base, path)
+    await session.open()
+    for name, payload in script[:3]:  # warm up
+        await session.send(name, payload)
+    times, received = [], 0
+    cpu_before, wall = cpu_seconds(pids), time.perf_counter()
+    for i in range(events):
+        name, payload = script[i % len(script)]
+        started = time.perf_counter()
+        received += await session.send(name, payload)
+        times.append(time.perf_counter() - started)
+    cpu = cpu_seconds(pids) - cpu_before
+    wall = time.perf_counter() - wall
+    size, entries = state_bytes(redis_url, session.token) if redis_url else (0, 0)
+    await session.close()
+    times.sort()
+    row = dict(label=label, cpu_ms=1000 * cpu / events, p50=1000 * statistics.median(times),
+               p95=1000 * times[int(0.95 * len(times)) - 1], events_s=events / wall,
+               update_bytes=received / events, state_bytes=size, state_entries=entries)
+    print(f"{label:38} CPU/event {row['cpu_ms']:5.2f} ms  p50 {row['p50']:6.2f} ms  p95 {row['p95']:6.2f} ms  "
+          f"{row['events_s']:6.0f} ev/s  update {row['update_bytes']:7.0f} B  state {size:6d} B in {entries} entries",
+          flush=True)
+    return row
+
+
+def search_scripts() -> dict[str, tuple[str, list[tuple[str, dict]]]]:
+    from cjeune_app import routes
+    from cjeune_app.ui.pages.partners_search import SearchState
+
+    search = SearchState.get_full_name()
+    words = ["j", "ju", "jud", "judo", "", "t", "th", "théâ", "théâtre", ""]
+    filters = [("category", c) for c in ("sport", "culture", "")] + [("envelope", e) for e in ("soutien_scolaire", "")]
+    return {
+        "search typing (set_q)": (routes.PARTNERS_SEARCH, [(f"{search}.set_q", {"value": w}) for w in words]),
+        "filter change (set_filter)": (routes.PARTNERS_SEARCH,
+                                       [(f"{search}.set_filter", {"name": n, "value": v}) for n, v in filters]),
+    }
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--app", default="http://127.0.0.1:3017")
+    parser.add_argument("--blank", default="")
+    parser.add_argument("--redis", default="")
+    parser.add_argument("--blank-redis", default="")
+    parser.add_argument("--events", type=int, default=300)
+    args = parser.parse_args()
+    print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
+    rows = []
+    if args.blank:
+        from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
+        rows.append(await measure("blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
+                                  args.events))
+    for label, (path, script) in search_scripts().items():
+        rows.append(await measure(label, args.app, path, args.redis, script, args.events))
+    if args.blank:
+        for row in rows[1:]:
+            print(f"{row['label']:38} = {row['cpu_ms'] / rows[0]['cpu_ms']:.1f} × the blank app's CPU per event")
+    print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
