@@ -1,4 +1,5 @@
-"""Outgoing e-mail (SMS: see notifications/sms.py, delivered by the same courier): SMTP when CJEUNE_SMTP_URL is set, else `.eml` files in `<data_dir>/outbox/`.
+"""Outgoing e-mail: SMTP when CJEUNE_SMTP_URL is set, else `.eml` files in `<data_dir>/outbox/`.
+(SMS: notifications/sms.py, delivered by the same courier thread.)
 
 Two ways to send:
 - `send_email(...)` delivers now (command-line tools, tests);
