@@ -10,11 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
+from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope, utcnow
-from cjeune_app.core.guardians import parent_accounts, verification
+from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Forbidden
+from cjeune_app.core.establishments.models import Pupil
+from cjeune_app.core.guardians import parent_accounts, records, verification
+from cjeune_app.core.guardians.errors import GuardianFormErrors
+from cjeune_app.core.guardians.models import MAX_GUARDIANS_PER_PUPIL
 from cjeune_app.core.guardians.parent_accounts import SelfRegistration
+from cjeune_app.core.guardians.records import GuardianData, GuardianInput, GuardianView
 from cjeune_app.core.guardians.verification import CODE_VALIDITY
+from cjeune_app.core.permissions import require_pupil_access
 from cjeune_app.core.phones import format_mobile
+from cjeune_app.core.use_cases.school import NO_SUCH_PUPIL, require_school_staff
 
 CODE_SENT = ("Si ce numéro est celui qu'un collège a enregistré pour un responsable légal, un code à "
              "6 chiffres vient de lui être envoyé par SMS (valable {minutes} minutes). Rien reçu dans "
@@ -64,3 +75,58 @@ def complete_self_registration(proof: str, password: str, confirmation: str, *,
                                now: dt.datetime | None = None) -> SelfRegistration:
     with session_scope() as session:
         return parent_accounts.finish_self_registration(session, proof, password, confirmation, now=now)
+
+
+# ---------------------------------------------------------------------------------------------
+# The school's page: a pupil's responsables légaux
+
+
+@dataclass(frozen=True)
+class PupilGuardians:
+    pupil_id: int
+    pupil_name: str
+    class_name: str
+    guardians: list[GuardianView]
+
+
+def _sentence(problem: str) -> str:
+    return problem[0].upper() + problem[1:] + "."
+
+
+def _staff_pupil(session: Session, actor: Actor | None, pupil_id: int) -> Pupil:
+    if actor is None or actor.role is not Role.AGENT:
+        require_school_staff(actor)
+    try:
+        return require_pupil_access(session, actor, pupil_id)
+    except Forbidden:
+        raise Forbidden(NO_SUCH_PUPIL) from None
+
+
+def pupil_guardians(actor: Actor | None, pupil_id: int) -> PupilGuardians:
+    """Staff see their own pupils' guardians (an agent, any pupil's)."""
+    with session_scope(read_only=True) as session:
+        pupil = _staff_pupil(session, actor, pupil_id)
+        assert pupil.id is not None
+        return PupilGuardians(pupil.id, f"{pupil.first_name} {pupil.last_name}", pupil.class_name,
+                              records.guardians_of_pupil(session, pupil.id))
+
+
+def save_pupil_guardians(actor: Actor | None, pupil_id: int, typed: list[GuardianInput]) -> PupilGuardians:
+    """Replaces the pupil's guardians with the non-blank forms of `typed` (at most two).
+    GuardianFormErrors maps "g1_mobile", "g2_email"... to the French sentence of each problem."""
+    checked: list[GuardianData] = []
+    problems: dict[str, str] = {}
+    for rank, value in enumerate(typed[:MAX_GUARDIANS_PER_PUPIL], start=1):
+        if value.is_blank():
+            continue
+        data, fields = records.check_guardian(value)
+        problems.update({f"g{rank}_{field}": _sentence(problem) for field, problem in fields.items()})
+        if data is not None:
+            checked.append(data)
+    if problems:
+        raise GuardianFormErrors(problems)
+    with session_scope() as session:
+        pupil = _staff_pupil(session, actor, pupil_id)
+        assert pupil.id is not None
+        saved = records.set_guardians(session, pupil, checked)
+        return PupilGuardians(pupil.id, f"{pupil.first_name} {pupil.last_name}", pupil.class_name, saved)
