@@ -65,10 +65,10 @@ def parse_guardian_columns(csv_bytes: bytes) -> tuple[dict[int, list[GuardianDat
     if not first_line:
         return {}, []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
-    header = next(reader, [])
-    while header is not None and not any(cell.strip() for cell in header):
-        header = next(reader, None)
-    columns = {index: spot for index, cell in enumerate(header or []) if (spot := _guardian_column(cell))}
+    header: list[str] = next(reader, [])
+    while header and not any(cell.strip() for cell in header):
+        header = next(reader, [])
+    columns = {index: spot for index, cell in enumerate(header) if (spot := _guardian_column(cell))}
     if not columns:
         return {}, []
     guardians: dict[int, list[GuardianData]] = {}
