@@ -65,9 +65,11 @@ def parse_guardian_columns(csv_bytes: bytes) -> tuple[dict[int, list[GuardianDat
     if not first_line:
         return {}, []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
-    header: list[str] = next(reader, [])
-    while header and not any(cell.strip() for cell in header):
-        header = next(reader, [])
+    header: list[str] = []
+    for cells in reader:  # the first non-blank line names the columns
+        if any(cell.strip() for cell in cells):
+            header = cells
+            break
     columns = {index: spot for index, cell in enumerate(header) if (spot := _guardian_column(cell))}
     if not columns:
         return {}, []

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.support.mail import Outbox
 from tests.support.sms_provider import API_KEY, SmsProvider
 
 
@@ -13,3 +14,9 @@ def sms_provider(db_url, monkeypatch):
     monkeypatch.setenv("CJEUNE_SMS_API_KEY", API_KEY)
     yield server
     server.stop()
+
+
+@pytest.fixture
+def outbox(db_url, monkeypatch) -> Outbox:
+    monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)
+    return Outbox()
