@@ -6,6 +6,7 @@ from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
+from cjeune_app.api.franceconnect import router as franceconnect_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
@@ -56,7 +57,7 @@ app = rx.App(
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
-                               site_routers=[downloads_router, school_router]),
+                               site_routers=[downloads_router, school_router, franceconnect_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)

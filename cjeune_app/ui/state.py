@@ -72,9 +72,10 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        await asyncio.to_thread(sessions.sign_out, self._token())
+        # A session opened through FranceConnect ends there too: the provider sends the browser back.
+        provider_sign_out = await asyncio.to_thread(sessions.sign_out, self._token())
         self._forget()
-        return rx.redirect(routes.SIGN_IN)
+        return rx.redirect(provider_sign_out or routes.SIGN_IN)
 
 
 class PrivatePage(rx.State, mixin=True):

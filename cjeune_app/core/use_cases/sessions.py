@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from cjeune_app import routes
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.sessions import close_session
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.franceconnect import client, identities
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.sign_in import account_for_token
+from cjeune_app.core.settings import settings
 
 
 def _display_name(session: Session, account: Account) -> str:
@@ -46,8 +49,15 @@ def actor_for_session(token: str | None) -> Actor | None:
         return actor_of(session, account) if account is not None else None
 
 
-def sign_out(token: str | None) -> None:
-    """The token stops working at once, on every server."""
-    if token:
-        with session_scope() as session:
-            close_session(session, token)
+def sign_out(token: str | None) -> str | None:
+    """The token stops working at once, on every server. For a session opened through
+    FranceConnect, returns the provider's end-session URL (with the session's ID token as
+    `id_token_hint`) where the browser goes next to end that session too; else None."""
+    if not token:
+        return None
+    with session_scope() as session:
+        id_token = identities.id_token_of_session(session, token)
+        close_session(session, token)
+    if id_token is None or not settings().franceconnect_enabled:
+        return None
+    return client.logout_url(client.configured(), id_token, settings().public_url.rstrip("/") + routes.SIGN_IN)
