@@ -29,6 +29,7 @@ from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.franceconnect_first_visit import FirstVisitState, first_visit_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -91,6 +92,8 @@ app.add_page(email_confirmation_page, route=routes.EMAIL_VERIFICATION,
              title="Confirmation de l'adresse e-mail | CJeune de Provence", on_load=ConfirmEmailState.confirm)
 app.add_page(forgotten_password_page, route=routes.FORGOTTEN_PASSWORD,
              title="Mot de passe oublié | CJeune de Provence")
+app.add_page(first_visit_page, route=routes.FRANCECONNECT_FIRST_VISIT,
+             title="Première connexion avec FranceConnect | CJeune de Provence", on_load=FirstVisitState.open_page)
 for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))

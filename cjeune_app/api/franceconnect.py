@@ -18,12 +18,11 @@ from cjeune_app import routes
 from cjeune_app.api.session_cookies import start_browser_session
 from cjeune_app.core.accounts.web import secure_cookies
 from cjeune_app.core.errors import Refusal
+from cjeune_app.core.franceconnect.web import ARRIVAL_COOKIE, LOGIN_COOKIE
 from cjeune_app.core.use_cases import franceconnect
 
 router = APIRouter(include_in_schema=False)
 
-LOGIN_COOKIE = "cjeune_franceconnect"  # binds a login under way to the browser that started it
-ARRIVAL_COOKIE = "cjeune_franceconnect_arrivee"  # a first visit's ticket
 LOGIN_COOKIE_SECONDS = int(franceconnect.LOGIN_LIFETIME.total_seconds())
 ARRIVAL_COOKIE_SECONDS = int(franceconnect.ARRIVAL_LIFETIME.total_seconds())
 

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from cjeune_app import routes
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.franceconnect import client, identities, logins
-from cjeune_app.core.franceconnect.errors import LoginExpired, ProviderRefused, message_for
+from cjeune_app.core.franceconnect.errors import ArrivalExpired, LoginExpired, ProviderRefused, message_for
 from cjeune_app.core.franceconnect.logins import ARRIVAL_LIFETIME, LOGIN_LIFETIME
 from cjeune_app.core.settings import settings
 
-__all__ = ["ARRIVAL_LIFETIME", "LOGIN_LIFETIME", "LoginFinished", "LoginStart", "finish_login", "is_offered",
-           "refusal_message", "start_login"]
+__all__ = ["ARRIVAL_LIFETIME", "LOGIN_LIFETIME", "Arrival", "LoginFinished", "LoginStart", "arrival", "finish_login",
+           "is_offered", "refusal_message", "start_login"]
 
 
 @dataclass(frozen=True)
@@ -82,3 +82,21 @@ def finish_login(state: str, code: str, error: str, browser_key: str | None,
             return LoginFinished(arrival_ticket=logins.open_arrival(session, identity, now=now))
         token = identities.open_franceconnect_session(session, parent, identity.sub, identity.id_token, now=now)
         return LoginFinished(session_token=token)
+
+
+@dataclass(frozen=True)
+class Arrival:
+    """Who FranceConnect confirmed, shown on the first visit's page."""
+
+    given_name: str
+    family_name: str
+
+
+def arrival(ticket: str | None, *, now: dt.datetime | None = None) -> Arrival:
+    """The identity waiting to be linked (first visit); ArrivalExpired when the ticket is unknown,
+    used, or older than ARRIVAL_LIFETIME."""
+    with session_scope(read_only=True) as session:
+        found = logins.arrival_for(session, ticket, now=now)
+        if found is None:
+            raise ArrivalExpired()
+        return Arrival(given_name=found.given_name, family_name=found.family_name)
