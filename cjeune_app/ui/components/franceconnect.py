@@ -10,13 +10,17 @@ ABOUT_FRANCECONNECT = "https://franceconnect.gouv.fr/"
 
 
 def franceconnect_button() -> rx.Component:
-    """A link to the route that sends the browser to FranceConnect (a full page navigation)."""
+    """A link to the HTTP route that sends the browser to FranceConnect: a full page load
+    (`reload_document`), not a move between the app's pages."""
     return rx.el.div(
-        rx.el.a(
+        rx.link(
             rx.el.span("S'identifier avec", class_name="fr-connect__login"),
             rx.el.span("FranceConnect", class_name="fr-connect__brand"),
             href=routes.FRANCECONNECT_START,
+            reload_document=True,
+            underline="none",
             class_name="fr-connect",
+            color="#ffffff",
         ),
         rx.el.p(
             rx.el.a("Qu'est-ce que FranceConnect ?", href=ABOUT_FRANCECONNECT, target="_blank", rel="noopener",
