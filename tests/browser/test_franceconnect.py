@@ -11,8 +11,8 @@ import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from cjeune_app.core.models import Account  # every table registered (foreign keys resolve)
 from cjeune_app.core.franceconnect import identities
+from cjeune_app.core.models import Account  # every table registered (foreign keys resolve)
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.families import app_db, make_youth
 
