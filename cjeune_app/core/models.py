@@ -16,6 +16,7 @@ from cjeune_app.core.franceconnect.models import (
     FranceConnectLogin,
     FranceConnectSession,
 )
+from cjeune_app.core.guardians.models import Guardian, PhoneCode
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
@@ -25,7 +26,7 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "FranceConnectArrival", "FranceConnectIdentity",
-    "FranceConnectLogin", "FranceConnectSession", "LedgerEntry", "LoginAttempt", "OneTimeToken",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerEntry", "LoginAttempt", "OneTimeToken",
+    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

@@ -6,7 +6,7 @@ while the guardian proves which Parent they are), `franceconnect_identity` (sub 
 and `franceconnect_session` (the ID token of an app session, for the sign-out at the provider).
 
 Revision ID: franceconnect
-Revises: search_french_analysis
+Revises: guardians
 """
 
 from alembic import op
@@ -15,7 +15,7 @@ import sqlmodel
 
 
 revision = "franceconnect"
-down_revision = "search_french_analysis"
+down_revision = "guardians"
 branch_labels = None
 depends_on = None
 
