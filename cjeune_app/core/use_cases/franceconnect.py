@@ -12,14 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cjeune_app import routes
-from cjeune_app.core.db import session_scope
+from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.franceconnect import client, identities, logins
 from cjeune_app.core.franceconnect.errors import ArrivalExpired, LoginExpired, ProviderRefused, message_for
 from cjeune_app.core.franceconnect.logins import ARRIVAL_LIFETIME, LOGIN_LIFETIME
+from cjeune_app.core.guardians import parent_accounts
 from cjeune_app.core.settings import settings
 
 __all__ = ["ARRIVAL_LIFETIME", "LOGIN_LIFETIME", "Arrival", "LoginFinished", "LoginStart", "arrival", "finish_login",
-           "is_offered", "refusal_message", "start_login"]
+           "is_offered", "link_first_visit", "refusal_message", "start_login"]
 
 
 @dataclass(frozen=True)
@@ -100,3 +101,24 @@ def arrival(ticket: str | None, *, now: dt.datetime | None = None) -> Arrival:
         if found is None:
             raise ArrivalExpired()
         return Arrival(given_name=found.given_name, family_name=found.family_name)
+
+
+def link_first_visit(ticket: str | None, proof: str, *, now: dt.datetime | None = None) -> str:
+    """End of the first visit, once the guardians' verification succeeded (SMS code, then every
+    child's birth date: `use_cases.guardians.verify_birth_dates(proof, ...)`): the guardian's
+    Parent account (found or created, children attached) is linked to the FranceConnect identity,
+    the arrival and the proof are spent, and a session is opened. Returns the browser's token.
+
+    The account is active from then on: FranceConnect vouched for the person and the school's
+    record for the family, as the auto-inscription does with a password."""
+    now = now or utcnow()
+    with session_scope() as session:
+        found = logins.arrival_for(session, ticket, now=now)
+        if found is None:
+            raise ArrivalExpired()
+        account = parent_accounts.account_for_verified_proof(session, proof, now=now)
+        identities.link(session, found.sub, account, now=now)
+        account.is_active = True
+        found.used_at = now
+        session.add_all([account, found])
+        return identities.open_franceconnect_session(session, account, found.sub, found.id_token, now=now)

@@ -35,3 +35,15 @@ def parent(session) -> Account:
     session.add(account)
     session.commit()
     return account
+
+
+@pytest.fixture
+def sms_provider(db_url, monkeypatch):
+    """The guardians' local SMS provider: the first visit's code is read back from it."""
+    from tests.support.sms_provider import API_KEY, SmsProvider
+
+    server = SmsProvider().start()
+    monkeypatch.setenv("CJEUNE_SMS_API_URL", server.url)
+    monkeypatch.setenv("CJEUNE_SMS_API_KEY", API_KEY)
+    yield server
+    server.stop()
