@@ -6,15 +6,20 @@ start again."""
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from playwright.sync_api import expect
 from sqlmodel import select
 
-from cjeune_app.core.franceconnect import identities
+from cjeune_app.core.enums import Role
+from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.models import Account  # every table registered (foreign keys resolve)
+from cjeune_app.core.notifications.sms import sms_outbox_dir
 from tests.browser.checks import assert_page_healthy, wait_for_app
-from tests.browser.families import app_db, make_youth
+from tests.browser.families import app_data_dir, app_db
+from tests.core.guardians.builders import make_family
+from tests.support.sms_provider import CODE
 
 FC_BUTTON = "S'identifier avec FranceConnect"
 
@@ -53,39 +58,68 @@ def test_parent_door_shows_franceconnect_button_and_its_explanation(app_server, 
     assert_page_healthy(phone)
 
 
-def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_server, oidc_provider, phone):
-    youth = make_youth(app_server, "Lina", "Moreau", guardian_email="nadia.moreau@exemple.fr")
-    oidc_provider.add_person("fc-nadia-moreau", "Nadia", "Moreau")
+def sms_code_sent_to(app_server, e164: str) -> str:
+    """The code in the last SMS the app wrote to its local outbox for this number (the app sends it
+    just after its transaction: waited for, a few seconds at most)."""
+    with app_data_dir(app_server):
+        folder = sms_outbox_dir()
+    for _ in range(100):
+        texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))]
+        mine = [text for text in texts if text.startswith(f"To: {e164}")]
+        if mine:
+            return CODE.search(mine[-1]).group(1)
+        time.sleep(0.1)
+    raise AssertionError(f"aucun SMS pour {e164} dans {folder}")
 
-    # First visit: FranceConnect confirms the identity, the guardian lands on the first-visit page.
+
+def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_server, oidc_provider, phone):
+    with app_db(app_server) as session:
+        school = establishment_by_uai(session, app_server.demo["establishments"][0]["uai"])
+        make_family(session, mobile="06 98 76 54 32", email="nadia.moreau@exemple.fr", school=school)
+    oidc_provider.add_person("fc-marie-durand", "Marie", "Durand")
+
+    # First visit: FranceConnect confirms the identity, then the guardians' verification.
     open_parent_door(phone, app_server)
-    confirm_at_provider(phone, "fc-nadia-moreau")
+    confirm_at_provider(phone, "fc-marie-durand")
     expect(phone).to_have_url(re.compile(r"/connexion/parent/franceconnect/?$"))
     wait_for_app(phone)
     expect(phone.locator("h1")).to_have_text("Première connexion avec FranceConnect")
-    expect(phone.get_by_text("Nadia Moreau")).to_be_visible()
+    expect(phone.get_by_text("Marie Durand")).to_be_visible()
     assert_page_healthy(phone)
+    phone.get_by_label("Numéro de téléphone portable").fill("06 98 76 54 32")
+    phone.get_by_role("button", name="Recevoir un code par SMS").click()
+    expect(phone.locator("#code-envoye")).to_contain_text("code à 6 chiffres")
+    phone.get_by_label("Code reçu par SMS (6 chiffres)").fill(sms_code_sent_to(app_server, "+33698765432"))
+    phone.get_by_role("button", name="Valider le code").click()
 
-    # The verification of the first visit (mobile, SMS code, birth dates) ends by linking the identity.
-    with app_db(app_server) as session:
-        parent = session.exec(select(Account).where(Account.login == "nadia.moreau@exemple.fr")).one()
-        identities.link(session, "fc-nadia-moreau", parent)
-
-    # Next visit: straight to the dashboard, with the child.
-    open_parent_door(phone, app_server)
-    confirm_at_provider(phone, "fc-nadia-moreau")
+    # A wrong date: said, and the verified code is kept.
+    phone.get_by_label("Date de naissance de Léa (jj/mm/aaaa)").fill("14/03/2013")
+    phone.get_by_label("Date de naissance de Tom (jj/mm/aaaa)").fill("01/01/2011")
+    phone.get_by_role("button", name="Valider et me connecter").click()
+    expect(phone.get_by_role("alert")).to_be_visible()
+    assert_page_healthy(phone)
+    phone.get_by_label("Date de naissance de Tom (jj/mm/aaaa)").fill("02/09/2011")
+    phone.get_by_role("button", name="Valider et me connecter").click()
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
     wait_for_app(phone)
-    expect(phone.get_by_text(youth.first_name).first).to_be_visible()
-    assert_page_healthy(phone)
+    expect(phone.get_by_text("Léa").first).to_be_visible()
 
     # Sign-out ends the FranceConnect session too: the provider's end-session page, then back here.
     phone.get_by_role("button", name="Se déconnecter").click()
     expect(phone).to_have_url(re.compile(r"/oauth2/end_session\?.*id_token_hint="))
     phone.get_by_role("button", name="End session").click()
     expect(phone).to_have_url(re.compile(r"/connexion/?(\?state=[^&]+)?$"))
-    phone.goto(f"{app_server.base_url}/tableau-de-bord")
-    expect(phone).to_have_url(re.compile(r"/connexion"))
+
+    # Next visit: straight to the dashboard, with the children.
+    open_parent_door(phone, app_server)
+    confirm_at_provider(phone, "fc-marie-durand")
+    expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
+    wait_for_app(phone)
+    expect(phone.get_by_text("Tom").first).to_be_visible()
+    assert_page_healthy(phone)
+    with app_db(app_server) as session:  # one Parent account for the person, the one the school's records name
+        accounts = session.exec(select(Account).where(Account.last_name == "Durand", Account.role == Role.PARENT)).all()
+        assert len(accounts) == 1
 
 
 def test_a_refusal_at_the_provider_is_told_in_french_and_the_guardian_can_start_again(app_server, oidc_provider,

@@ -198,3 +198,18 @@ def test_the_refusal_codes_read_back_as_french_sentences():
         assert franceconnect.refusal_message(refusal.code) == refusal.message
         assert "FranceConnect" in refusal.message
     assert franceconnect.refusal_message("inconnu") == ""
+
+
+def test_ended_sessions_are_purged_with_their_id_tokens(configured, session, parent):
+    from cjeune_app.core.accounts.sessions import purge_expired
+    from cjeune_app.core.franceconnect.models import FranceConnectSession
+
+    identities.link(session, "fc-sofia", parent)
+    session.commit()
+    token = _first_visit(configured).session_token
+    assert session.exec(select(FranceConnectSession)).one()
+    session.rollback()  # the test's read ends before the app writes
+    sessions.sign_out(token)
+    assert purge_expired(session, now=utcnow() + dt.timedelta(days=61))["sessions"] == 1
+    session.commit()
+    assert session.exec(select(FranceConnectSession)).all() == []
