@@ -6,7 +6,6 @@ start again."""
 from __future__ import annotations
 
 import re
-import time
 
 import pytest
 from playwright.sync_api import expect
@@ -15,11 +14,9 @@ from sqlmodel import select
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.models import Account  # every table registered (foreign keys resolve)
-from cjeune_app.core.notifications.sms import sms_outbox_dir
 from tests.browser.checks import assert_page_healthy, wait_for_app
-from tests.browser.families import app_data_dir, app_db
+from tests.browser.families import app_db
 from tests.core.guardians.builders import make_family
-from tests.support.sms_provider import CODE
 
 FC_BUTTON = "S'identifier avec FranceConnect"
 
@@ -58,21 +55,8 @@ def test_parent_door_shows_franceconnect_button_and_its_explanation(app_server, 
     assert_page_healthy(phone)
 
 
-def sms_code_sent_to(app_server, e164: str) -> str:
-    """The code in the last SMS the app wrote to its local outbox for this number (the app sends it
-    just after its transaction: waited for, a few seconds at most)."""
-    with app_data_dir(app_server):
-        folder = sms_outbox_dir()
-    for _ in range(100):
-        texts = [path.read_text(encoding="utf-8") for path in sorted(folder.glob("*.txt"))]
-        mine = [text for text in texts if text.startswith(f"To: {e164}")]
-        if mine:
-            return CODE.search(mine[-1]).group(1)
-        time.sleep(0.1)
-    raise AssertionError(f"aucun SMS pour {e164} dans {folder}")
-
-
-def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_server, oidc_provider, phone):
+def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_server, oidc_provider, sms_provider,
+                                                                       phone):
     with app_db(app_server) as session:
         school = establishment_by_uai(session, app_server.demo["establishments"][0]["uai"])
         make_family(session, mobile="06 98 76 54 32", email="nadia.moreau@exemple.fr", school=school)
@@ -89,7 +73,7 @@ def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_serve
     phone.get_by_label("Numéro de téléphone portable").fill("06 98 76 54 32")
     phone.get_by_role("button", name="Recevoir un code par SMS").click()
     expect(phone.locator("#code-envoye")).to_contain_text("code à 6 chiffres")
-    phone.get_by_label("Code reçu par SMS (6 chiffres)").fill(sms_code_sent_to(app_server, "+33698765432"))
+    phone.get_by_label("Code reçu par SMS (6 chiffres)").fill(sms_provider.wait_for_message("+33698765432", 1).code)
     phone.get_by_role("button", name="Valider le code").click()
 
     # A wrong date: said, and the verified code is kept.

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
@@ -96,6 +97,17 @@ class SmsProvider:
     def messages_to(self, e164: str) -> list[ReceivedSms]:
         wait_for_queued_mail()
         return [r for r in self.received if r.recipient == e164.lstrip("+")]
+
+
+    def wait_for_message(self, e164: str, count: int, timeout: float = 20.0) -> ReceivedSms:
+        """The `count`-th SMS to `e164`, once it arrived (sent by another process, the app server)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            received = self.messages_to(e164)
+            if len(received) >= count:
+                return received[count - 1]
+            time.sleep(0.1)
+        raise AssertionError(f"SMS n°{count} pour {e164} jamais reçu ({len(self.messages_to(e164))} reçus)")
 
 
 def received_by(url: str, e164: str) -> list[dict]:

@@ -221,8 +221,8 @@ def _done_step() -> rx.Component:
                                                 id="identifiant-parent"), role="status"),
         rx.text("Il vous a aussi été envoyé par SMS. Connectez-vous avec cet identifiant et le mot de passe "
                 "que vous venez de choisir.", size="2"),
-        rx.link(rx.button("Se connecter", size="3", width="100%"), href=routes.sign_in_door("parent"),
-                width="100%"),
+        rx.link("Se connecter", href=routes.sign_in_door("parent"), weight="bold", underline="always",
+                size="3"),
         spacing="3", width="100%",
     )
 
