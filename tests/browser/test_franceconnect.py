@@ -9,14 +9,12 @@ import re
 
 import pytest
 from playwright.sync_api import expect
-from sqlmodel import select
 
-from cjeune_app.core.enums import Role
-from cjeune_app.core.establishments.api import establishment_by_uai
-from cjeune_app.core.models import Account  # every table registered (foreign keys resolve)
+import cjeune_app.core.models  # noqa: F401  (every table registered: foreign keys resolve)
+from cjeune_app.core.guardians.records import guardians_by_mobile as guardian_rows_of_mobile
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.families import app_db
-from tests.core.guardians.builders import make_family
+from tests.browser.test_parent_accounts import family_with_one_mobile
 
 FC_BUTTON = "S'identifier avec FranceConnect"
 
@@ -57,36 +55,34 @@ def test_parent_door_shows_franceconnect_button_and_its_explanation(app_server, 
 
 def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_server, oidc_provider, sms_provider,
                                                                        phone):
-    with app_db(app_server) as session:
-        school = establishment_by_uai(session, app_server.demo["establishments"][0]["uai"])
-        make_family(session, mobile="06 98 76 54 32", email="nadia.moreau@exemple.fr", school=school)
-    oidc_provider.add_person("fc-marie-durand", "Marie", "Durand")
+    mobile, e164, pupils = family_with_one_mobile(app_server)  # Inès and Noé, mother Carmen
+    oidc_provider.add_person("fc-carmen", "Carmen", "Garcia")
 
     # First visit: FranceConnect confirms the identity, then the guardians' verification.
     open_parent_door(phone, app_server)
-    confirm_at_provider(phone, "fc-marie-durand")
+    confirm_at_provider(phone, "fc-carmen")
     expect(phone).to_have_url(re.compile(r"/connexion/parent/franceconnect/?$"))
     wait_for_app(phone)
     expect(phone.locator("h1")).to_have_text("Première connexion avec FranceConnect")
-    expect(phone.get_by_text("Marie Durand")).to_be_visible()
+    expect(phone.get_by_text("Carmen Garcia")).to_be_visible()
     assert_page_healthy(phone)
-    phone.get_by_label("Numéro de téléphone portable").fill("06 98 76 54 32")
+    phone.get_by_label("Numéro de téléphone portable").fill(mobile)
     phone.get_by_role("button", name="Recevoir un code par SMS").click()
     expect(phone.locator("#code-envoye")).to_contain_text("code à 6 chiffres")
-    phone.get_by_label("Code reçu par SMS (6 chiffres)").fill(sms_provider.wait_for_message("+33698765432", 1).code)
+    phone.get_by_label("Code reçu par SMS (6 chiffres)").fill(sms_provider.wait_for_message(e164, 1).code)
     phone.get_by_role("button", name="Valider le code").click()
 
     # A wrong date: said, and the verified code is kept.
-    phone.get_by_label("Date de naissance de Léa (jj/mm/aaaa)").fill("14/03/2013")
-    phone.get_by_label("Date de naissance de Tom (jj/mm/aaaa)").fill("01/01/2011")
+    phone.get_by_label("Date de naissance de Inès (jj/mm/aaaa)").fill("04/05/2013")
+    phone.get_by_label("Date de naissance de Noé (jj/mm/aaaa)").fill("01/01/2011")
     phone.get_by_role("button", name="Valider et me connecter").click()
     expect(phone.get_by_role("alert")).to_be_visible()
     assert_page_healthy(phone)
-    phone.get_by_label("Date de naissance de Tom (jj/mm/aaaa)").fill("02/09/2011")
+    phone.get_by_label("Date de naissance de Noé (jj/mm/aaaa)").fill("12/10/2011")
     phone.get_by_role("button", name="Valider et me connecter").click()
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
     wait_for_app(phone)
-    expect(phone.get_by_text("Léa").first).to_be_visible()
+    expect(phone.get_by_text("Inès").first).to_be_visible()
 
     # Sign-out ends the FranceConnect session too: the provider's end-session page, then back here.
     phone.get_by_role("button", name="Se déconnecter").click()
@@ -96,14 +92,14 @@ def test_first_visit_then_direct_sign_in_then_sign_out_at_the_provider(app_serve
 
     # Next visit: straight to the dashboard, with the children.
     open_parent_door(phone, app_server)
-    confirm_at_provider(phone, "fc-marie-durand")
+    confirm_at_provider(phone, "fc-carmen")
     expect(phone).to_have_url(re.compile(r"/tableau-de-bord"))
     wait_for_app(phone)
-    expect(phone.get_by_text("Tom").first).to_be_visible()
+    expect(phone.get_by_text("Noé").first).to_be_visible()
     assert_page_healthy(phone)
     with app_db(app_server) as session:  # one Parent account for the person, the one the school's records name
-        accounts = session.exec(select(Account).where(Account.last_name == "Durand", Account.role == Role.PARENT)).all()
-        assert len(accounts) == 1
+        holders = {row.account_id for row in guardian_rows_of_mobile(session, mobile)}
+        assert len(holders) == 1 and None not in holders
 
 
 def test_a_refusal_at_the_provider_is_told_in_french_and_the_guardian_can_start_again(app_server, oidc_provider,

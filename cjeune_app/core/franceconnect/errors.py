@@ -58,6 +58,12 @@ REFUSALS: tuple[type[Refusal], ...] = (
 )
 
 
+NOT_COMPLETED = f"La connexion avec FranceConnect n'a pas abouti. {START_AGAIN}"
+
+
 def message_for(code: str) -> str:
-    """The French sentence of a refusal's code (a page shows it after a redirect), "" if unknown."""
-    return next((refusal.message for refusal in REFUSALS if refusal.code == code), "")
+    """The French sentence of a refusal's code (a page shows it after a redirect): "" for no code,
+    a general sentence for a refusal of another domain (e.g. an account that may not sign in)."""
+    if not code:
+        return ""
+    return next((refusal.message for refusal in REFUSALS if refusal.code == code), NOT_COMPLETED)

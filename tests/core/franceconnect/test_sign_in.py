@@ -197,7 +197,9 @@ def test_the_refusal_codes_read_back_as_french_sentences():
     for refusal in (LoginExpired, ProviderRefused, AnswerNotTrusted, ProviderUnreachable):
         assert franceconnect.refusal_message(refusal.code) == refusal.message
         assert "FranceConnect" in refusal.message
-    assert franceconnect.refusal_message("inconnu") == ""
+    assert franceconnect.refusal_message("") == ""
+    assert franceconnect.refusal_message("forbidden") == "La connexion avec FranceConnect n'a pas abouti. " \
+        "Cliquez à nouveau sur « S'identifier avec FranceConnect »."
 
 
 def test_ended_sessions_are_purged_with_their_id_tokens(configured, session, parent):
@@ -213,3 +215,14 @@ def test_ended_sessions_are_purged_with_their_id_tokens(configured, session, par
     assert purge_expired(session, now=utcnow() + dt.timedelta(days=61))["sessions"] == 1
     session.commit()
     assert session.exec(select(FranceConnectSession)).all() == []
+
+
+def test_a_deactivated_parent_account_is_not_signed_in(configured, session, parent):
+    from cjeune_app.core.errors import Forbidden
+
+    identities.link(session, "fc-sofia", parent)
+    parent.is_active = False
+    session.add(parent)
+    session.commit()
+    with pytest.raises(Forbidden):
+        _first_visit(configured)
