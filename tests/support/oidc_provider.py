@@ -67,9 +67,10 @@ class OidcProvider:
 
 
 class RogueKeys:
-    """The provider's discovery document, but its keys replaced by another key under the same id."""
+    """The provider's discovery document, but its keys replaced by another key under the same id
+    (or, with `issuer`, the genuine keys and another issuer announced)."""
 
-    def __init__(self, provider: OidcProvider):
+    def __init__(self, provider: OidcProvider, issuer: str | None = None):
         metadata = httpx.get(f"{provider.url}/.well-known/openid-configuration").json()
         genuine = httpx.get(metadata["jwks_uri"]).json()["keys"][0]
         impostor = RSAKey.generate_key(2048, parameters={"kid": genuine.get("kid"), "use": "sig", "alg": "RS256"},
@@ -89,7 +90,8 @@ class RogueKeys:
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        documents["/.well-known/openid-configuration"] = json.dumps({**metadata, "jwks_uri": f"{self.url}/jwks"}).encode()
+        altered = {"issuer": issuer} if issuer else {"jwks_uri": f"{self.url}/jwks"}
+        documents["/.well-known/openid-configuration"] = json.dumps({**metadata, **altered}).encode()
         documents["/jwks"] = json.dumps({"keys": [impostor.as_dict(private=False)]}).encode()
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)
 

@@ -171,6 +171,19 @@ def test_an_id_token_whose_signature_does_not_match_the_published_keys_is_refuse
         rogue.stop()
 
 
+def test_an_id_token_from_another_issuer_than_the_one_announced_is_refused(configured, monkeypatch):
+    rogue = RogueKeys(configured, issuer="https://fc.exemple.fr").start()
+    try:
+        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
+        configured.add_person("fc-a", "A", "B")
+        started = franceconnect.start_login()
+        answer = configured.authorize(started.url, "fc-a")
+        with pytest.raises(AnswerNotTrusted):
+            franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
+    finally:
+        rogue.stop()
+
+
 def test_an_expired_id_token_is_refused(db_url, monkeypatch):
     stale = OidcProvider(token_max_age=dt.timedelta(minutes=-10)).start()
     try:
