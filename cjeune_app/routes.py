@@ -77,6 +77,7 @@ ADMIN_CARDS = "/admin/cartes"
 SCHOOL = "/etablissement"
 SCHOOL_IMPORT = "/etablissement/import"
 SCHOOL_PASSWORD_RESET_PATTERN = "/etablissement/eleves/{pupil_id}/mot-de-passe"
+SCHOOL_GUARDIAN_LETTERS = "/etablissement/responsables/courriers"  # ?classe=&envoi=&responsable=&nouveaux=
 SCHOOL_IMPORT_FILE_FIELD = "fichier"  # the multipart field of the CSV posted to SCHOOL_IMPORT
 CARD_BATCH_PRINTER_CSV_PATTERN = "/admin/lots-cartes/{batch_id}/imprimeur.csv"
 CARD_BATCH_QR_ZIP_PATTERN = "/admin/lots-cartes/{batch_id}/qr-codes.zip"

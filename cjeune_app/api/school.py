@@ -3,6 +3,7 @@ to import, and a pupil's password reset. Not part of the partners' API (not in t
 
     POST /etablissement/import                      multipart: `fichier` (CSV, 2 Mo at most)
     POST /etablissement/eleves/{pupil_id}/mot-de-passe
+    POST /etablissement/responsables/courriers?classe=&envoi=&responsable=&nouveaux=
 
 Both answer JSON; the letters PDF travels base64-encoded in the answer and is never written
 anywhere on the server (the temporary passwords exist only in it): the page turns it into a
@@ -22,7 +23,8 @@ from cjeune_app.api.deps import SchoolStaff, SessionToken, current_actor
 from cjeune_app.api.errors import ApiError
 from cjeune_app.api.uploads import BadUpload, UploadTooLarge, read_small_form
 from cjeune_app.core.errors import Forbidden, NotFound
-from cjeune_app.core.use_cases import school
+from cjeune_app.core.guardians.distribution import Delivery
+from cjeune_app.core.use_cases import guardians, school
 
 router = APIRouter(include_in_schema=False)
 
@@ -79,3 +81,20 @@ def _reset(staff: SchoolStaff, pupil_id: int) -> dict:
 @router.post(routes.SCHOOL_PASSWORD_RESET_PATTERN)
 def reset_password(pupil_id: int, staff: SchoolStaff) -> JSONResponse:
     return JSONResponse(_reset(staff, pupil_id), headers=NO_STORE)
+
+
+@router.post(routes.SCHOOL_GUARDIAN_LETTERS)
+def guardian_letters(staff: SchoolStaff, classe: str = "", envoi: str = Delivery.LETTER.value,
+                     responsable: str = "", nouveaux: bool = False) -> JSONResponse:
+    """The guardians' accounts of a class (or all, or one guardian): the letters PDF and/or e-mails."""
+    try:
+        delivery = Delivery(envoi)
+    except ValueError:
+        delivery = Delivery.LETTER
+    guardian_id = routes.row_id(responsable) if responsable else None
+    if responsable and guardian_id is None:
+        raise NotFound("Ce responsable légal n'est pas enregistré dans votre établissement.")
+    issued = guardians.issue_guardian_letters(staff, class_name=classe or None, guardian_id=guardian_id,
+                                              delivery=delivery, only_new=nouveaux)
+    return JSONResponse({"count": issued.count, "emailed": issued.emailed, "letters_pdf": _pdf(issued.letters_pdf),
+                         "filename": issued.letters_filename}, headers=NO_STORE)

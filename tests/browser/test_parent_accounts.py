@@ -1,6 +1,7 @@
 """Guardians on a phone: the auto-inscription "Je n'ai pas encore d'identifiant" (the SMS read
 back from the local Brevo), then signing in and seeing both children; school staff edit a
-pupil's guardians, a malformed mobile refused."""
+pupil's guardians, a malformed mobile refused; the school's letter (read back from the PDF), the
+first sign-in and the activation link."""
 
 from __future__ import annotations
 
@@ -9,13 +10,16 @@ import re
 import uuid
 
 from playwright.sync_api import expect
+from pypdf import PdfReader
 
 import cjeune_app.core.models  # noqa: F401  (every table known to the mapper)
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.guardians.records import GuardianInput, check_guardian, set_guardians
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.family import app_session, new_pupil
+from tests.browser.test_partner_sign_up import app_mail_to
 from tests.browser.test_school import create_staff, sign_in_staff_first_time
+from tests.support.mail import links_in
 
 CHOSEN = "Garrigue2026"
 
@@ -134,3 +138,83 @@ def test_school_staff_edit_a_pupil_s_guardians(app_server, phone):
     expect(phone.locator("#responsables-ok")).to_contain_text("enregistrés")
     expect(phone.locator("#champ-g1_mobile")).to_have_value("06 11 22 33 44")
     assert_page_healthy(phone)
+
+
+def test_the_school_s_letter_then_first_sign_in_then_activation_link(app_server, phone, tmp_path):
+    school = app_server.demo["establishments"][0]
+    suffix = "".join(chr(ord("a") + int(c, 16) % 26) for c in uuid.uuid4().hex[:5])
+    class_name = f"4e {suffix[:3].upper()}"
+    email = f"rosa.{suffix}@exemple.fr"
+    pupils = [new_pupil(app_server, f"Silva{suffix}", "Alma", birth=dt.date(2012, 2, 29), class_name=class_name),
+              new_pupil(app_server, f"Silva{suffix}", "Rui", birth=dt.date(2014, 7, 1), class_name=class_name)]
+    with app_session(app_server) as session:
+        data, problems = check_guardian(GuardianInput(f"Silva{suffix}", "Rosa", "mère", "", email, ""))
+        assert not problems
+        for pupil in pupils:
+            set_guardians(session, session.get(Pupil, pupil["pupil_id"]), [data])
+        session.commit()
+
+    staff = create_staff(app_server, school["uai"])
+    sign_in_staff_first_time(phone, app_server, staff)
+    phone.goto(f"{app_server.base_url}/etablissement")
+    wait_for_app(phone)
+    guardian_row = phone.locator("#liste-responsables li").filter(has_text=f"Rosa Silva{suffix}")
+    expect(guardian_row.locator(".etat-compte")).to_have_text("Compte non généré")
+    phone.locator("#champ-classe-courriers").select_option(class_name)
+    phone.get_by_role("button", name="Générer les comptes").click()
+    expect(phone.locator("#courriers-generes")).to_contain_text("1 compte(s) de responsable généré(s)")
+    with phone.expect_download() as download_info:
+        phone.locator("#courriers-pdf").click()
+    letters = tmp_path / "courriers.pdf"
+    download_info.value.save_as(letters)
+    text = " ".join(PdfReader(str(letters)).pages[0].extract_text().split())
+    assert school["name"] in text and f"Rosa SILVA{suffix.upper()}" in text
+    login = re.search(r"Identifiant :\s*(\S+)", text).group(1)
+    provisional = re.search(r"Mot de passe provisoire :\s*(\S+)", text).group(1)
+    expect(guardian_row.locator(".etat-compte")).to_contain_text("Courrier remis")
+    assert_page_healthy(phone)
+
+    phone.context.clear_cookies()  # the guardian, on their own phone
+    phone.goto(f"{app_server.base_url}/connexion/parent")
+    wait_for_app(phone)
+    phone.locator("#champ-login").fill(login)
+    phone.get_by_role("button", name="Suivant").click()
+    phone.get_by_label("Mot de passe", exact=True).fill(provisional)
+    phone.get_by_role("button", name="Se connecter").click()
+    expect(phone.get_by_role("heading", name="Activez votre compte parent")).to_be_visible()
+    assert_page_healthy(phone)
+    phone.get_by_label("Mot de passe provisoire (courrier)").fill(provisional)
+    phone.get_by_label("Nouveau mot de passe", exact=True).fill(CHOSEN)
+    phone.get_by_label("Confirmez le nouveau mot de passe").fill(CHOSEN)
+    phone.get_by_label("Date de naissance de Alma (jj/mm/aaaa)").fill("29/02/2012")
+    phone.get_by_label("Date de naissance de Rui (jj/mm/aaaa)").fill("02/07/2014")
+    phone.get_by_label("Adresse e-mail").fill(email)
+    phone.get_by_role("button", name="Activer mon compte").click()
+    expect(phone.locator("#erreur-dates")).to_contain_text("Au moins une date de naissance ne correspond pas")
+    assert_page_healthy(phone)
+    phone.get_by_label("Mot de passe provisoire (courrier)").fill(provisional)
+    phone.get_by_label("Nouveau mot de passe", exact=True).fill(CHOSEN)
+    phone.get_by_label("Confirmez le nouveau mot de passe").fill(CHOSEN)
+    phone.get_by_label("Date de naissance de Rui (jj/mm/aaaa)").fill("01/07/2014")
+    phone.get_by_role("button", name="Activer mon compte").click()
+    expect(phone.locator("#activation-envoyee")).to_contain_text(email)
+
+    [mail] = app_mail_to(app_server, email)
+    [link] = [link for link in links_in(mail) if "jeton=" in link]
+    phone.goto(link)
+    wait_for_app(phone)
+    expect(phone.locator("#confirmation")).to_contain_text("Adresse e-mail confirmée")
+    phone.goto(f"{app_server.base_url}/connexion/parent")
+    wait_for_app(phone)
+    phone.locator("#champ-login").fill(login)
+    phone.get_by_role("button", name="Suivant").click()
+    phone.get_by_label("Mot de passe", exact=True).fill(CHOSEN)
+    phone.get_by_role("button", name="Se connecter").click()
+    phone.get_by_role("button", name="Non").click()
+    expect(phone.locator("#enfants")).to_contain_text("Alma")
+    expect(phone.locator("#enfants")).to_contain_text("Rui")
+    assert_page_healthy(phone)
+
+    phone.goto(link)  # the activation link works once
+    wait_for_app(phone)
+    expect(phone.locator("#confirmation")).to_contain_text("Ce lien n'est plus valable")

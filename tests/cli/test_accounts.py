@@ -100,3 +100,33 @@ def test_create_user_refuses_a_weak_password_and_a_school_account_without_school
     assert orphan.exit_code == 1 and "rattaché à un établissement" in orphan.output
     with Session(engine_for(db_url)) as session:
         assert session.exec(select(func.count()).select_from(Account)).one() == 0
+
+
+GUARDIANS_CSV = ("nom;prénom;date de naissance;classe;responsable 1 nom;responsable 1 prénom;responsable 1 lien;"
+                 "responsable 1 mobile;responsable 1 e-mail\n"
+                 "Fernandez;Julie;14/03/2013;5e B;Fernandez;Ana;mère;06 12 34 56 78;ana@exemple.fr\n")
+
+
+def test_import_pupils_takes_the_guardians_columns(db_url, uai, tmp_path):
+    from cjeune_app.core.guardians.models import Guardian
+
+    csv_file = tmp_path / "eleves.csv"
+    csv_file.write_text(GUARDIANS_CSV, encoding="utf-8")
+    result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai, "--letters",
+                                       str(tmp_path / "l.pdf"), "--json"])
+    assert result.exit_code == 0, result.output
+    with Session(engine_for(db_url)) as session:
+        [guardian] = session.exec(select(Guardian)).all()
+        assert (guardian.first_name, guardian.mobile, guardian.email) == ("Ana", "+33612345678", "ana@exemple.fr")
+
+
+def test_import_pupils_refuses_a_malformed_guardian_mobile(db_url, uai, tmp_path):
+    csv_file = tmp_path / "eleves.csv"
+    csv_file.write_text(GUARDIANS_CSV.replace("06 12 34 56 78", "06 12"), encoding="utf-8")
+    result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai, "--json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["errors"] == [
+        "Ligne 2 : responsable 1, mobile : « 06 12 » n'est pas un numéro de téléphone : 10 chiffres commençant "
+        "par 06 ou 07, par exemple 06 12 34 56 78."]
+    with Session(engine_for(db_url)) as session:
+        assert session.exec(select(func.count()).select_from(Pupil)).one() == 0

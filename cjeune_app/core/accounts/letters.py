@@ -35,7 +35,7 @@ def letters_pdf(letters: list[Letter]) -> bytes:
     return bytes(pdf.output())
 
 
-def _line(pdf: FPDF, text: str, size: float = 10.5, style: str = "", height: float = 5.5) -> None:
+def paragraph(pdf: FPDF, text: str, size: float = 10.5, style: str = "", height: float = 5.5) -> None:
     """A paragraph, wrapped to the page width. Most paragraphs are the same on every letter:
     they are wrapped once per document (fpdf2's line breaking costs ~100 ms a page)."""
     pdf.set_font(FONT, style, size)
@@ -56,28 +56,28 @@ def _french_spacing(text: str) -> str:
     return text
 
 
-def _heading(pdf: FPDF, text: str) -> None:
+def heading(pdf: FPDF, text: str) -> None:
     pdf.ln(3)
-    _line(pdf, text, 12, "B", 7)
+    paragraph(pdf, text, 12, "B", 7)
 
 
 def _page(pdf: FPDF, letter: Letter) -> None:
     pdf.add_page()
     pdf.set_text_color(0, 61, 122)
-    _line(pdf, "CJeune de Provence", 20, "B", 10)
+    paragraph(pdf, "CJeune de Provence", 20, "B", 10)
     pdf.set_text_color(0, 0, 0)
-    _line(pdf, "Département des Bouches-du-Rhône — la carte des collégiens et des jeunes", 9.5)
+    paragraph(pdf, "Département des Bouches-du-Rhône — la carte des collégiens et des jeunes", 9.5)
     pdf.ln(4)
-    _line(pdf, f"{letter.establishment_name} — classe {letter.class_name}", 10.5, "B")
-    _line(pdf, f"À l'attention de {letter.first_name} {letter.last_name.upper()} et de ses responsables légaux")
+    paragraph(pdf, f"{letter.establishment_name} — classe {letter.class_name}", 10.5, "B")
+    paragraph(pdf, f"À l'attention de {letter.first_name} {letter.last_name.upper()} et de ses responsables légaux")
     pdf.ln(4)
-    _line(pdf, "Vos identifiants de connexion Eduprovence", 14, "B", 8)
-    _credentials_box(pdf, letter)
-    _line(pdf, "Ces identifiants sont remis par le collège. Ils servent pendant toute la scolarité au "
+    paragraph(pdf, "Vos identifiants de connexion Eduprovence", 14, "B", 8)
+    credentials_box(pdf, letter.login, letter.temporary_password)
+    paragraph(pdf, "Ces identifiants sont remis par le collège. Ils servent pendant toute la scolarité au "
                "collège, pour le site CJeune de Provence comme pour les ordinateurs et la tablette du "
                "collège : gardez cette lettre en lieu sûr. Attention, ce ne sont pas les identifiants "
                "de Pronote.")
-    _heading(pdf, "Première connexion")
+    heading(pdf, "Première connexion")
     rules = ", ".join(rule.label.lower() for rule in PASSWORD_RULES)
     steps = [
         f"Ouvrez {public_url(routes.SIGN_IN)} et choisissez « Collégien·ne » dans « Qui suis-je ? ».",
@@ -90,9 +90,9 @@ def _page(pdf: FPDF, letter: Letter) -> None:
         "la photo d'identité, puis la validation.",
     ]
     for number, step in enumerate(steps, start=1):
-        _line(pdf, f"{number}. {step}")
+        paragraph(pdf, f"{number}. {step}")
         pdf.ln(1)
-    _heading(pdf, "Bon à savoir")
+    heading(pdf, "Bon à savoir")
     for tip in (
         "Faites cette première connexion en famille : le mot de passe choisi servira aussi à "
         "l'élève sur le matériel informatique du collège.",
@@ -101,13 +101,14 @@ def _page(pdf: FPDF, letter: Letter) -> None:
         "support-informatisation-college@eduprovence.fr.",
         f"Assistance CJeune de Provence : {ASSISTANCE_PHONE} — {ASSISTANCE_EMAIL}.",
     ):
-        _line(pdf, f"• {tip}")
+        paragraph(pdf, f"• {tip}")
         pdf.ln(1)
     pdf.ln(3)
-    _line(pdf, "Document personnel : ne le partagez pas et ne le laissez pas à la vue de tous.", 9, "B")
+    paragraph(pdf, "Document personnel : ne le partagez pas et ne le laissez pas à la vue de tous.", 9, "B")
 
 
-def _credentials_box(pdf: FPDF, letter: Letter) -> None:
+def credentials_box(pdf: FPDF, login: str, password: str, password_label: str = "Mot de passe temporaire :") -> None:
+    """The framed identifier and password (pupils' letters, guardians' notification letters)."""
     pdf.ln(2)
     top = pdf.get_y()
     pdf.set_fill_color(236, 243, 250)
@@ -116,10 +117,10 @@ def _credentials_box(pdf: FPDF, letter: Letter) -> None:
     pdf.set_font(FONT, "", 10.5)
     pdf.cell(52, 8, "Identifiant :")
     pdf.set_font(FONT, "B", 13)
-    pdf.cell(0, 8, letter.login, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 8, login, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_x(pdf.l_margin + 5)
     pdf.set_font(FONT, "", 10.5)
-    pdf.cell(52, 8, "Mot de passe temporaire :")
+    pdf.cell(52, 8, password_label)
     pdf.set_font(FONT, "B", 13)
-    pdf.cell(0, 8, letter.temporary_password, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.cell(0, 8, password, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.set_y(top + 30)

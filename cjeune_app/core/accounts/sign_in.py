@@ -224,7 +224,10 @@ def _refusal_after_right_password(
         return AuthOutcome(SignInStatus.INACTIVE, f"Ce compte est désactivé. Contactez {ASSISTANCE}.")
     if roles is not None and account.role not in roles:
         return AuthOutcome(SignInStatus.WRONG_DOOR, _wrong_door_message(account))
-    if account.role in (Role.YOUTH, Role.PARTNER) and account.email_verified_at is None:
+    # A Parent who gave an address at the first sign-in of a school's letter confirms it first
+    # (the activation link); Parents from the stepper confirmed theirs by choosing the password.
+    unconfirmed_parent = account.role == Role.PARENT and account.email is not None and not account.must_change_password
+    if (account.role in (Role.YOUTH, Role.PARTNER) or unconfirmed_parent) and account.email_verified_at is None:
         resend_verification_if_due(session, account, now)
         return AuthOutcome(SignInStatus.UNVERIFIED, UNVERIFIED_MESSAGE)
     return None

@@ -41,14 +41,11 @@ def account_for_guardian_rows(session: Session, rows: list[Guardian], *, now: dt
     assert rows
     account = existing_parent_account(session, rows)
     if account is None:
+        # No e-mail on the account: the school's record of it was never confirmed by the person
+        # (the stepper and the school's records still find the account through the guardian rows).
         first = rows[0]
-        email = next((row.email for row in rows if row.email), None)
-        email_free = email is not None and session.exec(
-            select(Account.id).where((col(Account.login) == email) | (col(Account.email) == email))
-        ).first() is None
         account = Account(role=Role.PARENT, login=next_parent_login(session, first.last_name, first.first_name),
-                          email=email if email_free else None, first_name=first.first_name,
-                          last_name=first.last_name, created_at=now or utcnow())
+                          first_name=first.first_name, last_name=first.last_name, created_at=now or utcnow())
         session.add(account)
         session.flush()
     attach_account(session, account, rows)

@@ -110,7 +110,8 @@ def link_first_visit(ticket: str | None, proof: str, *, now: dt.datetime | None 
     the arrival and the proof are spent, and a session is opened. Returns the browser's token.
 
     The account is active from then on: FranceConnect vouched for the person and the school's
-    record for the family, as the auto-inscription does with a password."""
+    record for the family, as the auto-inscription does with a password. A provisional password
+    from a school's letter, not used yet, stops working (FranceConnect is now the way in)."""
     now = now or utcnow()
     with session_scope() as session:
         found = logins.arrival_for(session, ticket, now=now)
@@ -119,6 +120,8 @@ def link_first_visit(ticket: str | None, proof: str, *, now: dt.datetime | None 
         account = parent_accounts.account_for_verified_proof(session, proof, now=now)
         identities.link(session, found.sub, account, now=now)
         account.is_active = True
+        if account.must_change_password:  # a school's letter not used yet: its provisional password dies
+            account.password_hash, account.must_change_password = None, False
         found.used_at = now
         session.add_all([account, found])
         return identities.open_franceconnect_session(session, account, found.sub, found.id_token, now=now)

@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from cjeune_app.core.accounts.errors import SignInExpired
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sign_in import PENDING_SIGN_IN_LIMIT
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden
-from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.guardians import parent_accounts, records, verification
+from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.guardians import distribution, parent_accounts, records, verification
+from cjeune_app.core.guardians.distribution import Delivery, GuardianStatus
 from cjeune_app.core.guardians.errors import GuardianFormErrors
 from cjeune_app.core.guardians.models import MAX_GUARDIANS_PER_PUPIL
 from cjeune_app.core.guardians.parent_accounts import SelfRegistration
@@ -25,6 +29,7 @@ from cjeune_app.core.guardians.records import GuardianData, GuardianInput, Guard
 from cjeune_app.core.guardians.verification import CODE_VALIDITY
 from cjeune_app.core.permissions import require_pupil_access
 from cjeune_app.core.phones import format_mobile
+from cjeune_app.core.use_cases.accounts import PendingSignIn
 from cjeune_app.core.use_cases.school import NO_SUCH_PUPIL, require_school_staff
 
 CODE_SENT = ("Si ce numéro est celui qu'un collège a enregistré pour un responsable légal, un code à "
@@ -130,3 +135,70 @@ def save_pupil_guardians(actor: Actor | None, pupil_id: int, typed: list[Guardia
         assert pupil.id is not None
         saved = records.set_guardians(session, pupil, checked)
         return PupilGuardians(pupil.id, f"{pupil.first_name} {pupil.last_name}", pupil.class_name, saved)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accounts distributed by the school (/etablissement), and their first sign-in
+
+
+@dataclass(frozen=True)
+class SchoolGuardians:
+    classes: list[str]
+    guardians: list[GuardianStatus]
+
+
+def school_guardians(actor: Actor | None) -> SchoolGuardians:
+    """Each guardian of the staff member's school with the state of their account."""
+    establishment_id = require_school_staff(actor)
+    with session_scope(read_only=True) as session:
+        classes = sorted({p.class_name for p in session.exec(
+            select(Pupil).where(Pupil.establishment_id == establishment_id)).all()})
+        return SchoolGuardians(classes, distribution.guardian_statuses(session, establishment_id))
+
+
+@dataclass(frozen=True)
+class GuardianLetters:
+    count: int
+    emailed: int
+    letters_pdf: bytes | None  # only in this answer: the provisional passwords are nowhere else
+    letters_filename: str
+
+
+def issue_guardian_letters(actor: Actor | None, *, class_name: str | None = None, guardian_id: int | None = None,
+                           delivery: Delivery = Delivery.LETTER, only_new: bool = False,
+                           now: dt.datetime | None = None) -> GuardianLetters:
+    """Staff generate (or re-issue) their guardians' accounts: a class, all, or one guardian."""
+    establishment_id = require_school_staff(actor)
+    with session_scope() as session:
+        school = session.get(Establishment, establishment_id)
+        if school is None:
+            raise Forbidden()
+        issued = distribution.issue_letters(session, school, class_name=class_name or None, guardian_id=guardian_id,
+                                            delivery=delivery, only_new=only_new, now=now)
+        return GuardianLetters(issued.count, issued.emailed, issued.letters_pdf,
+                               f"courriers-responsables-{school.uai}.pdf")
+
+
+def first_sign_in_children(pending: PendingSignIn) -> list[str]:
+    """First names of the children whose birth dates a guardian gives at the first sign-in
+    (empty for any other account)."""
+    with session_scope(read_only=True) as session:
+        account = session.get(Account, pending.account_id)
+        if account is None or account.role != Role.PARENT or not account.must_change_password:
+            return []
+        return [child.first_name for child in distribution.children_to_confirm(session, account)]
+
+
+def complete_guardian_first_sign_in(pending: PendingSignIn, provisional_password: str, new_password: str,
+                                    confirmation: str, birth_dates: list[dt.date | None], email: str, *,
+                                    now: dt.datetime | None = None) -> str:
+    """The first sign-in of a school's letter: returns the address the activation link went to."""
+    now = now or utcnow()
+    if now - pending.verified_at >= PENDING_SIGN_IN_LIMIT:
+        raise SignInExpired()
+    with session_scope() as session:
+        account = session.get(Account, pending.account_id, with_for_update=True)
+        if account is None or account.role != Role.PARENT:
+            raise SignInExpired()
+        return distribution.complete_first_sign_in(session, account, provisional_password, new_password,
+                                                   confirmation, birth_dates, email, now=now)

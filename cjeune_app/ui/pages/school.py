@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+from urllib.parse import urlencode
 
 import reflex as rx
 
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import Refusal
+from cjeune_app.core.guardians.distribution import STATE_LABELS, Delivery
 from cjeune_app.core.guardians.errors import GuardianFormErrors
 from cjeune_app.core.guardians.models import RELATION_LABELS, GuardianRelation
 from cjeune_app.core.guardians.records import GuardianInput
@@ -66,6 +68,11 @@ def _import_script() -> str:
 }})()"""
 
 
+def _letters_script(class_name: str, delivery: str, guardian_id: str) -> str:
+    query = urlencode({"classe": class_name, "envoi": delivery, "responsable": guardian_id})
+    return f"{_POST_JS}({json.dumps(routes.SCHOOL_GUARDIAN_LETTERS + '?' + query)}, new FormData())"
+
+
 def _reset_script(pupil_id: int) -> str:
     return f"{_POST_JS}({json.dumps(routes.school_password_reset(int(pupil_id)))}, new FormData())"
 
@@ -75,6 +82,15 @@ class PupilRow:
     id: str
     name: str
     class_name: str
+    login: str
+
+
+@dataclasses.dataclass
+class GuardianRow:
+    id: str
+    name: str
+    children: str
+    state: str
     login: str
 
 
@@ -112,6 +128,15 @@ class SchoolState(PrivatePage, rx.State):
     guardian_errors: dict[str, str] = {}
     guardians_saved: str = ""
     guardians_failure: str = ""
+    # The guardians' accounts (the school's letters)
+    classes: list[str] = []
+    guardian_rows: list[GuardianRow] = []
+    letters_class: str = ""
+    letters_delivery: str = Delivery.LETTER.value
+    guardian_letters_url: str = ""
+    guardian_letters_filename: str = ""
+    guardian_letters_notice: str = ""
+    guardian_letters_failure: str = ""
 
     def _clear_result(self) -> None:
         self.failure, self.errors, self.already_known, self.created = "", [], [], []
@@ -127,7 +152,59 @@ class SchoolState(PrivatePage, rx.State):
             self.forbidden, self.school = False, screen.school
             self.pupils = [PupilRow(str(p.pupil_id), f"{p.first_name} {p.last_name}", p.class_name, p.login)
                            for p in screen.pupils]
+            await self._show_guardians(actor)
         self.loaded = True
+
+    async def _show_guardians(self, actor: Actor) -> None:
+        try:
+            screen = await asyncio.to_thread(guardians.school_guardians, actor)
+        except Refusal:
+            self.classes, self.guardian_rows = [], []
+            return
+        self.classes = screen.classes
+        self.guardian_rows = [GuardianRow(str(g.guardian_id), g.name, g.children, STATE_LABELS[g.state], g.login or "")
+                              for g in screen.guardians]
+
+    @rx.event
+    def choose_letters_class(self, value: str):
+        self.letters_class = value if value in self.classes else ""
+
+    @rx.event
+    def choose_letters_delivery(self, value: str):
+        self.letters_delivery = value if value in {d.value for d in Delivery} else Delivery.LETTER.value
+
+    def _clear_letters(self) -> None:
+        self.guardian_letters_url = self.guardian_letters_filename = ""
+        self.guardian_letters_notice = self.guardian_letters_failure = ""
+
+    @rx.event
+    def generate_letters(self):
+        self._clear_letters()
+        return rx.call_script(_letters_script(self.letters_class, self.letters_delivery, ""),
+                              callback=SchoolState.letters_issued)
+
+    @rx.event
+    def reissue_letter(self, guardian_id: str):
+        if not guardian_id.isdigit():
+            return
+        self._clear_letters()
+        return rx.call_script(_letters_script("", Delivery.LETTER.value, guardian_id),
+                              callback=SchoolState.letters_issued)
+
+    @rx.event
+    async def letters_issued(self, answer: dict | None):
+        answer = answer or {"failure": NETWORK_ERROR}
+        self.guardian_letters_failure = str(answer.get("failure", "") or "")
+        self.guardian_letters_url = str(answer.get("pdf_url", "") or "")
+        self.guardian_letters_filename = str(answer.get("filename", "") or "")
+        if not self.guardian_letters_failure:
+            count, emailed = int(answer.get("count", 0) or 0), int(answer.get("emailed", 0) or 0)
+            self.guardian_letters_notice = (f"{count} compte(s) de responsable généré(s)"
+                                            + (f", {emailed} courrier(s) envoyé(s) par e-mail" if emailed else "")
+                                            + ". Chaque courrier remplace le mot de passe provisoire précédent.")
+            actor = await self._actor()
+            if actor is not None:
+                await self._show_guardians(actor)
 
     async def _opened(self, actor: Actor):
         self._clear_result()
@@ -217,8 +294,8 @@ class SchoolState(PrivatePage, rx.State):
             self.guardians_failure = refusal.message
             return
         self.guardian_errors = {}
-        self.guardians_saved = f"Responsables légaux de {self.guardians_pupil} enregistrés."
         await self.open_guardians(self.guardians_pupil_id)
+        await self._show_guardians(actor)
         self.guardians_saved = f"Responsables légaux de {self.guardians_pupil} enregistrés."
 
     @rx.var
@@ -412,6 +489,67 @@ def _pupils() -> rx.Component:
     )
 
 
+def _guardian_account_row(row: rx.Var) -> rx.Component:
+    return rx.el.li(
+        rx.vstack(
+            rx.text(row["name"], weight="bold"),
+            rx.text(row["children"], size="2"),
+            rx.text(row["state"], rx.cond(row["login"] != "", " — " + row["login"], ""), size="2",
+                    class_name="etat-compte"),
+            rx.button("Nouveau courrier", size="2", variant="outline", on_click=SchoolState.reissue_letter(row["id"]),
+                      aria_label="Nouveau courrier pour " + row["name"]),
+            spacing="1", width="100%",
+        ),
+        padding_y="0.6rem", border_bottom="1px solid var(--gray-5)", list_style_type="none",
+    )
+
+
+def _guardian_accounts() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Comptes des responsables légaux", as_="h2", size="5"),
+        rx.text("Générez les comptes parents des responsables des élèves choisis : un courrier par responsable "
+                "(identifiant et mot de passe provisoire) à imprimer, et/ou envoyé par e-mail.", size="2"),
+        rx.card(
+            rx.vstack(
+                rx.el.label("Élèves", html_for="champ-classe-courriers", font_weight="bold"),
+                rx.el.select(
+                    rx.el.option("Toutes les classes", value=""),
+                    rx.foreach(SchoolState.classes, lambda c: rx.el.option(c, value=c)),
+                    id="champ-classe-courriers", value=SchoolState.letters_class,
+                    on_change=SchoolState.choose_letters_class, class_name="champ-liste",
+                ),
+                rx.el.label("Remise", html_for="champ-remise", font_weight="bold"),
+                rx.el.select(
+                    rx.el.option("Courrier PDF à imprimer", value=Delivery.LETTER.value),
+                    rx.el.option("Par e-mail", value=Delivery.EMAIL.value),
+                    rx.el.option("Courrier PDF et e-mail", value=Delivery.BOTH.value),
+                    id="champ-remise", value=SchoolState.letters_delivery,
+                    on_change=SchoolState.choose_letters_delivery, class_name="champ-liste",
+                ),
+                rx.button("Générer les comptes", size="3", width="100%", on_click=SchoolState.generate_letters),
+                rx.cond(SchoolState.guardian_letters_failure != "", alert_box(SchoolState.guardian_letters_failure)),
+                rx.cond(
+                    SchoolState.guardian_letters_notice != "",
+                    rx.box(
+                        rx.text(SchoolState.guardian_letters_notice, id="courriers-generes"),
+                        rx.cond(SchoolState.guardian_letters_url != "",
+                                _pdf_link("Télécharger les courriers (PDF)", SchoolState.guardian_letters_url,
+                                          SchoolState.guardian_letters_filename, "courriers-pdf")),
+                        role="status", class_name="avis", width="100%",
+                    ),
+                ),
+                spacing="2", width="100%",
+            ),
+            width="100%", padding="1.25rem",
+        ),
+        rx.cond(SchoolState.guardian_rows.length() == 0,
+                rx.text("Aucun responsable légal enregistré pour l'instant.", size="2")),
+        rx.el.ul(rx.foreach(SchoolState.guardian_rows, _guardian_account_row), id="liste-responsables",
+                 margin="0", padding="0", width="100%"),
+        spacing="3", width="100%",
+    )
+
+
 def school_page() -> rx.Component:
     return page_layout(
         page_title("Espace établissement"),
@@ -426,6 +564,7 @@ def school_page() -> rx.Component:
                     rx.card(rx.vstack(_import_form(), _import_result(), spacing="4", width="100%"),
                             width="100%", padding="1.25rem"),
                     _pupils(),
+                    _guardian_accounts(),
                     spacing="4", width="100%",
                 ),
                 rx.text("Chargement…", size="2"),

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 import reflex as rx
 
 from cjeune_app import routes
+from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.validation import normalize_login
+from cjeune_app.core.dates import parse_date_fr
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.site import COLLEGE_SUPPORT_EMAIL
-from cjeune_app.core.use_cases import accounts, franceconnect
+from cjeune_app.core.use_cases import accounts, franceconnect, guardians
 from cjeune_app.core.use_cases.accounts import PendingSignIn
 from cjeune_app.ui.components.forms import (
     PasswordChecklist,
@@ -72,18 +74,23 @@ DOORS = {
 
 class SignInState(PasswordChecklist, rx.State):
     door: str = "collegien"
-    step: str = "identifier"  # identifier, password, change, remember
+    step: str = "identifier"  # identifier, password, change, guardian_first, activation_sent, remember
     login: str = ""
     error: str = ""
     errors: list[str] = []
     franceconnect_offered: bool = False  # Parent door: the provider is configured
     franceconnect_error: str = ""  # why the last FranceConnect sign-in did not go through
+    # The first sign-in of a school's letter (Parent): the children whose birth dates are asked.
+    children: list[str] = []
+    field_errors: dict[str, str] = {}
+    activation_email: str = ""
     # Set only after the right password; backend-only (never sent to the browser).
     _pending: PendingSignIn | None = None
 
     def _reset(self, door: str) -> None:
         self.door, self.step, self.login = door, "identifier", ""
         self.error, self.errors = "", []
+        self.children, self.field_errors, self.activation_email = [], {}, ""
         self._clear_checklist()
         self._pending = None
 
@@ -121,6 +128,37 @@ class SignInState(PasswordChecklist, rx.State):
             return
         self._pending = step.pending
         self.error, self.step = "", ("change" if step.must_change_password else "remember")
+        if step.must_change_password and self.door == "parent":
+            self.children = await asyncio.to_thread(guardians.first_sign_in_children, step.pending)
+            if self.children:  # a school's letter: password, children's birth dates, e-mail
+                self.field_errors, self.step = {}, "guardian_first"
+
+    @rx.event
+    async def submit_guardian_first(self, form: dict):
+        if self._pending is None:
+            return SignInState.start(self.door)
+        dates, problems = [], {}
+        for index in range(len(self.children)):
+            text = (form.get(f"date_{index}", "") or "").strip()
+            try:
+                dates.append(parse_date_fr(text) if text else None)
+            except ValueError:
+                dates.append(None)
+                problems["dates"] = "Écrivez chaque date sous la forme jj/mm/aaaa (exemple : 14/03/2013)."
+        try:
+            address = await asyncio.to_thread(
+                guardians.complete_guardian_first_sign_in, self._pending, form.get("current_password", "") or "",
+                form.get("new_password", "") or "", form.get("confirm_password", "") or "", dates,
+                form.get("email", "") or "")
+        except FormErrors as refused:
+            self.field_errors = {**refused.fields, **problems}
+            return
+        except Refusal as refusal:
+            self._reset(self.door)
+            self.error = refusal.message
+            return
+        self._pending = None
+        self.field_errors, self.activation_email, self.step = {}, address, "activation_sent"
 
     @rx.event
     async def submit_new_password(self, form: dict):
@@ -232,6 +270,66 @@ def _change_step() -> rx.Component:
     )
 
 
+def _field_problem(name: str) -> rx.Component:
+    errors = SignInState.field_errors
+    return rx.cond(errors.contains(name), rx.text(errors[name], id=f"erreur-{name}", size="2",
+                                                  color="var(--red-11)", weight="medium"))
+
+
+def _guardian_date(name: rx.Var, index: rx.Var) -> rx.Component:
+    field_id = "champ-date_" + index.to_string()
+    return rx.vstack(
+        rx.el.label("Date de naissance de " + name + " (jj/mm/aaaa)", html_for=field_id, font_weight="bold"),
+        rx.input(id=field_id, name="date_" + index.to_string(), type="text", auto_complete="off", required=True,
+                 size="3", width="100%", input_mode="numeric", placeholder="14/03/2013",
+                 aria_describedby=rx.cond(SignInState.field_errors.contains("dates"), "erreur-dates", "")),
+        spacing="1", width="100%",
+    )
+
+
+def _guardian_first_step() -> rx.Component:
+    errors = SignInState.field_errors
+    return rx.form(
+        rx.vstack(
+            rx.heading("Activez votre compte parent", as_="h2", size="5"),
+            rx.text("Première connexion avec le courrier du collège : choisissez votre mot de passe, indiquez la "
+                    "date de naissance de vos enfants et votre adresse e-mail. Un lien d'activation y sera envoyé.",
+                    size="2"),
+            form_field("Mot de passe provisoire (courrier)", "current_password", "password", "current-password",
+                       errors),
+            form_field("Nouveau mot de passe", "new_password", "password", "new-password",
+                       on_change=SignInState.check_new_password.debounce(100),
+                       aria_describedby="regles-mot-de-passe"),
+            _field_problem("password"),
+            password_checklist(SignInState.checklist),
+            form_field("Confirmez le nouveau mot de passe", "confirm_password", "password", "new-password"),
+            _field_problem("confirmation"),
+            rx.foreach(SignInState.children, _guardian_date),
+            _field_problem("dates"),
+            form_field("Adresse e-mail", "email", "email", "email", errors, auto_capitalize="none",
+                       spell_check=False),
+            rx.cond(errors.length() > 0, alert_box("Corrigez les champs signalés : rien n'a été enregistré.")),
+            submit_button("Activer mon compte"),
+            spacing="4",
+            width="100%",
+        ),
+        on_submit=SignInState.submit_guardian_first,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+def _activation_sent_step() -> rx.Component:
+    return rx.vstack(
+        rx.heading("Dernière étape : votre e-mail", as_="h2", size="5"),
+        rx.text("Un lien d'activation vient d'être envoyé à ", rx.el.strong(SignInState.activation_email),
+                ". Cliquez dessus pour activer votre compte (il est valable 48 heures), puis connectez-vous "
+                "avec votre identifiant et votre nouveau mot de passe.", role="status", id="activation-envoyee"),
+        spacing="4",
+        width="100%",
+    )
+
+
 def _remember_step() -> rx.Component:
     return rx.vstack(
         rx.heading("Rester connecté ?", as_="h2", size="5"),
@@ -255,6 +353,8 @@ def sign_in_form(door: Door) -> rx.Component:
         SignInState.step,
         ("password", _password_step(door)),
         ("change", _change_step()),
+        ("guardian_first", _guardian_first_step()),
+        ("activation_sent", _activation_sent_step()),
         ("remember", _remember_step()),
         _identifier_step(door),
     )

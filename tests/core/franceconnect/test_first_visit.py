@@ -114,3 +114,27 @@ def test_an_account_already_linked_to_another_identity_is_refused(configured, fa
     other = through_provider(configured, "fc-quelqu-un-d-autre")
     with pytest.raises(IdentityOfAnotherAccount):
         franceconnect.link_first_visit(other.arrival_ticket, verified_proof(sms_provider))
+
+
+def test_a_school_letter_not_used_yet_gives_way_to_franceconnect(configured, family, sms_provider, session):
+    from cjeune_app.core.accounts.passwords import hash_password
+
+    lettered = Account(role=Role.PARENT, login="m.durand", email=None, first_name="Marie", last_name="Durand",
+                       password_hash=hash_password("Provisoire1"), must_change_password=True)
+    session.add(lettered)
+    session.flush()
+    for row in guardians_rows(session):
+        row.account_id = lettered.id
+        session.add(row)
+    session.commit()
+    token = franceconnect.link_first_visit(through_provider(configured).arrival_ticket, verified_proof(sms_provider))
+    assert sessions.actor_for_session(token).account_id == lettered.id
+    session.expire_all()
+    account = session.get(Account, lettered.id)
+    assert account.password_hash is None and not account.must_change_password
+
+
+def guardians_rows(session):
+    from cjeune_app.core.guardians.records import guardians_by_mobile
+
+    return guardians_by_mobile(session, MOBILE)
