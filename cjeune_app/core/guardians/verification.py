@@ -24,6 +24,7 @@ import hmac
 import secrets
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.throttle import as_utc, source_key
@@ -98,6 +99,7 @@ def send_code(session: Session, mobile: str, source_ip: str | None, *, now: dt.d
     now = now or utcnow()
     e164 = mobile_or_refuse(mobile)
     source, key = source_key(source_ip), mobile_key(e164)
+    _serialize(session, f"phone-source:{source}", f"phone-number:{key}")
     since = now - CODE_WINDOW
     count, first = session.exec(
         select(func.count(), func.min(PhoneCode.created_at)).where(
@@ -120,6 +122,17 @@ def send_code(session: Session, mobile: str, source_ip: str | None, *, now: dt.d
     if guardians_by_mobile(session, e164):
         queue_sms(session, e164, code_sms_text(code))
     return CodeSent(e164, expires_at)
+
+
+def _serialize(session: Session, *names: str) -> None:
+    """Requests counting the same rows wait for each other, so that two at once cannot both pass
+    a limit. PostgreSQL: transaction-scoped advisory locks, always taken in this order (address,
+    then number: no deadlock). SQLite: BEGIN IMMEDIATE already makes writers take turns."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    for name in names:
+        lock_id = int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(:lock_id)"), {"lock_id": lock_id})
 
 
 def _seconds_until(moment: dt.datetime, now: dt.datetime) -> int:
