@@ -6,6 +6,7 @@ from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
+from cjeune_app.api.franceconnect import router as franceconnect_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
@@ -29,6 +30,7 @@ from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import FaqState, faq_page
+from cjeune_app.ui.pages.franceconnect_first_visit import FirstVisitState, first_visit_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -59,7 +61,7 @@ app = rx.App(
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
-                               site_routers=[downloads_router, school_router, session_router]),
+                               site_routers=[downloads_router, school_router, session_router, franceconnect_router]),
 )
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
@@ -95,6 +97,8 @@ app.add_page(email_confirmation_page, route=routes.EMAIL_VERIFICATION,
              title="Confirmation de l'adresse e-mail | CJeune de Provence", on_load=ConfirmEmailState.confirm)
 app.add_page(forgotten_password_page, route=routes.FORGOTTEN_PASSWORD,
              title="Mot de passe oublié | CJeune de Provence")
+app.add_page(first_visit_page, route=routes.FRANCECONNECT_FIRST_VISIT,
+             title="Première connexion avec FranceConnect | CJeune de Provence", on_load=FirstVisitState.open_page)
 for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))

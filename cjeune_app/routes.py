@@ -49,6 +49,14 @@ FORGOTTEN_PASSWORD = "/connexion/mot-de-passe-oublie"
 SESSION_OPEN = "/session/ouverture"  # POST: the sign-in ticket, exchanged for the cookie
 SESSION_CLOSED = "/session/fin"  # GET: the cookie cleared (the session was revoked by the page)
 SESSION_TICKET_FIELD = "ticket"
+# FranceConnect (Parent door): the redirect to the provider and its answer are HTTP routes; a first
+# visit continues on a page where the guardian proves which Parent they are.
+FRANCECONNECT_START = "/franceconnect/connexion"
+FRANCECONNECT_CALLBACK = "/franceconnect/retour"
+FRANCECONNECT_FIRST_VISIT = "/connexion/parent/franceconnect"
+FRANCECONNECT_FIRST_VISIT_END = "/franceconnect/premiere-visite"  # POST: the proof, for the cookie
+FRANCECONNECT_PROOF_FIELD = "preuve"
+FRANCECONNECT_REFUSAL_PARAM = "franceconnect"  # ?franceconnect=<refusal code> on the Parent door
 
 # Families
 DASHBOARD = "/tableau-de-bord"
@@ -97,6 +105,11 @@ API_SEARCH_MAP = "/search/map"
 def sign_in_door(slug: str) -> str:
     """The sign-in page of one profile of "Qui suis-je ?" (collegien, parent, jeune, partenaire...)."""
     return f"{SIGN_IN}/{slug}"
+
+
+def franceconnect_refused(code: str) -> str:
+    """The Parent door showing why a FranceConnect sign-in did not go through."""
+    return f"{sign_in_door('parent')}?{FRANCECONNECT_REFUSAL_PARAM}={code}"
 
 
 def partner_page(partner_id: int | str) -> str:

@@ -1,8 +1,8 @@
 """The session cookie: the one place that sets and clears it, and keeps it away from the page's state.
 
-- `set_session_cookie(response, opened)` / `clear_session_cookies(response)`: any door that opens
-  or ends a session over HTTP calls these (the sign-in ticket route below; a FranceConnect
-  callback would call `sessions.exchange_ticket` or open its session, then `set_session_cookie`).
+- `set_session_cookie(response, token, remember)` / `clear_session_cookies(response)`: any door
+  that opens or ends a session over HTTP calls these (the sign-in ticket route below, FranceConnect's
+  return and first visit in `api.franceconnect`).
   The cookie is HttpOnly (no script reads it), SameSite=Strict, Secure and `__Host-` prefixed
   when the public URL is https (`core.accounts.web`).
 - `POST routes.SESSION_OPEN` exchanges a sign-in ticket (form field `ticket`, posted by the sign-in
@@ -35,18 +35,17 @@ from cjeune_app.core.accounts.web import (
 )
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import sessions
-from cjeune_app.core.use_cases.sessions import OpenedSession
 
 EVENT_PATH = "/_event"  # Reflex's websocket (socket.io)
 router = APIRouter(include_in_schema=False)
 
 
-def set_session_cookie(response: Response, opened: OpenedSession) -> None:
+def set_session_cookie(response: Response, token: str, remember: bool) -> None:
     """The browser keeps the session: 30 days when remembered, else until it closes."""
     clear_session_cookies(response)
     response.set_cookie(
-        cookie_name(opened.remember), opened.token,
-        max_age=int(SESSION_REMEMBER.total_seconds()) if opened.remember else None,
+        cookie_name(remember), token,
+        max_age=int(SESSION_REMEMBER.total_seconds()) if remember else None,
         path="/", secure=secure_cookies(), httponly=True, samesite="strict",
     )
 
@@ -70,7 +69,7 @@ async def open_session(request: Request, ticket: Annotated[str, Form(alias=route
     except Refusal:
         return _see_other(routes.SIGN_IN)
     response = _see_other(routes.DASHBOARD)
-    set_session_cookie(response, opened)
+    set_session_cookie(response, opened.token, opened.remember)
     return response
 
 

@@ -50,10 +50,21 @@ class Settings(BaseSettings):
     # each worker migrating at start would race the others.
     migrate_at_start: bool = True
     metrics_token: str = ""  # bearer token of /metrics (Prometheus); empty: no /metrics
+    # FranceConnect (OpenID Connect): the provider's issuer URL (discovery at
+    # <issuer>/.well-known/openid-configuration), this site's client id and secret. With any of the
+    # three empty, the FranceConnect button is not shown and its routes answer "not available".
+    franceconnect_issuer: str = ""
+    franceconnect_client_id: str = ""
+    franceconnect_client_secret: str = ""
+    franceconnect_scopes: str = "openid given_name family_name email"
 
     @property
     def is_production(self) -> bool:
         return self.env.lower() == "production"
+
+    @property
+    def franceconnect_enabled(self) -> bool:
+        return bool(self.franceconnect_issuer and self.franceconnect_client_id and self.franceconnect_client_secret)
 
     @property
     def secure_cookies(self) -> bool:

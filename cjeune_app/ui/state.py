@@ -96,9 +96,11 @@ class SessionState(rx.State):
 
     @rx.event
     async def sign_out(self):
-        await asyncio.to_thread(sessions.sign_out_digest, self._token_hash())
+        # A session opened through FranceConnect ends there too: the provider sends the browser back
+        # to the route that clears the cookie.
+        provider_sign_out = await asyncio.to_thread(sessions.sign_out_digest, self._token_hash())
         self._forget()
-        return load_page(routes.SESSION_CLOSED)
+        return load_page(provider_sign_out or routes.SESSION_CLOSED)
 
 
 class PrivatePage(rx.State, mixin=True):

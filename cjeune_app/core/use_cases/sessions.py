@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from cjeune_app.core.accounts import tickets
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.sessions import close_session, close_session_of_digest
-from cjeune_app.core.accounts.tickets import OpenedSession
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.partners.sign_in import account_for_digest, account_for_token
+from cjeune_app.core.partners.sign_in import account_for_token
 
 
 def _display_name(session: Session, account: Account) -> str:
@@ -54,30 +51,3 @@ def actor_for_session(token: str | None) -> Actor | None:
         return actor_of(session, account) if account is not None else None
 
 
-def actor_for_digest(token_hash: str | None) -> Actor | None:
-    """`actor_for_session` from the token's digest (the page's websocket)."""
-    if not token_hash:
-        return None
-    with session_scope() as session:
-        account = account_for_digest(session, token_hash)
-        return actor_of(session, account) if account is not None else None
-
-
-def sign_out(token: str | None) -> None:
-    """The token stops working at once, on every server."""
-    if token:
-        with session_scope() as session:
-            close_session(session, token)
-
-
-def sign_out_digest(token_hash: str | None) -> None:
-    """`sign_out` from the token's digest (the page's websocket)."""
-    if token_hash:
-        with session_scope() as session:
-            close_session_of_digest(session, token_hash)
-
-
-def exchange_ticket(ticket: str | None) -> OpenedSession:
-    """The session a sign-in ticket stands for (single use); InvalidToken when it is no longer valid."""
-    with session_scope() as session:
-        return tickets.exchange_ticket(session, ticket)

@@ -19,7 +19,7 @@ from cjeune_app.core.dates import parse_date_fr
 from cjeune_app.core.enums import BACK_OFFICE_ROLES, Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.site import COLLEGE_SUPPORT_EMAIL
-from cjeune_app.core.use_cases import accounts, guardians
+from cjeune_app.core.use_cases import accounts, franceconnect, guardians
 from cjeune_app.core.use_cases.accounts import PendingSignIn
 from cjeune_app.ui.components.forms import (
     PasswordChecklist,
@@ -29,6 +29,7 @@ from cjeune_app.ui.components.forms import (
     password_checklist,
     submit_button,
 )
+from cjeune_app.ui.components.franceconnect import franceconnect_button
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import client_ip, post_form
 from cjeune_app.ui.theme import BRAND_BLUE
@@ -77,6 +78,8 @@ class SignInState(PasswordChecklist, rx.State):
     login: str = ""
     error: str = ""
     errors: list[str] = []
+    franceconnect_offered: bool = False  # Parent door: the provider is configured
+    franceconnect_error: str = ""  # why the last FranceConnect sign-in did not go through
     # The first sign-in of a school's letter (Parent): the children whose birth dates are asked.
     children: list[str] = []
     field_errors: dict[str, str] = {}
@@ -94,6 +97,9 @@ class SignInState(PasswordChecklist, rx.State):
     @rx.event
     def start(self, door: str):
         self._reset(door if door in DOORS else "collegien")
+        self.franceconnect_offered = self.door == "parent" and franceconnect.is_offered()
+        refusal = self.router.url.query_parameters.get(routes.FRANCECONNECT_REFUSAL_PARAM, "")
+        self.franceconnect_error = franceconnect.refusal_message(refusal) if self.franceconnect_offered else ""
 
     @rx.event
     def submit_identifier(self, form: dict):
@@ -353,6 +359,21 @@ def sign_in_form(door: Door) -> rx.Component:
     )
 
 
+def _franceconnect_choice() -> rx.Component:
+    return rx.cond(
+        SignInState.franceconnect_offered,
+        rx.vstack(
+            rx.heading("Ou avec FranceConnect", as_="h2", size="4", color=BRAND_BLUE),
+            rx.text("Identifiez-vous avec un compte que vous avez déjà (impots.gouv.fr, ameli.fr, l'Identité "
+                    "Numérique La Poste…). À la première connexion, nous vérifions que vous êtes bien le parent "
+                    "de vos enfants collégiens.", size="2"),
+            error_message(SignInState.franceconnect_error),
+            franceconnect_button(),
+            spacing="3", width="100%", margin_top="1.5rem",
+        ),
+    )
+
+
 def sign_in_page_for(slug: str):
     door = DOORS[slug]
 
@@ -365,6 +386,7 @@ def sign_in_page_for(slug: str):
                        rx.link("Devenir partenaire", href=routes.PARTNER_SIGN_UP,
                                underline="always"),
                        size="2", margin_top="1rem")] if slug == "partenaire" else []),
+            *([_franceconnect_choice()] if slug == "parent" else []),
             *([rx.text("Pas encore de compte ? ",
                        rx.link("Créer mon compte Jeune", href=routes.YOUTH_SIGN_UP, underline="always"),
                        size="2", margin_top="1rem")] if slug == "jeune" else []),
