@@ -10,12 +10,18 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
+from cjeune_app import routes
+from cjeune_app.core.accounts import tickets
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.sessions import close_session_of_digest, digest
+from cjeune_app.core.accounts.tickets import OpenedSession
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.franceconnect import client, identities
 from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.partners.sign_in import account_for_token
+from cjeune_app.core.partners.sign_in import account_for_digest, account_for_token
+from cjeune_app.core.settings import settings
 
 
 def _display_name(session: Session, account: Account) -> str:
@@ -51,3 +57,38 @@ def actor_for_session(token: str | None) -> Actor | None:
         return actor_of(session, account) if account is not None else None
 
 
+
+
+def actor_for_digest(token_hash: str | None) -> Actor | None:
+    """`actor_for_session` from the token's digest (the page's websocket)."""
+    if not token_hash:
+        return None
+    with session_scope() as session:
+        account = account_for_digest(session, token_hash)
+        return actor_of(session, account) if account is not None else None
+
+
+def sign_out_digest(token_hash: str | None) -> str | None:
+    """The session (named by its token's digest: the page's websocket) stops working at once, on
+    every server. For a session opened through FranceConnect, returns the provider's end-session
+    URL (with the session's ID token as `id_token_hint`), where the browser goes next to end that
+    session too; the provider then sends it to `routes.SESSION_CLOSED`, which clears the cookie."""
+    if not token_hash:
+        return None
+    with session_scope() as session:
+        id_token = identities.id_token_of_digest(session, token_hash)
+        close_session_of_digest(session, token_hash)
+    if id_token is None or not settings().franceconnect_enabled:
+        return None
+    return client.logout_url(client.configured(), id_token, settings().public_url.rstrip("/") + routes.SESSION_CLOSED)
+
+
+def sign_out(token: str | None) -> str | None:
+    """`sign_out_digest` from the token itself (an HTTP request's cookie)."""
+    return sign_out_digest(digest(token) if token else None)
+
+
+def exchange_ticket(ticket: str | None) -> OpenedSession:
+    """The session a sign-in ticket stands for (single use); InvalidToken when it is no longer valid."""
+    with session_scope() as session:
+        return tickets.exchange_ticket(session, ticket)
