@@ -73,6 +73,7 @@ def test_an_agent_blocks_a_card_found_by_its_last_digits_and_the_partner_is_refu
     login, password = _demo_account(app_server, "Agent du Département")
     sign_in(screen, app_server, "gestion", login, password)
     expect(screen.locator("#a-traiter")).to_be_visible()
+    screen.mouse.move(0, 0)  # the pointer left on "Non" would hover a link of the new page (contrast check)
     assert_page_healthy(screen)
 
     _open_file(screen, app_server, f"{number[-4:]} {last_name.lower()}", f"{last_name.upper()} Emma")

@@ -42,13 +42,13 @@ class PupilHit:
 
 
 def _prefix(session: Session, column: Any, word: str) -> sa.ColumnElement[bool]:
-    """`lower(column)` starts with `word` (lower case), in a form each database answers from its
-    expression index: a LIKE on PostgreSQL (text_pattern_ops), a range on SQLite."""
+    """`lower(column)` starts with `word` (lower case) as a range its expression index answers even
+    in a prepared (generic) plan: on PostgreSQL with the byte-wise operators of text_pattern_ops
+    (a LIKE with a bound pattern cannot use the index once psycopg prepares the statement)."""
     lowered = sa.func.lower(column)
-    if session.get_bind().dialect.name == "postgresql":
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return lowered.like(escaped + "%", escape="\\")
     upper = word[:-1] + chr(ord(word[-1]) + 1)
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.and_(lowered.op("~>=~")(word), lowered.op("~<~")(upper))
     return sa.and_(lowered >= word, lowered < upper)
 
 

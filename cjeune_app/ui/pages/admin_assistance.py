@@ -246,6 +246,10 @@ class BeneficiaryFileState(PrivatePage, rx.State):
         return await self._run("correction", form)
 
 
+TABLE_NAMES = {"identite": "Identité", "cartes": "Cartes", "soldes": "Soldes", "mouvements": "Mouvements",
+               "messages": "E-mails envoyés", "corrections": "Corrections", "journal-dossier": "Journal du dossier"}
+
+
 def _table(rows: rx.Var, headers: list[str], table_id: str, columns: int) -> rx.Component:
     cells = ["a", "b", "c", "d"][:columns]
     return rx.box(
@@ -254,7 +258,8 @@ def _table(rows: rx.Var, headers: list[str], table_id: str, columns: int) -> rx.
             rx.el.tbody(rx.foreach(rows, lambda r: rx.el.tr(*[rx.el.td(getattr(r, c)) for c in cells]))),
             id=table_id, class_name="tableau",
         ),
-        overflow_x="auto", width="100%",
+        # A wide table scrolls sideways on a phone: the region takes the focus so that a keyboard can scroll it.
+        overflow_x="auto", width="100%", tab_index=0, role="region", aria_label=TABLE_NAMES.get(table_id, table_id),
     )
 
 
@@ -334,7 +339,7 @@ def beneficiary_file_page() -> rx.Component:
                              rx.vstack(
                                  _select("Déclaration de la famille", "loss", "perte-vol", list(LOSS_CHOICES)),
                                  _note("blocage"),
-                                 rx.button("Bloquer la carte", type="submit", size="3", color_scheme="red"),
+                                 rx.button("Bloquer la carte", type="submit", size="3"),
                                  spacing="2", width="100%"),
                              on_submit=s.block, reset_on_submit=True, width="100%", id="form-blocage"))),
                 _section("Soldes", _table(s.balances, ["Enveloppe", "Solde"], "soldes", 2)),
