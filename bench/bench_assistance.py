@@ -84,7 +84,8 @@ def generate(url: str, count: int, rng: random.Random) -> list[dict]:
                 ":pupil_id, :now)"), [{**r, "pupil_id": i, "now": now} for r, i in zip(rows, ids, strict=True)])
             conn.execute(sa.text(
                 "INSERT INTO account (role, login, email, first_name, last_name, must_change_password, is_active, "
-                "failed_logins, created_at) VALUES ('parent', :email, :email, 'Parent', :last, false, true, 0, :now)"), [{**r, "now": now} for r in rows])
+                "failed_logins, created_at) VALUES ('parent', :email, :email, 'Parent', :last, false, true, 0, :now)"),
+                [{**r, "now": now} for r in rows])
             conn.execute(sa.text(
                 "INSERT INTO parent_link (parent_account_id, pupil_id, created_at) SELECT id, :pupil_id, :now "
                 "FROM account WHERE login = :email"),
