@@ -41,10 +41,11 @@ def luhn_digit(payload: str) -> str:
 
 def generate(url: str, count: int, rng: random.Random) -> list[dict]:
     """Bulk rows; returns a sample of pupils (what an agent will type)."""
+    from sqlmodel import Session
+
     from cjeune_app.core.checksums import uai_key
     from cjeune_app.core.db import engine_for, utcnow
     from cjeune_app.core.seasons.api import get_or_create_season
-    from sqlmodel import Session
 
     engine = engine_for(url)
     now = utcnow()
