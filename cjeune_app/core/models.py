@@ -12,6 +12,7 @@ from cjeune_app.core.audit.models import AuditEntry
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.guardians.models import Guardian, PhoneCode
 from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
@@ -21,8 +22,8 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
-    "ConsentRecord", "Enrollment", "Establishment", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
-    "OneTimeToken", "SentMessage",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
+    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode",
+    "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

@@ -343,7 +343,7 @@ def test_agent_issues_card_stock_and_downloads_the_printer_files(app_server, pho
     stock_row = phone.locator("#stock tr").filter(has_text=school["uai"])
     left_before = int(stock_row.locator("td").nth(5).inner_text())
     choice = phone.locator("#champ-establishment option").filter(has_text=school["uai"]).get_attribute("value")
-    phone.get_by_label("Établissement").select_option(choice)
+    phone.get_by_label("Établissement", exact=True).select_option(choice)
     phone.get_by_label("Nombre de cartes").fill("5")
     phone.get_by_role("button", name="Créer le lot de cartes").click()
     expect(phone.locator("#avis")).to_have_text(re.compile(

@@ -137,6 +137,7 @@ def _load_file(actor: Actor, pupil_id: int) -> dict[str, Any]:
         active_card=str(f.active_card_id or ""),
         balances=[Line(label, amount) for _, label, amount in f.balances],
         history=[Line(h.when, h.envelope, h.label, h.amount) for h in f.history],
+        guardians=[Line(g.name, g.mobile or "—", g.email or "—", g.account) for g in f.guardians],
         accounts=[AccountRow(str(a.account_id),
                              f"{a.role_label} — {a.login}"
                              + (" — activé" if a.activated else " — non activé")
@@ -191,6 +192,7 @@ class BeneficiaryFileState(PrivatePage, rx.State):
     active_card: str = ""
     balances: list[Line] = []
     history: list[Line] = []
+    guardians: list[Line] = []
     accounts: list[AccountRow] = []
     messages: list[Line] = []
     corrections: list[Line] = []
@@ -247,7 +249,8 @@ class BeneficiaryFileState(PrivatePage, rx.State):
 
 
 TABLE_NAMES = {"identite": "Identité", "cartes": "Cartes", "soldes": "Soldes", "mouvements": "Mouvements",
-               "messages": "E-mails envoyés", "corrections": "Corrections", "journal-dossier": "Journal du dossier"}
+               "messages": "E-mails et SMS envoyés", "responsables": "Responsables légaux",
+               "corrections": "Corrections", "journal-dossier": "Journal du dossier"}
 
 
 def _table(rows: rx.Var, headers: list[str], table_id: str, columns: int) -> rx.Component:
@@ -345,8 +348,10 @@ def beneficiary_file_page() -> rx.Component:
                 _section("Soldes", _table(s.balances, ["Enveloppe", "Solde"], "soldes", 2)),
                 _section("Mouvements", _table(s.history, ["Date", "Enveloppe", "Opération", "Montant"],
                                               "mouvements", 4)),
+                _section("Responsables légaux (fichier de l'établissement)",
+                         _table(s.guardians, ["Nom", "Mobile", "E-mail", "Compte"], "responsables", 4)),
                 _section("Comptes", rx.el.ul(rx.foreach(s.accounts, _account), class_name="comptes")),
-                _section("E-mails envoyés",
+                _section("E-mails et SMS envoyés",
                          _table(s.messages, ["Date", "Destinataire", "Objet"], "messages", 3)),
                 _section("Corriger les coordonnées", rx.form(
                     rx.vstack(
