@@ -30,6 +30,7 @@ class AuditAction(StrEnum):
     CORRECTION_REFUSED = "correction_refused"
     PUPIL_PASSWORD_RESET = "pupil_password_reset"
     PUPILS_IMPORTED = "pupils_imported"
+    GUARDIANS_CHANGED = "guardians_changed"
     SEASON_CLOSED = "season_closed"
     SERVICE_OPENED = "service_opened"
     SERVICE_CLOSED = "service_closed"
@@ -55,6 +56,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.CORRECTION_REFUSED: "Correction refusée",
     AuditAction.PUPIL_PASSWORD_RESET: "Mot de passe d'élève réinitialisé",
     AuditAction.PUPILS_IMPORTED: "Élèves importés",
+    AuditAction.GUARDIANS_CHANGED: "Responsables légaux modifiés",
     AuditAction.SEASON_CLOSED: "Saison clôturée",
     AuditAction.SERVICE_OPENED: "Service ouvert",
     AuditAction.SERVICE_CLOSED: "Service fermé",

@@ -99,3 +99,15 @@ def test_partner_decisions_are_in_the_trail(session, agent, monkeypatch):
         (AuditAction.PARTNER_VALIDATED, waiting.id, ""),
     ]
     assert rows[1].target_label == f"{waiting.name} (SIRET {waiting.siret})"
+
+
+def test_school_staff_changing_guardians_is_in_the_trail(session, agent):
+    from cjeune_app.core.guardians.records import GuardianInput
+    from cjeune_app.core.use_cases import guardians
+    from tests.core.factories import make_pupil
+
+    pupil, _, _ = make_pupil(session, "Fabre", "Lucas")
+    session.commit()
+    guardians.save_pupil_guardians(agent, pupil.id, [GuardianInput("Fabre", "Anne", "mere", "06 11 22 33 44")])
+    [row] = list_entries(session, AuditFilter(pupil_id=pupil.id))
+    assert (row.action, row.details) == (AuditAction.GUARDIANS_CHANGED, "Anne Fabre")
