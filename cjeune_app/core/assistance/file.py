@@ -56,6 +56,7 @@ class CardLine:
 @dataclass(frozen=True)
 class AccountLine:
     account_id: int
+    role: Role
     role_label: str
     login: str
     name: str
@@ -219,7 +220,7 @@ def pupil_file(session: Session, pupil_id: int, *, now: dt.datetime | None = Non
                                 format_mobile(g.mobile), g.email or "",
                                 next((a.login for a in accounts if a.id == g.account_id), "pas de compte"))
                    for g in guardians],
-        accounts=[AccountLine(a.id or 0, ROLE_LABELS.get(Role(a.role), a.role), a.login,
+        accounts=[AccountLine(a.id or 0, Role(a.role), ROLE_LABELS.get(Role(a.role), a.role), a.login,
                               f"{a.first_name} {a.last_name}".strip(),
                               a.password_hash is not None, _is_locked(a, now), _when(a.locked_until))
                   for a in accounts],

@@ -142,7 +142,7 @@ def _load_file(actor: Actor, pupil_id: int) -> dict[str, Any]:
                              f"{a.role_label} — {a.login}"
                              + (" — activé" if a.activated else " — non activé")
                              + (f" — bloqué jusqu'à {a.locked_until}" if a.locked else ""),
-                             a.locked, a.role_label != "Collégien·ne") for a in f.accounts],
+                             a.locked, a.role is not Role.PUPIL) for a in f.accounts],
         messages=[Line(m.when, m.recipient, m.subject) for m in f.messages],
         corrections=[Line(f"n°{c.correction_id} {c.envelope} {c.amount}", c.status_label, c.reason, c.proposed)
                      for c in f.corrections],
