@@ -7,6 +7,8 @@ from cjeune_app.core.accounts.models import (
     OneTimeToken,
     ParentLink,
 )
+from cjeune_app.core.assistance.models import LedgerCorrection
+from cjeune_app.core.audit.models import AuditEntry
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
@@ -17,6 +19,7 @@ from cjeune_app.core.franceconnect.models import (
     FranceConnectSession,
 )
 from cjeune_app.core.guardians.models import Guardian, PhoneCode
+from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
@@ -24,9 +27,10 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
+    "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "FranceConnectArrival", "FranceConnectIdentity",
-    "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerEntry", "LoginAttempt", "OneTimeToken",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
+    "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
+    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode",
+    "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

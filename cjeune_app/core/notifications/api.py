@@ -33,6 +33,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import event
 from sqlmodel import Session
 
+from cjeune_app.core.notifications.models import Channel, SentMessage
 from cjeune_app.core.settings import data_dir, private_dir, settings
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
@@ -104,6 +105,7 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
 def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None) -> None:
     """Deliver once `session` commits; forgotten if it rolls back."""
     queue_after_commit(session, _delivery(build_message(to, subject, text, html)))
+    session.add(SentMessage(channel=Channel.EMAIL, recipient=to.strip().lower()[:254], subject=subject[:250]))
 
 
 SIGNATURE = "L'équipe CJeune de Provence — Département des Bouches-du-Rhône"

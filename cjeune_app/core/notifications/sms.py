@@ -23,9 +23,11 @@ import httpx
 from sqlmodel import Session
 
 from cjeune_app.core.notifications.api import outbox_dir, queue_after_commit
+from cjeune_app.core.notifications.models import Channel, SentMessage
 from cjeune_app.core.settings import private_dir, settings
 
 SMS_TIMEOUT_SECONDS = 15
+SMS_LOGGED_AS = "SMS (texte non conservé)"
 
 
 class SmsSender(Protocol):
@@ -107,5 +109,7 @@ class _SmsDelivery:
 
 
 def queue_sms(session: Session, to: str, text: str) -> None:
-    """Send once `session` commits; forgotten if it rolls back."""
+    """Send once `session` commits; forgotten if it rolls back. The log keeps the number and the
+    time, never the text (a verification code must not outlive its SMS)."""
     queue_after_commit(session, _SmsDelivery(sms_sender(), to, text))
+    session.add(SentMessage(channel=Channel.SMS, recipient=to[:254], subject=SMS_LOGGED_AS))

@@ -16,6 +16,7 @@ from cjeune_app.core.accounts.errors import SignInExpired
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.sign_in import PENDING_SIGN_IN_LIMIT
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden
@@ -134,6 +135,9 @@ def save_pupil_guardians(actor: Actor | None, pupil_id: int, typed: list[Guardia
         pupil = _staff_pupil(session, actor, pupil_id)
         assert pupil.id is not None
         saved = records.set_guardians(session, pupil, checked)
+        record(session, actor, AuditAction.GUARDIANS_CHANGED, target_kind=AuditTarget.PUPIL, target_id=pupil.id,
+               target_label=f"{pupil.first_name} {pupil.last_name.upper()}", pupil_id=pupil.id,
+               details="; ".join(f"{g.first_name} {g.last_name}" for g in saved) or "aucun responsable")
         return PupilGuardians(pupil.id, f"{pupil.first_name} {pupil.last_name}", pupil.class_name, saved)
 
 
