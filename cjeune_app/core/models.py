@@ -12,6 +12,12 @@ from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.reimbursements.models import (
+    PartnerBankAccount,
+    ReimbursementBatch,
+    ReimbursementItem,
+    ReimbursementLine,
+)
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
@@ -19,6 +25,7 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "Offer", "ParentLink", "Partner", "PartnerBankAccount", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "ReimbursementBatch", "ReimbursementItem", "ReimbursementLine",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
     api_requests_per_minute: float = 300.0  # partner API, per key
     api_burst: int = 120
+    # The Département's account the reimbursements are paid from (debtor of the SEPA transfers).
+    sepa_debtor_name: str = "Departement des Bouches-du-Rhone"
+    sepa_debtor_iban: str = "FR7630001000000000000000127"
+    sepa_debtor_bic: str = "BDFEFRPP"
 
     @property
     def is_production(self) -> bool:
