@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sepaxml import SepaTransfer
 from sqlmodel import Session, col, func, select
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import PaymentStatus
@@ -36,7 +37,7 @@ BATCH_LOCK_KEY = 140_014  # PostgreSQL advisory lock serialising preparations (S
 SEPA_SCHEMA = "pain.001.001.03"
 
 _pay = sa.table("payment", sa.column("id"), sa.column("partner_id"), sa.column("amount_cents"),
-                sa.column("status"), sa.column("created_at", sa.DateTime), sa.column("cancelled_at", sa.DateTime))
+                sa.column("status"), sa.column("created_at", UTCDateTime()), sa.column("cancelled_at", UTCDateTime()))
 _item = sa.table("reimbursement_item", sa.column("batch_id"), sa.column("partner_id"), sa.column("payment_id"),
                  sa.column("kind"), sa.column("amount_cents"))
 _bank = sa.table("partner_bank_account", sa.column("partner_id"), sa.column("holder_name"), sa.column("iban"),
