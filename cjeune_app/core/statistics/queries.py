@@ -195,11 +195,11 @@ def spending_per_category(session: Session, season: Season) -> list[MonthAmount]
 
 
 def money_totals(session: Session, season: Season) -> MoneyTotals:
-    rows = {kind: cents for kind, cents in session.execute(
+    rows = dict(session.execute(
         sa.select(col(LedgerEntry.kind), func.sum(col(LedgerEntry.amount_cents)))
         .join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id))
         .where(col(Wallet.season_id) == season.id).group_by(col(LedgerEntry.kind))
-    ).all()}
+    ).all())
     def total(*kinds: LedgerKind) -> int:
         return sum(int(rows.get(str(kind)) or 0) for kind in kinds)
     return MoneyTotals(total(LedgerKind.CREDIT), -total(LedgerKind.DEBIT, LedgerKind.REFUND), -total(LedgerKind.EXPIRY))
