@@ -7,6 +7,7 @@ from cjeune_app.core.accounts.models import (
     OneTimeToken,
     ParentLink,
 )
+from cjeune_app.core.audit.models import AuditEntry
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
@@ -23,7 +24,7 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
+    "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
     "Offer", "ParentLink", "Partner", "PartnerBankAccount", "PartnerCategory", "Payment", "Photo", "Pupil",
     "ReimbursementBatch", "ReimbursementItem", "ReimbursementLine",
