@@ -7,12 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import verify_password
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
+from cjeune_app.core.formats import format_cents
 from cjeune_app.core.partners import statements
+from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.statements import Month, MonthTotal
 from cjeune_app.core.permissions import require_partner, require_role
 from cjeune_app.core.reimbursements import bank, batches, reconciliation
@@ -69,7 +74,17 @@ def change_bank_details(
         account = session.get(Account, actor.account_id)
         if account is None or not verify_password(account.password_hash, password or ""):
             raise BankDetailsInvalid({"password": WRONG_PASSWORD})
-        return bank.save_bank_details(session, partner_id, details, actor.account_id, now=now)
+        before = bank.bank_details_of(session, partner_id)
+        saved = bank.save_bank_details(session, partner_id, details, actor.account_id, now=now)
+        partner = session.get(Partner, partner_id)
+        assert partner is not None
+        # Never a full IBAN in the trail: the masked ones say enough to recognise a change.
+        change = f"IBAN {saved.iban_masked}, BIC {saved.bic}, titulaire {saved.holder_name}"
+        if before is not None:
+            change = f"avant : IBAN {before.iban_masked}, BIC {before.bic}, titulaire {before.holder_name} ; après : {change}"
+        record(session, actor, AuditAction.BANK_DETAILS_CHANGED, target_kind=AuditTarget.PARTNER, target_id=partner_id,
+               target_label=f"{partner.name} (SIRET {partner.siret})", details=change, partner_id=partner_id, now=now)
+        return saved
 
 
 def statement_months(actor: Actor | None, months: int = 12) -> list[StatementMonth]:
@@ -83,6 +98,13 @@ def statement_months(actor: Actor | None, months: int = 12) -> list[StatementMon
 
 # --- back office ---------------------------------------------------------------------------------
 
+def _audit_batch(session: Session, actor: Actor | None, action: AuditAction, batch: BatchSummary,
+                 now: dt.datetime | None) -> None:
+    record(session, actor, action, target_kind=AuditTarget.REIMBURSEMENT_BATCH, target_id=batch.id,
+           target_label=f"Lot de {batch.month.label}",
+           details=f"{batch.lines_count} virement(s), {format_cents(batch.total_cents)}", now=now)
+
+
 def overview(actor: Actor | None) -> ReimbursementsOverview:
     require_role(actor, Role.AGENT)
     with session_scope(read_only=True) as session:
@@ -95,7 +117,9 @@ def prepare_batch(actor: Actor | None, month: str, *, now: dt.datetime | None = 
     agent = require_role(actor, Role.AGENT)
     wanted = Month.parse(month)
     with session_scope() as session:
-        summary, _created = batches.prepare_batch(session, wanted, agent.account_id, now=now)
+        summary, created = batches.prepare_batch(session, wanted, agent.account_id, now=now)
+        if created:
+            _audit_batch(session, agent, AuditAction.REIMBURSEMENT_BATCH_PREPARED, summary, now)
         return summary
 
 
@@ -109,7 +133,9 @@ def batch_view(actor: Actor | None, batch_id: int) -> BatchView:
 def generate_transfer(actor: Actor | None, batch_id: int, *, now: dt.datetime | None = None) -> BatchSummary:
     require_role(actor, Role.AGENT)
     with session_scope() as session:
-        summary, _created = batches.generate_transfer(session, batch_id, now=now)
+        summary, created = batches.generate_transfer(session, batch_id, now=now)
+        if created:
+            _audit_batch(session, actor, AuditAction.REIMBURSEMENT_BATCH_GENERATED, summary, now)
         return summary
 
 
@@ -123,7 +149,9 @@ def transfer_file(actor: Actor | None, batch_id: int) -> TransferFile:
 def mark_sent(actor: Actor | None, batch_id: int, *, now: dt.datetime | None = None) -> BatchSummary:
     agent = require_role(actor, Role.AGENT)
     with session_scope() as session:
-        summary, _changed = batches.mark_sent(session, batch_id, agent.account_id, now=now)
+        summary, changed = batches.mark_sent(session, batch_id, agent.account_id, now=now)
+        if changed:
+            _audit_batch(session, agent, AuditAction.REIMBURSEMENT_BATCH_SENT, summary, now)
         return summary
 
 

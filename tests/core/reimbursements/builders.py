@@ -57,3 +57,14 @@ def transfers(root: ET.Element) -> dict[str, tuple[str, int]]:
         amount = tx.findtext("p:Amt/p:InstdAmt", namespaces=NS)
         found[e2e] = (iban, int(Decimal(amount) * 100))
     return found
+
+
+def audited(action) -> list:
+    """The trail's entries of one action, oldest first."""
+    from sqlmodel import col, select
+
+    from cjeune_app.core.audit.models import AuditEntry
+    from cjeune_app.core.db import session_scope
+
+    with session_scope(read_only=True) as s:
+        return list(s.exec(select(AuditEntry).where(AuditEntry.action == action).order_by(col(AuditEntry.id))).all())

@@ -8,7 +8,8 @@ from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.reimbursements.errors import BankDetailsInvalid
 from cjeune_app.core.use_cases import reimbursements
 from tests.core.partners.builders import add_partner
-from tests.core.reimbursements.builders import PARTNER_PASSWORD, partner_account
+from cjeune_app.core.audit import AuditAction
+from tests.core.reimbursements.builders import PARTNER_PASSWORD, audited, partner_account
 
 
 @pytest.fixture
@@ -28,6 +29,11 @@ def test_a_partner_records_its_bank_details_in_canonical_form(partner):
     changed = reimbursements.change_bank_details(partner, "Judo Club", "FR1420041010050500013M02606", "PSSTFRPPMAR",
                                                  PARTNER_PASSWORD)
     assert reimbursements.bank_details(partner) == changed and changed.iban.endswith("M02606")
+    first, second = audited(AuditAction.BANK_DETAILS_CHANGED)
+    assert (second.partner_id, second.actor_account_id) == (partner.partner_id, partner.account_id)
+    assert second.details == ("avant : IBAN FR76 •••• •••• 0151, BIC BNPAFRPP, titulaire Judo Club d'Aix ; "
+                              "après : IBAN FR14 •••• •••• 2606, BIC PSSTFRPPMAR, titulaire Judo Club")
+    assert "FR7630004000000000000000151" not in first.details + second.details  # never a whole IBAN
 
 
 @pytest.mark.parametrize(("holder", "iban", "bic", "fields"), [
@@ -51,6 +57,7 @@ def test_a_change_needs_the_partners_password(partner):
         reimbursements.change_bank_details(partner, "Voleur", "FR1420041010050500013M02606", "PSSTFRPPMAR", "devine")
     assert set(refused.value.fields) == {"password"}
     assert reimbursements.bank_details(partner).holder_name == "Club"
+    assert len(audited(AuditAction.BANK_DETAILS_CHANGED)) == 1  # the refused change left no trace
 
 
 def test_only_a_partner_has_bank_details(agent):

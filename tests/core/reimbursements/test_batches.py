@@ -17,7 +17,8 @@ from cjeune_app.core.partners.statements import Month, monthly_totals
 from cjeune_app.core.reimbursements import errors
 from cjeune_app.core.reimbursements.models import BatchStatus
 from cjeune_app.core.use_cases import reimbursements
-from tests.core.reimbursements.builders import give_bank_details, partner_account, transfers, valid_pain_001
+from cjeune_app.core.audit import AuditAction
+from tests.core.reimbursements.builders import audited, give_bank_details, partner_account, transfers, valid_pain_001
 from tests.support.partner_world import build_partner_world
 
 
@@ -98,6 +99,11 @@ def test_a_month_is_prepared_generated_and_sent_and_reconciles(world, agent):
 
     assert reimbursements.mark_sent(agent, batch.id, now=paris(y, 11, 7)).status == BatchStatus.SENT
     assert reimbursements.mark_sent(agent, batch.id).sent_at == paris(y, 11, 7)  # idempotent
+    for action in (AuditAction.REIMBURSEMENT_BATCH_PREPARED, AuditAction.REIMBURSEMENT_BATCH_GENERATED,
+                   AuditAction.REIMBURSEMENT_BATCH_SENT):
+        [entry] = audited(action)  # once, however often the agent clicked
+        assert (entry.target_id, entry.actor_account_id) == (batch.id, agent.account_id)
+        assert entry.details == "2 virement(s), 44,00 €" and entry.target_label == f"Lot de {october.label}"
 
     # November: the October payment cancelled after October was reimbursed is deducted
     cancel(world.sport, judo_a, paris(y, 11, 3))
