@@ -81,7 +81,8 @@ def change_bank_details(
         # Never a full IBAN in the trail: the masked ones say enough to recognise a change.
         change = f"IBAN {saved.iban_masked}, BIC {saved.bic}, titulaire {saved.holder_name}"
         if before is not None:
-            change = f"avant : IBAN {before.iban_masked}, BIC {before.bic}, titulaire {before.holder_name} ; après : {change}"
+            change = (f"avant : IBAN {before.iban_masked}, BIC {before.bic}, titulaire {before.holder_name} ; "
+                      f"après : {change}")
         record(session, actor, AuditAction.BANK_DETAILS_CHANGED, target_kind=AuditTarget.PARTNER, target_id=partner_id,
                target_label=f"{partner.name} (SIRET {partner.siret})", details=change, partner_id=partner_id, now=now)
         return saved

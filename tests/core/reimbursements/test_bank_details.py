@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from cjeune_app.core.audit import AuditAction
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.reimbursements.errors import BankDetailsInvalid
 from cjeune_app.core.use_cases import reimbursements
 from tests.core.partners.builders import add_partner
-from cjeune_app.core.audit import AuditAction
 from tests.core.reimbursements.builders import PARTNER_PASSWORD, audited, partner_account
 
 

@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 
+from cjeune_app.core.audit import AuditAction
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.formats import PARIS
@@ -17,7 +18,6 @@ from cjeune_app.core.partners.statements import Month, monthly_totals
 from cjeune_app.core.reimbursements import errors
 from cjeune_app.core.reimbursements.models import BatchStatus
 from cjeune_app.core.use_cases import reimbursements
-from cjeune_app.core.audit import AuditAction
 from tests.core.reimbursements.builders import audited, give_bank_details, partner_account, transfers, valid_pain_001
 from tests.support.partner_world import build_partner_world
 
