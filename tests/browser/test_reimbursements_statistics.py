@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -76,7 +77,7 @@ def test_a_months_batch_is_generated_sent_and_read_by_the_partner(app_server, ag
     expect(phone.locator("#avis")).to_contain_text("Fichier de virement SEPA")
     with phone.expect_download() as download:
         phone.get_by_role("button", name="Télécharger le fichier SEPA (XML)").click()
-    xml = open(download.value.path(), "rb").read()
+    xml = Path(download.value.path()).read_bytes()
     sent = transfers(valid_pain_001(xml))  # the XSD of pain.001.001.03 says it is valid
     assert sent and download.value.suggested_filename == f"virements-cjeune-{last_month.code}.xml"
     total_shown = phone.locator("#total-lot").inner_text()
@@ -143,7 +144,7 @@ def test_the_statistics_page_charts_the_demo_season(app_server, agent_login, chr
         screenshot(page, f"admin-statistiques-{viewport['width']}")
         with page.expect_download() as download:
             page.get_by_role("button", name="Exporter en CSV : Montants crédités, dépensés et expirés").click()
-        body = open(download.value.path(), encoding="utf-8-sig").read()
+        body = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert body.splitlines()[0] == "mouvement;montant_centimes;montant" and "crédité;" in body
     finally:
         context.close()
