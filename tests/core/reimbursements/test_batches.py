@@ -5,9 +5,11 @@ batch; the reconciliation with the payments and the ledger holds at every step."
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 
 import pytest
+from pypdf import PdfReader
 
 from cjeune_app.core.audit import AuditAction
 from cjeune_app.core.db import session_scope
@@ -17,7 +19,7 @@ from cjeune_app.core.partners.payments import cancel_payment, take_payment
 from cjeune_app.core.partners.statements import Month, monthly_totals
 from cjeune_app.core.reimbursements import errors
 from cjeune_app.core.reimbursements.models import BatchStatus
-from cjeune_app.core.use_cases import reimbursements
+from cjeune_app.core.use_cases import payments, reimbursements
 from tests.core.reimbursements.builders import audited, give_bank_details, partner_account, transfers, valid_pain_001
 from tests.support.partner_world import build_partner_world
 
@@ -132,6 +134,9 @@ def test_partners_read_the_transfer_on_their_statements(world, agent, session):
     assert paid[october].amount_cents == 2_500
     assert paid[october].end_to_end_id == f"CJ-{october.code}-P{world.sport}"
     assert paid[october].sent_at == paris(october.year, 11, 8)
+    pdf = payments.statement(judo, october, "pdf").body
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert f"Remboursé le 08/11/{october.year} (virement CJ-{october.code}-P{world.sport}) : 25,00 €" in text
 
 
 def test_refusals(world, agent, session):
