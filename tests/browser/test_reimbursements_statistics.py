@@ -135,7 +135,7 @@ def test_the_statistics_page_charts_the_demo_season(app_server, agent_login, chr
         open_as_agent(page, app_server, "/admin/statistiques")
         expect(page.get_by_role("heading", level=1)).to_have_text("Statistiques")
         expect(page.get_by_label("Saison")).to_have_value("2026-2027")
-        charts = page.locator(".graphique .recharts-surface")
+        charts = page.locator(".graphique .recharts-wrapper")
         expect(charts).to_have_count(7)
         expect(page.locator(".graphique .recharts-bar-rectangle").first).to_be_visible()
         expect(page.locator(".statistique-montants tbody tr")).to_have_count(3)
