@@ -124,7 +124,8 @@ def associations_per_day(session: Session, season: Season) -> list[DayCount]:
     return _per_day(rows)
 
 
-def _enrolled_per_school(session: Session, season: Season) -> list[tuple[int, str, str, int, int]]:
+def enrolled_per_school(session: Session, season: Season) -> list[tuple[int, str, str, int, int]]:
+    """(id, name, commune, pupils, enrolled) of every collège: one grouped query for both shares."""
     enrolled = (sa.select(col(Enrollment.pupil_id)).where(col(Enrollment.season_id) == season.id,
                                                      col(Enrollment.status) == EnrollmentStatus.COMPLETED).subquery())
     rows = session.execute(
@@ -137,15 +138,14 @@ def _enrolled_per_school(session: Session, season: Season) -> list[tuple[int, st
     return [(int(i), name, insee, int(pupils), int(done)) for i, name, insee, pupils, done in rows]
 
 
-def share_per_school(session: Session, season: Season) -> list[Share]:
-    rows = _enrolled_per_school(session, season)
+def share_per_school(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
     return sorted((Share(name, pupils, done) for _, name, _, pupils, done in rows), key=lambda s: s.label)
 
 
-def share_per_commune(session: Session, season: Season) -> list[Share]:
+def share_per_commune(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
     """Pupils of the collèges of each commune (a few hundred collèges: summed after the SQL count)."""
     totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    for _, _, insee, pupils, done in _enrolled_per_school(session, season):
+    for _, _, insee, pupils, done in rows:
         totals[insee][0] += pupils
         totals[insee][1] += done
     def name(insee: str) -> str:
@@ -161,22 +161,10 @@ def _per_month(rows: Any, labels: dict[str, str]) -> list[MonthAmount]:
     return [MonthAmount(month, key, labels.get(key, key), cents) for (month, key), cents in sorted(months.items())]
 
 
-def spending_per_envelope(session: Session, season: Season) -> list[MonthAmount]:
-    """Payments kept (not cancelled) per envelope and Paris month of payment, like the statements."""
-    hour = _hour(col(Payment.created_at), _dialect(session))
-    start, end = _bounds(season)
-    rows = session.execute(
-        sa.select(hour, col(Payment.envelope), func.sum(col(Payment.amount_cents)))
-        .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
-               col(Payment.created_at) < end)
-        .group_by(hour, col(Payment.envelope))
-    ).all()
-    return _per_month(rows, {str(e): label for e, label in ENVELOPE_LABELS.items()})
-
-
-def spending_per_category(session: Session, season: Season) -> list[MonthAmount]:
-    """Payments kept (not cancelled) per partner category and Paris month. Tutoring is paid from its
-    envelope; a Sport & Culture payment counts in the partner's first category of that envelope."""
+def spending(session: Session, season: Season) -> tuple[list[MonthAmount], list[MonthAmount]]:
+    """Payments kept (not cancelled) per Paris month of payment, like the statements: per envelope,
+    and per partner category. Tutoring is paid from its envelope; a Sport & Culture payment counts in
+    the partner's first category of that envelope. One grouped query serves both tables."""
     main = (sa.select(col(PartnerCategory.partner_id), func.min(col(PartnerCategory.category)).label("category"))
             .where(col(PartnerCategory.category) != Category.SOUTIEN_SCOLAIRE)
             .group_by(col(PartnerCategory.partner_id)).subquery())
@@ -185,13 +173,15 @@ def spending_per_category(session: Session, season: Season) -> list[MonthAmount]
     hour = _hour(col(Payment.created_at), _dialect(session))
     start, end = _bounds(season)
     rows = session.execute(
-        sa.select(hour, category, func.sum(col(Payment.amount_cents)))
+        sa.select(hour, col(Payment.envelope), category, func.sum(col(Payment.amount_cents)))
         .outerjoin(main, main.c.partner_id == col(Payment.partner_id))
         .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
                col(Payment.created_at) < end)
-        .group_by(hour, category)
+        .group_by(hour, col(Payment.envelope), category)
     ).all()
-    return _per_month(rows, {str(c): label for c, label in CATEGORY_LABELS.items()})
+    envelopes = _per_month([(h, e, c) for h, e, _, c in rows], {str(e): label for e, label in ENVELOPE_LABELS.items()})
+    categories = _per_month([(h, k, c) for h, _, k, c in rows], {str(c): label for c, label in CATEGORY_LABELS.items()})
+    return envelopes, categories
 
 
 def money_totals(session: Session, season: Season) -> MoneyTotals:

@@ -39,14 +39,16 @@ class Statistics:
 
 
 def season_statistics(session: Session, season: Season) -> Statistics:
+    schools = queries.enrolled_per_school(session, season)
+    envelopes, categories = queries.spending(session, season)
     return Statistics(
         season.code,
         queries.enrollments_per_day(session, season),
         queries.associations_per_day(session, season),
-        queries.share_per_school(session, season),
-        queries.share_per_commune(session, season),
-        queries.spending_per_envelope(session, season),
-        queries.spending_per_category(session, season),
+        queries.share_per_school(schools),
+        queries.share_per_commune(schools),
+        envelopes,
+        categories,
         queries.money_totals(session, season),
         queries.most_used_partners(session, season),
     )
