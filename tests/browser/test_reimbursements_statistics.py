@@ -19,6 +19,7 @@ from cjeune_app.core.db import engine_for, utcnow
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.statements import Month, monthly_totals
+from cjeune_app.core.reimbursements.batches import of_month
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.chromium import PHONE
 from tests.browser.family import screenshot
@@ -69,7 +70,7 @@ def test_a_months_batch_is_generated_sent_and_read_by_the_partner(app_server, ag
     expect(phone.locator("#rapprochement")).to_be_visible()
     assert_page_healthy(phone)
     phone.get_by_role("button", name="Préparer le lot").click()
-    expect(phone.locator("#avis")).to_contain_text(f"Lot de {last_month.label} préparé")
+    expect(phone.locator("#avis")).to_contain_text(f"Lot {of_month(last_month)} préparé")
     expect(phone.locator(".virement").first).to_be_visible()
     assert_page_healthy(phone)
     screenshot(phone, "admin-remboursements-lot-prepare")

@@ -89,6 +89,11 @@ def _summary(batch: ReimbursementBatch) -> BatchSummary:
                         batch.execution_date)
 
 
+def of_month(month: Month) -> str:
+    """"de novembre 2026", "d'octobre 2026": French elides "de" before a vowel."""
+    return ("d'" if month.label[0] in "aeiouéè" else "de ") + month.label
+
+
 def end_to_end_id(batch_month: str, partner_id: int) -> str:
     """The reference the partner reads on its bank statement ("virement CJ-2026-10-P42")."""
     return f"CJ-{batch_month}-P{partner_id}"
@@ -122,7 +127,7 @@ def prepare_batch(
     now = now or utcnow()
     start, end = month.bounds()
     if end > now:
-        raise errors.MonthNotFinished(month.label)
+        raise errors.MonthNotFinished(of_month(month))
     _lock(session)
     existing = session.exec(select(ReimbursementBatch).where(ReimbursementBatch.month == month.code)).first()
     if existing is not None:
@@ -130,7 +135,7 @@ def prepare_batch(
     later = session.exec(select(ReimbursementBatch.month).where(col(ReimbursementBatch.month) > month.code)
                          .order_by(col(ReimbursementBatch.month))).first()
     if later is not None:
-        raise errors.LaterBatchExists(month.label, Month.parse(later).label)
+        raise errors.LaterBatchExists(of_month(month), of_month(Month.parse(later)))
     batch = ReimbursementBatch(month=month.code, prepared_at=now, prepared_by_account_id=account_id)
     session.add(batch)
     session.flush()

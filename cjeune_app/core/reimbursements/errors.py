@@ -18,16 +18,16 @@ class BankDetailsInvalid(InvalidInput):
 class MonthNotFinished(Conflict):
     code = "month_not_finished"
 
-    def __init__(self, label: str) -> None:
-        super().__init__(f"Le mois de {label} n'est pas terminé : son lot de remboursement se prépare à partir "
+    def __init__(self, of_label: str) -> None:
+        super().__init__(f"Le mois {of_label} n'est pas terminé : son lot de remboursement se prépare à partir "
                          "du 1er du mois suivant.")
 
 
 class LaterBatchExists(Conflict):
     code = "later_batch_exists"
 
-    def __init__(self, label: str, later: str) -> None:
-        super().__init__(f"Le lot de {later} est déjà préparé : il a repris les paiements de {label} restant dus. "
+    def __init__(self, of_label: str, of_later: str) -> None:
+        super().__init__(f"Le lot {of_later} est déjà préparé : il a repris les paiements {of_label} restant dus. "
                          "Un mois ne se prépare plus après un mois suivant.")
 
 

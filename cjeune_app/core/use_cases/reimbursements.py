@@ -102,7 +102,7 @@ def statement_months(actor: Actor | None, months: int = 12) -> list[StatementMon
 def _audit_batch(session: Session, actor: Actor | None, action: AuditAction, batch: BatchSummary,
                  now: dt.datetime | None) -> None:
     record(session, actor, action, target_kind=AuditTarget.REIMBURSEMENT_BATCH, target_id=batch.id,
-           target_label=f"Lot de {batch.month.label}",
+           target_label=f"Lot {batches.of_month(batch.month)}",
            details=f"{batch.lines_count} virement(s), {format_cents(batch.total_cents)}", now=now)
 
 

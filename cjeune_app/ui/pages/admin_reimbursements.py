@@ -18,7 +18,7 @@ from cjeune_app.core.dates import format_date
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
-from cjeune_app.core.reimbursements.batches import BatchSummary
+from cjeune_app.core.reimbursements.batches import BatchSummary, of_month
 from cjeune_app.core.reimbursements.models import BatchStatus
 from cjeune_app.core.use_cases import reimbursements
 from cjeune_app.ui.components.forms import alert_box
@@ -32,7 +32,8 @@ STATUS_LABELS = {BatchStatus.PREPARED: "Préparé, à vérifier", BatchStatus.GE
 @dataclasses.dataclass
 class BatchRow:
     id: str
-    label: str
+    title: str  # "Lot d'octobre 2026"
+    view_label: str  # "Voir le lot d'octobre 2026"
     status: str
     state: str  # prepared, generated, sent
     total: str
@@ -53,8 +54,9 @@ def _batch_row(b: BatchSummary) -> BatchRow:
     status = STATUS_LABELS[b.status]
     if b.sent_at:
         status += f" le {format_date(b.sent_at)}"
-    return BatchRow(str(b.id), b.month.label.capitalize(), status, b.status.value, format_cents(b.total_cents),
-                    f"{b.lines_count} virement(s)", routes.reimbursement_transfer_xml(b.id))
+    of = of_month(b.month)
+    return BatchRow(str(b.id), f"Lot {of}", f"Voir le lot {of}", status, b.status.value,
+                    format_cents(b.total_cents), f"{b.lines_count} virement(s)", routes.reimbursement_transfer_xml(b.id))
 
 
 def _overview(actor: Actor) -> dict[str, Any]:
@@ -120,7 +122,7 @@ class ReimbursementsState(PrivatePage, rx.State):
             return rx.redirect(routes.BACK_OFFICE_SIGN_IN)
         try:
             summary = await asyncio.to_thread(action, actor, batch_id)
-            self.notice, self.error = done.format(label=summary.month.label), ""
+            self.notice, self.error = done.format(label=of_month(summary.month)), ""
             await self._refresh(actor, summary.id)
         except Refusal as refusal:
             self.notice, self.error = "", refusal.message
@@ -133,7 +135,7 @@ class ReimbursementsState(PrivatePage, rx.State):
             return rx.redirect(routes.BACK_OFFICE_SIGN_IN)
         try:
             summary = await asyncio.to_thread(reimbursements.prepare_batch, actor, str(form.get("month", "")))
-            self.notice = (f"Lot de {summary.month.label} préparé : {summary.lines_count} virement(s) pour "
+            self.notice = (f"Lot {of_month(summary.month)} préparé : {summary.lines_count} virement(s) pour "
                            f"{format_cents(summary.total_cents)}. Vérifiez-le puis générez le fichier.")
             self.error = ""
             await self._refresh(actor, summary.id)
@@ -153,12 +155,12 @@ class ReimbursementsState(PrivatePage, rx.State):
     @rx.event
     async def generate(self, batch_id: str):
         return await self._act(int(batch_id), reimbursements.generate_transfer,
-                               "Fichier de virement SEPA du lot de {label} généré : téléchargez-le pour la banque.")
+                               "Fichier de virement SEPA du lot {label} généré : téléchargez-le pour la banque.")
 
     @rx.event
     async def mark_sent(self, batch_id: str):
         return await self._act(int(batch_id), reimbursements.mark_sent,
-                               "Lot de {label} marqué envoyé : les partenaires voient le remboursement sur leurs "
+                               "Lot {label} marqué envoyé : les partenaires voient le remboursement sur leurs "
                                "relevés.")
 
 
@@ -166,12 +168,12 @@ def _batch_card(row: rx.Var[BatchRow]) -> rx.Component:
     return rx.card(
         rx.flex(
             rx.vstack(
-                rx.heading("Lot de ", row.label, as_="h3", size="3"),
+                rx.heading(row.title, as_="h3", size="3"),
                 rx.text(row.status, " — ", row.count, " — ", row.total, size="2"),
                 spacing="1",
             ),
             rx.button("Voir le lot", variant="outline", size="2", on_click=ReimbursementsState.show(row.id),
-                      aria_label="Voir le lot de " + row.label.to(str)),
+                      aria_label=row.view_label),
             justify="between", align="center", wrap="wrap", gap="0.5rem", width="100%",
         ),
         width="100%", class_name="lot",
@@ -196,7 +198,7 @@ def _selected() -> rx.Component:
     return rx.cond(
         batch,
         rx.vstack(
-            rx.heading("Lot de ", batch.label, as_="h2", size="5", id="lot-choisi"),
+            rx.heading(batch.title, as_="h2", size="5", id="lot-choisi"),
             rx.text(batch.status, " — ", batch.count, " — total ", rx.text(batch.total, as_="span", weight="bold",
                                                                           id="total-lot"), size="3"),
             rx.flex(

@@ -105,7 +105,7 @@ def test_a_month_is_prepared_generated_and_sent_and_reconciles(world, agent):
                    AuditAction.REIMBURSEMENT_BATCH_SENT):
         [entry] = audited(action)  # once, however often the agent clicked
         assert (entry.target_id, entry.actor_account_id) == (batch.id, agent.account_id)
-        assert entry.details == "2 virement(s), 44,00 €" and entry.target_label == f"Lot de {october.label}"
+        assert entry.details == "2 virement(s), 44,00 €" and entry.target_label == f"Lot d'{october.label}"
 
     # November: the October payment cancelled after October was reimbursed is deducted
     cancel(world.sport, judo_a, paris(y, 11, 3))
