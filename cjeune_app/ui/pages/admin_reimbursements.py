@@ -56,7 +56,8 @@ def _batch_row(b: BatchSummary) -> BatchRow:
         status += f" le {format_date(b.sent_at)}"
     of = of_month(b.month)
     return BatchRow(str(b.id), f"Lot {of}", f"Voir le lot {of}", status, b.status.value,
-                    format_cents(b.total_cents), f"{b.lines_count} virement(s)", routes.reimbursement_transfer_xml(b.id))
+                    format_cents(b.total_cents), f"{b.lines_count} virement(s)",
+                    routes.reimbursement_transfer_xml(b.id))
 
 
 def _overview(actor: Actor) -> dict[str, Any]:
