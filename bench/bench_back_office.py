@@ -107,7 +107,8 @@ def generate(url: str, payments: int, seed: int = 14) -> None:
                    for i in range(ASSOCIATED) for k in (0, 1)]
         _insert(conn, "wallet", wallets)
         entries = [dict(wallet_id=w["id"], kind="credit", amount_cents=10_000 if w["envelope"] == "sport_culture"
-                        else 5_000, idempotency_key=f"credit:{w['id']}", label="", created_at=start)
+                        else 5_000, idempotency_key=f"credit:{w['id']}", partner_id=None, payment_id=None,
+                        card_id=None, label="", created_at=start)
                    for w in wallets]
         pays, refunds = [], []
         for n in range(payments):
@@ -127,7 +128,7 @@ def generate(url: str, payments: int, seed: int = 14) -> None:
                                 created_at=when))
             if cancelled:
                 refunds.append(dict(wallet_id=wallet_id, kind="refund", amount_cents=cents, idempotency_key=f"r{n}",
-                                    partner_id=partner + 1, payment_id=n + 1, label="",
+                                    partner_id=partner + 1, payment_id=n + 1, card_id=pupil + 1, label="",
                                     created_at=pays[-1]["cancelled_at"]))
         _insert(conn, "payment", pays)
         _insert(conn, "ledger_entry", entries + refunds)

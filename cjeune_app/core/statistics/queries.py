@@ -77,14 +77,16 @@ class PartnerUse:
 
 
 def _hour(column: Any, dialect: str) -> Any:
-    """The UTC hour of a timestamp as text "YYYY-MM-DD HH", the same on both databases."""
+    """The UTC hour of a timestamp: PostgreSQL truncates it; SQLite stores UTC as text
+    "YYYY-MM-DD HH:MM:SS.ffffff", whose first 13 characters are the hour (no date parsing per row)."""
     if dialect == "postgresql":
-        return func.to_char(func.timezone("UTC", column), "YYYY-MM-DD HH24")
-    return func.strftime("%Y-%m-%d %H", column)
+        return func.date_trunc("hour", func.timezone("UTC", column))
+    return func.substr(column, 1, 13)
 
 
-def _paris(hour: str) -> dt.datetime:
-    return dt.datetime.strptime(hour, "%Y-%m-%d %H").replace(tzinfo=dt.UTC).astimezone(PARIS)
+def _paris(hour: str | dt.datetime) -> dt.datetime:
+    moment = hour if isinstance(hour, dt.datetime) else dt.datetime.strptime(hour, "%Y-%m-%d %H")
+    return moment.replace(tzinfo=dt.UTC).astimezone(PARIS)
 
 
 def _per_day(rows: Any) -> list[DayCount]:
