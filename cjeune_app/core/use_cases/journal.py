@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cjeune_app.core import audit
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.audit.api import action_label
 from cjeune_app.core.audit.models import AUDIT_ACTION_LABELS, AuditAction
+from cjeune_app.core.dates import parse_date_fr
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.permissions import require_role
@@ -44,6 +46,19 @@ def export_journal(actor: Actor | None, wanted: audit.AuditFilter) -> tuple[str,
     return f"journal-cjeune-{stamp}.csv", text.encode()
 
 
+def filter_from_fields(params: Mapping[str, str]) -> audit.AuditFilter:
+    """The filter from the page's form or the CSV link's query: action, texte, du, au (jj/mm/aaaa);
+    a wrong date or an unknown action is ignored."""
+    def day(name: str) -> dt.date | None:
+        try:
+            return parse_date_fr(params.get(name, "")) if params.get(name) else None
+        except ValueError:
+            return None
+
+    return audit.AuditFilter(action=parse_action(params.get("action", "")), text=params.get("texte", "")[:100],
+                             date_from=day("du"), date_to=day("au"))
+
+
 def parse_action(code: str) -> AuditAction | None:
     """The filter's action from a query string; None for "toutes" or an unknown code."""
     try:
@@ -52,4 +67,5 @@ def parse_action(code: str) -> AuditAction | None:
         return None
 
 
-__all__ = ["JournalPage", "action_choices", "action_label", "export_journal", "parse_action", "read_journal"]
+__all__ = ["JournalPage", "action_choices", "action_label", "export_journal", "filter_from_fields", "parse_action",
+           "read_journal"]
