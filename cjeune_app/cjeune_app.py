@@ -5,6 +5,7 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.admin import router as admin_router
+from cjeune_app.api.back_office_files import router as back_office_files_router
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.franceconnect import router as franceconnect_router
@@ -35,6 +36,8 @@ from cjeune_app.ui.pages.admin_journal import JournalState, journal_page
 from cjeune_app.ui.pages.admin_partner_list import PartnerListState, partner_list_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
+from cjeune_app.ui.pages.admin_reimbursements import ReimbursementsState, admin_reimbursements_page
+from cjeune_app.ui.pages.admin_statistics import StatisticsState, admin_statistics_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
@@ -46,6 +49,7 @@ from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_p
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.parent_sign_up import ParentSignUpState, parent_sign_up_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
+from cjeune_app.ui.pages.partner_bank_details import BankDetailsState, partner_bank_details_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
 from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
 from cjeune_app.ui.pages.partner_offers import PartnerOffersState, partner_offers_page
@@ -71,7 +75,8 @@ app = rx.App(
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
-                               site_routers=[downloads_router, school_router, session_router, franceconnect_router]),
+                               site_routers=[downloads_router, school_router, session_router, franceconnect_router,
+                                             back_office_files_router]),
 )
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
@@ -135,6 +140,7 @@ PARTNER_PAGES = [
     (partner_statements_page, routes.PARTNER_STATEMENTS, "Relevés mensuels", StatementsState.open_page),
     (partner_offers_page, routes.PARTNER_OFFERS, "Bons plans", PartnerOffersState.open_page),
     (partner_api_keys_page, routes.PARTNER_API_KEYS, "Clés d'API", ApiKeysState.open_page),
+    (partner_bank_details_page, routes.PARTNER_BANK_DETAILS, "Coordonnées bancaires", BankDetailsState.open_page),
 ]
 for component, route, title, on_load in PARTNER_PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
@@ -157,3 +163,7 @@ for component, route, title, on_load in ADMIN_PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
 app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.open_page)
+app.add_page(admin_reimbursements_page, route=routes.ADMIN_REIMBURSEMENTS,
+             title="Remboursements des partenaires | CJeune de Provence", on_load=ReimbursementsState.open_page)
+app.add_page(admin_statistics_page, route=routes.ADMIN_STATISTICS, title="Statistiques | CJeune de Provence",
+             on_load=StatisticsState.open_page)

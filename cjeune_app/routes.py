@@ -74,12 +74,17 @@ PARTNER_PAYMENTS = PARTNER_SPACE + "/paiements"
 PARTNER_STATEMENTS = PARTNER_SPACE + "/releves"
 PARTNER_OFFERS = PARTNER_SPACE + "/bons-plans"
 PARTNER_API_KEYS = PARTNER_SPACE + "/cles-api"
+PARTNER_BANK_DETAILS = PARTNER_SPACE + "/coordonnees-bancaires"
 PARTNER_STATEMENT_PATTERN = PARTNER_SPACE + "/releves/{month}.{extension}"
 
 # Back office
 ADMIN_PARTNERS = "/admin/partenaires"
 ADMIN_PHOTOS = "/admin/photos"
 ADMIN_CARDS = "/admin/cartes"
+ADMIN_REIMBURSEMENTS = "/admin/remboursements"
+REIMBURSEMENT_TRANSFER_XML_PATTERN = "/admin/remboursements/{batch_id}/virements.xml"
+ADMIN_STATISTICS = "/admin/statistiques"
+STATISTICS_CSV_PATTERN = "/admin/statistiques/{season}/{table}.csv"
 ADMIN_HOME = "/admin"
 ADMIN_JOURNAL = "/admin/journal"
 ADMIN_JOURNAL_CSV = "/admin/journal.csv"  # the same filters as the page, in the query string
@@ -138,6 +143,14 @@ def school_password_reset(pupil_id: int | str) -> str:
 
 def assistance_file(pupil_id: int | str) -> str:
     return f"{ADMIN_ASSISTANCE}/{pupil_id}"
+
+
+def reimbursement_transfer_xml(batch_id: int | str) -> str:
+    return REIMBURSEMENT_TRANSFER_XML_PATTERN.format(batch_id=batch_id)
+
+
+def statistics_csv(season: str, table: str) -> str:
+    return STATISTICS_CSV_PATTERN.format(season=season, table=table)
 
 
 def card_batch_printer_csv(batch_id: int | str) -> str:

@@ -8,26 +8,37 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from schwifty import IBAN
 from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
+from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
+from cjeune_app.core.cards.printing import issue_cards
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.enrollment.models import Enrollment, EnrollmentStatus
 from cjeune_app.core.enums import ROLE_LABELS, Category, PartnerKind, PartnerStatus, Role
-from cjeune_app.core.errors import Forbidden
+from cjeune_app.core.errors import Forbidden, Refusal
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.formats import paris_today
 from cjeune_app.core.guardians.records import GuardianInput, check_guardian, guardians_of_pupil, set_guardians
 from cjeune_app.core.partners.api_keys import KEY_START, create_known_api_key
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
+from cjeune_app.core.partners.payment_lists import paris_midnight
+from cjeune_app.core.partners.payments import allowed_envelopes, cancel_payment, partner_categories, take_payment
+from cjeune_app.core.photos.models import Photo, PhotoStatus
+from cjeune_app.core.reimbursements.bank import checked_bank_details, save_bank_details
 from cjeune_app.core.search import reindex_all
-from cjeune_app.core.seasons.api import get_or_create_season
+from cjeune_app.core.seasons.api import current_season, get_or_create_season
 from cjeune_app.core.settings import settings
 from cjeune_app.core.territory import all_communes, commune_by_insee
 from cjeune_app.core.territory.api import Commune, CommuneKind
@@ -102,6 +113,8 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     for school in schools:
         _card_stock(session, school, rng, report)
     _partners(session, rng, report)
+    session.flush()
+    _activity(session, schools, random.Random(seed + 1))
     _accounts_for_every_role(session, schools, report)
     reindex_all(session)  # also fills the index of a database seeded before the search existed
     return report
@@ -350,3 +363,70 @@ def _demo_offer(rng: random.Random, partner: Partner, category: Category, title:
         starts_at=starts.replace(microsecond=0),
         expires_at=expires.replace(hour=23, minute=59, second=0, microsecond=0),
     )
+
+
+# --- a season of use: what the statistics and the reimbursements show ---------------------------
+
+ACTIVITY_PUPILS = 48  # besides the pupils printed by `make run`, in the two demo collèges
+ACTIVITY_PARTNERS = 12  # the first demo partners take payments; they get (fictional) bank details
+ACTIVITY_LAST_NAME = "Démo"
+
+
+def _activity(session: Session, schools: list[Establishment], rng: random.Random) -> None:
+    """Enrollments through the autumn, cards associated, payments at demo partners in past months
+    (a few cancelled), and those partners' bank details. Done once; only while the demo season runs."""
+    today = paris_today()
+    season = current_season(session, today)
+    if season is None or season.code != DEMO_SEASON:
+        return
+    assert season.id is not None
+    if session.exec(select(func.count()).select_from(Pupil).where(Pupil.last_name == ACTIVITY_LAST_NAME)).one():
+        return
+    first_day = season.starts_on
+    span = max((today - first_day).days, 1)
+    partners = session.exec(select(Partner).order_by(col(Partner.id)).limit(ACTIVITY_PARTNERS)).all()
+    for index, partner in enumerate(partners):
+        assert partner.id is not None
+        iban = IBAN.generate("FR", bank_code="30004", account_code=f"{index + 1:011d}")
+        save_bank_details(session, partner.id, checked_bank_details(partner.name[:70], iban.compact, "BNPAFRPP"), None)
+    for n in range(ACTIVITY_PUPILS):
+        school = schools[n % len(schools)]
+        assert school.id is not None
+        pupil = Pupil(establishment_id=school.id, last_name=ACTIVITY_LAST_NAME, first_name=f"Élève {n + 1}",
+                      birth_date=dt.date(2012, 1 + n % 12, 1 + n % 28), class_name=f"{6 - n % 4}e A")
+        session.add(pupil)
+        session.flush()
+        assert pupil.id is not None
+        account = Account(role=Role.PUPIL, login=f"demo.activite{n + 1}@eduprovence.fr", pupil_id=pupil.id)
+        session.add(account)
+        enrolled_on = first_day + dt.timedelta(days=int(span * (n / ACTIVITY_PUPILS) ** 1.5))
+        enrolled_at = paris_midnight(enrolled_on) + dt.timedelta(hours=rng.randint(8, 21))
+        session.add(Enrollment(pupil_id=pupil.id, season_id=season.id, status=EnrollmentStatus.COMPLETED,
+                               completed_at=enrolled_at, created_at=enrolled_at))
+        session.add(Photo(storage_key=uuid.UUID(int=rng.getrandbits(128)).hex, pupil_id=pupil.id,
+                          status=PhotoStatus.VALIDATED))
+        session.flush()
+        if n % 6 == 5:  # some enrolled youths have not associated their card yet
+            continue
+        assert account.id is not None
+        number = issue_cards(session, school.uai, 1, rng).numbers[0]
+        associated_at = min(enrolled_at + dt.timedelta(days=rng.randint(0, 6)), utcnow())
+        associate_card(session, account.id, pupil.id, number, f"demo-association-{n}", now=associated_at)
+        _demo_payments(session, partners, number, associated_at, rng, n)
+
+
+def _demo_payments(session: Session, partners: Sequence[Partner], number: str, since: dt.datetime,
+                   rng: random.Random, n: int) -> None:
+    now = utcnow()
+    for k in range(rng.randint(1, 4)):
+        partner = rng.choice(partners)
+        assert partner.id is not None
+        envelope = allowed_envelopes(partner_categories(session, partner.id))[0]
+        when = since + (now - since) * rng.random()
+        try:
+            receipt = take_payment(session, partner, number, rng.choice([500, 800, 1_000, 1_500, 2_000, 2_500]),
+                                   envelope, f"demo-payment-{n}-{k}", now=when)
+        except Refusal:  # an envelope already spent: the youth pays elsewhere
+            continue
+        if rng.random() < 0.08 and when + dt.timedelta(days=2) < now:
+            cancel_payment(session, partner, receipt.payment_id, now=when + dt.timedelta(days=2))

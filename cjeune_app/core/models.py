@@ -22,6 +22,12 @@ from cjeune_app.core.guardians.models import Guardian, PhoneCode
 from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
+from cjeune_app.core.reimbursements.models import (
+    PartnerBankAccount,
+    ReimbursementBatch,
+    ReimbursementItem,
+    ReimbursementLine,
+)
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
@@ -30,7 +36,7 @@ __all__ = [
     "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "FranceConnectArrival", "FranceConnectIdentity",
     "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
-    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode",
-    "Photo", "Pupil",
+    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerBankAccount", "PartnerCategory",
+    "Payment", "PhoneCode", "Photo", "Pupil", "ReimbursementBatch", "ReimbursementItem", "ReimbursementLine",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
 ]

@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     franceconnect_client_id: str = ""
     franceconnect_client_secret: str = ""
     franceconnect_scopes: str = "openid given_name family_name email"
+    # The Département's account the reimbursements are paid from (debtor of the SEPA transfers).
+    sepa_debtor_name: str = "Departement des Bouches-du-Rhone"
+    sepa_debtor_iban: str = "FR7630001000000000000000127"
+    sepa_debtor_bic: str = "BDFEFRPP"
 
     @property
     def is_production(self) -> bool:

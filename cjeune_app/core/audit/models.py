@@ -36,6 +36,7 @@ class AuditAction(StrEnum):
     SERVICE_CLOSED = "service_closed"
     BANK_DETAILS_CHANGED = "bank_details_changed"
     REIMBURSEMENT_BATCH_PREPARED = "reimbursement_batch_prepared"
+    REIMBURSEMENT_BATCH_GENERATED = "reimbursement_batch_generated"
     REIMBURSEMENT_BATCH_SENT = "reimbursement_batch_sent"
 
 
@@ -62,6 +63,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SERVICE_CLOSED: "Service fermé",
     AuditAction.BANK_DETAILS_CHANGED: "Coordonnées bancaires modifiées",
     AuditAction.REIMBURSEMENT_BATCH_PREPARED: "Lot de remboursements préparé",
+    AuditAction.REIMBURSEMENT_BATCH_GENERATED: "Fichier de virements SEPA généré",
     AuditAction.REIMBURSEMENT_BATCH_SENT: "Lot de remboursements envoyé",
 }
 

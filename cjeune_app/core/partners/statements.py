@@ -181,7 +181,8 @@ def _euros_for_spreadsheet(cents: int) -> str:
     return f"{'-' if cents < 0 else ''}{euros},{rest:02d}"
 
 
-def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
+def statement_pdf(session: Session, partner: Partner, month: Month, reimbursed: str = "") -> bytes:
+    """`reimbursed`: "Remboursé le … (virement …)" once the month's reimbursement batch was sent."""
     lines = statement_lines(session, known_id(partner.id), month)
     total = _total(month, lines)
     pdf = new_pdf(f"Relevé CJeune de Provence — {partner.name} — {month.label}")
@@ -223,4 +224,6 @@ def statement_pdf(session: Session, partner: Partner, month: Month) -> bytes:
     text(f"Paiements : {total.payments_count} pour {format_cents(total.payments_cents)}", 10.5)
     text(f"Annulations : {total.cancellations_count} pour {format_cents(total.cancellations_cents)}", 10.5)
     text(f"Montant à rembourser par le Département : {format_cents(total.net_cents)}", 12, "B", 7)
+    if reimbursed:
+        text(reimbursed, 10.5, "B")
     return bytes(pdf.output())

@@ -26,6 +26,7 @@ from cjeune_app.core.partners.errors import PartnerUnknown
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.permissions import require_role
 from cjeune_app.core.photos.models import Photo, PhotoStatus
+from cjeune_app.core.reimbursements import batches as reimbursement_batches
 from cjeune_app.core.search import reindex_partner
 
 
@@ -34,6 +35,7 @@ class AgentHome:
     partners_waiting: int
     photos_to_check: int
     corrections_to_approve: int
+    batches_to_prepare: int = 0  # the finished month's reimbursement batch, when not prepared yet
 
 
 def agent_home(actor: Actor | None) -> AgentHome:
@@ -42,7 +44,8 @@ def agent_home(actor: Actor | None) -> AgentHome:
     with session_scope(read_only=True) as session:
         photos = session.exec(select(sa.func.count()).select_from(Photo).where(
             col(Photo.status) == PhotoStatus.PENDING, col(Photo.superseded_at).is_(None))).one()
-        return AgentHome(len(pending_partners(session)), int(photos), count_pending(session))
+        return AgentHome(len(pending_partners(session)), int(photos), count_pending(session),
+                         len(reimbursement_batches.months_to_prepare(session)))
 
 
 def partners_list(actor: Actor | None, wanted: PartnerFilter) -> list[PartnerRow]:

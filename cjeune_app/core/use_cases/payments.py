@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import ENVELOPE_LABELS, Envelope
+from cjeune_app.core.formats import format_cents, format_date
 from cjeune_app.core.partners import payment_lists, payments, statements
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.partners.payments import CardCheck, PaymentPreview, Receipt
 from cjeune_app.core.partners.statements import Month, MonthTotal
 from cjeune_app.core.permissions import require_partner
+from cjeune_app.core.reimbursements import batches
 
 
 @dataclass(frozen=True)
@@ -92,5 +94,8 @@ def statement(actor: Actor | None, wanted: Month, extension: str) -> StatementFi
         if extension == "csv":
             body = statements.statement_csv(session, partner, wanted).encode()
         else:
-            body = statements.statement_pdf(session, partner, wanted)
+            paid = next((r for r in batches.reimbursements_of(session, partner_id) if r.month == wanted), None)
+            note = (f"Remboursé le {format_date(paid.sent_at)} (virement {paid.end_to_end_id}) : "
+                    f"{format_cents(paid.amount_cents)}") if paid else ""
+            body = statements.statement_pdf(session, partner, wanted, note)
         return StatementFile(statements.statement_filename(partner, wanted, extension), body)

@@ -47,6 +47,8 @@ class LedgerEntry(SQLModel, table=True):
             "uq_ledger_entry_one_credit_per_wallet", "wallet_id", unique=True,
             sqlite_where=sa.text("kind = 'credit'"), postgresql_where=sa.text("kind = 'credit'"),
         ),
+        # Covers the statistics' money credited, spent and expired per season (through the wallets).
+        sa.Index("ix_ledger_entry_wallet_kind_amount", "wallet_id", "kind", "amount_cents"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

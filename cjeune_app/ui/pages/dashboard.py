@@ -189,6 +189,7 @@ class DashboardState(PrivatePage, SessionState):
     partners_waiting: int = 0
     photos_to_check: int = 0
     corrections_to_approve: int = 0
+    batches_to_prepare: int = 0
     # Set by the pages that come back here (association, loss): shown once on the next load.
     _flash: str = ""
 
@@ -201,6 +202,7 @@ class DashboardState(PrivatePage, SessionState):
             home = await asyncio.to_thread(back_office.agent_home, actor)
             self.partners_waiting, self.photos_to_check = home.partners_waiting, home.photos_to_check
             self.corrections_to_approve = home.corrections_to_approve
+            self.batches_to_prepare = home.batches_to_prepare
         board = screen["board"]
         self.has_board = board is not None
         if board is None:
@@ -256,6 +258,8 @@ def _agent_home() -> rx.Component:
             _to_do("photo(s) à vérifier", DashboardState.photos_to_check, routes.ADMIN_PHOTOS, "a-traiter-photos"),
             _to_do("correction(s) à approuver", DashboardState.corrections_to_approve, routes.ADMIN_CORRECTIONS,
                    "a-traiter-corrections"),
+            _to_do("lot(s) de remboursement à préparer", DashboardState.batches_to_prepare,
+                   routes.ADMIN_REIMBURSEMENTS, "a-traiter-remboursements"),
             id="a-traiter",
         ),
         rx.heading("Back office", as_="h2", size="5"),
@@ -263,6 +267,8 @@ def _agent_home() -> rx.Component:
         rx.link("Structures partenaires", href=routes.ADMIN_PARTNER_LIST),
         rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
         rx.link("Journal des actions", href=routes.ADMIN_JOURNAL),
+        rx.link("Remboursements des partenaires", href=routes.ADMIN_REIMBURSEMENTS),
+        rx.link("Statistiques", href=routes.ADMIN_STATISTICS),
         spacing="2", width="100%",
     )
 

@@ -16,7 +16,9 @@ from cjeune_app.core.enums import PaymentStatus
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents, format_date, paris_today
 from cjeune_app.core.partners.payments import Receipt
+from cjeune_app.core.reimbursements.batches import PartnerReimbursement
 from cjeune_app.core.use_cases import payments as payment_cases
+from cjeune_app.core.use_cases import reimbursements as reimbursement_cases
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.pages.partner_space import PartnerPage, partner_page
 
@@ -45,6 +47,7 @@ class MonthRow:
     net: str
     csv: str
     pdf: str
+    reimbursed: str  # "Remboursé le 05/12/2026 (virement CJ-2026-11-P42) : 120,00 €", or ""
 
 
 def payment_row(r: Receipt) -> PaymentRow:
@@ -200,6 +203,13 @@ def partner_payments_page() -> rx.Component:
 
 # --- monthly statements ---------------------------------------------------------------------------
 
+def _reimbursed(paid: PartnerReimbursement | None) -> str:
+    if paid is None:
+        return ""
+    return (f"Remboursé le {format_date(paid.sent_at)} (virement {paid.end_to_end_id}) : "
+            f"{format_cents(paid.amount_cents)}")
+
+
 def _totals(actor: Actor) -> list[MonthRow]:
     return [
         MonthRow(
@@ -208,8 +218,10 @@ def _totals(actor: Actor) -> list[MonthRow]:
             cancellations=f"{t.cancellations_count} annulation(s) : {format_cents(t.cancellations_cents)}",
             net=format_cents(t.net_cents),
             csv=routes.partner_statement(t.month.code, "csv"), pdf=routes.partner_statement(t.month.code, "pdf"),
+            reimbursed=_reimbursed(m.reimbursement),
         )
-        for t in payment_cases.monthly_totals(actor)
+        for m in reimbursement_cases.statement_months(actor)
+        for t in (m.total,)
     ]
 
 
@@ -228,6 +240,8 @@ def _month(month: rx.Var) -> rx.Component:
             rx.text(month.payments, size="2"),
             rx.text(month.cancellations, size="2"),
             rx.text("À rembourser par le Département : ", rx.text(month.net, as_="span", weight="bold"), size="3"),
+            rx.cond(month.reimbursed != "", rx.text(month.reimbursed, size="2", weight="bold", color="var(--green-11)",
+                                                    class_name="rembourse")),
             # A button that downloads (the page's router would take a plain link to the file for a page).
             rx.flex(
                 rx.button("Relevé CSV", variant="outline", size="2", on_click=rx.download(url=month.csv),

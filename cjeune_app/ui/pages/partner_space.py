@@ -29,6 +29,7 @@ SECTIONS = [
     ("Relevés mensuels", routes.PARTNER_STATEMENTS, "Totaux par mois, relevés CSV et PDF pour le remboursement."),
     ("Bons plans", routes.PARTNER_OFFERS, "Publier, modifier ou dépublier vos offres."),
     ("Clés d'API", routes.PARTNER_API_KEYS, "Brancher votre caisse ou votre logiciel sur l'API."),
+    ("Coordonnées bancaires", routes.PARTNER_BANK_DETAILS, "Le compte où le Département vous rembourse."),
 ]
 
 

@@ -319,6 +319,7 @@ def test_the_agent_home_counts_what_needs_action(world, agents):
     assert (home.photos_to_check, home.corrections_to_approve) == (3, 0)
     assistance.propose_correction(nadia, world.pupil_id, "sport_culture", 100, "Test")
     assert back_office.agent_home(paul).corrections_to_approve == 1
+    assert home.batches_to_prepare == 1  # last month's reimbursement batch is not prepared
 
 
 def test_a_guardian_of_the_school_s_record_finds_the_pupil_and_shows_in_the_file(world, agents, session):

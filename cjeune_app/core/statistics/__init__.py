@@ -1,0 +1,1 @@
+"""Back-office statistics: aggregations computed by the database."""

@@ -1,0 +1,216 @@
+"""The back office's statistics for one season, each table one aggregating SQL query (the database
+groups the rows; Python only names the groups and folds UTC hours into Paris days or months).
+
+Days and months are Paris ones: SQLite has no time zones, so both databases group by UTC hour and
+the few thousand hours of a season are folded into Paris days here, the same way for both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, func, select
+
+from cjeune_app.core.cards.association import AssociationOutcome
+from cjeune_app.core.cards.models import CardAssociationAttempt
+from cjeune_app.core.enrollment.models import Enrollment, EnrollmentStatus
+from cjeune_app.core.enums import (
+    CATEGORY_LABELS,
+    ENVELOPE_LABELS,
+    Category,
+    Envelope,
+    LedgerKind,
+    PaymentStatus,
+)
+from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.formats import PARIS
+from cjeune_app.core.partners.models import Partner, PartnerCategory, Payment
+from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.territory import commune_by_insee
+from cjeune_app.core.wallet.models import LedgerEntry, Wallet
+
+TOP_PARTNERS = 10
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: dt.date
+    count: int
+
+
+@dataclass(frozen=True)
+class Share:
+    label: str  # a collège or a commune
+    pupils: int
+    enrolled: int
+
+    @property
+    def percent(self) -> float:
+        return round(100 * self.enrolled / self.pupils, 1) if self.pupils else 0.0
+
+
+@dataclass(frozen=True)
+class MonthAmount:
+    month: str  # "2026-10"
+    key: str  # an envelope or a category
+    label: str
+    cents: int
+
+
+@dataclass(frozen=True)
+class MoneyTotals:
+    credited_cents: int
+    spent_cents: int  # payments minus refunds of cancelled payments
+    expired_cents: int
+
+
+@dataclass(frozen=True)
+class PartnerUse:
+    partner_id: int
+    name: str
+    payments: int
+    cents: int
+
+
+def _hour(column: Any, dialect: str) -> Any:
+    """The UTC hour of a timestamp: PostgreSQL truncates it; SQLite stores UTC as text
+    "YYYY-MM-DD HH:MM:SS.ffffff", whose first 13 characters are the hour (no date parsing per row)."""
+    if dialect == "postgresql":
+        return func.date_trunc("hour", func.timezone("UTC", column))
+    return func.substr(column, 1, 13)
+
+
+def _paris(hour: str | dt.datetime) -> dt.datetime:
+    moment = hour if isinstance(hour, dt.datetime) else dt.datetime.strptime(hour, "%Y-%m-%d %H")
+    return moment.replace(tzinfo=dt.UTC).astimezone(PARIS)
+
+
+def _per_day(rows: Any) -> list[DayCount]:
+    days: dict[dt.date, int] = defaultdict(int)
+    for hour, count in rows:
+        days[_paris(hour).date()] += int(count)
+    return [DayCount(day, count) for day, count in sorted(days.items())]
+
+
+def _bounds(season: Season) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(season.starts_on, dt.time(), tzinfo=PARIS).astimezone(dt.UTC)
+    end = dt.datetime.combine(season.ends_on + dt.timedelta(days=1), dt.time(), tzinfo=PARIS).astimezone(dt.UTC)
+    return start, end
+
+
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def enrollments_per_day(session: Session, season: Season) -> list[DayCount]:
+    hour = _hour(col(Enrollment.completed_at), _dialect(session))
+    rows = session.execute(
+        sa.select(hour, func.count()).where(col(Enrollment.season_id) == season.id,
+                                            col(Enrollment.status) == EnrollmentStatus.COMPLETED,
+                                            col(Enrollment.completed_at).is_not(None)).group_by(hour)
+    ).all()
+    return _per_day(rows)
+
+
+def associations_per_day(session: Session, season: Season) -> list[DayCount]:
+    hour = _hour(col(CardAssociationAttempt.created_at), _dialect(session))
+    rows = session.execute(
+        sa.select(hour, func.count())
+        .where(col(CardAssociationAttempt.season_id) == season.id,
+               col(CardAssociationAttempt.outcome) == AssociationOutcome.ACTIVATED).group_by(hour)
+    ).all()
+    return _per_day(rows)
+
+
+def enrolled_per_school(session: Session, season: Season) -> list[tuple[int, str, str, int, int]]:
+    """(id, name, commune, pupils, enrolled) of every collège: one grouped query for both shares."""
+    enrolled = (sa.select(col(Enrollment.pupil_id)).where(col(Enrollment.season_id) == season.id,
+                                                     col(Enrollment.status) == EnrollmentStatus.COMPLETED).subquery())
+    rows = session.execute(
+        sa.select(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee),
+                  func.count(col(Pupil.id)), func.count(enrolled.c.pupil_id))
+        .join(Pupil, col(Pupil.establishment_id) == col(Establishment.id))
+        .outerjoin(enrolled, enrolled.c.pupil_id == col(Pupil.id))
+        .group_by(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee))
+    ).all()
+    return [(int(i), name, insee, int(pupils), int(done)) for i, name, insee, pupils, done in rows]
+
+
+def share_per_school(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
+    return sorted((Share(name, pupils, done) for _, name, _, pupils, done in rows), key=lambda s: s.label)
+
+
+def share_per_commune(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
+    """Pupils of the collèges of each commune (a few hundred collèges: summed after the SQL count)."""
+    totals: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for _, _, insee, pupils, done in rows:
+        totals[insee][0] += pupils
+        totals[insee][1] += done
+    def name(insee: str) -> str:
+        commune = commune_by_insee(insee)
+        return commune.name if commune else insee
+    return sorted((Share(name(insee), p, d) for insee, (p, d) in totals.items()), key=lambda s: s.label)
+
+
+def _per_month(rows: Any, labels: dict[str, str]) -> list[MonthAmount]:
+    months: dict[tuple[str, str], int] = defaultdict(int)
+    for hour, key, cents in rows:
+        months[(_paris(hour).strftime("%Y-%m"), key)] += int(cents)
+    return [MonthAmount(month, key, labels.get(key, key), cents) for (month, key), cents in sorted(months.items())]
+
+
+def spending(session: Session, season: Season) -> tuple[list[MonthAmount], list[MonthAmount]]:
+    """Payments kept (not cancelled) per Paris month of payment, like the statements: per envelope,
+    and per partner category. Tutoring is paid from its envelope; a Sport & Culture payment counts in
+    the partner's first category of that envelope. One grouped query serves both tables."""
+    main = (sa.select(col(PartnerCategory.partner_id), func.min(col(PartnerCategory.category)).label("category"))
+            .where(col(PartnerCategory.category) != Category.SOUTIEN_SCOLAIRE)
+            .group_by(col(PartnerCategory.partner_id)).subquery())
+    category = sa.case((col(Payment.envelope) == Envelope.SOUTIEN_SCOLAIRE, str(Category.SOUTIEN_SCOLAIRE)),
+                       else_=func.coalesce(main.c.category, str(Category.LOISIRS)))
+    hour = _hour(col(Payment.created_at), _dialect(session))
+    start, end = _bounds(season)
+    rows = session.execute(
+        sa.select(hour, col(Payment.envelope), category, func.sum(col(Payment.amount_cents)))
+        .outerjoin(main, main.c.partner_id == col(Payment.partner_id))
+        .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
+               col(Payment.created_at) < end)
+        .group_by(hour, col(Payment.envelope), category)
+    ).all()
+    envelopes = _per_month([(h, e, c) for h, e, _, c in rows], {str(e): label for e, label in ENVELOPE_LABELS.items()})
+    categories = _per_month([(h, k, c) for h, _, k, c in rows], {str(c): label for c, label in CATEGORY_LABELS.items()})
+    return envelopes, categories
+
+
+def money_totals(session: Session, season: Season) -> MoneyTotals:
+    rows = dict(session.execute(
+        sa.select(col(LedgerEntry.kind), func.sum(col(LedgerEntry.amount_cents)))
+        .join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id))
+        .where(col(Wallet.season_id) == season.id).group_by(col(LedgerEntry.kind))
+    ).all())
+    def total(*kinds: LedgerKind) -> int:
+        return sum(int(rows.get(str(kind)) or 0) for kind in kinds)
+    return MoneyTotals(total(LedgerKind.CREDIT), -total(LedgerKind.DEBIT, LedgerKind.REFUND), -total(LedgerKind.EXPIRY))
+
+
+def most_used_partners(session: Session, season: Season, limit: int = TOP_PARTNERS) -> list[PartnerUse]:
+    start, end = _bounds(season)
+    per_partner = (sa.select(col(Payment.partner_id), func.count().label("payments"),
+                             func.sum(col(Payment.amount_cents)).label("cents"))
+                   .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
+                          col(Payment.created_at) < end)
+                   .group_by(col(Payment.partner_id)).subquery())
+    rows = session.execute(
+        sa.select(per_partner.c.partner_id, col(Partner.name), per_partner.c.payments, per_partner.c.cents)
+        .join(Partner, col(Partner.id) == per_partner.c.partner_id)
+        .order_by(per_partner.c.payments.desc(), per_partner.c.cents.desc(), col(Partner.name)).limit(limit)
+    ).all()
+    return [PartnerUse(int(pid), name, int(n), int(cents)) for pid, name, n, cents in rows]
+
+
+def seasons(session: Session) -> list[Season]:
+    return list(session.exec(select(Season).order_by(col(Season.starts_on).desc())).all())
