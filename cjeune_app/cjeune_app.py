@@ -10,6 +10,7 @@ from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
+from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
@@ -56,7 +57,7 @@ app = rx.App(
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
-                               site_routers=[downloads_router, school_router]),
+                               site_routers=[downloads_router, school_router, teleservices_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)

@@ -53,6 +53,11 @@ CARD_ASSOCIATION = "/carte/associer"
 CARD_LOSS = "/carte/perte"
 MY_ACCOUNT = "/mon-compte"
 ONLINE_SERVICES = "/services-en-ligne"
+ONLINE_BOURSE = ONLINE_SERVICES + "/bourse"  # ?enfant=<id>
+ONLINE_FICHE = ONLINE_SERVICES + "/fiche"  # ?enfant=<id>
+ONLINE_BOURSE_AVIS_PATTERN = ONLINE_SERVICES + "/bourse/{pupil_id}/avis"  # POST, multipart field AVIS_FILE_FIELD
+ONLINE_BOURSE_RECEIPT_PATTERN = ONLINE_SERVICES + "/bourse/{pupil_id}/accuse-reception.pdf"
+AVIS_FILE_FIELD = "avis"
 
 # Espace partenaire
 PARTNER_SPACE = "/espace-partenaire"
@@ -69,6 +74,9 @@ ADMIN_PHOTOS = "/admin/photos"
 ADMIN_CARDS = "/admin/cartes"
 SCHOOL = "/etablissement"
 SCHOOL_IMPORT = "/etablissement/import"
+SCHOOL_TELESERVICES = "/etablissement/teleservices"
+SCHOOL_BOURSE_CSV = "/etablissement/teleservices/bourses.csv"  # ?statut=<filtre>
+ADMIN_TELESERVICES = "/admin/teleservices"
 SCHOOL_PASSWORD_RESET_PATTERN = "/etablissement/eleves/{pupil_id}/mot-de-passe"
 SCHOOL_IMPORT_FILE_FIELD = "fichier"  # the multipart field of the CSV posted to SCHOOL_IMPORT
 CARD_BATCH_PRINTER_CSV_PATTERN = "/admin/lots-cartes/{batch_id}/imprimeur.csv"
@@ -123,3 +131,11 @@ def api_pupil_photo(pupil_id: int | str) -> str:
 
 def api_photo(photo_id: int | str) -> str:
     return API_PREFIX + API_PHOTO_PATTERN.format(photo_id=photo_id)
+
+
+def online_bourse_avis(pupil_id: int | str) -> str:
+    return ONLINE_BOURSE_AVIS_PATTERN.format(pupil_id=pupil_id)
+
+
+def online_bourse_receipt(pupil_id: int | str) -> str:
+    return ONLINE_BOURSE_RECEIPT_PATTERN.format(pupil_id=pupil_id)

@@ -14,6 +14,7 @@ from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCateg
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.teleservices.models import BourseRequest, CampaignWindow, ContactChange, ServiceOpening
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
@@ -21,4 +22,5 @@ __all__ = [
     "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
     "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
+    "BourseRequest", "CampaignWindow", "ContactChange", "ServiceOpening",
 ]
