@@ -24,6 +24,8 @@ from cjeune_app.ui.pages.account_links import (
 from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
+from cjeune_app.ui.pages.admin_teleservices import AdminTeleservicesState, admin_teleservices_page
+from cjeune_app.ui.pages.bourse import BourseState, bourse_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
@@ -32,6 +34,7 @@ from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
+from cjeune_app.ui.pages.online_services import OnlineServicesState, online_services_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
 from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
@@ -47,6 +50,7 @@ from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_home_pa
 from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
+from cjeune_app.ui.pages.school_teleservices import SchoolTeleservicesState, school_teleservices_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
 from cjeune_app.ui.theme import global_style
@@ -128,3 +132,14 @@ app.add_page(admin_cards_page, route=routes.ADMIN_CARDS, title="Cartes des étab
              on_load=AdminCardsState.open_page)
 app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.open_page)
+
+# Téléservices: families, school staff, agents (core checks windows and openings on every event).
+TELESERVICE_PAGES = [
+    (online_services_page, routes.ONLINE_SERVICES, "Services en ligne", OnlineServicesState.open_page),
+    (bourse_page, routes.ONLINE_BOURSE, "Demande de bourse de collège", BourseState.open_page),
+    (school_teleservices_page, routes.SCHOOL_TELESERVICES, "Téléservices de l'établissement",
+     SchoolTeleservicesState.open_page),
+    (admin_teleservices_page, routes.ADMIN_TELESERVICES, "Téléservices", AdminTeleservicesState.open_page),
+]
+for component, route, title, on_load in TELESERVICE_PAGES:
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)

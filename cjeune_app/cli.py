@@ -53,6 +53,7 @@ def seed_demo_command(as_json: bool) -> None:
         lines.append(f"  {pupil['name']:<22} {pupil['login']:<34} {secret}")
     lines.append(f"Cartes créées : {report.cards_created} (exemples : {', '.join(report.sample_cards[:3])})")
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
+    lines.append(report.teleservices)
     emit(as_json, dataclasses.asdict(report), lines)
 
 

@@ -26,6 +26,7 @@ from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
 from cjeune_app.core.settings import settings
+from cjeune_app.core.teleservices.demo import seed_teleservices
 from cjeune_app.core.territory import all_communes, commune_by_insee
 from cjeune_app.core.territory.api import Commune, CommuneKind
 
@@ -49,6 +50,7 @@ class DemoReport:
     sample_cards: list[str] = field(default_factory=list)
     partners_created: int = 0
     offers_created: int = 0
+    teleservices: str = ""
 
 
 DEMO_SCHOOLS = [
@@ -80,6 +82,7 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     for school in schools:
         _card_stock(session, school, rng, report)
     _partners(session, rng, report)
+    report.teleservices = seed_teleservices(session, schools[0], schools[1])
     reindex_all(session)  # also fills the index of a database seeded before the search existed
     return report
 

@@ -390,6 +390,7 @@ class RequestRow:
     estimated_echelon: str  # "2", "aucun", ""
     decision_text: str
     decided_text: str  # "par Claire Dupont le 03/10/2026"
+    decidable: bool  # waiting for the school's decision
 
 
 @dataclass(frozen=True)
@@ -426,7 +427,7 @@ def _row(request: BourseRequest, pupil: Pupil) -> RequestRow:
                       pupil.class_name, status, STATUS_LABELS[status], CHANNEL_LABELS[RequestChannel(request.channel)],
                       format_date(sent) if sent else "", request.guardians, request.dependent_children or 0,
                       request.rfr_euros or 0, request.avis_year or 0, request.avis_key is not None, echelon,
-                      _decision_text(request), decided)
+                      _decision_text(request), decided, status in requests.DECIDABLE)
 
 
 def _school_rows(session: Session, establishment_id: int, season_code: str,

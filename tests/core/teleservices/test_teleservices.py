@@ -219,3 +219,19 @@ def test_agents_set_the_window_and_see_figures_per_school(session):
         tele.set_campaign_window(agent_of(session), BOURSE, "2026-2027", "21/10/2026", "01/09/2026")
     with pytest.raises(Exception, match="réservée aux agents"):
         tele.admin_teleservices(staff)
+
+
+def test_the_demo_opens_the_bourse_in_one_college_and_leaves_it_closed_in_the_other(session):
+    import datetime as dt
+
+    from cjeune_app.core.teleservices.demo import seed_teleservices
+    from cjeune_app.core.teleservices.windows import service_state
+    first, second = make_school(session), make_school(session)
+    today = dt.date(2026, 11, 26)  # after 21 October: the demo window reaches 30 days from today
+    line = seed_teleservices(session, first, second, today)
+    seed_teleservices(session, first, second, today)  # idempotent
+    session.commit()
+    assert "du 01/09/2026 au 26/12/2026" in line
+    noon = paris(2026, 11, 26)
+    assert service_state(session, BOURSE, first.id, noon).is_open
+    assert not service_state(session, BOURSE, second.id, noon).is_open
