@@ -10,6 +10,7 @@ from cjeune_app.core.accounts.models import (
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.guardians.models import Guardian, PhoneCode
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
@@ -19,8 +20,8 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
-    "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
+    "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerEntry", "LoginAttempt", "OneTimeToken",
+    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
     "BourseRequest", "CampaignWindow", "ContactChange", "ServiceOpening",
 ]

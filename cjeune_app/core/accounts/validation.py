@@ -19,7 +19,7 @@ YOUTH_MIN_AGE = 15
 def normalize_login(login: str) -> str:
     """Lower case, trimmed; a bare Eduprovence identifier (`fernandezj`) gets its domain."""
     login = (login or "").strip().lower()
-    if login and "@" not in login:
+    if login and "@" not in login and "." not in login:  # "m.dupont": a guardian's identifier
         login = f"{login}@{EDUPROVENCE_DOMAIN}"
     return login
 

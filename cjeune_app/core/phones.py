@@ -1,0 +1,57 @@
+"""French mobile numbers, parsed and normalised by `phonenumbers` (Google's libphonenumber rules),
+stored in E.164 (+33612345678) and shown as +33 6 12 34 56 78 / 06 12 34 56 78."""
+
+from __future__ import annotations
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
+
+REGION = "FR"
+MOBILE_EXAMPLE = "06 12 34 56 78"
+_MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
+
+
+def _parsed(value: object) -> phonenumbers.PhoneNumber | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return phonenumbers.parse(text, REGION)
+    except NumberParseException:
+        return None
+
+
+def normalize_mobile(value: object) -> str | None:
+    """'06 12 34 56 78', '+33 6 12...', '0033612...' -> '+33612345678'; None when empty or not a
+    valid French mobile number."""
+    number = _parsed(value)
+    if number is None or not phonenumbers.is_valid_number(number):
+        return None
+    if phonenumbers.region_code_for_number(number) != REGION or phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        return None
+    return phonenumbers.format_number(number, PhoneNumberFormat.E164)
+
+
+def format_mobile(e164: str | None) -> str:
+    """'+33612345678' -> '06 12 34 56 78' (what people in France read and type)."""
+    number = _parsed(e164)
+    if number is None:
+        return ""
+    return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
+
+
+def mobile_problem(value: object) -> str | None:
+    """Why `value` is not a French mobile number (a French sentence without final period), or None."""
+    text = str(value or "").strip()
+    if not text:
+        return f"le numéro de mobile est vide (exemple : {MOBILE_EXAMPLE})"
+    if normalize_mobile(text):
+        return None
+    number = _parsed(text)
+    if number is None or not phonenumbers.is_possible_number(number):
+        return (f"« {text} » n'est pas un numéro de téléphone : 10 chiffres commençant par 06 ou 07, "
+                f"par exemple {MOBILE_EXAMPLE}")
+    if phonenumbers.region_code_for_number(number) != REGION:
+        return f"« {text} » n'est pas un numéro français : indiquez un mobile en 06 ou 07, par exemple {MOBILE_EXAMPLE}"
+    return (f"« {text} » n'est pas un numéro de mobile : il commence par 06 ou 07, "
+            f"par exemple {MOBILE_EXAMPLE}")
