@@ -15,7 +15,13 @@ from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCateg
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
-from cjeune_app.core.teleservices.models import BourseRequest, CampaignWindow, ContactChange, ServiceOpening
+from cjeune_app.core.teleservices.models import (
+    BourseRequest,
+    CampaignWindow,
+    ContactChange,
+    PupilContact,
+    ServiceOpening,
+)
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
@@ -23,5 +29,5 @@ __all__ = [
     "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerEntry", "LoginAttempt", "OneTimeToken",
     "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
-    "BourseRequest", "CampaignWindow", "ContactChange", "ServiceOpening",
+    "BourseRequest", "CampaignWindow", "ContactChange", "PupilContact", "ServiceOpening",
 ]

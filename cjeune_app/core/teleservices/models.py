@@ -119,3 +119,15 @@ class ContactChange(SQLModel, table=True):
     new_value: str = Field(default="", sa_type=sa.String(300))
     changed_by_account_id: int = Field(foreign_key="account.id")
     changed_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class PupilContact(SQLModel, table=True):
+    """The pupil's own contact details kept by the school (checked by the family on the fiche)."""
+
+    __tablename__ = "pupil_contact"
+
+    id: int | None = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", unique=True)
+    mobile: str | None = Field(default=None, sa_type=sa.String(16))  # E.164
+    email: str | None = Field(default=None, sa_type=sa.String(254))
+    updated_at: dt.datetime = Field(default_factory=utcnow)

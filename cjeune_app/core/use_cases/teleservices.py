@@ -28,7 +28,7 @@ from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import format_euros
 from cjeune_app.core.notifications.api import public_url, queue_notice
 from cjeune_app.core.permissions import can_see_pupil, require_signed_in
-from cjeune_app.core.teleservices import avis, requests
+from cjeune_app.core.teleservices import avis, fiche, requests
 from cjeune_app.core.teleservices.bareme import bareme_for, estimate
 from cjeune_app.core.teleservices.catalogue import CATALOGUE, Teleservice, definition_of, service_from
 from cjeune_app.core.teleservices.errors import (
@@ -362,6 +362,64 @@ def bourse_receipt(actor: Actor | None, pupil_id: int) -> FileDownload:
 
 
 # --------------------------------------------------------------------------------------------
+# Fiche de renseignements (open all year: checked like any service all the same)
+
+
+@dataclass(frozen=True)
+class FicheScreen:
+    pupil_id: int
+    child_name: str
+    school: str
+    class_name: str
+    birth_date: str
+    fiche: fiche.Fiche
+
+
+@dataclass(frozen=True)
+class FicheOpening:
+    screen: FicheScreen | None = None
+    children: tuple[ChildChoice, ...] = ()
+
+
+def _fiche_screen(session: Session, pupil: Pupil) -> FicheScreen:
+    school = session.get(Establishment, pupil.establishment_id)
+    return FicheScreen(pupil.id or 0, f"{pupil.first_name} {pupil.last_name}", school.name if school else "",
+                       pupil.class_name, format_date(pupil.birth_date), fiche.fiche_of(session, pupil.id or 0))
+
+
+def open_fiche(actor: Actor | None, child: str | None, now: dt.datetime | None = None) -> FicheOpening:
+    actor = _parent(actor)
+    with session_scope(read_only=True) as session:
+        children = children_of(session, session.get(Account, actor.account_id))
+        chosen = [c for c in children if str(c.id) == (child or "").strip()]
+        if not children or (child and not chosen):
+            raise ChildNotFound()
+        if len(children) > 1 and not chosen:
+            return FicheOpening(children=tuple(ChildChoice(c.id or 0, f"{c.first_name} {c.last_name}")
+                                               for c in children))
+        pupil = (chosen or children)[0]
+        require_open(session, Teleservice.FICHE_RENSEIGNEMENTS, pupil.establishment_id, now)
+        return FicheOpening(screen=_fiche_screen(session, pupil))
+
+
+@dataclass(frozen=True)
+class FicheSaved:
+    errors: dict[str, str]
+    screen: FicheScreen
+
+
+def save_fiche(actor: Actor | None, pupil_id: int, values: Mapping[str, object],
+               now: dt.datetime | None = None) -> FicheSaved:
+    """"Enregistrer": the corrections kept (each change dated for the school), or the errors per field."""
+    actor = _parent(actor)
+    with session_scope() as session:
+        pupil = _parent_child(session, actor, pupil_id)
+        require_open(session, Teleservice.FICHE_RENSEIGNEMENTS, pupil.establishment_id, now)
+        errors = fiche.save_fiche(session, pupil, actor.account_id, values)
+        return FicheSaved(errors, _fiche_screen(session, pupil))
+
+
+# --------------------------------------------------------------------------------------------
 # School staff
 
 
@@ -400,12 +458,23 @@ class PupilChoice:
 
 
 @dataclass(frozen=True)
+class ContactChangeRow:
+    pupil_name: str
+    subject: str
+    field: str
+    old_value: str
+    new_value: str
+    changed_on: str  # "27/09/2026 à 18 h 05"
+
+
+@dataclass(frozen=True)
 class SchoolTeleservices:
     school: str
     season_code: str
     services: tuple[ServiceView, ...]
     requests: tuple[RequestRow, ...]
     pupils_without_request: tuple[PupilChoice, ...]
+    contact_changes: tuple[ContactChangeRow, ...]
 
 
 STAFF_FILTERS = {
@@ -456,10 +525,13 @@ def school_teleservices(actor: Actor | None, status_filter: str | None = None,
             BourseRequest.establishment_id == establishment_id, BourseRequest.season_code == season_code)).all())
         pupils = session.exec(select(Pupil).where(Pupil.establishment_id == establishment_id)
                               .order_by(col(Pupil.last_name), col(Pupil.first_name))).all()
+        changes = tuple(ContactChangeRow(c.pupil_name, c.subject, c.field, c.old_value, c.new_value,
+                                         f"{format_date(c.changed_at)} à {format_hour(c.changed_at)}")
+                        for c in fiche.school_changes(session, establishment_id))
         return SchoolTeleservices(
             f"{school.name} ({school.uai})", season_code, services, tuple(_row(r, p) for r, p in rows),
             tuple(PupilChoice(p.id or 0, f"{p.last_name} {p.first_name} ({p.class_name})")
-                  for p in pupils if p.id not in with_request))
+                  for p in pupils if p.id not in with_request), changes)
 
 
 def set_school_service(actor: Actor | None, service: str, is_open: bool,

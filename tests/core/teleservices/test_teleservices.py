@@ -235,3 +235,27 @@ def test_the_demo_opens_the_bourse_in_one_college_and_leaves_it_closed_in_the_ot
     noon = paris(2026, 11, 26)
     assert service_state(session, BOURSE, first.id, noon).is_open
     assert not service_state(session, BOURSE, second.id, noon).is_open
+
+
+def test_the_family_corrects_the_fiche_and_the_staff_see_the_dated_changes(session):
+    from cjeune_app.core.guardians.models import Guardian
+    school, staff, parent, child = _world(session, opened=False)
+    session.add(Guardian(pupil_id=child.id, rank=1, last_name="Martin", first_name="Sofia", relation="mere",
+                         mobile="+33612345678", email="sofia@exemple.fr", address="1 rue des Écoles 13100 Aix"))
+    session.commit()
+    screen = tele.open_fiche(parent, str(child.id), now=SEPTEMBER).screen
+    assert screen.fiche.guardians[0].mobile == "06 12 34 56 78"
+    refused = tele.save_fiche(parent, child.id, {"child_mobile": "12", "g1_mobile": "06 12 34 56 78",
+                                                 "g1_email": "pas-une-adresse", "g1_address": ""}, now=SEPTEMBER)
+    assert set(refused.errors) == {"child_mobile", "g1_email"}
+    saved = tele.save_fiche(parent, child.id, {"child_mobile": "07 81 22 33 44", "child_email": "",
+                                               "g1_mobile": "06 12 34 56 78", "g1_email": "sofia@exemple.fr",
+                                               "g1_address": "5 avenue Victor Hugo 13100 Aix"}, now=SEPTEMBER)
+    assert saved.errors == {} and saved.screen.fiche.child_mobile == "07 81 22 33 44"
+    changes = tele.school_teleservices(staff, now=SEPTEMBER).contact_changes
+    assert {(c.subject, c.field, c.new_value) for c in changes} == {
+        ("Élève", "Mobile", "+33781223344"),
+        ("Responsable 1 : Sofia Martin", "Adresse", "5 avenue Victor Hugo 13100 Aix")}
+    other_staff = staff_of(session, make_school(session), "Marc")
+    session.commit()
+    assert tele.school_teleservices(other_staff, now=SEPTEMBER).contact_changes == ()
