@@ -31,6 +31,7 @@ from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
+from cjeune_app.ui.pages.fiche import FicheState, fiche_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -137,6 +138,7 @@ app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJ
 TELESERVICE_PAGES = [
     (online_services_page, routes.ONLINE_SERVICES, "Services en ligne", OnlineServicesState.open_page),
     (bourse_page, routes.ONLINE_BOURSE, "Demande de bourse de collège", BourseState.open_page),
+    (fiche_page, routes.ONLINE_FICHE, "Fiche de renseignements", FicheState.open_page),
     (school_teleservices_page, routes.SCHOOL_TELESERVICES, "Téléservices de l'établissement",
      SchoolTeleservicesState.open_page),
     (admin_teleservices_page, routes.ADMIN_TELESERVICES, "Téléservices", AdminTeleservicesState.open_page),

@@ -58,7 +58,7 @@ from cjeune_app.core.teleservices.windows import (
     service_state,
     window_dates,
 )
-from cjeune_app.routes import ONLINE_SERVICES
+from cjeune_app.routes import ONLINE_BOURSE, ONLINE_FICHE, ONLINE_SERVICES
 
 STATUS_LABELS = {
     RequestStatus.DRAFT: "Brouillon (non envoyée)",
@@ -182,7 +182,7 @@ def online_services(actor: Actor | None, now: dt.datetime | None = None) -> tupl
 
 
 def service_path(service: Teleservice) -> str:
-    return f"{ONLINE_SERVICES}/{'bourse' if service is BOURSE else 'fiche'}"
+    return ONLINE_BOURSE if service is BOURSE else ONLINE_FICHE
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,16 @@ class RequestItem:
 
 
 @dataclasses.dataclass
+class ChangeItem:
+    pupil: str = ""
+    subject: str = ""
+    field: str = ""
+    old_value: str = ""
+    new_value: str = ""
+    changed_on: str = ""
+
+
+@dataclasses.dataclass
 class PupilOption:
     id: str = ""
     name: str = ""
@@ -71,6 +81,7 @@ class SchoolTeleservicesState(PrivatePage, rx.State):
     services: list[ServiceRow] = []
     requests: list[RequestItem] = []
     pupils: list[PupilOption] = []
+    changes: list[ChangeItem] = []
     status_filter: str = ""
     notice: str = ""
     problem: str = ""
@@ -92,6 +103,8 @@ class SchoolTeleservicesState(PrivatePage, rx.State):
             r.estimated_echelon, r.decision_text, r.decided_text, r.decidable)
             for r in screen.requests]
         self.pupils = [PupilOption(str(p.pupil_id), p.name) for p in screen.pupils_without_request]
+        self.changes = [ChangeItem(c.pupil_name, c.subject, c.field, c.old_value or "(vide)", c.new_value or "(vide)",
+                                   c.changed_on) for c in screen.contact_changes]
         self.loaded = True
 
     async def _opened(self, actor: Actor) -> Any:
@@ -295,6 +308,13 @@ def school_teleservices_page() -> rx.Component:
                     rx.foreach(S.requests, _request),
                     rx.heading("Enregistrer une demande papier (CERFA)", as_="h2", size="5"),
                     rx.card(_paper_form(), width="100%"),
+                    rx.heading("Fiches de renseignements : corrections des familles", as_="h2", size="5"),
+                    rx.cond(S.changes.length() == 0, rx.text("Aucune correction pour l'instant.")),
+                    rx.el.ul(rx.foreach(S.changes, lambda c: rx.el.li(
+                        rx.text(rx.el.strong(c.pupil), " — ", c.subject, " — le ", c.changed_on),
+                        rx.text(c.field, " : ", c.old_value, " → ", rx.el.strong(c.new_value), size="2"),
+                        padding_y="0.4rem", border_bottom="1px solid var(--gray-5)", list_style_type="none")),
+                        id="corrections-fiches", margin="0", padding="0", width="100%"),
                     spacing="4", width="100%",
                 ),
                 rx.text("Chargement…", size="2"),
