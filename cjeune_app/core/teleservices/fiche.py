@@ -105,6 +105,8 @@ def save_fiche(session: Session, pupil: Pupil, account_id: int, values: Mapping[
     def record(subject: str, field: str, old: str | None, new: str | None) -> bool:
         if (old or "") == (new or ""):
             return False
+        if field == "mobile":  # kept as people read it
+            old, new = format_mobile(old) if old else old, format_mobile(new) if new else new
         session.add(ContactChange(pupil_id=pupil.id or 0, establishment_id=pupil.establishment_id, subject=subject,
                                   field=FIELD_LABELS[field], old_value=(old or "")[:300], new_value=(new or "")[:300],
                                   changed_by_account_id=account_id, changed_at=now))

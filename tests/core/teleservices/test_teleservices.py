@@ -254,7 +254,7 @@ def test_the_family_corrects_the_fiche_and_the_staff_see_the_dated_changes(sessi
     assert saved.errors == {} and saved.screen.fiche.child_mobile == "07 81 22 33 44"
     changes = tele.school_teleservices(staff, now=SEPTEMBER).contact_changes
     assert {(c.subject, c.field, c.new_value) for c in changes} == {
-        ("Élève", "Mobile", "+33781223344"),
+        ("Élève", "Mobile", "07 81 22 33 44"),
         ("Responsable 1 : Sofia Martin", "Adresse", "5 avenue Victor Hugo 13100 Aix")}
     other_staff = staff_of(session, make_school(session), "Marc")
     session.commit()
