@@ -4,6 +4,7 @@ import reflex as rx
 
 from cjeune_app import routes
 from cjeune_app.api import create_api
+from cjeune_app.api.admin import router as admin_router
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.partners import router as partners_router
@@ -21,7 +22,16 @@ from cjeune_app.ui.pages.account_links import (
     forgotten_password_page,
     new_password_page,
 )
+from cjeune_app.ui.pages.admin_assistance import (
+    AssistanceSearchState,
+    BeneficiaryFileState,
+    assistance_search_page,
+    beneficiary_file_page,
+)
 from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
+from cjeune_app.ui.pages.admin_corrections import CorrectionsState, corrections_page
+from cjeune_app.ui.pages.admin_journal import JournalState, journal_page
+from cjeune_app.ui.pages.admin_partner_list import PartnerListState, partner_list_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
 from cjeune_app.ui.pages.admin_teleservices import AdminTeleservicesState, admin_teleservices_page
@@ -61,7 +71,7 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
-    api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
+    api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
                                site_routers=[downloads_router, school_router, teleservices_router]),
 )
 # The schema is brought to head before the backend serves anything.
@@ -131,6 +141,15 @@ app.add_page(photo_queue_page, route=routes.ADMIN_PHOTOS, title="Photos à véri
              on_load=PhotoQueueState.open_page)
 app.add_page(admin_cards_page, route=routes.ADMIN_CARDS, title="Cartes des établissements | CJeune de Provence",
              on_load=AdminCardsState.open_page)
+ADMIN_PAGES = [
+    (assistance_search_page, routes.ADMIN_ASSISTANCE, "Assistance", AssistanceSearchState.open_page),
+    (beneficiary_file_page, routes.ADMIN_ASSISTANCE_FILE_PATTERN, "Dossier", BeneficiaryFileState.open_page),
+    (corrections_page, routes.ADMIN_CORRECTIONS, "Corrections à approuver", CorrectionsState.open_page),
+    (journal_page, routes.ADMIN_JOURNAL, "Journal des actions", JournalState.open_page),
+    (partner_list_page, routes.ADMIN_PARTNER_LIST, "Structures partenaires", PartnerListState.open_page),
+]
+for component, route, title, on_load in ADMIN_PAGES:
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
 app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.open_page)
 

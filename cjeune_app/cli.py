@@ -54,6 +54,11 @@ def seed_demo_command(as_json: bool) -> None:
     lines.append(f"Cartes créées : {report.cards_created} (exemples : {', '.join(report.sample_cards[:3])})")
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
     lines.append(report.teleservices)
+    lines.append("Comptes pour essayer chaque rôle (identifiant / mot de passe) — agents et établissements : "
+                 "« Qui suis-je ? » > Gestion ; partenaire : « Partenaire » :")
+    for account in report.staff:
+        lines.append(f"  {account['role']:<24} {account['login']:<52} {account['password']:<22} {account['what']}")
+    lines.append(f"Clé d'API du partenaire de démonstration : {report.partner_api_key}")
     emit(as_json, dataclasses.asdict(report), lines)
 
 

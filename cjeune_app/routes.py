@@ -72,6 +72,13 @@ PARTNER_STATEMENT_PATTERN = PARTNER_SPACE + "/releves/{month}.{extension}"
 ADMIN_PARTNERS = "/admin/partenaires"
 ADMIN_PHOTOS = "/admin/photos"
 ADMIN_CARDS = "/admin/cartes"
+ADMIN_HOME = "/admin"
+ADMIN_JOURNAL = "/admin/journal"
+ADMIN_JOURNAL_CSV = "/admin/journal.csv"  # the same filters as the page, in the query string
+ADMIN_ASSISTANCE = "/admin/assistance"
+ADMIN_ASSISTANCE_FILE_PATTERN = "/admin/assistance/[pupil_id]"
+ADMIN_CORRECTIONS = "/admin/corrections"
+ADMIN_PARTNER_LIST = "/admin/structures"  # every structure (ADMIN_PARTNERS: those waiting)
 SCHOOL = "/etablissement"
 SCHOOL_IMPORT = "/etablissement/import"
 SCHOOL_TELESERVICES = "/etablissement/teleservices"
@@ -115,6 +122,10 @@ def partner_statement(month: str, extension: str) -> str:
 
 def school_password_reset(pupil_id: int | str) -> str:
     return SCHOOL_PASSWORD_RESET_PATTERN.format(pupil_id=pupil_id)
+
+
+def assistance_file(pupil_id: int | str) -> str:
+    return f"{ADMIN_ASSISTANCE}/{pupil_id}"
 
 
 def card_batch_printer_csv(batch_id: int | str) -> str:

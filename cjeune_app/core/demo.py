@@ -13,15 +13,17 @@ from dataclasses import dataclass, field
 from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
 from cjeune_app.core.db import utcnow
-from cjeune_app.core.enums import Category, PartnerKind, PartnerStatus, Role
+from cjeune_app.core.enums import ROLE_LABELS, Category, PartnerKind, PartnerStatus, Role
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.core.partners.api_keys import KEY_START, create_known_api_key
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import get_or_create_season
@@ -51,6 +53,9 @@ class DemoReport:
     partners_created: int = 0
     offers_created: int = 0
     teleservices: str = ""
+    # Accounts to try every role: (role label, login, password, what for)
+    staff: list[dict[str, str]] = field(default_factory=list)
+    partner_api_key: str = ""
 
 
 DEMO_SCHOOLS = [
@@ -83,8 +88,61 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
         _card_stock(session, school, rng, report)
     _partners(session, rng, report)
     report.teleservices = seed_teleservices(session, schools[0], schools[1])
+    _accounts_for_every_role(session, schools, report)
     reindex_all(session)  # also fills the index of a database seeded before the search existed
     return report
+
+
+# Fixed passwords of the demo's back-office and partner accounts (never in production: seed_demo
+# refuses to run there). Two agents: a correction proposed by one is approved by the other.
+DEMO_AGENTS = [("agent@demo.cjeune13.fr", "Nadia", "Agent-Demo-2026"),
+               ("agent2@demo.cjeune13.fr", "Paul", "Agent2-Demo-2026")]
+DEMO_STAFF_PASSWORD = "Etab-Demo-2026"
+DEMO_PARTNER = ("Club de démonstration CJeune", "partenaire@demo.cjeune13.fr", "Partenaire-Demo-2026", "13001")
+DEMO_API_KEY = KEY_START + "demopartenai." + "Cle-de-demonstration-CJeune-de-Provence-13".ljust(43, "x")
+
+
+def _account(session: Session, report: DemoReport, role: Role, login: str, password: str, first_name: str,
+             last_name: str, what: str, *, establishment_id: int | None = None,
+             partner_id: int | None = None) -> Account:
+    account = session.exec(select(Account).where(col(Account.login) == login)).first()
+    if account is None:
+        account = Account(role=role, login=login, email=login, first_name=first_name, last_name=last_name,
+                          password_hash=hash_password(password), email_verified_at=utcnow(),
+                          establishment_id=establishment_id, partner_id=partner_id)
+        session.add(account)
+        session.flush()
+    report.staff.append({"role": ROLE_LABELS[role], "login": login, "password": password, "what": what})
+    return account
+
+
+def _accounts_for_every_role(session: Session, schools: list[Establishment], report: DemoReport) -> None:
+    """A newcomer tries every role without reading `cjeune --help`: agents, school staff, a partner."""
+    for login, first_name, password in DEMO_AGENTS:
+        _account(session, report, Role.AGENT, login, password, first_name, "Agent", "back office : /admin/assistance")
+    for school in schools:
+        _account(session, report, Role.ESTABLISHMENT, f"etablissement-{school.uai.lower()}@demo.cjeune13.fr",
+                 DEMO_STAFF_PASSWORD, "Secrétariat", school.name[:100], f"espace établissement de {school.name}",
+                 establishment_id=school.id)
+    name, login, password, insee = DEMO_PARTNER
+    partner = session.exec(select(Partner).where(col(Partner.contact_email) == login)).first()
+    if partner is None:
+        commune = commune_by_insee(insee)
+        assert commune is not None
+        partner = Partner(name=name, kind=PartnerKind.ASSOCIATION, siret=demo_siret(random.Random(2026)),
+                          description="Structure de démonstration : encaissez la carte des élèves de démo.",
+                          address="1 place de la Démonstration", postal_code=commune.postal_codes[0],
+                          commune_insee=insee, latitude=commune.latitude, longitude=commune.longitude,
+                          contact_email=login, status=PartnerStatus.VALIDATED, validated_at=utcnow())
+        session.add(partner)
+        session.flush()
+        assert partner.id is not None
+        for category in (Category.SPORT, Category.SOUTIEN_SCOLAIRE):
+            session.add(PartnerCategory(partner_id=partner.id, category=category))
+    _account(session, report, Role.PARTNER, login, password, "", "", "espace partenaire : encaisser",
+             partner_id=partner.id)
+    create_known_api_key(session, partner, DEMO_API_KEY, "Clé de démonstration")
+    report.partner_api_key = DEMO_API_KEY
 
 
 def _school(session: Session, digits: str, name: str, kind: str, insee: str, report: DemoReport) -> Establishment:

@@ -85,6 +85,9 @@ class LedgerKind(StrEnum):
     EXPIRY = "expiry"
     TRANSFER_OUT = "transfer_out"
     TRANSFER_IN = "transfer_in"
+    # An agents' manual correction, approved by a second agent (core/assistance/corrections.py).
+    CORRECTION_IN = "correction_in"
+    CORRECTION_OUT = "correction_out"
 
 
 class PaymentStatus(StrEnum):
@@ -99,6 +102,15 @@ class PartnerStatus(StrEnum):
     PENDING = "pending"  # e-mail to confirm, then waiting for an agent
     VALIDATED = "validated"
     REJECTED = "rejected"
+    SUSPENDED = "suspended"  # by an agent, with a reason: no payment, not in the search, no sign-in
+
+
+PARTNER_STATUS_LABELS = {
+    PartnerStatus.PENDING: "En attente",
+    PartnerStatus.VALIDATED: "Validé",
+    PartnerStatus.REJECTED: "Refusé",
+    PartnerStatus.SUSPENDED: "Suspendu",
+}
 
 
 class OfferState(StrEnum):

@@ -7,10 +7,13 @@ from cjeune_app.core.accounts.models import (
     OneTimeToken,
     ParentLink,
 )
+from cjeune_app.core.assistance.models import LedgerCorrection
+from cjeune_app.core.audit.models import AuditEntry
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.guardians.models import Guardian, PhoneCode
+from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
@@ -25,8 +28,9 @@ from cjeune_app.core.teleservices.models import (
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
-    "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerEntry", "LoginAttempt", "OneTimeToken",
+    "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
+    "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
+    "OneTimeToken", "SentMessage",
     "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
     "BourseRequest", "CampaignWindow", "ContactChange", "PupilContact", "ServiceOpening",

@@ -134,3 +134,7 @@ class InvalidCardCount(InvalidInput):
 class BatchNotFound(NotFound):
     code = "card_batch_unknown"
     message = "Ce lot de cartes n'existe pas."
+
+class UnknownSchool(NotFound):
+    code = "school_unknown"
+    message = "Cet établissement n'existe pas : choisissez-le dans la liste des établissements."

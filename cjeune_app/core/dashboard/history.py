@@ -33,6 +33,8 @@ def _history_label(kind: str, season: Season, partner_name: str | None) -> str:
         return f"Remboursement — {partner_name}" if partner_name else "Remboursement"
     if kind == LedgerKind.EXPIRY:
         return f"Fin de la saison {season.code} : crédits expirés"
+    if kind in (LedgerKind.CORRECTION_IN, LedgerKind.CORRECTION_OUT):
+        return "Correction par le Département"
     return kind
 
 

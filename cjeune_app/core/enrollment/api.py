@@ -23,6 +23,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
+from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enrollment.errors import PupilNotFound, SeasonNotFound
@@ -341,3 +342,28 @@ def consent_history(session: Session, pupil_id: int, season: Season | str) -> li
         .where(ConsentRecord.enrollment_id == enrollment.id)
         .order_by(col(ConsentRecord.recorded_at), col(ConsentRecord.id))
     ).all())
+
+
+CONTACT_FIELDS = ("address_line", "address_complement", "postal_code", "commune_insee", "email", "mobile")
+
+
+def correct_contact(session: Session, pupil_id: int, season: Season | str, values: Mapping[str, Any],
+                    *, now: dt.datetime | None = None) -> dict[str, tuple[str, str]] | None:
+    """The assistance corrects the coordonnées of the season's enrollment on the family's request,
+    by the form's rules (FormErrors). None when there is no enrollment; else what changed."""
+    now = now or utcnow()
+    season = _season(session, season)
+    enrollment = _find(session, pupil_id, season.id, lock=True)
+    if enrollment is None:
+        return None
+    wanted = _stored_values(enrollment, 2)
+    wanted.update({name: values[name] for name in CONTACT_FIELDS if name in values})
+    wanted["email_confirmation"] = wanted["email"]
+    cleaned, errors = _step_errors(session, 2, wanted)
+    if errors:
+        raise FormErrors(errors)
+    changed = {name: (str(getattr(enrollment, name) or ""), str(cleaned[name] or ""))
+               for name in CONTACT_FIELDS if (getattr(enrollment, name) or "") != (cleaned[name] or "")}
+    _store(session, enrollment, cleaned, now)
+    session.flush()
+    return changed

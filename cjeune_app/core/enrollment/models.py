@@ -41,6 +41,9 @@ class Enrollment(SQLModel, table=True):
     __table_args__ = (
         sa.UniqueConstraint("pupil_id", "season_id", name="enrollment_one_per_season"),
         sa.CheckConstraint(f"current_step BETWEEN 1 AND {STEP_COUNT}", name="current_step_range"),
+        # The assistance finds a family by the guardian's e-mail or mobile.
+        sa.Index("ix_enrollment_email", "email"),
+        sa.Index("ix_enrollment_mobile", "mobile"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -26,6 +26,10 @@ class Pupil(SQLModel, table=True):
     """A collégien·ne as known from the school's records (imported by the school)."""
 
     __tablename__ = "pupil"
+    __table_args__ = (  # the assistance finds a pupil by the start of a name, in any case
+        sa.Index("ix_pupil_last_name_lower", sa.func.lower(sa.text("last_name"))),
+        sa.Index("ix_pupil_first_name_lower", sa.func.lower(sa.text("first_name"))),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     establishment_id: int = Field(foreign_key="establishment.id", index=True)

@@ -31,6 +31,7 @@ from urllib.parse import unquote, urlsplit
 from sqlalchemy import event
 from sqlmodel import Session
 
+from cjeune_app.core.notifications.models import Channel, SentMessage
 from cjeune_app.core.settings import data_dir, private_dir, settings
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 
@@ -89,6 +90,7 @@ def queue_email(session: Session, to: str, subject: str, text: str, html: str | 
         event.listen(session, "after_rollback", _drop_after_rollback)
         session.info["cjeune_mail_hooks"] = True
     pending.append(_delivery(build_message(to, subject, text, html)))
+    session.add(SentMessage(channel=Channel.EMAIL, recipient=to.strip().lower()[:254], subject=subject[:250]))
 
 
 SIGNATURE = "L'équipe CJeune de Provence — Département des Bouches-du-Rhône"

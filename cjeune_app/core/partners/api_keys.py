@@ -137,3 +137,18 @@ def touch_api_key(session: Session, key_id: int, *, now: dt.datetime | None = No
     if key is not None and (key.last_used_at is None or now - key.last_used_at >= TOUCH_EVERY):
         key.last_used_at = now
         session.add(key)
+
+
+def create_known_api_key(session: Session, partner: Partner | int, secret: str, label: str) -> ApiKeyView:
+    """Demo data only (core.demo): a key whose secret the caller chose, so that `seed-demo` prints
+    the same working key at every run. Nothing else may choose a key's secret."""
+    partner = validated_partner(session, partner)
+    prefix = secret.split(".", 1)[0]
+    existing = session.exec(select(ApiKey).where(ApiKey.prefix == prefix)).first()
+    if existing is not None:
+        return _view(existing)
+    assert partner.id is not None
+    key = ApiKey(partner_id=partner.id, label=label, prefix=prefix, secret_hash=_hash(secret))
+    session.add(key)
+    session.flush()
+    return _view(key)

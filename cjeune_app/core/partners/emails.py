@@ -28,3 +28,22 @@ def send_partner_rejected(session: Session, partner: Partner) -> None:
          partner.rejection_reason or "",
          "Pour en savoir plus ou compléter votre dossier, contactez l'assistance."],
     )
+
+
+def send_partner_suspended(session: Session, partner: Partner, reason: str) -> None:
+    queue_notice(
+        session, partner.contact_email, "Votre structure est suspendue — CJeune de Provence",
+        [f"Le Département a suspendu la participation de « {partner.name} » au dispositif CJeune de "
+         "Provence, pour le motif suivant :", reason,
+         "Pendant la suspension, votre structure ne peut plus encaisser la carte et n'apparaît plus dans "
+         "la recherche des partenaires. Pour en parler, contactez l'assistance."],
+    )
+
+
+def send_partner_reactivated(session: Session, partner: Partner, reason: str) -> None:
+    queue_notice(
+        session, partner.contact_email, "Votre structure est réactivée — CJeune de Provence",
+        [f"Le Département a réactivé « {partner.name} » : vous pouvez de nouveau encaisser la carte et "
+         "votre structure apparaît de nouveau dans la recherche.", reason],
+        public_url(routes.SIGN_IN), "Me connecter",
+    )

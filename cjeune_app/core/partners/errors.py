@@ -53,3 +53,26 @@ class PartnerNotFound(NotFound):
 
     code = "partner_unknown"
     message = "Ce partenaire n'existe pas ou n'est plus référencé sur CJeune de Provence."
+
+
+class PartnerSuspended(Forbidden):
+    code = "partner_suspended"
+    message = (
+        "Votre structure est suspendue par le Département : elle ne peut pas encaisser la carte. "
+        f"Pour toute question, appelez l'assistance au {ASSISTANCE_PHONE}."
+    )
+
+
+class PartnerNotSuspendable(Conflict):
+    code = "partner_not_suspendable"
+    message = "Seule une structure validée peut être suspendue."
+
+
+class PartnerNotSuspended(Conflict):
+    code = "partner_not_suspended"
+    message = "Cette structure n'est pas suspendue : il n'y a rien à réactiver."
+
+
+class PartnerUnknown(NotFound):
+    code = "partner_unknown"
+    message = "Cette structure n'existe pas."

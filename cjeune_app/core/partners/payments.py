@@ -123,6 +123,8 @@ def validated_partner(session: Session, partner: Partner | int) -> Partner:
     row = session.exec(
         select(Partner).where(col(Partner.id) == partner_id).execution_options(populate_existing=True)
     ).first()
+    if row is not None and row.status == PartnerStatus.SUSPENDED:
+        raise errors.PartnerSuspended()
     if row is None or row.status != PartnerStatus.VALIDATED:
         raise errors.PartnerNotValidated()
     return row

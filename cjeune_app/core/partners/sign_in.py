@@ -35,6 +35,11 @@ def partner_refusal(session: Session, account: Account) -> AuthOutcome | None:
             f"La demande d'inscription de votre structure a été refusée : {partner.rejection_reason} "
             f"Pour toute question, contactez {ASSISTANCE}.",
         )
+    if partner.status == PartnerStatus.SUSPENDED:
+        return AuthOutcome(
+            SignInStatus.INACTIVE,
+            f"Votre structure est suspendue par le Département. Pour toute question, contactez {ASSISTANCE}.",
+        )
     return None
 
 

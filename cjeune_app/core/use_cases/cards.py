@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.cards import association, loss, printing
 from cjeune_app.core.cards import errors as card_errors
 from cjeune_app.core.cards.association import AssociationResult
@@ -79,7 +80,11 @@ def recent_card_batches(actor: Actor | None) -> list[BatchSummary]:
 def issue_card_batch(actor: Actor | None, establishment_uai: str, count: int) -> IssuedBatch:
     require_role(actor, Role.AGENT)
     with session_scope() as session:
-        return printing.issue_cards(session, establishment_uai, count)
+        batch = printing.issue_cards(session, establishment_uai, count)
+        record(session, actor, AuditAction.CARD_BATCH_ISSUED, target_kind=AuditTarget.CARD_BATCH,
+               target_id=batch.batch_id, target_label=f"{batch.establishment_name} ({batch.establishment_uai})",
+               details=f"{len(batch.numbers)} cartes")
+        return batch
 
 
 def card_batch(actor: Actor | None, batch_id: int) -> IssuedBatch:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.partners import api as partners
@@ -41,6 +42,9 @@ def validate_partner(actor: Actor | None, partner_id: int, *, now: dt.datetime |
     with session_scope() as session:
         partner = partners.validate_partner(session, partner_id, now=now)
         reindex_partner(session, partner.id)
+        record(session, actor, AuditAction.PARTNER_VALIDATED, target_kind=AuditTarget.PARTNER,
+               target_id=partner.id, target_label=f"{partner.name} (SIRET {partner.siret})",
+               partner_id=partner.id, now=now)
         return partner
 
 
@@ -52,6 +56,9 @@ def reject_partner(
     with session_scope() as session:
         partner = partners.reject_partner(session, partner_id, reason, now=now)
         reindex_partner(session, partner.id)
+        record(session, actor, AuditAction.PARTNER_REJECTED, target_kind=AuditTarget.PARTNER,
+               target_id=partner.id, target_label=f"{partner.name} (SIRET {partner.siret})",
+               partner_id=partner.id, reason=reason, now=now)
         return partner
 
 

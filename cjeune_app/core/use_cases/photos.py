@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
@@ -185,7 +186,8 @@ def validate_photo(actor: Actor | None, photo_id: int) -> str:
     """The sentence for the agent; PhotoReplaced when the family sent a new one meanwhile."""
     agent = require_role(actor, Role.AGENT)
     with session_scope() as session:
-        photos.validate_photo(session, photo_id, agent.account_id)
+        photo = photos.validate_photo(session, photo_id, agent.account_id)
+        _record_decision(session, agent, photo, AuditAction.PHOTO_VALIDATED, "")
     return VALIDATED
 
 
@@ -193,5 +195,13 @@ def reject_photo(actor: Actor | None, photo_id: int, reason: str) -> str:
     """Refused with the reason the family will read; RejectionReasonMissing without one."""
     agent = require_role(actor, Role.AGENT)
     with session_scope() as session:
-        photos.reject_photo(session, photo_id, agent.account_id, reason)
+        photo = photos.reject_photo(session, photo_id, agent.account_id, reason)
+        _record_decision(session, agent, photo, AuditAction.PHOTO_REJECTED, reason)
     return REJECTED
+
+
+def _record_decision(session: Session, agent: Actor, photo: Photo, action: AuditAction, reason: str) -> None:
+    pupil = session.get(Pupil, photo.pupil_id)
+    name = f"{pupil.first_name} {pupil.last_name}" if pupil else ""
+    record(session, agent, action, target_kind=AuditTarget.PHOTO, target_id=photo.id,
+           target_label=f"Photo de {name}", pupil_id=photo.pupil_id, reason=reason)

@@ -17,6 +17,7 @@ from cjeune_app.core.accounts import pupil_import, staff
 from cjeune_app.core.accounts.pupil_import import ImportedPupil
 from cjeune_app.core.accounts.staff import SchoolPupil
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden, NotFound, NotSignedIn
@@ -92,6 +93,10 @@ def import_pupils(actor: Actor | None, csv_bytes: bytes, *, establishment_id: in
         result = pupil_import.import_pupils_csv(session, school, csv_bytes, today=today)
         if not result.ok:
             session.rollback()
+        elif result.created:
+            record(session, actor, AuditAction.PUPILS_IMPORTED, target_kind=AuditTarget.ESTABLISHMENT,
+                   target_id=school.id, target_label=f"{school.name} ({school.uai})",
+                   details=f"{len(result.created)} élèves créés, lettres d'identifiants éditées")
         return _answer(school, result)
 
 
@@ -119,6 +124,10 @@ def import_pupils_for_operator(uai: str, csv_bytes: bytes,
         if not answer.ok:
             session.rollback()
             return answer
+        if answer.created:
+            record(session, None, AuditAction.PUPILS_IMPORTED, target_kind=AuditTarget.ESTABLISHMENT,
+                   target_id=school.id, target_label=f"{school.name} ({school.uai})",
+                   details=f"{len(answer.created)} élèves créés, lettres d'identifiants éditées")
         keep_letters(answer)
         return answer
 
@@ -143,5 +152,8 @@ def reset_pupil_password(actor: Actor | None, pupil_id: int) -> PupilPasswordRes
         except Forbidden:
             raise Forbidden(NO_SUCH_PUPIL) from None
         reset = staff.reset_pupil_password(session, pupil)
+        record(session, actor, AuditAction.PUPIL_PASSWORD_RESET, target_kind=AuditTarget.PUPIL,
+               target_id=pupil.id, target_label=f"{pupil.first_name} {pupil.last_name} ({reset.login})",
+               pupil_id=pupil.id, details="Nouveau mot de passe temporaire, lettre éditée")
         return PupilPasswordReset(reset.login, reset.temporary_password, reset.letter_pdf,
                                   f"lettre-{reset.login.split('@')[0]}.pdf")

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, func, select
 from cjeune_app.core.accounts.models import Account, ParentLink
 from cjeune_app.core.accounts.parents import children_of
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.dates import format_date, format_hour, parse_date_fr
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enrollment.errors import ChildNotFound
@@ -552,6 +553,11 @@ def set_school_service(actor: Actor | None, service: str, is_open: bool,
         opening.is_open, opening.changed_by_account_id = is_open, actor.account_id
         opening.changed_by_name, opening.changed_at = actor.display_name, now or utcnow()
         session.flush()
+        school = session.get(Establishment, establishment_id)
+        record(session, actor, AuditAction.SERVICE_OPENED if is_open else AuditAction.SERVICE_CLOSED,
+               target_kind=AuditTarget.ESTABLISHMENT, target_id=establishment_id,
+               target_label=school.name if school else "", details=f"{definition_of(chosen).label} ({season_code})",
+               now=now)
         return _service_view(service_state(session, chosen, establishment_id, now))
 
 
@@ -566,6 +572,10 @@ class Decision:
     GRANT = "accorder"
     REFUSE = "refuser"
     ASK_DOCUMENT = "demander_document"
+
+
+DECISION_ACTIONS = {Decision.GRANT: AuditAction.BOURSE_GRANTED, Decision.REFUSE: AuditAction.BOURSE_REFUSED,
+                    Decision.ASK_DOCUMENT: AuditAction.BOURSE_DOCUMENT_ASKED}
 
 
 def decide_bourse(actor: Actor | None, request_id: int, decision: str, value: str) -> RequestRow:
@@ -584,6 +594,10 @@ def decide_bourse(actor: Actor | None, request_id: int, decision: str, value: st
             raise RequestNotFound()
         pupil = session.get(Pupil, request.pupil_id)
         assert pupil is not None
+        record(session, actor, DECISION_ACTIONS[decision], target_kind=AuditTarget.BOURSE_REQUEST,
+               target_id=request.id, target_label=f"{request.reference} — {pupil.first_name} {pupil.last_name}",
+               reason=request.refusal_reason or request.missing_document, details=_decision_text(request),
+               pupil_id=pupil.id)
         _tell_family(session, request, pupil)
         return _row(request, pupil)
 
@@ -728,4 +742,7 @@ def set_campaign_window(actor: Actor | None, service: str, season_code: str, ope
             session.add(window)
         window.opens_on, window.closes_on = first, last
         window.updated_by_account_id, window.updated_at = actor.account_id, utcnow()
+        record(session, actor, AuditAction.CAMPAIGN_WINDOW_SET, target_kind=AuditTarget.TELESERVICE,
+               target_label=definition_of(chosen).label,
+               details=f"{season_code} : du {format_date(first)} au {format_date(last)}")
     return admin_teleservices(actor, season_code)

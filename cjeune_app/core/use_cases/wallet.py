@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import select
 
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import NotFound
@@ -27,4 +28,7 @@ def close_season(actor: Actor | None, code: str) -> ExpiryReport:
         season = session.exec(select(Season).where(Season.code == code)).first()
         if season is None:
             raise SeasonNotFound(code)
-        return expire_season(session, season)
+        report = expire_season(session, season)
+        record(session, actor, AuditAction.SEASON_CLOSED, target_kind=AuditTarget.SEASON, target_id=season.id,
+               target_label=f"Saison {season.code}")
+        return report

@@ -347,6 +347,25 @@ def refund(
                    refund_of_id=original.id, payment_id=payment_id or original.payment_id)
 
 
+def correct(
+    session: Session, wallet: Wallet | int, amount_cents: int, idempotency_key: str, label: str = "",
+) -> Movement:
+    """An agents' approved manual correction of one envelope: credits it (`amount_cents` > 0) or
+    debits it (< 0), never below zero, never on a closed season. Same key again: the first result."""
+    _check_request(abs(amount_cents) if isinstance(amount_cents, int) else amount_cents, idempotency_key)
+    kind = LedgerKind.CORRECTION_IN if amount_cents > 0 else LedgerKind.CORRECTION_OUT
+    conn, wallet_id = _connection(session), _wallet_id(wallet)
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": kind, "amount_cents": amount_cents}
+    locked = _lock_wallet(conn, wallet_id, idempotency_key)
+    if locked.used_key_entry_id is not None:
+        return _replayed(conn, idempotency_key, expected)
+    if conn.execute(_SEASON_CLOSED_AT, {"season_id": locked.season_id}).scalar() is not None:
+        return _refuse(conn, errors.SeasonClosed(locked.code), idempotency_key, **expected)
+    if locked.balance_cents + amount_cents < 0:
+        return _refuse(conn, errors.InsufficientBalance(locked.envelope), idempotency_key, **expected)
+    return _append(session, conn, locked, kind, amount_cents, idempotency_key, expected, label=label)
+
+
 def expire_season(session: Session, season: Season | int, today: dt.date | None = None) -> ExpiryReport:
     """Closes a finished season: each remaining balance leaves through an "expiry" entry (nothing is
     deleted). Running it again expires nothing more."""

@@ -12,7 +12,7 @@ from cjeune_app.core.wallet.api import season_amounts
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 CREDIT, DEBIT = LedgerKind.CREDIT, LedgerKind.DEBIT
-MONEY_IN = {LedgerKind.CREDIT, LedgerKind.REFUND, LedgerKind.TRANSFER_IN}
+MONEY_IN = {LedgerKind.CREDIT, LedgerKind.REFUND, LedgerKind.TRANSFER_IN, LedgerKind.CORRECTION_IN}
 
 
 def verify_invariants(session: Session) -> list[str]:

@@ -38,8 +38,8 @@ class LedgerEntry(SQLModel, table=True):
         # Money comes in only by credit, refund or transfer in; it goes out only by debit,
         # expiry or transfer out.
         sa.CheckConstraint(
-            "(kind IN ('credit', 'refund', 'transfer_in') AND amount_cents > 0)"
-            " OR (kind IN ('debit', 'expiry', 'transfer_out') AND amount_cents < 0)",
+            "(kind IN ('credit', 'refund', 'transfer_in', 'correction_in') AND amount_cents > 0)"
+            " OR (kind IN ('debit', 'expiry', 'transfer_out', 'correction_out') AND amount_cents < 0)",
             name="sign_matches_kind",
         ),
         # A wallet (youth, season, envelope) receives its season's credit once, whatever the key.

@@ -26,6 +26,7 @@ from cjeune_app.core.dashboard.youth import (
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.enums import LedgerKind, Role
 from cjeune_app.core.formats import format_cents
+from cjeune_app.core.use_cases import back_office
 from cjeune_app.core.use_cases.dashboard import Dashboard, dashboard
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage, SessionState
@@ -181,6 +182,10 @@ class DashboardState(PrivatePage, SessionState):
     todos: list[TodoRow] = []
     history: list[MovementRow] = []
     notice: str = ""
+    # An agent's home: what needs action.
+    partners_waiting: int = 0
+    photos_to_check: int = 0
+    corrections_to_approve: int = 0
     # Set by the pages that come back here (association, loss): shown once on the next load.
     _flash: str = ""
 
@@ -189,6 +194,10 @@ class DashboardState(PrivatePage, SessionState):
         screen = await asyncio.to_thread(_load_dashboard, actor, wanted)
         self.notice, self._flash = self._flash, ""
         self.board_role, self.kids, self.forbidden = actor.role, screen["children"], screen["forbidden"]
+        if actor.role is Role.AGENT:
+            home = await asyncio.to_thread(back_office.agent_home, actor)
+            self.partners_waiting, self.photos_to_check = home.partners_waiting, home.photos_to_check
+            self.corrections_to_approve = home.corrections_to_approve
         board = screen["board"]
         self.has_board = board is not None
         if board is None:
@@ -230,6 +239,33 @@ def _section(title: rx.Var | str, *children, section_id: str) -> rx.Component:
         aria_labelledby=heading_id,
         id=section_id,
         width="100%",
+    )
+
+
+def _to_do(label: str, count: rx.Var[int], href: str, link_id: str) -> rx.Component:
+    return rx.el.li(rx.link(rx.text(count, as_="span", weight="bold", class_name="compteur"), " ", label,
+                            href=href, id=link_id))
+
+
+def _agent_home() -> rx.Component:
+    """What needs an agent now (counts), then the back office's pages."""
+    return rx.vstack(
+        rx.heading("À traiter", as_="h2", size="5"),
+        rx.el.ul(
+            _to_do("structure(s) en attente de validation", DashboardState.partners_waiting, routes.ADMIN_PARTNERS,
+                   "a-traiter-structures"),
+            _to_do("photo(s) à vérifier", DashboardState.photos_to_check, routes.ADMIN_PHOTOS, "a-traiter-photos"),
+            _to_do("correction(s) à approuver", DashboardState.corrections_to_approve, routes.ADMIN_CORRECTIONS,
+                   "a-traiter-corrections"),
+            id="a-traiter",
+        ),
+        rx.heading("Back office", as_="h2", size="5"),
+        rx.link("Assistance : trouver un bénéficiaire", href=routes.ADMIN_ASSISTANCE),
+        rx.link("Structures partenaires", href=routes.ADMIN_PARTNER_LIST),
+        rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
+        rx.link("Journal des actions", href=routes.ADMIN_JOURNAL),
+        rx.link("Téléservices : catalogue, campagnes, chiffres", href=routes.ADMIN_TELESERVICES),
+        spacing="2", width="100%",
     )
 
 
@@ -395,13 +431,7 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
-                rx.cond(DashboardState.role == str(Role.AGENT),
-                        rx.vstack(
-                            rx.link("Structures en attente de validation", href=routes.ADMIN_PARTNERS),
-                            rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
-                            rx.link("Photos à vérifier", href=routes.ADMIN_PHOTOS),
-                            rx.link("Téléservices : catalogue, campagnes, chiffres", href=routes.ADMIN_TELESERVICES),
-                        )),
+                rx.cond(DashboardState.role == str(Role.AGENT), _agent_home()),
                 rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
                         rx.vstack(
                             rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,

@@ -259,3 +259,29 @@ def test_the_family_corrects_the_fiche_and_the_staff_see_the_dated_changes(sessi
     other_staff = staff_of(session, make_school(session), "Marc")
     session.commit()
     assert tele.school_teleservices(other_staff, now=SEPTEMBER).contact_changes == ()
+
+
+def test_openings_windows_and_decisions_are_in_the_audit_trail_and_the_family_gets_the_mails(session):
+    from email.parser import BytesParser
+    from email.policy import default
+
+    from sqlmodel import select
+
+    from cjeune_app.core.audit.models import AuditAction, AuditEntry
+    from cjeune_app.core.notifications.api import outbox_dir, wait_for_queued_mail
+    _school, staff, parent, child = _world(session)
+    tele.set_campaign_window(agent_of(session), BOURSE, "2026-2027", "01/09/2026", "21/10/2026")
+    _fill(parent, child)
+    tele.send_bourse(parent, child.id, True, now=SEPTEMBER)
+    row = tele.school_teleservices(staff, now=SEPTEMBER).requests[0]
+    tele.decide_bourse(staff, row.request_id, tele.Decision.REFUSE, "Ressources au-dessus du plafond")
+    session.expire_all()
+    actions = [e.action for e in session.exec(select(AuditEntry).order_by(AuditEntry.id)).all()]
+    assert actions == [AuditAction.SERVICE_OPENED, AuditAction.CAMPAIGN_WINDOW_SET, AuditAction.BOURSE_REFUSED]
+    refusal = session.exec(select(AuditEntry).where(AuditEntry.action == AuditAction.BOURSE_REFUSED)).one()
+    assert refusal.pupil_id == child.id and refusal.reason == "Ressources au-dessus du plafond"
+    wait_for_queued_mail()
+    subjects = [str(BytesParser(policy=default).parsebytes(path.read_bytes())["Subject"])
+                for path in outbox_dir().glob("*.eml")]
+    assert any(s.startswith("Demande de bourse de collège BC-2026-") and s.endswith("reçue") for s in subjects)
+    assert any(s.endswith(": décision") for s in subjects)
