@@ -25,7 +25,7 @@ from cjeune_app.core.guardians.models import Guardian
 from cjeune_app.core.seasons.api import season_code_for
 from cjeune_app.core.teleservices.models import CampaignWindow
 from tests.browser.checks import assert_page_healthy, wait_for_app
-from tests.browser.families import PASSWORD, app_db, make_youth
+from tests.browser.families import AGENT_LOGIN, PASSWORD, agent_account, app_db, make_youth
 
 AVIS_PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
@@ -155,6 +155,17 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     _sign_in(phone, app_server, "parent", parent)
     _open(phone, app_server, "/services-en-ligne")
     expect(bourse.locator(".decision")).to_have_text("Bourse accordée : échelon 2 (315 € par an).")
+    assert_page_healthy(phone)
+
+    # The Département's agents see the figures of that collège.
+    with app_db(app_server) as session:
+        agent_account(session)
+    _sign_in(phone, app_server, "gestion", AGENT_LOGIN)
+    phone.get_by_role("link", name=re.compile("Téléservices")).click()
+    expect(phone.locator("h1")).to_have_text("Téléservices")
+    expect(phone.locator("#catalogue-bourse_college .fenetre")).to_contain_text("du 01/09/")
+    expect(phone.locator("#chiffres tr", has_text=school_name)).to_contain_text("bourse ouverte")
+    assert phone.locator("#chiffres tr", has_text=school_name).locator("td").all_inner_texts()[1:4] == ["1", "0", "1"]
     assert_page_healthy(phone)
 
 
