@@ -39,3 +39,5 @@ bench: install
 	@$(ENV) python bench/bench_search.py
 	@$(ENV) python bench/bench_search.py --db $(BENCH_PG)
 	@$(ENV) python bench/bench_accounts.py
+	@$(ENV) python bench/bench_assistance.py
+	@$(ENV) python bench/bench_assistance.py --db $(BENCH_PG)

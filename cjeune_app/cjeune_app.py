@@ -46,6 +46,7 @@ from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.online_services import OnlineServicesState, online_services_page
+from cjeune_app.ui.pages.parent_sign_up import ParentSignUpState, parent_sign_up_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
 from cjeune_app.ui.pages.partner_detail import PartnerPageState, partner_page
@@ -117,6 +118,8 @@ app.add_page(card_loss_page, route=routes.CARD_LOSS,
              title="Déclarer ma carte perdue ou volée | CJeune de Provence", on_load=CardLossState.open_page)
 app.add_page(partner_sign_up_page, route=routes.PARTNER_SIGN_UP,
              title="Devenir partenaire | CJeune de Provence", on_load=PartnerSignUpState.reset_form)
+app.add_page(parent_sign_up_page, route=routes.PARENT_SELF_REGISTRATION,
+             title="Je n'ai pas encore d'identifiant | CJeune de Provence", on_load=ParentSignUpState.start)
 app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
              title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
 app.add_page(partner_queue_page, route=routes.ADMIN_PARTNERS,

@@ -51,6 +51,10 @@ def seed_demo_command(as_json: bool) -> None:
     for pupil in report.pupils:
         secret = pupil["temporary_password"] or "(mot de passe déjà personnalisé)"
         lines.append(f"  {pupil['name']:<22} {pupil['login']:<34} {secret}")
+    lines.append("Responsables légaux (mobile connu du collège) :")
+    for guardian in report.guardians:
+        lines.append(f"  {guardian['name']:<22} {guardian['mobile']:<16} parent de {guardian['child']} — "
+                     f"{guardian['way']}")
     lines.append(f"Cartes créées : {report.cards_created} (exemples : {', '.join(report.sample_cards[:3])})")
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
     lines.append(report.teleservices)

@@ -22,7 +22,8 @@ from cjeune_app.core.db import utcnow
 from cjeune_app.core.enums import ROLE_LABELS, Category, PartnerKind, PartnerStatus, Role
 from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.establishments.api import establishment_by_uai
-from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.guardians.records import GuardianInput, check_guardian, guardians_of_pupil, set_guardians
 from cjeune_app.core.partners.api_keys import KEY_START, create_known_api_key
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
 from cjeune_app.core.search import reindex_all
@@ -56,6 +57,7 @@ class DemoReport:
     # Accounts to try every role: (role label, login, password, what for)
     staff: list[dict[str, str]] = field(default_factory=list)
     partner_api_key: str = ""
+    guardians: list[dict[str, str]] = field(default_factory=list)
 
 
 DEMO_SCHOOLS = [
@@ -75,6 +77,19 @@ DEMO_PUPILS = [
 ]
 
 
+# (pupil's first name, guardian, how to try it)
+DEMO_GUARDIANS = [
+    ("Léa", GuardianInput("Martin", "Sophie", "mère", "06 10 20 30 40", "", "12 rue des Écoles 13001 Marseille"),
+     "auto-inscription « Je n'ai pas encore d'identifiant » : code SMS dans var/outbox/sms/, "
+     "date de naissance de Léa : 21/06/2014"),
+    ("Hugo", GuardianInput("Rossi-Giraud", "Marc", "père", "06 50 60 70 80", "marc.rossi@exemple.fr",
+                           "4 avenue Victor Hugo 13100 Aix-en-Provence"),
+     "FranceConnect (première visite) ou auto-inscription : date de naissance de Hugo : 17/04/2012"),
+    ("Yanis", GuardianInput("Ben Amar", "Nadia", "mère", "06 70 80 90 10", "nadia.benamar@exemple.fr", ""),
+     "courrier de l'établissement : /etablissement, « Comptes des responsables »"),
+]
+
+
 def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     if settings().is_production:
         raise ProductionRefused()
@@ -84,6 +99,8 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     schools = [_school(session, *row, report=report) for row in DEMO_SCHOOLS]
     for school_index, last, first, birth, klass in DEMO_PUPILS:
         _pupil(session, schools[school_index], last, first, birth, klass, rng, report)
+    for row in DEMO_GUARDIANS:
+        _guardian(session, *row, report=report)
     for school in schools:
         _card_stock(session, school, rng, report)
     _partners(session, rng, report)
@@ -176,6 +193,18 @@ def _pupil(session: Session, school: Establishment, last: str, first: str, birth
         "login": login,
         "temporary_password": password if still_temporary else None,
     })
+
+
+def _guardian(session: Session, pupil_first_name: str, typed: GuardianInput, way: str, *, report: DemoReport) -> None:
+    pupil = session.exec(select(Pupil).where(Pupil.first_name == pupil_first_name)).first()
+    if pupil is None or pupil.id is None:
+        return
+    if not guardians_of_pupil(session, pupil.id):
+        data, problems = check_guardian(typed)
+        assert data is not None, problems
+        set_guardians(session, pupil, [data])
+    report.guardians.append({"name": f"{typed.first_name} {typed.last_name}", "mobile": typed.mobile,
+                             "child": f"{pupil.first_name} {pupil.last_name}", "way": way})
 
 
 def _card_stock(session: Session, school: Establishment, rng: random.Random, report: DemoReport) -> None:

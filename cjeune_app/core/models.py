@@ -30,8 +30,8 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 __all__ = [
     "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
-    "OneTimeToken", "SentMessage",
-    "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil",
+    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "PhoneCode",
+    "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
     "BourseRequest", "CampaignWindow", "ContactChange", "PupilContact", "ServiceOpening",
 ]

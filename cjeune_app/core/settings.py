@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     public_url: str = "http://localhost:3000"  # base of e-mailed links; https turns on secure cookies
     mail_from: str = "CJeune de Provence <ne-pas-repondre@cjeunedeprovence.fr>"
     smtp_url: str = ""  # empty: e-mails are written to the outbox folder
+    # SMS: empty URL writes them to <data_dir>/outbox/sms/; else Brevo's transactional SMS API
+    # (https://api.brevo.com) with this key and sender name (11 characters at most).
+    sms_api_url: str = ""
+    sms_api_key: str = ""
+    sms_sender: str = "CJeune13"
+    # Keys the hashes of mobile numbers in the phone_code table (set one per site in production).
+    phone_hash_key: str = "cjeune-dev-phone-key"
     address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
     api_requests_per_minute: float = 300.0  # partner API, per key
     api_burst: int = 120

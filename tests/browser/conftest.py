@@ -11,6 +11,8 @@ import pytest
 from tests.appserver import AppServer
 from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
 from tests.support.address_api import AddressApi
+from tests.support.sms_provider import API_KEY as SMS_API_KEY
+from tests.support.sms_provider import SmsProvider
 
 
 @pytest.fixture(scope="session")
@@ -38,11 +40,20 @@ def address_api():
 
 
 @pytest.fixture(scope="session")
-def app_server(tmp_path_factory, address_api) -> AppServer:
+def sms_provider():
+    """A local HTTP server playing Brevo's transactional SMS API: the app sends its SMS there."""
+    provider = SmsProvider().start()
+    yield provider
+    provider.stop()
+
+
+@pytest.fixture(scope="session")
+def app_server(tmp_path_factory, address_api, sms_provider) -> AppServer:
     """One running app for the browser tests, on a SQLite file seeded with the demo data."""
     data_dir = tmp_path_factory.mktemp("app")
     server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
-                       extra_env={"CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost"})
+                       extra_env={"CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost",
+                                  "CJEUNE_SMS_API_URL": sms_provider.url, "CJEUNE_SMS_API_KEY": SMS_API_KEY})
     server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url  # the site's own origin (CORS, websocket)
     server.demo = server.seed_demo()
     server.start()

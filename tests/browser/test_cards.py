@@ -339,16 +339,17 @@ def test_agent_issues_card_stock_and_downloads_the_printer_files(app_server, pho
     expect(phone.locator("h1")).to_have_text("Cartes : stock des établissements")
     assert_page_healthy(phone)
 
-    phone.get_by_label("Code UAI de l'établissement").fill("0131801Z")
+    # The collège is chosen in the list of establishments with their stock, never typed.
+    stock_row = phone.locator("#stock tr").filter(has_text=school["uai"])
+    left_before = int(stock_row.locator("td").nth(5).inner_text())
+    choice = phone.locator("#champ-establishment option").filter(has_text=school["uai"]).get_attribute("value")
+    phone.get_by_label("Établissement", exact=True).select_option(choice)
     phone.get_by_label("Nombre de cartes").fill("5")
-    phone.get_by_role("button", name="Créer le lot de cartes").click()
-    expect(phone.locator("#erreur-uai")).to_have_text(
-        "Aucun établissement n'a le code UAI « 0131801Z ». Vérifiez le code (7 chiffres et une lettre).")
-    phone.get_by_label("Code UAI de l'établissement").fill(school["uai"])
     phone.get_by_role("button", name="Créer le lot de cartes").click()
     expect(phone.locator("#avis")).to_have_text(re.compile(
         rf"Lot n° (\d+) créé : 5 cartes pour {school['name']} \({school['uai']}\)\."))
     batch_id = re.search(r"Lot n° (\d+)", phone.locator("#avis").inner_text()).group(1)
+    expect(stock_row.locator("td").nth(5)).to_have_text(str(left_before + 5))
     assert_page_healthy(phone)
     screenshot(phone, "13-admin-cartes")
 

@@ -34,12 +34,15 @@ def create_or_get_parent_for_enrollment(
     last_name: str,
     pupil_id: int,
     *,
+    known_account: Account | None = None,
     now: dt.datetime | None = None,
 ) -> Account:
     """The legal guardian's account for a completed enrollment, linked to the pupil.
 
-    New address: a Parent account without password and an activation e-mail. Known parent:
-    the child is linked (an e-mail says so; one not yet activated gets a new activation link).
+    New address: a Parent account without password and an activation e-mail. Known parent (by
+    the login, the contact e-mail of a Parent account, or `known_account`: the account of the
+    school's guardian record): the child is linked (an e-mail says so; one not yet activated gets
+    a new activation link).
     """
     now = now or utcnow()
     email = normalize_email(email)
@@ -49,7 +52,11 @@ def create_or_get_parent_for_enrollment(
     pupil = session.get(Pupil, pupil_id)
     if pupil is None:
         raise Forbidden()
-    account = account_by_login(session, email, for_update=True)
+    account = known_account or account_by_login(session, email, for_update=True)
+    if account is None:
+        account = session.exec(
+            select(Account).where(Account.role == Role.PARENT, Account.email == email).with_for_update()
+        ).first()
     if account is None:
         account = Account(role=Role.PARENT, login=email, email=email,
                           first_name=first_name.strip(), last_name=last_name.strip(), created_at=now)

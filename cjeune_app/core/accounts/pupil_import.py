@@ -65,6 +65,7 @@ class ImportResult:
     created: list[ImportedPupil] = field(default_factory=list)
     already_known: list[str] = field(default_factory=list)  # rows of pupils imported before
     letters_pdf: bytes | None = None
+    pupil_ids_by_line: dict[int, int] = field(default_factory=dict)  # created and already known
 
     @property
     def ok(self) -> bool:
@@ -91,7 +92,9 @@ def import_pupils_csv(
     known = _known_pupils(session, establishment.id)
     newcomers = []
     for row in rows:
-        if (fold(row.last_name), fold(row.first_name), row.birth_date) in known:
+        identity = (fold(row.last_name), fold(row.first_name), row.birth_date)
+        if identity in known:
+            result.pupil_ids_by_line[row.line] = known[identity]
             result.already_known.append(
                 f"Ligne {row.line} : {row.first_name} {row.last_name} ({format_date(row.birth_date)}) "
                 "a déjà un compte : ligne ignorée."
@@ -106,6 +109,7 @@ def import_pupils_csv(
             temporary_password=password, temporary_password_hash=password_hash,
         )
         assert pupil.id is not None
+        result.pupil_ids_by_line[row.line] = pupil.id
         result.created.append(ImportedPupil(pupil.id, account.login, pupil.last_name, pupil.first_name,
                                             pupil.class_name))
         letters.append(Letter(pupil.first_name, pupil.last_name, pupil.class_name, establishment.name,
@@ -114,9 +118,9 @@ def import_pupils_csv(
     return result
 
 
-def _known_pupils(session: Session, establishment_id: int) -> set[tuple[str, str, dt.date]]:
+def _known_pupils(session: Session, establishment_id: int) -> dict[tuple[str, str, dt.date], int]:
     pupils = session.exec(select(Pupil).where(Pupil.establishment_id == establishment_id)).all()
-    return {(fold(p.last_name), fold(p.first_name), p.birth_date) for p in pupils}
+    return {(fold(p.last_name), fold(p.first_name), p.birth_date): p.id for p in pupils if p.id is not None}
 
 
 def decode(csv_bytes: bytes) -> str:
@@ -130,7 +134,7 @@ def decode(csv_bytes: bytes) -> str:
     raise AssertionError("latin-1 decodes any byte")
 
 
-def _separator(header_line: str) -> str:
+def separator(header_line: str) -> str:
     counts = {sep: header_line.count(sep) for sep in (";", ",", "\t")}
     return max(counts, key=lambda sep: counts[sep])
 
@@ -160,7 +164,7 @@ def parse_pupils_csv(csv_bytes: bytes, today: dt.date) -> tuple[list[Row], list[
     first_line = next((line for line in text.splitlines() if line.strip()), "")
     if not first_line:
         return [], ["Le fichier est vide : il doit contenir une ligne d'en-tête puis une ligne par élève."]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(first_line))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=separator(first_line))
     header = next(reader)
     while not any(cell.strip() for cell in header):
         header = next(reader)

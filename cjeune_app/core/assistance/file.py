@@ -22,6 +22,8 @@ from cjeune_app.core.enrollment.validation import format_mobile
 from cjeune_app.core.enums import ENVELOPE_LABELS, ROLE_LABELS, CardStatus, Envelope, Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import format_cents
+from cjeune_app.core.guardians.models import RELATION_LABELS
+from cjeune_app.core.guardians.records import guardians_of_pupil
 from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.photos.api import photo_state
 from cjeune_app.core.seasons.api import current_season
@@ -60,6 +62,14 @@ class AccountLine:
     activated: bool
     locked: bool
     locked_until: str
+
+
+@dataclass(frozen=True)
+class GuardianLine:
+    name: str  # "Marie FERNANDEZ (Mère)"
+    mobile: str
+    email: str
+    account: str  # the Parent account's login, or "pas de compte"
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,7 @@ class PupilFile:
     active_card_id: int | None
     balances: list[tuple[str, str, str]]  # (envelope, label, amount)
     history: list[MoneyLine]
+    guardians: list[GuardianLine]
     accounts: list[AccountLine]
     messages: list[MessageLine]
     corrections: list[CorrectionLine]
@@ -159,7 +170,11 @@ def pupil_file(session: Session, pupil_id: int, *, now: dt.datetime | None = Non
     cards = session.exec(select(Card).where(col(Card.pupil_id) == pupil_id).order_by(col(Card.id).desc())).all()
     amounts = balances(session, pupil_id, season.id) if season and season.id else {}
     history = history_of_season(session, pupil_id, season) if season else []
+    guardians = guardians_of_pupil(session, pupil_id)
     recipients = {a.login for a in accounts} | {a.email.lower() for a in accounts if a.email}
+    recipients |= {g.email for g in guardians if g.email} | {g.mobile for g in guardians if g.mobile}
+    if enrollment and enrollment.mobile:
+        recipients.add(enrollment.mobile)
     if enrollment and enrollment.email:
         recipients.add(enrollment.email.lower())
     messages = session.exec(
@@ -200,6 +215,10 @@ def pupil_file(session: Session, pupil_id: int, *, now: dt.datetime | None = Non
         balances=[(str(e), ENVELOPE_LABELS[e], format_cents(amounts.get(str(e), 0))) for e in Envelope],
         history=[MoneyLine(_when(h.created_at), ENVELOPE_LABELS.get(Envelope(h.envelope), h.envelope), h.label,
                            ("+" if h.amount_cents > 0 else "") + format_cents(h.amount_cents)) for h in history],
+        guardians=[GuardianLine(f"{g.first_name} {g.last_name.upper()} ({RELATION_LABELS[g.relation]})",
+                                format_mobile(g.mobile), g.email or "",
+                                next((a.login for a in accounts if a.id == g.account_id), "pas de compte"))
+                   for g in guardians],
         accounts=[AccountLine(a.id or 0, ROLE_LABELS.get(Role(a.role), a.role), a.login,
                               f"{a.first_name} {a.last_name}".strip(),
                               a.password_hash is not None, _is_locked(a, now), _when(a.locked_until))

@@ -25,6 +25,7 @@ from cjeune_app.core.enrollment.models import Enrollment
 from cjeune_app.core.enrollment.validation import PUPIL_EMAIL_DOMAIN, normalize_mobile
 from cjeune_app.core.enums import CardStatus, Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
+from cjeune_app.core.guardians.models import Guardian
 
 MAX_HITS = 30
 _LAST_DIGITS = re.compile(r"\d{4}")
@@ -42,13 +43,13 @@ class PupilHit:
 
 
 def _prefix(session: Session, column: Any, word: str) -> sa.ColumnElement[bool]:
-    """`lower(column)` starts with `word` (lower case), in a form each database answers from its
-    expression index: a LIKE on PostgreSQL (text_pattern_ops), a range on SQLite."""
+    """`lower(column)` starts with `word` (lower case) as a range its expression index answers even
+    in a prepared (generic) plan: on PostgreSQL with the byte-wise operators of text_pattern_ops
+    (a LIKE with a bound pattern cannot use the index once psycopg prepares the statement)."""
     lowered = sa.func.lower(column)
-    if session.get_bind().dialect.name == "postgresql":
-        escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        return lowered.like(escaped + "%", escape="\\")
     upper = word[:-1] + chr(ord(word[-1]) + 1)
+    if session.get_bind().dialect.name == "postgresql":
+        return sa.and_(lowered.op("~>=~")(word), lowered.op("~<~")(upper))
     return sa.and_(lowered >= word, lowered < upper)
 
 
@@ -72,8 +73,10 @@ def _pupil_ids(session: Session, text: str) -> list[int]:
         return list(session.exec(select(col(Card.pupil_id)).where(
             col(Card.number) == compact, col(Card.pupil_id).is_not(None))).all())  # type: ignore[arg-type]
     mobile = normalize_mobile(cleaned)
-    if mobile is not None:
-        return list(session.exec(select(col(Enrollment.pupil_id)).where(col(Enrollment.mobile) == mobile)).all())
+    if mobile is not None:  # a guardian's mobile, as the school gave it or as the family typed it
+        ids = list(session.exec(select(col(Guardian.pupil_id)).where(col(Guardian.mobile) == mobile)).all())
+        ids += session.exec(select(col(Enrollment.pupil_id)).where(col(Enrollment.mobile) == mobile)).all()
+        return list(dict.fromkeys(ids))[:MAX_HITS]
     words = [w.lower() for w in re.split(r"[\s,;]+", cleaned) if w]
     digits = [w for w in words if _LAST_DIGITS.fullmatch(w)]
     names = [w.strip("-'") for w in words if not w.isdigit() and len(w.strip("-'")) >= 1]
@@ -93,7 +96,7 @@ def _pupil_ids(session: Session, text: str) -> list[int]:
 
 def _by_email(session: Session, email: str) -> list[int]:
     """The pupil whose Eduprovence identifier it is; the children of the parent account; the
-    pupils whose enrollment gives it as the guardian's address."""
+    pupils whose enrollment or school record gives it as a guardian's address."""
     ids: list[int] = []
     for pupil_id in session.exec(select(col(Account.pupil_id)).where(
             col(Account.login) == email, col(Account.role) == Role.PUPIL)).all():
@@ -103,6 +106,7 @@ def _by_email(session: Session, email: str) -> list[int]:
         .where(col(Account.login) == email)
     ).all()
     ids += session.exec(select(col(Enrollment.pupil_id)).where(col(Enrollment.email) == email)).all()
+    ids += session.exec(select(col(Guardian.pupil_id)).where(col(Guardian.email) == email)).all()
     return list(dict.fromkeys(ids))[:MAX_HITS]
 
 

@@ -307,11 +307,18 @@ def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt
     found, linked to the pupil, and the activation e-mail is queued. An exception raised here
     rolls the completion back with everything else."""
     from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+    from cjeune_app.core.guardians.records import attach_account, existing_parent_account, guardian_rows_matching
 
-    create_or_get_parent_for_enrollment(
+    # The school's record of this guardian (same e-mail or mobile) may already have an account
+    # (auto-inscription, letter): the same person keeps one account.
+    rows = guardian_rows_matching(session, enrollment.pupil_id, enrollment.email, enrollment.mobile)
+    account = create_or_get_parent_for_enrollment(
         session, enrollment.email, enrollment.guardian_first_name,
-        enrollment.guardian_last_name, enrollment.pupil_id, now=now,
+        enrollment.guardian_last_name, enrollment.pupil_id,
+        known_account=existing_parent_account(session, rows) if rows else None, now=now,
     )
+    if rows:
+        attach_account(session, account, rows)
 
 
 def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> EnrollmentSummary:

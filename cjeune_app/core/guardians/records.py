@@ -246,3 +246,12 @@ def attach_account(session: Session, account: Account, rows: list[Guardian]) -> 
 
 def guardian_rows_of_account(session: Session, account_id: int) -> list[Guardian]:
     return list(session.exec(select(Guardian).where(Guardian.account_id == account_id)).all())
+
+
+def guardian_rows_matching(session: Session, pupil_id: int, email: str | None, mobile: str | None) -> list[Guardian]:
+    """The pupil's guardian rows with this e-mail or this mobile (the stepper's guardian is one
+    the school knows)."""
+    e164 = normalize_mobile(mobile) if mobile else None
+    email = normalize_email(email) if email else None
+    rows = session.exec(select(Guardian).where(Guardian.pupil_id == pupil_id)).all()
+    return [row for row in rows if (email and row.email == email) or (e164 and row.mobile == e164)]

@@ -1,4 +1,5 @@
-"""E-mails (SMS later): SMTP or a local outbox folder, links built on CJEUNE_PUBLIC_URL."""
+"""E-mails (SMTP or a local outbox folder) and SMS (Brevo or a local outbox folder), links built on
+CJEUNE_PUBLIC_URL."""
 
 from cjeune_app.core.notifications.api import (
     build_message,
@@ -9,13 +10,18 @@ from cjeune_app.core.notifications.api import (
     send_email,
     wait_for_queued_mail,
 )
+from cjeune_app.core.notifications.sms import SmsSender, queue_sms, send_sms, sms_outbox_dir
 
 __all__ = [
+    "SmsSender",
     "build_message",
     "outbox_dir",
     "public_url",
     "queue_email",
     "queue_notice",
+    "queue_sms",
     "send_email",
+    "send_sms",
+    "sms_outbox_dir",
     "wait_for_queued_mail",
 ]

@@ -1,4 +1,5 @@
 """Outgoing e-mail: SMTP when CJEUNE_SMTP_URL is set, else `.eml` files in `<data_dir>/outbox/`.
+(SMS: notifications/sms.py, delivered by the same courier thread.)
 
 Two ways to send:
 - `send_email(...)` delivers now (command-line tools, tests);
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import event
@@ -63,6 +65,16 @@ def build_message(to: str, subject: str, text: str, html: str | None = None) -> 
     return message
 
 
+class Outgoing(Protocol):
+    """Something the courier delivers after a commit: an e-mail, an SMS."""
+
+    def deliver(self) -> None: ...
+
+    def keep_failed(self) -> None: ...
+
+    def describe(self) -> str: ...
+
+
 @dataclass(frozen=True)
 class _Delivery:
     """A message with the transport chosen when it was created (the environment may change after)."""
@@ -70,6 +82,15 @@ class _Delivery:
     message: EmailMessage
     smtp_url: str | None
     outbox: Path
+
+    def deliver(self) -> None:
+        _deliver(self)
+
+    def keep_failed(self) -> None:
+        _write_eml(self.outbox / "failed", self.message)
+
+    def describe(self) -> str:
+        return f"e-mail « {self.message['Subject']} »"
 
 
 def _delivery(message: EmailMessage) -> _Delivery:
@@ -83,13 +104,7 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
 
 def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None) -> None:
     """Deliver once `session` commits; forgotten if it rolls back."""
-    session.connection()  # starts the transaction if need be: a rollback then always drops the mail
-    pending = session.info.setdefault("cjeune_outgoing_mail", [])
-    if not session.info.get("cjeune_mail_hooks"):
-        event.listen(session, "after_commit", _hand_over_after_commit)
-        event.listen(session, "after_rollback", _drop_after_rollback)
-        session.info["cjeune_mail_hooks"] = True
-    pending.append(_delivery(build_message(to, subject, text, html)))
+    queue_after_commit(session, _delivery(build_message(to, subject, text, html)))
     session.add(SentMessage(channel=Channel.EMAIL, recipient=to.strip().lower()[:254], subject=subject[:250]))
 
 
@@ -110,6 +125,17 @@ def queue_notice(session: Session, to: str, subject: str, paragraphs: list[str],
         html_parts.append(f'<p><a href="{html.escape(link)}">{html.escape(link_label)}</a></p>')
     html_parts.append(f"<p>{html.escape(HELP_LINE)}<br>{html.escape(SIGNATURE)}</p>")
     queue_email(session, to, subject, "\n\n".join(text_parts) + "\n", "\n".join(html_parts))
+
+
+def queue_after_commit(session: Session, outgoing: Outgoing) -> None:
+    """Hand `outgoing` to the courier once `session` commits; forgotten if it rolls back."""
+    session.connection()  # starts the transaction if need be: a rollback then always drops it
+    pending = session.info.setdefault("cjeune_outgoing_mail", [])
+    if not session.info.get("cjeune_mail_hooks"):
+        event.listen(session, "after_commit", _hand_over_after_commit)
+        event.listen(session, "after_rollback", _drop_after_rollback)
+        session.info["cjeune_mail_hooks"] = True
+    pending.append(outgoing)
 
 
 def _hand_over_after_commit(session: Session) -> None:
@@ -165,11 +191,11 @@ class _Courier:
     """One background thread that delivers queued messages in order."""
 
     def __init__(self) -> None:
-        self._queue: queue.Queue[_Delivery] = queue.Queue()
+        self._queue: queue.Queue[Outgoing] = queue.Queue()
         self._thread = threading.Thread(target=self._run, name="cjeune-mail", daemon=True)
         self._thread.start()
 
-    def put(self, delivery: _Delivery) -> None:
+    def put(self, delivery: Outgoing) -> None:
         self._queue.put(delivery)
 
     def join(self) -> None:
@@ -179,14 +205,14 @@ class _Courier:
         while True:
             delivery = self._queue.get()
             try:
-                _deliver(delivery)
+                delivery.deliver()
             except Exception:
-                # Kept for an operator to resend; the user can also ask for a new link.
-                log.exception("E-mail not delivered, kept in outbox/failed: %s", delivery.message["Subject"])
+                # Kept for an operator to resend; the user can also ask for a new link or code.
+                log.exception("Not delivered, kept in outbox/failed: %s", delivery.describe())
                 try:
-                    _write_eml(delivery.outbox / "failed", delivery.message)
+                    delivery.keep_failed()
                 except OSError:
-                    log.exception("Could not keep the undelivered e-mail")
+                    log.exception("Could not keep the undelivered message")
             finally:
                 self._queue.task_done()
 

@@ -23,6 +23,7 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden, NotFound, NotSignedIn
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment
+from cjeune_app.core.guardians.pupil_import import import_pupils_and_guardians
 from cjeune_app.core.permissions import require_pupil_access
 
 SIGNED_OUT = ("Votre session a expiré : reconnectez-vous avec le compte de l'établissement, "
@@ -90,7 +91,7 @@ def import_pupils(actor: Actor | None, csv_bytes: bytes, *, establishment_id: in
             raise Forbidden(NOT_STAFF)
     with session_scope() as session:
         school = _school(session, target)
-        result = pupil_import.import_pupils_csv(session, school, csv_bytes, today=today)
+        result = import_pupils_and_guardians(session, school, csv_bytes, today=today)
         if not result.ok:
             session.rollback()
         elif result.created:
@@ -120,7 +121,7 @@ def import_pupils_for_operator(uai: str, csv_bytes: bytes,
         school = establishment_by_uai(session, uai)
         if school is None:
             raise UnknownEstablishment(uai)
-        answer = _answer(school, pupil_import.import_pupils_csv(session, school, csv_bytes))
+        answer = _answer(school, import_pupils_and_guardians(session, school, csv_bytes))
         if not answer.ok:
             session.rollback()
             return answer

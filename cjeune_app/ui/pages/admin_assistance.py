@@ -137,6 +137,7 @@ def _load_file(actor: Actor, pupil_id: int) -> dict[str, Any]:
         active_card=str(f.active_card_id or ""),
         balances=[Line(label, amount) for _, label, amount in f.balances],
         history=[Line(h.when, h.envelope, h.label, h.amount) for h in f.history],
+        guardians=[Line(g.name, g.mobile or "—", g.email or "—", g.account) for g in f.guardians],
         accounts=[AccountRow(str(a.account_id),
                              f"{a.role_label} — {a.login}"
                              + (" — activé" if a.activated else " — non activé")
@@ -191,6 +192,7 @@ class BeneficiaryFileState(PrivatePage, rx.State):
     active_card: str = ""
     balances: list[Line] = []
     history: list[Line] = []
+    guardians: list[Line] = []
     accounts: list[AccountRow] = []
     messages: list[Line] = []
     corrections: list[Line] = []
@@ -246,6 +248,11 @@ class BeneficiaryFileState(PrivatePage, rx.State):
         return await self._run("correction", form)
 
 
+TABLE_NAMES = {"identite": "Identité", "cartes": "Cartes", "soldes": "Soldes", "mouvements": "Mouvements",
+               "messages": "E-mails et SMS envoyés", "responsables": "Responsables légaux",
+               "corrections": "Corrections", "journal-dossier": "Journal du dossier"}
+
+
 def _table(rows: rx.Var, headers: list[str], table_id: str, columns: int) -> rx.Component:
     cells = ["a", "b", "c", "d"][:columns]
     return rx.box(
@@ -254,7 +261,8 @@ def _table(rows: rx.Var, headers: list[str], table_id: str, columns: int) -> rx.
             rx.el.tbody(rx.foreach(rows, lambda r: rx.el.tr(*[rx.el.td(getattr(r, c)) for c in cells]))),
             id=table_id, class_name="tableau",
         ),
-        overflow_x="auto", width="100%",
+        # A wide table scrolls sideways on a phone: the region takes the focus so that a keyboard can scroll it.
+        overflow_x="auto", width="100%", tab_index=0, role="region", aria_label=TABLE_NAMES.get(table_id, table_id),
     )
 
 
@@ -334,14 +342,16 @@ def beneficiary_file_page() -> rx.Component:
                              rx.vstack(
                                  _select("Déclaration de la famille", "loss", "perte-vol", list(LOSS_CHOICES)),
                                  _note("blocage"),
-                                 rx.button("Bloquer la carte", type="submit", size="3", color_scheme="red"),
+                                 rx.button("Bloquer la carte", type="submit", size="3"),
                                  spacing="2", width="100%"),
                              on_submit=s.block, reset_on_submit=True, width="100%", id="form-blocage"))),
                 _section("Soldes", _table(s.balances, ["Enveloppe", "Solde"], "soldes", 2)),
                 _section("Mouvements", _table(s.history, ["Date", "Enveloppe", "Opération", "Montant"],
                                               "mouvements", 4)),
+                _section("Responsables légaux (fichier de l'établissement)",
+                         _table(s.guardians, ["Nom", "Mobile", "E-mail", "Compte"], "responsables", 4)),
                 _section("Comptes", rx.el.ul(rx.foreach(s.accounts, _account), class_name="comptes")),
-                _section("E-mails envoyés",
+                _section("E-mails et SMS envoyés",
                          _table(s.messages, ["Date", "Destinataire", "Objet"], "messages", 3)),
                 _section("Corriger les coordonnées", rx.form(
                     rx.vstack(

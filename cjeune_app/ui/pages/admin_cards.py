@@ -149,7 +149,8 @@ def admin_cards_page() -> rx.Component:
                     rx.el.td(r.name), rx.el.td(r.uai), rx.el.td(r.commune), rx.el.td(r.issued),
                     rx.el.td(r.associated), rx.el.td(r.left)))),
                 id="stock", class_name="tableau"),
-            overflow_x="auto", width="100%", margin_bottom="1.5rem"),
+            overflow_x="auto", width="100%", margin_bottom="1.5rem", tab_index=0, role="region",
+            aria_label="Stock de cartes par établissement"),
         rx.heading("Créer un lot de cartes", as_="h2", size="5", margin_bottom="0.5rem"),
         rx.form(
             rx.vstack(

@@ -90,6 +90,6 @@ def journal_page() -> rx.Component:
                     rx.el.td(r.when), rx.el.td(r.actor), rx.el.td(r.action), rx.el.td(r.target), rx.el.td(r.reason),
                     rx.el.td(r.details)))),
                 id="journal", class_name="tableau"),
-            overflow_x="auto", width="100%"),
+            overflow_x="auto", width="100%", tab_index=0, role="region", aria_label="Journal des actions"),
         width="64rem",
     )

@@ -158,7 +158,7 @@ def partner_list_page() -> rx.Component:
             rx.vstack(
                 _select("État", "status", [(str(k), v) for k, v in PARTNER_STATUS_LABELS.items()]),
                 _select("Catégorie", "category", [(str(k), v) for k, v in CATEGORY_LABELS.items()]),
-                _select("Commune", "commune", sorted(((c.insee, c.name) for c in all_communes()),
+                _select("Commune", "commune", sorted(((c.insee_code, c.name) for c in all_communes()),
                                                     key=lambda pair: pair[1])),
                 rx.vstack(rx.el.label("Nom ou SIRET", html_for="filtre-texte", font_weight="bold"),
                           rx.input(name="text", id="filtre-texte", type="search", size="3", width="100%"),

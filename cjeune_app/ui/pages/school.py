@@ -17,7 +17,11 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import Refusal
-from cjeune_app.core.use_cases import school
+from cjeune_app.core.guardians.errors import GuardianFormErrors
+from cjeune_app.core.guardians.models import RELATION_LABELS, GuardianRelation
+from cjeune_app.core.guardians.records import GuardianInput
+from cjeune_app.core.phones import format_mobile
+from cjeune_app.core.use_cases import guardians, school
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage
@@ -27,6 +31,7 @@ FILE_INPUT_ID = "champ-fichier"
 NO_ACCESS = "Cette page est réservée aux personnels des établissements scolaires."
 NO_FILE_CHOSEN = "Choisissez d'abord le fichier CSV des élèves."
 NETWORK_ERROR = "La connexion a été interrompue : vérifiez votre réseau et réessayez."
+GUARDIAN_FIELDS = ("last_name", "first_name", "relation", "mobile", "email", "address")
 
 # Posts a form with the page's cookies; the PDF (base64) of the answer becomes a blob: address.
 _POST_JS = """
@@ -100,6 +105,13 @@ class SchoolState(PrivatePage, rx.State):
     reset_url: str = ""
     reset_filename: str = ""
     reset_failure: str = ""
+    # The guardians' editor of one pupil (its field values as typed or saved, errors by field).
+    guardians_pupil_id: str = ""
+    guardians_pupil: str = ""
+    guardian_values: dict[str, str] = {}
+    guardian_errors: dict[str, str] = {}
+    guardians_saved: str = ""
+    guardians_failure: str = ""
 
     def _clear_result(self) -> None:
         self.failure, self.errors, self.already_known, self.created = "", [], [], []
@@ -165,6 +177,50 @@ class SchoolState(PrivatePage, rx.State):
         self.reset_url = str(answer.get("pdf_url", "") or "")
         self.reset_filename = str(answer.get("filename", "") or "")
 
+    @rx.event
+    async def open_guardians(self, pupil_id: str):
+        actor = await self._actor()
+        if actor is None or not pupil_id.isdigit():
+            return
+        self.guardian_errors, self.guardians_saved, self.guardians_failure = {}, "", ""
+        try:
+            screen = await asyncio.to_thread(guardians.pupil_guardians, actor, int(pupil_id))
+        except Refusal as refusal:
+            self.guardians_failure = refusal.message
+            return
+        values = {f"g{rank}_{field}": "" for rank in (1, 2) for field in GUARDIAN_FIELDS}
+        for g in screen.guardians:
+            values.update({f"g{g.rank}_last_name": g.last_name, f"g{g.rank}_first_name": g.first_name,
+                           f"g{g.rank}_relation": g.relation.value, f"g{g.rank}_mobile": format_mobile(g.mobile),
+                           f"g{g.rank}_email": g.email or "", f"g{g.rank}_address": g.address})
+        self.guardians_pupil_id, self.guardians_pupil, self.guardian_values = pupil_id, screen.pupil_name, values
+
+    @rx.event
+    def close_guardians(self):
+        self.guardians_pupil_id, self.guardians_pupil, self.guardian_values = "", "", {}
+        self.guardian_errors, self.guardians_saved, self.guardians_failure = {}, "", ""
+
+    @rx.event
+    async def save_guardians(self, form: dict):
+        actor = await self._actor()
+        if actor is None or not self.guardians_pupil_id.isdigit():
+            return
+        typed = {key: str(form.get(key, "") or "") for key in self.guardian_values}
+        self.guardian_values, self.guardians_saved = typed, ""
+        inputs = [GuardianInput(*(typed[f"g{rank}_{field}"] for field in GUARDIAN_FIELDS)) for rank in (1, 2)]
+        try:
+            await asyncio.to_thread(guardians.save_pupil_guardians, actor, int(self.guardians_pupil_id), inputs)
+        except GuardianFormErrors as refusal:
+            self.guardian_errors = refusal.fields
+            return
+        except Refusal as refusal:
+            self.guardians_failure = refusal.message
+            return
+        self.guardian_errors = {}
+        self.guardians_saved = f"Responsables légaux de {self.guardians_pupil} enregistrés."
+        await self.open_guardians(self.guardians_pupil_id)
+        self.guardians_saved = f"Responsables légaux de {self.guardians_pupil} enregistrés."
+
     @rx.var
     def created_count(self) -> str:
         count = len(self.created)
@@ -181,7 +237,10 @@ def _import_form() -> rx.Component:
     return rx.form(
         rx.vstack(
             rx.text("Fichier CSV des élèves", weight="bold"),
-            rx.text("Colonnes : nom ; prénom ; date de naissance (jj/mm/aaaa) ; classe. "
+            rx.text("Colonnes : nom ; prénom ; date de naissance (jj/mm/aaaa) ; classe ; et, pour chacun des "
+                    "deux responsables légaux (facultatif) : « Responsable 1 nom », « Responsable 1 prénom », "
+                    "« Responsable 1 lien », « Responsable 1 mobile », « Responsable 1 e-mail », "
+                    "« Responsable 1 adresse » (puis « Responsable 2 … »). "
                     "Séparateur point-virgule ou virgule, 2 Mo au maximum.", size="2", id="aide-fichier"),
             # The browser's own button speaks the browser's language: a French label stands in for it.
             rx.box(
@@ -242,12 +301,92 @@ def _pupil_row(pupil: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(pupil["name"], " — ", pupil["class_name"], weight="bold"),
             rx.text(pupil["login"], size="2", class_name="identifiant"),
-            rx.button("Réinitialiser le mot de passe", size="2", variant="outline",
-                      on_click=SchoolState.reset_password(pupil["id"]),
-                      aria_label="Réinitialiser le mot de passe de " + pupil["name"]),
+            rx.hstack(
+                rx.button("Réinitialiser le mot de passe", size="2", variant="outline",
+                          on_click=SchoolState.reset_password(pupil["id"]),
+                          aria_label="Réinitialiser le mot de passe de " + pupil["name"]),
+                rx.button("Responsables légaux", size="2", variant="outline",
+                          on_click=SchoolState.open_guardians(pupil["id"]),
+                          aria_label="Responsables légaux de " + pupil["name"]),
+                wrap="wrap", spacing="2",
+            ),
+            rx.cond(SchoolState.guardians_pupil_id == pupil["id"], _guardians_editor()),
             spacing="1", width="100%",
         ),
         padding_y="0.6rem", border_bottom="1px solid var(--gray-5)", list_style_type="none",
+    )
+
+
+def _guardian_input(rank: int, field: str, label: str, input_type: str, autocomplete: str,
+                    **props) -> rx.Component:
+    name = f"g{rank}_{field}"
+    field_id, error_id = f"champ-{name}", f"erreur-{name}"
+    errors = SchoolState.guardian_errors
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, font_weight="bold", font_size="0.9rem"),
+        rx.input(id=field_id, name=name, type=input_type, auto_complete=autocomplete, size="2", width="100%",
+                 default_value=SchoolState.guardian_values[name],
+                 aria_invalid=rx.cond(errors.contains(name), "true", "false"),
+                 aria_describedby=rx.cond(errors.contains(name), error_id, ""), **props),
+        rx.cond(errors.contains(name), rx.text(errors[name], id=error_id, size="2", color="var(--red-11)")),
+        spacing="1", width="100%",
+    )
+
+
+def _relation_select(rank: int) -> rx.Component:
+    name = f"g{rank}_relation"
+    return rx.vstack(
+        rx.el.label("Lien avec l'élève", html_for=f"champ-{name}", font_weight="bold", font_size="0.9rem"),
+        rx.el.select(
+            rx.el.option("Choisir…", value=""),  # a guardian left empty stays empty
+            *[rx.el.option(RELATION_LABELS[relation], value=relation.value) for relation in GuardianRelation],
+            id=f"champ-{name}", name=name, default_value=SchoolState.guardian_values[name],
+            class_name="champ-liste",
+        ),
+        spacing="1", width="100%",
+    )
+
+
+def _guardian_fieldset(rank: int) -> rx.Component:
+    return rx.el.fieldset(
+        rx.el.legend(f"Responsable légal {rank}", font_weight="bold"),
+        rx.vstack(
+            _guardian_input(rank, "last_name", "Nom", "text", "off"),
+            _guardian_input(rank, "first_name", "Prénom", "text", "off"),
+            _relation_select(rank),
+            _guardian_input(rank, "mobile", "Téléphone portable", "tel", "off", input_mode="tel",
+                            placeholder="06 12 34 56 78"),
+            _guardian_input(rank, "email", "Adresse e-mail", "email", "off"),
+            _guardian_input(rank, "address", "Adresse postale", "text", "off"),
+            spacing="2", width="100%",
+        ),
+        border="1px solid var(--gray-6)", border_radius="8px", padding="0.75rem", width="100%",
+    )
+
+
+def _guardians_editor() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.text("Laissez un responsable vide pour le retirer. Le mobile sert à l'auto-inscription des "
+                    "parents : vérifiez-le.", size="2"),
+            _guardian_fieldset(1),
+            _guardian_fieldset(2),
+            rx.cond(SchoolState.guardian_errors.length() > 0,
+                    alert_box("Rien n'a été enregistré : corrigez les champs signalés.")),
+            rx.cond(SchoolState.guardians_failure != "", alert_box(SchoolState.guardians_failure)),
+            rx.cond(SchoolState.guardians_saved != "",
+                    rx.text(SchoolState.guardians_saved, role="status", class_name="avis", id="responsables-ok")),
+            rx.hstack(
+                rx.button("Enregistrer les responsables", type="submit", size="2"),
+                rx.button("Fermer", type="button", size="2", variant="ghost", on_click=SchoolState.close_guardians),
+                spacing="2", wrap="wrap",
+            ),
+            spacing="3", width="100%",
+        ),
+        key=SchoolState.guardians_pupil_id + SchoolState.guardians_saved,
+        on_submit=SchoolState.save_guardians,
+        reset_on_submit=False,
+        width="100%", id="responsables",
     )
 
 

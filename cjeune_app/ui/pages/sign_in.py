@@ -52,8 +52,9 @@ DOORS = {
              "sous contrat, IME, MFR, lycée pro, CNED…) et j'ai mes identifiants Eduprovence.",
              (Role.PUPIL,), "Identifiant Eduprovence", "nomp@eduprovence.fr"),
         Door("parent", "Parent",
-             "J'ai déjà inscrit mon enfant collégien et j'ai reçu mes identifiants par e-mail.",
-             (Role.PARENT,), "Adresse e-mail", "vous@exemple.fr"),
+             "Je suis responsable légal d'un collégien : j'ai mon identifiant (e-mail, SMS ou courrier du "
+             "collège), ou je l'obtiens avec mon numéro de portable.",
+             (Role.PARENT,), "Identifiant ou adresse e-mail", "m.dupont ou vous@exemple.fr"),
         Door("jeune", "Jeune",
              "Je ne suis plus au collège, j'ai moins de 26 ans et j'habite les Bouches-du-Rhône.",
              (Role.YOUTH,), "Adresse e-mail", "vous@exemple.fr"),
@@ -153,7 +154,7 @@ class SignInState(PasswordChecklist, rx.State):
 
 
 def _identifier_step(door: Door) -> rx.Component:
-    input_type = "text" if door.slug == "collegien" else "email"
+    input_type = "text" if door.slug in ("collegien", "parent") else "email"
     return rx.form(
         rx.vstack(
             form_field(door.identifier_label, "login", input_type, "username", placeholder=door.placeholder,
@@ -268,6 +269,10 @@ def sign_in_page_for(slug: str):
             *([rx.text("Pas encore de compte ? ",
                        rx.link("Créer mon compte Jeune", href=routes.YOUTH_SIGN_UP, underline="always"),
                        size="2", margin_top="1rem")] if slug == "jeune" else []),
+            *([rx.text(rx.link("Je n'ai pas encore d'identifiant", href=routes.PARENT_SELF_REGISTRATION,
+                               underline="always", id="lien-auto-inscription"),
+                       " : je l'obtiens avec le numéro de portable connu du collège.",
+                       size="2", margin_top="1rem")] if slug == "parent" else []),
             width=NARROW,
         )
 

@@ -319,3 +319,15 @@ def test_the_agent_home_counts_what_needs_action(world, agents):
     assert (home.photos_to_check, home.corrections_to_approve) == (3, 0)
     assistance.propose_correction(nadia, world.pupil_id, "sport_culture", 100, "Test")
     assert back_office.agent_home(paul).corrections_to_approve == 1
+
+
+def test_a_guardian_of_the_school_s_record_finds_the_pupil_and_shows_in_the_file(world, agents, session):
+    from cjeune_app.core.guardians.models import Guardian
+
+    session.add(Guardian(pupil_id=world.pupil_id, rank=1, last_name="Fernandez", first_name="Marc", relation="pere",
+                         mobile="+33698765432", email="marc.fernandez@exemple.fr"))
+    session.commit()
+    for typed in ("06 98 76 54 32", "marc.fernandez@exemple.fr"):
+        assert _ids(assistance.search_beneficiaries(agents[0], typed)) == [world.pupil_id], typed
+    [guardian] = assistance.beneficiary_file(agents[0], world.pupil_id).guardians
+    assert (guardian.name, guardian.account) == ("Marc FERNANDEZ (Père)", "pas de compte")

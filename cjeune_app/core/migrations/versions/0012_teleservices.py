@@ -1,7 +1,7 @@
 """teleservices: campaign windows, school openings, bourse requests, pupil contacts, fiche changes
 
 Revision ID: teleservices
-Revises: guardians, audit_assistance (merges the two branches of the schema)
+Revises: audit_assistance
 """
 
 from alembic import op
@@ -10,7 +10,7 @@ import sqlmodel
 
 
 revision = 'teleservices'
-down_revision = ("guardians", "audit_assistance")
+down_revision = "audit_assistance"
 branch_labels = None
 depends_on = None
 

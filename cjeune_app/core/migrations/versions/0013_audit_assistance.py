@@ -1,7 +1,7 @@
 """audit trail (append-only in the database) and the back office's assistance
 
 Revision ID: audit_assistance
-Revises: search_french_analysis
+Revises: guardians
 
 - `audit_entry` is append-only as `ledger_entry` is (0005): triggers refuse any UPDATE or DELETE
   (and TRUNCATE on PostgreSQL). Caution: on SQLite a later batch migration that recreates
@@ -32,7 +32,7 @@ NEW_SIGN_RULE = (
 
 
 revision = "audit_assistance"
-down_revision = "search_french_analysis"
+down_revision = "guardians"
 branch_labels = None
 depends_on = None
 
