@@ -29,6 +29,7 @@ class ServiceState:
     closes_on: dt.date | None
     changed_by: str  # who opened or closed it at the school, "" when nobody did
     changed_at: dt.datetime | None
+    today: dt.date | None = None  # the Paris day the state was worked out for
 
     @property
     def window_text(self) -> str:
@@ -45,11 +46,14 @@ class ServiceState:
             return f"Fermé : aucune campagne n'est prévue pour l'année scolaire {self.season_code}"
         if not self.opened_by_school:
             return f"Fermé par l'établissement (campagne {self.window_text})"
-        return f"Fermé : la campagne {self.season_code} est ouverte {self.window_text}"
+        if self.today is not None and self.closes_on is not None and self.today > self.closes_on:
+            return (f"Fermé : la campagne {self.season_code} s'est terminée le {format_date(self.closes_on)} "
+                    f"(demandes {self.window_text})")
+        return f"Fermé : ouverture le {format_date(self.opens_on)} (demandes {self.window_text})"
 
     @property
     def refusal_text(self) -> str:
-        return f"{self.label} : service fermé. {self.status_text}."
+        return f"{self.label} — {self.status_text}."
 
 
 def current_season_code(now: dt.datetime | None = None) -> str:
@@ -91,7 +95,8 @@ def service_state(session: Session, service: Teleservice, establishment_id: int,
         return ServiceState(service, definition.label, season_code, False, opened, None, None, by, at)
     today = paris_today(now)
     inside = dates[0] <= today <= dates[1]
-    return ServiceState(service, definition.label, season_code, inside and opened, opened, dates[0], dates[1], by, at)
+    return ServiceState(service, definition.label, season_code, inside and opened, opened, dates[0], dates[1], by, at,
+                        today)
 
 
 def require_open(session: Session, service: Teleservice, establishment_id: int,

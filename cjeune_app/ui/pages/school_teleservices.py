@@ -168,6 +168,8 @@ class SchoolTeleservicesState(PrivatePage, rx.State):
 
 
 S = SchoolTeleservicesState
+# A long label wraps inside its button on a phone instead of spilling out of it.
+WRAPPING = {"height": "auto", "min_height": "2.75rem", "white_space": "normal", "padding_y": "0.5rem"}
 
 
 def _service(row: rx.Var[ServiceRow]) -> rx.Component:
@@ -180,9 +182,9 @@ def _service(row: rx.Var[ServiceRow]) -> rx.Component:
                 row.closable,
                 rx.cond(row.opened_by_school,
                         rx.button("Fermer : ", row.label, variant="outline", size="3", width="100%",
-                                  on_click=S.toggle(row.service, False)),
+                                  on_click=S.toggle(row.service, False), **WRAPPING),
                         rx.button("Ouvrir : ", row.label, size="3", width="100%",
-                                  on_click=S.toggle(row.service, True))),
+                                  on_click=S.toggle(row.service, True), **WRAPPING)),
                 rx.text("Ouvert par défaut : ne peut pas être fermé.", size="2"),
             ),
             spacing="2", width="100%",

@@ -285,3 +285,15 @@ def test_openings_windows_and_decisions_are_in_the_audit_trail_and_the_family_ge
                 for path in outbox_dir().glob("*.eml")]
     assert any(s.startswith("Demande de bourse de collège BC-2026-") and s.endswith("reçue") for s in subjects)
     assert any(s.endswith(": décision") for s in subjects)
+
+
+def test_a_closed_service_says_why_and_when(session):
+    _school, _staff, parent, child = _world(session)
+    tele.set_campaign_window(agent_of(session), BOURSE, "2026-2027", "15/09/2026", "21/10/2026")
+    with pytest.raises(ServiceClosed) as before:
+        tele.open_bourse(parent, str(child.id), now=paris(2026, 9, 14, 23, 59, 59))
+    assert "Fermé : ouverture le 15/09/2026 (demandes du 15/09/2026 au 21/10/2026)" in before.value.message
+    with pytest.raises(ServiceClosed) as after:
+        tele.open_bourse(parent, str(child.id), now=paris(2026, 10, 22, 0, 0, 0))
+    assert after.value.message == ("Demande de bourse de collège — Fermé : la campagne 2026-2027 s'est terminée "
+                                   "le 21/10/2026 (demandes du 15/09/2026 au 21/10/2026).")
