@@ -14,6 +14,7 @@ from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.api.session_cookie import router as session_router
+from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.pages.account_links import (
@@ -38,15 +39,19 @@ from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
 from cjeune_app.ui.pages.admin_reimbursements import ReimbursementsState, admin_reimbursements_page
 from cjeune_app.ui.pages.admin_statistics import StatisticsState, admin_statistics_page
+from cjeune_app.ui.pages.admin_teleservices import AdminTeleservicesState, admin_teleservices_page
+from cjeune_app.ui.pages.bourse import BourseState, bourse_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
 from cjeune_app.ui.pages.card_loss import CardLossState, card_loss_page
 from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import FaqState, faq_page
+from cjeune_app.ui.pages.fiche import FicheState, fiche_page
 from cjeune_app.ui.pages.franceconnect_first_visit import FirstVisitState, first_visit_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
+from cjeune_app.ui.pages.online_services import OnlineServicesState, online_services_page
 from cjeune_app.ui.pages.parent_sign_up import ParentSignUpState, parent_sign_up_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_bank_details import BankDetailsState, partner_bank_details_page
@@ -64,6 +69,7 @@ from cjeune_app.ui.pages.partner_space import PartnerSpaceState, partner_home_pa
 from cjeune_app.ui.pages.partners_search import SearchState, partners_search_page
 from cjeune_app.ui.pages.photo import PhotoPageState, photo_page
 from cjeune_app.ui.pages.school import SchoolState, school_page
+from cjeune_app.ui.pages.school_teleservices import SchoolTeleservicesState, school_teleservices_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
 from cjeune_app.ui.telemetry import EventTelemetry
@@ -76,7 +82,7 @@ app = rx.App(
     head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
                                site_routers=[downloads_router, school_router, session_router, franceconnect_router,
-                                             back_office_files_router]),
+                                             back_office_files_router, teleservices_router]),
 )
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
@@ -167,3 +173,15 @@ app.add_page(admin_reimbursements_page, route=routes.ADMIN_REIMBURSEMENTS,
              title="Remboursements des partenaires | CJeune de Provence", on_load=ReimbursementsState.open_page)
 app.add_page(admin_statistics_page, route=routes.ADMIN_STATISTICS, title="Statistiques | CJeune de Provence",
              on_load=StatisticsState.open_page)
+
+# Téléservices: families, school staff, agents (core checks windows and openings on every event).
+TELESERVICE_PAGES = [
+    (online_services_page, routes.ONLINE_SERVICES, "Services en ligne", OnlineServicesState.open_page),
+    (bourse_page, routes.ONLINE_BOURSE, "Demande de bourse de collège", BourseState.open_page),
+    (fiche_page, routes.ONLINE_FICHE, "Fiche de renseignements", FicheState.open_page),
+    (school_teleservices_page, routes.SCHOOL_TELESERVICES, "Téléservices de l'établissement",
+     SchoolTeleservicesState.open_page),
+    (admin_teleservices_page, routes.ADMIN_TELESERVICES, "Téléservices", AdminTeleservicesState.open_page),
+]
+for component, route, title, on_load in TELESERVICE_PAGES:
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)

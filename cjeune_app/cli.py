@@ -57,6 +57,7 @@ def seed_demo_command(as_json: bool) -> None:
                      f"{guardian['way']}")
     lines.append(f"Cartes créées : {report.cards_created} (exemples : {', '.join(report.sample_cards[:3])})")
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
+    lines.append(report.teleservices)
     lines.append("Comptes pour essayer chaque rôle (identifiant / mot de passe) — agents et établissements : "
                  "« Qui suis-je ? » > Gestion ; partenaire : « Partenaire » :")
     for account in report.staff:

@@ -66,6 +66,11 @@ CARD_ASSOCIATION = "/carte/associer"
 CARD_LOSS = "/carte/perte"
 MY_ACCOUNT = "/mon-compte"
 ONLINE_SERVICES = "/services-en-ligne"
+ONLINE_BOURSE = ONLINE_SERVICES + "/bourse"  # ?enfant=<id>
+ONLINE_FICHE = ONLINE_SERVICES + "/fiche"  # ?enfant=<id>
+ONLINE_BOURSE_AVIS_PATTERN = ONLINE_SERVICES + "/bourse/{pupil_id}/avis"  # POST, multipart field AVIS_FILE_FIELD
+ONLINE_BOURSE_RECEIPT_PATTERN = ONLINE_SERVICES + "/bourse/{pupil_id}/accuse-reception.pdf"
+AVIS_FILE_FIELD = "avis"
 
 # Espace partenaire
 PARTNER_SPACE = "/espace-partenaire"
@@ -94,6 +99,9 @@ ADMIN_CORRECTIONS = "/admin/corrections"
 ADMIN_PARTNER_LIST = "/admin/structures"  # every structure (ADMIN_PARTNERS: those waiting)
 SCHOOL = "/etablissement"
 SCHOOL_IMPORT = "/etablissement/import"
+SCHOOL_TELESERVICES = "/etablissement/teleservices"
+SCHOOL_BOURSE_CSV = "/etablissement/teleservices/bourses.csv"  # ?statut=<filtre>
+ADMIN_TELESERVICES = "/admin/teleservices"
 SCHOOL_PASSWORD_RESET_PATTERN = "/etablissement/eleves/{pupil_id}/mot-de-passe"
 SCHOOL_GUARDIAN_LETTERS = "/etablissement/responsables/courriers"  # ?classe=&envoi=&responsable=&nouveaux=
 SCHOOL_IMPORT_FILE_FIELD = "fichier"  # the multipart field of the CSV posted to SCHOOL_IMPORT
@@ -169,3 +177,10 @@ def api_photo(photo_id: int | str) -> str:
     return API_PREFIX + API_PHOTO_PATTERN.format(photo_id=photo_id)
 
 METRICS = "/metrics"  # Prometheus, behind CJEUNE_METRICS_TOKEN (api/observability.py)
+
+def online_bourse_avis(pupil_id: int | str) -> str:
+    return ONLINE_BOURSE_AVIS_PATTERN.format(pupil_id=pupil_id)
+
+
+def online_bourse_receipt(pupil_id: int | str) -> str:
+    return ONLINE_BOURSE_RECEIPT_PATTERN.format(pupil_id=pupil_id)

@@ -40,6 +40,7 @@ from cjeune_app.core.reimbursements.bank import checked_bank_details, save_bank_
 from cjeune_app.core.search import reindex_all
 from cjeune_app.core.seasons.api import current_season, get_or_create_season
 from cjeune_app.core.settings import settings
+from cjeune_app.core.teleservices.demo import seed_teleservices
 from cjeune_app.core.territory import all_communes, commune_by_insee
 from cjeune_app.core.territory.api import Commune, CommuneKind
 
@@ -63,6 +64,7 @@ class DemoReport:
     sample_cards: list[str] = field(default_factory=list)
     partners_created: int = 0
     offers_created: int = 0
+    teleservices: str = ""
     # Accounts to try every role: (role label, login, password, what for)
     staff: list[dict[str, str]] = field(default_factory=list)
     partner_api_key: str = ""
@@ -115,6 +117,7 @@ def seed_demo(session: Session, seed: int = 13) -> DemoReport:
     _partners(session, rng, report)
     session.flush()
     _activity(session, schools, random.Random(seed + 1))
+    report.teleservices = seed_teleservices(session, schools[0], schools[1])
     _accounts_for_every_role(session, schools, report)
     reindex_all(session)  # also fills the index of a database seeded before the search existed
     return report

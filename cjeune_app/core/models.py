@@ -30,6 +30,13 @@ from cjeune_app.core.reimbursements.models import (
 )
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.teleservices.models import (
+    BourseRequest,
+    CampaignWindow,
+    ContactChange,
+    PupilContact,
+    ServiceOpening,
+)
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
@@ -39,4 +46,5 @@ __all__ = [
     "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerBankAccount", "PartnerCategory",
     "Payment", "PhoneCode", "Photo", "Pupil", "ReimbursementBatch", "ReimbursementItem", "ReimbursementLine",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
+    "BourseRequest", "CampaignWindow", "ContactChange", "PupilContact", "ServiceOpening",
 ]

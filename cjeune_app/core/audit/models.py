@@ -34,6 +34,10 @@ class AuditAction(StrEnum):
     SEASON_CLOSED = "season_closed"
     SERVICE_OPENED = "service_opened"
     SERVICE_CLOSED = "service_closed"
+    CAMPAIGN_WINDOW_SET = "campaign_window_set"
+    BOURSE_GRANTED = "bourse_granted"
+    BOURSE_REFUSED = "bourse_refused"
+    BOURSE_DOCUMENT_ASKED = "bourse_document_asked"
     BANK_DETAILS_CHANGED = "bank_details_changed"
     REIMBURSEMENT_BATCH_PREPARED = "reimbursement_batch_prepared"
     REIMBURSEMENT_BATCH_GENERATED = "reimbursement_batch_generated"
@@ -61,6 +65,10 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.SEASON_CLOSED: "Saison clôturée",
     AuditAction.SERVICE_OPENED: "Service ouvert",
     AuditAction.SERVICE_CLOSED: "Service fermé",
+    AuditAction.CAMPAIGN_WINDOW_SET: "Fenêtre de campagne fixée",
+    AuditAction.BOURSE_GRANTED: "Bourse de collège accordée",
+    AuditAction.BOURSE_REFUSED: "Bourse de collège refusée",
+    AuditAction.BOURSE_DOCUMENT_ASKED: "Document demandé pour une bourse",
     AuditAction.BANK_DETAILS_CHANGED: "Coordonnées bancaires modifiées",
     AuditAction.REIMBURSEMENT_BATCH_PREPARED: "Lot de remboursements préparé",
     AuditAction.REIMBURSEMENT_BATCH_GENERATED: "Fichier de virements SEPA généré",
@@ -81,6 +89,8 @@ class AuditTarget(StrEnum):
     CORRECTION = "correction"
     SEASON = "season"
     REIMBURSEMENT_BATCH = "reimbursement_batch"
+    BOURSE_REQUEST = "bourse_request"
+    TELESERVICE = "teleservice"
 
 
 AUDIT_TARGET_LABELS: dict[AuditTarget, str] = {
@@ -94,6 +104,8 @@ AUDIT_TARGET_LABELS: dict[AuditTarget, str] = {
     AuditTarget.CORRECTION: "Correction",
     AuditTarget.SEASON: "Saison",
     AuditTarget.REIMBURSEMENT_BATCH: "Lot de remboursements",
+    AuditTarget.BOURSE_REQUEST: "Demande de bourse",
+    AuditTarget.TELESERVICE: "Service en ligne",
 }
 
 

@@ -20,9 +20,10 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
-def save_atomically(directory: Path, key: str, data: bytes) -> Path:
-    """Write `data` as the photo `key`: temporary file in the same folder, fsync, rename."""
-    target = _path(directory, key)
+def save_atomically(directory: Path, key: str, data: bytes, suffix: str = _SUFFIX) -> Path:
+    """Write `data` as the photo (or other private file: `suffix`) `key`: temporary file in the same
+    folder, fsync, rename."""
+    target = _path(directory, key, suffix)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     # mkstemp creates the file readable by its owner only.
     fd, temporary = tempfile.mkstemp(dir=directory, prefix=".upload-", suffix=".part")
@@ -40,21 +41,23 @@ def save_atomically(directory: Path, key: str, data: bytes) -> Path:
     return target
 
 
-def load(directory: Path, key: str) -> bytes:
+def load(directory: Path, key: str, suffix: str = _SUFFIX) -> bytes:
     """The photo's bytes; FileNotFoundError when there is none (the route answers 404)."""
-    return _path(directory, key).read_bytes()
+    return _path(directory, key, suffix).read_bytes()
 
 
-def delete(directory: Path, key: str) -> None:
+def delete(directory: Path, key: str, suffix: str = _SUFFIX) -> None:
     """Remove a replaced or rejected photo; deleting a missing one is not an error."""
-    _path(directory, key).unlink(missing_ok=True)
+    _path(directory, key, suffix).unlink(missing_ok=True)
 
 
-def _path(directory: Path, key: str) -> Path:
+def _path(directory: Path, key: str, suffix: str = _SUFFIX) -> Path:
     # Keys come from the database, but checking them rules out any path traversal.
     if not isinstance(key, str) or not _KEY_PATTERN.fullmatch(key):
         raise ValueError(f"invalid photo key: {key!r}")
-    return directory / f"{key}{_SUFFIX}"
+    if suffix not in (".jpg", ".pdf"):
+        raise ValueError(f"invalid suffix: {suffix!r}")
+    return directory / f"{key}{suffix}"
 
 
 def _fsync_directory(directory: Path) -> None:

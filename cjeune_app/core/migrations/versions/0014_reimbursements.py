@@ -1,7 +1,7 @@
 """reimbursements: partners' bank details, monthly batches of SEPA transfers, and the indexes of the statistics
 
 Revision ID: reimbursements
-Revises: audit_assistance
+Revises: teleservices
 
 A reimbursement item claims one payment or one cancellation for one batch: the unique
 (payment_id, kind) makes the database refuse reimbursing the same movement twice.
@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision = 'reimbursements'
-down_revision = 'audit_assistance'
+down_revision = 'teleservices'
 branch_labels = None
 depends_on = None
 
