@@ -12,6 +12,7 @@ from cjeune_app.api.school import router as school_router
 from cjeune_app.api.search import router as search_router
 from cjeune_app.core.migrations import upgrade_schema
 from cjeune_app.ui.amounts import AmountsState
+from cjeune_app.ui.components.app_shell import connection_notice, pwa_head
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -30,6 +31,7 @@ from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
 from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.not_found import not_found_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
 from cjeune_app.ui.pages.partner_checkout import CheckoutState, partner_checkout_page
@@ -54,12 +56,16 @@ app = rx.App(
     style=global_style,
     stylesheets=["/styles.css"],
     html_lang="fr",
-    head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
+    head_components=pwa_head(),
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
                                site_routers=[downloads_router, school_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
+# Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
+app.add_page(not_found_page, route="404", title="Page introuvable | CJeune de Provence",
+             description="Cette adresse ne mène à aucune page du site CJeune de Provence.")
 
 PAGES = [
     (home_page, routes.HOME, "Accueil"),

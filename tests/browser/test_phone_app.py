@@ -1,0 +1,135 @@
+"""The family's app on the phone (390×844): installable, a French 404, the card in the pocket with
+its QR code, and what it still shows with no network."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import httpx
+import pytest
+import zxingcpp
+from PIL import Image
+from playwright.sync_api import expect
+from sqlmodel import select
+
+import cjeune_app.core.models  # noqa: F401  (every table, so that foreign keys resolve)
+from cjeune_app.core.cards.association import associate_card
+from cjeune_app.core.cards.models import Card
+from cjeune_app.core.cards.numbers import mask_card_number
+from cjeune_app.core.photos.api import current_photo, validate_photo
+from tests.browser.checks import assert_page_healthy, wait_for_app
+from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
+from tests.browser.families import agent_account, app_data_dir, app_db, make_youth, sign_in
+
+
+def youth_with_card(app_server, first_name: str, last_name: str):
+    youth = make_youth(app_server, first_name, last_name)
+    with app_data_dir(app_server), app_db(app_server) as session:
+        validate_photo(session, current_photo(session, youth.pupil_id).id, agent_account(session).id)
+        number = session.exec(select(Card.number).where(Card.status == "stock", Card.pupil_id.is_(None))
+                              .order_by(Card.id)).first()
+        associate_card(session, youth.account_id, youth.pupil_id, number, f"test-poche-{youth.pupil_id}")
+    return youth, number
+
+
+@pytest.fixture
+def own_profile_phone(chromium, tmp_path):
+    """A phone with a real profile: Chromium never offers to install from an incognito context
+    (what Playwright's new_context is), so installability is asked of a persistent one."""
+    context = chromium.browser_type.launch_persistent_context(
+        str(tmp_path / "profil"), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE, locale="fr-FR",
+        timezone_id="Europe/Paris", has_touch=True)
+    page = context.pages[0] if context.pages else context.new_page()
+    page.set_default_timeout(15_000)
+    watcher = ConsoleWatcher(page)
+    yield page
+    context.close()
+    assert not watcher.errors, f"erreurs dans la console du navigateur : {watcher.errors}"
+
+
+def test_manifest_and_worker_are_served_and_chromium_finds_the_app_installable(app_server, own_profile_phone):
+    phone = own_profile_phone
+    manifest = httpx.get(app_server.base_url + "/manifest.webmanifest")
+    assert manifest.status_code == 200
+    assert manifest.headers["content-type"].startswith("application/manifest+json")
+    body = manifest.json()
+    assert (body["name"], body["short_name"], body["display"]) == ("CJeune de Provence", "CJeune", "standalone")
+    assert body["start_url"] == "/tableau-de-bord/"
+    assert {"192x192", "512x512"} <= {icon["sizes"] for icon in body["icons"]}
+    assert any(icon["purpose"] == "maskable" for icon in body["icons"])
+    for icon in body["icons"]:
+        assert httpx.get(app_server.base_url + icon["src"]).status_code == 200
+    worker = httpx.get(app_server.base_url + "/sw.js")
+    assert worker.status_code == 200 and "javascript" in worker.headers["content-type"]
+
+    phone.goto(app_server.base_url + "/")
+    wait_for_app(phone)
+    phone.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    cdp = phone.context.new_cdp_session(phone)
+    errors = cdp.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    assert errors == [], json.dumps(errors, ensure_ascii=False)
+    manifest_seen = cdp.send("Page.getAppManifest")
+    assert not manifest_seen["errors"], manifest_seen["errors"]
+
+    # Chromium offers the install (beforeinstallprompt): the button shows.
+    button = phone.locator("#installer-app-accueil")
+    expect(button).to_be_visible()
+    expect(button).to_have_text("Installer l'application")
+
+
+def test_install_button_stays_hidden_when_chromium_offers_nothing(app_server, phone):
+    phone.goto(app_server.base_url + "/")  # an incognito context: never installable
+    wait_for_app(phone)
+    expect(phone.locator("#installer-app-accueil")).to_be_hidden()
+
+
+def test_the_worker_never_keeps_private_answers(app_server, phone):
+    phone.goto(app_server.base_url + "/")
+    wait_for_app(phone)
+    phone.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    phone.goto(app_server.base_url + "/partenaires/")
+    wait_for_app(phone)
+    kept = phone.evaluate("""async () => {
+        const urls = [];
+        for (const name of await caches.keys()) {
+            for (const request of await (await caches.open(name)).keys()) urls.push(new URL(request.url).pathname);
+        }
+        return urls;
+    }""")
+    assert "/tableau-de-bord/" in kept and "/manifest.webmanifest" in kept
+    assert not [url for url in kept if url.startswith(("/api/", "/_event", "/_upload"))], kept
+
+
+def test_unknown_address_shows_the_french_404_in_the_sites_frame(app_server, phone):
+    phone.goto(app_server.base_url + "/cette-page-n-existe-pas")
+    wait_for_app(phone)
+    expect(phone.locator("h1")).to_have_text("Page introuvable")
+    links = phone.locator("#liens-retour")
+    expect(links.get_by_role("link", name="Accueil")).to_be_visible()
+    expect(links.get_by_role("link", name="Trouver un partenaire")).to_be_visible()
+    expect(phone.get_by_role("navigation", name="Navigation principale")).to_be_visible()
+    phone.console.errors.clear()  # the 404 status of the page itself is what is expected
+    assert_page_healthy(phone)
+
+
+def test_my_card_shows_the_card_and_a_qr_code_that_reads_back_the_number(app_server, phone):
+    youth, number = youth_with_card(app_server, "Inès", "Garnier")
+    sign_in(phone, app_server, "collegien", youth.login)
+
+    card = phone.locator("#ma-carte")
+    expect(card).to_be_visible()
+    expect(phone.locator("#carte-prenom")).to_have_text("Inès")
+    expect(phone.locator("#carte-masquee")).to_have_text(mask_card_number(number))
+    expect(card.get_by_role("img", name="Photo d'identité")).to_be_visible()
+    expect(phone.locator("#qr-carte")).to_be_hidden()
+
+    phone.locator("#afficher-qr").click()
+    qr = phone.locator("#qr-carte")
+    expect(qr).to_be_visible()
+    expect(phone.locator("#numero-complet")).to_have_text(re.sub(r"(\d{4})(?=\d)", r"\1 ", number))
+    qr.scroll_into_view_if_needed()
+    decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
+    assert [code.text for code in decoded] == [number]
+    assert_page_healthy(phone)
