@@ -27,12 +27,6 @@
     root.classList.remove("app-installable");
   });
 
-  // Offline: a class the page's CSS and scripts read ("Hors ligne" banner, disabled actions).
-  const showNetwork = () => root.classList.toggle("hors-ligne", !navigator.onLine);
-  window.addEventListener("online", showNetwork);
-  window.addEventListener("offline", showNetwork);
-  showNetwork();
-
   // A tab opened before a new version asks for files of the old build that are gone: reload once
   // (at most every 30 s, so that a real outage never loops) instead of showing an empty component.
   const RELOADED = "cjeune_reloaded_for_version";

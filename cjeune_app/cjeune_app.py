@@ -30,7 +30,13 @@ from cjeune_app.ui.pages.dashboard import DashboardState, dashboard_page
 from cjeune_app.ui.pages.enrollment import EnrollmentState, enrollment_page
 from cjeune_app.ui.pages.faq import faq_page
 from cjeune_app.ui.pages.home import home_page
-from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.legal import (
+    accessibility_page,
+    contact_page,
+    legal_notice_page,
+    privacy_page,
+    terms_page,
+)
 from cjeune_app.ui.pages.not_found import not_found_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
@@ -74,6 +80,7 @@ PAGES = [
     (privacy_page, routes.PRIVACY, "Politique de confidentialité"),
     (terms_page, routes.TERMS, "Conditions d'utilisation"),
     (contact_page, routes.CONTACT, "Contact"),
+    (accessibility_page, routes.ACCESSIBILITY, "Déclaration d'accessibilité"),
 ]
 QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
 for component, route, title in PAGES:

@@ -133,3 +133,42 @@ def test_my_card_shows_the_card_and_a_qr_code_that_reads_back_the_number(app_ser
     decoded = zxingcpp.read_barcodes(Image.open(io.BytesIO(qr.screenshot())))
     assert [code.text for code in decoded] == [number]
     assert_page_healthy(phone)
+
+
+def test_offline_dashboard_shows_the_last_balances_card_and_history_dated(app_server, phone):
+    youth, number = youth_with_card(app_server, "Lucas", "Moreau")
+    sign_in(phone, app_server, "collegien", youth.login)
+    expect(phone.locator("#soldes .enveloppe")).to_have_count(2)
+    phone.wait_for_function("async () => !!(await navigator.serviceWorker.ready).active")
+    phone.reload()  # now under the worker's control, so that the shell is kept
+    wait_for_app(phone)
+    expect(phone.locator("#ma-carte")).to_be_visible()
+    phone.wait_for_function("() => (localStorage.getItem('cjeune_tableau_hors_ligne') || '').includes('Lucas')")
+
+    phone.context.set_offline(True)
+    phone.reload()
+    offline = phone.locator("#instantane-hors-ligne")
+    expect(offline.get_by_role("heading", name="Hors ligne")).to_be_visible()
+    expect(offline.locator("#date-instantane")).to_have_text(
+        re.compile(r"^Dernières informations reçues : soldes au \d\d/\d\d à \d\d h \d\d\.$"))
+    expect(offline).to_contain_text("SPORT & CULTURE")
+    expect(offline).to_contain_text("100,00 €")
+    expect(offline).to_contain_text(mask_card_number(number))
+    expect(offline).to_contain_text("Historique")
+    expect(offline.locator("#actions-indisponibles")).to_contain_text("Sans réseau, associer une carte")
+    expect(phone.locator("#hors-ligne")).to_be_visible()
+    assert offline.locator("a[href]").count() == 0  # actions needing the server are disabled
+    phone.console.errors.clear()  # the failed connections while offline are expected
+
+    phone.context.set_offline(False)  # back online: the page refreshes by itself
+    expect(phone.locator("#instantane-hors-ligne")).to_have_count(0, timeout=20_000)
+    expect(phone.locator("main #soldes .enveloppe")).to_have_count(2)
+    phone.console.errors.clear()
+
+
+def test_sign_out_forgets_the_offline_copy(app_server, phone):
+    youth, _ = youth_with_card(app_server, "Léa", "Roux")
+    sign_in(phone, app_server, "collegien", youth.login)
+    phone.wait_for_function("() => (localStorage.getItem('cjeune_tableau_hors_ligne') || '').includes('Léa')")
+    phone.locator("#se-deconnecter").click()
+    phone.wait_for_function("() => localStorage.getItem('cjeune_tableau_hors_ligne') === null")

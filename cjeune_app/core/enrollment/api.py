@@ -297,20 +297,21 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
                               wording=ATTESTATION_LABEL, contact=enrollment.email, recorded_at=now))
     _record_choices(session, enrollment, now)
     session.flush()
-    on_enrollment_completed(session, enrollment, now=now)
-    return StepResult({}, _view(session, enrollment, season), STEP_COUNT)
+    sent = on_enrollment_completed(session, enrollment, now=now)
+    return StepResult({}, _view(session, enrollment, season), STEP_COUNT, parent_mail=sent)
 
 
-def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt.datetime) -> None:
+def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt.datetime) -> str:
     """Runs once, in the completing transaction: the guardian's Parent account is created or
     found, linked to the pupil, and the activation e-mail is queued. An exception raised here
-    rolls the completion back with everything else."""
-    from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+    rolls the completion back with everything else. Returns what was e-mailed (ParentMail)."""
+    from cjeune_app.core.accounts.parents import link_parent_for_enrollment
 
-    create_or_get_parent_for_enrollment(
+    _, sent = link_parent_for_enrollment(
         session, enrollment.email, enrollment.guardian_first_name,
         enrollment.guardian_last_name, enrollment.pupil_id, now=now,
     )
+    return str(sent)
 
 
 def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> EnrollmentSummary:

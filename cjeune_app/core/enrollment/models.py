@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from cjeune_app.core.db import utcnow
 
 STEP_COUNT = 4
+PHOTO_STEP = 3  # "Photo d'identité": may be passed without a photo, added later
 
 
 class EnrollmentStatus(StrEnum):

@@ -90,6 +90,7 @@ class StepSaved:
     step: int  # the step to show: the next one, or the one holding the errors
     completed: bool  # "Terminer" completed the enrollment
     screen: EnrollmentScreen
+    parent_mail: str = ""  # on completion, what was e-mailed to the guardian (accounts.parents.ParentMail)
 
     @property
     def ok(self) -> bool:
@@ -159,7 +160,7 @@ def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
         require_family_pupil(session, actor, pupil_id)
         result = enrollment.save_step(session, pupil_id, season_code, step, values)
         return StepSaved(result.errors, result.step, result.view.is_completed and result.ok,
-                         _screen(session, pupil_id, season_code, result.view))
+                         _screen(session, pupil_id, season_code, result.view), result.parent_mail)
 
 
 def finish(actor: Actor | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:

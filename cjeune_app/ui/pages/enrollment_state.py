@@ -90,6 +90,8 @@ class EnrollmentState(PrivatePage, rx.State):
     advantages: str = ""  # the season's total, "150 €"
     is_renewal: bool = False
     completed_on: str = ""
+    sent_mail: str = ""  # what "Terminer" e-mailed to the guardian (ParentMail)
+    sent_to: str = ""  # the address actually used, as stored
     child: ChildRow = ChildRow()
     # The fields, as shown
     guardian_last_name: str = ""
@@ -316,6 +318,7 @@ class EnrollmentState(PrivatePage, rx.State):
         if saved.completed:
             self.screen, self.errors = DONE, {}
             self.completed_on = saved.screen.completed_on
+            self.sent_mail, self.sent_to = saved.parent_mail, saved.screen.view.values.get("email") or ""
             return rx.call_script("window.scrollTo(0, 0);" + focus_script("fin-inscription"))
         if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
             values = saved.screen.view.values
