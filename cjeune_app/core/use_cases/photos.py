@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from cjeune_app import routes
+from cjeune_app.core.accounts import family_emails
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import session_scope
@@ -185,7 +186,8 @@ def validate_photo(actor: Actor | None, photo_id: int) -> str:
     """The sentence for the agent; PhotoReplaced when the family sent a new one meanwhile."""
     agent = require_role(actor, Role.AGENT)
     with session_scope() as session:
-        photos.validate_photo(session, photo_id, agent.account_id)
+        photo = photos.validate_photo(session, photo_id, agent.account_id)
+        family_emails.send_photo_validated(session, photo.pupil_id)
     return VALIDATED
 
 
@@ -193,5 +195,6 @@ def reject_photo(actor: Actor | None, photo_id: int, reason: str) -> str:
     """Refused with the reason the family will read; RejectionReasonMissing without one."""
     agent = require_role(actor, Role.AGENT)
     with session_scope() as session:
-        photos.reject_photo(session, photo_id, agent.account_id, reason)
+        photo = photos.reject_photo(session, photo_id, agent.account_id, reason)
+        family_emails.send_photo_refused(session, photo.pupil_id, photo.rejection_reason or "")
     return REJECTED
