@@ -13,7 +13,7 @@ const STATIC = `${VERSION}-static`;
 const PRECACHE = ["/", "/tableau-de-bord/", "/manifest.webmanifest", "/icons/icon-192.png",
                   "/icons/icon-512.png", "/styles.css", "/pwa.js", "/offline.js"];
 const NEVER = [/^\/api\//, /^\/_event/, /^\/_upload/, /^\/_health/, /^\/ping/, /^\/admin\/lots-cartes\//,
-               /^\/espace-partenaire\/releves\//, /^\/etablissement\/eleves\//, /^\/etablissement\/import/];
+               /^\/espace-partenaire\/releves\//, /^\/mon-compte\/mes-donnees/, /^\/etablissement\/eleves\//, /^\/etablissement\/import/];
 const STATIC_FILE = /\.(?:js|mjs|css|woff2?|ttf|png|svg|ico|webmanifest|json)$/;
 
 self.addEventListener("install", (event) => {

@@ -6,6 +6,7 @@ from cjeune_app import routes
 from cjeune_app.api import create_api
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
+from cjeune_app.api.my_account import router as my_account_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
@@ -37,6 +38,12 @@ from cjeune_app.ui.pages.legal import (
     privacy_page,
     terms_page,
 )
+from cjeune_app.ui.pages.my_account import (
+    ConfirmEmailChangeState,
+    MyAccountState,
+    email_change_confirmation_page,
+    my_account_page,
+)
 from cjeune_app.ui.pages.not_found import not_found_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.partner_api_keys import ApiKeysState, partner_api_keys_page
@@ -64,7 +71,7 @@ app = rx.App(
     html_lang="fr",
     head_components=pwa_head(),
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router],
-                               site_routers=[downloads_router, school_router]),
+                               site_routers=[downloads_router, school_router, my_account_router]),
 )
 # The schema is brought to head before the backend serves anything.
 app.register_lifespan_task(upgrade_schema)
@@ -140,3 +147,7 @@ app.add_page(admin_cards_page, route=routes.ADMIN_CARDS, title="Cartes des étab
              on_load=AdminCardsState.open_page)
 app.add_page(school_page, route=routes.SCHOOL, title="Espace établissement | CJeune de Provence",
              on_load=SchoolState.open_page)
+app.add_page(my_account_page, route=routes.MY_ACCOUNT, title="Mon compte | CJeune de Provence",
+             on_load=MyAccountState.open_page)
+app.add_page(email_change_confirmation_page, route=routes.EMAIL_CHANGE_CONFIRMATION,
+             title="Nouvelle adresse e-mail | CJeune de Provence", on_load=ConfirmEmailChangeState.confirm)

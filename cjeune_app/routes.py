@@ -52,6 +52,9 @@ PHOTO = "/photo"
 CARD_ASSOCIATION = "/carte/associer"
 CARD_LOSS = "/carte/perte"
 MY_ACCOUNT = "/mon-compte"
+EMAIL_CHANGE_CONFIRMATION = "/mon-compte/confirmer-adresse"
+MY_DATA_JSON = "/mon-compte/mes-donnees.json"
+ADMIN_DELETION_REQUESTS = "/admin/suppressions"
 ONLINE_SERVICES = "/services-en-ligne"
 
 # Espace partenaire

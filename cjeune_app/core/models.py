@@ -3,6 +3,8 @@
 from cjeune_app.core.accounts.models import (
     Account,
     AuthSession,
+    DeletionRequest,
+    EmailChange,
     LoginAttempt,
     OneTimeToken,
     ParentLink,
@@ -17,7 +19,7 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
+    "Account", "DeletionRequest", "EmailChange", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
     "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",

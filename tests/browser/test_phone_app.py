@@ -3,9 +3,13 @@ its QR code, and what it still shows with no network."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import io
 import json
 import re
+import time
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,13 +19,16 @@ from playwright.sync_api import expect
 from sqlmodel import select
 
 import cjeune_app.core.models  # noqa: F401  (every table, so that foreign keys resolve)
+from cjeune_app.core.accounts.models import Account, DeletionRequest
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import mask_card_number
+from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.photos.api import current_photo, validate_photo
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
-from tests.browser.families import agent_account, app_data_dir, app_db, make_youth, sign_in
+from tests.browser.families import agent_account, app_data_dir, app_db, make_youth, set_password, sign_in
+from tests.support.mail import links_in
 
 
 def youth_with_card(app_server, first_name: str, last_name: str):
@@ -172,3 +179,83 @@ def test_sign_out_forgets_the_offline_copy(app_server, phone):
     phone.wait_for_function("() => (localStorage.getItem('cjeune_tableau_hors_ligne') || '').includes('Léa')")
     phone.locator("#se-deconnecter").click()
     phone.wait_for_function("() => localStorage.getItem('cjeune_tableau_hors_ligne') === null")
+
+
+def app_mail_to(app_server, address: str) -> list:
+    found = [email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+             for p in sorted((app_server.data_dir / "outbox").glob("*.eml"))]
+    return [m for m in found if m["To"] == address]
+
+
+def wait_for_mail(app_server, address: str, subject: str):
+    for _ in range(100):
+        mails = [m for m in app_mail_to(app_server, address) if m["Subject"] == subject]
+        if mails:
+            return mails[-1]
+        time.sleep(0.1)
+    raise AssertionError(f"aucun e-mail « {subject} » pour {address}")
+
+
+def test_a_parent_changes_the_email_through_the_link_withdraws_a_consent_and_downloads_the_data(
+        app_server, phone):
+    old, new = "sarah.petit@exemple.fr", "sarah.nouvelle@exemple.fr"
+    youth = make_youth(app_server, "Noé", "Petit", guardian_email=old)
+    set_password(app_server, old)
+    sign_in(phone, app_server, "parent", old)
+    phone.locator("#lien-mon-compte").click()
+    expect(phone.locator("h1")).to_have_text("Mon compte")
+    wait_for_app(phone)
+    expect(phone.locator("#email-actuel")).to_have_text(old)
+    assert_page_healthy(phone)
+
+    # Consents: given, then withdrawn; each choice appended to the ledger.
+    box = phone.get_by_role("checkbox", name=re.compile("j'accepte que mon adresse"))
+    expect(box).not_to_be_checked()
+    box.click()
+    expect(phone.locator("#avis")).to_have_text("Votre choix pour les e-mails d'information est enregistré.")
+    expect(box).to_be_checked()
+    box.click()
+    expect(box).not_to_be_checked()
+    with app_db(app_server) as session:
+        ledger = session.exec(
+            select(ConsentRecord.value).join(Enrollment, Enrollment.id == ConsentRecord.enrollment_id)
+            .where(Enrollment.pupil_id == youth.pupil_id, ConsentRecord.kind == "optin_email")
+            .order_by(ConsentRecord.id)).all()
+    assert ledger[-2:] == [True, False]
+
+    # "Mes données" downloads.
+    with phone.expect_download() as download:
+        phone.locator("#telecharger-donnees").click()
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
+    assert data["compte"]["email"] == old
+    assert [y["prenom"] for y in data["jeunes"]] == ["Noé"]
+    assert [c["value"] for c in data["consentements"] if c["kind"] == "optin_email"][-2:] == [True, False]
+
+    # The new address takes over only through the link sent to it.
+    phone.get_by_label("Nouvelle adresse e-mail").fill(new)
+    phone.get_by_role("button", name="Changer d'adresse").click()
+    expect(phone.locator("#avis")).to_contain_text(f"Un lien de confirmation a été envoyé à {new}")
+    expect(phone.locator("#email-actuel")).to_have_text(old)
+    expect(phone.locator("#email-en-attente")).to_contain_text(new)
+    mail = wait_for_mail(app_server, new, "Confirmez votre nouvelle adresse e-mail — CJeune de Provence")
+    link = next(link for link in links_in(mail) if "jeton=" in link)
+    phone.goto(link)
+    wait_for_app(phone)
+    expect(phone.locator("#confirmation")).to_have_text(
+        f"C'est fait : l'adresse e-mail de votre compte est désormais {new}.")
+    with app_db(app_server) as session:
+        account = session.exec(select(Account).where(Account.id == session.exec(
+            select(Account.id).where(Account.login == new)).one())).one()
+        assert account.email == new
+    wait_for_mail(app_server, old, "L'adresse e-mail de votre compte a changé — CJeune de Provence")
+
+
+def test_a_youth_asks_for_the_deletion_and_it_is_recorded(app_server, phone):
+    youth = make_youth(app_server, "Maël", "Blanc")
+    sign_in(phone, app_server, "collegien", youth.login)
+    phone.goto(app_server.base_url + "/mon-compte/")
+    wait_for_app(phone)
+    phone.locator("#demander-suppression").click()
+    expect(phone.locator("#suppression-demandee")).to_contain_text("Demande de suppression enregistrée le")
+    with app_db(app_server) as session:
+        assert session.exec(select(DeletionRequest).where(DeletionRequest.account_id == youth.account_id)).one()

@@ -185,7 +185,7 @@ def _stored_values(enrollment: Enrollment, step: int) -> dict[str, Any]:
     return values
 
 
-def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
+def record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
     """Append a consent record for each opt-in whose answer (or the address it applies to)
     differs from the last one recorded; the *_at time follows the recorded choice."""
     assert enrollment.id is not None
@@ -209,7 +209,7 @@ def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], no
         setattr(enrollment, name, value)
     enrollment.updated_at = now
     if enrollment.status == EnrollmentStatus.COMPLETED:
-        _record_choices(session, enrollment, now)  # a change after completion is a new choice
+        record_choices(session, enrollment, now)  # a change after completion is a new choice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -295,7 +295,7 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
     enrollment.attested_at = enrollment.completed_at = enrollment.updated_at = now
     session.add(ConsentRecord(enrollment_id=enrollment.id, kind=ConsentKind.ATTESTATION, value=True,
                               wording=ATTESTATION_LABEL, contact=enrollment.email, recorded_at=now))
-    _record_choices(session, enrollment, now)
+    record_choices(session, enrollment, now)
     session.flush()
     sent = on_enrollment_completed(session, enrollment, now=now)
     return StepResult({}, _view(session, enrollment, season), STEP_COUNT, parent_mail=sent)
