@@ -23,6 +23,7 @@ from cjeune_app.ui.pages.account_links import (
     new_password_page,
 )
 from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
+from cjeune_app.ui.pages.admin_deletions import DeletionRequestsState, deletion_requests_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
 from cjeune_app.ui.pages.admin_photos import PhotoQueueState, photo_queue_page
 from cjeune_app.ui.pages.card_association import CardAssociationState, card_association_page
@@ -151,3 +152,5 @@ app.add_page(my_account_page, route=routes.MY_ACCOUNT, title="Mon compte | CJeun
              on_load=MyAccountState.open_page)
 app.add_page(email_change_confirmation_page, route=routes.EMAIL_CHANGE_CONFIRMATION,
              title="Nouvelle adresse e-mail | CJeune de Provence", on_load=ConfirmEmailChangeState.confirm)
+app.add_page(deletion_requests_page, route=routes.ADMIN_DELETION_REQUESTS,
+             title="Demandes de suppression | CJeune de Provence", on_load=DeletionRequestsState.open_page)

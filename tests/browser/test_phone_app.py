@@ -27,7 +27,7 @@ from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.photos.api import current_photo, validate_photo
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
-from tests.browser.families import agent_account, app_data_dir, app_db, make_youth, set_password, sign_in
+from tests.browser.families import AGENT_LOGIN, agent_account, app_data_dir, app_db, make_youth, set_password, sign_in
 from tests.support.mail import links_in
 
 
@@ -259,3 +259,11 @@ def test_a_youth_asks_for_the_deletion_and_it_is_recorded(app_server, phone):
     expect(phone.locator("#suppression-demandee")).to_contain_text("Demande de suppression enregistrée le")
     with app_db(app_server) as session:
         assert session.exec(select(DeletionRequest).where(DeletionRequest.account_id == youth.account_id)).one()
+        agent_account(session)
+
+    phone.locator("#contenu").page.context.clear_cookies()  # an agent now, on the same phone
+    sign_in(phone, app_server, "gestion", AGENT_LOGIN)
+    phone.get_by_role("link", name="Demandes de suppression de compte").click()
+    expect(phone.locator("h1")).to_have_text("Demandes de suppression de compte")
+    expect(phone.locator("#demandes-suppression")).to_contain_text(youth.login)
+    assert_page_healthy(phone)

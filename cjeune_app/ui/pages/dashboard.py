@@ -460,6 +460,7 @@ def dashboard_page() -> rx.Component:
                             rx.link("Structures en attente de validation", href=routes.ADMIN_PARTNERS),
                             rx.link("Cartes : stock pour les établissements", href=routes.ADMIN_CARDS),
                             rx.link("Photos à vérifier", href=routes.ADMIN_PHOTOS),
+                            rx.link("Demandes de suppression de compte", href=routes.ADMIN_DELETION_REQUESTS),
                         )),
                 rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
                         rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
