@@ -91,17 +91,28 @@ PAGES = [
     (accessibility_page, routes.ACCESSIBILITY, "Déclaration d'accessibilité"),
 ]
 QUOTING_AMOUNTS = (home_page, faq_page, terms_page)  # they load the season's amounts on opening
+SITE_DESCRIPTION = ("La carte CJeune de Provence du Département des Bouches-du-Rhône : 150 € par an pour "
+                    "le sport, la culture et le soutien scolaire des collégiens, et des bons plans jusqu'à 25 ans.")
+DESCRIPTIONS = {
+    routes.FAQ: "Les réponses aux questions des familles, des jeunes et des partenaires sur la carte CJeune de "
+                "Provence : inscription, photo, carte, soldes, mots de passe.",
+    routes.PARTNERS_SEARCH: "Trouvez les clubs, associations, cinémas et organismes de soutien scolaire "
+                            "partenaires de la carte CJeune de Provence près de chez vous.",
+    routes.SIGN_IN: "Connexion à CJeune de Provence : collégien, parent, jeune ou partenaire.",
+}
 for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
+                 description=DESCRIPTIONS.get(route, SITE_DESCRIPTION),
                  on_load=AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",
              on_load=PartnerPageState.load)
 app.add_page(partners_search_page, route=routes.PARTNERS_SEARCH, title="Trouver un partenaire | CJeune de Provence",
-             on_load=SearchState.load)
+             description=DESCRIPTIONS[routes.PARTNERS_SEARCH], on_load=SearchState.load)
 app.add_page(offers_page, route=routes.OFFERS, title="Bons plans | CJeune de Provence", on_load=OffersState.load)
-app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence")
+app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence",
+             description=DESCRIPTIONS[routes.SIGN_IN])
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
 app.add_page(activation_page, route=routes.ACTIVATION, title="Activation | CJeune de Provence",
              on_load=ChoosePasswordState.load_activation)
@@ -115,6 +126,7 @@ for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord | CJeune de Provence",
+             description="Vos soldes, votre carte et son QR code, l'historique : CJeune de Provence dans la poche.",
              on_load=DashboardState.open_page)
 app.add_page(card_association_page, route=routes.CARD_ASSOCIATION, title="Associer une carte | CJeune de Provence",
              on_load=CardAssociationState.open_page)

@@ -59,6 +59,7 @@ class SearchState(rx.State):
     missing_words: str = ""  # "Résultats approchants": the words no result has
     error: str = ""
     locating: bool = False
+    searched: bool = False  # the first answer came: before it, no "Aucun partenaire" (it flashed, then jumped)
 
     def _query(self) -> SearchQuery:
         return SearchQuery(
@@ -73,7 +74,7 @@ class SearchState(rx.State):
             self.results, self.total, self.notice, self.missing_words = await asyncio.to_thread(
                 _run_search, self._query()
             )
-            self.error = ""
+            self.error, self.searched = "", True
         except SearchError as refusal:
             self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
             self.error = refusal.message
@@ -82,6 +83,8 @@ class SearchState(rx.State):
     def summary(self) -> str:
         if self.error:
             return ""
+        if not self.searched:
+            return "Recherche des partenaires…"
         if self.total == 0:
             return "Aucun partenaire ne correspond. Essayez un autre mot ou retirez un filtre."
         return f"{self.total} partenaire{'s' if self.total > 1 else ''}"
@@ -226,6 +229,8 @@ def results_list() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+        # Until the first answer, room for the results: the footer does not jump (layout shift).
+        min_height=rx.cond(SearchState.searched, "0", "100vh"),
     )
 
 
