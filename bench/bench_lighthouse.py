@@ -23,6 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import cjeune_app.core.models  # noqa: E402, F401  (every table, so that foreign keys resolve)
 from tests.appserver import AppServer  # noqa: E402
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE  # noqa: E402
 
