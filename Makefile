@@ -39,3 +39,4 @@ bench: install
 	@$(ENV) python bench/bench_search.py
 	@$(ENV) python bench/bench_search.py --db $(BENCH_PG)
 	@$(ENV) python bench/bench_accounts.py
+	@$(ENV) python bench/bench_lighthouse.py

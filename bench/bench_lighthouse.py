@@ -34,10 +34,12 @@ CATEGORIES = ["performance", "accessibility", "best-practices", "seo"]
 
 
 def ensure_lighthouse() -> None:
+    home = LIGHTHOUSE.parents[2]
     if not LIGHTHOUSE.exists():
-        LIGHTHOUSE.parent.parent.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error", "lighthouse@12"],
-                       cwd=LIGHTHOUSE.parent.parent.parent, check=True)
+        home.mkdir(parents=True, exist_ok=True)
+        # Its own package.json: without it npm would write into .tools/package.json (bootstrap's, pinned).
+        (home / "package.json").write_text('{"private": true, "dependencies": {"lighthouse": "^12"}}\n')
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=home, check=True)
 
 
 def lighthouse(url: str, cookie: str | None) -> dict:
