@@ -3,6 +3,7 @@ its QR code, and what it still shows with no network."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import io
@@ -20,14 +21,27 @@ from sqlmodel import select
 
 import cjeune_app.core.models  # noqa: F401  (every table, so that foreign keys resolve)
 from cjeune_app.core.accounts.models import Account, DeletionRequest
+from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import mask_card_number
 from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
+from cjeune_app.core.enums import Role
+from cjeune_app.core.partners.models import Offer
+from cjeune_app.core.partners.public import current_offers
 from cjeune_app.core.photos.api import current_photo, validate_photo
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
-from tests.browser.families import AGENT_LOGIN, agent_account, app_data_dir, app_db, make_youth, set_password, sign_in
+from tests.browser.families import (
+    AGENT_LOGIN,
+    PASSWORD,
+    agent_account,
+    app_data_dir,
+    app_db,
+    make_youth,
+    set_password,
+    sign_in,
+)
 from tests.support.mail import links_in
 
 
@@ -266,4 +280,20 @@ def test_a_youth_asks_for_the_deletion_and_it_is_recorded(app_server, phone):
     phone.get_by_role("link", name="Demandes de suppression de compte").click()
     expect(phone.locator("h1")).to_have_text("Demandes de suppression de compte")
     expect(phone.locator("#demandes-suppression")).to_contain_text(youth.login)
+    assert_page_healthy(phone)
+
+
+def test_a_jeune_sees_the_bons_plans_of_their_commune_and_those_ending_soon(app_server, phone):
+    with app_db(app_server) as session:
+        offers, _ = current_offers(session, limit=50)
+        nearby = offers[0]
+        commune = session.exec(select(Offer.commune_insee).where(Offer.id == nearby.id)).one()
+        session.add(Account(role=Role.YOUTH, login="tom.jeune@exemple.fr", email="tom.jeune@exemple.fr",
+                            first_name="Tom", last_name="Jeune", commune_insee=commune,
+                            password_hash=hash_password(PASSWORD), email_verified_at=dt.datetime.now(dt.UTC)))
+    sign_in(phone, app_server, "jeune", "tom.jeune@exemple.fr")
+    expect(phone.locator("#titre-bons-plans-commune")).to_have_text(f"Bons plans à {nearby.commune_name}")
+    expect(phone.locator("#bons-plans-proches")).to_contain_text(nearby.title)
+    expect(phone.locator("#bons-plans-bientot-finis article")).to_have_count(min(5, len(offers)))
+    expect(phone.locator("#bons-plans-bientot-finis article").first).to_contain_text(offers[0].title)
     assert_page_healthy(phone)

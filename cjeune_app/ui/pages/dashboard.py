@@ -31,6 +31,7 @@ from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases.dashboard import Dashboard, dashboard
 from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.components.partner_cards import OfferItem, offer_card, offer_item
 from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
@@ -169,6 +170,9 @@ def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
                      for c in found.children],
         "board": _as_screen(found.board, actor.role) if found.board else None,
         "forbidden": found.forbidden,
+        "near_commune": found.youth_space.commune_name if found.youth_space else "",
+        "near_offers": [offer_item(o) for o in found.youth_space.near] if found.youth_space else [],
+        "ending_offers": [offer_item(o) for o in found.youth_space.ending_soon] if found.youth_space else [],
     }
 
 
@@ -194,6 +198,9 @@ class DashboardState(PrivatePage, SessionState):
     card_todo: str = ""
     todos: list[TodoRow] = []
     history: list[MovementRow] = []
+    near_commune: str = ""
+    near_offers: list[OfferItem] = []
+    ending_offers: list[OfferItem] = []
     has_pocket: bool = False
     pocket_first_name: str = ""
     pocket_masked: str = ""
@@ -209,6 +216,8 @@ class DashboardState(PrivatePage, SessionState):
         screen = await asyncio.to_thread(_load_dashboard, actor, wanted)
         self.notice, self._flash = self._flash, ""
         self.board_role, self.kids, self.forbidden = actor.role, screen["children"], screen["forbidden"]
+        self.near_commune, self.near_offers = screen["near_commune"], screen["near_offers"]
+        self.ending_offers = screen["ending_offers"]
         board = screen["board"]
         self.has_board = board is not None
         if board is None:
@@ -424,6 +433,26 @@ def _history() -> rx.Component:
     )
 
 
+def _youth_space() -> rx.Component:
+    """A Jeune (15-25): the bons plans of their commune, and the ones ending soon."""
+    return rx.vstack(
+        _section(rx.cond(DashboardState.near_commune != "", "Bons plans à " + DashboardState.near_commune,
+                         "Bons plans près de chez vous"),
+                 rx.cond(DashboardState.near_offers.length() > 0,
+                         rx.box(rx.foreach(DashboardState.near_offers, offer_card), id="bons-plans-proches",
+                                class_name="liste-bons-plans"),
+                         rx.text("Aucun bon plan dans votre commune en ce moment : voyez ceux de tout le "
+                                 "département.", size="2")),
+                 section_id="bons-plans-commune"),
+        _section("Bientôt terminés",
+                 rx.box(rx.foreach(DashboardState.ending_offers, offer_card), id="bons-plans-bientot-finis",
+                        class_name="liste-bons-plans"),
+                 section_id="bons-plans-fin"),
+        rx.link("Tous les bons plans", href=routes.OFFERS, weight="bold", underline="always"),
+        spacing="6", width="100%",
+    )
+
+
 def _youth_board() -> rx.Component:
     return rx.vstack(
         _balances(),
@@ -455,6 +484,7 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
+                rx.cond(DashboardState.role == str(Role.YOUTH), _youth_space()),
                 rx.cond(DashboardState.role == str(Role.AGENT),
                         rx.vstack(
                             rx.link("Structures en attente de validation", href=routes.ADMIN_PARTNERS),
@@ -468,7 +498,7 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.role == str(Role.PARTNER),
                         rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
                                 id="lien-espace-partenaire")),
-                rx.cond(DashboardState.has_board | DashboardState.is_parent,
+                rx.cond(DashboardState.has_board | DashboardState.is_parent | (DashboardState.role == str(Role.YOUTH)),
                         rx.link("Mon compte : adresse e-mail, mobile, consentements, mes données",
                                 href=routes.MY_ACCOUNT, id="lien-mon-compte", weight="bold")),
                 install_button("installer-app-tableau"),
