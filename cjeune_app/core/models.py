@@ -10,7 +10,7 @@ from cjeune_app.core.accounts.models import (
     ParentLink,
 )
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
-from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
+from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment, SeasonEndReminder
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.partners.models import ApiKey, Offer, Partner, PartnerCategory, Payment
 from cjeune_app.core.photos.models import Photo
@@ -19,7 +19,8 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
-    "Account", "DeletionRequest", "EmailChange", "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
+    "Account", "DeletionRequest", "EmailChange", "SeasonEndReminder",
+    "ApiKey", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "Enrollment", "Establishment", "LedgerEntry", "LoginAttempt", "OneTimeToken",
     "Offer", "ParentLink", "Partner", "PartnerCategory", "Payment", "Photo", "Pupil",
     "SearchEntry", "SearchTerm", "Season", "Wallet",

@@ -1,4 +1,5 @@
-""""Mon compte": e-mail changes waiting for their confirmation link, deletion requests
+""""Mon compte": e-mail changes waiting for their confirmation link, deletion requests; the
+season-end reminders already sent
 
 Revision ID: my_account
 Revises: search_french_analysis
@@ -35,9 +36,21 @@ def upgrade() -> None:
         sa.Column("handled_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
     )
     op.create_index("ix_deletion_request_account_id", "deletion_request", ["account_id"])
+    op.create_table(
+        "season_end_reminder",
+        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("pupil_id", sa.Integer(), sa.ForeignKey("pupil.id"), nullable=False),
+        sa.Column("season_id", sa.Integer(), sa.ForeignKey("season.id"), nullable=False),
+        sa.Column("days_before", sa.Integer(), nullable=False),
+        sa.Column("sent_at", sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("pupil_id", "season_id", "days_before", name="season_end_reminder_once"),
+    )
+    op.create_index("ix_season_end_reminder_pupil_id", "season_end_reminder", ["pupil_id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_season_end_reminder_pupil_id", table_name="season_end_reminder")
+    op.drop_table("season_end_reminder")
     op.drop_index("ix_deletion_request_account_id", table_name="deletion_request")
     op.drop_table("deletion_request")
     op.drop_index("ix_email_change_token_hash", table_name="email_change")
