@@ -47,3 +47,4 @@ bench: install
 	@$(ENV) python bench/bench_accounts.py
 	@$(ENV) python bench/bench_assistance.py
 	@$(ENV) python bench/bench_assistance.py --db $(BENCH_PG)
+	@$(ENV) python bench/bench_lighthouse.py

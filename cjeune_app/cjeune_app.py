@@ -9,6 +9,7 @@ from cjeune_app.api.back_office_files import router as back_office_files_router
 from cjeune_app.api.card_batches import router as card_batches_router
 from cjeune_app.api.downloads import router as downloads_router
 from cjeune_app.api.franceconnect import router as franceconnect_router
+from cjeune_app.api.my_account import router as my_account_router
 from cjeune_app.api.partners import router as partners_router
 from cjeune_app.api.photos import router as photos_router
 from cjeune_app.api.school import router as school_router
@@ -17,6 +18,7 @@ from cjeune_app.api.session_cookie import router as session_router
 from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
+from cjeune_app.ui.components.app_shell import connection_notice, pwa_head
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -33,6 +35,7 @@ from cjeune_app.ui.pages.admin_assistance import (
 )
 from cjeune_app.ui.pages.admin_cards import AdminCardsState, admin_cards_page
 from cjeune_app.ui.pages.admin_corrections import CorrectionsState, corrections_page
+from cjeune_app.ui.pages.admin_deletions import DeletionRequestsState, deletion_requests_page
 from cjeune_app.ui.pages.admin_journal import JournalState, journal_page
 from cjeune_app.ui.pages.admin_partner_list import PartnerListState, partner_list_page
 from cjeune_app.ui.pages.admin_partners import PartnerQueueState, partner_queue_page
@@ -49,7 +52,20 @@ from cjeune_app.ui.pages.faq import FaqState, faq_page
 from cjeune_app.ui.pages.fiche import FicheState, fiche_page
 from cjeune_app.ui.pages.franceconnect_first_visit import FirstVisitState, first_visit_page
 from cjeune_app.ui.pages.home import home_page
-from cjeune_app.ui.pages.legal import contact_page, legal_notice_page, privacy_page, terms_page
+from cjeune_app.ui.pages.legal import (
+    accessibility_page,
+    contact_page,
+    legal_notice_page,
+    privacy_page,
+    terms_page,
+)
+from cjeune_app.ui.pages.my_account import (
+    ConfirmEmailChangeState,
+    MyAccountState,
+    email_change_confirmation_page,
+    my_account_page,
+)
+from cjeune_app.ui.pages.not_found import not_found_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
 from cjeune_app.ui.pages.online_services import OnlineServicesState, online_services_page
 from cjeune_app.ui.pages.parent_sign_up import ParentSignUpState, parent_sign_up_page
@@ -79,15 +95,19 @@ app = rx.App(
     style=global_style,
     stylesheets=["/styles.css"],
     html_lang="fr",
-    head_components=[rx.el.meta(name="theme-color", content="#1d3a8a")],
+    head_components=pwa_head(),
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
                                site_routers=[downloads_router, school_router, session_router, franceconnect_router,
-                                             back_office_files_router, teleservices_router]),
+                                             back_office_files_router, teleservices_router, my_account_router]),
 )
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
 app.register_lifespan_task(upgrade_schema_at_start)
 app.add_middleware(EventTelemetry())
+# Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
+app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
+app.add_page(not_found_page, route="404", title="Page introuvable | CJeune de Provence",
+             description="Cette adresse ne mène à aucune page du site CJeune de Provence.")
 
 PAGES = [
     (home_page, routes.HOME, "Accueil"),
@@ -96,19 +116,32 @@ PAGES = [
     (privacy_page, routes.PRIVACY, "Politique de confidentialité"),
     (terms_page, routes.TERMS, "Conditions d'utilisation"),
     (contact_page, routes.CONTACT, "Contact"),
+    (accessibility_page, routes.ACCESSIBILITY, "Déclaration d'accessibilité"),
 ]
 QUOTING_AMOUNTS = (home_page, terms_page)  # they load the season's amounts on opening
+SITE_DESCRIPTION = ("La carte CJeune de Provence du Département des Bouches-du-Rhône : 150 € par an pour "
+                    "le sport, la culture et le soutien scolaire des collégiens, et des bons plans jusqu'à 25 ans.")
+DESCRIPTIONS = {
+    routes.FAQ: "Les réponses aux questions des familles, des jeunes et des partenaires sur la carte CJeune de "
+                "Provence : inscription, photo, carte, soldes, mots de passe.",
+    routes.PARTNERS_SEARCH: "Trouvez les clubs, associations, cinémas et organismes de soutien scolaire "
+                            "partenaires de la carte CJeune de Provence près de chez vous.",
+    routes.SIGN_IN: "Connexion à CJeune de Provence : collégien, parent, jeune ou partenaire.",
+}
 for component, route, title in PAGES:
-    on_load = FaqState.open if component is faq_page else AmountsState.load if component in QUOTING_AMOUNTS else None
-    app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
+    app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
+                 description=DESCRIPTIONS.get(route, SITE_DESCRIPTION),
+                 on_load=FaqState.open if component is faq_page
+                 else AmountsState.load if component in QUOTING_AMOUNTS else None)
 
 # The dynamic route first (Reflex matches pages in the order they are added).
 app.add_page(partner_page, route=routes.PARTNER_PAGE_PATTERN, title="Partenaire | CJeune de Provence",
              on_load=PartnerPageState.load)
 app.add_page(partners_search_page, route=routes.PARTNERS_SEARCH, title="Trouver un partenaire | CJeune de Provence",
-             on_load=SearchState.load)
+             description=DESCRIPTIONS[routes.PARTNERS_SEARCH], on_load=SearchState.load)
 app.add_page(offers_page, route=routes.OFFERS, title="Bons plans | CJeune de Provence", on_load=OffersState.load)
-app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence")
+app.add_page(who_am_i_page, route=routes.SIGN_IN, title="Connexion | CJeune de Provence",
+             description=DESCRIPTIONS[routes.SIGN_IN])
 # Pages of the e-mailed links (paths also used in core.accounts.emails).
 app.add_page(activation_page, route=routes.ACTIVATION, title="Activation | CJeune de Provence",
              on_load=ChoosePasswordState.load_activation)
@@ -124,6 +157,7 @@ for slug, door in DOORS.items():
     app.add_page(sign_in_page_for(slug), route=routes.sign_in_door(slug),
                  title=f"Connexion {door.label} | CJeune de Provence", on_load=SignInState.start(slug))
 app.add_page(dashboard_page, route=routes.DASHBOARD, title="Tableau de bord | CJeune de Provence",
+             description="Vos soldes, votre carte et son QR code, l'historique : CJeune de Provence dans la poche.",
              on_load=DashboardState.open_page)
 app.add_page(card_association_page, route=routes.CARD_ASSOCIATION, title="Associer une carte | CJeune de Provence",
              on_load=CardAssociationState.open_page)
@@ -185,3 +219,9 @@ TELESERVICE_PAGES = [
 ]
 for component, route, title, on_load in TELESERVICE_PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence", on_load=on_load)
+app.add_page(my_account_page, route=routes.MY_ACCOUNT, title="Mon compte | CJeune de Provence",
+             on_load=MyAccountState.open_page)
+app.add_page(email_change_confirmation_page, route=routes.EMAIL_CHANGE_CONFIRMATION,
+             title="Nouvelle adresse e-mail | CJeune de Provence", on_load=ConfirmEmailChangeState.confirm)
+app.add_page(deletion_requests_page, route=routes.ADMIN_DELETION_REQUESTS,
+             title="Demandes de suppression | CJeune de Provence", on_load=DeletionRequestsState.open_page)

@@ -264,6 +264,20 @@ def close_season_command(code: str, as_json: bool) -> None:
         line = f"La saison {report.season_code} était déjà close : rien de plus à faire expirer."
     emit(as_json, dataclasses.asdict(report), [line])
 
+@main.command("remind-season-end", help="Envoie les rappels de fin de saison (« Il reste … à utiliser avant "
+              "le … ») dus aujourd'hui, 30 puis 7 jours avant la fin : à lancer chaque jour (minuteur), sans "
+              "risque de doublon.")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Le jour à considérer (par défaut : "
+              "aujourd'hui, heure de Paris).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def remind_season_end_command(today, as_json: bool) -> None:
+    from cjeune_app.core.use_cases.seasons import remind_season_end
+
+    upgrade_schema()
+    sent = remind_season_end(today.date() if today else None)
+    emit(as_json, {"reminded": sent}, [f"Rappels de fin de saison envoyés : {sent}."])
+
+
 @main.command("reindex-search", help="Reconstruit l'index de recherche des partenaires et bons plans.")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def reindex_search_command(as_json: bool) -> None:

@@ -65,6 +65,9 @@ PHOTO = "/photo"
 CARD_ASSOCIATION = "/carte/associer"
 CARD_LOSS = "/carte/perte"
 MY_ACCOUNT = "/mon-compte"
+EMAIL_CHANGE_CONFIRMATION = "/mon-compte/confirmer-adresse"
+MY_DATA_JSON = "/mon-compte/mes-donnees.json"
+ADMIN_DELETION_REQUESTS = "/admin/suppressions"
 ONLINE_SERVICES = "/services-en-ligne"
 ONLINE_BOURSE = ONLINE_SERVICES + "/bourse"  # ?enfant=<id>
 ONLINE_FICHE = ONLINE_SERVICES + "/fiche"  # ?enfant=<id>

@@ -3,6 +3,8 @@
 from cjeune_app.core.accounts.models import (
     Account,
     AuthSession,
+    DeletionRequest,
+    EmailChange,
     LoginAttempt,
     OneTimeToken,
     ParentLink,
@@ -10,7 +12,7 @@ from cjeune_app.core.accounts.models import (
 from cjeune_app.core.assistance.models import LedgerCorrection
 from cjeune_app.core.audit.models import AuditEntry
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt, CardBatch
-from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
+from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment, SeasonEndReminder
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.franceconnect.models import (
     FranceConnectArrival,
@@ -41,10 +43,11 @@ from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 __all__ = [
     "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
-    "ConsentRecord", "Enrollment", "Establishment", "FranceConnectArrival", "FranceConnectIdentity",
-    "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerCorrection", "LedgerEntry", "LoginAttempt",
-    "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner", "PartnerBankAccount", "PartnerCategory",
-    "Payment", "PhoneCode", "Photo", "Pupil", "ReimbursementBatch", "ReimbursementItem", "ReimbursementLine",
+    "ConsentRecord", "DeletionRequest", "EmailChange", "Enrollment", "Establishment", "FranceConnectArrival",
+    "FranceConnectIdentity", "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerCorrection",
+    "LedgerEntry", "LoginAttempt", "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner",
+    "PartnerBankAccount", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil", "ReimbursementBatch",
+    "ReimbursementItem", "ReimbursementLine", "SeasonEndReminder",
     "SearchEntry", "SearchTerm", "Season", "Wallet",
     "BourseRequest", "CampaignWindow", "ContactChange", "PupilContact", "ServiceOpening",
 ]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+import cjeune_app.core.models  # noqa: F401  (every table: tests writing to the app's database resolve foreign keys)
 from tests.appserver import AppServer
 from tests.browser.chromium import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
 from tests.support.address_api import AddressApi

@@ -125,7 +125,10 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
 
     expect(phone.get_by_role("heading", name="C'EST PARFAIT !")).to_be_visible()
     expect(phone.get_by_text("Votre compte a été mis à jour avec succès !")).to_be_visible()
-    expect(phone.get_by_text("Un e-mail est envoyé à nadia.benamar@exemple.fr")).to_be_visible()
+    expect(phone.locator("#e-mail-envoye")).to_have_text(
+        "Un e-mail a été envoyé à nadia.benamar@exemple.fr avec le lien pour créer le mot de passe du nouveau "
+        "compte Parent (pensez à regarder dans les courriers indésirables).")
+    expect(phone.locator(".etape-faite")).to_have_count(4)
     screenshot(phone, "5-cest-parfait")
     assert_page_healthy(phone)
 
@@ -217,6 +220,10 @@ def test_each_step_shows_its_error_beside_the_field_and_keeps_what_was_typed(app
     phone.get_by_role("button", name="Terminer").click()
     expect(phone.get_by_role("heading", name="C'EST PARFAIT !")).to_be_visible()
     expect(phone.get_by_text("Pensez aussi à ajouter la photo d'identité")).to_be_visible()
+    # The photo step was passed without a photo: "à faire", not ticked.
+    photo_step = phone.get_by_role("navigation", name="Étapes de l'inscription").locator("li").nth(2)
+    expect(photo_step).to_contain_text("Photo d'identité (à faire)")
+    expect(photo_step).not_to_contain_text("✓")
 
 
 def test_a_commune_outside_the_13_is_refused_and_typing_aix_offers_aix_en_provence(app_server, phone):

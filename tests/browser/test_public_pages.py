@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     ("/confidentialite", "Politique de confidentialité"),
     ("/conditions-utilisation", "Conditions d'utilisation"),
     ("/contact", "Contact"),
+    ("/accessibilite", "Déclaration d'accessibilité"),
 ]
 
 
@@ -36,7 +37,8 @@ def test_home_explains_the_card_and_shows_navigation_and_assistance(app_server, 
     footer = phone.locator("footer")
     assert footer.get_by_role("link", name="☎ 04 86 68 47 44").is_visible()
     assert footer.get_by_role("link", name="contact@cjeunedeprovence.fr").is_visible()
-    for legal in ("Mentions légales", "Politique de confidentialité", "Conditions d'utilisation"):
+    for legal in ("Mentions légales", "Politique de confidentialité", "Conditions d'utilisation",
+                  "Accessibilité : partiellement conforme"):
         footer.get_by_role("link", name=legal).scroll_into_view_if_needed()
         assert footer.get_by_role("link", name=legal).is_visible()
 

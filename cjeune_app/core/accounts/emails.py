@@ -80,3 +80,21 @@ def send_password_changed(session: Session, to: str) -> None:
          "de passe et contactez l'assistance."],
         public_url(FORGOTTEN_PASSWORD_PATH), "Demander un nouveau mot de passe",
     )
+
+
+def send_email_change_confirmation(session: Session, to: str, token: str) -> None:
+    queue_notice(
+        session, to, "Confirmez votre nouvelle adresse e-mail — CJeune de Provence",
+        ["Vous avez demandé que cette adresse devienne celle de votre compte CJeune de Provence.",
+         "Elle ne remplacera l'ancienne qu'une fois ce lien ouvert. Il est valable 48 heures.",
+         "Si vous n'êtes pas à l'origine de cette demande, ignorez ce message."],
+        token_link(routes.EMAIL_CHANGE_CONFIRMATION, token), "Confirmer ma nouvelle adresse",
+    )
+
+
+def send_email_changed(session: Session, to: str, new_address: str) -> None:
+    queue_notice(
+        session, to, "L'adresse e-mail de votre compte a changé — CJeune de Provence",
+        [f"L'adresse e-mail de votre compte CJeune de Provence est désormais {new_address}.",
+         "Si vous n'êtes pas à l'origine de ce changement, contactez l'assistance sans attendre."],
+    )

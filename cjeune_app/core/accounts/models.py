@@ -113,3 +113,30 @@ class LoginAttempt(SQLModel, table=True):
     login_key: str = Field(sa_type=sa.String(64))  # sha256 of the normalized identifier
     outcome: AttemptOutcome = Field(sa_type=sa.String(12))
     created_at: dt.datetime = Field(default_factory=utcnow, index=True)
+
+
+class EmailChange(SQLModel, table=True):
+    """"Mon compte": a new e-mail address waiting for its confirmation link (sent to the new
+    address). The account's address changes only when the link is opened; only a hash is kept."""
+
+    __tablename__ = "email_change"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    new_email: str = Field(sa_type=sa.String(254))
+    token_hash: str = Field(sa_type=sa.String(64), unique=True, index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow)
+    expires_at: dt.datetime
+    used_at: dt.datetime | None = None
+
+
+class DeletionRequest(SQLModel, table=True):
+    """A person asked, from "Mon compte", that the account be deleted: recorded for the agents,
+    who handle it (legal retention of the money's history first)."""
+
+    __tablename__ = "deletion_request"
+
+    id: int | None = Field(default=None, primary_key=True)
+    account_id: int = Field(foreign_key="account.id", index=True)
+    requested_at: dt.datetime = Field(default_factory=utcnow)
+    handled_at: dt.datetime | None = None

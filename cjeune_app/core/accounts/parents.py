@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from enum import StrEnum
 
 from sqlmodel import Session, col, select
 
@@ -27,6 +28,14 @@ class EmailOfAnotherKindOfAccount(Conflict):
     )
 
 
+class ParentMail(StrEnum):
+    """What the completed enrollment sent to the guardian's address."""
+
+    ACTIVATION = "activation"  # a new Parent account (or one never activated): the activation link
+    CHILD_LINKED = "enfant_ajoute"  # a known parent: "un enfant a été ajouté à votre compte"
+    NONE = "aucun"  # the child was already linked to this account
+
+
 def create_or_get_parent_for_enrollment(
     session: Session,
     email: str,
@@ -37,7 +46,23 @@ def create_or_get_parent_for_enrollment(
     known_account: Account | None = None,
     now: dt.datetime | None = None,
 ) -> Account:
-    """The legal guardian's account for a completed enrollment, linked to the pupil.
+    """The legal guardian's account for a completed enrollment (see `link_parent_for_enrollment`)."""
+    return link_parent_for_enrollment(session, email, first_name, last_name, pupil_id,
+                                      known_account=known_account, now=now)[0]
+
+
+def link_parent_for_enrollment(
+    session: Session,
+    email: str,
+    first_name: str,
+    last_name: str,
+    pupil_id: int,
+    *,
+    known_account: Account | None = None,
+    now: dt.datetime | None = None,
+) -> tuple[Account, ParentMail]:
+    """The legal guardian's account for a completed enrollment, linked to the pupil, and what was
+    e-mailed.
 
     New address: a Parent account without password and an activation e-mail. Known parent (by
     the login, the contact e-mail of a Parent account, or `known_account`: the account of the
@@ -68,9 +93,11 @@ def create_or_get_parent_for_enrollment(
     if account.password_hash is None:
         token = issue_token(session, account, TokenPurpose.ACTIVATION, now=now)
         emails.send_parent_activation(session, email, token, pupil.first_name)
-    elif newly_linked:
+        return account, ParentMail.ACTIVATION
+    if newly_linked:
         emails.send_child_linked(session, email, pupil.first_name)
-    return account
+        return account, ParentMail.CHILD_LINKED
+    return account, ParentMail.NONE
 
 
 def _link(session: Session, parent: Account, pupil: Pupil) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import NoReturn, TypeVar
 
@@ -86,6 +86,8 @@ class AssociationResult:
     balances: dict[str, int]
     replaces_card_id: int | None
     was_already_associated: bool
+    # The answer of an earlier request with the same idempotency key (not part of the answer's value).
+    replayed: bool = field(default=False, compare=False)
 
 
 LockedRow = TypeVar("LockedRow", Account, Pupil, Card)
@@ -164,7 +166,7 @@ def _replayed_association(
     assert season is not None and season.id is not None
     return AssociationResult(card.id, mask_card_number(card.number), pupil_id, season.code,
                              attempt.credited_cents, wallet_api.balances(session, pupil_id, season.id),
-                             card.replaces_card_id, attempt.outcome == AssociationOutcome.ALREADY)
+                             card.replaces_card_id, attempt.outcome == AssociationOutcome.ALREADY, replayed=True)
 
 
 def associate_card(

@@ -13,6 +13,7 @@ from cjeune_app.core.accounts.models import ParentLink
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards.loss import CardShown, CardState, card_state
 from cjeune_app.core.cards.models import Card
+from cjeune_app.core.cards.pocket import PocketCard, pocket_card
 from cjeune_app.core.dashboard.history import HistoryLine, history_of_season
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.enrollment.api import enrollment_status
@@ -75,6 +76,7 @@ class YouthDashboard:
     card_blocked_reason: str | None  # "perte" / "vol" when the card shown is blocked
     history: list[HistoryLine]
     todos: list[Todo]
+    pocket: PocketCard | None = None  # "Ma carte": the active card to show and scan
 
     @property
     def can_declare_loss(self) -> bool:
@@ -158,4 +160,5 @@ def youth_dashboard(session: Session, pupil: Pupil, today: dt.date | None = None
         season_code=season.code if season else None, season_ends_on=season.ends_on if season else None,
         credited=credited, envelopes=envelopes, card=card, card_blocked_reason=blocked_reason,
         history=history, todos=_todos(session, pupil.id, season, card, credited),
+        pocket=pocket_card(session, pupil.id, pupil.first_name),
     )

@@ -186,7 +186,7 @@ def _stored_values(enrollment: Enrollment, step: int) -> dict[str, Any]:
     return values
 
 
-def _record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
+def record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -> None:
     """Append a consent record for each opt-in whose answer (or the address it applies to)
     differs from the last one recorded; the *_at time follows the recorded choice."""
     assert enrollment.id is not None
@@ -213,7 +213,7 @@ def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], no
         setattr(enrollment, name, value)
     enrollment.updated_at = now
     if enrollment.status == EnrollmentStatus.COMPLETED:
-        _record_choices(session, enrollment, now)  # a change after completion is a new choice
+        record_choices(session, enrollment, now)  # a change after completion is a new choice
 
 
 # ---------------------------------------------------------------------------------------------
@@ -299,29 +299,30 @@ def complete(session: Session, pupil_id: int, season: Season | str, attested: ob
     enrollment.attested_at = enrollment.completed_at = enrollment.updated_at = now
     session.add(ConsentRecord(enrollment_id=enrollment.id, kind=ConsentKind.ATTESTATION, value=True,
                               wording=ATTESTATION_LABEL, contact=enrollment.email, recorded_at=now))
-    _record_choices(session, enrollment, now)
+    record_choices(session, enrollment, now)
     session.flush()
-    on_enrollment_completed(session, enrollment, now=now)
-    return StepResult({}, _view(session, enrollment, season), STEP_COUNT)
+    sent = on_enrollment_completed(session, enrollment, now=now)
+    return StepResult({}, _view(session, enrollment, season), STEP_COUNT, parent_mail=sent)
 
 
-def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt.datetime) -> None:
+def on_enrollment_completed(session: Session, enrollment: Enrollment, *, now: dt.datetime) -> str:
     """Runs once, in the completing transaction: the guardian's Parent account is created or
     found, linked to the pupil, and the activation e-mail is queued. An exception raised here
-    rolls the completion back with everything else."""
-    from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+    rolls the completion back with everything else. Returns what was e-mailed (ParentMail)."""
+    from cjeune_app.core.accounts.parents import link_parent_for_enrollment
     from cjeune_app.core.guardians.records import attach_account, existing_parent_account, guardian_rows_matching
 
     # The school's record of this guardian (same e-mail or mobile) may already have an account
     # (auto-inscription, letter): the same person keeps one account.
     rows = guardian_rows_matching(session, enrollment.pupil_id, enrollment.email, enrollment.mobile)
-    account = create_or_get_parent_for_enrollment(
+    account, sent = link_parent_for_enrollment(
         session, enrollment.email, enrollment.guardian_first_name,
         enrollment.guardian_last_name, enrollment.pupil_id,
         known_account=existing_parent_account(session, rows) if rows else None, now=now,
     )
     if rows:
         attach_account(session, account, rows)
+    return str(sent)
 
 
 def enrollment_status(session: Session, pupil_id: int, season: Season | str) -> EnrollmentSummary:

@@ -16,6 +16,7 @@ from sqlmodel import Field, SQLModel
 from cjeune_app.core.db import utcnow
 
 STEP_COUNT = 4
+PHOTO_STEP = 3  # "Photo d'identité": may be passed without a photo, added later
 
 
 class EnrollmentStatus(StrEnum):
@@ -88,3 +89,17 @@ class ConsentRecord(SQLModel, table=True):
     wording: str = Field(sa_type=sa.Text)  # the sentence beside the box, as shown
     contact: str | None = Field(default=None, sa_type=sa.String(254))  # e-mail or mobile concerned
     recorded_at: dt.datetime = Field(default_factory=utcnow)
+
+
+class SeasonEndReminder(SQLModel, table=True):
+    """"Il reste … à utiliser avant le …" sent for a youth's season, once per threshold (30 and
+    7 days before the end): the unique key makes the daily command idempotent."""
+
+    __tablename__ = "season_end_reminder"
+    __table_args__ = (sa.UniqueConstraint("pupil_id", "season_id", "days_before", name="season_end_reminder_once"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    pupil_id: int = Field(foreign_key="pupil.id", index=True)
+    season_id: int = Field(foreign_key="season.id")
+    days_before: int
+    sent_at: dt.datetime = Field(default_factory=utcnow)

@@ -72,6 +72,7 @@ class StepResult:
     errors: dict[str, str]  # field → French sentence; empty when the step was saved
     view: EnrollmentView  # what is stored (on errors the screen keeps what was typed)
     step: int  # the step to show next: the following one, or the one holding the errors
+    parent_mail: str = ""  # on completion: what was e-mailed to the guardian (accounts.parents.ParentMail)
 
     @property
     def ok(self) -> bool:

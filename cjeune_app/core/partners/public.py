@@ -108,3 +108,11 @@ def current_offers(session: Session, *, category: str | None = None, limit: int 
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
     rows = session.exec(query.order_by(col(Offer.expires_at), col(Offer.id)).limit(limit).offset(offset)).all()
     return [_public_offer(offer, name) for offer, name in rows], total
+
+
+def offers_in_commune(session: Session, commune_insee: str, *, limit: int = 10,
+                      now: dt.datetime | None = None) -> list[PublicOffer]:
+    """Current bons plans of one commune, soonest expiry first (the "Jeune" space: near them)."""
+    query = _visible_offers(now or utcnow()).where(Offer.commune_insee == commune_insee)
+    rows = session.exec(query.order_by(col(Offer.expires_at), col(Offer.id)).limit(limit)).all()
+    return [_public_offer(offer, name) for offer, name in rows]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cjeune_app.core.accounts import family_emails
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.cards import association, loss, printing
@@ -55,7 +56,10 @@ def associate_card(actor: Actor | None, pupil_id: int, typed_number: str, idempo
     """"Terminer": the core checks that this account may act for the youth, under its lock."""
     actor = require_signed_in(actor)
     with session_scope() as session:  # commits a counted wrong number (keep_changes)
-        return association.associate_card(session, actor.account_id, pupil_id, typed_number, idempotency_key)
+        result = association.associate_card(session, actor.account_id, pupil_id, typed_number, idempotency_key)
+        if result.credited_cents > 0 and not result.replayed:  # a replayed request mails nothing
+            family_emails.send_card_credited(session, pupil_id, result.credited_cents, result.season_code)
+        return result
 
 
 def loss_screen(actor: Actor | None, wanted: str | None) -> LossScreen:

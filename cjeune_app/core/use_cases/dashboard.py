@@ -8,13 +8,17 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
+from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.dashboard import youth
 from cjeune_app.core.dashboard.youth import Child, YouthDashboard, pupils_of
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden
+from cjeune_app.core.partners import public
+from cjeune_app.core.partners.public import PublicOffer
 from cjeune_app.core.permissions import require_pupil_access, require_signed_in
+from cjeune_app.core.territory.api import commune_by_insee
 from cjeune_app.routes import row_id
 
 BOARD_ROLES = (Role.PUPIL, Role.PARENT)  # the roles whose home page shows a youth's board
@@ -34,10 +38,20 @@ class FamilyScreen:
 
 
 @dataclass(frozen=True)
+class YouthSpace:
+    """The "Jeune" (15-25) space: bons plans in their commune, and the ones ending soon."""
+
+    commune_name: str
+    near: list[PublicOffer]
+    ending_soon: list[PublicOffer]
+
+
+@dataclass(frozen=True)
 class Dashboard:
     children: list[Child]  # a parent's children to switch between (empty for others)
     board: YouthDashboard | None
     forbidden: bool  # the child asked for is not this person's to see
+    youth_space: YouthSpace | None = None  # for a Jeune
 
 
 def chosen_pupil(session: Session, actor: Actor | None, wanted: int | str | None) -> Child:
@@ -72,10 +86,24 @@ def youth_dashboard(session: Session, actor: Actor | None, pupil_id: int | None,
     return youth.youth_dashboard(session, require_pupil_access(session, actor, pupil_id), today)
 
 
+ENDING_SOON_SHOWN = 5
+
+
+def _youth_space(session: Session, actor: Actor) -> YouthSpace:
+    account = session.get(Account, actor.account_id)
+    insee = (account.commune_insee if account else None) or ""
+    commune = commune_by_insee(insee) if insee else None
+    near = public.offers_in_commune(session, insee) if insee else []
+    ending, _ = public.current_offers(session, limit=ENDING_SOON_SHOWN)
+    return YouthSpace(commune.name if commune else "", near, ending)
+
+
 def dashboard(actor: Actor | None, wanted: str | None) -> Dashboard:
     actor = require_signed_in(actor)
     with session_scope(read_only=True) as session:
         children = pupils_of(session, actor) if actor.role is Role.PARENT else []
+        if actor.role is Role.YOUTH:
+            return Dashboard(children, None, False, _youth_space(session, actor))
         if actor.role not in BOARD_ROLES:
             return Dashboard(children, None, False)
         try:

@@ -91,6 +91,7 @@ class StepSaved:
     completed: bool  # "Terminer" completed the enrollment
     view: EnrollmentView  # the draft as stored (the screen's child, photo and season did not change)
     completed_on: str = ""
+    parent_mail: str = ""  # on completion, what was e-mailed to the guardian (accounts.parents.ParentMail)
 
     @property
     def ok(self) -> bool:
@@ -162,7 +163,7 @@ def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
         # No re-read of what a step cannot change (identity, school, photo, season amounts).
         view = result.view
         return StepSaved(result.errors, result.step, view.is_completed and result.ok, view,
-                         format_date(view.completed_at) if view.completed_at else "")
+                         format_date(view.completed_at) if view.completed_at else "", result.parent_mail)
 
 
 def finish(actor: Actor | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlmodel import Session
 
 from cjeune_app import routes
+from cjeune_app.core.accounts import family_emails
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.audit import AuditAction, AuditTarget, record
 from cjeune_app.core.dates import format_date
@@ -188,6 +189,7 @@ def validate_photo(actor: Actor | None, photo_id: int) -> str:
     with session_scope() as session:
         photo = photos.validate_photo(session, photo_id, agent.account_id)
         _record_decision(session, agent, photo, AuditAction.PHOTO_VALIDATED, "")
+        family_emails.send_photo_validated(session, photo.pupil_id)
     return VALIDATED
 
 
@@ -197,6 +199,7 @@ def reject_photo(actor: Actor | None, photo_id: int, reason: str) -> str:
     with session_scope() as session:
         photo = photos.reject_photo(session, photo_id, agent.account_id, reason)
         _record_decision(session, agent, photo, AuditAction.PHOTO_REJECTED, reason)
+        family_emails.send_photo_refused(session, photo.pupil_id, photo.rejection_reason or "")
     return REJECTED
 
 

@@ -42,3 +42,13 @@ def season_amounts(today: dt.date | None = None) -> SeasonAmounts:
         day = today or paris_today()
         season = current_season(session, day) or next_season(session, day)
         return amounts_of_season(season) if season is not None else DEFAULT_AMOUNTS
+
+
+def remind_season_end(today: dt.date | None = None) -> int:
+    """The daily operators' command: the season-end reminders due today (idempotent)."""
+    from cjeune_app.core.enrollment import season_end
+
+    today = today or paris_today()
+    with session_scope() as session:
+        season = current_season(session, today)
+        return season_end.send_reminders(session, season, today) if season is not None else 0

@@ -94,6 +94,7 @@ def site_footer() -> rx.Component:
                     _footer_link("Politique de confidentialité", routes.PRIVACY),
                     _footer_link("Conditions d'utilisation", routes.TERMS),
                     _footer_link("Contact", routes.CONTACT),
+                    _footer_link("Accessibilité : partiellement conforme", routes.ACCESSIBILITY),
                     _footer_link("FAQ", routes.FAQ),
                     wrap="wrap",
                     gap="0.75rem 1.25rem",

@@ -9,6 +9,7 @@ Every load checks again on the server that the account may see the youth asked f
 from __future__ import annotations
 
 import asyncio
+import base64
 import dataclasses
 
 import reflex as rx
@@ -16,6 +17,7 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.cards.loss import CardShown
+from cjeune_app.core.cards.pocket import PocketCard
 from cjeune_app.core.dashboard.youth import (
     TODO_CARD,
     TODO_ENROLLMENT,
@@ -28,7 +30,9 @@ from cjeune_app.core.enums import LedgerKind, Role
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import back_office
 from cjeune_app.core.use_cases.dashboard import Dashboard, dashboard
+from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.components.partner_cards import OfferItem, offer_card, offer_item
 from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
@@ -138,6 +142,7 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
             TodoRow(t.kind, t.text, *_todo_link(t.kind, query))
             for t in board.todos if t.kind != TODO_CARD
         ],
+        **_pocket_screen(board.pocket),
         "history": [
             MovementRow(format_date(line.created_at), line.label,
                         next((e.label for e in board.envelopes if e.envelope == line.envelope), ""),
@@ -145,6 +150,16 @@ def _as_screen(board: YouthDashboard, role: str) -> dict:
             for line in board.history
         ],
     }
+
+
+def _pocket_screen(pocket: PocketCard | None) -> dict:
+    if pocket is None:
+        return {"has_pocket": False, "pocket_first_name": "", "pocket_masked": "", "pocket_number": "",
+                "pocket_qr": "", "pocket_photo": ""}
+    svg = base64.b64encode(pocket.qr_svg.encode()).decode("ascii")
+    return {"has_pocket": True, "pocket_first_name": pocket.first_name, "pocket_masked": pocket.masked_number,
+            "pocket_number": pocket.number, "pocket_qr": f"data:image/svg+xml;base64,{svg}",
+            "pocket_photo": pocket.photo_data_uri or ""}
 
 
 def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
@@ -156,6 +171,9 @@ def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
                      for c in found.children],
         "board": _as_screen(found.board, actor.role) if found.board else None,
         "forbidden": found.forbidden,
+        "near_commune": found.youth_space.commune_name if found.youth_space else "",
+        "near_offers": [offer_item(o) for o in found.youth_space.near] if found.youth_space else [],
+        "ending_offers": [offer_item(o) for o in found.youth_space.ending_soon] if found.youth_space else [],
     }
 
 
@@ -184,6 +202,15 @@ class DashboardState(PrivatePage, SessionState):
     card_todo: str = ""
     todos: list[TodoRow] = []
     history: list[MovementRow] = []
+    near_commune: str = ""
+    near_offers: list[OfferItem] = []
+    ending_offers: list[OfferItem] = []
+    has_pocket: bool = False
+    pocket_first_name: str = ""
+    pocket_masked: str = ""
+    pocket_number: str = ""
+    pocket_qr: str = ""
+    pocket_photo: str = ""
     notice: str = ""
     # An agent's home: what needs action.
     partners_waiting: int = 0
@@ -203,12 +230,15 @@ class DashboardState(PrivatePage, SessionState):
             self.partners_waiting, self.photos_to_check = home.partners_waiting, home.photos_to_check
             self.corrections_to_approve = home.corrections_to_approve
             self.batches_to_prepare = home.batches_to_prepare
+        self.near_commune, self.near_offers = screen["near_commune"], screen["near_offers"]
+        self.ending_offers = screen["ending_offers"]
         board = screen["board"]
         self.has_board = board is not None
         if board is None:
             self.pupil_id = self.child_first_name = ""
             self.envelopes, self.todos, self.history = [], [], []
             self._set_titles()
+            self.has_pocket = False
             return
         self._show(board)
 
@@ -222,6 +252,9 @@ class DashboardState(PrivatePage, SessionState):
         self.enrollment_href, self.photo_href = board["enrollment_href"], board["photo_href"]
         self.todos, self.history = board["todos"], board["history"]
         self._set_titles()
+        self.has_pocket, self.pocket_first_name = board["has_pocket"], board["pocket_first_name"]
+        self.pocket_masked, self.pocket_number = board["pocket_masked"], board["pocket_number"]
+        self.pocket_qr, self.pocket_photo = board["pocket_qr"], board["pocket_photo"]
 
     def _set_titles(self) -> None:
         # Plain vars, not computed ones: those would make Reflex create this state for every session.
@@ -270,6 +303,7 @@ def _agent_home() -> rx.Component:
         rx.link("Remboursements des partenaires", href=routes.ADMIN_REIMBURSEMENTS),
         rx.link("Statistiques", href=routes.ADMIN_STATISTICS),
         rx.link("Téléservices : catalogue, campagnes, chiffres", href=routes.ADMIN_TELESERVICES),
+        rx.link("Demandes de suppression de compte", href=routes.ADMIN_DELETION_REQUESTS),
         spacing="2", width="100%",
     )
 
@@ -332,9 +366,48 @@ def _todos() -> rx.Component:
     )
 
 
+def _pocket_card() -> rx.Component:
+    """The card as it looks, and behind a native disclosure (works offline, no server round trip)
+    the QR code and the full number, large on white, for a partner to scan."""
+    return rx.vstack(
+        rx.box(
+            rx.hstack(
+                rx.cond(DashboardState.pocket_photo != "",
+                        rx.image(src=DashboardState.pocket_photo, alt="Photo d'identité", width="4.5rem",
+                                 height="5.8rem", object_fit="cover", border_radius="6px"),
+                        rx.box(rx.text("Photo à venir", size="1"), class_name="carte-sans-photo")),
+                rx.vstack(
+                    rx.text("CJEUNE de Provence", weight="bold", size="2", letter_spacing="0.04em"),
+                    rx.text(DashboardState.pocket_first_name, size="6", weight="bold", id="carte-prenom"),
+                    rx.text(DashboardState.pocket_masked, size="3", aria_hidden="true", id="carte-masquee"),
+                    spacing="1",
+                ),
+                spacing="4",
+                align="center",
+            ),
+            class_name="carte-poche",
+            id="ma-carte",
+        ),
+        rx.el.details(
+            rx.el.summary("Afficher le QR code et le numéro", class_name="bouton-qr", id="afficher-qr"),
+            rx.box(
+                rx.image(src=DashboardState.pocket_qr, alt="QR code du numéro de carte", width="min(80vw, 18rem)",
+                         height="auto", id="qr-carte", class_name="qr-carte"),
+                rx.text(DashboardState.pocket_number, id="numero-complet", class_name="numero-complet"),
+                rx.text("Présentez cet écran au partenaire : il scanne le QR code ou saisit le numéro.", size="2"),
+                class_name="qr-plein-ecran",
+            ),
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
 def _card() -> rx.Component:
     return _section(
         DashboardState.card_title,
+        rx.cond(DashboardState.has_pocket, _pocket_card()),
         rx.text(rx.text("État : ", as_="span"), rx.text(DashboardState.card_text, as_="span", weight="bold"),
                 id="etat-carte"),
         rx.cond(DashboardState.card_number != "",
@@ -402,6 +475,26 @@ def _history() -> rx.Component:
     )
 
 
+def _youth_space() -> rx.Component:
+    """A Jeune (15-25): the bons plans of their commune, and the ones ending soon."""
+    return rx.vstack(
+        _section(rx.cond(DashboardState.near_commune != "", "Bons plans à " + DashboardState.near_commune,
+                         "Bons plans près de chez vous"),
+                 rx.cond(DashboardState.near_offers.length() > 0,
+                         rx.box(rx.foreach(DashboardState.near_offers, offer_card), id="bons-plans-proches",
+                                class_name="liste-bons-plans"),
+                         rx.text("Aucun bon plan dans votre commune en ce moment : voyez ceux de tout le "
+                                 "département.", size="2")),
+                 section_id="bons-plans-commune"),
+        _section("Bientôt terminés",
+                 rx.box(rx.foreach(DashboardState.ending_offers, offer_card), id="bons-plans-bientot-finis",
+                        class_name="liste-bons-plans"),
+                 section_id="bons-plans-fin"),
+        rx.link("Tous les bons plans", href=routes.OFFERS, weight="bold", underline="always"),
+        spacing="6", width="100%",
+    )
+
+
 def _youth_board() -> rx.Component:
     return rx.vstack(
         _balances(),
@@ -436,6 +529,7 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
+                rx.cond(DashboardState.role == str(Role.YOUTH), _youth_space()),
                 rx.cond(DashboardState.role == str(Role.AGENT), _agent_home()),
                 rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
                         rx.vstack(
@@ -447,7 +541,12 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.role == str(Role.PARTNER),
                         rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
                                 id="lien-espace-partenaire")),
-                rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3"),
+                rx.cond(DashboardState.has_board | DashboardState.is_parent | (DashboardState.role == str(Role.YOUTH)),
+                        rx.link("Mon compte : adresse e-mail, mobile, consentements, mes données",
+                                href=routes.MY_ACCOUNT, id="lien-mon-compte", weight="bold")),
+                install_button("installer-app-tableau"),
+                rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3",
+                          id="se-deconnecter"),
                 spacing="4",
                 width="100%",
             ),

@@ -5,7 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from cjeune_app import routes
-from cjeune_app.core.enrollment.models import STEP_COUNT
+from cjeune_app.core.accounts.parents import ParentMail
+from cjeune_app.core.enrollment.models import PHOTO_STEP, STEP_COUNT
 from cjeune_app.core.enrollment.validation import MOBILE_EXAMPLE, field_label, is_required
 from cjeune_app.core.enrollment.wording import (
     ATTESTATION_LABEL,
@@ -80,11 +81,15 @@ def step_indicator() -> rx.Component:
     """"1. Informations > 2. Coordonnées > …": the current step marked, done ones ticked."""
     def item(number: int) -> rx.Component:
         current = EnrollmentState.step == number
-        done = (EnrollmentState.step > number) | (EnrollmentState.screen == DONE)
+        passed = (EnrollmentState.step > number) | (EnrollmentState.screen == DONE)
+        # The photo step may be passed without a photo: it stays "à faire", never ticked.
+        skipped = passed & EnrollmentState.photo_missing if number == PHOTO_STEP else rx.Var.create(False)
+        done = passed & ~skipped
         return rx.el.li(
             rx.cond(done, rx.text("✓ ", as_="span", aria_hidden="true")),
             f"{number}. {STEP_TITLES[number]}",
             rx.cond(done, rx.text(" (fait)", as_="span", class_name="sr-only")),
+            rx.cond(skipped, rx.text(" (à faire)", as_="span", class_name="etape-a-faire")),
             aria_current=rx.cond(current & (EnrollmentState.screen == FORM), "step", "false"),
             class_name=rx.cond(current & (EnrollmentState.screen == FORM), "etape etape-en-cours",
                                rx.cond(done, "etape etape-faite", "etape")),
@@ -309,10 +314,19 @@ def done() -> rx.Component:
         rx.text(SUCCESS_MESSAGE, size="4", weight="medium"),
         rx.text("Il reste à associer la carte CJeune de Provence au compte, depuis le tableau de bord, "
                 "pour créditer les ", EnrollmentState.advantages, " d'avantages."),
-        rx.cond(~EnrollmentState.is_renewal,
-                rx.text("Un e-mail est envoyé à ", rx.el.strong(EnrollmentState.email),
-                        " avec le lien pour créer le mot de passe du compte Parent (pensez à regarder dans "
-                        "les courriers indésirables).")),
+        rx.match(
+            EnrollmentState.sent_mail,
+            (str(ParentMail.ACTIVATION),
+             rx.text("Un e-mail a été envoyé à ", rx.el.strong(EnrollmentState.sent_to),
+                     " avec le lien pour créer le mot de passe du nouveau compte Parent (pensez à regarder "
+                     "dans les courriers indésirables).", id="e-mail-envoye")),
+            (str(ParentMail.CHILD_LINKED),
+             rx.text("Un e-mail a été envoyé à ", rx.el.strong(EnrollmentState.sent_to),
+                     " : « un enfant a été ajouté à votre compte » Parent. Connectez-vous avec cette adresse "
+                     "pour suivre ses avantages.", id="e-mail-envoye")),
+            rx.text("Aucun nouvel e-mail : l'enfant est déjà rattaché au compte Parent ",
+                    rx.el.strong(EnrollmentState.sent_to), ".", id="e-mail-envoye"),
+        ),
         rx.cond(EnrollmentState.photo_missing,
                 rx.text("Pensez aussi à ajouter la photo d'identité depuis le tableau de bord.", weight="bold")),
         rx.link(rx.button("Aller au tableau de bord", size="3", width="100%"), href=routes.DASHBOARD, width="100%"),

@@ -93,6 +93,8 @@ class EnrollmentState(PrivatePage, rx.State):
     welcome_paragraphs: list[str] = []
     is_renewal: bool = False
     completed_on: str = ""
+    sent_mail: str = ""  # what "Terminer" e-mailed to the guardian (ParentMail)
+    sent_to: str = ""  # the address actually used, as stored
     child: ChildRow = ChildRow()
     # The fields, as shown
     guardian_last_name: str = ""
@@ -308,6 +310,7 @@ class EnrollmentState(PrivatePage, rx.State):
         if saved.completed:
             self.screen, self.errors = DONE, {}
             self.completed_on = saved.completed_on
+            self.sent_mail, self.sent_to = saved.parent_mail, saved.view.values.get("email") or ""
             return rx.call_script("window.scrollTo(0, 0);" + focus_script("fin-inscription"))
         if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
             values = saved.view.values

@@ -7,6 +7,7 @@ import reflex as rx
 from cjeune_app import routes
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE
 from cjeune_app.ui.amounts import AmountsState
+from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
@@ -73,6 +74,7 @@ def hero() -> rx.Component:
                     width=["100%", "auto"]),
             rx.link(rx.button("Trouver un partenaire", size="4", variant="outline", width="100%"),
                     href=routes.PARTNERS_SEARCH, width=["100%", "auto"]),
+            install_button("installer-app-accueil"),
             gap="0.75rem",
             direction=rx.breakpoints(initial="column", sm="row"),
             width="100%",

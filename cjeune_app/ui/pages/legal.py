@@ -129,3 +129,54 @@ def contact_page() -> rx.Component:
             spacing="3",
         ),
     )
+
+
+def _list(*items: str) -> rx.Component:
+    return rx.el.ul(*[rx.el.li(rx.text(item, size="3")) for item in items], class_name="liste-declaration",
+                    margin_bottom="1.5rem")
+
+
+def accessibility_page() -> rx.Component:
+    """Déclaration d'accessibilité (RGAA 4.1), as French law asks of a public service's site."""
+    return page_layout(
+        page_title("Déclaration d'accessibilité",
+                   "Le Département s'engage à rendre ses services numériques accessibles à tous."),
+        _section("État de conformité",
+                 "Le site CJeune de Provence est partiellement conforme au référentiel général "
+                 "d'amélioration de l'accessibilité (RGAA 4.1) : aucun audit complet par un organisme "
+                 "indépendant n'a encore été réalisé ; les non-conformités connues sont listées ci-dessous."),
+        _section("Ce qui a été testé, et comment",
+                 "Chaque page est contrôlée automatiquement à chaque modification du site, dans un vrai "
+                 "navigateur (Chromium) à la taille d'un téléphone (390 × 844), avec axe-core (règles WCAG 2.1 "
+                 "A et AA) : aucune erreur grave n'est acceptée.",
+                 "Les parcours principaux (connexion, inscription pas à pas, photo d'identité, tableau de bord "
+                 "et « Ma carte », recherche de partenaires, encaissement) ont été faits au clavier seul : "
+                 "lien d'évitement « Aller au contenu », focus toujours visible, erreurs de formulaire reliées "
+                 "à leur champ et annoncées, un seul titre de niveau 1 par page.",
+                 "Les contrastes des couleurs de la charte ont été mesurés (bleu du Département 10:1, orange des "
+                 "montants 5,3:1 sur fond blanc)."),
+        rx.el.section(
+            rx.heading("Ce qui n'est pas encore accessible", as_="h2", size="5", margin_bottom="0.5rem"),
+            _list(
+                "La carte des partenaires (fonds OpenStreetMap) n'est pas utilisable au clavier : la liste des "
+                "résultats, sous la carte, donne les mêmes informations.",
+                "Le cadrage de la photo d'identité se fait au doigt ou à la souris ; le curseur de zoom est "
+                "utilisable au clavier, et la photo peut aussi être envoyée sans cadrage.",
+                "La lecture du QR code par la caméra (encaissement) demande de voir l'écran ; le numéro de la "
+                "carte peut toujours être saisi au clavier.",
+                "Aucun test complet avec un lecteur d'écran (NVDA, VoiceOver) n'a encore été mené sur "
+                "l'ensemble du site.",
+            ),
+        ),
+        _section("Établissement de cette déclaration",
+                 "Déclaration établie le 26 novembre 2026, à partir des contrôles automatiques et manuels "
+                 "décrits ci-dessus."),
+        _section("Retour d'information et contact",
+                 "Si vous n'arrivez pas à accéder à un contenu ou à un service, contactez l'assistance : elle "
+                 f"vous apporte l'information sous une autre forme. Téléphone : {ASSISTANCE_PHONE}. "
+                 f"E-mail : {ASSISTANCE_EMAIL}."),
+        _section("Voies de recours",
+                 "Si vous n'obtenez pas de réponse satisfaisante, vous pouvez écrire au Défenseur des droits "
+                 "(formulaire en ligne sur defenseurdesdroits.fr, ou Défenseur des droits, Libre réponse 71120, "
+                 "75342 Paris CEDEX 07), ou contacter son délégué dans votre région."),
+    )

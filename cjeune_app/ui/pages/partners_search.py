@@ -70,11 +70,12 @@ class SearchState(rx.State):
     locating: bool = False
     # What the screen shows about the search, set with the results (plain vars: computed vars
     # would make Reflex create this state for every session, whatever its page).
-    summary: str = ""
+    summary: str = "Recherche des partenaires…"
     has_more: bool = False
     chips: list[dict[str, str]] = []  # the active filters, each removable ("Arles ×")
     commune_name: str = ""
     map_query: str = ""  # the search as the map's API reads it (every result, not one page)
+    searched: bool = False  # the first answer came: before it, no "Aucun partenaire" (it flashed, then jumped)
 
     def _query(self, page: int = 1) -> SearchQuery:
         return SearchQuery(
@@ -90,7 +91,7 @@ class SearchState(rx.State):
             self.results, self.total, self.notice, self.missing_words = await asyncio.to_thread(
                 _run_search, self._query()
             )
-            self.error = ""
+            self.error, self.searched = "", True
         except SearchError as refusal:
             self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
             self.error = refusal.message
@@ -356,7 +357,7 @@ def active_filters() -> rx.Component:
 def no_result_help() -> rx.Component:
     """Never a dead end: clear the filters, or look around the commune chosen."""
     return rx.cond(
-        (SearchState.total == 0) & (SearchState.error == ""),
+        (SearchState.total == 0) & (SearchState.error == "") & SearchState.searched,
         rx.flex(
             rx.cond(SearchState.commune != "",
                     rx.button("Chercher autour de ", SearchState.commune_name, on_click=SearchState.around_commune,
@@ -379,6 +380,8 @@ def results_list() -> rx.Component:
         ),
         spacing="3",
         width="100%",
+        # Until the first answer, room for the results: the footer does not jump (layout shift).
+        min_height=rx.cond(SearchState.searched, "0", "100vh"),
     )
 
 

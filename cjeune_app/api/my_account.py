@@ -1,0 +1,21 @@
+"""\"Mes données\" downloaded from \"Mon compte\", authenticated by the page's session cookie."""
+
+from __future__ import annotations
+
+import asyncio
+
+from fastapi import APIRouter
+from fastapi.responses import Response
+
+from cjeune_app import routes
+from cjeune_app.api.deps import CurrentActor
+from cjeune_app.core.use_cases import my_account
+
+router = APIRouter(include_in_schema=False)
+
+
+@router.get(routes.MY_DATA_JSON)
+async def my_data_json(actor: CurrentActor) -> Response:
+    body = await asyncio.to_thread(my_account.my_data_json, actor)
+    return Response(body, media_type="application/json; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="mes-donnees-cjeune.json"', "Cache-Control": "private, no-store"})

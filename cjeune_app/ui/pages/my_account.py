@@ -1,0 +1,185 @@
+"""/mon-compte for parents and youths: e-mail (changed through a link sent to the new address),
+mobile, the opt-ins given or withdrawn at any time, "mes données", the request to delete the
+account. /mon-compte/confirmer-adresse is the page of the e-mailed link."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import reflex as rx
+
+from cjeune_app import routes
+from cjeune_app.core.accounts.errors import FormErrors
+from cjeune_app.core.actor import Actor
+from cjeune_app.core.dates import format_date
+from cjeune_app.core.enrollment.models import ConsentKind
+from cjeune_app.core.enrollment.wording import OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
+from cjeune_app.core.enums import Role
+from cjeune_app.core.errors import Refusal
+from cjeune_app.core.use_cases import my_account
+from cjeune_app.core.use_cases.my_account import MyAccount
+from cjeune_app.ui.components.forms import field_error, form_field
+from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.state import PrivatePage, SessionState
+from cjeune_app.ui.theme import BRAND_BLUE
+
+
+class MyAccountState(PrivatePage, SessionState):
+    allowed_roles = (Role.PARENT, Role.PUPIL, Role.YOUTH)
+    email: str = ""
+    pending_email: str = ""
+    enrolled: bool = False
+    mobile: str = ""
+    optin_email: bool = False
+    optin_sms: bool = False
+    deletion_text: str = ""
+    errors: dict[str, str] = {}
+    notice: str = ""
+
+    async def _opened(self, actor: Actor) -> None:
+        self.errors, self.notice = {}, ""
+        self._show(await asyncio.to_thread(my_account.open_my_account, actor))
+
+    def _show(self, account: MyAccount) -> None:
+        self.email, self.pending_email = account.email, account.pending_email
+        self.enrolled, self.mobile = account.enrolled, account.mobile
+        self.optin_email, self.optin_sms = account.optin_email, account.optin_sms
+        self.deletion_text = (f"Demande de suppression enregistrée le {format_date(account.deletion_requested_at)} : "
+                              "un agent du Département la traite et vous répond par e-mail."
+                              if account.deletion_requested_at else "")
+
+    async def _act(self, use_case: Any, *args: Any, notice: str) -> None:
+        actor = await self._actor()
+        try:
+            account = await asyncio.to_thread(use_case, actor, *args)
+        except FormErrors as refused:
+            self.errors, self.notice = refused.fields, ""
+            return
+        except Refusal as refusal:
+            self.errors, self.notice = {"page": refusal.message}, ""
+            return
+        self.errors, self.notice = {}, notice
+        self._show(account)
+
+    @rx.event
+    async def change_email(self, form: dict):
+        address = str(form.get("new_email", "")).strip()
+        await self._act(my_account.ask_email_change, address,
+                        notice=f"Un lien de confirmation a été envoyé à {address} : votre adresse ne changera "
+                               "qu'une fois ce lien ouvert.")
+
+    @rx.event
+    async def change_mobile(self, form: dict):
+        await self._act(my_account.change_mobile, str(form.get("mobile", "")), notice="Numéro de mobile enregistré.")
+
+    @rx.event
+    async def set_optin_email(self, value: bool):
+        await self._act(my_account.set_consent, ConsentKind.OPTIN_EMAIL, value,
+                        notice="Votre choix pour les e-mails d'information est enregistré.")
+
+    @rx.event
+    async def set_optin_sms(self, value: bool):
+        await self._act(my_account.set_consent, ConsentKind.OPTIN_SMS, value,
+                        notice="Votre choix pour les SMS d'information est enregistré.")
+
+    @rx.event
+    async def ask_deletion(self):
+        await self._act(my_account.request_deletion, notice="Votre demande de suppression est enregistrée.")
+
+
+def _block(title: str, block_id: str, *children: rx.Component) -> rx.Component:
+    return rx.el.section(
+        rx.heading(title, as_="h2", size="5", color=BRAND_BLUE, id=f"titre-{block_id}", margin_bottom="0.5rem"),
+        *children,
+        aria_labelledby=f"titre-{block_id}", id=block_id, width="100%",
+    )
+
+
+def _consent(label: str, name: str, checked: rx.Var, on_change: Any) -> rx.Component:
+    return rx.vstack(
+        rx.checkbox(label, id=f"champ-{name}", checked=checked, on_change=on_change, size="3"),
+        field_error(MyAccountState.errors, name),
+        spacing="1", width="100%",
+    )
+
+
+def my_account_page() -> rx.Component:
+    return page_layout(
+        page_title("Mon compte"),
+        rx.cond(MyAccountState.notice != "",
+                rx.box(MyAccountState.notice, role="status", id="avis", class_name="avis")),
+        rx.cond(MyAccountState.errors.contains("page"),
+                rx.box(MyAccountState.errors["page"], role="alert", class_name="refus")),
+        rx.vstack(
+            _block("Adresse e-mail", "bloc-email",
+                   rx.text("Adresse actuelle : ", rx.el.strong(MyAccountState.email, id="email-actuel")),
+                   rx.cond(MyAccountState.pending_email != "",
+                           rx.text("En attente de confirmation : ", rx.el.strong(MyAccountState.pending_email),
+                                   id="email-en-attente", size="2")),
+                   rx.form(
+                       form_field("Nouvelle adresse e-mail", "new_email", "email", "email", MyAccountState.errors),
+                       rx.button("Changer d'adresse", type="submit", size="3"),
+                       on_submit=MyAccountState.change_email, reset_on_submit=False, width="100%",
+                   )),
+            rx.cond(MyAccountState.enrolled, rx.vstack(
+                _block("Numéro de mobile", "bloc-mobile",
+                       rx.form(
+                           form_field("Numéro de téléphone mobile", "mobile", "tel", "tel", MyAccountState.errors,
+                                      required=False, default_value=MyAccountState.mobile),
+                           rx.button("Enregistrer le mobile", type="submit", size="3"),
+                           on_submit=MyAccountState.change_mobile, reset_on_submit=False, width="100%",
+                       )),
+                _block("Mes consentements", "bloc-consentements",
+                       rx.text("Vous pouvez donner ou retirer chaque accord à tout moment ; chaque choix est "
+                               "enregistré avec sa date.", size="2"),
+                       _consent(OPTIN_EMAIL_LABEL, "optin_email", MyAccountState.optin_email,
+                                MyAccountState.set_optin_email),
+                       _consent(OPTIN_SMS_LABEL, "optin_sms", MyAccountState.optin_sms, MyAccountState.set_optin_sms)),
+                spacing="6", width="100%",
+            )),
+            _block("Mes données", "bloc-donnees",
+                   rx.text("Tout ce que le Département conserve sur votre famille, dans un fichier.", size="2"),
+                   # A download, not a page: the router's links would open it as a route.
+                   rx.button("Télécharger mes données (JSON)", id="telecharger-donnees", size="3", variant="soft",
+                             on_click=rx.download(url=routes.MY_DATA_JSON, filename="mes-donnees-cjeune.json"))),
+            _block("Supprimer mon compte", "bloc-suppression",
+                   rx.cond(MyAccountState.deletion_text != "",
+                           rx.text(MyAccountState.deletion_text, id="suppression-demandee"),
+                           rx.vstack(
+                               rx.text("La demande est transmise aux agents du Département. L'historique des "
+                                       "paiements est conservé le temps exigé par la loi.", size="2"),
+                               rx.button("Demander la suppression de mon compte", color_scheme="red",
+                                         variant="outline", size="3", on_click=MyAccountState.ask_deletion,
+                                         id="demander-suppression"),
+                           ))),
+            rx.link("Retour au tableau de bord", href=routes.DASHBOARD, underline="always"),
+            spacing="6", width="100%",
+        ),
+        width="40rem",
+    )
+
+
+class ConfirmEmailChangeState(rx.State):
+    message: str = ""
+    confirmed: bool = False
+
+    @rx.event
+    async def confirm(self):
+        token = self.router.page.params.get("jeton", "") or ""
+        try:
+            address = await asyncio.to_thread(my_account.confirm_email_change, token)
+        except Refusal as refusal:
+            self.message, self.confirmed = refusal.message, False
+            return
+        self.message = f"C'est fait : l'adresse e-mail de votre compte est désormais {address}."
+        self.confirmed = True
+
+
+def email_change_confirmation_page() -> rx.Component:
+    return page_layout(
+        page_title("Nouvelle adresse e-mail"),
+        rx.text(ConfirmEmailChangeState.message, role="status", id="confirmation"),
+        rx.link("Aller à mon compte", href=routes.MY_ACCOUNT, margin_top="1rem", display="block"),
+        width="40rem",
+    )

@@ -1,0 +1,83 @@
+""""Mon compte" rules: the new e-mail replaces the old only through the link sent to it; consents
+given and withdrawn are appended to the ledger; a deletion request is recorded once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlmodel import select
+
+from cjeune_app.core.accounts.errors import FormErrors, InvalidToken
+from cjeune_app.core.accounts.models import Account
+from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.db import session_scope
+from cjeune_app.core.enrollment.models import ConsentKind, Enrollment
+from cjeune_app.core.seasons.api import get_or_create_season
+from cjeune_app.core.use_cases import my_account
+from tests.core.accounts.builders import actor_for, make_pupil, make_school
+from tests.support.mail import Outbox, links_in, token_from
+
+OLD, NEW = "paul.roche@exemple.fr", "paul.nouveau@exemple.fr"
+
+
+@pytest.fixture
+def parent(session, monkeypatch, tmp_path):
+    monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)
+    monkeypatch.setenv("CJEUNE_DATA_DIR", str(tmp_path / "data"))
+    school = make_school(session)
+    pupil, _ = make_pupil(session, school)
+    season = get_or_create_season(session, "2026-2027")
+    session.add(Enrollment(pupil_id=pupil.id, season_id=season.id, status="completed", email=OLD,
+                           completed_at=dt.datetime(2026, 9, 2, tzinfo=dt.UTC)))
+    account = create_or_get_parent_for_enrollment(session, OLD, "Paul", "Roche", pupil.id)
+    account.password_hash = hash_password("Calanques2026")
+    session.add(account)
+    session.commit()
+    return actor_for(account)
+
+
+def test_the_new_address_replaces_the_old_only_through_its_link(parent):
+    shown = my_account.ask_email_change(parent, NEW)
+    assert (shown.email, shown.pending_email) == (OLD, NEW)
+    link = next(link for link in links_in(Outbox().last(NEW)) if "jeton=" in link)
+    assert my_account.confirm_email_change(token_from(link)) == NEW
+    with session_scope(read_only=True) as session:
+        account = session.get(Account, parent.account_id)
+        assert (account.email, account.login) == (NEW, NEW)
+    assert "désormais " + NEW in Outbox().last(OLD).get_body(("plain",)).get_content()
+    with pytest.raises(InvalidToken):
+        my_account.confirm_email_change(token_from(link))  # a link works once
+
+
+def test_an_address_already_used_is_refused_beside_the_field(parent):
+    with pytest.raises(FormErrors) as refused:
+        my_account.ask_email_change(parent, OLD)
+    assert "new_email" in refused.value.fields
+
+
+def test_consents_given_and_withdrawn_are_appended_to_the_ledger(parent):
+    my_account.set_consent(parent, ConsentKind.OPTIN_EMAIL, True)
+    shown = my_account.set_consent(parent, ConsentKind.OPTIN_EMAIL, False)
+    assert shown.optin_email is False
+    data = my_account.my_data(parent)
+    assert [c["value"] for c in data["consentements"] if c["kind"] == "optin_email"][-2:] == [True, False]
+    with pytest.raises(FormErrors):
+        my_account.set_consent(parent, ConsentKind.OPTIN_SMS, True)  # no mobile yet
+    assert my_account.change_mobile(parent, "06 12 34 56 78").mobile == "+33 6 12 34 56 78"
+    assert my_account.set_consent(parent, ConsentKind.OPTIN_SMS, True).optin_sms is True
+
+
+def test_a_deletion_request_is_recorded_once_and_agents_see_it(parent, session):
+    first = my_account.request_deletion(parent).deletion_requested_at
+    assert my_account.request_deletion(parent).deletion_requested_at == first
+    from cjeune_app.core.accounts.staff import create_back_office_account
+
+    agent, _ = create_back_office_account(session, role="agent", email="agent@departement13.fr",
+                                          first_name="Camille", last_name="Agent", password="Provence2026")
+    session.commit()
+    asked = my_account.deletion_requests(actor_for(agent))
+    assert [a.login for a in asked] == [OLD]
+    with session_scope(read_only=True) as s:
+        assert s.exec(select(Account).where(Account.login == OLD)).one()
