@@ -2,7 +2,7 @@
 
 Record an entry with `record(...)` (core/audit/api.py) inside the use case's transaction: the entry
 is committed with the change it describes, or not at all. The table is append-only in the database
-itself (migration 0013_audit_assistance).
+itself (migration 0012_audit_assistance).
 """
 
 from cjeune_app.core.audit.api import AuditFilter, AuditRow, audit_csv, list_entries, record
