@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import sys
 import uuid
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
@@ -59,7 +60,9 @@ def configure_logging() -> None:
             _redact,
             structlog.processors.JSONRenderer(),
         ],
-        logger_factory=structlog.PrintLoggerFactory(),  # standard output as it is at each line
+        # Standard error as it is at each line: standard output stays the commands' own answer
+        # (`cjeune ... --json`), and logs go where process managers collect them.
+        logger_factory=lambda *_: structlog.PrintLogger(sys.stderr),
         cache_logger_on_first_use=False,
     )
 

@@ -32,7 +32,7 @@ def test_a_payment_and_a_refused_key_leave_lines_with_their_request_id_and_no_se
     assert api.pay({"card_number": world.card, "amount_cents": 1_250}, "caisse-log").status_code == 201
     forged = "cjp_" + "Zx9" * 12
     assert api.client.get("/api/v1/offers", headers={"Authorization": f"Bearer {forged}"}).status_code == 401
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     lines = json_lines(out)
     money = next(line for line in lines if line["event"] == "money_movement")
     assert (money["kind"], money["amount_cents"]) == ("debit", -1_250)
@@ -50,7 +50,7 @@ def test_a_failed_sign_in_is_logged_without_the_password_nor_the_identifier(sess
     capsys.readouterr()
     step = accounts.check_password(account.login, "Mauvais-Secret-97", "203.0.113.7", (Role.PUPIL,))
     assert not step.ok
-    out = capsys.readouterr().out
+    out = capsys.readouterr().err
     failed = next(line for line in json_lines(out) if line["event"] == "sign_in_failed")
     assert failed["source_ip"] == "203.0.113.7" and failed["level"] == "warning"
     assert "Mauvais-Secret-97" not in out and account.login not in out
@@ -59,7 +59,7 @@ def test_a_failed_sign_in_is_logged_without_the_password_nor_the_identifier(sess
 def test_secrets_passed_by_mistake_are_blanked(capsys):
     log.info("oops", password="hunter2-secret", photo=b"\xff\xd8jpeg", session_token="abc",
              note="clé cjp_AbCdEfGh12345678 collée", upload=b"\x89PNG")
-    line = json_lines(capsys.readouterr().out)[-1]
+    line = json_lines(capsys.readouterr().err)[-1]
     assert line["password"] == line["photo"] == line["session_token"] == "[masqué]"
     assert line["note"] == "clé [masqué] collée" and line["upload"] == "[4 octets]"
 

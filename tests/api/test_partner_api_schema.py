@@ -79,7 +79,7 @@ def test_no_generated_request_makes_any_route_of_the_openapi_description_fail(se
         s.flush()
         token = open_session(s, account, remember=False)
     app = create_api([search_router, partners_router, photos_router, card_batches_router])
-    limiter = RateLimiter(per_minute=1_000_000, burst=1_000_000)
+    limiter = RateLimiter(per_minute_allowed=1_000_000, burst=1_000_000)
     app.dependency_overrides[rate_limiter] = lambda: limiter
     schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", app)
     headers = {"Authorization": f"Bearer {secret}", "Cookie": f"{SESSION_COOKIE}={token}", **page_headers(token)}

@@ -35,7 +35,7 @@ def test_import_pupils_writes_the_letters_and_prints_no_password(db_url, uai, tm
     result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai.lower(),
                                        "--letters", str(letters), "--json"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert [p["login"] for p in payload["created"]] == ["fernandezj@eduprovence.fr", "fernandezj2@eduprovence.fr"]
     assert payload["letters"] == str(letters)
     assert oct(letters.stat().st_mode & 0o777) == "0o600"
@@ -52,7 +52,7 @@ def test_import_pupils_with_a_bad_row_creates_nothing(db_url, uai, tmp_path):
     csv_file.write_text(CSV + "Durand;Paul;2012-13-01;4e A\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai, "--json"])
     assert result.exit_code == 1
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["code"] == "invalid_file"
     assert payload["errors"][0].startswith("Ligne 4 : la date de naissance « 2012-13-01 »")
     with Session(engine_for(db_url)) as session:
@@ -71,7 +71,7 @@ def test_create_user_prints_a_temporary_password_to_change(db_url, uai):
                                        "--first-name", "Nora", "--last-name", "Benali",
                                        "--establishment", uai, "--json"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert (payload["login"], payload["establishment"]) == ("ati@college.fr", uai)
     with Session(engine_for(db_url)) as session:
         outcome = authenticate(session, "ati@college.fr", payload["temporary_password"], "127.0.0.1")
@@ -125,7 +125,7 @@ def test_import_pupils_refuses_a_malformed_guardian_mobile(db_url, uai, tmp_path
     csv_file.write_text(GUARDIANS_CSV.replace("06 12 34 56 78", "06 12"), encoding="utf-8")
     result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai, "--json"])
     assert result.exit_code == 1
-    assert json.loads(result.output)["errors"] == [
+    assert json.loads(result.stdout)["errors"] == [
         "Ligne 2 : responsable 1, mobile : « 06 12 » n'est pas un numéro de téléphone : 10 chiffres commençant "
         "par 06 ou 07, par exemple 06 12 34 56 78."]
     with Session(engine_for(db_url)) as session:

@@ -31,7 +31,7 @@ def test_issue_cards_writes_the_printer_file_and_one_qr_code_per_card(session, t
     world = build_world(session, youths=0, cards=1)
     result = run("issue-cards", "--count", 4, "--establishment", world.uai.lower(), "--out", tmp_path / "lot", "--json")
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    payload = json.loads(result.stdout)
     assert payload["count"] == 4 and all(is_well_formed(n) for n in payload["numbers"])
     rows = list(csv.DictReader(io.StringIO((tmp_path / "lot" / f"lot-{payload['batch_id']}-{world.uai}.csv")
                                            .read_text(encoding="utf-8")), delimiter=";"))
@@ -86,7 +86,7 @@ def test_close_season_expires_a_finished_season_once(session):
             wallet.credit_season(s, youth.pupil_id, past)
     first = run("close-season", "2024-2025", "--json")
     assert first.exit_code == 0, first.output
-    assert json.loads(first.output) == {"season_code": "2024-2025", "wallets_expired": 4,
+    assert json.loads(first.stdout) == {"season_code": "2024-2025", "wallets_expired": 4,
                                         "expired_cents": 30_000, "closed_now": True}
     human = run("close-season", "2024-2025")
     assert human.exit_code == 0 and "déjà close" in human.output

@@ -40,7 +40,8 @@ def record(
     at all. `actor` None means the operators' command line. Call it after the change succeeded."""
     entry = AuditEntry(
         created_at=now or utcnow(),
-        actor_account_id=actor.account_id if actor else None,
+        # account 0: the command line's operator, who has no account
+        actor_account_id=actor.account_id if actor and actor.account_id else None,
         actor_role=str(actor.role) if actor else OPERATOR_ROLE,
         actor_name=(actor.display_name if actor else OPERATOR_NAME)[:200],
         action=str(action),

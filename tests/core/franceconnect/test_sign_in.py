@@ -80,7 +80,7 @@ def test_first_visit_then_linked_identity_signs_in_directly_and_sign_out_ends_th
     leave_at = sessions.sign_out(again.session_token)
     assert leave_at is not None and leave_at.startswith(configured.url + "/oauth2/end_session?")
     query = _query(leave_at)
-    assert query["post_logout_redirect_uri"] == "http://127.0.0.1:3999/connexion"
+    assert query["post_logout_redirect_uri"] == "http://127.0.0.1:3999/session/fin"  # clears the cookie
     assert query["id_token_hint"].count(".") == 2  # the session's signed ID token
     assert sessions.actor_for_session(again.session_token) is None
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import command
 
-from cjeune_app.core.migrations import alembic_config, upgrade_schema
+from cjeune_app.core.migrations import alembic_config
 from cjeune_app.core.search import SearchQuery, backends, search
 from tests.core.search.corpus import build_corpus
 
@@ -15,8 +15,10 @@ def test_upgrading_rebuilds_the_index_with_stems(db_url, session):
     session.commit()
     assert search(session, SearchQuery(q="theatres")).total == 0
     session.rollback()  # PostgreSQL: no lock held on the index while the migration rebuilds it
-    command.stamp(alembic_config(db_url), "search_index")
-    upgrade_schema(db_url)
+    config = alembic_config(db_url)
+    command.stamp(config, "search_index")
+    command.upgrade(config, "search_french_analysis")
+    command.stamp(config, "head")
     session.expire_all()
     found = [hit.name for hit in search(session, SearchQuery(q="theatres")).results]
     assert found == ["Théâtre du Bois de l'Aune", "Théâtre Toursky", "Maison des Jeunes de Gardanne"]
