@@ -3,6 +3,8 @@ stored in E.164 (+33612345678) and shown as +33 6 12 34 56 78 / 06 12 34 56 78."
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
@@ -40,18 +42,44 @@ def format_mobile(e164: str | None) -> str:
     return phonenumbers.format_number(number, PhoneNumberFormat.NATIONAL)
 
 
+def international(e164: str | None) -> str:
+    """'+33612345678' -> '+33 6 12 34 56 78' (anything unreadable is shown as stored)."""
+    number = _parsed(e164)
+    if number is None:
+        return e164 or ""
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
+
+
+class MobileProblem(StrEnum):
+    NOT_A_NUMBER = "not_a_number"  # letters, too few or too many digits
+    FOREIGN = "foreign"
+    NOT_A_MOBILE = "not_a_mobile"  # a French landline or special number
+
+
+def problem_of(value: object) -> MobileProblem | None:
+    """Why a non-empty `value` is not a French mobile number, or None when it is one."""
+    if normalize_mobile(value):
+        return None
+    number = _parsed(value)
+    if number is None or not phonenumbers.is_possible_number(number) or any(c.isalpha() for c in str(value)):
+        return MobileProblem.NOT_A_NUMBER
+    if phonenumbers.region_code_for_number(number) != REGION:
+        return MobileProblem.FOREIGN
+    return MobileProblem.NOT_A_MOBILE
+
+
 def mobile_problem(value: object) -> str | None:
     """Why `value` is not a French mobile number (a French sentence without final period), or None."""
     text = str(value or "").strip()
     if not text:
         return f"le numéro de mobile est vide (exemple : {MOBILE_EXAMPLE})"
-    if normalize_mobile(text):
+    problem = problem_of(text)
+    if problem is None:
         return None
-    number = _parsed(text)
-    if number is None or not phonenumbers.is_possible_number(number):
+    if problem is MobileProblem.NOT_A_NUMBER:
         return (f"« {text} » n'est pas un numéro de téléphone : 10 chiffres commençant par 06 ou 07, "
                 f"par exemple {MOBILE_EXAMPLE}")
-    if phonenumbers.region_code_for_number(number) != REGION:
+    if problem is MobileProblem.FOREIGN:
         return f"« {text} » n'est pas un numéro français : indiquez un mobile en 06 ou 07, par exemple {MOBILE_EXAMPLE}"
     return (f"« {text} » n'est pas un numéro de mobile : il commence par 06 ou 07, "
             f"par exemple {MOBILE_EXAMPLE}")

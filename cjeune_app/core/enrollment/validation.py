@@ -17,6 +17,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
+from cjeune_app.core import phones
 from cjeune_app.core.email_address import is_valid_email, normalize_email  # noqa: F401 (re-exported)
 from cjeune_app.core.enrollment.communes import chosen_commune
 from cjeune_app.core.enrollment.wording import ATTESTATION_LABEL, FIELD_LABELS, OUTSIDE_DEPARTMENT
@@ -240,37 +241,27 @@ def email_confirmation_error(email: object, confirmation: object) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Step 2: French mobile number, stored as +33612345678, shown as +33 6 12 34 56 78
 
-_MOBILE = re.compile(r"(?:(?:\+|00)33(?:0)?|0)([67]\d{8})")
-
-
 def normalize_mobile(value: object) -> str | None:
     """"06 12 34 56 78", "06.12.34.56.78", "+33 6 12 34 56 78", "+33 (0)6…", "0033 6…" →
-    "+33612345678"; None when empty or not a French mobile number."""
-    compact = re.sub(r"[\s.\-/()]", "", str(value or ""))
-    match = _MOBILE.fullmatch(compact)
-    return f"+33{match.group(1)}" if match else None
+    "+33612345678"; None when empty or not a French mobile number (libphonenumber's rules)."""
+    return phones.normalize_mobile(value)
 
 
 def format_mobile(e164: str | None) -> str:
-    """"+33612345678" → "+33 6 12 34 56 78" (anything else is shown as stored)."""
-    if not e164 or not re.fullmatch(r"\+33[67]\d{8}", e164):
-        return e164 or ""
-    digits = e164[4:]
-    return f"+33 {e164[3]} " + " ".join(digits[i:i + 2] for i in range(0, 8, 2))
+    """"+33612345678" → "+33 6 12 34 56 78"."""
+    return phones.international(e164)
 
 
 def mobile_error(value: object) -> str | None:
     text = str(value or "").strip()
-    if not text or normalize_mobile(text):
-        return None  # optional
-    compact = re.sub(r"[\s.\-/()]", "", text)
-    if re.search(r"[^\d+]", compact):
+    problem = phones.problem_of(text) if text else None  # optional
+    if problem is None:
+        return None
+    if any(character.isalpha() for character in text):
         return f"Saisissez le numéro de mobile avec des chiffres seulement, par exemple {MOBILE_EXAMPLE}."
-    if compact.startswith("+") and not compact.startswith("+33") or (
-            compact.startswith("00") and not compact.startswith("0033")):
+    if problem is phones.MobileProblem.FOREIGN:
         return f"Indiquez un numéro de mobile français (06 ou 07), par exemple {MOBILE_EXAMPLE}."
-    national = re.sub(r"^(?:\+33|0033)0?", "0", compact)
-    if len(national) == 10 and national[1] not in "67":
+    if problem is phones.MobileProblem.NOT_A_MOBILE:
         return (f"Indiquez un numéro de mobile : il commence par 06 ou 07, par exemple {MOBILE_EXAMPLE} "
                 "(les numéros de fixe ne sont pas acceptés).")
     return (f"Vérifiez le numéro de mobile : 10 chiffres commençant par 06 ou 07, "

@@ -215,6 +215,7 @@ def test_confirmation_is_not_blamed_for_the_email_own_mistake():
 @pytest.mark.parametrize("typed", [
     "06 12 34 56 78", "0612345678", "06.12.34.56.78", "06-12-34-56-78", "+33 6 12 34 56 78",
     "+33612345678", "0033 6 12 34 56 78", "+33 (0)6 12 34 56 78", " 06 12 34 56 78 ",
+    "6 12 34 56 78",  # the leading 0 forgotten: still one French mobile only
 ])
 def test_french_mobiles_in_every_usual_shape_become_plus33(typed):
     assert v.mobile_error(typed) is None
@@ -245,7 +246,7 @@ def test_a_foreign_number_is_refused():
     assert v.mobile_error("0044 7700 900123").startswith("Indiquez un numéro de mobile français")
 
 
-@pytest.mark.parametrize("typed", ["06 12 34 56", "06 12 34 56 78 9", "6 12 34 56 78"])
+@pytest.mark.parametrize("typed", ["06 12 34 56", "06 12 34 56 78 9", "612"])
 def test_a_mobile_with_the_wrong_length_says_ten_digits(typed):
     assert v.mobile_error(typed).startswith("Vérifiez le numéro de mobile : 10 chiffres commençant par 06 ou 07")
 
