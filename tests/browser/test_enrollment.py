@@ -271,7 +271,7 @@ def test_a_draft_resumes_at_the_same_step_after_a_server_restart_and_on_another_
     fill_step_one(phone, "Roux", "Claire")
     next_button(phone).click()
     fill_step_two(phone, "claire.roux@exemple.fr", postal_code="13090")
-    phone.get_by_label("Numéro de téléphone mobile").fill("0712345678")
+    phone.get_by_label("Numéro de téléphone mobile").fill("0781234567")
     next_button(phone).click()
     expect_step(phone, 3, "Photo d'identité")
 
@@ -286,7 +286,7 @@ def test_a_draft_resumes_at_the_same_step_after_a_server_restart_and_on_another_
     expect(phone.get_by_label("Code postal *")).to_have_value("13090")
     expect(phone.get_by_label("Ville *")).to_have_value("Aix-en-Provence")
     expect(phone.get_by_label("Confirmation de l'adresse email *")).to_have_value("claire.roux@exemple.fr")
-    expect(phone.get_by_label("Numéro de téléphone mobile")).to_have_value("+33 7 12 34 56 78")
+    expect(phone.get_by_label("Numéro de téléphone mobile")).to_have_value("+33 7 81 23 45 67")
 
     # another device: signing in again finds the same draft
     other = chromium.new_context(viewport={"width": 390, "height": 844}, locale="fr-FR")

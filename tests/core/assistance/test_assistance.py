@@ -180,10 +180,10 @@ def test_correcting_the_coordonnees(world, agents):
         assistance.correct_coordinates(agents[0], world.pupil_id, {"email": "pas-une-adresse"}, NOTE)
     assert "email" in wrong.value.fields
     said = assistance.correct_coordinates(agents[0], world.pupil_id,
-                                          {"email": "papa@exemple.fr", "mobile": "07 11 22 33 44"}, NOTE)
+                                          {"email": "papa@exemple.fr", "mobile": "07 81 22 33 44"}, NOTE)
     assert said == "Les coordonnées sont corrigées."
     file = assistance.beneficiary_file(agents[0], world.pupil_id)
-    assert (file.email, file.mobile) == ("papa@exemple.fr", "+33 7 11 22 33 44")
+    assert (file.email, file.mobile) == ("papa@exemple.fr", "+33 7 81 22 33 44")
     [entry] = list_entries_for(world.pupil_id, AuditAction.CONTACT_CORRECTED)
     assert "maman.fernandez@exemple.fr" in entry.details and "papa@exemple.fr" in entry.details
 
