@@ -12,7 +12,7 @@ install:
 	@bash scripts/bootstrap.sh
 
 run: install
-	@$(ENV) cjeune seed-demo
+	@$(ENV) CJEUNE_LOG_LEVEL=warning cjeune seed-demo
 	@echo "» CJeune de Provence démarre : ouvrez http://localhost:$(PORT)/ (première compilation : 1 à 2 minutes)"
 	@$(ENV) CJEUNE_PUBLIC_URL="$${CJEUNE_PUBLIC_URL:-http://localhost:$(PORT)}" reflex run --env prod --single-port --frontend-port $(PORT)
 

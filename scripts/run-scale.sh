@@ -27,7 +27,7 @@ redis-cli -u "$REFLEX_REDIS_URL" ping >/dev/null || { echo "Redis ne répond pas
 
 echo "» Schéma migré une fois, données de démonstration"
 cjeune migrate
-[ "${SEED_DEMO:-1}" = 1 ] && cjeune seed-demo
+[ "${SEED_DEMO:-1}" = 1 ] && CJEUNE_LOG_LEVEL=warning cjeune seed-demo
 echo "» CJeune de Provence, $WORKERS processus : http://localhost:$PORT/ (première compilation : 1 à 2 minutes)"
 # /metrics adds up the workers' counts (prometheus-client's multiprocess mode): one fresh folder per run.
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/metrics}"

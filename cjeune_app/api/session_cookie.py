@@ -75,11 +75,12 @@ async def open_session(request: Request, ticket: Annotated[str, Form(alias=route
 
 @router.get(routes.SESSION_CLOSED)
 def session_closed(request: Request):
-    """Clears the cookie (the page revoked the session first); a foreign page may not sign one out."""
-    if asked_by_foreign_page(request.headers):
-        raise FOREIGN_PAGE
+    """Clears the cookie (the page revoked the session first), then the sign-in page. Coming from
+    another site (FranceConnect's end of session sends the browser back here) the cookie is left
+    alone, as a foreign page may not sign anyone out: the session it names was revoked already."""
     response = _see_other(routes.SIGN_IN)
-    clear_session_cookies(response)
+    if not asked_by_foreign_page(request.headers):
+        clear_session_cookies(response)
     return response
 
 

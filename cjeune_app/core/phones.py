@@ -9,6 +9,9 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
 
 REGION = "FR"
+# Overseas departments and collectivities dial their mobiles as national numbers too (0692 in La
+# Réunion, 0690 in Guadeloupe...), but libphonenumber files them under their own country codes.
+OVERSEAS = ("RE", "YT", "GP", "MQ", "GF", "PM", "BL", "MF")
 MOBILE_EXAMPLE = "06 12 34 56 78"
 _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
@@ -18,9 +21,15 @@ def _parsed(value: object) -> phonenumbers.PhoneNumber | None:
     if not text:
         return None
     try:
-        return phonenumbers.parse(text, REGION)
+        number = phonenumbers.parse(text, REGION)
     except NumberParseException:
         return None
+    if not phonenumbers.is_valid_number(number) and not text.startswith(("+", "00")):
+        for region in OVERSEAS:  # "0692 18 40 53": a mobile of La Réunion
+            overseas = phonenumbers.parse(text, region)
+            if phonenumbers.is_valid_number(overseas):
+                return overseas
+    return number
 
 
 def normalize_mobile(value: object) -> str | None:
@@ -29,7 +38,8 @@ def normalize_mobile(value: object) -> str | None:
     number = _parsed(value)
     if number is None or not phonenumbers.is_valid_number(number):
         return None
-    if phonenumbers.region_code_for_number(number) != REGION or phonenumbers.number_type(number) not in _MOBILE_TYPES:
+    if phonenumbers.region_code_for_number(number) not in (REGION, *OVERSEAS) \
+            or phonenumbers.number_type(number) not in _MOBILE_TYPES:
         return None
     return phonenumbers.format_number(number, PhoneNumberFormat.E164)
 
@@ -63,7 +73,7 @@ def problem_of(value: object) -> MobileProblem | None:
     number = _parsed(value)
     if number is None or not phonenumbers.is_possible_number(number) or any(c.isalpha() for c in str(value)):
         return MobileProblem.NOT_A_NUMBER
-    if phonenumbers.region_code_for_number(number) != REGION:
+    if phonenumbers.region_code_for_number(number) not in (REGION, *OVERSEAS):
         return MobileProblem.FOREIGN
     return MobileProblem.NOT_A_MOBILE
 

@@ -51,8 +51,15 @@ def _redact(_logger: Any, _method: str, event: MutableMapping[str, Any]) -> Muta
     return event
 
 
+# CJEUNE_LOG_LEVEL (read here, the bottom layer, straight from the environment): "warning" keeps a
+# command such as `cjeune seed-demo` from printing each money movement it makes.
+_LEVELS = {"debug": 10, "info": 20, "warning": 30, "error": 40}
+
+
 def configure_logging() -> None:
     structlog.configure(
+        wrapper_class=structlog.make_filtering_bound_logger(
+            _LEVELS.get(os.environ.get("CJEUNE_LOG_LEVEL", "info").strip().lower(), 20)),
         processors=[
             structlog.contextvars.merge_contextvars,
             structlog.processors.add_log_level,

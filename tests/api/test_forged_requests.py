@@ -183,3 +183,14 @@ def test_the_session_of_the_handshake_resolves_the_pages_actor(world, session):
     assert actor is not None and actor.pupil_id == world["pupil_id"]
     pupil = session.exec(select(Account).where(Account.pupil_id == world["pupil_id"])).one()
     assert actor.account_id == pupil.id
+
+
+def test_another_site_sending_the_browser_to_the_end_of_session_clears_nothing(db_url):
+    """FranceConnect's end of session comes back to /session/fin from its own site: the browser lands
+    on the sign-in page, and a foreign page cannot clear anyone's cookie."""
+    client = TestClient(api(), follow_redirects=False)
+    answer = client.get("/session/fin", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/connexion"
+    assert "set-cookie" not in answer.headers
+    own = client.get("/session/fin", headers={"Sec-Fetch-Site": "same-origin"}, follow_redirects=False)
+    assert own.status_code == 303 and "max-age=0" in own.headers["set-cookie"].lower()

@@ -26,7 +26,7 @@ CHOSEN = "Garrigue2026"
 
 def family_with_one_mobile(app_server) -> tuple[str, str, list[dict]]:
     """Two pupils whose mother has the same (fresh) mobile: (typed mobile, E.164, pupils)."""
-    digits = f"{uuid.uuid4().int % 10**8:08d}"
+    digits = f"12{uuid.uuid4().int % 10**6:06d}"  # 06 12 ...: a metropolitan mobile
     mobile, e164 = f"06{digits}", f"+336{digits}"
     suffix = uuid.uuid4().hex[:4]
     pupils = [new_pupil(app_server, f"Garcia{suffix}", "Inès", birth=dt.date(2013, 5, 4)),

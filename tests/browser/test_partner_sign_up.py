@@ -81,7 +81,7 @@ def test_partner_signs_up_is_validated_by_an_agent_then_signs_in(app_server, pho
     sign_in(phone, app_server, "gestion", "agent@departement13.fr", "Departement13")
     phone.get_by_role("button", name="Non").click()
     expect(phone.locator("#bonjour")).to_have_text("Bonjour Marc")
-    phone.get_by_role("link", name="Structures en attente de validation").click()
+    phone.locator("#a-traiter-structures").click()  # the agent home: "N structure(s) en attente de validation"
     expect(phone.locator("h1")).to_have_text("Structures en attente de validation")
     card = phone.locator(".demande-partenaire", has_text="Judo Club d'Arles")
     expect(card).to_contain_text("SIRET 73282932000074")

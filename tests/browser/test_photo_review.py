@@ -36,7 +36,7 @@ def test_an_agent_refuses_a_photo_and_the_family_sees_why_then_sends_another(app
         agent = agent_context.new_page()
         agent.set_default_timeout(15_000)
         sign_in(agent, app_server, "gestion", "agent.photos@departement13.fr", AGENT_PASSWORD)
-        agent.get_by_role("link", name="Photos à vérifier").click()
+        agent.locator("#a-traiter-photos").click()  # the agent home: "N photo(s) à vérifier"
         expect(agent.get_by_role("heading", level=1)).to_have_text("Photos à vérifier")
         card = agent.locator(".photo-a-verifier").filter(has_text="Lucas Fabre")
         image = card.get_by_role("img", name="Photo d'identité de Lucas Fabre")

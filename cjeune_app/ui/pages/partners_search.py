@@ -338,7 +338,7 @@ def filter_chip(chip: rx.Var[dict[str, str]]) -> rx.Component:
         chip["label"], rx.icon("x", size=14, aria_hidden="true"),
         on_click=SearchState.remove_filter(chip["key"]),
         aria_label="Retirer le filtre " + chip["label"].to(str),
-        variant="soft", size="1", radius="full", class_name="filter-chip",
+        variant="soft", size="2", radius="full", class_name="filter-chip",
     )
 
 
