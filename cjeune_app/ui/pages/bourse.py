@@ -250,7 +250,8 @@ def _avis_upload() -> rx.Component:
                 rx.text(BourseState.avis_attached, id="avis-joint", role="status", weight="bold",
                         color="var(--green-11)")),
         rx.box(
-            rx.el.input(type="file", id=AVIS_INPUT_ID, name=AVIS_INPUT_ID, accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg",
+            rx.el.input(type="file", id=AVIS_INPUT_ID, name=AVIS_INPUT_ID,
+                        accept=".pdf,.jpg,.jpeg,application/pdf,image/jpeg",
                         aria_describedby="aide-avis avis-choisi", on_change=BourseState.choose_avis),
             rx.el.label("Choisir le fichier", html_for=AVIS_INPUT_ID, class_name="bouton-fichier"),
             rx.text(rx.cond(BourseState.avis_chosen != "", BourseState.avis_chosen, "Aucun fichier choisi"),
