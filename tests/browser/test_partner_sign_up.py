@@ -95,7 +95,7 @@ def test_partner_signs_up_is_validated_by_an_agent_then_signs_in(app_server, pho
     phone.goto(app_server.base_url + "/tableau-de-bord")
     wait_for_app(phone)
     phone.get_by_role("button", name="Se déconnecter").click()
-    expect(phone).to_have_url(re.compile(r"/connexion$"))
+    expect(phone).to_have_url(re.compile(r"/connexion/?$"))
 
     sign_in(phone, app_server, "partenaire", "contact@judoarles.fr", "Tatami2026")
     phone.get_by_role("button", name="Non").click()
