@@ -34,7 +34,8 @@ def accessibility_violations(page) -> list[dict]:
 def assert_accessible(page) -> None:
     violations = accessibility_violations(page)
     details = [
-        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes'][:3]]}"
+        f"{v['id']} ({v['impact']}): {v['help']} — "
+        f"{[(n['target'], n.get('html', '')[:160], n.get('failureSummary', '')[:200]) for n in v['nodes'][:3]]}"
         for v in violations
     ]
     assert not violations, "violations d'accessibilité :\n" + "\n".join(details)

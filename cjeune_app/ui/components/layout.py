@@ -34,8 +34,9 @@ def site_header() -> rx.Component:
         rx.link("Aller au contenu", href="#contenu", class_name="skip-link"),
         rx.box(
             rx.hstack(
-                rx.link(ASSISTANCE_PHONE, href=ASSISTANCE_PHONE_URI, size="1", color="white"),
-                rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="1", color="white"),
+                rx.link(ASSISTANCE_PHONE, href=ASSISTANCE_PHONE_URI, size="1", color="white", _hover={"color": "white"}),
+                rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="1", color="white",
+                        _hover={"color": "white"}),
                 justify="end",
                 spacing="4",
                 max_width=MAX_WIDTH,
@@ -76,7 +77,7 @@ def site_header() -> rx.Component:
 
 
 def _footer_link(label: str, href: str) -> rx.Component:
-    return rx.link(label, href=href, size="2", color="white", underline="always")
+    return rx.link(label, href=href, size="2", color="white", underline="always", _hover={"color": "white"})
 
 
 def site_footer() -> rx.Component:
@@ -84,10 +85,11 @@ def site_footer() -> rx.Component:
         rx.vstack(
             rx.heading("Besoin d'aide ?", as_="h2", size="4", color="white"),
             rx.text("L'assistance CJeune de Provence vous répond :", size="2", color="white"),
+            # White under the pointer too: the theme's hover colour is unreadable on the blue footer.
             rx.link(f"☎ {ASSISTANCE_PHONE}", href=ASSISTANCE_PHONE_URI, size="3", color="white",
-                    weight="bold"),
+                    weight="bold", _hover={"color": "white"}),
             rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="3", color="white",
-                    weight="bold"),
+                    weight="bold", _hover={"color": "white"}),
             rx.el.nav(
                 rx.flex(
                     _footer_link("Mentions légales", routes.LEGAL_NOTICE),
