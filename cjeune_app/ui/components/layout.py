@@ -34,7 +34,8 @@ def site_header() -> rx.Component:
         rx.link("Aller au contenu", href="#contenu", class_name="skip-link"),
         rx.box(
             rx.hstack(
-                rx.link(ASSISTANCE_PHONE, href=ASSISTANCE_PHONE_URI, size="1", color="white", _hover={"color": "white"}),
+                rx.link(ASSISTANCE_PHONE, href=ASSISTANCE_PHONE_URI, size="1", color="white",
+                        _hover={"color": "white"}),
                 rx.link(ASSISTANCE_EMAIL, href=f"mailto:{ASSISTANCE_EMAIL}", size="1", color="white",
                         _hover={"color": "white"}),
                 justify="end",
