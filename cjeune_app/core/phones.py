@@ -18,7 +18,9 @@ _MOBILE_TYPES = {PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR_MOBILE}
 
 def _parsed(value: object) -> phonenumbers.PhoneNumber | None:
     text = str(value or "").strip()
-    if not text:
+    # libphonenumber reads letters as a keypad's ("6034 vidal" would be 06 03 48 43 25): a number
+    # typed by a family or an agent has none.
+    if not text or any(character.isalpha() for character in text):
         return None
     try:
         number = phonenumbers.parse(text, REGION)

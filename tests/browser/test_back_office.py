@@ -62,7 +62,11 @@ def _open_file(page, app_server, typed: str, name: str) -> None:
     wait_for_app(page)
     page.get_by_label("Rechercher un bénéficiaire").fill(typed)
     page.get_by_role("button", name="Rechercher").click()
-    page.locator("#resultats").get_by_role("link", name=name).click()
+    try:
+        page.locator("#resultats").get_by_role("link", name=name).click()
+    except Exception:
+        page.screenshot(path=f"/tmp/assistance-search-{page.size_name}.png", full_page=True)
+        raise
     expect(page.locator("#nom-dossier")).to_be_visible()
     wait_for_app(page)
 

@@ -145,7 +145,9 @@ def test_parent_activates_the_account_from_the_e_mail_and_sees_the_child(app_ser
         monkeypatch.setenv("CJEUNE_SMTP_URL", smtp.url)
         monkeypatch.setenv("CJEUNE_PUBLIC_URL", app_server.base_url)
         with Session(engine_for(app_server.db_url)) as session:  # what the enrollment's last step does
-            lea = session.exec(select(Pupil).where(Pupil.first_name == "Léa")).one()
+            # the demo's Léa Martin (other tests add pupils named Léa)
+            lea = session.exec(select(Pupil).where(Pupil.first_name == "Léa", Pupil.last_name == "Martin")
+                               .order_by(Pupil.id)).first()
             create_or_get_parent_for_enrollment(session, "sofia.martin@exemple.fr", "Sofia", "Martin", lea.id)
             session.commit()
         [mail] = smtp.messages("sofia.martin@exemple.fr")

@@ -39,7 +39,7 @@ def redis_url(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def redis_app(tmp_path_factory, redis_url):
+def redis_app(tmp_path_factory, redis_url, app_server):
     data_dir = tmp_path_factory.mktemp("app-redis")
     server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
                        extra_env={"REFLEX_REDIS_URL": redis_url, "NO_PROXY": "127.0.0.1,localhost"})
@@ -48,6 +48,9 @@ def redis_app(tmp_path_factory, redis_url):
     server.start()
     yield server
     server.stop()
+    # Both servers build the one frontend of this work tree, with their own port in it: the shared
+    # server builds it again, or the tests after this one would talk to this stopped server.
+    app_server.restart()
 
 
 def everything_in(client: redis.Redis) -> bytes:

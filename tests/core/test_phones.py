@@ -25,6 +25,7 @@ def test_metropolitan_and_overseas_mobiles_are_kept_in_e164(typed, stored, shown
     ("+32 470 12 34 56", phones.MobileProblem.FOREIGN),
     ("06 12 34", phones.MobileProblem.NOT_A_NUMBER),
     ("06 12 AB 56 78", phones.MobileProblem.NOT_A_NUMBER),
+    ("6034 vidal", phones.MobileProblem.NOT_A_NUMBER),  # letters are not a keypad's digits here
 ])
 def test_what_is_not_a_french_mobile_says_why(typed, problem):
     assert phones.normalize_mobile(typed) is None
