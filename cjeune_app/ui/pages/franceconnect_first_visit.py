@@ -21,9 +21,9 @@ from cjeune_app.core.dates import parse_date_fr
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.franceconnect.web import ARRIVAL_COOKIE
 from cjeune_app.core.guardians.errors import CodeAlreadyUsed, CodeBlocked, CodeExpired, VerificationExpired
-from cjeune_app.core.phones import MOBILE_EXAMPLE
 from cjeune_app.core.use_cases import franceconnect, guardians
-from cjeune_app.ui.components.forms import error_message, form_field, submit_button
+from cjeune_app.ui.components import guardian_verification as verification
+from cjeune_app.ui.components.forms import error_message
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.pages.sign_in import NARROW
 from cjeune_app.ui.state import post_form
@@ -139,73 +139,22 @@ class FirstVisitState(rx.State):
 
 
 def _mobile_step() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("FranceConnect a confirmé votre identité : ", rx.el.strong(FirstVisitState.full_name), ".",
-                    role="status"),
-            rx.text("Pour cette première connexion, confirmez que vous êtes le responsable légal de vos enfants "
-                    "collégiens : saisissez le numéro de téléphone portable que vous avez donné au collège, "
-                    "vous allez recevoir un code par SMS.", size="2"),
-            form_field("Numéro de téléphone portable", "mobile", "tel", "tel", input_mode="tel",
-                       placeholder=MOBILE_EXAMPLE),
-            error_message(FirstVisitState.error),
-            submit_button("Recevoir un code par SMS"),
-            spacing="4", width="100%",
-        ),
-        on_submit=FirstVisitState.submit_mobile, reset_on_submit=False, width="100%",
-    )
-
-
-def _code_step() -> rx.Component:
-    return rx.vstack(
-        rx.text(FirstVisitState.notice, role="status", id="code-envoye", size="2"),
-        rx.form(
-            rx.vstack(
-                form_field("Code reçu par SMS (6 chiffres)", "code", "text", "one-time-code",
-                           input_mode="numeric", max_length=6),
-                error_message(FirstVisitState.error),
-                submit_button("Valider le code"),
-                spacing="4", width="100%",
-            ),
-            on_submit=FirstVisitState.submit_code, reset_on_submit=True, width="100%",
-        ),
-        rx.hstack(
-            rx.button("Recevoir un nouveau code", type="button", variant=rx.cond(
-                FirstVisitState.needs_new_code, "solid", "outline"), on_click=FirstVisitState.send_new_code),
-            rx.button("Changer de numéro", type="button", variant="ghost", on_click=FirstVisitState.change_mobile),
-            wrap="wrap", spacing="3",
-        ),
-        spacing="4", width="100%",
-    )
-
-
-def _date_field(name: rx.Var, index: rx.Var) -> rx.Component:
-    field, field_id, error_id = ("date_" + index.to_string(), "champ-date_" + index.to_string(),
-                                 "erreur-date_" + index.to_string())
-    errors = FirstVisitState.field_errors
-    return rx.vstack(
-        rx.el.label("Date de naissance de " + name + " (jj/mm/aaaa)", html_for=field_id, font_weight="bold"),
-        rx.input(id=field_id, name=field, type="text", auto_complete="off", required=True, size="3",
-                 width="100%", input_mode="numeric", placeholder="14/03/2013",
-                 aria_describedby=rx.cond(errors.contains(field), error_id, "")),
-        rx.cond(errors.contains(field),
-                rx.text(errors[field], id=error_id, size="2", color="var(--red-11)", weight="medium")),
-        spacing="1", width="100%",
+    return verification.mobile_step(
+        FirstVisitState,
+        rx.text("FranceConnect a confirmé votre identité : ", rx.el.strong(FirstVisitState.full_name), ".",
+                role="status"),
+        rx.text("Pour cette première connexion, confirmez que vous êtes le responsable légal de vos enfants "
+                "collégiens : saisissez le numéro de téléphone portable que vous avez donné au collège, "
+                "vous allez recevoir un code par SMS.", size="2"),
     )
 
 
 def _dates_step() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("Code vérifié. Indiquez la date de naissance de chacun des enfants rattachés à ce numéro : "
-                    "votre identité FranceConnect sera ensuite reliée à votre compte parent.", size="2",
-                    role="status"),
-            rx.foreach(FirstVisitState.children, _date_field),
-            error_message(FirstVisitState.error),
-            submit_button("Valider et me connecter"),
-            spacing="4", width="100%",
-        ),
-        on_submit=FirstVisitState.submit_dates, reset_on_submit=False, width="100%",
+    return verification.dates_step(
+        FirstVisitState,
+        "Code vérifié. Indiquez la date de naissance de chacun des enfants rattachés à ce numéro : "
+        "votre identité FranceConnect sera ensuite reliée à votre compte parent.",
+        "Valider et me connecter",
     )
 
 
@@ -225,7 +174,7 @@ def first_visit_page() -> rx.Component:
             rx.match(
                 FirstVisitState.step,
                 ("mobile", _mobile_step()),
-                ("code", _code_step()),
+                ("code", verification.code_step(FirstVisitState)),
                 ("dates", _dates_step()),
                 _closed(),
             ),

@@ -18,11 +18,10 @@ from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.dates import parse_date_fr
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.guardians.errors import CodeAlreadyUsed, CodeBlocked, CodeExpired, VerificationExpired
-from cjeune_app.core.phones import MOBILE_EXAMPLE
 from cjeune_app.core.use_cases import guardians
+from cjeune_app.ui.components import guardian_verification as verification
 from cjeune_app.ui.components.forms import (
     PasswordChecklist,
-    error_message,
     form_field,
     password_checklist,
     submit_button,
@@ -129,70 +128,19 @@ class ParentSignUpState(PasswordChecklist, rx.State):
 
 
 def _mobile_step() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("Saisissez le numéro de téléphone portable que vous avez donné au collège : vous allez "
-                    "recevoir un code par SMS.", size="2"),
-            form_field("Numéro de téléphone portable", "mobile", "tel", "tel", input_mode="tel",
-                       placeholder=MOBILE_EXAMPLE),
-            error_message(ParentSignUpState.error),
-            submit_button("Recevoir un code par SMS"),
-            spacing="4", width="100%",
-        ),
-        on_submit=ParentSignUpState.submit_mobile, reset_on_submit=False, width="100%",
-    )
-
-
-def _code_step() -> rx.Component:
-    return rx.vstack(
-        rx.text(ParentSignUpState.notice, role="status", id="code-envoye", size="2"),
-        rx.form(
-            rx.vstack(
-                form_field("Code reçu par SMS (6 chiffres)", "code", "text", "one-time-code",
-                           input_mode="numeric", max_length=6),
-                error_message(ParentSignUpState.error),
-                submit_button("Valider le code"),
-                spacing="4", width="100%",
-            ),
-            on_submit=ParentSignUpState.submit_code, reset_on_submit=True, width="100%",
-        ),
-        rx.hstack(
-            rx.button("Recevoir un nouveau code", type="button", variant=rx.cond(
-                ParentSignUpState.needs_new_code, "solid", "outline"), on_click=ParentSignUpState.send_new_code),
-            rx.button("Changer de numéro", type="button", variant="ghost", on_click=ParentSignUpState.change_mobile),
-            wrap="wrap", spacing="3",
-        ),
-        spacing="4", width="100%",
-    )
-
-
-def _date_field(name: rx.Var, index: rx.Var) -> rx.Component:
-    field = "date_" + index.to_string()
-    field_id = "champ-date_" + index.to_string()
-    error_id = "erreur-date_" + index.to_string()
-    errors = ParentSignUpState.field_errors
-    return rx.vstack(
-        rx.el.label("Date de naissance de " + name + " (jj/mm/aaaa)", html_for=field_id, font_weight="bold"),
-        rx.input(id=field_id, name=field, type="text", auto_complete="off", required=True, size="3",
-                 width="100%", input_mode="numeric", placeholder="14/03/2013",
-                 aria_describedby=rx.cond(errors.contains(field), error_id, "")),
-        rx.cond(errors.contains(field),
-                rx.text(errors[field], id=error_id, size="2", color="var(--red-11)", weight="medium")),
-        spacing="1", width="100%",
+    return verification.mobile_step(
+        ParentSignUpState,
+        rx.text("Saisissez le numéro de téléphone portable que vous avez donné au collège : vous allez "
+                "recevoir un code par SMS.", size="2"),
     )
 
 
 def _dates_step() -> rx.Component:
-    return rx.form(
-        rx.vstack(
-            rx.text("Code vérifié. Pour finir de vous identifier, indiquez la date de naissance de chacun des "
-                    "enfants rattachés à ce numéro.", size="2", role="status"),
-            rx.foreach(ParentSignUpState.children, _date_field),
-            error_message(ParentSignUpState.error),
-            submit_button("Valider les dates de naissance"),
-            spacing="4", width="100%",
-        ),
-        on_submit=ParentSignUpState.submit_dates, reset_on_submit=False, width="100%",
+    return verification.dates_step(
+        ParentSignUpState,
+        "Code vérifié. Pour finir de vous identifier, indiquez la date de naissance de chacun des "
+        "enfants rattachés à ce numéro.",
+        "Valider les dates de naissance",
     )
 
 
@@ -236,7 +184,7 @@ def parent_sign_up_page() -> rx.Component:
         rx.card(
             rx.match(
                 ParentSignUpState.step,
-                ("code", _code_step()),
+                ("code", verification.code_step(ParentSignUpState)),
                 ("dates", _dates_step()),
                 ("password", _password_step()),
                 ("done", _done_step()),
