@@ -108,7 +108,8 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
     expect(phone.locator("#etat-photo")).to_have_text("Photo en cours de vérification")
     shown = phone.get_by_role("img", name="Photo d'identité actuelle de l'enfant")
     expect(shown).to_be_visible()
-    assert phone.evaluate("(img) => img.naturalWidth", shown.element_handle()) == 413
+    # the served photo is the cropped 413×531 one (waits for it to load: visible comes first)
+    phone.wait_for_function("(img) => img.complete && img.naturalWidth === 413", arg=shown.element_handle())
     screenshot(phone, "3-photo-envoyee")
     next_button(phone).click()
 
