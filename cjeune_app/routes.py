@@ -67,6 +67,8 @@ CARD_LOSS = "/carte/perte"
 MY_ACCOUNT = "/mon-compte"
 EMAIL_CHANGE_CONFIRMATION = "/mon-compte/confirmer-adresse"
 MY_DATA_JSON = "/mon-compte/mes-donnees.json"
+MY_DATA_PDF = "/mon-compte/mes-donnees.pdf"
+UNSUBSCRIBE = "/desabonnement"  # one-click unsubscribe from the optional e-mails (signed link)
 ADMIN_DELETION_REQUESTS = "/admin/suppressions"
 ONLINE_SERVICES = "/services-en-ligne"
 ONLINE_BOURSE = ONLINE_SERVICES + "/bourse"  # ?enfant=<id>

@@ -1,4 +1,4 @@
-"""\"Mes données\" downloaded from \"Mon compte\", authenticated by the page's session cookie."""
+"""\"Mes données\" downloaded from \"Mon compte\" (JSON and PDF), authenticated by the page's session cookie."""
 
 from __future__ import annotations
 
@@ -19,3 +19,10 @@ async def my_data_json(actor: CurrentActor) -> Response:
     body = await asyncio.to_thread(my_account.my_data_json, actor)
     return Response(body, media_type="application/json; charset=utf-8", headers={
         "Content-Disposition": 'attachment; filename="mes-donnees-cjeune.json"', "Cache-Control": "private, no-store"})
+
+
+@router.get(routes.MY_DATA_PDF)
+async def my_data_pdf(actor: CurrentActor) -> Response:
+    body = await asyncio.to_thread(my_account.my_data_pdf, actor)
+    return Response(body, media_type="application/pdf", headers={
+        "Content-Disposition": 'attachment; filename="mes-donnees-cjeune.pdf"', "Cache-Control": "private, no-store"})

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
     sms_sender: str = "CJeune13"
     # Keys the hashes of mobile numbers in the phone_code table (set one per site in production).
     phone_hash_key: str = "cjeune-dev-phone-key"
+    # Signs the unsubscribe links of the optional e-mails (set one per site in production: a new key
+    # makes the links already sent stop working).
+    link_signing_key: str = "cjeune-dev-link-key"
     address_api_url: str = "https://api-adresse.data.gouv.fr"  # national address API (BAN)
     # Reverse proxies whose X-Forwarded-For is believed (comma-separated addresses or networks,
     # e.g. "10.0.0.5,192.168.1.0/24"); empty: the peer's address is the client's.

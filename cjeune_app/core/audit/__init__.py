@@ -1,4 +1,5 @@
-"""The audit trail: every action of an agent or school staff, appended with who, when, what and why.
+"""The audit trail: every action of an agent or school staff (and a family's own change of address),
+appended with who, when, what and why.
 
 Record an entry with `record(...)` (core/audit/api.py) inside the use case's transaction: the entry
 is committed with the change it describes, or not at all. The table is append-only in the database

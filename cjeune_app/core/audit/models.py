@@ -25,6 +25,7 @@ class AuditAction(StrEnum):
     ACCOUNT_UNLOCKED = "account_unlocked"
     LINK_RESENT = "link_resent"
     CONTACT_CORRECTED = "contact_corrected"
+    ADDRESS_CHANGED = "address_changed"  # by the family itself, from "Mon compte"
     CORRECTION_PROPOSED = "correction_proposed"
     CORRECTION_APPROVED = "correction_approved"
     CORRECTION_REFUSED = "correction_refused"
@@ -56,6 +57,7 @@ AUDIT_ACTION_LABELS: dict[AuditAction, str] = {
     AuditAction.ACCOUNT_UNLOCKED: "Compte débloqué",
     AuditAction.LINK_RESENT: "Lien renvoyé",
     AuditAction.CONTACT_CORRECTED: "Coordonnées corrigées",
+    AuditAction.ADDRESS_CHANGED: "Adresse modifiée par la famille",
     AuditAction.CORRECTION_PROPOSED: "Correction proposée",
     AuditAction.CORRECTION_APPROVED: "Correction approuvée",
     AuditAction.CORRECTION_REFUSED: "Correction refusée",

@@ -331,6 +331,24 @@ def clean_step(step: int, values: Mapping[str, Any]) -> tuple[dict[str, Any], di
     return cleaned, _ordered(step, errors)
 
 
+ADDRESS_FIELDS = ("address_line", "address_complement", "postal_code", "commune_insee")
+
+
+def clean_address(values: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The postal address alone, by step 2's rules (the residence rule included): what "Mon compte"
+    changes after the enrollment. (values to store, errors in the order of the fields)."""
+    values = values or {}
+    errors = _address_errors(values)
+    postal_code = clean_postal_code(values.get("postal_code"))
+    cleaned = {
+        "address_line": clean_text(values.get("address_line")),
+        "address_complement": clean_text(values.get("address_complement")),
+        "postal_code": postal_code,
+        "commune_insee": chosen_commune(values, postal_code).insee,
+    }
+    return cleaned, {field: errors[field] for field in ADDRESS_FIELDS if field in errors}
+
+
 def validate_step1(values: Mapping[str, Any]) -> dict[str, str]:
     return clean_step(1, values)[1]
 

@@ -2,6 +2,7 @@
 CJEUNE_PUBLIC_URL."""
 
 from cjeune_app.core.notifications.api import (
+    Unsubscribe,
     build_message,
     outbox_dir,
     public_url,
@@ -14,6 +15,7 @@ from cjeune_app.core.notifications.sms import SmsSender, queue_sms, send_sms, sm
 
 __all__ = [
     "SmsSender",
+    "Unsubscribe",
     "build_message",
     "outbox_dir",
     "public_url",

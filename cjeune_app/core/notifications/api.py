@@ -52,13 +52,16 @@ def outbox_dir() -> Path:
     return private_dir(data_dir() / "outbox")
 
 
-def build_message(to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:
+def build_message(to: str, subject: str, text: str, html: str | None = None,
+                  headers: dict[str, str] | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = settings().mail_from
     message["To"] = to
     message["Subject"] = subject
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="cjeunedeprovence.fr")
+    for name, value in (headers or {}).items():  # List-Unsubscribe of the optional e-mails
+        message[name] = value
     message.set_content(text)
     if html is not None:
         message.add_alternative(html, subtype="html")
@@ -102,9 +105,10 @@ def send_email(to: str, subject: str, text: str, html: str | None = None) -> Non
     _deliver(_delivery(build_message(to, subject, text, html)))
 
 
-def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None) -> None:
+def queue_email(session: Session, to: str, subject: str, text: str, html: str | None = None,
+                headers: dict[str, str] | None = None) -> None:
     """Deliver once `session` commits; forgotten if it rolls back."""
-    queue_after_commit(session, _delivery(build_message(to, subject, text, html)))
+    queue_after_commit(session, _delivery(build_message(to, subject, text, html, headers)))
     session.add(SentMessage(channel=Channel.EMAIL, recipient=to.strip().lower()[:254], subject=subject[:250]))
 
 
@@ -113,8 +117,10 @@ HELP_LINE = f"Besoin d'aide ? {ASSISTANCE_PHONE} ou {ASSISTANCE_EMAIL}"
 
 
 def queue_notice(session: Session, to: str, subject: str, paragraphs: list[str],
-                 link: str | None = None, link_label: str = "") -> None:
-    """The house style of our e-mails: greeting, paragraphs, one link, help line, signature."""
+                 link: str | None = None, link_label: str = "", *, unsubscribe: Unsubscribe | None = None) -> None:
+    """The house style of our e-mails: greeting, paragraphs, one link, help line, signature. An
+    optional e-mail (not a service message) gives `unsubscribe`: a last paragraph with the link to
+    its French page, and the one-click headers of RFC 8058 pointing at the address taking the POST."""
     greeting = "Bonjour,"
     text_parts = [greeting, *paragraphs]
     if link:
@@ -124,7 +130,24 @@ def queue_notice(session: Session, to: str, subject: str, paragraphs: list[str],
     if link:
         html_parts.append(f'<p><a href="{html.escape(link)}">{html.escape(link_label)}</a></p>')
     html_parts.append(f"<p>{html.escape(HELP_LINE)}<br>{html.escape(SIGNATURE)}</p>")
-    queue_email(session, to, subject, "\n\n".join(text_parts) + "\n", "\n".join(html_parts))
+    headers = None
+    if unsubscribe is not None:
+        text_parts.append(f"{UNSUBSCRIBE_SENTENCE} :\n{unsubscribe.page_url}")
+        html_parts.append(f'<p><small>{html.escape(UNSUBSCRIBE_SENTENCE)} : '
+                          f'<a href="{html.escape(unsubscribe.page_url)}">se désabonner</a></small></p>')
+        headers = {"List-Unsubscribe": f"<{unsubscribe.one_click_url}>",
+                   "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"}
+    queue_email(session, to, subject, "\n\n".join(text_parts) + "\n", "\n".join(html_parts), headers)
+
+
+UNSUBSCRIBE_SENTENCE = ("Vous recevez ce message parce que vous avez accepté les informations par e-mail. "
+                        "Pour ne plus en recevoir, en un clic")
+
+
+@dataclass(frozen=True)
+class Unsubscribe:
+    page_url: str  # the French page that confirms (GET shows it, nothing changes)
+    one_click_url: str  # what a mail client POSTs "List-Unsubscribe=One-Click" to
 
 
 def queue_after_commit(session: Session, outgoing: Outgoing) -> None:

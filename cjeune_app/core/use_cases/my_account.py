@@ -1,4 +1,5 @@
-""""Mon compte" for parents and youths: the e-mail (confirmed by a link to the new address), the
+""""Mon compte" for parents and youths: the postal address (the residence rule applies; each change
+goes to the audit trail and is shown back), the e-mail (confirmed by a link to the new address), the
 mobile, each consent given or withdrawn (appended to the ledger), "mes données" and the request to
 delete the account. Agents read the deletion requests."""
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 from sqlmodel import Session
 
@@ -14,11 +15,13 @@ from cjeune_app.core.accounts import my_account
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.my_account import DeletionAsked
 from cjeune_app.core.actor import Actor
+from cjeune_app.core.audit import AuditAction, AuditFilter, AuditTarget, list_entries, record
+from cjeune_app.core.dashboard import family_data
 from cjeune_app.core.dashboard.youth import pupils_of, youth_dashboard
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enrollment import contact
 from cjeune_app.core.enrollment.models import ConsentKind
-from cjeune_app.core.enums import Role
+from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.errors import Forbidden, NotSignedIn
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.permissions import require_role, require_signed_in
@@ -36,6 +39,24 @@ class MyAccount:
     optin_email: bool
     optin_sms: bool
     deletion_requested_at: dt.datetime | None
+    address_line: str = ""
+    address_complement: str = ""
+    postal_code: str = ""
+    commune_insee: str = ""
+    commune_name: str = ""
+    address: str = ""  # as the post writes it ("" before any enrollment)
+    address_history: tuple[AddressChangeShown, ...] = ()  # newest first
+
+
+@dataclass(frozen=True)
+class AddressChangeShown:
+    when: str  # "26/11/2026 14:32", Paris
+    before: str
+    after: str
+
+
+ADDRESS_HISTORY_SHOWN = 10
+BEFORE_AFTER = " ⟶ "  # in the audit's details: "<before> ⟶ <after>"
 
 
 def _family(session: Session, actor: Actor | None) -> tuple[Actor, Account, list[int]]:
@@ -53,7 +74,26 @@ def _overview(session: Session, account: Account, pupil_ids: list[int]) -> MyAcc
     family = contact.family_contact(session, pupil_ids)
     return MyAccount(str(account.role), account.email or "", my_account.pending_email(session, account.id) or "",
                      family.enrolled, family.mobile, family.optin_email, family.optin_sms,
-                     my_account.deletion_requested_at(session, account.id))
+                     my_account.deletion_requested_at(session, account.id),
+                     family.address_line, family.address_complement, family.postal_code, family.commune_insee,
+                     family.commune_name, family.address, _address_history(session, pupil_ids))
+
+
+def _address_history(session: Session, pupil_ids: list[int]) -> tuple[AddressChangeShown, ...]:
+    """The family's changes of address, read back from the audit trail (one line per change, even
+    when it went on several children's files)."""
+    seen: dict[tuple[str, str], tuple[dt.datetime, int, AddressChangeShown]] = {}
+    for pupil_id in pupil_ids:
+        for row in list_entries(session, AuditFilter(action=AuditAction.ADDRESS_CHANGED, pupil_id=pupil_id),
+                                limit=ADDRESS_HISTORY_SHOWN):
+            before, _, after = row.details.partition(BEFORE_AFTER)
+            seen.setdefault((row.when, row.details), (row.moment, row.id, AddressChangeShown(row.when, before, after)))
+    newest_first = sorted(seen.values(), key=lambda found: (found[0], found[1]), reverse=True)
+    return tuple(line for _, _, line in newest_first[:ADDRESS_HISTORY_SHOWN])
+
+
+def _actor_name(account: Account) -> str:
+    return f"{account.first_name} {account.last_name}".strip() or account.login
 
 
 def open_my_account(actor: Actor | None) -> MyAccount:
@@ -74,6 +114,24 @@ def confirm_email_change(token: str | None) -> str:
     """The e-mailed link (no sign-in needed: the link is the proof); returns the new address."""
     with session_scope() as session:
         return my_account.confirm_email_change(session, token).email or ""
+
+
+def change_address(actor: Actor | None, values: dict[str, object]) -> MyAccount:
+    """The family's new postal address (address_line, address_complement, postal_code,
+    commune_insee or commune_name): the stepper's rules, the residence in the 13 on the commune's
+    INSEE code. FormErrors beside each field, nothing stored. Each change is appended to the audit
+    trail of every child concerned (agents see it in the file) and shown back in "Mon compte"."""
+    with session_scope() as session:
+        actor, account, pupil_ids = _family(session, actor)
+        changed = contact.change_address(session, pupil_ids, values)
+        if changed is not None:
+            for pupil_id in pupil_ids:
+                pupil = session.get(Pupil, pupil_id)
+                record(session, replace(actor, display_name=_actor_name(account)), AuditAction.ADDRESS_CHANGED,
+                       target_kind=AuditTarget.PUPIL, target_id=pupil_id, pupil_id=pupil_id,
+                       target_label=f"{pupil.first_name} {pupil.last_name}" if pupil else "",
+                       details=f"{changed.before}{BEFORE_AFTER}{changed.after}")
+        return _overview(session, account, pupil_ids)
 
 
 def change_mobile(actor: Actor | None, mobile: str) -> MyAccount:
@@ -113,38 +171,63 @@ def _plain(value: object) -> object:
     return value
 
 
+def _collect(session: Session, account: Account, pupil_ids: list[int], now: dt.datetime) -> dict[str, object]:
+    """Everything kept about the family that this person may see, with dates as datetimes."""
+    youths = []
+    for pupil_id in pupil_ids:
+        pupil = session.get(Pupil, pupil_id)
+        if pupil is None:
+            continue
+        board = youth_dashboard(session, pupil)
+        youths.append({
+            "prenom": pupil.first_name, "nom": pupil.last_name, "date_de_naissance": pupil.birth_date,
+            "etablissement": family_data.school_of(session, pupil), "classe": pupil.class_name,
+            "saison": board.season_code,
+            "soldes": {e.label: e.balance_cents / 100 for e in board.envelopes},
+            "soldes_centimes": {e.label: e.balance_cents for e in board.envelopes},
+            "carte": {"etat": str(board.card.state), "numero": board.card.masked_number},
+            "cartes": family_data.cards_of(session, pupil_id),
+            "mouvements": [{"date": line.created_at, "libelle": line.label, "montant": line.amount_cents / 100}
+                           for line in board.history],
+            "historique": family_data.ledger_lines(session, pupil_id),
+            "inscriptions": family_data.enrollments_of(session, pupil_id),
+            "responsables_legaux": family_data.guardians_of(session, pupil_id),
+        })
+    overview = _overview(session, account, pupil_ids)
+    return {
+        "exporte_le": now,
+        "compte": {"role": str(account.role), "role_libelle": ROLE_LABELS.get(account.role, str(account.role)),
+                   "identifiant": account.login, "email": account.email,
+                   "prenom": account.first_name, "nom": account.last_name, "cree_le": account.created_at},
+        "coordonnees": {"adresse": overview.address, "mobile": overview.mobile, "optin_email": overview.optin_email,
+                        "optin_sms": overview.optin_sms},
+        "jeunes": youths,
+        "consentements": [asdict(line) for line in contact.consent_ledger(session, pupil_ids)],
+        "consentements_detail": family_data.consent_lines(session, pupil_ids),
+        "changements_adresse": family_data.address_changes(session, pupil_ids),
+        "messages_envoyes": family_data.messages_sent(
+            session, [account.email or "", *(e["email"] for y in youths for e in y["inscriptions"])]),  # type: ignore[attr-defined]
+        "demande_de_suppression": overview.deletion_requested_at,
+    }
+
+
 def my_data(actor: Actor | None) -> dict[str, object]:
     """Everything kept about the family that this person may see: the account, each youth
-    (identity, school class, balances, card, movements of the season), contact and the consent ledger."""
+    (identity, school, enrollments, cards, balances, every movement), the guardians the school gave,
+    contact, the consent ledger, the changes of address and the messages sent. JSON-ready."""
     with session_scope(read_only=True) as session:
         actor, account, pupil_ids = _family(session, actor)
-        youths = []
-        for pupil_id in pupil_ids:
-            pupil = session.get(Pupil, pupil_id)
-            if pupil is None:
-                continue
-            board = youth_dashboard(session, pupil)
-            youths.append({
-                "prenom": pupil.first_name, "nom": pupil.last_name, "date_de_naissance": pupil.birth_date,
-                "classe": pupil.class_name,
-                "saison": board.season_code,
-                "soldes": {e.label: e.balance_cents / 100 for e in board.envelopes},
-                "carte": {"etat": str(board.card.state), "numero": board.card.masked_number},
-                "mouvements": [{"date": line.created_at, "libelle": line.label, "montant": line.amount_cents / 100}
-                               for line in board.history],
-            })
-        overview = _overview(session, account, pupil_ids)
-        exported: dict[str, object] = {
-            "exporte_le": utcnow(),
-            "compte": {"role": str(account.role), "identifiant": account.login, "email": account.email,
-                       "prenom": account.first_name, "nom": account.last_name, "cree_le": account.created_at},
-            "coordonnees": {"mobile": overview.mobile, "optin_email": overview.optin_email,
-                            "optin_sms": overview.optin_sms},
-            "jeunes": youths,
-            "consentements": [asdict(line) for line in contact.consent_ledger(session, pupil_ids)],
-            "demande_de_suppression": overview.deletion_requested_at,
-        }
-        return {key: _plain(value) for key, value in exported.items()}
+        exported = _collect(session, account, pupil_ids, utcnow())
+    return {key: _plain(value) for key, value in exported.items()}
+
+
+def my_data_pdf(actor: Actor | None) -> bytes:
+    """The same, as a readable PDF in French, with its title and date."""
+    with session_scope(read_only=True) as session:
+        actor, account, pupil_ids = _family(session, actor)
+        now = utcnow()
+        exported = _collect(session, account, pupil_ids, now)
+    return family_data.family_data_pdf(exported, now)
 
 
 def my_data_json(actor: Actor | None) -> bytes:

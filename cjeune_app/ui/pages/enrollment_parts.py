@@ -21,6 +21,7 @@ from cjeune_app.core.enrollment.wording import (
     SUCCESS_TITLE,
     WELCOME_TITLE,
 )
+from cjeune_app.ui.components.address_fields import suggestion_list
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.photo_editor import photo_editor
 from cjeune_app.ui.pages.enrollment_state import DONE, FORM, WELCOME, EnrollmentState
@@ -168,28 +169,6 @@ def step_one() -> rx.Component:
     )
 
 
-def _suggestion_list(options: rx.Var, list_id: str, label: str, on_pick, text_key: str) -> rx.Component:
-    return rx.cond(
-        options.length() > 0,
-        rx.vstack(
-            rx.text(label, size="2", weight="bold", id=f"{list_id}-titre"),
-            rx.el.ul(
-                rx.foreach(
-                    options,
-                    lambda option, index: rx.el.li(
-                        rx.button(getattr(option, text_key), type="button", variant="soft", size="3", width="100%",
-                                  on_click=on_pick(option, index), class_name="suggestion",
-                                  white_space="normal", height="auto", min_height="44px",
-                                  justify_content="flex-start", text_align="left"),
-                    ),
-                ),
-                id=list_id, aria_labelledby=f"{list_id}-titre", class_name="suggestions",
-            ),
-            spacing="1", width="100%",
-        ),
-    )
-
-
 def step_two() -> rx.Component:
     return rx.vstack(
         step_heading(2),
@@ -197,7 +176,7 @@ def step_two() -> rx.Component:
                    on_change=EnrollmentState.address_typed,
                    hint="Numéro et nom de la voie. Choisissez votre adresse dans les propositions qui "
                         "s'affichent."),
-        _suggestion_list(EnrollmentState.address_options, "adresses-proposees", "Adresses proposées :",
+        suggestion_list(EnrollmentState.address_options, "adresses-proposees", "Adresses proposées :",
                          lambda option, index: EnrollmentState.choose_address(index), "label"),
         text_field("address_complement", "text", "address-line2",
                    hint="Bâtiment, appartement, lieu-dit… (facultatif)"),
@@ -205,7 +184,7 @@ def step_two() -> rx.Component:
                    input_mode="numeric", max_length=5, pattern="[0-9]*"),
         text_field("commune_name", "text", "address-level2", on_change=EnrollmentState.commune_typed,
                    label_key="commune_insee", hint="Tapez le début du nom puis choisissez votre ville."),
-        _suggestion_list(EnrollmentState.commune_options, "villes-proposees", "Villes proposées :",
+        suggestion_list(EnrollmentState.commune_options, "villes-proposees", "Villes proposées :",
                          lambda option, index: EnrollmentState.choose_commune(option.insee), "label"),
         text_field("email", "email", "email", auto_capitalize="none", spell_check=False),
         text_field("email_confirmation", "email", "email", auto_capitalize="none", spell_check=False),

@@ -27,6 +27,7 @@ from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
 from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
 from cjeune_app.core.use_cases.photos import PhotoSummary
+from cjeune_app.ui.components.address_fields import AddressRow, TownRow
 from cjeune_app.ui.state import PrivatePage
 
 TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "address_complement",
@@ -53,23 +54,6 @@ class ChildRow:
 class ChoiceRow:
     pupil_id: str = ""
     name: str = ""
-
-
-@dataclasses.dataclass
-class TownRow:
-    insee: str = ""
-    name: str = ""
-    label: str = ""
-    postal_code: str = ""
-
-
-@dataclasses.dataclass
-class AddressRow:
-    label: str = ""
-    street: str = ""
-    postal_code: str = ""
-    insee: str = ""
-    city: str = ""
 
 
 def focus_script(element_id: str, scroll: bool = True) -> str:

@@ -5,6 +5,7 @@ account. /mon-compte/confirmer-adresse is the page of the e-mailed link."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from typing import Any
 
 import reflex as rx
@@ -19,14 +20,24 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import my_account
 from cjeune_app.core.use_cases.my_account import MyAccount
-from cjeune_app.ui.components.forms import field_error, form_field
+from cjeune_app.ui.components.address_fields import AddressFields, address_fields, focus_field
+from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
 
-class MyAccountState(PrivatePage, SessionState):
+@dataclasses.dataclass
+class AddressChangeRow:
+    when: str = ""
+    before: str = ""
+    after: str = ""
+
+
+class MyAccountState(AddressFields, PrivatePage, SessionState):
     allowed_roles = (Role.PARENT, Role.PUPIL, Role.YOUTH)
+    address: str = ""
+    address_history: list[AddressChangeRow] = []
     email: str = ""
     pending_email: str = ""
     enrolled: bool = False
@@ -39,12 +50,21 @@ class MyAccountState(PrivatePage, SessionState):
 
     async def _opened(self, actor: Actor) -> None:
         self.errors, self.notice = {}, ""
-        self._show(await asyncio.to_thread(my_account.open_my_account, actor))
+        account = await asyncio.to_thread(my_account.open_my_account, actor)
+        self._show(account)
+        self._show_stored_address(account)
+
+    def _show_stored_address(self, account: MyAccount) -> None:
+        self._show_address(account.address_line, account.address_complement, account.postal_code,
+                           account.commune_insee, account.commune_name)
 
     def _show(self, account: MyAccount) -> None:
         self.email, self.pending_email = account.email, account.pending_email
         self.enrolled, self.mobile = account.enrolled, account.mobile
         self.optin_email, self.optin_sms = account.optin_email, account.optin_sms
+        self.address = account.address
+        self.address_history = [AddressChangeRow(line.when, line.before, line.after)
+                                for line in account.address_history]
         self.deletion_text = (f"Demande de suppression enregistrée le {format_date(account.deletion_requested_at)} : "
                               "un agent du Département la traite et vous répond par e-mail."
                               if account.deletion_requested_at else "")
@@ -68,6 +88,25 @@ class MyAccountState(PrivatePage, SessionState):
         await self._act(my_account.ask_email_change, address,
                         notice=f"Un lien de confirmation a été envoyé à {address} : votre adresse ne changera "
                                "qu'une fois ce lien ouvert.")
+
+    @rx.event
+    async def change_address(self, form: dict):
+        values = self._address_values(form)
+        actor = await self._actor()
+        try:
+            account = await asyncio.to_thread(my_account.change_address, actor, values)
+        except FormErrors as refused:
+            # Nothing is stored and nothing typed is lost: the fields keep the new address.
+            self.errors, self.notice = refused.fields, ""
+            first = next(iter(refused.fields), "address_line")
+            return rx.call_script(focus_field("champ-commune_name" if first == "commune_insee" else f"champ-{first}"))
+        except Refusal as refusal:
+            self.errors, self.notice = {"page": refusal.message}, ""
+            return None
+        self.errors, self.notice = {}, "Adresse postale enregistrée."
+        self._show(account)
+        self._show_stored_address(account)
+        return None
 
     @rx.event
     async def change_mobile(self, form: dict):
@@ -123,6 +162,33 @@ def my_account_page() -> rx.Component:
                        on_submit=MyAccountState.change_email, reset_on_submit=False, width="100%",
                    )),
             rx.cond(MyAccountState.enrolled, rx.vstack(
+                _block("Adresse postale", "bloc-adresse",
+                       rx.text("Adresse actuelle : ", rx.el.strong(MyAccountState.address, id="adresse-actuelle")),
+                       rx.text("La carte CJeune de Provence est réservée aux familles domiciliées dans les "
+                               "Bouches-du-Rhône : la nouvelle adresse doit s'y trouver.", size="2"),
+                       rx.form(
+                           rx.vstack(
+                               rx.cond(MyAccountState.errors.contains("address_line")
+                                       | MyAccountState.errors.contains("address_complement")
+                                       | MyAccountState.errors.contains("postal_code")
+                                       | MyAccountState.errors.contains("commune_insee"),
+                                       alert_box("L'adresse n'est pas enregistrée : les explications sont "
+                                                 "sous chaque champ concerné.")),
+                               address_fields(MyAccountState),
+                               rx.button("Enregistrer l'adresse", type="submit", size="3", id="enregistrer-adresse"),
+                               spacing="3", width="100%",
+                           ),
+                           on_submit=MyAccountState.change_address, reset_on_submit=False, width="100%",
+                           no_validate=True,
+                       ),
+                       rx.cond(MyAccountState.address_history.length() > 0, rx.vstack(
+                           rx.heading("Changements d'adresse", as_="h3", size="3"),
+                           rx.el.ul(rx.foreach(MyAccountState.address_history, lambda line: rx.el.li(
+                               rx.text("Le ", line.when, " : ", rx.el.strong(line.after),
+                                       rx.text(" (auparavant : ", line.before, ")", as_="span", size="2")),
+                           )), id="historique-adresses"),
+                           spacing="1", width="100%", padding_top="0.5rem",
+                       ))),
                 _block("Numéro de mobile", "bloc-mobile",
                        rx.form(
                            form_field("Numéro de téléphone mobile", "mobile", "tel", "tel", MyAccountState.errors,
@@ -139,10 +205,16 @@ def my_account_page() -> rx.Component:
                 spacing="6", width="100%",
             )),
             _block("Mes données", "bloc-donnees",
-                   rx.text("Tout ce que le Département conserve sur votre famille, dans un fichier.", size="2"),
+                   rx.text("Tout ce que le Département conserve sur votre famille : un document PDF à lire, "
+                           "ou un fichier JSON pour un autre logiciel.", size="2"),
                    # A download, not a page: the router's links would open it as a route.
-                   rx.button("Télécharger mes données (JSON)", id="telecharger-donnees", size="3", variant="soft",
-                             on_click=rx.download(url=routes.MY_DATA_JSON, filename="mes-donnees-cjeune.json"))),
+                   rx.flex(
+                       rx.button("Télécharger mes données (PDF)", id="telecharger-donnees-pdf", size="3",
+                                 on_click=rx.download(url=routes.MY_DATA_PDF, filename="mes-donnees-cjeune.pdf")),
+                       rx.button("Télécharger mes données (JSON)", id="telecharger-donnees", size="3", variant="soft",
+                                 on_click=rx.download(url=routes.MY_DATA_JSON, filename="mes-donnees-cjeune.json")),
+                       wrap="wrap", gap="0.75rem",
+                   )),
             _block("Supprimer mon compte", "bloc-suppression",
                    rx.cond(MyAccountState.deletion_text != "",
                            rx.text(MyAccountState.deletion_text, id="suppression-demandee"),

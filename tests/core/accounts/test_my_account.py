@@ -81,3 +81,45 @@ def test_a_deletion_request_is_recorded_once_and_agents_see_it(parent, session):
     assert [a.login for a in asked] == [OLD]
     with session_scope(read_only=True) as s:
         assert s.exec(select(Account).where(Account.login == OLD)).one()
+
+
+def test_a_family_moves_within_the_13_and_the_change_is_recorded_and_shown(parent):
+    from cjeune_app.core.audit import AuditAction, AuditFilter, list_entries
+
+    shown = my_account.change_address(parent, {"address_line": "3 Cours Foch", "address_complement": "Bât. B",
+                                               "postal_code": "13400", "commune_insee": "13005"})
+    assert shown.address == "3 Cours Foch, Bât. B, 13400 Aubagne"
+    assert (shown.postal_code, shown.commune_insee, shown.commune_name) == ("13400", "13005", "Aubagne")
+    with session_scope(read_only=True) as session:
+        enrollment = session.exec(select(Enrollment)).one()
+        assert (enrollment.address_line, enrollment.commune_insee) == ("3 Cours Foch", "13005")
+        entries = list_entries(session, AuditFilter(action=AuditAction.ADDRESS_CHANGED))
+    assert len(entries) == 1 and entries[0].details.endswith("3 Cours Foch, Bât. B, 13400 Aubagne")
+    moved = my_account.change_address(parent, {"address_line": "12 rue Espariat", "postal_code": "13100",
+                                               "commune_name": "Aix-en-Provence"})  # typed, not picked
+    assert moved.address == "12 rue Espariat, 13100 Aix-en-Provence"
+    assert [(line.before, line.after) for line in moved.address_history] == [
+        ("3 Cours Foch, Bât. B, 13400 Aubagne", "12 rue Espariat, 13100 Aix-en-Provence"),
+        ("", "3 Cours Foch, Bât. B, 13400 Aubagne"),
+    ]
+    # The same address again is no change: nothing more in the history.
+    assert len(my_account.change_address(parent, {"address_line": "12 rue Espariat", "postal_code": "13100",
+                                                  "commune_insee": "13001"}).address_history) == 2
+
+
+def test_an_address_outside_the_13_is_refused_beside_the_town_and_nothing_changes(parent):
+    from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT
+
+    my_account.change_address(parent, {"address_line": "3 Cours Foch", "postal_code": "13400",
+                                       "commune_insee": "13005"})
+    for town in ({"commune_insee": "83104"}, {"commune_name": "Toulon"}):  # Riboux (Var, 13780), Toulon
+        with pytest.raises(FormErrors) as refused:
+            my_account.change_address(parent, {"address_line": "1 place de la Mairie", "postal_code": "13780",
+                                               **town})
+        assert refused.value.fields["commune_insee"] == OUTSIDE_DEPARTMENT
+    with pytest.raises(FormErrors) as refused:
+        my_account.change_address(parent, {"address_line": "", "postal_code": "1340", "commune_insee": "13005"})
+    assert set(refused.value.fields) == {"address_line", "postal_code"}
+    shown = my_account.open_my_account(parent)
+    assert shown.address == "3 Cours Foch, 13400 Aubagne"
+    assert len(shown.address_history) == 1
