@@ -43,6 +43,13 @@ def paris_time(moment: dt.datetime | None) -> str:
     return f"{local:%d/%m/%Y} à {local:%H} h {local:%M}"
 
 
+def short_time(moment: dt.datetime | None) -> str:
+    """"26/11/2026 14:32" (Paris), for the tables' narrow columns."""
+    if moment is None:
+        return ""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(PARIS).strftime("%d/%m/%Y %H:%M")
+
+
 @dataclass(frozen=True)
 class Section:
     """One part of the PDF: a title, label/value lines, then a table (header + rows)."""
@@ -165,17 +172,17 @@ def sections_of(data: dict) -> list[Section]:
         ]))
         sections.append(Section(f"Inscriptions de {youth['prenom']}", header=(
             "Saison", "État", "Représentant légal", "Adresse", "Contact"), rows=[
-            (str(e["saison"]), f"{e['etat']} {paris_time(e['terminee_le'])}".strip(), str(e["representant_legal"]),
+            (str(e["saison"]), f"{e['etat']} {short_time(e['terminee_le'])}".strip(), str(e["representant_legal"]),
              str(e["adresse"]), " ".join(str(x) for x in (e["email"], e["mobile"]) if x))
             for e in youth["inscriptions"]], empty="Aucune inscription."))
         sections.append(Section(f"Cartes de {youth['prenom']}", header=("Numéro", "État", "Activée le", "Bloquée le"),
                                 rows=[(str(c["numero"]), str(c["etat"]) + (f" ({c['motif_blocage']})"
                                                                             if c["motif_blocage"] else ""),
-                                       paris_time(c["activee_le"]), paris_time(c["bloquee_le"]))
+                                       short_time(c["activee_le"]), short_time(c["bloquee_le"]))
                                       for c in youth["cartes"]], empty="Aucune carte associée."))
         sections.append(Section(f"Historique des mouvements de {youth['prenom']}",
                                 header=("Date", "Saison", "Enveloppe", "Libellé", "Montant"),
-                                rows=[(paris_time(m["date"]), str(m["saison"]), str(m["enveloppe"]),
+                                rows=[(short_time(m["date"]), str(m["saison"]), str(m["enveloppe"]),
                                        str(m["libelle"]), format_cents(int(m["montant_centimes"])))
                                       for m in youth["historique"]], empty="Aucun mouvement."))
         sections.append(Section(f"Responsables légaux de {youth['prenom']} (transmis par l'établissement)",
@@ -184,14 +191,14 @@ def sections_of(data: dict) -> list[Section]:
                                       for g in youth["responsables_legaux"]], empty="Aucun."))
     sections.append(Section("Consentements (chaque choix, avec sa date)",
                             header=("Date", "Consentement", "Choix", "Pour"),
-                            rows=[(paris_time(c["le"]), str(c["consentement"]),
+                            rows=[(short_time(c["le"]), str(c["consentement"]),
                                    "donné" if c["valeur"] else "retiré", str(c["pour"]))
-                                  for c in data["consentements"]], empty="Aucun consentement enregistré."))
+                                  for c in data["consentements_detail"]], empty="Aucun consentement enregistré."))
     sections.append(Section("Changements d'adresse", header=("Date", "Changement"),
-                            rows=[(paris_time(c["le"]), str(c["changement"])) for c in data["changements_adresse"]],
+                            rows=[(short_time(c["le"]), str(c["changement"])) for c in data["changements_adresse"]],
                             empty="Aucun."))
     sections.append(Section("Messages envoyés", header=("Date", "Canal", "À", "Objet"),
-                            rows=[(paris_time(m["le"]), str(m["canal"]), str(m["a"]), str(m["objet"]))
+                            rows=[(short_time(m["le"]), str(m["canal"]), str(m["a"]), str(m["objet"]))
                                   for m in data["messages_envoyes"]], empty="Aucun message."))
     deletion = data.get("demande_de_suppression")
     sections.append(Section("Demande de suppression", [

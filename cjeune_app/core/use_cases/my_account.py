@@ -56,7 +56,8 @@ class AddressChangeShown:
 
 
 ADDRESS_HISTORY_SHOWN = 10
-BEFORE_AFTER = " ⟶ "  # in the audit's details: "<before> ⟶ <after>"
+BEFORE_AFTER = " ⟶ "
+NO_ADDRESS = "(aucune adresse)"  # in the audit's details: "<before> ⟶ <after>"
 
 
 def _family(session: Session, actor: Actor | None) -> tuple[Actor, Account, list[int]]:
@@ -130,7 +131,7 @@ def change_address(actor: Actor | None, values: dict[str, object]) -> MyAccount:
                 record(session, replace(actor, display_name=_actor_name(account)), AuditAction.ADDRESS_CHANGED,
                        target_kind=AuditTarget.PUPIL, target_id=pupil_id, pupil_id=pupil_id,
                        target_label=f"{pupil.first_name} {pupil.last_name}" if pupil else "",
-                       details=f"{changed.before}{BEFORE_AFTER}{changed.after}")
+                       details=f"{changed.before or NO_ADDRESS}{BEFORE_AFTER}{changed.after}")
         return _overview(session, account, pupil_ids)
 
 

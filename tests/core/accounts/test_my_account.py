@@ -100,7 +100,7 @@ def test_a_family_moves_within_the_13_and_the_change_is_recorded_and_shown(paren
     assert moved.address == "12 rue Espariat, 13100 Aix-en-Provence"
     assert [(line.before, line.after) for line in moved.address_history] == [
         ("3 Cours Foch, Bât. B, 13400 Aubagne", "12 rue Espariat, 13100 Aix-en-Provence"),
-        ("", "3 Cours Foch, Bât. B, 13400 Aubagne"),
+        ("(aucune adresse)", "3 Cours Foch, Bât. B, 13400 Aubagne"),
     ]
     # The same address again is no change: nothing more in the history.
     assert len(my_account.change_address(parent, {"address_line": "12 rue Espariat", "postal_code": "13100",
@@ -123,3 +123,33 @@ def test_an_address_outside_the_13_is_refused_beside_the_town_and_nothing_change
     shown = my_account.open_my_account(parent)
     assert shown.address == "3 Cours Foch, 13400 Aubagne"
     assert len(shown.address_history) == 1
+
+
+def test_my_data_as_a_pdf_reads_back_in_french_with_the_child_and_the_ledger(parent, session):
+    import io
+
+    from pypdf import PdfReader
+
+    from cjeune_app.core.establishments.models import Pupil
+    from cjeune_app.core.wallet.api import credit_season
+
+    pupil = session.exec(select(Pupil)).one()
+    credit_season(session, pupil.id, get_or_create_season(session, "2026-2027"))
+    session.commit()
+    my_account.set_consent(parent, ConsentKind.OPTIN_EMAIL, True)
+    my_account.change_address(parent, {"address_line": "3 Cours Foch", "postal_code": "13400",
+                                       "commune_insee": "13005"})
+    my_account.ask_email_change(parent, NEW)  # a message sent
+
+    reader = PdfReader(io.BytesIO(my_account.my_data_pdf(parent)))
+    assert reader.metadata.title == "Mes données — CJeune de Provence"
+    text = " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+    assert "Mes données — CJeune de Provence" in text and "Édité le" in text
+    assert f"{pupil.first_name} {pupil.last_name}" in text
+    assert "Crédit de la saison 2026-2027" in text and "100,00 €" in text  # a ledger line
+    assert "Informations et bons plans par e-mail" in text and "donné" in text  # the consent, with its time
+    assert "3 Cours Foch, 13400 Aubagne" in text
+    assert OLD in text
+    data = my_account.my_data(parent)
+    assert [line["libelle"] for line in data["jeunes"][0]["historique"]][:1] == ["Crédit de la saison 2026-2027"]
+    assert data["messages_envoyes"] == [] or all("objet" in m for m in data["messages_envoyes"])
