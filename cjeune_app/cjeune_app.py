@@ -62,8 +62,10 @@ from cjeune_app.ui.pages.legal import (
 from cjeune_app.ui.pages.my_account import (
     ConfirmEmailChangeState,
     MyAccountState,
+    UnsubscribeState,
     email_change_confirmation_page,
     my_account_page,
+    unsubscribe_page,
 )
 from cjeune_app.ui.pages.not_found import not_found_page
 from cjeune_app.ui.pages.offers import OffersState, offers_page
@@ -223,5 +225,8 @@ app.add_page(my_account_page, route=routes.MY_ACCOUNT, title="Mon compte | CJeun
              on_load=MyAccountState.open_page)
 app.add_page(email_change_confirmation_page, route=routes.EMAIL_CHANGE_CONFIRMATION,
              title="Nouvelle adresse e-mail | CJeune de Provence", on_load=ConfirmEmailChangeState.confirm)
+app.add_page(unsubscribe_page, route=routes.UNSUBSCRIBE, title="Se désabonner | CJeune de Provence",
+             description="Ne plus recevoir les e-mails d'information de CJeune de Provence, en un clic.",
+             on_load=UnsubscribeState.open_link)
 app.add_page(deletion_requests_page, route=routes.ADMIN_DELETION_REQUESTS,
              title="Demandes de suppression | CJeune de Provence", on_load=DeletionRequestsState.open_page)

@@ -68,7 +68,8 @@ MY_ACCOUNT = "/mon-compte"
 EMAIL_CHANGE_CONFIRMATION = "/mon-compte/confirmer-adresse"
 MY_DATA_JSON = "/mon-compte/mes-donnees.json"
 MY_DATA_PDF = "/mon-compte/mes-donnees.pdf"
-UNSUBSCRIBE = "/desabonnement"  # one-click unsubscribe from the optional e-mails (signed link)
+UNSUBSCRIBE = "/desabonnement"  # the page of the optional e-mails' unsubscribe link (signed)
+UNSUBSCRIBE_ONE_CLICK = "/desabonnement/un-clic"  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click"
 ADMIN_DELETION_REQUESTS = "/admin/suppressions"
 ONLINE_SERVICES = "/services-en-ligne"
 ONLINE_BOURSE = ONLINE_SERVICES + "/bourse"  # ?enfant=<id>

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from fastapi import APIRouter
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from cjeune_app import routes
 from cjeune_app.api.deps import CurrentActor
@@ -26,3 +26,14 @@ async def my_data_pdf(actor: CurrentActor) -> Response:
     body = await asyncio.to_thread(my_account.my_data_pdf, actor)
     return Response(body, media_type="application/pdf", headers={
         "Content-Disposition": 'attachment; filename="mes-donnees-cjeune.pdf"', "Cache-Control": "private, no-store"})
+
+
+@router.post(routes.UNSUBSCRIBE_ONE_CLICK)
+async def unsubscribe_one_click(jeton: str = "") -> JSONResponse:
+    """RFC 8058: the mail client POSTs "List-Unsubscribe=One-Click" to the List-Unsubscribe address;
+    no cookie, no CSRF token (the signed link is the proof). A GET is not served: mail filters open
+    links, and opening one must not unsubscribe (the link in the e-mail's body goes to the page)."""
+    done = await asyncio.to_thread(my_account.unsubscribe, jeton)
+    return JSONResponse({"code": "unsubscribed", "message": f"C'est fait : {done.address} ne recevra plus les "
+                                                            "e-mails d'information de CJeune de Provence."},
+                        headers={"Cache-Control": "no-store"})

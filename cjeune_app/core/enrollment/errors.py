@@ -33,3 +33,11 @@ class ChildNotFound(Forbidden):
 
     code = "child_not_found"
     message = "Nous ne trouvons pas cet enfant parmi ceux rattachés à votre compte Parent."
+
+
+class UnsubscribeLinkInvalid(NotFound):
+    """The unsubscribe link was cut or altered (a signed link is never guessed)."""
+
+    code = "unsubscribe_link_invalid"
+    message = ("Ce lien de désabonnement est incomplet ou modifié. Copiez le lien entier depuis l'e-mail, ou "
+               "retirez votre accord dans « Mon compte », rubrique « Mes consentements ».")

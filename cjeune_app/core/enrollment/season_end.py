@@ -1,7 +1,7 @@
 """The season's end coming with money left: "Il reste 60,00 € à utiliser avant le 31/08/2027",
 e-mailed once 30 days and once 7 days before the end, by a daily command. Not a service message:
-only to the families whose latest enrollment has the e-mail opt-in, with the way to unsubscribe
-("Mon compte"). Each sending is recorded under a unique key, so running the command twice a day,
+only to the families whose latest enrollment has the e-mail opt-in, with a one-click unsubscribe
+link and headers (`unsubscribe`). Each sending is recorded under a unique key, so running the command twice a day,
 or again after a crash, sends nothing twice."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enrollment.contact import latest_enrollments
 from cjeune_app.core.enrollment.models import SeasonEndReminder
+from cjeune_app.core.enrollment.unsubscribe import unsubscribe_links
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.notifications import public_url, queue_notice
@@ -64,10 +65,9 @@ def send_reminders(session: Session, season: Season, today: dt.date, *, now: dt.
                 [f"Il reste {format_cents(left)} à utiliser avant le {format_date(season.ends_on)} sur la carte "
                  f"CJeune de Provence de {name} : après cette date, les crédits de la saison {season.code} "
                  "sont perdus.",
-                 "Les partenaires sont sur le site, rubrique « Trouver un partenaire ».",
-                 "Vous recevez ce message parce que vous avez accepté les informations par e-mail. Pour ne plus "
-                 f"en recevoir : {public_url(routes.MY_ACCOUNT + '/')} (Mon compte, « Mes consentements »)."],
+                 "Les partenaires sont sur le site, rubrique « Trouver un partenaire »."],
                 public_url(routes.PARTNERS_SEARCH + "/"), "Trouver un partenaire",
+                unsubscribe=unsubscribe_links(pupil_id, address),
             )
         sent += 1
     return sent

@@ -20,7 +20,9 @@ from cjeune_app.core.dashboard import family_data
 from cjeune_app.core.dashboard.youth import pupils_of, youth_dashboard
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enrollment import contact
+from cjeune_app.core.enrollment import unsubscribe as unsubscribing
 from cjeune_app.core.enrollment.models import ConsentKind
+from cjeune_app.core.enrollment.unsubscribe import Subscription
 from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.errors import Forbidden, NotSignedIn
 from cjeune_app.core.establishments.models import Pupil
@@ -154,6 +156,21 @@ def request_deletion(actor: Actor | None) -> MyAccount:
         _, account, pupil_ids = _family(session, actor)
         my_account.request_deletion(session, account)
         return _overview(session, account, pupil_ids)
+
+
+def unsubscribe_status(token: str | None) -> Subscription:
+    """The page of an optional e-mail's unsubscribe link (no sign-in: the signed link is the proof);
+    UnsubscribeLinkInvalid for a cut or altered link. Reading it changes nothing."""
+    with session_scope(read_only=True) as session:
+        return unsubscribing.subscription(session, token)
+
+
+def unsubscribe(token: str | None) -> Subscription:
+    """The page's button, or a mail client's one-click POST (RFC 8058): the family behind the
+    address no longer receives the optional e-mails; the withdrawal is appended to the consent
+    ledger with its time. Again: nothing more."""
+    with session_scope() as session:
+        return unsubscribing.unsubscribe(session, token)
 
 
 def deletion_requests(actor: Actor | None) -> list[DeletionAsked]:

@@ -255,3 +255,70 @@ def email_change_confirmation_page() -> rx.Component:
         rx.link("Aller à mon compte", href=routes.MY_ACCOUNT, margin_top="1rem", display="block"),
         width="40rem",
     )
+
+
+class UnsubscribeState(rx.State):
+    """/desabonnement/?jeton=…: the link of an optional e-mail, no sign-in needed. Opening it only
+    asks to confirm; the button withdraws the consent (as the mail client's one-click POST does)."""
+
+    address: str = ""
+    subscribed: bool = False
+    done: bool = False
+    refused: str = ""
+
+    def _token(self) -> str:
+        return self.router.url.query_parameters.get("jeton", "") or ""
+
+    @rx.event
+    async def open_link(self):
+        self.done, self.refused = False, ""
+        try:
+            found = await asyncio.to_thread(my_account.unsubscribe_status, self._token())
+        except Refusal as refusal:
+            self.refused, self.address = refusal.message, ""
+            return
+        self.address, self.subscribed = found.address, found.subscribed
+
+    @rx.event
+    async def confirm(self):
+        try:
+            await asyncio.to_thread(my_account.unsubscribe, self._token())
+        except Refusal as refusal:
+            self.refused = refusal.message
+            return
+        self.done, self.subscribed = True, False
+        return rx.call_script(focus_field("desabonnement-fait"))
+
+
+def unsubscribe_page() -> rx.Component:
+    state = UnsubscribeState
+    return page_layout(
+        page_title("Se désabonner des e-mails d'information"),
+        rx.cond(
+            state.refused != "",
+            rx.box(state.refused, role="alert", class_name="refus", id="desabonnement-refuse"),
+            rx.cond(
+                state.done,
+                rx.text("C'est fait : ", rx.el.strong(state.address), " ne recevra plus les e-mails d'information "
+                        "ni les bons plans de CJeune de Provence. Les messages de service (photo, carte, sécurité) "
+                        "continuent d'arriver.", role="status", id="desabonnement-fait", tab_index=-1),
+                rx.cond(
+                    state.subscribed,
+                    rx.vstack(
+                        rx.text("Ne plus recevoir les e-mails d'information et les bons plans de CJeune de Provence "
+                                "à l'adresse ", rx.el.strong(state.address, id="adresse-desabonnement"), " ?"),
+                        rx.text("Les messages de service (photo, carte, sécurité) continueront d'arriver. Vous "
+                                "pourrez redonner votre accord à tout moment dans « Mon compte ».", size="2"),
+                        rx.button("Me désabonner", size="3", on_click=state.confirm, id="confirmer-desabonnement"),
+                        spacing="3", width="100%",
+                    ),
+                    rx.cond(state.address != "",
+                            rx.text(rx.el.strong(state.address), " ne reçoit pas d'e-mails d'information : il n'y "
+                                    "a rien à faire.", role="status", id="desabonnement-fait")),
+                ),
+            ),
+        ),
+        rx.link("Gérer mes consentements dans « Mon compte »", href=routes.MY_ACCOUNT, underline="always",
+                margin_top="1rem", display="block"),
+        width="40rem",
+    )

@@ -46,5 +46,5 @@ def test_reminders_30_then_7_days_before_once_each_and_only_with_the_opt_in(worl
     mails = Outbox().messages(to=PARENT)
     ends = ends_on.strftime("%d/%m/%Y")
     assert [" ".join(m["Subject"].split()) for m in mails] == [f"Il reste 150,00 € à utiliser avant le {ends}"] * 2
-    assert "/mon-compte/" in body_text(mails[0])  # the way to unsubscribe
+    assert "/desabonnement/?jeton=" in body_text(mails[0])  # the way to unsubscribe, in one click
     assert Outbox().messages(to="sans.optin@exemple.fr") == []
