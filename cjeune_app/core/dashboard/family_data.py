@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from fpdf.enums import XPos, YPos
 from sqlmodel import Session, col, select
@@ -85,7 +86,7 @@ def enrollments_of(session: Session, pupil_id: int) -> list[dict[str, object]]:
         select(Enrollment, Season).join(Season, col(Season.id) == col(Enrollment.season_id))
         .where(Enrollment.pupil_id == pupil_id).order_by(col(Season.starts_on))
     ).all()
-    found = []
+    found: list[dict[str, object]] = []
     for enrollment, season in rows:
         commune = commune_by_insee(enrollment.commune_insee)
         found.append({
@@ -147,7 +148,7 @@ def _yes_no(value: object) -> str:
     return "oui" if value else "non"
 
 
-def sections_of(data: dict) -> list[Section]:
+def sections_of(data: dict[str, Any]) -> list[Section]:
     """The export's dictionary (as `my_data` builds it) → the PDF's parts, in French."""
     account = data["compte"]
     sections = [Section("Le compte", [
@@ -206,7 +207,7 @@ def sections_of(data: dict) -> list[Section]:
     return sections
 
 
-def family_data_pdf(data: dict, exported_at: dt.datetime) -> bytes:
+def family_data_pdf(data: dict[str, Any], exported_at: dt.datetime) -> bytes:
     pdf = new_pdf(PDF_TITLE)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)

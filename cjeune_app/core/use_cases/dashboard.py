@@ -18,6 +18,8 @@ from cjeune_app.core.errors import Forbidden
 from cjeune_app.core.partners import public
 from cjeune_app.core.partners.public import PublicOffer
 from cjeune_app.core.permissions import require_pupil_access, require_signed_in
+from cjeune_app.core.search import OfferHit, SearchQuery
+from cjeune_app.core.search import search as search_partners
 from cjeune_app.core.territory.api import commune_by_insee
 from cjeune_app.routes import row_id
 
@@ -96,6 +98,34 @@ def _youth_space(session: Session, actor: Actor) -> YouthSpace:
     near = public.offers_in_commune(session, insee) if insee else []
     ending, _ = public.current_offers(session, limit=ENDING_SOON_SHOWN)
     return YouthSpace(commune.name if commune else "", near, ending)
+
+
+NEAR_POSITION_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class NearbyOffer:
+    """A bon plan around the youth's position ("Autour de moi"), with how far its partner is."""
+
+    offer: OfferHit
+    partner_id: int
+    partner_name: str
+    commune_name: str
+    distance_km: float
+
+
+def offers_near_position(actor: Actor | None, latitude: float, longitude: float,
+                         limit: int = NEAR_POSITION_SHOWN) -> list[NearbyOffer]:
+    """The current bons plans nearest to the position the browser gave, nearest first (the search
+    index's "autour de moi": partners with offers sorted by distance). SearchError for a position
+    that is not one."""
+    require_signed_in(actor)
+    with session_scope(read_only=True) as session:
+        page = search_partners(session, SearchQuery(offers_only=True, lat=latitude, lon=longitude, sort="distance",
+                                                    page_size=limit))
+    found = [NearbyOffer(offer, hit.id, hit.name, hit.commune_name, hit.distance_km or 0.0)
+             for hit in page.results for offer in hit.offers]
+    return found[:limit]
 
 
 def dashboard(actor: Actor | None, wanted: str | None) -> Dashboard:

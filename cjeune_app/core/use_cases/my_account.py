@@ -214,7 +214,7 @@ def _collect(session: Session, account: Account, pupil_ids: list[int], now: dt.d
     overview = _overview(session, account, pupil_ids)
     return {
         "exporte_le": now,
-        "compte": {"role": str(account.role), "role_libelle": ROLE_LABELS.get(account.role, str(account.role)),
+        "compte": {"role": str(account.role), "role_libelle": ROLE_LABELS.get(Role(account.role), str(account.role)),
                    "identifiant": account.login, "email": account.email,
                    "prenom": account.first_name, "nom": account.last_name, "cree_le": account.created_at},
         "coordonnees": {"adresse": overview.address, "mobile": overview.mobile, "optin_email": overview.optin_email,

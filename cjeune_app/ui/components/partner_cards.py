@@ -25,6 +25,7 @@ class OfferItem:
     partner_name: str = ""
     partner_href: str = ""
     commune: str = ""
+    distance: str = ""  # "à 1,2 km" around the user's position ("" otherwise)
 
 
 @dataclasses.dataclass
@@ -63,8 +64,12 @@ def offer_item(offer: OfferHit | PublicOffer) -> OfferItem:
     return item
 
 
+def distance_text(distance_km: float | None) -> str:
+    return "" if distance_km is None else f"à {distance_km:.1f} km".replace(".", ",")
+
+
 def partner_item(hit: PartnerHit) -> PartnerItem:
-    distance = "" if hit.distance_km is None else f"à {hit.distance_km:.1f} km".replace(".", ",")
+    distance = distance_text(hit.distance_km)
     return PartnerItem(
         id=str(hit.id),
         href=routes.partner_page(hit.id),
@@ -132,7 +137,8 @@ def offer_card(offer: rx.Var[OfferItem]) -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.link(offer.partner_name, href=offer.partner_href, weight="bold", size="2"),
-                rx.text(offer.commune, size="2"),
+                rx.text(offer.commune, rx.cond(offer.distance != "", rx.text(" · ", offer.distance, as_="span",
+                                                                               class_name="distance")), size="2"),
                 rx.text(offer.expires, size="2", color_scheme="gray"),
                 spacing="1",
                 align="start",

@@ -27,12 +27,14 @@ from cjeune_app.core.dashboard.youth import (
 )
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.enums import LedgerKind, Role
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import back_office
-from cjeune_app.core.use_cases.dashboard import Dashboard, dashboard
+from cjeune_app.core.use_cases.dashboard import Dashboard, NearbyOffer, dashboard, offers_near_position
 from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.components.partner_cards import OfferItem, offer_card, offer_item
+from cjeune_app.ui.components.partner_cards import OfferItem, distance_text, offer_card, offer_item
+from cjeune_app.ui.components.position import NEAR_ME_SCRIPT
 from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
@@ -177,6 +179,17 @@ def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
     }
 
 
+def nearby_item(found: NearbyOffer) -> OfferItem:
+    item = offer_item(found.offer)
+    item.partner_name, item.partner_href = found.partner_name, routes.partner_page(found.partner_id)
+    item.commune, item.distance = found.commune_name, distance_text(found.distance_km)
+    return item
+
+
+POSITION_REFUSED = ("Votre position n'est pas disponible (refusée ou introuvable) : voici les bons plans de "
+                    "votre commune.")
+
+
 class DashboardState(PrivatePage, SessionState):
     board_role: str = ""
     kids: list[ChildLink] = []
@@ -204,6 +217,9 @@ class DashboardState(PrivatePage, SessionState):
     history: list[MovementRow] = []
     near_commune: str = ""
     near_offers: list[OfferItem] = []
+    near_position: bool = False  # "Autour de moi": the offers around the browser's position
+    locating: bool = False
+    near_notice: str = ""
     ending_offers: list[OfferItem] = []
     has_pocket: bool = False
     pocket_first_name: str = ""
@@ -231,6 +247,7 @@ class DashboardState(PrivatePage, SessionState):
             self.corrections_to_approve = home.corrections_to_approve
             self.batches_to_prepare = home.batches_to_prepare
         self.near_commune, self.near_offers = screen["near_commune"], screen["near_offers"]
+        self.near_position, self.locating, self.near_notice = False, False, ""
         self.ending_offers = screen["ending_offers"]
         board = screen["board"]
         self.has_board = board is not None
@@ -255,6 +272,32 @@ class DashboardState(PrivatePage, SessionState):
         self.has_pocket, self.pocket_first_name = board["has_pocket"], board["pocket_first_name"]
         self.pocket_masked, self.pocket_number = board["pocket_masked"], board["pocket_number"]
         self.pocket_qr, self.pocket_photo = board["pocket_qr"], board["pocket_photo"]
+
+    @rx.event
+    def around_me(self):
+        """"Autour de moi": the browser asks the person for their position."""
+        self.locating, self.near_notice = True, ""
+        return rx.call_script(NEAR_ME_SCRIPT, callback=DashboardState.use_position)
+
+    @rx.event
+    async def use_position(self, position: list | None):
+        actor = await self._actor()
+        self.locating = False
+        if position and len(position) == 2:
+            try:
+                found = await asyncio.to_thread(offers_near_position, actor, float(position[0]), float(position[1]))
+            except (Refusal, TypeError, ValueError):
+                found = None
+            if found is not None:
+                self.near_offers, self.near_position = [nearby_item(o) for o in found], True
+                self.near_notice = ("Aucun bon plan autour de vous en ce moment." if not found else
+                                    f"{len(found)} bons plans les plus proches de votre position.")
+                return
+        # Refused, unknown or not a position: back to the commune's bons plans.
+        screen = await asyncio.to_thread(_load_dashboard, actor, None) if actor else None
+        if screen is not None:
+            self.near_commune, self.near_offers = screen["near_commune"], screen["near_offers"]
+        self.near_position, self.near_notice = False, POSITION_REFUSED
 
     def _set_titles(self) -> None:
         # Plain vars, not computed ones: those would make Reflex create this state for every session.
@@ -478,8 +521,14 @@ def _history() -> rx.Component:
 def _youth_space() -> rx.Component:
     """A Jeune (15-25): the bons plans of their commune, and the ones ending soon."""
     return rx.vstack(
-        _section(rx.cond(DashboardState.near_commune != "", "Bons plans à " + DashboardState.near_commune,
-                         "Bons plans près de chez vous"),
+        _section(rx.cond(DashboardState.near_position, "Bons plans autour de vous",
+                         rx.cond(DashboardState.near_commune != "", "Bons plans à " + DashboardState.near_commune,
+                                 "Bons plans près de chez vous")),
+                 rx.button(rx.cond(DashboardState.locating, "Localisation…", "Autour de moi"),
+                           on_click=DashboardState.around_me, id="autour-de-moi", size="3", variant="soft",
+                           disabled=DashboardState.locating),
+                 rx.cond(DashboardState.near_notice != "",
+                         rx.text(DashboardState.near_notice, id="avis-position", role="status", size="2")),
                  rx.cond(DashboardState.near_offers.length() > 0,
                          rx.box(rx.foreach(DashboardState.near_offers, offer_card), id="bons-plans-proches",
                                 class_name="liste-bons-plans"),

@@ -16,17 +16,12 @@ from cjeune_app.core.use_cases import search as searching
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import PartnerItem, partner_card, partner_item
 from cjeune_app.ui.components.partner_map import partner_map
+from cjeune_app.ui.components.position import NEAR_ME_SCRIPT
 
 PAGE_SIZE = 20
 COMMUNE_OPTIONS = sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
 CATEGORY_OPTIONS = [(c.value, label) for c, label in CATEGORY_LABELS.items()]
 ENVELOPE_OPTIONS = [(e.value, label) for e, label in ENVELOPE_LABELS.items()]
-_NEAR_ME_SCRIPT = """new Promise((resolve) => {
-  if (!navigator.geolocation) { resolve(null); return; }
-  navigator.geolocation.getCurrentPosition(
-    (p) => resolve([p.coords.latitude, p.coords.longitude]),
-    () => resolve(null), {timeout: 8000, maximumAge: 600000});
-})"""
 
 
 def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str, str]:
@@ -244,7 +239,7 @@ class SearchState(rx.State):
     @rx.event
     def near_me(self):
         self.locating = True
-        return rx.call_script(_NEAR_ME_SCRIPT, callback=SearchState.use_position)
+        return rx.call_script(NEAR_ME_SCRIPT, callback=SearchState.use_position)
 
     @rx.event
     async def use_position(self, position: list | None):

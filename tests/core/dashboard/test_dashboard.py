@@ -130,3 +130,30 @@ def test_the_printer_zip_holds_the_csv_and_one_qr_code_per_card(session, world):
         assert sorted(names[1:]) == sorted(f"qr/{n}.png" for n in batch.numbers)
         image = Image.open(io.BytesIO(archive.read(f"qr/{batch.numbers[0]}.png")))
         assert [r.text for r in zxingcpp.read_barcodes(image)] == [batch.numbers[0]]
+
+
+def test_around_me_gives_the_nearest_bons_plans_with_their_distance(session):
+    """"Autour de moi" in the Jeune space: current offers nearest to the browser's position first."""
+    from cjeune_app.core.accounts.models import Account as AccountRow
+    from cjeune_app.core.enums import Role as Roles
+    from cjeune_app.core.errors import NotSignedIn
+    from cjeune_app.core.search import SearchError
+    from cjeune_app.core.use_cases.dashboard import offers_near_position
+    from tests.core.accounts.builders import actor_for
+    from tests.core.search.corpus import build_corpus
+
+    partners = build_corpus(session)
+    youth = AccountRow(role=Roles.YOUTH, login="lina.jeune@exemple.fr", email="lina.jeune@exemple.fr",
+                       first_name="Lina", last_name="Jeune", commune_insee="13001")
+    session.add(youth)
+    session.commit()
+    mazargues = partners["Cours Réussite Mazargues"]  # Marseille 9e
+    found = offers_near_position(actor_for(youth), mazargues.latitude, mazargues.longitude)
+    assert [o.offer.title for o in found] == ["Stage de préparation au brevet", "Place offerte pour un accompagnant",
+                                              "Abonnement saison à tarif jeune"]  # then Aix, 25 km away
+    assert found[0].distance_km == 0.0 and found[0].partner_name == "Cours Réussite Mazargues"
+    assert 20 < found[1].distance_km < 40 and found[1].commune_name == "Aix-en-Provence"
+    with pytest.raises(SearchError):
+        offers_near_position(actor_for(youth), 123.0, 5.0)
+    with pytest.raises(NotSignedIn):
+        offers_near_position(None, 43.3, 5.4)
