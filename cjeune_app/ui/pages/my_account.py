@@ -15,7 +15,7 @@ from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.dates import format_date
 from cjeune_app.core.enrollment.models import ConsentKind
-from cjeune_app.core.enrollment.wording import OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL
+from cjeune_app.core.enrollment.wording import OPTIN_EMAIL_LABEL, OPTIN_SMS_LABEL, OUTSIDE_DEPARTMENT
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import my_account
@@ -97,8 +97,11 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
             account = await asyncio.to_thread(my_account.change_address, actor, values)
         except FormErrors as refused:
             # Nothing is stored and nothing typed is lost: the fields keep the new address.
-            self.errors, self.notice = refused.fields, ""
-            first = next(iter(refused.fields), "address_line")
+            errors = dict(refused.fields)
+            if errors.get("postal_code") == errors.get("commune_insee") == OUTSIDE_DEPARTMENT:
+                del errors["postal_code"]  # the sentence once, under the town, is enough
+            self.errors, self.notice = errors, ""
+            first = next(iter(errors), "address_line")
             return rx.call_script(focus_field("champ-commune_name" if first == "commune_insee" else f"champ-{first}"))
         except Refusal as refusal:
             self.errors, self.notice = {"page": refusal.message}, ""
