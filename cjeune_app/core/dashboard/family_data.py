@@ -22,7 +22,7 @@ from cjeune_app.core.enrollment.contact import postal_address
 from cjeune_app.core.enrollment.models import ConsentKind, ConsentRecord, Enrollment
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import format_cents
-from cjeune_app.core.guardians.models import Guardian
+from cjeune_app.core.guardians.models import RELATION_LABELS, Guardian, GuardianRelation
 from cjeune_app.core.notifications.models import SentMessage
 from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.territory import commune_by_insee
@@ -100,11 +100,19 @@ def enrollments_of(session: Session, pupil_id: int) -> list[dict[str, object]]:
     return found
 
 
-def guardians_of(session: Session, pupil_id: int) -> list[dict[str, object]]:
+def guardians_of(session: Session, pupil_id: int, account_id: int, email: str) -> list[dict[str, object]]:
+    """The school's record of the child's guardians: names and link for each; the contact details
+    only of the guardian who is this account (the other one's are theirs, not the requester's)."""
     rows = session.exec(select(Guardian).where(Guardian.pupil_id == pupil_id).order_by(col(Guardian.rank))).all()
-    return [{"nom": guardian.last_name, "prenom": guardian.first_name, "lien": guardian.relation,
-             "mobile": guardian.mobile or "", "email": guardian.email or "", "adresse": guardian.address}
-            for guardian in rows]
+    found: list[dict[str, object]] = []
+    for guardian in rows:
+        own = guardian.account_id == account_id or bool(email and guardian.email == email.lower())
+        relation = RELATION_LABELS.get(GuardianRelation(guardian.relation), guardian.relation) \
+            if guardian.relation in tuple(GuardianRelation) else guardian.relation
+        found.append({"nom": guardian.last_name, "prenom": guardian.first_name, "lien": relation,
+                      "mobile": (guardian.mobile or "") if own else "", "email": (guardian.email or "") if own else "",
+                      "adresse": guardian.address if own else ""})
+    return found
 
 
 def school_of(session: Session, pupil: Pupil) -> str:
@@ -131,6 +139,7 @@ def address_changes(session: Session, pupil_ids: list[int]) -> list[dict[str, ob
 
 
 def messages_sent(session: Session, recipients: list[str]) -> list[dict[str, object]]:
+    """What was sent to these addresses (the subject, never the body)."""
     wanted = [recipient.strip().lower() for recipient in recipients if recipient]
     if not wanted:
         return []

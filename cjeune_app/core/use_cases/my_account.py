@@ -209,7 +209,7 @@ def _collect(session: Session, account: Account, pupil_ids: list[int], now: dt.d
                            for line in board.history],
             "historique": family_data.ledger_lines(session, pupil_id),
             "inscriptions": family_data.enrollments_of(session, pupil_id),
-            "responsables_legaux": family_data.guardians_of(session, pupil_id),
+            "responsables_legaux": family_data.guardians_of(session, pupil_id, account.id or 0, account.email or ""),
         })
     overview = _overview(session, account, pupil_ids)
     return {
@@ -223,8 +223,7 @@ def _collect(session: Session, account: Account, pupil_ids: list[int], now: dt.d
         "consentements": [asdict(line) for line in contact.consent_ledger(session, pupil_ids)],
         "consentements_detail": family_data.consent_lines(session, pupil_ids),
         "changements_adresse": family_data.address_changes(session, pupil_ids),
-        "messages_envoyes": family_data.messages_sent(
-            session, [account.email or "", *(e["email"] for y in youths for e in y["inscriptions"])]),  # type: ignore[attr-defined]
+        "messages_envoyes": family_data.messages_sent(session, [account.email or ""]),  # this person's own
         "demande_de_suppression": overview.deletion_requested_at,
     }
 

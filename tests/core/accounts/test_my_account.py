@@ -153,3 +153,18 @@ def test_my_data_as_a_pdf_reads_back_in_french_with_the_child_and_the_ledger(par
     data = my_account.my_data(parent)
     assert [line["libelle"] for line in data["jeunes"][0]["historique"]][:1] == ["Crédit de la saison 2026-2027"]
     assert data["messages_envoyes"] == [] or all("objet" in m for m in data["messages_envoyes"])
+
+
+def test_my_data_shows_the_guardians_but_only_this_person_s_own_contact(parent, session):
+    from cjeune_app.core.establishments.models import Pupil
+    from cjeune_app.core.guardians.models import Guardian
+
+    pupil = session.exec(select(Pupil)).one()
+    session.add(Guardian(pupil_id=pupil.id, rank=1, last_name="Roche", first_name="Paul", relation="pere",
+                         email=OLD, mobile="+33612345678"))
+    session.add(Guardian(pupil_id=pupil.id, rank=2, last_name="Roche", first_name="Anne", relation="mere",
+                         email="anne.roche@exemple.fr", mobile="+33698765432"))
+    session.commit()
+    guardians = my_account.my_data(parent)["jeunes"][0]["responsables_legaux"]
+    assert [(g["prenom"], g["lien"], g["email"], g["mobile"]) for g in guardians] == [
+        ("Paul", "Père", OLD, "+33612345678"), ("Anne", "Mère", "", "")]
