@@ -1,5 +1,6 @@
 """"Mon compte", the account's side: a new e-mail address confirmed by a link sent to it before it
-replaces the old one, and the request to delete the account (recorded for the agents)."""
+replaces the old one, a Jeune's commune, and the request to delete the account (recorded for the
+agents)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from cjeune_app.core.accounts.errors import FormErrors, InvalidToken
 from cjeune_app.core.accounts.models import Account, DeletionRequest, EmailChange
 from cjeune_app.core.accounts.sessions import digest
 from cjeune_app.core.accounts.sign_in import account_by_login
-from cjeune_app.core.accounts.validation import email_error
+from cjeune_app.core.accounts.validation import email_error, resident_commune_error
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.email_address import normalize_email
 from cjeune_app.core.enums import Role
@@ -82,6 +83,22 @@ def confirm_email_change(session: Session, raw: str | None, *, now: dt.datetime 
     if old:
         emails.send_email_changed(session, old, change.new_email)
     return account
+
+
+def change_youth_commune(session: Session, account: Account, commune_insee: str) -> tuple[str, str] | None:
+    """A Jeune moved: their commune (the Jeune space's bons plans follow it) must be one of the 13,
+    as at sign-up (FormErrors({"commune_insee": ...}) otherwise). (before, after) INSEE codes, or
+    None when unchanged."""
+    problem = resident_commune_error(commune_insee)
+    if problem:
+        raise FormErrors({"commune_insee": problem})
+    before = account.commune_insee or ""
+    if before == commune_insee:
+        return None
+    account.commune_insee = commune_insee
+    session.add(account)
+    session.flush()
+    return before, commune_insee
 
 
 @dataclass(frozen=True)

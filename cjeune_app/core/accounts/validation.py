@@ -71,6 +71,9 @@ def resident_commune_error(commune_insee: str) -> str | None:
     if not (commune_insee or "").strip():
         return "Choisissez votre commune dans la liste."
     if not is_resident_commune(commune_insee):
-        return ("La carte CJeune de Provence est réservée aux habitants des Bouches-du-Rhône : "
-                "choisissez votre commune dans la liste.")
+        return NOT_RESIDENT
     return None
+
+
+NOT_RESIDENT = ("La carte CJeune de Provence est réservée aux habitants des Bouches-du-Rhône : "
+                "choisissez votre commune dans la liste.")

@@ -12,8 +12,10 @@ from dataclasses import asdict, dataclass, replace
 from sqlmodel import Session
 
 from cjeune_app.core.accounts import my_account
+from cjeune_app.core.accounts.errors import FormErrors
 from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.my_account import DeletionAsked
+from cjeune_app.core.accounts.validation import NOT_RESIDENT
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.audit import AuditAction, AuditFilter, AuditTarget, list_entries, record
 from cjeune_app.core.dashboard import family_data
@@ -21,12 +23,14 @@ from cjeune_app.core.dashboard.youth import pupils_of, youth_dashboard
 from cjeune_app.core.db import session_scope, utcnow
 from cjeune_app.core.enrollment import contact
 from cjeune_app.core.enrollment import unsubscribe as unsubscribing
+from cjeune_app.core.enrollment.communes import chosen_commune
 from cjeune_app.core.enrollment.models import ConsentKind
 from cjeune_app.core.enrollment.unsubscribe import Subscription
 from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.errors import Forbidden, NotSignedIn
 from cjeune_app.core.establishments.models import Pupil
 from cjeune_app.core.permissions import require_role, require_signed_in
+from cjeune_app.core.territory import commune_by_insee
 
 FAMILY_ROLES = (Role.PARENT, Role.PUPIL, Role.YOUTH)
 
@@ -75,9 +79,18 @@ def _family(session: Session, actor: Actor | None) -> tuple[Actor, Account, list
 def _overview(session: Session, account: Account, pupil_ids: list[int]) -> MyAccount:
     assert account.id is not None
     family = contact.family_contact(session, pupil_ids)
-    return MyAccount(str(account.role), account.email or "", my_account.pending_email(session, account.id) or "",
-                     family.enrolled, family.mobile, family.optin_email, family.optin_sms,
-                     my_account.deletion_requested_at(session, account.id),
+    pending = my_account.pending_email(session, account.id) or ""
+    deletion = my_account.deletion_requested_at(session, account.id)
+    if account.role == Role.YOUTH and not family.enrolled:  # a Jeune: their commune only
+        commune = commune_by_insee(account.commune_insee or "")
+        name = commune.name if commune else ""
+        return MyAccount(str(account.role), account.email or "", pending, False, "", False, False, deletion,
+                         commune_insee=account.commune_insee or "", commune_name=name, address=name,
+                         address_history=_history_of(session, AuditFilter(
+                             action=AuditAction.ADDRESS_CHANGED, target_kind=AuditTarget.ACCOUNT,
+                             target_id=account.id)))
+    return MyAccount(str(account.role), account.email or "", pending,
+                     family.enrolled, family.mobile, family.optin_email, family.optin_sms, deletion,
                      family.address_line, family.address_complement, family.postal_code, family.commune_insee,
                      family.commune_name, family.address, _address_history(session, pupil_ids))
 
@@ -85,10 +98,14 @@ def _overview(session: Session, account: Account, pupil_ids: list[int]) -> MyAcc
 def _address_history(session: Session, pupil_ids: list[int]) -> tuple[AddressChangeShown, ...]:
     """The family's changes of address, read back from the audit trail (one line per change, even
     when it went on several children's files)."""
+    return _history_of(session, *(AuditFilter(action=AuditAction.ADDRESS_CHANGED, pupil_id=pupil_id)
+                                  for pupil_id in pupil_ids))
+
+
+def _history_of(session: Session, *wanted: AuditFilter) -> tuple[AddressChangeShown, ...]:
     seen: dict[tuple[str, str], tuple[dt.datetime, int, AddressChangeShown]] = {}
-    for pupil_id in pupil_ids:
-        for row in list_entries(session, AuditFilter(action=AuditAction.ADDRESS_CHANGED, pupil_id=pupil_id),
-                                limit=ADDRESS_HISTORY_SHOWN):
+    for audit_filter in wanted:
+        for row in list_entries(session, audit_filter, limit=ADDRESS_HISTORY_SHOWN):
             before, _, after = row.details.partition(BEFORE_AFTER)
             seen.setdefault((row.when, row.details), (row.moment, row.id, AddressChangeShown(row.when, before, after)))
     newest_first = sorted(seen.values(), key=lambda found: (found[0], found[1]), reverse=True)
@@ -134,6 +151,26 @@ def change_address(actor: Actor | None, values: dict[str, object]) -> MyAccount:
                        target_kind=AuditTarget.PUPIL, target_id=pupil_id, pupil_id=pupil_id,
                        target_label=f"{pupil.first_name} {pupil.last_name}" if pupil else "",
                        details=f"{changed.before or NO_ADDRESS}{BEFORE_AFTER}{changed.after}")
+        return _overview(session, account, pupil_ids)
+
+
+def change_commune(actor: Actor | None, values: dict[str, object]) -> MyAccount:
+    """A Jeune's commune (commune_insee picked from the list, or commune_name typed): one of the 13,
+    as at sign-up; FormErrors({"commune_insee": ...}) otherwise, nothing stored. Each change goes to
+    the audit trail and is shown back, as a family's change of address."""
+    with session_scope() as session:
+        actor, account, pupil_ids = _family(session, actor)
+        if account.role != Role.YOUTH:
+            raise Forbidden()
+        town = chosen_commune(values, "")
+        if not town.insee and str(values.get("commune_name") or "").strip() and not town.in_department:
+            raise FormErrors({"commune_insee": NOT_RESIDENT})
+        changed = my_account.change_youth_commune(session, account, town.insee)
+        if changed is not None:
+            before, after = (commune_by_insee(code) for code in changed)
+            record(session, replace(actor, display_name=_actor_name(account)), AuditAction.ADDRESS_CHANGED,
+                   target_kind=AuditTarget.ACCOUNT, target_id=account.id, target_label=_actor_name(account),
+                   details=f"{before.name if before else NO_ADDRESS}{BEFORE_AFTER}{after.name if after else ''}")
         return _overview(session, account, pupil_ids)
 
 

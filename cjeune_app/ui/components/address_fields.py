@@ -191,3 +191,14 @@ def address_fields(state: Any) -> rx.Component:
                         lambda option, index: state.choose_commune(option.insee), "label"),
         spacing="3", width="100%",
     )
+
+
+def town_field(state: Any) -> rx.Component:
+    """The town alone (a Jeune's commune), with its suggestions."""
+    return rx.vstack(
+        _field(state, "commune_name", "address-level2", on_change=state.commune_typed, label_key="commune_insee",
+               hint="Tapez le début du nom puis choisissez votre commune."),
+        suggestion_list(state.commune_options, "villes-proposees", "Villes proposées :",
+                        lambda option, index: state.choose_commune(option.insee), "label"),
+        spacing="3", width="100%",
+    )

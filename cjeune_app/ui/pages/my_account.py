@@ -20,7 +20,7 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import my_account
 from cjeune_app.core.use_cases.my_account import MyAccount
-from cjeune_app.ui.components.address_fields import AddressFields, address_fields, focus_field
+from cjeune_app.ui.components.address_fields import AddressFields, address_fields, focus_field, town_field
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage, SessionState
@@ -38,6 +38,7 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
     allowed_roles = (Role.PARENT, Role.PUPIL, Role.YOUTH)
     address: str = ""
     address_history: list[AddressChangeRow] = []
+    is_youth: bool = False  # a Jeune: their commune, not a postal address
     email: str = ""
     pending_email: str = ""
     enrolled: bool = False
@@ -63,6 +64,7 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
         self.enrolled, self.mobile = account.enrolled, account.mobile
         self.optin_email, self.optin_sms = account.optin_email, account.optin_sms
         self.address = account.address
+        self.is_youth = account.role == str(Role.YOUTH) and not account.enrolled
         self.address_history = [AddressChangeRow(line.when, line.before, line.after)
                                 for line in account.address_history]
         self.deletion_text = (f"Demande de suppression enregistrée le {format_date(account.deletion_requested_at)} : "
@@ -112,6 +114,23 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
         return None
 
     @rx.event
+    async def change_commune(self, form: dict):
+        values = self._address_values(form)
+        actor = await self._actor()
+        try:
+            account = await asyncio.to_thread(my_account.change_commune, actor, values)
+        except FormErrors as refused:
+            self.errors, self.notice = refused.fields, ""  # the town typed stays in the field
+            return rx.call_script(focus_field("champ-commune_name"))
+        except Refusal as refusal:
+            self.errors, self.notice = {"page": refusal.message}, ""
+            return None
+        self.errors, self.notice = {}, "Commune enregistrée : vos bons plans proches la suivent."
+        self._show(account)
+        self._show_stored_address(account)
+        return None
+
+    @rx.event
     async def change_mobile(self, form: dict):
         await self._act(my_account.change_mobile, str(form.get("mobile", "")), notice="Numéro de mobile enregistré.")
 
@@ -146,6 +165,17 @@ def _consent(label: str, name: str, checked: rx.Var, on_change: Any) -> rx.Compo
     )
 
 
+def _address_history() -> rx.Component:
+    return rx.cond(MyAccountState.address_history.length() > 0, rx.vstack(
+        rx.heading("Changements d'adresse", as_="h3", size="3"),
+        rx.el.ul(rx.foreach(MyAccountState.address_history, lambda line: rx.el.li(
+            rx.text("Le ", line.when, " : ", rx.el.strong(line.after),
+                    rx.text(" (auparavant : ", line.before, ")", as_="span", size="2")),
+        )), id="historique-adresses"),
+        spacing="1", width="100%", padding_top="0.5rem",
+    ))
+
+
 def my_account_page() -> rx.Component:
     return page_layout(
         page_title("Mon compte"),
@@ -164,6 +194,17 @@ def my_account_page() -> rx.Component:
                        rx.button("Changer d'adresse", type="submit", size="3"),
                        on_submit=MyAccountState.change_email, reset_on_submit=False, width="100%",
                    )),
+            rx.cond(MyAccountState.is_youth, _block(
+                "Ma commune", "bloc-commune",
+                rx.text("Commune actuelle : ", rx.el.strong(MyAccountState.address, id="adresse-actuelle")),
+                rx.form(
+                    rx.vstack(town_field(MyAccountState),
+                              rx.button("Enregistrer la commune", type="submit", size="3"),
+                              spacing="3", width="100%"),
+                    on_submit=MyAccountState.change_commune, reset_on_submit=False, width="100%", no_validate=True,
+                ),
+                _address_history(),
+            )),
             rx.cond(MyAccountState.enrolled, rx.vstack(
                 _block("Adresse postale", "bloc-adresse",
                        rx.text("Adresse actuelle : ", rx.el.strong(MyAccountState.address, id="adresse-actuelle")),
@@ -184,14 +225,7 @@ def my_account_page() -> rx.Component:
                            on_submit=MyAccountState.change_address, reset_on_submit=False, width="100%",
                            no_validate=True,
                        ),
-                       rx.cond(MyAccountState.address_history.length() > 0, rx.vstack(
-                           rx.heading("Changements d'adresse", as_="h3", size="3"),
-                           rx.el.ul(rx.foreach(MyAccountState.address_history, lambda line: rx.el.li(
-                               rx.text("Le ", line.when, " : ", rx.el.strong(line.after),
-                                       rx.text(" (auparavant : ", line.before, ")", as_="span", size="2")),
-                           )), id="historique-adresses"),
-                           spacing="1", width="100%", padding_top="0.5rem",
-                       ))),
+                       _address_history()),
                 _block("Numéro de mobile", "bloc-mobile",
                        rx.form(
                            form_field("Numéro de téléphone mobile", "mobile", "tel", "tel", MyAccountState.errors,

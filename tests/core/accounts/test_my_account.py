@@ -168,3 +168,32 @@ def test_my_data_shows_the_guardians_but_only_this_person_s_own_contact(parent, 
     guardians = my_account.my_data(parent)["jeunes"][0]["responsables_legaux"]
     assert [(g["prenom"], g["lien"], g["email"], g["mobile"]) for g in guardians] == [
         ("Paul", "Père", OLD, "+33612345678"), ("Anne", "Mère", "", "")]
+
+
+def test_a_jeune_moves_to_another_commune_of_the_13_only(session):
+    from cjeune_app.core.accounts.validation import NOT_RESIDENT
+    from cjeune_app.core.enums import Role
+
+    youth = Account(role=Role.YOUTH, login="nina.jeune@exemple.fr", email="nina.jeune@exemple.fr",
+                    first_name="Nina", last_name="Jeune", commune_insee="13001")
+    session.add(youth)
+    session.commit()
+    actor = actor_for(youth)
+    assert my_account.open_my_account(actor).address == "Aix-en-Provence"
+    for town in ({"commune_insee": "83104"}, {"commune_name": "Toulon"}, {"commune_name": ""}):
+        with pytest.raises(FormErrors) as refused:
+            my_account.change_commune(actor, town)
+        assert "commune_insee" in refused.value.fields
+    assert refused.value.fields["commune_insee"] != NOT_RESIDENT  # nothing typed: "choisissez…"
+    moved = my_account.change_commune(actor, {"commune_name": "Aubagne"})
+    assert (moved.commune_insee, moved.address) == ("13005", "Aubagne")
+    assert [(line.before, line.after) for line in moved.address_history] == [("Aix-en-Provence", "Aubagne")]
+    with session_scope(read_only=True) as s:
+        assert s.get(Account, youth.id).commune_insee == "13005"
+
+
+def test_a_parent_has_no_commune_of_a_jeune_to_change(parent):
+    from cjeune_app.core.errors import Forbidden
+
+    with pytest.raises(Forbidden):
+        my_account.change_commune(parent, {"commune_insee": "13005"})
