@@ -237,3 +237,23 @@ def test_around_me_shows_the_nearest_bons_plans_and_falls_back_to_the_commune(ap
         expect(other.locator("#bons-plans-proches .distance")).to_have_count(0)
     finally:
         context.close()
+
+
+def test_a_jeune_changes_their_commune_among_those_of_the_13(app_server, phone):
+    _youth_in(app_server, "lou.jeune@exemple.fr", "13001")
+    sign_in(phone, app_server, "jeune", "lou.jeune@exemple.fr")
+    phone.goto(app_server.base_url + "/mon-compte/")
+    wait_for_app(phone)
+    expect(phone.locator("#adresse-actuelle")).to_have_text("Aix-en-Provence")
+    town = phone.get_by_label("Ville *")
+    town.fill("Toulon")
+    phone.get_by_role("button", name="Enregistrer la commune").click()
+    expect(phone.locator("#erreur-commune_insee")).to_contain_text("réservée aux habitants des Bouches-du-Rhône")
+    expect(town).to_have_value("Toulon")
+    town.fill("auba")
+    phone.get_by_role("list", name="Villes proposées :").get_by_role("button", name=re.compile("^Aubagne")).click()
+    phone.get_by_role("button", name="Enregistrer la commune").click()
+    expect(phone.locator("#adresse-actuelle")).to_have_text("Aubagne")
+    expect(phone.locator("#historique-adresses")).to_contain_text("Aubagne (auparavant : Aix-en-Provence)")
+    phone.mouse.move(0, 0)
+    assert_page_healthy(phone)
