@@ -27,7 +27,7 @@ from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
 from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
 from cjeune_app.core.use_cases.photos import PhotoSummary
-from cjeune_app.ui.components.address_fields import AddressRow, TownRow
+from cjeune_app.ui.components.address_fields import AddressFields
 from cjeune_app.ui.state import PrivatePage
 
 TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "address_complement",
@@ -63,7 +63,10 @@ def focus_script(element_id: str, scroll: bool = True) -> str:
             f" if (el) {{ el.focus({{preventScroll: true}});{scroll_into_view} }} }}, 80)")
 
 
-class EnrollmentState(PrivatePage, rx.State):
+class EnrollmentState(AddressFields, PrivatePage, rx.State):
+    """The address fields of step 2 and their suggestions come from `AddressFields` (shared with
+    "Mon compte")."""
+
     ready: bool = False
     refused: str = ""
     children_choice: list[ChoiceRow] = []
@@ -83,11 +86,6 @@ class EnrollmentState(PrivatePage, rx.State):
     # The fields, as shown
     guardian_last_name: str = ""
     guardian_first_name: str = ""
-    address_line: str = ""
-    address_complement: str = ""
-    postal_code: str = ""
-    commune_name: str = ""
-    commune_insee: str = ""
     email: str = ""
     email_confirmation: str = ""
     mobile: str = ""
@@ -95,8 +93,6 @@ class EnrollmentState(PrivatePage, rx.State):
     optin_sms: bool = False
     attested: bool = False
     errors: dict[str, str] = {}
-    commune_options: list[TownRow] = []
-    address_options: list[AddressRow] = []
     # Step 3
     photo_missing: bool = True
     photo_rejected: bool = False
@@ -106,7 +102,6 @@ class EnrollmentState(PrivatePage, rx.State):
     upload_url: str = ""
     photo_unsent: bool = False  # chosen in the editor, "Valider la photo" not pressed yet
     _pupil_id: int = 0
-    _address_query: int = 0  # the latest address lookup; older answers are dropped
 
     def _refuse(self, refusal: Refusal) -> Any:
         if isinstance(refusal, NotSignedIn):
@@ -203,65 +198,6 @@ class EnrollmentState(PrivatePage, rx.State):
     def set_check(self, name: str, value: bool) -> None:
         if name in CHECKBOXES:
             setattr(self, name, bool(value))
-
-    @rx.event
-    def postal_code_typed(self, value: str) -> None:
-        self.postal_code = value or ""
-        self.commune_options = [TownRow(**dataclasses.asdict(o)) for o in use_case.towns_for_postal_code(value)]
-        if len(self.commune_options) == 1:
-            self._pick(self.commune_options[0])
-            self.commune_options = []
-
-    @rx.event
-    def commune_typed(self, value: str) -> None:
-        self.commune_name, self.commune_insee = value or "", ""
-        self.commune_options = [TownRow(**dataclasses.asdict(o))
-                                for o in use_case.towns_matching(value, self.postal_code)]
-
-    def _pick(self, option: TownRow) -> None:
-        self.commune_name, self.commune_insee = option.name, option.insee
-        if option.postal_code:
-            self.postal_code = option.postal_code
-        self.errors = {k: v for k, v in self.errors.items() if k not in ("commune_insee", "postal_code")}
-
-    @rx.event
-    def choose_commune(self, insee: str) -> Any:
-        option = next((o for o in self.commune_options if o.insee == insee), None)
-        if option:
-            self._pick(option)
-        self.commune_options = []
-        # The tapped suggestion is gone: focus goes back to the town it filled, where it was.
-        return rx.call_script(focus_script("champ-commune_name", scroll=False))
-
-    @rx.event(background=True)
-    async def address_typed(self, value: str) -> None:
-        async with self:
-            self.address_line = value or ""
-            self._address_query += 1
-            query, postal_code, town_chosen = self._address_query, self.postal_code, bool(self.commune_insee)
-        found = await use_case.address_suggestions(value, postal_code, town_chosen)
-        async with self:
-            if query == self._address_query:
-                self.address_options = [AddressRow(**dataclasses.asdict(o)) for o in found]
-
-    @rx.event
-    def choose_address(self, index: int) -> Any:
-        if not 0 <= index < len(self.address_options):
-            return None
-        chosen = self.address_options[index]
-        if chosen.street:
-            self.address_line = chosen.street
-        if chosen.postal_code:
-            self.postal_code = chosen.postal_code
-        self.commune_name, self.commune_insee = chosen.city, chosen.insee
-        self.address_options, self.commune_options = [], []
-        self.errors = {k: v for k, v in self.errors.items()
-                       if k not in ("address_line", "postal_code", "commune_insee")}
-        return rx.call_script(focus_script("champ-address_line", scroll=False))
-
-    @rx.event
-    def close_suggestions(self) -> None:
-        self.address_options = []
 
     # -- moving --------------------------------------------------------------------------------
 
