@@ -1,6 +1,6 @@
-"""The postal address as the stepper's "Coordonnées" step asks it, for every page that asks it again
-("Mon compte"): street with the national address API's suggestions, complement, postal code, town
-picked from the communes of the 13. The rules and the API client are core's
+"""The postal address as the stepper's "Coordonnées" step asks it, shared by every page that asks it
+(the stepper, "Mon compte"): street with the national address API's suggestions, complement, postal
+code, town picked from the communes of the 13. The rules and the API client are core's
 (`core.use_cases.enrollment`: address_suggestions, towns_for_postal_code, towns_matching).
 
 Mix `AddressFields` into the page's state (it must also have `errors: dict[str, str]`), fill it with
