@@ -172,8 +172,9 @@ OPEN_SOCKET = """(url) => new Promise((done) => {
 
 def test_a_sibling_page_cannot_open_the_pages_websocket(app_server, phone, attacker):
     """Page events travel on Reflex's websocket, which no CORS rule protects: the handshake's Origin
-    is what refuses a sibling page (api.session_cookie.HandshakeFilter), although the browser sends
-    the victim's SameSite=Strict cookie with it."""
+    is what refuses a sibling page, although the browser sends the victim's SameSite=Strict cookie
+    with it. Two locks check it, each enough alone: api.session_cookie.HandshakeFilter and Reflex's
+    socket.io server (rxconfig's cors_allowed_origins); with neither, this test sees "open"."""
     victim = make_youth(app_server, "Petit", "Jade", photo=None)
     sign_in(phone, app_server, "collegien", victim.login)
     socket_url = app_server.base_url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
