@@ -18,6 +18,7 @@ from cjeune_app.api.session_cookie import router as session_router
 from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
+from cjeune_app.ui.browser import browser
 from cjeune_app.ui.components.app_shell import connection_notice, pwa_head
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
@@ -107,7 +108,8 @@ app = rx.App(
 app.register_lifespan_task(upgrade_schema_at_start)
 app.add_middleware(EventTelemetry())
 # Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
-app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
+# The Browser component (ui.browser) runs what events ask of the browser, on every page.
+app.app_wraps[(5, "Overlay")] = lambda stateful: rx.fragment(connection_notice(), browser()) if stateful else None
 app.add_page(not_found_page, route="404", title="Page introuvable | CJeune de Provence",
              description="Cette adresse ne mène à aucune page du site CJeune de Provence.")
 

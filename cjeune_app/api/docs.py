@@ -1,12 +1,8 @@
 """The API docs page (/api/v1/docs): Swagger UI served from the files of the swagger-ui-bundle-v2
-package, never from a CDN. Its one inline script (Swagger UI's start) is allowed by its hash
-(`DOCS_SCRIPT_SOURCE`, used by api.headers)."""
+package, never from a CDN. Its one inline script (Swagger UI's start) is allowed by its hash, as
+every page's (api.headers)."""
 
 from __future__ import annotations
-
-import base64
-import hashlib
-import re
 
 import swagger_ui_bundle
 from fastapi import FastAPI
@@ -27,12 +23,6 @@ def docs_page(openapi_url: str, title: str) -> HTMLResponse:
     )
 
 
-def _script_source(page: HTMLResponse) -> str:
-    script = re.search(r"<script>(.*?)</script>", bytes(page.body).decode(), re.S)
-    assert script is not None, "Swagger UI's page has no inline script any more"
-    return f"'sha256-{base64.b64encode(hashlib.sha256(script.group(1).encode()).digest()).decode()}'"
-
-
 def install_docs(api: FastAPI, openapi_url: str) -> None:
     page = docs_page(openapi_url, api.title)
     api.mount(DOCS_ASSETS, StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger-ui")
@@ -41,5 +31,3 @@ def install_docs(api: FastAPI, openapi_url: str) -> None:
     def docs() -> HTMLResponse:
         return page
 
-
-DOCS_SCRIPT_SOURCE = _script_source(docs_page(f"{API_DOCS_PATH[:-5]}/openapi.json", "API CJeune de Provence"))

@@ -18,7 +18,6 @@ meanwhile stops working at once.
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -29,27 +28,7 @@ from cjeune_app.core.accounts.web import csrf_token, digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import ROLE_LABELS, Role
 from cjeune_app.core.use_cases import family, sessions
-
-
-def load_page(path: str) -> rx.event.EventSpec:
-    """A full page load of `path` (an HTTP route, not a page of the app: the router cannot go there)."""
-    return rx.call_script(f"window.location.assign({json.dumps(path)})")
-
-
-def post_form(path: str, fields: dict[str, str]) -> rx.event.EventSpec:
-    """The browser posts a form to `path` (a full page load, as a form's submission)."""
-    return rx.call_script(f"""(() => {{
-  const form = document.createElement("form");
-  form.method = "post";
-  form.action = {json.dumps(path)};
-  for (const [name, value] of Object.entries({json.dumps(fields)})) {{
-    const input = document.createElement("input");
-    input.type = "hidden"; input.name = name; input.value = value;
-    form.appendChild(input);
-  }}
-  document.body.appendChild(form);
-  form.submit();
-}})()""")
+from cjeune_app.ui.browser import load_page
 
 
 def client_ip(state: rx.State) -> str | None:

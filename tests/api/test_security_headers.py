@@ -4,9 +4,13 @@ tests/browser/test_security_headers.py for the real server)."""
 
 from __future__ import annotations
 
+import base64
+import gzip
+import hashlib
+
 import pytest
 from fastapi.testclient import TestClient
-from starlette.responses import PlainTextResponse
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
 from cjeune_app.api import create_api
@@ -64,9 +68,45 @@ def test_hsts_when_the_public_url_is_https(monkeypatch):
 
 
 def test_no_page_may_load_from_a_cdn():
-    for path in ("/espace-partenaire", "/api/v1/docs"):
-        assert "cdn" not in content_security_policy(path) and "https://" not in content_security_policy(path).replace(
-            "https://tile.openstreetmap.org", "")
+    policy = content_security_policy(["'sha256-AAAA'"])
+    assert "cdn" not in policy and "https://" not in policy.replace("https://tile.openstreetmap.org", "")
+
+
+def script_src(answer) -> str:
+    return next(d for d in answer.headers["content-security-policy"].split(";") if "script-src" in d)
+
+
+def test_an_html_page_allows_its_own_inline_scripts_by_hash_and_nothing_else(monkeypatch):
+    monkeypatch.delenv("CJEUNE_PUBLIC_URL", raising=False)
+    page = ('<html><head><script>window.a = 1;</script><script type="module">import "/x.js";</script>'
+            '<script src="/y.js"></script></head><body><script>\r\nwindow.b = 2;</script></body></html>')
+    api = create_api()
+    api.mount("", Route("/{path:path}", lambda request: HTMLResponse(page)))
+    answer = TestClient(api).get("/une-page")
+    expected = {"'sha256-" + base64.b64encode(hashlib.sha256(text).digest()).decode() + "'"
+                for text in (b"window.a = 1;", b'import "/x.js";', b"\nwindow.b = 2;")}
+    sources = set(script_src(answer).split()[1:])
+    assert sources == {"'self'"} | expected
+    assert answer.text == page  # the page itself is passed on as it was
+
+
+def test_a_gzipped_page_is_hashed_from_its_decoded_text(monkeypatch):
+    monkeypatch.delenv("CJEUNE_PUBLIC_URL", raising=False)
+    page = b"<html><script>window.c = 3;</script></html>"
+    api = create_api()
+    api.mount("", Route("/{path:path}", lambda request: Response(
+        gzip.compress(page), media_type="text/html", headers={"Content-Encoding": "gzip"})))
+    answer = TestClient(api).get("/une-page")
+    assert answer.content == page
+    assert "'sha256-" + base64.b64encode(hashlib.sha256(b"window.c = 3;").digest()).decode() + "'" in script_src(answer)
+
+
+def test_no_answer_allows_inline_scripts_or_eval(monkeypatch):
+    monkeypatch.delenv("CJEUNE_PUBLIC_URL", raising=False)
+    client = TestClient(app_with_a_mounted_backend())
+    for path in ("/api/v1/health", "/api/v1/docs", "/espace-partenaire/encaisser"):
+        policy = script_src(client.get(path))
+        assert "'unsafe-inline'" not in policy and "'unsafe-eval'" not in policy, (path, policy)
 
 
 @pytest.mark.parametrize("public_url, origins", [

@@ -162,6 +162,27 @@ return results;""")
     assert frames and all(frame.url == "chrome-error://chromewebdata/" for frame in frames), results["frame"]
 
 
+OPEN_SOCKET = """(url) => new Promise((done) => {
+  const socket = new WebSocket(url);
+  socket.onopen = () => { done("open"); socket.close(); };
+  socket.onerror = () => done("refused");
+  socket.onclose = () => done("refused");
+})"""
+
+
+def test_a_sibling_page_cannot_open_the_pages_websocket(app_server, phone, attacker):
+    """Page events travel on Reflex's websocket, which no CORS rule protects: the handshake's Origin
+    is what refuses a sibling page, although the browser sends the victim's SameSite=Strict cookie
+    with it. Two locks check it, each enough alone: api.session_cookie.HandshakeFilter and Reflex's
+    socket.io server (rxconfig's cors_allowed_origins); with neither, this test sees "open"."""
+    victim = make_youth(app_server, "Petit", "Jade", photo=None)
+    sign_in(phone, app_server, "collegien", victim.login)
+    socket_url = app_server.base_url.replace("http://", "ws://") + "/_event/?EIO=4&transport=websocket"
+    assert phone.evaluate(OPEN_SOCKET, socket_url) == "open"  # the site's own page may
+    results = run_attack(phone, attacker, f"return {{socket: await ({OPEN_SOCKET})({socket_url!r})}};")
+    assert results["socket"] == "refused"
+
+
 def written_states_since(moment: float) -> list[Path]:
     """The state files Reflex wrote since `moment` (it writes them a moment after the events)."""
     for _ in range(60):

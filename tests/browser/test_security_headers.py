@@ -18,7 +18,10 @@ def assert_protected(answer: httpx.Response) -> None:
     assert answer.headers.get("x-frame-options") == "DENY", answer.url
     assert answer.headers.get("x-content-type-options") == "nosniff", answer.url
     assert answer.headers.get("referrer-policy") == "strict-origin-when-cross-origin", answer.url
-    assert "frame-ancestors 'none'" in answer.headers.get("content-security-policy", ""), answer.url
+    policy = answer.headers.get("content-security-policy", "")
+    assert "frame-ancestors 'none'" in policy, answer.url
+    scripts = next(d for d in policy.split(";") if "script-src" in d)
+    assert "'unsafe-inline'" not in scripts and "'unsafe-eval'" not in scripts, (answer.url, scripts)
     assert "camera=(self)" in answer.headers.get("permissions-policy", ""), answer.url
 
 

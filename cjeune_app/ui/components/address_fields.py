@@ -10,13 +10,13 @@ Mix `AddressFields` into the page's state (it must also have `errors: dict[str, 
 from __future__ import annotations
 
 import dataclasses
-import json
 from typing import Any
 
 import reflex as rx
 
 from cjeune_app.core.enrollment.validation import field_label, is_required
 from cjeune_app.core.use_cases import enrollment as use_case
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.forms import field_error, form_field
 
 
@@ -39,11 +39,6 @@ class AddressRow:
 
 ADDRESS_TEXT_FIELDS = ("address_line", "address_complement", "postal_code", "commune_name")
 ADDRESS_ERROR_KEYS = ("address_line", "address_complement", "postal_code", "commune_insee")
-
-
-def focus_field(element_id: str) -> str:
-    return (f"setTimeout(() => {{ const el = document.getElementById({json.dumps(element_id)});"
-            " if (el) { el.focus({preventScroll: true}); } }, 80)")
 
 
 class AddressFields(rx.State, mixin=True):
@@ -106,7 +101,7 @@ class AddressFields(rx.State, mixin=True):
         if option:
             self._pick(option)
         self.commune_options = []
-        return rx.call_script(focus_field("champ-commune_name"))
+        return browser.focus("champ-commune_name", center=False)
 
     @rx.event(background=True)
     async def address_typed(self, value: str) -> None:
@@ -131,7 +126,7 @@ class AddressFields(rx.State, mixin=True):
         self.commune_name, self.commune_insee = chosen.city, chosen.insee
         self.address_options, self.commune_options = [], []
         self._clear_address_errors("address_line", "postal_code", "commune_insee")
-        return rx.call_script(focus_field("champ-address_line"))
+        return browser.focus("champ-address_line", center=False)
 
 
 def suggestion_list(options: rx.Var, list_id: str, label: str, on_pick, text_key: str) -> rx.Component:

@@ -9,7 +9,6 @@ The avis is posted with the session cookie to its authenticated route, never thr
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
 import reflex as rx
@@ -21,6 +20,7 @@ from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.teleservices.models import BOURSE_STEP_COUNT
 from cjeune_app.core.use_cases import teleservices
 from cjeune_app.core.use_cases.teleservices import BourseScreen
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.forms import alert_box, field_error
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage
@@ -32,25 +32,6 @@ NETWORK_ERROR = "La connexion a été interrompue : vérifiez votre réseau et r
 NO_FILE = "Choisissez d'abord l'avis d'imposition (PDF ou JPEG)."
 ATTESTATION = ("J'atteste sur l'honneur l'exactitude des renseignements donnés et être le représentant légal "
                "de l'enfant.")
-
-
-def _avis_script(pupil_id: int) -> str:
-    return f"""(async () => {{
-  const input = document.getElementById({json.dumps(AVIS_INPUT_ID)});
-  if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE)}}};
-  const form = new FormData();
-  form.append({json.dumps(routes.AVIS_FILE_FIELD)}, input.files[0], input.files[0].name);
-  try {{
-    const response = await fetch({json.dumps(routes.online_bourse_avis(pupil_id))},
-                                 {{method: "POST", body: form, credentials: "same-origin"}});
-    let body = {{}};
-    try {{ body = await response.json(); }} catch (e) {{ body = {{}}; }}
-    if (!response.ok) body.failure = body.message || {json.dumps(NETWORK_ERROR)};
-    return body;
-  }} catch (e) {{
-    return {{failure: {json.dumps(NETWORK_ERROR)}}};
-  }}
-}})()"""
 
 
 class BourseState(PrivatePage, rx.State):
@@ -144,8 +125,7 @@ class BourseState(PrivatePage, rx.State):
             if not isinstance(screen, BourseScreen):
                 return screen
             self._show(screen)
-        return rx.call_script("setTimeout(() => { const el = document.getElementById('titre-etape');"
-                              " if (el) el.focus(); }, 60)")
+        return browser.focus("titre-etape", delay_ms=60)
 
     @rx.event
     async def previous_step(self) -> Any:
@@ -162,11 +142,13 @@ class BourseState(PrivatePage, rx.State):
         self.avis_failure = ""
 
     @rx.event
-    def send_avis(self) -> Any:
+    async def send_avis(self) -> Any:
         if self.sending_avis:
             return None
         self.sending_avis, self.avis_failure = True, ""
-        return rx.call_script(_avis_script(self._pupil_id), callback=BourseState.avis_sent)
+        return browser.post_files(routes.online_bourse_avis(self._pupil_id), {routes.AVIS_FILE_FIELD: AVIS_INPUT_ID},
+                                  BourseState.avis_sent, csrf=await self._csrf_token(), missing=NO_FILE,
+                                  network=NETWORK_ERROR)
 
     @rx.event
     async def avis_sent(self, answer: dict | None) -> Any:
@@ -184,6 +166,9 @@ class BourseState(PrivatePage, rx.State):
     @rx.var
     def progress(self) -> int:
         return round(100 * self.step / BOURSE_STEP_COUNT)
+
+
+browser.answers_to(BourseState.avis_sent)
 
 
 def _described(name: str, hint: bool = False) -> dict[str, Any]:

@@ -31,10 +31,10 @@ from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import back_office
 from cjeune_app.core.use_cases.dashboard import Dashboard, NearbyOffer, dashboard, offers_near_position
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import OfferItem, distance_text, offer_card, offer_item
-from cjeune_app.ui.components.position import NEAR_ME_SCRIPT
 from cjeune_app.ui.state import PrivatePage, SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
@@ -277,7 +277,7 @@ class DashboardState(PrivatePage, SessionState):
     def around_me(self):
         """"Autour de moi": the browser asks the person for their position."""
         self.locating, self.near_notice = True, ""
-        return rx.call_script(NEAR_ME_SCRIPT, callback=DashboardState.use_position)
+        return browser.position(DashboardState.use_position)
 
     @rx.event
     async def use_position(self, position: list | None):
@@ -603,3 +603,6 @@ def dashboard_page() -> rx.Component:
         ),
         width="40rem",
     )
+
+
+browser.answers_to(DashboardState.use_position)

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from typing import Any
 
 import reflex as rx
@@ -27,6 +26,7 @@ from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
 from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
 from cjeune_app.core.use_cases.photos import PhotoSummary
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields
 from cjeune_app.ui.state import PrivatePage
 
@@ -54,13 +54,6 @@ class ChildRow:
 class ChoiceRow:
     pupil_id: str = ""
     name: str = ""
-
-
-def focus_script(element_id: str, scroll: bool = True) -> str:
-    # After React has drawn the step; the field is scrolled to the middle, away from the header.
-    scroll_into_view = " el.scrollIntoView({block: 'center'});" if scroll else ""
-    return (f"setTimeout(() => {{ const el = document.getElementById({json.dumps(element_id)});"
-            f" if (el) {{ el.focus({{preventScroll: true}});{scroll_into_view} }} }}, 80)")
 
 
 class EnrollmentState(AddressFields, PrivatePage, rx.State):
@@ -161,7 +154,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
     def _moved_to(self, step: int) -> Any:
         self.step, self.errors = step, {}
         self.commune_options, self.address_options = [], []
-        return rx.call_script("window.scrollTo(0, 0);" + focus_script("titre-etape"))
+        return browser.focus("titre-etape", top=True)
 
     # -- opening -------------------------------------------------------------------------------
 
@@ -210,7 +203,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         step = self.step
         if step == 3 and self.photo_unsent:
             self.errors = {"photo": UNSENT_PHOTO}
-            return rx.call_script(focus_script("valider-photo"))
+            return browser.focus("valider-photo")
         if step == STEP_COUNT:
             saved = await self._call(use_case.finish, self._pupil_id, self.season_code, self.attested)
         else:
@@ -226,12 +219,12 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             first = next(iter(self.errors))
             if saved.step != step:  # "Terminer" found an earlier step incomplete
                 self.step = saved.step
-            return rx.call_script(focus_script(FOCUS_IDS.get(first, f"champ-{first}")))
+            return browser.focus(FOCUS_IDS.get(first, f"champ-{first}"))
         if saved.completed:
             self.screen, self.errors = DONE, {}
             self.completed_on = saved.completed_on
             self.sent_mail, self.sent_to = saved.parent_mail, saved.view.values.get("email") or ""
-            return rx.call_script("window.scrollTo(0, 0);" + focus_script("fin-inscription"))
+            return browser.focus("fin-inscription", top=True)
         if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
             values = saved.view.values
             self.mobile, self.email = values["mobile"] or "", values["email"]
@@ -244,7 +237,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         step = self.step
         if step == 1:
             self.screen, self.errors = WELCOME, {}
-            return rx.call_script("window.scrollTo(0, 0);" + focus_script("titre-bienvenue"))
+            return browser.focus("titre-bienvenue", top=True)
         # What was typed stays in the state; core also stores it when it is valid.
         moved = await self._call(use_case.go_back, self._pupil_id, self.season_code, step,
                                  self._values(step) if step in (1, 2) else None)
@@ -260,7 +253,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         if isinstance(photo, Refusal):
             return self._refuse(photo)
         self._show_photo(photo)
-        return rx.call_script(focus_script("etat-photo"))
+        return browser.focus("etat-photo")
 
     @rx.event
     def photo_failed(self, _message: str) -> None:

@@ -22,11 +22,11 @@ from cjeune_app.core.errors import Refusal
 from cjeune_app.core.franceconnect.web import ARRIVAL_COOKIE
 from cjeune_app.core.guardians.errors import CodeAlreadyUsed, CodeBlocked, CodeExpired, VerificationExpired
 from cjeune_app.core.use_cases import franceconnect, guardians
+from cjeune_app.ui.browser import post_form
 from cjeune_app.ui.components import guardian_verification as verification
 from cjeune_app.ui.components.forms import error_message
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.pages.sign_in import NARROW
-from cjeune_app.ui.state import post_form
 
 BAD_DATE = "Écrivez chaque date sous la forme jj/mm/aaaa (exemple : 14/03/2013)."
 NEEDS_NEW_CODE = (CodeAlreadyUsed, CodeBlocked, CodeExpired)

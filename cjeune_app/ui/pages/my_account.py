@@ -20,7 +20,8 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.use_cases import my_account
 from cjeune_app.core.use_cases.my_account import MyAccount
-from cjeune_app.ui.components.address_fields import AddressFields, address_fields, focus_field, town_field
+from cjeune_app.ui import browser
+from cjeune_app.ui.components.address_fields import AddressFields, address_fields, town_field
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage, SessionState
@@ -104,7 +105,7 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
                 del errors["postal_code"]  # the sentence once, under the town, is enough
             self.errors, self.notice = errors, ""
             first = next(iter(errors), "address_line")
-            return rx.call_script(focus_field("champ-commune_name" if first == "commune_insee" else f"champ-{first}"))
+            return browser.focus("champ-commune_name" if first == "commune_insee" else f"champ-{first}")
         except Refusal as refusal:
             self.errors, self.notice = {"page": refusal.message}, ""
             return None
@@ -121,7 +122,7 @@ class MyAccountState(AddressFields, PrivatePage, SessionState):
             account = await asyncio.to_thread(my_account.change_commune, actor, values)
         except FormErrors as refused:
             self.errors, self.notice = refused.fields, ""  # the town typed stays in the field
-            return rx.call_script(focus_field("champ-commune_name"))
+            return browser.focus("champ-commune_name", center=False)
         except Refusal as refusal:
             self.errors, self.notice = {"page": refusal.message}, ""
             return None
@@ -324,7 +325,7 @@ class UnsubscribeState(rx.State):
             self.refused = refusal.message
             return
         self.done, self.subscribed = True, False
-        return rx.call_script(focus_field("desabonnement-fait"))
+        return browser.focus("desabonnement-fait")
 
 
 def unsubscribe_page() -> rx.Component:

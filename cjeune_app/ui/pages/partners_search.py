@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -13,10 +12,10 @@ from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS
 from cjeune_app.core.search import SearchError, SearchQuery
 from cjeune_app.core.territory import all_communes
 from cjeune_app.core.use_cases import search as searching
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import PartnerItem, partner_card, partner_item
 from cjeune_app.ui.components.partner_map import partner_map
-from cjeune_app.ui.components.position import NEAR_ME_SCRIPT
 
 PAGE_SIZE = 20
 COMMUNE_OPTIONS = sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
@@ -105,10 +104,7 @@ class SearchState(rx.State):
     def _typed(self):
         """Typing rewrites the current address (back then undoes a filter, not each letter);
         only while still on this page, as the answer may come after a click on a result."""
-        return rx.call_script(
-            f"if (window.location.pathname.replace(/\\/$/, '') === {json.dumps(routes.PARTNERS_SEARCH)}) "
-            f"window.history.replaceState(window.history.state, '', {json.dumps(self._url())})"
-        )
+        return browser.replace_address(routes.PARTNERS_SEARCH, self._url())
 
     def _navigate(self):
         """A filter, the sort or the view changed: a new address, which `load` then searches
@@ -239,7 +235,7 @@ class SearchState(rx.State):
     @rx.event
     def near_me(self):
         self.locating = True
-        return rx.call_script(NEAR_ME_SCRIPT, callback=SearchState.use_position)
+        return browser.position(SearchState.use_position)
 
     @rx.event
     async def use_position(self, position: list | None):
@@ -268,6 +264,9 @@ class SearchState(rx.State):
     def set_view(self, value: str | list[str]):
         self.view = value if isinstance(value, str) else value[0]
         return self._navigate()
+
+
+browser.answers_to(SearchState.use_position)
 
 
 def _label(options: list[tuple[str, str]], code: str) -> str:

@@ -15,6 +15,7 @@ from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.use_cases import photos
 from cjeune_app.core.use_cases.photos import PhotoSummary
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.photo_editor import photo_editor
@@ -80,8 +81,7 @@ class PhotoPageState(PrivatePage, rx.State):
             return self._refuse(refusal)
         self._show(photo)
         self.notice = NEW_PHOTO_SENT
-        return rx.call_script("setTimeout(() => { const el = document.getElementById('avis-photo');"
-                              " if (el) { el.focus(); el.scrollIntoView({block: 'center'}); } }, 80)")
+        return browser.focus("avis-photo")
 
     @rx.event
     def failed(self, _message: str) -> None:

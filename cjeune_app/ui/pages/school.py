@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import json
 from urllib.parse import urlencode
 
 import reflex as rx
+from reflex.event import EventHandler, EventSpec
 
 from cjeune_app import routes
-from cjeune_app.core.accounts.web import CSRF_HEADER
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.guardians.distribution import STATE_LABELS, Delivery
@@ -25,6 +24,7 @@ from cjeune_app.core.guardians.models import RELATION_LABELS, GuardianRelation
 from cjeune_app.core.guardians.records import GuardianInput
 from cjeune_app.core.phones import format_mobile
 from cjeune_app.core.use_cases import guardians, school
+from cjeune_app.ui import browser
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.state import PrivatePage
@@ -36,48 +36,14 @@ NO_FILE_CHOSEN = "Choisissez d'abord le fichier CSV des élèves."
 NETWORK_ERROR = "La connexion a été interrompue : vérifiez votre réseau et réessayez."
 GUARDIAN_FIELDS = ("last_name", "first_name", "relation", "mobile", "email", "address")
 
-# Posts a form with the page's cookies; the PDF (base64) of the answer becomes a blob: address.
-_POST_JS = """
-(async (url, form, csrf) => {
-  try {
-    const response = await fetch(url, {method: "POST", body: form, credentials: "same-origin",
-                                       headers: {%(csrf_header)s: csrf}});
-    let body = {};
-    try { body = await response.json(); } catch (e) { body = {}; }
-    for (const key of ["letters_pdf", "letter_pdf"]) {
-      if (body[key]) {
-        const bytes = Uint8Array.from(atob(body[key]), (c) => c.charCodeAt(0));
-        body.pdf_url = URL.createObjectURL(new Blob([bytes], {type: "application/pdf"}));
-      }
-      delete body[key];
-    }
-    if (!response.ok) body.failure = body.message || %(network)s;
-    return body;
-  } catch (e) {
-    return {failure: %(network)s};
-  }
-})
-""".strip() % {  # strip: "return\n(...)" would return nothing
-    "network": json.dumps(NETWORK_ERROR), "csrf_header": json.dumps(CSRF_HEADER)}
+def _post(url: str, csrf: str, reply: EventHandler, files: dict[str, str] | None = None) -> EventSpec:
+    """Posts to `url` with the page's cookies and CSRF token; a PDF of the answer becomes a blob: address."""
+    return browser.post_files(url, files or {}, reply, csrf=csrf, missing=NO_FILE_CHOSEN, network=NETWORK_ERROR)
 
 
-def _import_script(csrf: str) -> str:
-    return f"""(() => {{
-  const input = document.getElementById({json.dumps(FILE_INPUT_ID)});
-  if (!input || !input.files.length) return {{failure: {json.dumps(NO_FILE_CHOSEN)}}};
-  const form = new FormData();
-  form.append({json.dumps(FILE_FIELD)}, input.files[0], input.files[0].name);
-  return {_POST_JS}({json.dumps(routes.SCHOOL_IMPORT)}, form, {json.dumps(csrf)});
-}})()"""
-
-
-def _letters_script(class_name: str, delivery: str, guardian_id: str, csrf: str) -> str:
+def _letters_url(class_name: str, delivery: str, guardian_id: str) -> str:
     query = urlencode({"classe": class_name, "envoi": delivery, "responsable": guardian_id})
-    return f"{_POST_JS}({json.dumps(routes.SCHOOL_GUARDIAN_LETTERS + '?' + query)}, new FormData(), {json.dumps(csrf)})"
-
-
-def _reset_script(pupil_id: int, csrf: str) -> str:
-    return f"{_POST_JS}({json.dumps(routes.school_password_reset(int(pupil_id)))}, new FormData(), {json.dumps(csrf)})"
+    return routes.SCHOOL_GUARDIAN_LETTERS + "?" + query
 
 
 @dataclasses.dataclass
@@ -185,16 +151,16 @@ class SchoolState(PrivatePage, rx.State):
     @rx.event
     async def generate_letters(self):
         self._clear_letters()
-        return rx.call_script(_letters_script(self.letters_class, self.letters_delivery, "", await self._csrf_token()),
-                              callback=SchoolState.letters_issued)
+        return _post(_letters_url(self.letters_class, self.letters_delivery, ""), await self._csrf_token(),
+                     SchoolState.letters_issued)
 
     @rx.event
     async def reissue_letter(self, guardian_id: str):
         if not guardian_id.isdigit():
             return
         self._clear_letters()
-        return rx.call_script(_letters_script("", Delivery.LETTER.value, guardian_id, await self._csrf_token()),
-                              callback=SchoolState.letters_issued)
+        return _post(_letters_url("", Delivery.LETTER.value, guardian_id), await self._csrf_token(),
+                     SchoolState.letters_issued)
 
     @rx.event
     async def letters_issued(self, answer: dict | None):
@@ -226,7 +192,7 @@ class SchoolState(PrivatePage, rx.State):
             return
         self._clear_result()
         self.sending = True
-        return rx.call_script(_import_script(await self._csrf_token()), callback=SchoolState.imported)
+        return _post(routes.SCHOOL_IMPORT, await self._csrf_token(), SchoolState.imported, {FILE_FIELD: FILE_INPUT_ID})
 
     @rx.event
     async def imported(self, answer: dict | None):
@@ -249,8 +215,7 @@ class SchoolState(PrivatePage, rx.State):
         if not pupil_id.isdigit():
             return
         self._clear_result()
-        return rx.call_script(_reset_script(int(pupil_id), await self._csrf_token()),
-                              callback=SchoolState.password_reset)
+        return _post(routes.school_password_reset(int(pupil_id)), await self._csrf_token(), SchoolState.password_reset)
 
     @rx.event
     def password_reset(self, answer: dict | None):
@@ -309,6 +274,9 @@ class SchoolState(PrivatePage, rx.State):
         await self.open_guardians(self.guardians_pupil_id)
         await self._show_guardians(actor)
         self.guardians_saved = f"Responsables légaux de {self.guardians_pupil} enregistrés."
+
+
+browser.answers_to(SchoolState.letters_issued, SchoolState.imported, SchoolState.password_reset)
 
 
 def _pdf_link(label: str, href: rx.Var, filename: rx.Var, link_id: str) -> rx.Component:

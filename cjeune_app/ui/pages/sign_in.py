@@ -21,6 +21,7 @@ from cjeune_app.core.errors import Refusal
 from cjeune_app.core.site import COLLEGE_SUPPORT_EMAIL
 from cjeune_app.core.use_cases import accounts, franceconnect, guardians
 from cjeune_app.core.use_cases.accounts import PendingSignIn
+from cjeune_app.ui.browser import post_form
 from cjeune_app.ui.components.forms import (
     PasswordChecklist,
     alert_box,
@@ -31,7 +32,7 @@ from cjeune_app.ui.components.forms import (
 )
 from cjeune_app.ui.components.franceconnect import franceconnect_button
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import client_ip, post_form
+from cjeune_app.ui.state import client_ip
 from cjeune_app.ui.theme import BRAND_BLUE
 
 NARROW = "30rem"
