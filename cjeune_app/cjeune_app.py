@@ -18,7 +18,7 @@ from cjeune_app.api.session_cookie import router as session_router
 from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
-from cjeune_app.ui.components.app_shell import connection_notice, pwa_head
+from cjeune_app.ui.components.app_shell import backend_error, connection_notice, pwa_head
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -96,6 +96,10 @@ app = rx.App(
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=pwa_head(),
+    # No toast library on every page (≈ 10 KB of JavaScript): the app shows no toast; an unexpected
+    # server error is told in French (app_shell.backend_error).
+    toaster=None,
+    backend_exception_handler=backend_error,
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
                                site_routers=[downloads_router, school_router, session_router, franceconnect_router,
                                              back_office_files_router, teleservices_router, my_account_router]),
