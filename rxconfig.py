@@ -3,7 +3,7 @@
 import reflex as rx
 
 from cjeune_app.core.settings import database_url, settings
-from cjeune_app.ui.bundle import NoDynamicComponentLibraries
+from cjeune_app.ui.bundle import NoDynamicComponentLibraries, RadixThemesUsedColors
 from cjeune_app.ui.theme import theme
 
 config = rx.Config(
@@ -17,6 +17,6 @@ config = rx.Config(
     # The component libraries are not all imported into every page's root for dynamic components
     # (the app has none): each page loads the components it draws (ui/bundle.py).
     frontend_lazy_bundled_libraries=True,
-    plugins=[rx.plugins.RadixThemesPlugin(theme=theme), NoDynamicComponentLibraries()],
+    plugins=[RadixThemesUsedColors(theme=theme), NoDynamicComponentLibraries()],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
