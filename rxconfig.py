@@ -17,6 +17,9 @@ config = rx.Config(
     # The component libraries are not all imported into every page's root for dynamic components
     # (the app has none): each page loads the components it draws (ui/bundle.py).
     frontend_lazy_bundled_libraries=True,
+    # Built files also stored brotli-compressed (≈ 15 % smaller than gzip), served to browsers that
+    # ask for it; gzip for the others.
+    frontend_compression_formats=["brotli", "gzip"],
     plugins=[RadixThemesUsedColors(theme=theme), NoDynamicComponentLibraries()],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )
