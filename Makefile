@@ -48,3 +48,4 @@ bench: install
 	@$(ENV) python bench/bench_assistance.py
 	@$(ENV) python bench/bench_assistance.py --db $(BENCH_PG)
 	@$(ENV) python bench/bench_lighthouse.py
+	@$(ENV) python bench/bench_first_load_js.py

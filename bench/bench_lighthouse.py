@@ -1,6 +1,7 @@
 """Lighthouse 12 on a phone (mobile profile, Debian's Chromium), median of 3 runs per page, and
 Chromium's installability verdict (`Page.getInstallabilityErrors` over the DevTools protocol,
-since Lighthouse 12 has no PWA category). Printed, never asserted.
+since Lighthouse 12 has no PWA category). Printed, never asserted. "JS reçu" is the scripts' bytes on
+the wire as Lighthouse's Chromium negotiates them (brotli); bench_first_load_js.py gives them in gzip.
 
     .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--url http://127.0.0.1:3000]
 
@@ -104,7 +105,7 @@ def main() -> None:
     try:
         cookie, installability = signed_in_cookie_and_installability(base_url, server)
         print(f"Lighthouse 12, profil mobile, médiane de {args.runs} passages — {base_url}")
-        print(f"{'page':18} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'LCP s':>6} {'CLS':>6} {'JS gzip Ko':>10}  "
+        print(f"{'page':18} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'LCP s':>6} {'CLS':>6} {'JS reçu Ko':>10}  "
               "installable")
         for path in PAGES:
             if path in SIGNED_IN and cookie is None:

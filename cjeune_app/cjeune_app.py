@@ -19,7 +19,7 @@ from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.browser import browser
-from cjeune_app.ui.components.app_shell import connection_notice, pwa_head
+from cjeune_app.ui.components.app_shell import backend_error, connection_notice, pwa_head
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -94,11 +94,48 @@ from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_pa
 from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
 
-app = rx.App(
+SITE_DESCRIPTION = ("La carte CJeune de Provence du Département des Bouches-du-Rhône : 150 € par an pour "
+                    "le sport, la culture et le soutien scolaire des collégiens, et des bons plans jusqu'à 25 ans.")
+DESCRIPTIONS = {
+    routes.FAQ: "Les réponses aux questions des familles, des jeunes et des partenaires sur la carte CJeune de "
+                "Provence : inscription, photo, carte, soldes, mots de passe.",
+    routes.PARTNERS_SEARCH: "Trouvez les clubs, associations, cinémas et organismes de soutien scolaire "
+                            "partenaires de la carte CJeune de Provence près de chez vous.",
+    routes.PARTNER_PAGE_PATTERN: "Un partenaire de la carte CJeune de Provence : ses activités, son adresse, "
+                                 "ses bons plans pour les collégiens et les jeunes.",
+    routes.OFFERS: "Les bons plans des partenaires CJeune de Provence pour les jeunes de 11 à 25 ans des "
+                   "Bouches-du-Rhône : réductions, places, invitations.",
+    routes.SIGN_IN: "Connexion à CJeune de Provence : collégien, parent, jeune ou partenaire.",
+    routes.PARENT_SELF_REGISTRATION: "Parents : créez votre compte CJeune de Provence pour inscrire votre enfant "
+                                     "collégien et suivre ses avantages.",
+    routes.YOUTH_SIGN_UP: "Jeunes de 15 à 25 ans : créez votre compte CJeune de Provence pour profiter des bons "
+                          "plans près de chez vous.",
+    routes.PARTNER_SIGN_UP: "Clubs, associations, structures culturelles : devenez partenaire de la carte "
+                            "CJeune de Provence et encaissez les avantages des collégiens.",
+    routes.FORGOTTEN_PASSWORD: "Mot de passe oublié : recevez un lien pour en choisir un nouveau sur "
+                               "CJeune de Provence.",
+}
+
+
+class SiteApp(rx.App):
+    """Every page carries a French description (search engines, shared links): the one its add_page
+    call gives, else its route's in DESCRIPTIONS, else the site's."""
+
+    def add_page(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if kwargs.get("description") is None:
+            kwargs["description"] = DESCRIPTIONS.get(kwargs.get("route") or "", SITE_DESCRIPTION)
+        return super().add_page(*args, **kwargs)
+
+
+app = SiteApp(
     style=global_style,
     stylesheets=["/styles.css"],
     html_lang="fr",
     head_components=pwa_head(),
+    # No toast library on every page (≈ 10 KB of JavaScript): the app shows no toast; an unexpected
+    # server error is told in French (app_shell.backend_error).
+    toaster=None,
+    backend_exception_handler=backend_error,
     api_transformer=create_api([search_router, partners_router, photos_router, card_batches_router, admin_router],
                                site_routers=[downloads_router, school_router, session_router, franceconnect_router,
                                              back_office_files_router, teleservices_router, my_account_router]),
@@ -123,15 +160,6 @@ PAGES = [
     (accessibility_page, routes.ACCESSIBILITY, "Déclaration d'accessibilité"),
 ]
 QUOTING_AMOUNTS = (home_page, terms_page)  # they load the season's amounts on opening
-SITE_DESCRIPTION = ("La carte CJeune de Provence du Département des Bouches-du-Rhône : 150 € par an pour "
-                    "le sport, la culture et le soutien scolaire des collégiens, et des bons plans jusqu'à 25 ans.")
-DESCRIPTIONS = {
-    routes.FAQ: "Les réponses aux questions des familles, des jeunes et des partenaires sur la carte CJeune de "
-                "Provence : inscription, photo, carte, soldes, mots de passe.",
-    routes.PARTNERS_SEARCH: "Trouvez les clubs, associations, cinémas et organismes de soutien scolaire "
-                            "partenaires de la carte CJeune de Provence près de chez vous.",
-    routes.SIGN_IN: "Connexion à CJeune de Provence : collégien, parent, jeune ou partenaire.",
-}
 for component, route, title in PAGES:
     app.add_page(component, route=route, title=f"{title} | CJeune de Provence",
                  description=DESCRIPTIONS.get(route, SITE_DESCRIPTION),

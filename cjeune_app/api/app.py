@@ -10,6 +10,7 @@ from cjeune_app.api.docs import install_docs
 from cjeune_app.api.errors import ApiError, install_error_handlers
 from cjeune_app.api.headers import SecurityHeadersMiddleware
 from cjeune_app.api.observability import RequestLogMiddleware, metrics_router
+from cjeune_app.api.page_paths import SlashlessPagesMiddleware
 from cjeune_app.api.session_cookie import HandshakeFilter
 from cjeune_app.routes import MAX_ROW_ID
 
@@ -49,6 +50,8 @@ def create_api(routers: list[APIRouter] | None = None, site_routers: list[APIRou
     api.add_middleware(SecurityHeadersMiddleware)
     # The websocket's handshake: only from the site's origin, and its cookie reduced to a digest.
     api.add_middleware(HandshakeFilter)
+    # /partenaires answers the page itself, as /partenaires/ does (no 307 round trip on a phone).
+    api.add_middleware(SlashlessPagesMiddleware)
     api.add_middleware(RequestLogMiddleware)  # outermost: times and logs every answer
     checked = [Depends(ids_in_range)]
     for router in [health_router, *(routers or [])]:

@@ -63,3 +63,28 @@ def test_faq_search_filters_questions_while_typing(app_server, phone):
     phone.get_by_label("Rechercher dans la FAQ").fill("xylophone")
     expect(questions).to_have_count(0)
     expect(phone.locator("#faq-summary")).to_contain_text("Aucune question ne correspond")
+
+
+FIRST_PAGES = ["/", "/partenaires", "/connexion", "/tableau-de-bord", "/faq", "/connexion/parent",
+               "/bons-plans", "/connexion/jeune/inscription"]
+
+
+def test_pages_answer_at_once_with_or_without_their_slash_in_french_with_a_description(app_server):
+    """A link typed, shared or e-mailed without its trailing slash costs no 307 round trip; every page
+    says it is in French and describes itself for search engines."""
+    import re
+
+    import httpx
+
+    for path in FIRST_PAGES:
+        for form in {path, path.rstrip("/") + "/"}:
+            answer = httpx.get(app_server.base_url + form, follow_redirects=False, timeout=10)
+            assert answer.status_code == 200, (form, answer.status_code, answer.headers.get("location"))
+            html = answer.text
+            assert '<html lang="fr"' in html, form
+            assert re.search(r"<title>[^<]+ \| CJeune de Provence</title>|<title>Accueil", html), form
+            description = re.search(r'<meta content="([^"]{50,})" name="description"/>', html)
+            assert description and "CJeune" in description.group(1), form
+    robots = httpx.get(app_server.base_url + "/robots.txt", timeout=10)
+    assert robots.status_code == 200 and "Disallow: /api/" in robots.text
+    assert "/tableau-de-bord" not in robots.text  # the installed app's start page stays crawlable

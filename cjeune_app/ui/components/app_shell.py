@@ -8,7 +8,11 @@ the site's root) and the scripts are registered here, in every page's head.
 
 from __future__ import annotations
 
+import traceback
+
 import reflex as rx
+import structlog
+from reflex.event import EventSpec
 from reflex_components_core.core.banner import has_too_many_connection_errors
 
 from cjeune_app.ui.theme import BRAND_BLUE
@@ -16,6 +20,8 @@ from cjeune_app.ui.theme import BRAND_BLUE
 MANIFEST = "/manifest.webmanifest"
 CONNECTION_LOST = "Connexion perdue, nouvelle tentative..."
 OFFLINE = "Hors ligne : les informations affichées sont les dernières reçues."
+SERVER_ERROR = ("Une erreur est survenue de notre côté. Réessayez dans un instant ; si elle revient, "
+                "écrivez-nous depuis la page Contact.")
 
 
 def pwa_head() -> list[rx.Component]:
@@ -45,3 +51,12 @@ def connection_notice() -> rx.Component:
         ),
         rx.box(OFFLINE, role="status", id="hors-ligne", class_name="bandeau-hors-ligne"),
     )
+
+
+def backend_error(exception: Exception) -> EventSpec:
+    """An unexpected error in a screen event: logged with its traceback, and told in French (Reflex's
+    own handler shows an English toast, and its toast library weighs ≈ 10 KB on every first load)."""
+    structlog.get_logger("cjeune_app.ui").error(
+        "screen_event_failed", error=type(exception).__name__,
+        traceback="".join(traceback.format_exception(type(exception), exception, exception.__traceback__)))
+    return rx.window_alert(SERVER_ERROR)

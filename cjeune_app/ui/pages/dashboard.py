@@ -560,7 +560,9 @@ def _youth_board() -> rx.Component:
 def dashboard_page() -> rx.Component:
     return page_layout(
         page_title("Tableau de bord"),
-        rx.cond(
+        # The board arrives over the websocket after the first paint: its room is kept from the start
+        # (the footer starts below the screen), so that its arrival pushes nothing visible.
+        rx.box(rx.cond(
             DashboardState.first_name != "",
             rx.vstack(
                 rx.heading(f"Bonjour {DashboardState.first_name}", as_="h2", size="6", id="bonjour"),
@@ -599,8 +601,8 @@ def dashboard_page() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            rx.text("Chargement…", size="2"),
-        ),
+            rx.text("Chargement…", size="2", id="chargement-tableau"),
+        ), min_height="100vh", width="100%"),
         width="40rem",
     )
 
