@@ -82,7 +82,7 @@ def _load(actor: Actor, season: str | None) -> dict[str, Any]:
 class StatisticsState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     seasons: list[str] = []
     season: str = ""
