@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -47,8 +47,7 @@ _joined = (_entry.join(_wallet, _wallet.c.id == _entry.c.wallet_id)
            .outerjoin(_payment, _payment.c.id == _entry.c.payment_id))
 
 
-@dataclass(frozen=True)
-class MonthTotal:
+class MonthTotal(NamedTuple):  # a tuple: some ten thousand of them per season, built and sorted fast
     month: str  # Paris month, "2026-10"
     envelope: str
     kind: str  # enums.LedgerKind
@@ -160,26 +159,46 @@ def _hour_text(conn: sa.Connection) -> sa.ColumnElement[str]:
 
 def season_totals(session: Session, season_id: int) -> list[MonthTotal]:
     """The season's ledger per (month, envelope, kind, partner): the folded totals plus the entries
-    not folded yet, read in one statement."""
+    not folded yet (above the watermark, or gaps), read in one statement (one snapshot)."""
     conn = session.connection()
-    watermark = sa.select(sa.func.coalesce(sa.func.max(_fold.c.last_entry_id), 0)).scalar_subquery()
+    current = sa.select(sa.func.coalesce(sa.func.max(_fold.c.last_entry_id), 0))
+    watermark = current.scalar_subquery()
+    # The watermark only rises: the one read now is a lower bound of the statement's own, given as a
+    # literal so that the planner sees a short range of ids (PostgreSQL), and the season's condition
+    # is hidden from SQLite's planner (+ 0), which would otherwise go through the season's wallets.
+    at_least: Any = sa.bindparam("at_least", conn.execute(current).scalar() or 0, literal_execute=True)
+    of_season = (_wallet.c.season_id + 0 if conn.dialect.name == "sqlite" else _wallet.c.season_id) == season_id
     hour = _hour_text(conn)
     partner = sa.func.coalesce(_entry.c.partner_id, 0)
-    tail = (sa.select(hour.label("bucket"), _wallet.c.envelope, _entry.c.kind, partner.label("partner_id"),
-                      sa.func.count().label("entries"), sa.func.sum(_entry.c.amount_cents).label("cents"))
-            .select_from(_joined)
-            .where(_wallet.c.season_id == season_id,
-                   sa.or_(_entry.c.id > watermark, _entry.c.id.in_(sa.select(_gap.c.entry_id))))
-            .group_by(hour, _wallet.c.envelope, _entry.c.kind, partner))
+
+    def tail(*which: sa.ColumnElement[bool]) -> sa.Select[tuple[str, str, str, int, int, int]]:
+        return (sa.select(hour.label("bucket"), _wallet.c.envelope, _entry.c.kind, partner.label("partner_id"),
+                          sa.func.count().label("entries"), sa.func.sum(_entry.c.amount_cents).label("cents"))
+                .select_from(_joined).where(of_season, *which)
+                .group_by(hour, _wallet.c.envelope, _entry.c.kind, partner))
+
     folded = sa.select(_total.c.month.label("bucket"), _total.c.envelope, _total.c.kind, _total.c.partner_id,
                        _total.c.entries, _total.c.cents).where(_total.c.season_id == season_id)
-    sums: dict[tuple[str, str, str, int], list[int]] = {}
-    for bucket, envelope, kind, partner_id, entries, cents in conn.execute(sa.union_all(folded, tail)).all():
-        month = bucket if len(bucket) == 7 else _paris_month(dt.datetime.strptime(bucket, "%Y-%m-%d %H"))
-        total = sums.setdefault((month, envelope, kind, int(partner_id)), [0, 0])
-        total[0] += int(entries)
-        total[1] += int(cents)
-    return [MonthTotal(m, e, k, p, n, c) for (m, e, k, p), (n, c) in sorted(sums.items())]
+    rows: Any = conn.execute(sa.union_all(
+        folded, tail(_entry.c.id > at_least, _entry.c.id > watermark),
+        tail(_entry.c.id.in_(sa.select(_gap.c.entry_id))))).all()
+    return _merged(rows)
+
+
+def _merged(rows: Iterable[tuple[str, str, str, int, int, int]]) -> list[MonthTotal]:
+    """Rows keyed by a month ("2026-10") or a UTC hour ("2026-10-31 22"), summed per Paris month."""
+    sums: dict[tuple[str, str, str, int], tuple[int, int]] = {}
+    months: dict[str, str] = {}
+    for bucket, envelope, kind, partner_id, entries, cents in rows:
+        if len(bucket) != 7:
+            month = months.get(bucket)
+            if month is None:
+                month = months[bucket] = _paris_month(dt.datetime.strptime(bucket, "%Y-%m-%d %H"))
+            bucket = month
+        key = (bucket, envelope, kind, partner_id)
+        before = sums.get(key)
+        sums[key] = (entries, cents) if before is None else (before[0] + entries, before[1] + cents)
+    return sorted(MonthTotal(m, e, k, int(p), int(n), int(c)) for (m, e, k, p), (n, c) in sums.items())
 
 
 def direct_totals(session: Session, season_id: int) -> list[MonthTotal]:
@@ -192,10 +211,4 @@ def direct_totals(session: Session, season_id: int) -> list[MonthTotal]:
         .select_from(_joined).where(_wallet.c.season_id == season_id)
         .group_by(hour, _wallet.c.envelope, _entry.c.kind, partner)
     ).all()
-    sums: dict[tuple[str, str, str, int], list[int]] = {}
-    for bucket, envelope, kind, partner_id, entries, cents in rows:
-        total = sums.setdefault((_paris_month(dt.datetime.strptime(bucket, "%Y-%m-%d %H")), envelope, kind,
-                                 int(partner_id)), [0, 0])
-        total[0] += int(entries)
-        total[1] += int(cents)
-    return [MonthTotal(m, e, k, p, n, c) for (m, e, k, p), (n, c) in sorted(sums.items())]
+    return _merged(rows)

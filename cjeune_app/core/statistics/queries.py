@@ -130,17 +130,18 @@ def associations_per_day(session: Session, season: Season) -> list[DayCount]:
 
 
 def enrolled_per_school(session: Session, season: Season) -> list[tuple[int, str, str, int, int]]:
-    """(id, name, commune, pupils, enrolled) of every collège: one grouped query for both shares."""
-    enrolled = (sa.select(col(Enrollment.pupil_id)).where(col(Enrollment.season_id) == season.id,
-                                                     col(Enrollment.status) == EnrollmentStatus.COMPLETED).subquery())
-    rows = session.execute(
-        sa.select(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee),
-                  func.count(col(Pupil.id)), func.count(enrolled.c.pupil_id))
-        .join(Pupil, col(Pupil.establishment_id) == col(Establishment.id))
-        .outerjoin(enrolled, enrolled.c.pupil_id == col(Pupil.id))
-        .group_by(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee))
-    ).all()
-    return [(int(i), name, insee, int(pupils), int(done)) for i, name, insee, pupils, done in rows]
+    """(id, name, commune, pupils, enrolled) of every collège: two counts grouped by the database
+    (pupils per collège from its index; the season's completed enrollments through their pupil)."""
+    pupils = dict(session.execute(
+        sa.select(col(Pupil.establishment_id), func.count()).group_by(col(Pupil.establishment_id))).all())
+    enrolled = dict(session.execute(
+        sa.select(col(Pupil.establishment_id), func.count())
+        .select_from(Enrollment).join(Pupil, col(Pupil.id) == col(Enrollment.pupil_id))
+        .where(col(Enrollment.season_id) == season.id, col(Enrollment.status) == EnrollmentStatus.COMPLETED)
+        .group_by(col(Pupil.establishment_id))).all())
+    rows = session.execute(sa.select(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee))
+                           .where(col(Establishment.id).in_(list(pupils)))).all() if pupils else []
+    return [(int(i), name, insee, int(pupils[i]), int(enrolled.get(i, 0))) for i, name, insee in rows]
 
 
 def share_per_school(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
@@ -216,8 +217,7 @@ def most_used_partners(session: Session, season: Season, limit: int = TOP_PARTNE
             use[0] += t.entries if t.kind == LedgerKind.DEBIT else -t.entries
             use[1] -= t.cents
     kept = {pid: use for pid, use in uses.items() if use[0] > 0}
-    names = dict(session.execute(sa.select(col(Partner.id), col(Partner.name))
-                                 .where(col(Partner.id).in_(list(kept)))).all()) if kept else {}
+    names = dict(session.execute(sa.select(col(Partner.id), col(Partner.name))).all()) if kept else {}
     ranked = sorted(kept.items(), key=lambda item: (-item[1][0], -item[1][1], names.get(item[0], "")))
     return [PartnerUse(pid, names.get(pid, ""), n, cents) for pid, (n, cents) in ranked[:limit]]
 
