@@ -1,5 +1,5 @@
 """ledger_month_totals: the statistics' monthly totals of the ledger (folded by id watermark), and
-the indexes of the statistics' other queries
+the indexes of the statistics' other queries and of the reimbursement batch
 
 Revision ID: ledger_month_totals
 Revises: my_account
@@ -42,9 +42,12 @@ def upgrade() -> None:
     op.create_index("ix_enrollment_statistics", "enrollment", ["season_id", "status", "completed_at", "pupil_id"])
     op.create_index("ix_card_association_attempt_statistics", "card_association_attempt",
                     ["season_id", "outcome", "created_at"])
+    # The reimbursement batch reads every payment taken before the end of its month from this index alone.
+    op.create_index("ix_payment_reimbursement", "payment", ["created_at", "partner_id", "amount_cents", "id"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_payment_reimbursement", table_name="payment")
     op.drop_index("ix_card_association_attempt_statistics", table_name="card_association_attempt")
     op.drop_index("ix_enrollment_statistics", table_name="enrollment")
     op.drop_table("ledger_fold_gap")
