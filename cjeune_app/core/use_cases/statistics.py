@@ -42,11 +42,17 @@ def _season(session, code: str | None):  # type: ignore[no-untyped-def]
     return known, current_season(session, paris_today()) or (known[0] if known else None)
 
 
-def _fold_ledger() -> None:
+def _fold_ledger() -> int:
     """Folds the ledger entries written since the last visit into the monthly totals (the figures
     read the entries not folded yet anyway: this only keeps that tail short)."""
     with session_scope() as session:
-        ledger_totals.fold(session)
+        return ledger_totals.fold(session)
+
+
+def fold_ledger() -> int:
+    """The operators' command (`cjeune fold-ledger`): the catch-up after deployment, or a nightly
+    run so that the first agent of the day folds little. Returns the number of entries folded."""
+    return _fold_ledger()
 
 
 def statistics_page(actor: Actor | None, season_code: str | None = None) -> StatisticsPage:

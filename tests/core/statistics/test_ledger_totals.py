@@ -138,3 +138,20 @@ def test_the_id_of_a_rolled_back_entry_is_forgotten(session):
         assert s.exec(select(LedgerFoldGap.entry_id)).all() == []
     read, direct, folded = _read(world.season_id)
     assert read == direct == folded
+
+
+def test_the_operators_command_folds_what_is_new(session):
+    import json
+
+    from click.testing import CliRunner
+
+    from cjeune_app.cli import main
+
+    world = build_partner_world(session)
+    _pay(world.sport, world.card, 700)
+    first = CliRunner().invoke(main, ["fold-ledger", "--json"])
+    again = CliRunner().invoke(main, ["fold-ledger"])
+    assert first.exit_code == 0 and json.loads(first.output) == {"folded": 7}  # 6 credits, 1 debit
+    assert again.exit_code == 0 and "repliées dans les totaux des statistiques : 0." in again.output
+    read, direct, folded = _read(world.season_id)
+    assert read == direct == folded
