@@ -42,12 +42,25 @@ def upgrade() -> None:
     op.create_index("ix_enrollment_statistics", "enrollment", ["season_id", "status", "completed_at", "pupil_id"])
     op.create_index("ix_card_association_attempt_statistics", "card_association_attempt",
                     ["season_id", "outcome", "created_at"])
+    # A reimbursement item is copied from its payment by the INSERT ... SELECT that follows the
+    # creation of its batch: the foreign keys to the batch, the payment and the partner only made
+    # PostgreSQL check and lock those rows once per item (most of the time of a batch). Batches and
+    # payments are never deleted (the append-only ledger references the payments).
+    with op.batch_alter_table("reimbursement_item") as batch_op:
+        batch_op.drop_constraint("fk_reimbursement_item_batch_id_reimbursement_batch", type_="foreignkey")
+        batch_op.drop_constraint("fk_reimbursement_item_partner_id_partner", type_="foreignkey")
+        batch_op.drop_constraint("fk_reimbursement_item_payment_id_payment", type_="foreignkey")
     # The reimbursement batch reads every payment taken before the end of its month from this index alone.
     op.create_index("ix_payment_reimbursement", "payment", ["created_at", "partner_id", "amount_cents", "id"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_payment_reimbursement", table_name="payment")
+    with op.batch_alter_table("reimbursement_item") as batch_op:
+        batch_op.create_foreign_key("fk_reimbursement_item_batch_id_reimbursement_batch", "reimbursement_batch",
+                                    ["batch_id"], ["id"])
+        batch_op.create_foreign_key("fk_reimbursement_item_partner_id_partner", "partner", ["partner_id"], ["id"])
+        batch_op.create_foreign_key("fk_reimbursement_item_payment_id_payment", "payment", ["payment_id"], ["id"])
     op.drop_index("ix_card_association_attempt_statistics", table_name="card_association_attempt")
     op.drop_index("ix_enrollment_statistics", table_name="enrollment")
     op.drop_table("ledger_fold_gap")
