@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from cjeune_app.core.search import geo
+from cjeune_app.core.search import geo, rowids
 from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
 from cjeune_app.core.search.statements import (
     DISTANCE2,
@@ -33,22 +33,29 @@ class PostgresBackend:
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
-        params = {"now": criteria.now, **position_params(criteria)}
+        params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
     def _hits(self, criteria: Criteria, params: dict[str, Any]) -> str:
-        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params."""
+        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params.
+
+        An offer's document repeats its partner's name, categories and place: when every
+        word is there, the partner's own document has them too, with the same tier. So an
+        offer's document only ever brings tier 3, read without weighing its words, and only
+        when one of the words is the offer's own (`offer_terms`, in the same GIN index)."""
         conditions = self._filters(criteria, params)
         distance2 = DISTANCE2 if criteria.position else "NULL"
-        with_offer = (
-            "SELECT o.partner_id FROM search_entry o WHERE o.offer_id IS NOT NULL "
-            "AND o.starts_ts <= :now AND o.expires_ts > :now"
-        )
+        # The partner document's id tells, but on the few days its offers' rows must (see
+        # `rowids`); a scalar subquery, read row by row, never a hash of every offer.
+        with_offer = rowids.sql_partner_has_offer("e.id", (
+            "(SELECT 1 FROM search_entry o WHERE o.partner_id = e.partner_id AND o.offer_id IS NOT NULL "
+            "AND o.expires_ts > :now AND o.starts_ts <= :now LIMIT 1) IS NOT NULL"
+        ))
         if not criteria.words:
             conditions.append("e.offer_id IS NULL")
             if criteria.offers_only:
-                conditions.append(f"e.partner_id IN ({with_offer})")
+                conditions.append(with_offer)
             return (
                 f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
                 f"WHERE {' AND '.join(conditions)})"
@@ -58,19 +65,23 @@ class PostgresBackend:
         conditions.append("e.document @@ to_tsquery('cjeune_search', :words)")
         tier = (
             "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
-            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE {otherwise} END"
+            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE 4 END"
         )
         partner_conditions = conditions + ["e.offer_id IS NULL"]
         if criteria.offers_only:
-            partner_conditions.append(f"e.partner_id IN ({with_offer})")
+            partner_conditions.append(with_offer)
         selects = [
-            f"SELECT e.partner_id, {tier.format(otherwise=4)} AS tier, {distance2} AS distance2 "
+            f"SELECT e.partner_id, {tier} AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(partner_conditions)}"
         ]
         if any(word.in_offers for word in criteria.words):  # else no offer's title has them
-            offer_conditions = conditions + ["e.offer_id IS NOT NULL", "e.starts_ts <= :now", "e.expires_ts > :now"]
+            params["offer_words"] = " | ".join(self._terms(criteria.words))
+            offer_conditions = conditions + [
+                "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
+                "e.starts_ts <= :now", "e.expires_ts > :now",
+            ]
             selects.append(
-                f"SELECT e.partner_id, {tier.format(otherwise=3)} AS tier, {distance2} AS distance2 "
+                f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
                 f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
             )
         return (
@@ -112,6 +123,13 @@ class PostgresBackend:
         parts = [term(c) for c in word.exact] + [term(p, prefix=True) for p in word.prefixes]
         parts += ["(" + " & ".join(term(t) for t in meaning) + ")" for meaning in word.meanings]
         return "(" + " | ".join(parts) + ")"
+
+    @staticmethod
+    def _terms(words: list[QueryWord]) -> list[str]:
+        """Every term of the words, each alone (a prefix as a prefix): a document matching
+        every word has at least one of these in its part that no other part has."""
+        terms = [t for w in words for t in (*w.exact, *w.meaning_terms)] + [f"{p}:*" for w in words for p in w.prefixes]
+        return list(dict.fromkeys(terms))
 
     # -- vocabulary --------------------------------------------------------------------------
     def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
