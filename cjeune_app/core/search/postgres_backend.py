@@ -62,28 +62,33 @@ class PostgresBackend:
             )
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
-        conditions.append("e.document @@ to_tsquery('cjeune_search', :words)")
+        matching = "e.document @@ to_tsquery('cjeune_search', :words)"
         tier = (
             "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
             "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE 4 END"
         )
-        partner_conditions = conditions + ["e.offer_id IS NULL"]
+        partner_conditions = [*conditions, matching, "e.offer_id IS NULL"]
         if criteria.offers_only:
             partner_conditions.append(with_offer)
         selects = [
             f"SELECT e.partner_id, {tier} AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(partner_conditions)}"
         ]
-        if any(word.in_offers for word in criteria.words):  # else no offer's title has them
-            params["offer_words"] = " | ".join(self._terms(criteria.words))
-            offer_conditions = conditions + [
-                "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
-                "e.starts_ts <= :now", "e.expires_ts > :now",
-            ]
-            selects.append(
-                f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
-                f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
-            )
+        if not any(word.in_offers for word in criteria.words):
+            # No offer's title has them: one document per partner, nothing to group.
+            return f"hits AS ({selects[0]})"
+        params["offer_words"] = " | ".join(self._terms(criteria.words))
+        offer_conditions = [
+            *conditions, "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
+            "e.starts_ts <= :now", "e.expires_ts > :now",
+        ]
+        alone = criteria.words[0]
+        if len(criteria.words) > 1 or any(len(meaning) > 1 for meaning in alone.meanings):
+            offer_conditions.append(matching)  # else the offer's own words say it all
+        selects.append(
+            f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
+            f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
+        )
         return (
             f"documents AS ({' UNION ALL '.join(selects)}), "
             "hits AS (SELECT partner_id, MIN(tier) AS tier, MIN(distance2) AS distance2 "
