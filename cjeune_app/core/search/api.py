@@ -26,7 +26,7 @@ from cjeune_app.core.partners.models import Offer
 from cjeune_app.core.search import backends, validation
 from cjeune_app.core.search.geo import haversine_km
 from cjeune_app.core.search.indexing import epoch_seconds, partner_position
-from cjeune_app.core.search.statements import indexed_word, table_of
+from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
 from cjeune_app.core.territory import commune_by_insee
 
@@ -217,13 +217,19 @@ def _resolve_words(
     A word with no such neighbour is kept, and finds nothing: better no answer than a wrong one.
     """
     resolved, corrections = [], []
+    known = backend.vocabulary(
+        session,
+        list(dict.fromkeys(prefix for word in words for prefix in word.prefixes)),
+        [word.root for word in words if word.root is not None],
+        MAX_EXPANSIONS + 1,
+    )
     for word in words:
         starting: dict[str, bool] = {}
         for prefix in word.prefixes:
-            starting |= backend.words_starting(session, prefix, MAX_EXPANSIONS + 1)
+            starting |= known.words_starting(prefix)
         in_offers = any(starting.values()) or bool(word.meanings) or len(starting) > MAX_EXPANSIONS
         if word.root is not None:
-            root_in_offer = indexed_word(session, word.root)
+            root_in_offer = known.indexed_word(word.root)
             word = dataclasses.replace(word, stemmed=root_in_offer is not None)
             in_offers = in_offers or bool(root_in_offer)
         if 0 < len(starting) <= MAX_EXPANSIONS:

@@ -18,11 +18,13 @@ from cjeune_app.core.search.statements import (
     POSTGRES_TRIGRAM_THRESHOLD,
     TERMS,
     Criteria,
+    Vocabulary,
     chunks,
     paged,
     position_params,
     term_rows,
     upsert_terms,
+    vocabulary,
 )
 from cjeune_app.core.search.text import QueryWord
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
@@ -137,27 +139,18 @@ class PostgresBackend:
         return list(dict.fromkeys(terms))
 
     # -- vocabulary --------------------------------------------------------------------------
-    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
-        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
-        rows = session.execute(
-            # words are letters and digits only: no wildcard inside
-            sa.text("SELECT term, in_offer FROM search_term WHERE term LIKE :pattern LIMIT :limit"),
-            {"pattern": prefix + "%", "limit": limit},
-        )
-        return {term: bool(in_offer) for term, in_offer in rows}
+    def vocabulary(self, session: Session, prefixes: list[str], words: list[str], limit: int) -> Vocabulary:
+        """The indexed words each prefix starts (words are letters and digits only: no
+        wildcard inside), and which of `words` are indexed."""
+        return vocabulary(session, prefixes, words, limit, "term LIKE :pattern{n}",
+                          lambda prefix, n: {f"pattern{n}": prefix + "%"})
 
     def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
-        """Indexed words that may be one typo away (similar trigrams, about the same length)."""
-        session.execute(
-            sa.text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)"),
-            {"threshold": POSTGRES_TRIGRAM_THRESHOLD},
-        )
+        """Indexed words that may be one typo away (similar trigrams, about the same length);
+        one statement: the function sets the threshold for the index scan it runs."""
         rows = session.execute(
-            sa.text(
-                "SELECT term, in_offer FROM search_term WHERE term % :typed "
-                "AND length(term) BETWEEN :shortest AND :longest"
-            ),
-            {"typed": typed, "shortest": len(typed) - 1, "longest": len(typed) + 1},
+            sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
+            {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
         )
         return {term: bool(in_offer) for term, in_offer in rows}
 

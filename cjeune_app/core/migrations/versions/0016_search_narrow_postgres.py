@@ -9,6 +9,7 @@ visibility window), which made common words slow. So:
 - browsing without words reads an index holding what the filters need (index-only scan),
   and "bons plans seulement" reads the day of the last expiry packed in the document id
   (see `rowids`), as SQLite does;
+- the vocabulary is read in one statement, typo candidates in another (a function);
 - the tsvectors are computed when a row is inserted (a trigger, from the same analysed words
   as before), and the text columns, which only SQLite's FTS5 reads, are stored empty: rows
   are narrower.
@@ -85,12 +86,21 @@ def upgrade() -> None:
         "CREATE INDEX ix_search_entry_browse ON search_entry "
         "(commune_group, commune_insee, category_mask, partner_id, id, latitude, longitude) WHERE offer_id IS NULL"
     )
+    # Typo candidates in one statement: the threshold is set for the scan that uses it.
+    op.execute(
+        "CREATE FUNCTION search_typo_candidates(typed text, threshold text) "
+        "RETURNS TABLE (term varchar, in_offer boolean) LANGUAGE plpgsql AS $$ BEGIN "
+        "PERFORM set_config('pg_trgm.similarity_threshold', threshold, true); "
+        "RETURN QUERY SELECT t.term, t.in_offer FROM search_term t WHERE t.term % typed "
+        "AND length(t.term) BETWEEN length(typed) - 1 AND length(typed) + 1; END $$"
+    )
     _rebuild()
 
 
 def downgrade() -> None:
     if op.get_bind().dialect.name != "postgresql":
         return
+    op.execute("DROP FUNCTION IF EXISTS search_typo_candidates(text, text)")
     op.execute("DROP INDEX IF EXISTS ix_search_entry_offer_window")
     op.execute("DROP INDEX IF EXISTS ix_search_entry_browse")
     op.execute("ALTER TABLE search_entry DROP COLUMN offer_terms")
