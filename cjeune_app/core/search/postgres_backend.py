@@ -91,9 +91,10 @@ class PostgresBackend:
             f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
         )
+        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
         return (
             f"documents AS ({' UNION ALL '.join(selects)}), "
-            "hits AS (SELECT partner_id, MIN(tier) AS tier, MIN(distance2) AS distance2 "
+            f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "
             "FROM documents GROUP BY partner_id)"
         )
 
