@@ -285,11 +285,20 @@ _PAGE_PARTNERS = sa.text(
     "c.category FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
     "WHERE p.id IN :ids AND p.status = 'validated'"
 ).bindparams(sa.bindparam("ids", expanding=True))
-_PAGE_OFFERS = (
+# The page's partners (with their categories) and their current offers, in one round trip:
+# part 0 rows are partners, part 1 rows offers, soonest expiry first.
+_PAGE = (
     sa.text(
-        "SELECT o.partner_id, o.id, o.title, o.discount_text, o.category, o.expires_at "
-        "FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
-        "AND o.starts_at <= :now AND o.expires_at > :now ORDER BY o.expires_at, o.id"
+        "SELECT 0 AS part, p.id AS partner_id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, "
+        "p.latitude, p.longitude, c.category, NULL AS offer_id, NULL AS title, NULL AS discount_text, "
+        "NULL AS offer_category, NULL AS expires_at "
+        "FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
+        "WHERE p.id IN :ids AND p.status = 'validated' "
+        "UNION ALL "
+        "SELECT 1, o.partner_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.id, o.title, o.discount_text, "
+        "o.category, o.expires_at FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
+        "AND o.starts_at <= :now AND o.expires_at > :now "
+        "ORDER BY part, expires_at, offer_id"
     )
     .bindparams(
         sa.bindparam("ids", expanding=True),
@@ -303,23 +312,41 @@ _PAGE_OFFERS = (
 def _hydrate(
     session: Session, partner_ids: list[int], position: tuple[float, float] | None, now: dt.datetime
 ) -> tuple[PartnerHit, ...]:
-    """The page's partners as shown, read from the partner tables themselves (two queries)."""
+    """The page's partners as shown, read from the partner tables themselves (one query)."""
     if not partner_ids:
         return ()
     partners: dict[int, Any] = {}
     categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
-    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
-        partners[row.id] = row
-        if row.category:
-            categories[row.id].add(row.category)
     offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
-    for partner_id, *offer in session.execute(_PAGE_OFFERS, {"ids": partner_ids, "published": True, "now": now}):
-        offers[partner_id].append(OfferHit(*offer))
+    for row in session.execute(_PAGE, {"ids": partner_ids, "published": True, "now": now}):
+        if row.part == 0:
+            partners[row.partner_id] = _PartnerRow(
+                row.partner_id, row.name, row.kind, row.commune_insee, row.postal_code, row.address,
+                row.latitude, row.longitude,
+            )
+            if row.category:
+                categories[row.partner_id].add(row.category)
+        else:
+            offers[row.partner_id].append(
+                OfferHit(row.offer_id, row.title, row.discount_text, row.offer_category, row.expires_at)
+            )
     return tuple(
         _partner_hit(partners[pid], categories[pid], offers[pid], position)
         for pid in partner_ids
         if pid in partners  # an index not yet in step never shows an unvalidated partner
     )
+
+
+@dataclass(frozen=True)
+class _PartnerRow:
+    id: int
+    name: str
+    kind: str
+    commune_insee: str
+    postal_code: str
+    address: str
+    latitude: float | None
+    longitude: float | None
 
 
 def _partner_hit(
