@@ -65,9 +65,10 @@ class PostgresBackend:
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
         matching = "e.document @@ to_tsquery('cjeune_search', :words)"
+        # Most partners found are found by their description (tier 4): one test settles them.
         tier = (
-            "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
-            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE 4 END"
+            "CASE WHEN NOT e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 4 "
+            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 ELSE 2 END"
         )
         partner_conditions = [*conditions, matching, "e.offer_id IS NULL"]
         if criteria.offers_only:
