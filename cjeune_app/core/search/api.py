@@ -26,7 +26,7 @@ from cjeune_app.core.partners.models import Offer
 from cjeune_app.core.search import backends, validation
 from cjeune_app.core.search.geo import haversine_km
 from cjeune_app.core.search.indexing import epoch_seconds, partner_position
-from cjeune_app.core.search.statements import indexed_word, table_of
+from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import MAX_EXPANSIONS, QueryWord, one_typo_apart, query_words
 from cjeune_app.core.territory import commune_by_insee
 
@@ -217,13 +217,19 @@ def _resolve_words(
     A word with no such neighbour is kept, and finds nothing: better no answer than a wrong one.
     """
     resolved, corrections = [], []
+    known = backend.vocabulary(
+        session,
+        list(dict.fromkeys(prefix for word in words for prefix in word.prefixes)),
+        [word.root for word in words if word.root is not None],
+        MAX_EXPANSIONS + 1,
+    )
     for word in words:
         starting: dict[str, bool] = {}
         for prefix in word.prefixes:
-            starting |= backend.words_starting(session, prefix, MAX_EXPANSIONS + 1)
+            starting |= known.words_starting(prefix)
         in_offers = any(starting.values()) or bool(word.meanings) or len(starting) > MAX_EXPANSIONS
         if word.root is not None:
-            root_in_offer = indexed_word(session, word.root)
+            root_in_offer = known.indexed_word(word.root)
             word = dataclasses.replace(word, stemmed=root_in_offer is not None)
             in_offers = in_offers or bool(root_in_offer)
         if 0 < len(starting) <= MAX_EXPANSIONS:
@@ -279,11 +285,20 @@ _PAGE_PARTNERS = sa.text(
     "c.category FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
     "WHERE p.id IN :ids AND p.status = 'validated'"
 ).bindparams(sa.bindparam("ids", expanding=True))
-_PAGE_OFFERS = (
+# The page's partners (with their categories) and their current offers, in one round trip:
+# part 0 rows are partners, part 1 rows offers, soonest expiry first.
+_PAGE = (
     sa.text(
-        "SELECT o.partner_id, o.id, o.title, o.discount_text, o.category, o.expires_at "
-        "FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
-        "AND o.starts_at <= :now AND o.expires_at > :now ORDER BY o.expires_at, o.id"
+        "SELECT 0 AS part, p.id AS partner_id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, "
+        "p.latitude, p.longitude, c.category, NULL AS offer_id, NULL AS title, NULL AS discount_text, "
+        "NULL AS offer_category, NULL AS expires_at "
+        "FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
+        "WHERE p.id IN :ids AND p.status = 'validated' "
+        "UNION ALL "
+        "SELECT 1, o.partner_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.id, o.title, o.discount_text, "
+        "o.category, o.expires_at FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
+        "AND o.starts_at <= :now AND o.expires_at > :now "
+        "ORDER BY part, expires_at, offer_id"
     )
     .bindparams(
         sa.bindparam("ids", expanding=True),
@@ -297,23 +312,41 @@ _PAGE_OFFERS = (
 def _hydrate(
     session: Session, partner_ids: list[int], position: tuple[float, float] | None, now: dt.datetime
 ) -> tuple[PartnerHit, ...]:
-    """The page's partners as shown, read from the partner tables themselves (two queries)."""
+    """The page's partners as shown, read from the partner tables themselves (one query)."""
     if not partner_ids:
         return ()
     partners: dict[int, Any] = {}
     categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
-    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
-        partners[row.id] = row
-        if row.category:
-            categories[row.id].add(row.category)
     offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
-    for partner_id, *offer in session.execute(_PAGE_OFFERS, {"ids": partner_ids, "published": True, "now": now}):
-        offers[partner_id].append(OfferHit(*offer))
+    for row in session.execute(_PAGE, {"ids": partner_ids, "published": True, "now": now}):
+        if row.part == 0:
+            partners[row.partner_id] = _PartnerRow(
+                row.partner_id, row.name, row.kind, row.commune_insee, row.postal_code, row.address,
+                row.latitude, row.longitude,
+            )
+            if row.category:
+                categories[row.partner_id].add(row.category)
+        else:
+            offers[row.partner_id].append(
+                OfferHit(row.offer_id, row.title, row.discount_text, row.offer_category, row.expires_at)
+            )
     return tuple(
         _partner_hit(partners[pid], categories[pid], offers[pid], position)
         for pid in partner_ids
         if pid in partners  # an index not yet in step never shows an unvalidated partner
     )
+
+
+@dataclass(frozen=True)
+class _PartnerRow:
+    id: int
+    name: str
+    kind: str
+    commune_insee: str
+    postal_code: str
+    address: str
+    latitude: float | None
+    longitude: float | None
 
 
 def _partner_hit(

@@ -15,7 +15,11 @@ SQLite answers from its two FTS5 indexes: each tier is one MATCH that does the A
 the index and excludes the better tiers, so each partner comes out once, without grouping
 rows; rows are read only for the few documents whose visibility the id cannot prove (see
 `rowids`) and for positions when sorting by distance. PostgreSQL reads search_entry
-through one GIN index per kind of document, then groups by partner.
+through one GIN index per kind of document: partners' documents give tiers 1, 2 and 4;
+offers' documents only tier 3, and are read only when one of the query's words is among
+the offer's own words (`offer_terms`, in the same index); it groups by partner only when
+offers can match. Browsing without words and "bons plans seulement" read an index and the
+document id (`rowids`), not the rows.
 """
 
 from __future__ import annotations

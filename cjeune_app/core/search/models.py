@@ -13,8 +13,9 @@ and the days the document starts and stops being visible.
 
 The full-text side depends on the database and is created by the migration, not by a model:
 SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
-search_entry, kept in step by triggers) and `search_term_variant` (typo neighbours); PostgreSQL: the generated tsvector
-column `search_entry.document` and trigram indexes on `search_term`.
+search_entry, kept in step by triggers) and `search_term_variant` (typo neighbours); PostgreSQL: the tsvector
+columns `search_entry.document` and `offer_terms`, computed on insert by a trigger that then
+empties the text columns (only FTS5 reads them), and trigram indexes on `search_term`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,11 @@ from sqlmodel import Field, SQLModel
 ALWAYS_VISIBLE = (0, 2**62)  # (starts_ts, expires_ts) of a partner document
 
 # Names of the objects made by hand in the migration: Alembic's autogenerate must leave them be.
-HAND_MADE_PREFIXES = ("search_fts", "search_term_variant", "ix_search_entry_document", "ix_search_term_")
-HAND_MADE_COLUMNS = {("search_entry", "document")}
+HAND_MADE_PREFIXES = (
+    "search_fts", "search_term_variant", "ix_search_entry_document", "ix_search_entry_offer_window",
+    "ix_search_entry_browse", "ix_search_term_",
+)
+HAND_MADE_COLUMNS = {("search_entry", "document"), ("search_entry", "offer_terms")}
 
 
 class SearchEntry(SQLModel, table=True):

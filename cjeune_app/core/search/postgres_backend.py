@@ -11,18 +11,20 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from cjeune_app.core.search import geo
+from cjeune_app.core.search import geo, rowids
 from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
 from cjeune_app.core.search.statements import (
     DISTANCE2,
     POSTGRES_TRIGRAM_THRESHOLD,
     TERMS,
     Criteria,
+    Vocabulary,
     chunks,
     paged,
     position_params,
     term_rows,
     upsert_terms,
+    vocabulary,
 )
 from cjeune_app.core.search.text import QueryWord
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
@@ -33,49 +35,67 @@ class PostgresBackend:
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
-        params = {"now": criteria.now, **position_params(criteria)}
+        params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
     def _hits(self, criteria: Criteria, params: dict[str, Any]) -> str:
-        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params."""
+        """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params.
+
+        An offer's document repeats its partner's name, categories and place: when every
+        word is there, the partner's own document has them too, with the same tier. So an
+        offer's document only ever brings tier 3, read without weighing its words, and only
+        when one of the words is the offer's own (`offer_terms`, in the same GIN index)."""
         conditions = self._filters(criteria, params)
         distance2 = DISTANCE2 if criteria.position else "NULL"
-        with_offer = (
-            "SELECT o.partner_id FROM search_entry o WHERE o.offer_id IS NOT NULL "
-            "AND o.starts_ts <= :now AND o.expires_ts > :now"
-        )
+        # The partner document's id tells, but on the few days its offers' rows must (see
+        # `rowids`); a scalar subquery, read row by row, never a hash of every offer.
+        with_offer = rowids.sql_partner_has_offer("e.id", (
+            "(SELECT 1 FROM search_entry o WHERE o.partner_id = e.partner_id AND o.offer_id IS NOT NULL "
+            "AND o.expires_ts > :now AND o.starts_ts <= :now LIMIT 1) IS NOT NULL"
+        ))
         if not criteria.words:
             conditions.append("e.offer_id IS NULL")
             if criteria.offers_only:
-                conditions.append(f"e.partner_id IN ({with_offer})")
+                conditions.append(with_offer)
             return (
                 f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
                 f"WHERE {' AND '.join(conditions)})"
             )
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
-        conditions.append("e.document @@ to_tsquery('cjeune_search', :words)")
+        matching = "e.document @@ to_tsquery('cjeune_search', :words)"
+        # Most partners found are found by their description (tier 4): one test settles them.
         tier = (
-            "CASE WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 "
-            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 2 ELSE {otherwise} END"
+            "CASE WHEN NOT e.document @@ to_tsquery('cjeune_search', :wordsAB) THEN 4 "
+            "WHEN e.document @@ to_tsquery('cjeune_search', :wordsA) THEN 1 ELSE 2 END"
         )
-        partner_conditions = conditions + ["e.offer_id IS NULL"]
+        partner_conditions = [*conditions, matching, "e.offer_id IS NULL"]
         if criteria.offers_only:
-            partner_conditions.append(f"e.partner_id IN ({with_offer})")
+            partner_conditions.append(with_offer)
         selects = [
-            f"SELECT e.partner_id, {tier.format(otherwise=4)} AS tier, {distance2} AS distance2 "
+            f"SELECT e.partner_id, {tier} AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(partner_conditions)}"
         ]
-        if any(word.in_offers for word in criteria.words):  # else no offer's title has them
-            offer_conditions = conditions + ["e.offer_id IS NOT NULL", "e.starts_ts <= :now", "e.expires_ts > :now"]
-            selects.append(
-                f"SELECT e.partner_id, {tier.format(otherwise=3)} AS tier, {distance2} AS distance2 "
-                f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
-            )
+        if not any(word.in_offers for word in criteria.words):
+            # No offer's title has them: one document per partner, nothing to group.
+            return f"hits AS ({selects[0]})"
+        params["offer_words"] = " | ".join(self._terms(criteria.words))
+        offer_conditions = [
+            *conditions, "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
+            "e.starts_ts <= :now", "e.expires_ts > :now",
+        ]
+        alone = criteria.words[0]
+        if len(criteria.words) > 1 or any(len(meaning) > 1 for meaning in alone.meanings):
+            offer_conditions.append(matching)  # else the offer's own words say it all
+        selects.append(
+            f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
+            f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
+        )
+        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
         return (
             f"documents AS ({' UNION ALL '.join(selects)}), "
-            "hits AS (SELECT partner_id, MIN(tier) AS tier, MIN(distance2) AS distance2 "
+            f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "
             "FROM documents GROUP BY partner_id)"
         )
 
@@ -113,28 +133,26 @@ class PostgresBackend:
         parts += ["(" + " & ".join(term(t) for t in meaning) + ")" for meaning in word.meanings]
         return "(" + " | ".join(parts) + ")"
 
+    @staticmethod
+    def _terms(words: list[QueryWord]) -> list[str]:
+        """Every term of the words, each alone (a prefix as a prefix): a document matching
+        every word has at least one of these in its part that no other part has."""
+        terms = [t for w in words for t in (*w.exact, *w.meaning_terms)] + [f"{p}:*" for w in words for p in w.prefixes]
+        return list(dict.fromkeys(terms))
+
     # -- vocabulary --------------------------------------------------------------------------
-    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
-        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
-        rows = session.execute(
-            # words are letters and digits only: no wildcard inside
-            sa.text("SELECT term, in_offer FROM search_term WHERE term LIKE :pattern LIMIT :limit"),
-            {"pattern": prefix + "%", "limit": limit},
-        )
-        return {term: bool(in_offer) for term, in_offer in rows}
+    def vocabulary(self, session: Session, prefixes: list[str], words: list[str], limit: int) -> Vocabulary:
+        """The indexed words each prefix starts (words are letters and digits only: no
+        wildcard inside), and which of `words` are indexed."""
+        return vocabulary(session, prefixes, words, limit, "term LIKE :pattern{n}",
+                          lambda prefix, n: {f"pattern{n}": prefix + "%"})
 
     def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
-        """Indexed words that may be one typo away (similar trigrams, about the same length)."""
-        session.execute(
-            sa.text("SELECT set_config('pg_trgm.similarity_threshold', :threshold, true)"),
-            {"threshold": POSTGRES_TRIGRAM_THRESHOLD},
-        )
+        """Indexed words that may be one typo away (similar trigrams, about the same length);
+        one statement: the function sets the threshold for the index scan it runs."""
         rows = session.execute(
-            sa.text(
-                "SELECT term, in_offer FROM search_term WHERE term % :typed "
-                "AND length(term) BETWEEN :shortest AND :longest"
-            ),
-            {"typed": typed, "shortest": len(typed) - 1, "longest": len(typed) + 1},
+            sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
+            {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
         )
         return {term: bool(in_offer) for term, in_offer in rows}
 

@@ -22,12 +22,14 @@ from cjeune_app.core.search.statements import (
     DISTANCE_RINGS_KM,
     TERMS,
     Criteria,
+    Vocabulary,
     chunks,
     page_statement,
     paged,
     position_params,
     term_rows,
     upsert_terms,
+    vocabulary,
 )
 from cjeune_app.core.search.text import QueryWord, deletion_variants
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
@@ -180,13 +182,10 @@ class SqliteBackend:
         return " AND " + rowids.sql_partner_has_offer(rowid, exact)
 
     # -- vocabulary --------------------------------------------------------------------------
-    def words_starting(self, session: Session, prefix: str, limit: int) -> dict[str, bool]:
-        """Up to `limit` indexed words starting with `prefix`, each with its in_offer mark."""
-        rows = session.execute(
-            sa.text("SELECT term, in_offer FROM search_term WHERE term >= :low AND term < :high LIMIT :limit"),
-            {"low": prefix, "high": prefix + "\U0010ffff", "limit": limit},
-        )
-        return {term: bool(in_offer) for term, in_offer in rows}
+    def vocabulary(self, session: Session, prefixes: list[str], words: list[str], limit: int) -> Vocabulary:
+        """The indexed words each prefix starts, and which of `words` are indexed."""
+        return vocabulary(session, prefixes, words, limit, "term >= :low{n} AND term < :high{n}",
+                          lambda prefix, n: {f"low{n}": prefix, f"high{n}": prefix + "\U0010ffff"})
 
     def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
         """Indexed words that may be one typo away (sharing a one-letter deletion)."""

@@ -112,10 +112,50 @@ def paged(session: Session, hits: str, criteria: Criteria, params: dict[str, Any
     return [], session.execute(sa.text(count_statement(hits, radius, hits_placed)), params).scalar_one()
 
 
-def indexed_word(session: Session, word: str) -> bool | None:
-    """Whether an offer's title has this indexed word; None when no document has it."""
-    found = session.execute(sa.select(TERMS.c.in_offer).where(TERMS.c.term == word)).scalar_one_or_none()
-    return None if found is None else bool(found)
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the index knows of a query's words, read in one statement (see `vocabulary`)."""
+
+    starting: dict[str, dict[str, bool]]  # prefix: {indexed word it starts: in an offer's title}
+    indexed: dict[str, bool]  # word indexed as such: in an offer's title
+
+    def words_starting(self, prefix: str) -> dict[str, bool]:
+        return self.starting.get(prefix, {})
+
+    def indexed_word(self, word: str) -> bool | None:
+        """Whether an offer's title has this indexed word; None when no document has it."""
+        return self.indexed.get(word)
+
+
+def vocabulary(session: Session, prefixes: list[str], words: list[str], limit: int, starts: str,
+               params_of: Any) -> Vocabulary:
+    """Up to `limit` indexed words starting with each prefix, and which of `words` are
+    indexed, with their in_offer marks, in one round trip. `starts` is the database's SQL
+    for "term starts with the prefix" over the parameters that `params_of(prefix, n)` gives."""
+    selects: list[str] = []
+    params: dict[str, Any] = {}
+    for n, prefix in enumerate(prefixes):
+        params |= params_of(prefix, n)
+        selects.append(
+            f"SELECT {n} AS slot, term, in_offer FROM "
+            f"(SELECT term, in_offer FROM search_term WHERE {starts.format(n=n)} LIMIT {int(limit)}) AS s{n}"
+        )
+    if words:
+        params["words"] = list(dict.fromkeys(words))
+        selects.append("SELECT -1 AS slot, term, in_offer FROM search_term WHERE term IN :words")
+    if not selects:
+        return Vocabulary({}, {})
+    statement = sa.text(" UNION ALL ".join(selects))
+    if words:
+        statement = statement.bindparams(sa.bindparam("words", expanding=True))
+    starting: dict[str, dict[str, bool]] = {prefix: {} for prefix in prefixes}
+    indexed: dict[str, bool] = {}
+    for slot, term, in_offer in session.execute(statement, params):
+        if slot < 0:
+            indexed[term] = bool(in_offer)
+        else:
+            starting[prefixes[slot]][term] = bool(in_offer)
+    return Vocabulary(starting, indexed)
 
 
 def term_rows(words: dict[str, bool]) -> list[dict[str, Any]]:

@@ -137,6 +137,11 @@ class QueryWord:
         return (self.typed,)
 
     @property
+    def meaning_terms(self) -> tuple[str, ...]:
+        """Every indexed word of its meanings."""
+        return tuple(dict.fromkeys(t for meaning in self.meanings for t in meaning))
+
+    @property
     def exact(self) -> tuple[str, ...]:
         """The indexed words it matches whole: its alternatives (else itself when too short
         to be a prefix), and its stem."""

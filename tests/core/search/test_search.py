@@ -85,6 +85,17 @@ def test_offers_are_found_by_their_title_and_shown_with_the_partner(session, cor
     assert (aune.commune_name, aune.categories, aune.envelopes) == ("Aix-en-Provence", ("culture",), ("sport_culture",))
 
 
+def test_an_offer_matches_a_synonym_only_with_every_word_of_its_meaning(session, corpus):
+    # "ping pong" means "tennis de table": an offer saying "table" alone is not table tennis.
+    partner = corpus["Escape Game des Calanques"]
+    add_corpus_offer(session, partner, "Table d'hôte du samedi")
+    reindex_partner(session, partner.id)
+    session.commit()
+    assert names(find(session, "table")) == ["Escape Game des Calanques"]
+    assert "Escape Game des Calanques" not in names(find(session, "ping pong"))
+    assert names(find(session, "table calanques")) == ["Escape Game des Calanques"]  # its title and its name
+
+
 def test_expired_and_unpublished_offers_never_appear(session, corpus):
     bowling = find(session, "bowling").results[0]
     assert bowling.offers == ()
