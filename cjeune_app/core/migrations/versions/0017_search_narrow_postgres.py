@@ -17,13 +17,13 @@ visibility window), which made common words slow. So:
 Rows are replaced, never updated (see models), so the trigger only fires on insert.
 
 Revision ID: search_narrow_postgres
-Revises: my_account
+Revises: ledger_month_totals
 """
 
 from alembic import op
 
 revision = "search_narrow_postgres"
-down_revision = "my_account"
+down_revision = "ledger_month_totals"
 branch_labels = None
 depends_on = None
 
