@@ -90,6 +90,7 @@ from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, wh
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
 from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
+from cjeune_app.ui.worker_handover import keep_sessions_across_workers
 
 app = rx.App(
     style=global_style,
@@ -103,6 +104,8 @@ app = rx.App(
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
 app.register_lifespan_task(upgrade_schema_at_start)
+# Several workers (state in Redis): a tab whose worker died reconnects to another with its session.
+app.register_lifespan_task(keep_sessions_across_workers)
 app.add_middleware(EventTelemetry())
 # Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
 app.app_wraps[(5, "Overlay")] = lambda stateful: connection_notice() if stateful else None
