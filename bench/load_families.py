@@ -277,10 +277,13 @@ class Tab:
                 await self.update()
         await self.drain()
 
-    async def update(self) -> None:
-        """Reads frames until the next state update (applied to `state`)."""
+    async def update(self, timeout_s: float = 60) -> None:
+        """Reads frames until the next state update (applied to `state`), for at most `timeout_s`."""
+        await asyncio.wait_for(self._update(), timeout_s)
+
+    async def _update(self) -> None:
         while True:
-            frame = await asyncio.wait_for(self.ws.recv(), 60)
+            frame = await self.ws.recv()
             if frame == "2":
                 await self.ws.send("3")
                 continue
@@ -306,7 +309,7 @@ class Tab:
         """Reflex marks no end of an event: what follows within a short quiet time belongs to it."""
         while True:
             try:
-                await asyncio.wait_for(self.update(), quiet_s)
+                await self.update(quiet_s)
             except TimeoutError:
                 return
 
@@ -389,16 +392,19 @@ class Family:
 
     async def journey(self) -> None:
         try:
-            await self.sign_in()
-            await self.enroll()
-            await self.associate()
-            await self.pause()
-            await self.timed("open dashboard", lambda: self.tab.open("/tableau-de-bord"))
-            await self.search()
+            await asyncio.wait_for(self.steps(), 900)  # bounded, whatever happens
         except Exception as error:  # noqa: BLE001 - counted, the other families go on
             self.run.failed_families[f"{type(error).__name__}: {str(error)[:80]}"] += 1
         finally:
             await self.tab.close()
+
+    async def steps(self) -> None:
+        await self.sign_in()
+        await self.enroll()
+        await self.associate()
+        await self.pause()
+        await self.timed("open dashboard", lambda: self.tab.open("/tableau-de-bord"))
+        await self.search()
 
     async def sign_in(self) -> None:
         tab, sign_in = self.tab, STATES["sign_in"]
@@ -408,14 +414,16 @@ class Family:
         await self.timed("identifier", lambda: tab.send(f"{sign_in}.submit_identifier",
                                                          {"form": {"login": self.data["login"]}}))
         await self.pause()
+        answered = lambda t: step() != "password" or t.state[sign_in].get("error_rx_state_")  # noqa: E731
         await self.timed("password", lambda: tab.send(f"{sign_in}.submit_password",
-                                                       {"form": {"password": self.data["password"]}}))
+                                                       {"form": {"password": self.data["password"]}}, until=answered))
         if step() != "change":
             raise RuntimeError(f"password refused: {tab.state.get(sign_in, {}).get('error_rx_state_')}")
         await self.pause()
         await self.timed("new password", lambda: tab.send(f"{sign_in}.submit_new_password", {"form": {
             "current_password": self.data["password"], "new_password": NEW_PASSWORD,
-            "confirm_password": NEW_PASSWORD}}))
+            "confirm_password": NEW_PASSWORD}}, until=lambda t: step() != "change" or t.state[sign_in].get(
+                "errors_rx_state_")))
         if step() != "remember":
             raise RuntimeError(f"new password refused: {tab.state.get(sign_in, {}).get('errors_rx_state_')}")
         await self.pause()
@@ -646,6 +654,7 @@ def main() -> None:
         parser.error("several workers need --db postgres (SQLite has one writer for all processes)")
     if shutil.which("redis-server") is None and (args.workers > 1 or args.db == "postgres"):
         parser.error("redis-server is needed")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the server and the database go with us
     work = Path(tempfile.mkdtemp(prefix="cjeune-load-"))
     print(f"load average before: {loadavg()}; work folder {work}", flush=True)
     server = Server(args, work)
