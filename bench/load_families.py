@@ -278,7 +278,7 @@ class Tab:
                 await self.update()
         await self.drain()
 
-    async def update(self, timeout_s: float = 60) -> None:
+    async def update(self, timeout_s: float = 120) -> None:
         """Reads frames until the next state update (applied to `state`), for at most `timeout_s`."""
         await asyncio.wait_for(self._update(), timeout_s)
 
@@ -374,8 +374,8 @@ class Family:
             except (websockets.ConnectionClosed, OSError, TimeoutError, httpx.HTTPError) as error:
                 self.run.errors[kind] += 1
                 self.run.error_kinds[f"{kind}: {type(error).__name__}"] += 1
-                if attempt == 2:
-                    raise
+                if attempt == 2 or isinstance(error, TimeoutError):
+                    raise  # no answer in time: the action may have happened, it is not replayed
                 await self.reconnect()
         return None
 
@@ -646,11 +646,14 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--no-pause", action="store_true")
-    parser.add_argument("--ramp", type=float, default=10.0, help="seconds over which the families arrive (paced)")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="seconds over which the families arrive when paced (default: 0.4 s a family)")
     parser.add_argument("--kill-worker-after", type=float, default=0)
     parser.add_argument("--keep", action="store_true", help="keep the work folder and the database")
     args = parser.parse_args()
     assert args.families <= 5000
+    if args.ramp is None:
+        args.ramp = 0.4 * args.families
     if args.workers > 1 and args.db == "sqlite":
         parser.error("several workers need --db postgres (SQLite has one writer for all processes)")
     if shutil.which("redis-server") is None and (args.workers > 1 or args.db == "postgres"):
