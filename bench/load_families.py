@@ -374,7 +374,7 @@ class Family:
             except (websockets.ConnectionClosed, OSError, TimeoutError, httpx.HTTPError) as error:
                 self.run.errors[kind] += 1
                 self.run.error_kinds[f"{kind}: {type(error).__name__}"] += 1
-                if attempt == 2 or isinstance(error, TimeoutError):
+                if attempt == 2 or isinstance(error, TimeoutError | httpx.TimeoutException):
                     raise  # no answer in time: the action may have happened, it is not replayed
                 await self.reconnect()
         return None
@@ -435,7 +435,7 @@ class Family:
             raise RuntimeError("no sign-in ticket")
 
         async def open_session():
-            async with httpx.AsyncClient(base_url=self.run.base, timeout=30) as client:
+            async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
                 answer = await client.post("/session/ouverture", data={"ticket": ticket.group(1)},
                                            headers={"Origin": self.run.base, "X-Forwarded-For": tab.address})
             if answer.status_code != 303 or "set-cookie" not in answer.headers:
@@ -493,7 +493,7 @@ class Family:
     async def upload(self, csrf: str) -> None:
         from cjeune_app import routes
 
-        async with httpx.AsyncClient(base_url=self.run.base, timeout=60) as client:
+        async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
             answer = await client.post(
                 routes.api_pupil_photo(self.data["pupil_id"]),
                 files={"photo": ("photo.jpg", self.run.photo, "image/jpeg")},
