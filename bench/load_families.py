@@ -426,7 +426,9 @@ class Family:
             "confirm_password": NEW_PASSWORD}}, until=lambda t: step() != "change" or t.state[sign_in].get(
                 "errors_rx_state_")))
         if step() != "remember":
-            raise RuntimeError(f"new password refused: {tab.state.get(sign_in, {}).get('errors_rx_state_')}")
+            view = tab.state.get(sign_in, {})
+            raise RuntimeError(f"new password refused: step {step()}, {view.get('errors_rx_state_')} "
+                               f"{view.get('error_rx_state_')}")
         await self.pause()
         await self.timed("stay signed in: no", lambda: tab.send(f"{sign_in}.stay_signed_in", {"remember": False},
                                                                 until=lambda t: t.scripts))
