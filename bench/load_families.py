@@ -237,7 +237,7 @@ class Tab:
     def __init__(self, base: str, address: str) -> None:
         self.base, self.address, self.token = base, address, str(uuid.uuid4())
         self.cookie = ""
-        self.path = "/"
+        self.path, self.ready = "/", ""
         self.ws = None
         self.state: dict[str, dict] = {}
         self.hydrated: dict[str, dict] = {}
@@ -246,11 +246,12 @@ class Tab:
         self.new_token = False
         self.done_at: float | None = None  # when the last update of the last action arrived
 
-    async def open(self, path: str) -> None:
-        """A page load: a new socket with the tab's token (and cookie), until hydrated and loaded."""
+    async def open(self, path: str, ready: str = "") -> None:
+        """A page load: a new socket with the tab's token (and cookie), until hydrated and loaded (and,
+        for a page whose load reads the database, until its state `ready` says it has done so)."""
         if self.ws is not None:
             await self.close()
-        self.path = path
+        self.path, self.ready = path, ready
         headers = {"X-Forwarded-For": self.address}
         if self.cookie:
             headers["Cookie"] = self.cookie
@@ -263,6 +264,8 @@ class Tab:
         await self.update()
         self.hydrated = {name: dict(values) for name, values in self.state.items()}
         while not self.state.get(ROOT_STATE, {}).get("is_hydrated_rx_state_"):
+            await self.update()
+        while ready and not self.state.get(ready, {}).get("ready_rx_state_"):
             await self.update()
         await self.drain()
 
@@ -382,7 +385,7 @@ class Family:
     async def reconnect(self) -> None:
         for _ in range(60):
             try:
-                await self.tab.open(self.tab.path)
+                await self.tab.open(self.tab.path, self.tab.ready)
                 self.run.reconnections += 1
                 if self.tab.new_token:
                     self.run.lost_sessions += 1
@@ -450,7 +453,7 @@ class Family:
         tab, name = self.tab, STATES["enrollment"]
         view = lambda key: tab.state.get(name, {}).get(f"{key}_rx_state_")  # noqa: E731
         await self.pause()
-        await self.timed("open enrollment", lambda: tab.open("/inscription"))
+        await self.timed("open enrollment", lambda: tab.open("/inscription", name))
         email = f"famille.{self.data['pupil_id']}@exemple.fr"
         for _ in range(12):  # from whatever step the server's state says, to "done"
             screen, step = view("screen"), view("step")
@@ -508,7 +511,7 @@ class Family:
     async def associate(self) -> None:
         tab, name = self.tab, STATES["card"]
         await self.pause()
-        await self.timed("open card association", lambda: tab.open("/carte/associer"))
+        await self.timed("open card association", lambda: tab.open("/carte/associer", name))
         if tab.state.get(name, {}).get("blockers_rx_state_"):
             raise RuntimeError(f"association blocked: {tab.state[name]['blockers_rx_state_']}")
         await self.pause()
