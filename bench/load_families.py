@@ -23,6 +23,12 @@ Prints per event kind p50/p95/p99 and errors, events/s, server CPU per event (fr
 process of the server; a killed worker's CPU until its death is counted) and the load average; then
 checks in the database that each family that finished has exactly one completed enrollment and one
 active card, and the ledger's and cards' invariants (core.cards.invariants). 127.0.0.1 only; bounded.
+
+Limits of this client: Reflex marks no end of an event, so an action is over when its first update has
+come and nothing followed within 50 ms; on a saturated server (no pause, load average far above the
+cores) a late update can be read as the next action's answer, and the family stops on a refusal it
+caused itself ("step 2 refused", "Cochez la case"): such stops are printed, not hidden. A reconnection
+to the sign-in page re-runs its load, which starts the sign-in over (as in a browser).
 """
 
 from __future__ import annotations
