@@ -14,6 +14,11 @@ config = rx.Config(
     # websocket accepts any page. Only the site's own origin.
     cors_allowed_origins=settings().public_origins,
     show_built_with_reflex=False,
+    # With several workers (state in Redis), an event whose state lock expires has all its writes
+    # discarded: a first sign-in (two argon2 hashes) on a loaded server took longer than Reflex's
+    # 10 s and the sign-in silently started over (bench/load_families.py). A lock held by a killed
+    # worker is also waited for this long by the tab that reconnects. Milliseconds.
+    redis_lock_expiration=30_000,
     # The component libraries are not all imported into every page's root for dynamic components
     # (the app has none): each page loads the components it draws (ui/bundle.py).
     frontend_lazy_bundled_libraries=True,

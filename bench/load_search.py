@@ -7,10 +7,8 @@ which its sessions reconnect (same token) to another worker and must find their 
 
 Prints per event kind p50/p95/p99 and errors, events/s, server CPU per event (from /proc) and the
 load average. Bounded: every visitor does `--actions` actions then stops; 127.0.0.1 only.
-Found on the build machine: under `reflex run` (make run-scale), granian does not respawn a killed
-worker and the whole server stops ("Reflex app stopped"): every session then fails to reconnect.
-What it does NOT replay yet: sign-in, the enrollment stepper, photo upload, "Associer une carte", the
-dashboard, and the database checks that go with them.
+`make run-scale` serves with `cjeune serve`, whose supervisor respawns a killed worker; the whole family
+journey (sign-in, stepper, photo, card, dashboard) with database checks is bench/load_families.py.
 """
 
 from __future__ import annotations

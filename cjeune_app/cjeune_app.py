@@ -94,6 +94,7 @@ from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, wh
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
 from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
+from cjeune_app.ui.worker_handover import keep_sessions_across_workers
 
 SITE_DESCRIPTION = ("La carte CJeune de Provence du Département des Bouches-du-Rhône : 150 € par an pour "
                     "le sport, la culture et le soutien scolaire des collégiens, et des bons plans jusqu'à 25 ans.")
@@ -144,6 +145,8 @@ app = SiteApp(
 # The schema is brought to head before the backend serves anything (unless it was migrated once
 # before several workers started: CJEUNE_MIGRATE_AT_START=0).
 app.register_lifespan_task(upgrade_schema_at_start)
+# Several workers (state in Redis): a tab whose worker died reconnects to another with its session.
+app.register_lifespan_task(keep_sessions_across_workers)
 app.add_middleware(EventTelemetry())
 # Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
 # The Browser component (ui.browser) runs what events ask of the browser, on every page.

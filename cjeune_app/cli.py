@@ -33,6 +33,22 @@ def migrate() -> None:
     click.echo("Schéma à jour.")
 
 
+@main.command("serve", help="Lance l'application (production) avec N processus derrière un port ; un "
+              "processus qui meurt est relancé. Plusieurs processus : REFLEX_REDIS_URL et PostgreSQL.")
+@click.option("--workers", type=click.IntRange(1, 32), default=1, show_default=True)
+@click.option("--port", type=int, default=3000, show_default=True)
+@click.option("--host", default="0.0.0.0", show_default=True, help="Adresse d'écoute (127.0.0.1 : locale).")
+@click.option("--backend-only", is_flag=True, help="Sans construire ni servir les pages (websocket et API seuls).")
+def serve_command(workers: int, port: int, host: str, backend_only: bool) -> None:
+    import os
+
+    from cjeune_app.serving import serve
+
+    if workers > 1 and not os.environ.get("REFLEX_REDIS_URL"):
+        refuse("Plusieurs processus demandent REFLEX_REDIS_URL (l'état des pages est partagé dans Redis).")
+    serve(workers=workers, port=port, host=host, backend_only=backend_only)
+
+
 @main.command("seed-demo", help="Crée les données de démonstration (refusé en production).")
 @click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
 def seed_demo_command(as_json: bool) -> None:

@@ -33,4 +33,5 @@ echo "» CJeune de Provence, $WORKERS processus : http://localhost:$PORT/ (premi
 export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-$PWD/var/metrics}"
 rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
 export CJEUNE_MIGRATE_AT_START=0 GRANIAN_WORKERS="$WORKERS"
-exec reflex run --env prod --single-port --frontend-port "$PORT"
+# `cjeune serve`: `reflex run --env prod --single-port` whose supervisor respawns a worker that dies.
+exec cjeune serve --workers "$WORKERS" --port "$PORT"

@@ -1,0 +1,700 @@
+"""The family-journey load test: simulated families, each doing over the websocket what a parent's phone
+does at the rentrée, against a server this script starts (`cjeune serve`) on a database of its own.
+
+    python bench/load_families.py --families 50                                  # SQLite, 1 worker
+    python bench/load_families.py --families 50 --workers 2 --db postgres        # PostgreSQL + Redis
+    python bench/load_families.py --families 50 --workers 2 --db postgres --kill-worker-after 20
+    python bench/load_families.py --families 200 --no-pause
+
+Each family: the pupil's first sign-in (identifier, temporary password, new password, "Rester
+connecté ? Non", the ticket exchanged for the session cookie over HTTP), the enrollment stepper
+("Commencer", step 1 and "Suivant", step 2 with its town and "Suivant", the photo sent to the upload
+route the page uses and "Suivant", the attestation and "Terminer"), "Associer une carte" with a card of
+a batch issued for the run, the dashboard, a few searches. A pause of 1–4 s between actions (none with
+`--no-pause`). Opening a page is a new websocket with the same tab token (a page load). The pupils
+(with temporary passwords) and the cards are created by this script through core before the server
+starts; the X-Forwarded-For of each family is its own address (the server trusts 127.0.0.1 as proxy),
+as families sign in from their own homes.
+
+A family whose socket breaks (a killed worker) reconnects with its token and cookie and goes on from
+what the server's state says (the step it is at); a lost session or state is counted.
+
+Prints per event kind p50/p95/p99 and errors, events/s, server CPU per event (from /proc, every
+process of the server; a killed worker's CPU until its death is counted) and the load average; then
+checks in the database that each family that finished has exactly one completed enrollment and one
+active card, and the ledger's and cards' invariants (core.cards.invariants). 127.0.0.1 only; bounded.
+
+Limits of this client: Reflex marks no end of an event, so an action is over when its first update has
+come and nothing followed within 50 ms; on a saturated server (no pause, load average far above the
+cores) a late update can be read as the next action's answer, and the family stops on a refusal it
+caused itself ("step 2 refused", "Cochez la case"): such stops are printed, not hidden. A reconnection
+to the sign-in page re-runs its load, which starts the sign-in over (as in a browser).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import io
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+ROOT_STATE = "reflex___state____state"
+NEW_PASSWORD = "Calanques13!"
+WORDS = ["judo", "théâtre", "musique", "soutien", "danse", "piscine", "foot", "cinéma"]
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def free_port() -> int:
+    import socket
+
+    while True:
+        port = random.randint(20000, 32000)
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+
+
+def process_tree(pid: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
+            except (OSError, ValueError):
+                continue
+            if state != "Z":
+                parents[int(entry.name)] = int(parent)
+    tree, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for child, parent in parents.items() if parent in frontier]
+        tree += frontier
+    return tree
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU of every process of the server, including workers that die or are born during the run."""
+
+    def __init__(self, supervisor: int) -> None:
+        self.supervisor = supervisor
+        self.start: dict[int, float] = {}
+        self.last: dict[int, float] = {}
+
+    def sample(self) -> None:
+        for pid in process_tree(self.supervisor):
+            value = cpu_seconds(pid)
+            self.start.setdefault(pid, value)
+            self.last[pid] = max(value, self.last.get(pid, 0.0))
+
+    def used(self) -> float:
+        return sum(self.last[pid] - self.start[pid] for pid in self.last)
+
+
+# --- the server and its data ----------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, args, work: Path) -> None:
+        self.args, self.work, self.port = args, work, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.redis_process: subprocess.Popen | None = None
+        self.process: subprocess.Popen | None = None
+        self.pg_name = ""
+        if args.db == "postgres":
+            self.pg_name = f"cjeune_load_{uuid.uuid4().hex[:8]}"
+            subprocess.run(["psql", PG_ADMIN, "-qc", f'CREATE DATABASE "{self.pg_name}"'], check=True)
+            self.db_url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{self.pg_name}"
+        else:
+            self.db_url = f"sqlite:///{work / 'cjeune.db'}"
+        self.env = dict(os.environ, REFLEX_DB_URL=self.db_url, CJEUNE_DATA_DIR=str(work / "data"),
+                        CJEUNE_PUBLIC_URL=self.base, CJEUNE_TRUSTED_PROXIES="127.0.0.1",
+                        CJEUNE_LOG_LEVEL="warning", REFLEX_TELEMETRY_ENABLED="false",
+                        PROMETHEUS_MULTIPROC_DIR=str(work / "metrics"), NO_PROXY="127.0.0.1,localhost")
+        (work / "metrics").mkdir()
+        if args.workers > 1 or args.db == "postgres":
+            redis_port = free_port()
+            self.redis_process = subprocess.Popen(
+                ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", str(work)],
+                stdout=subprocess.DEVNULL)
+            self.env["REFLEX_REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/0"
+        os.environ.update(self.env)  # core, used below to create the families, reads the same database
+
+    def cli(self, *args: str) -> str:
+        return subprocess.run([str(ROOT / ".venv" / "bin" / "cjeune"), *args], env=self.env, cwd=ROOT,
+                              check=True, capture_output=True, text=True).stdout
+
+    def start(self) -> None:
+        log = (self.work / "serve.log").open("wb")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "cjeune"), "serve", "--workers", str(self.args.workers),
+             "--port", str(self.port), "--host", "127.0.0.1", "--backend-only"],
+            env={**self.env, "CJEUNE_MIGRATE_AT_START": "0"}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            start_new_session=True)
+        deadline = time.monotonic() + 300
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, self.log_tail()
+            try:
+                if httpx.get(f"{self.base}/api/v1/health", timeout=2).status_code == 200 and \
+                        len(self.workers()) >= self.args.workers:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.5)
+        raise RuntimeError(self.log_tail())
+
+    def workers(self) -> list[int]:
+        return [pid for pid in process_tree(self.process.pid)[1:]
+                if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1] == str(self.process.pid)]
+
+    def log_tail(self) -> str:
+        return "\n".join((self.work / "serve.log").read_text(errors="replace").splitlines()[-40:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+        if self.redis_process:
+            self.redis_process.terminate()
+            self.redis_process.wait(timeout=10)
+
+    def drop(self) -> None:
+        if self.pg_name:
+            from cjeune_app.core.db import engine_for
+
+            engine_for(self.db_url).dispose()
+            subprocess.run(["psql", PG_ADMIN, "-qc", f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)'],
+                           check=False)
+
+
+def create_families(count: int) -> tuple[list[dict], list[str]]:
+    """`count` pupils of the first demo school with their temporary passwords, and as many cards."""
+    import datetime as dt
+
+    from cjeune_app.cli import _operator
+    from cjeune_app.core.accounts.pupils import create_pupil_with_account
+    from cjeune_app.core.db import session_scope
+    from cjeune_app.core.establishments.api import establishment_by_uai
+    from cjeune_app.core.settings import reload_settings
+    from cjeune_app.core.use_cases.cards import issue_card_batch
+
+    reload_settings()
+    demo = json.loads(os.environ["_LOAD_DEMO"])
+    uai = demo["establishments"][0]["uai"]
+    families = []
+    with session_scope() as session:
+        school = establishment_by_uai(session, uai)
+        for n in range(count):
+            pupil, account, password = create_pupil_with_account(
+                session, school, f"Charge{n:05d}", "Léo", dt.date(2013, 1 + n % 12, 1 + n % 28), "6e A")
+            families.append({"pupil_id": pupil.id, "login": account.login, "password": password})
+    numbers: list[str] = []
+    while len(numbers) < count:
+        numbers += issue_card_batch(_operator(), uai, min(5000, count - len(numbers))).numbers
+    return families, numbers
+
+
+def portrait_jpeg() -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (700, 900), (214, 196, 170)).save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+# --- one tab over the websocket ---------------------------------------------------------------------
+
+
+class Tab:
+    def __init__(self, base: str, address: str) -> None:
+        self.base, self.address, self.token = base, address, str(uuid.uuid4())
+        self.cookie = ""
+        self.path, self.ready = "/", ""
+        self.ws = None
+        self.state: dict[str, dict] = {}
+        self.hydrated: dict[str, dict] = {}
+        self.scripts: list[str] = []  # the _call_script code received since the last action
+        self.redirects: list[str] = []
+        self.new_token = False
+        self.done_at: float | None = None  # when the last update of the last action arrived
+
+    async def open(self, path: str, ready: str = "") -> None:
+        """A page load: a new socket with the tab's token (and cookie), until hydrated and loaded (and,
+        for a page whose load reads the database, until its state `ready` says it has done so)."""
+        if self.ws is not None:
+            await self.close()
+        self.path, self.ready = path, ready
+        headers = {"X-Forwarded-For": self.address}
+        if self.cookie:
+            headers["Cookie"] = self.cookie
+        self.ws = await websockets.connect(
+            f"ws://127.0.0.1:{self.base.rsplit(':', 1)[1]}/_event/?EIO=4&transport=websocket&token={self.token}",
+            origin=self.base, additional_headers=headers, max_size=None, open_timeout=30)
+        await asyncio.wait_for(self.ws.recv(), 30)  # engine.io OPEN
+        await self.ws.send("40/_event," + json.dumps({"event": self.event(f"{ROOT_STATE}.hydrate_and_load", {})}))
+        self.state = {}
+        await self.update()
+        self.hydrated = {name: dict(values) for name, values in self.state.items()}
+        while not self.state.get(ROOT_STATE, {}).get("is_hydrated_rx_state_"):
+            await self.update()
+        while ready and not self.state.get(ready, {}).get("ready_rx_state_"):
+            await self.update()
+        await self.drain()
+
+    def event(self, name: str, payload: dict) -> dict:
+        return {"name": name, "payload": payload, "router_data": {"pathname": self.path, "asPath": self.path}}
+
+    async def send(self, name: str, payload: dict, until=None) -> None:
+        self.scripts, self.redirects = [], []
+        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload)]))
+        await self.update()
+        if until is not None:
+            while not until(self):
+                await self.update()
+        await self.drain()
+
+    async def update(self, timeout_s: float = 120) -> None:
+        """Reads frames until the next state update (applied to `state`), for at most `timeout_s`."""
+        await asyncio.wait_for(self._update(), timeout_s)
+
+    async def _update(self) -> None:
+        while True:
+            frame = await self.ws.recv()
+            if frame == "2":
+                await self.ws.send("3")
+                continue
+            if not frame.startswith("42/_event,"):
+                continue
+            kind, update = json.loads(frame[len("42/_event,"):])[:2]
+            if kind == "new_token":
+                self.new_token, self.token = True, update
+                continue
+            if kind != "event":
+                continue
+            self.done_at = time.perf_counter()
+            for name, values in (update.get("delta") or {}).items():
+                self.state.setdefault(name, {}).update(values)
+            for event in update.get("events") or []:
+                if event.get("name") == "_call_script":
+                    self.scripts.append(event["payload"].get("javascript_code", ""))
+                elif event.get("name") == "_redirect":
+                    self.redirects.append(event["payload"].get("path", ""))
+            return
+
+    async def drain(self, quiet_s: float = 0.05) -> None:
+        """Reflex marks no end of an event: what follows within a short quiet time belongs to it."""
+        while True:
+            try:
+                await self.update(quiet_s)
+            except TimeoutError:
+                return
+
+    async def close(self) -> None:
+        if self.ws is not None:
+            with contextlib.suppress(Exception):  # already broken
+                await self.ws.close()
+            self.ws = None
+
+
+# --- a family ---------------------------------------------------------------------------------------
+
+
+def letters(n: int) -> str:
+    """A name without digits (names refuse them): 0 -> "Aaaa", 1 -> "Aaab"..."""
+    text = ""
+    for _ in range(4):
+        n, rest = divmod(n, 26)
+        text = chr(ord("a") + rest) + text
+    return text.capitalize()
+
+
+STATES: dict[str, str] = {}
+
+
+def state_names() -> None:
+    """The pages' state names, resolved once before the families start (imports Reflex's states)."""
+    from cjeune_app.ui.pages.card_association import CardAssociationState
+    from cjeune_app.ui.pages.enrollment_state import EnrollmentState
+    from cjeune_app.ui.pages.partners_search import SearchState
+    from cjeune_app.ui.pages.sign_in import SignInState
+    from cjeune_app.ui.state import SessionState
+
+    for key, cls in (("card", CardAssociationState), ("enrollment", EnrollmentState), ("search", SearchState),
+                     ("sign_in", SignInState), ("session", SessionState)):
+        STATES[key] = cls.get_full_name()
+
+
+class Family:
+    def __init__(self, number: int, data: dict, card: str, run) -> None:
+        self.n, self.data, self.card, self.run = number, data, card, run
+        self.tab = Tab(run.base, f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}")
+        self.rng = random.Random(number)
+        self.enrolled = self.associated = False
+
+    async def pause(self) -> None:
+        if self.run.pause:
+            await asyncio.sleep(self.rng.uniform(*self.run.pause))
+
+    async def timed(self, kind: str, action):
+        """One action, timed; a broken socket (a killed worker) is reconnected and the action retried."""
+        for attempt in range(3):
+            started = time.perf_counter()
+            self.tab.done_at = None
+            try:
+                result = await action()
+                # Until the action's last update (not the quiet time after it); HTTP: until its answer.
+                self.run.stats[kind].append((self.tab.done_at or time.perf_counter()) - started)
+                self.run.events += 1
+                return result
+            except (websockets.ConnectionClosed, OSError, TimeoutError, httpx.HTTPError) as error:
+                self.run.errors[kind] += 1
+                self.run.error_kinds[f"{kind}: {type(error).__name__}"] += 1
+                if attempt == 2 or isinstance(error, TimeoutError | httpx.TimeoutException):
+                    raise  # no answer in time: the action may have happened, it is not replayed
+                await self.reconnect()
+        return None
+
+    async def reconnect(self) -> None:
+        for _ in range(60):
+            try:
+                await self.tab.open(self.tab.path, self.tab.ready)
+                self.run.reconnections += 1
+                if self.tab.new_token:
+                    self.run.lost_sessions += 1
+                return
+            except (websockets.WebSocketException, OSError, TimeoutError):
+                await asyncio.sleep(0.5)
+        raise RuntimeError("no worker answered")
+
+    async def journey(self) -> None:
+        try:
+            await asyncio.wait_for(self.steps(), 900)  # bounded, whatever happens
+        except Exception as error:  # noqa: BLE001 - counted, the other families go on
+            self.run.failed_families[f"{type(error).__name__}: {str(error)[:80]}"] += 1
+        finally:
+            await self.tab.close()
+
+    async def steps(self) -> None:
+        await self.sign_in()
+        await self.enroll()
+        await self.associate()
+        await self.pause()
+        await self.timed("open dashboard", lambda: self.tab.open("/tableau-de-bord"))
+        await self.search()
+
+    async def sign_in(self) -> None:
+        tab, sign_in = self.tab, STATES["sign_in"]
+        step = lambda: tab.state.get(sign_in, {}).get("step_rx_state_")  # noqa: E731
+        await self.timed("open sign-in", lambda: tab.open("/connexion/collegien"))
+        await self.pause()
+        await self.timed("identifier", lambda: tab.send(f"{sign_in}.submit_identifier",
+                                                         {"form": {"login": self.data["login"]}}))
+        await self.pause()
+        answered = lambda t: step() != "password" or t.state[sign_in].get("error_rx_state_")  # noqa: E731
+        await self.timed("password", lambda: tab.send(f"{sign_in}.submit_password",
+                                                       {"form": {"password": self.data["password"]}}, until=answered))
+        if step() != "change":
+            raise RuntimeError(f"password refused: {tab.state.get(sign_in, {}).get('error_rx_state_')}")
+        await self.pause()
+        await self.timed("new password", lambda: tab.send(f"{sign_in}.submit_new_password", {"form": {
+            "current_password": self.data["password"], "new_password": NEW_PASSWORD,
+            "confirm_password": NEW_PASSWORD}}, until=lambda t: step() != "change" or t.state[sign_in].get(
+                "errors_rx_state_")))
+        if step() != "remember":
+            view = tab.state.get(sign_in, {})
+            raise RuntimeError(f"new password refused: step {step()}, {view.get('errors_rx_state_')} "
+                               f"{view.get('error_rx_state_')}")
+        await self.pause()
+        await self.timed("stay signed in: no", lambda: tab.send(f"{sign_in}.stay_signed_in", {"remember": False},
+                                                                until=lambda t: t.scripts))
+        ticket = re.search(r'"ticket": "([^"]+)"', " ".join(tab.scripts))
+        if not ticket:
+            raise RuntimeError("no sign-in ticket")
+
+        async def open_session():
+            async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
+                answer = await client.post("/session/ouverture", data={"ticket": ticket.group(1)},
+                                           headers={"Origin": self.run.base, "X-Forwarded-For": tab.address})
+            if answer.status_code != 303 or "set-cookie" not in answer.headers:
+                raise RuntimeError(f"session not opened: {answer.status_code}")
+            tab.cookie = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
+
+        await self.timed("session cookie (HTTP)", open_session)
+
+    async def enroll(self) -> None:
+        tab, name = self.tab, STATES["enrollment"]
+        view = lambda key: tab.state.get(name, {}).get(f"{key}_rx_state_")  # noqa: E731
+        await self.pause()
+        await self.timed("open enrollment", lambda: tab.open("/inscription", name))
+        email = f"famille.{self.data['pupil_id']}@exemple.fr"
+        for _ in range(12):  # from whatever step the server's state says, to "done"
+            screen, step = view("screen"), view("step")
+            await self.pause()
+            if screen in ("done", "already"):
+                break
+            if screen == "welcome":
+                await self.timed("start (Commencer)", lambda: tab.send(f"{name}.start", {}))
+            elif step == 1:
+                await self.timed("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
+                    "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia"}}))
+            elif step == 2 and view("commune_insee") != "13001":
+                await self.timed("postal code typed", lambda: tab.send(f"{name}.postal_code_typed",
+                                                                        {"value": "13100"}))
+                if view("commune_insee") != "13001":
+                    await self.timed("town typed", lambda: tab.send(f"{name}.commune_typed",
+                                                                     {"value": "Aix-en-Provence"}))
+                    await self.timed("town chosen", lambda: tab.send(f"{name}.choose_commune", {"insee": "13001"}))
+            elif step == 2:
+                await self.timed("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
+                    "address_line": "12 rue de la République", "address_complement": "", "postal_code": "13100",
+                    "commune_name": "Aix-en-Provence", "email": email, "email_confirmation": email,
+                    "mobile": ""}}))
+            elif step == 3 and view("photo_missing") in (True, None):
+                csrf = tab.state.get(STATES["session"], {}).get("csrf_token_rx_state_", "")
+                await self.timed("photo upload (HTTP)", lambda csrf=csrf: self.upload(csrf))
+                await self.timed("photo uploaded", lambda: tab.send(f"{name}.photo_uploaded", {"_answer": {}}))
+            elif step == 3:
+                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {}))
+            elif step == 4 and not view("attested"):
+                await self.timed("attestation ticked", lambda: tab.send(f"{name}.set_check",
+                                                                         {"name": "attested", "value": True}))
+            elif step == 4:
+                await self.timed("step 4 Terminer", lambda: tab.send(f"{name}.next_step", {}))
+            if view("errors"):
+                raise RuntimeError(f"step {step} refused: {view('errors')}")
+        self.enrolled = view("screen") in ("done", "already")
+        if not self.enrolled:
+            raise RuntimeError(f"enrollment stuck at {view('screen')} step {view('step')}")
+        self.run.enrolled.add(self.data["pupil_id"])
+
+    async def upload(self, csrf: str) -> None:
+        from cjeune_app import routes
+
+        async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
+            answer = await client.post(
+                routes.api_pupil_photo(self.data["pupil_id"]),
+                files={"photo": ("photo.jpg", self.run.photo, "image/jpeg")},
+                data={"crop_x": "0", "crop_y": "0", "crop_width": "1", "crop_height": "1"},
+                headers={"Origin": self.run.base, "X-CSRF-Token": csrf, "Cookie": self.tab.cookie,
+                         "X-Forwarded-For": self.tab.address})
+        if answer.status_code != 201:
+            raise RuntimeError(f"photo refused: {answer.status_code} {answer.text[:120]}")
+
+    async def associate(self) -> None:
+        tab, name = self.tab, STATES["card"]
+        await self.pause()
+        await self.timed("open card association", lambda: tab.open("/carte/associer", name))
+        if tab.state.get(name, {}).get("blockers_rx_state_"):
+            raise RuntimeError(f"association blocked: {tab.state[name]['blockers_rx_state_']}")
+        await self.pause()
+        await self.timed("card: Suivant", lambda: tab.send(f"{name}.next_step", {}))
+        await self.pause()
+        await self.timed("card number typed", lambda: tab.send(f"{name}.type_number", {"typed": self.card}))
+        await self.pause()
+        done = lambda t: t.redirects or t.state.get(name, {}).get("number_error_rx_state_")  # noqa: E731
+        await self.timed("Associer (Terminer)", lambda: tab.send(f"{name}.finish", {}, until=done))
+        if not tab.redirects:
+            raise RuntimeError(f"card refused: {tab.state.get(name, {}).get('number_error_rx_state_')}")
+        self.run.associated[self.data["pupil_id"]] = self.card
+
+    async def search(self) -> None:
+        tab, name = self.tab, STATES["search"]
+        await self.pause()
+        await self.timed("open search", lambda: tab.open("/partenaires"))
+        for _ in range(3):
+            word = self.rng.choice(WORDS)
+            await self.pause()
+            for end in (3, len(word)):
+                await self.timed("search (set_q)", lambda w=word[:end]: tab.send(f"{name}.set_q", {"value": w}))
+
+
+# --- the run ----------------------------------------------------------------------------------------
+
+
+class Run:
+    def __init__(self, base: str, pause) -> None:
+        self.base, self.pause = base, pause
+        self.stats: dict[str, list[float]] = defaultdict(list)
+        self.errors: dict[str, int] = defaultdict(int)
+        self.error_kinds: dict[str, int] = defaultdict(int)
+        self.failed_families: dict[str, int] = defaultdict(int)
+        self.events = 0
+        self.reconnections = self.lost_sessions = 0
+        self.enrolled: set[int] = set()
+        self.associated: dict[int, str] = {}
+        self.photo = portrait_jpeg()
+        self.credited_families = 0
+
+
+def check_database(run: Run, families: list[dict]) -> list[str]:
+    import sqlalchemy as sa
+
+    from cjeune_app.core.cards.invariants import verify_invariants
+    from cjeune_app.core.db import session_scope
+
+    problems = []
+    ids = [f["pupil_id"] for f in families]
+    with session_scope(read_only=True) as session:
+        completed = dict(session.execute(sa.text(
+            "SELECT pupil_id, count(*) FROM enrollment WHERE status = 'completed' GROUP BY pupil_id")).all())
+        active = dict(session.execute(sa.text(
+            "SELECT pupil_id, count(*) FROM card WHERE status = 'active' GROUP BY pupil_id")).all())
+        numbers = dict(session.execute(sa.text("SELECT pupil_id, number FROM card WHERE status = 'active'")).all())
+        credits = dict(session.execute(sa.text(
+            "SELECT w.pupil_id, count(*) FROM ledger_entry e JOIN wallet w ON w.id = e.wallet_id "
+            "WHERE e.amount_cents > 0 GROUP BY w.pupil_id")).all())
+        for pupil_id in ids:
+            if pupil_id in run.enrolled and completed.get(pupil_id, 0) != 1:
+                problems.append(f"pupil {pupil_id}: {completed.get(pupil_id, 0)} completed enrollments")
+            if pupil_id in run.associated and (
+                    active.get(pupil_id, 0) != 1 or numbers.get(pupil_id) != run.associated[pupil_id]):
+                problems.append(f"pupil {pupil_id}: {active.get(pupil_id, 0)} active cards")
+            if completed.get(pupil_id, 0) > 1 or active.get(pupil_id, 0) > 1:
+                problems.append(f"pupil {pupil_id}: doubled ({completed.get(pupil_id)}, {active.get(pupil_id)})")
+        problems += verify_invariants(session)
+    run.credited_families = sum(1 for pupil_id in ids if credits.get(pupil_id))
+    return problems
+
+
+def report(run: Run, wall: float, cpu: float, label: str) -> None:
+    print(f"\n{label}")
+    print(f"{'event kind':28} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+    for kind, times in sorted(run.stats.items()):
+        times = sorted(times)
+        q = statistics.quantiles(times, n=100) if len(times) > 1 else times * 99
+        print(f"{kind:28} {len(times):6d} {1000 * q[49]:8.1f} {1000 * q[94]:8.1f} {1000 * q[98]:8.1f} "
+              f"{run.errors.get(kind, 0):6d}")
+    ws_events = sum(len(t) for k, t in run.stats.items() if "(HTTP)" not in k)
+    print(f"events/s {run.events / wall:.1f} over {wall:.0f} s ({run.events} actions, {ws_events} websocket); "
+          f"server CPU per action {1000 * cpu / max(run.events, 1):.2f} ms; load average {loadavg()}")
+    print(f"reconnections {run.reconnections}, sessions lost (new token) {run.lost_sessions}")
+    for kind, count in sorted(run.error_kinds.items()):
+        print(f"  error {kind}: {count}")
+    for kind, count in sorted(run.failed_families.items()):
+        print(f"  family stopped: {kind} ×{count}")
+
+
+async def drive(args, server: Server, families: list[dict], cards: list[str]) -> Run:
+    run = Run(server.base, None if args.no_pause else (1.0, 4.0))
+    meter = CpuMeter(server.process.pid)
+    meter.sample()
+    started = time.perf_counter()
+    tasks = []
+    for n, (data, card) in enumerate(zip(families, cards, strict=False)):
+        tasks.append(asyncio.create_task(Family(n, data, card, run).journey()))
+        if not args.no_pause:
+            await asyncio.sleep(args.ramp / max(len(families), 1))  # families arrive over the ramp
+    killer = None
+    if args.kill_worker_after:
+        async def kill() -> None:
+            await asyncio.sleep(args.kill_worker_after)
+            workers = server.workers()
+            meter.sample()
+            if len(workers) > 1:
+                os.kill(workers[0], signal.SIGKILL)
+                print(f"killed worker {workers[0]} at {args.kill_worker_after:.0f} s; load average {loadavg()}",
+                      flush=True)
+            else:
+                print("one worker: none killed", flush=True)
+        killer = asyncio.create_task(kill())
+
+    async def sampler() -> None:
+        while True:
+            meter.sample()
+            await asyncio.sleep(0.5)
+
+    sampling = asyncio.create_task(sampler())
+    await asyncio.gather(*tasks)
+    wall = time.perf_counter() - started
+    meter.sample()
+    sampling.cancel()
+    if killer:
+        killer.cancel()
+    report(run, wall, meter.used(), f"{len(families)} families, {args.workers} worker(s), {args.db}, "
+           f"{'no pause' if args.no_pause else 'paused 1–4 s'}")
+    if args.kill_worker_after:
+        print(f"workers after the run: {server.workers()} (server alive: {server.process.poll() is None})")
+    return run
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--families", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--no-pause", action="store_true")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="seconds over which the families arrive when paced (default: 0.4 s a family)")
+    parser.add_argument("--kill-worker-after", type=float, default=0)
+    parser.add_argument("--keep", action="store_true", help="keep the work folder and the database")
+    args = parser.parse_args()
+    assert args.families <= 5000
+    if args.ramp is None:
+        args.ramp = 0.4 * args.families
+    if args.workers > 1 and args.db == "sqlite":
+        parser.error("several workers need --db postgres (SQLite has one writer for all processes)")
+    if shutil.which("redis-server") is None and (args.workers > 1 or args.db == "postgres"):
+        parser.error("redis-server is needed")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the server and the database go with us
+    work = Path(tempfile.mkdtemp(prefix="cjeune-load-"))
+    print(f"load average before: {loadavg()}; work folder {work}", flush=True)
+    server = Server(args, work)
+    try:
+        server.cli("migrate")
+        os.environ["_LOAD_DEMO"] = server.cli("seed-demo", "--json")
+        t = time.perf_counter()
+        families, cards = create_families(args.families)
+        print(f"{len(families)} pupils and cards created in {time.perf_counter() - t:.0f} s", flush=True)
+        server.start()
+        print(f"server up on {server.base} with workers {server.workers()}; load average {loadavg()}", flush=True)
+        state_names()
+        run = asyncio.run(drive(args, server, families, cards))
+        problems = check_database(run, families)
+        print(f"database: {len(run.enrolled)} enrollments completed by the families, {len(run.associated)} cards "
+              f"associated, {run.credited_families} families credited; "
+              f"{'no problem' if not problems else f'{len(problems)} PROBLEMS'}")
+        for problem in problems[:20]:
+            print(f"  {problem}")
+    finally:
+        server.stop()
+        if not args.keep:
+            server.drop()
+            shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
