@@ -31,8 +31,8 @@ ROOT = "reflex___state____state"
 class Session:
     """One browser tab: a socket.io connection to /_event with its own token."""
 
-    def __init__(self, base: str, path: str) -> None:
-        self.base, self.path, self.token = base, path, str(uuid.uuid4())
+    def __init__(self, base: str, path: str, cookie: str = "") -> None:
+        self.base, self.path, self.token, self.cookie = base, path, str(uuid.uuid4()), cookie
         self.ws = None
         self.last_state: dict = {}  # the last delta received, by state name
 
@@ -40,7 +40,8 @@ class Session:
         url = urlsplit(self.base)
         self.ws = await websockets.connect(
             f"ws://{url.netloc}/_event/?EIO=4&transport=websocket&token={self.token}",
-            origin=f"{url.scheme}://{url.netloc}", max_size=None)
+            origin=f"{url.scheme}://{url.netloc}", max_size=None,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         json.loads((await self.ws.recv())[1:])  # engine.io OPEN
         boot = self.event(f"{ROOT}.hydrate_and_load", {})
         await self.ws.send("40/_event," + json.dumps({"event": boot}))
@@ -106,11 +107,13 @@ def state_bytes(redis_url: str, token: str) -> tuple[int, int]:
 
 
 async def measure(label: str, base: str, path: str, redis_url: str, script: list[tuple[str, dict]],
-                  events: int) -> dict:
+                  events: int, cookie: str = "", opening: list[tuple[str, dict]] = ()) -> dict:
     port = urlsplit(base).port
     pids = server_pids(port)
-    session = Session(base, path)
+    session = Session(base, path, cookie)
     await session.open()
+    for name, payload in opening:  # the page's on_load, as the browser sends it after hydration
+        await session.send(name, payload)
     for name, payload in script[:3]:  # warm up
         await session.send(name, payload)
     times, received = [], 0
@@ -148,6 +151,56 @@ def search_scripts() -> dict[str, tuple[str, list[tuple[str, dict]]]]:
     }
 
 
+def signed_in_family(db_url: str) -> str:
+    """A new pupil of the first school, signed in (a session opened through core as a sign-in would):
+    the Cookie header of its websocket."""
+    import datetime as dt
+
+    from sqlmodel import Session as DbSession
+    from sqlmodel import select
+
+    from cjeune_app.core.accounts.pupils import create_pupil_with_account
+    from cjeune_app.core.accounts.sessions import open_session
+    from cjeune_app.core.accounts.web import cookie_name
+    from cjeune_app.core.db import engine_for
+    from cjeune_app.core.establishments.models import Establishment
+
+    with DbSession(engine_for(db_url), expire_on_commit=False) as db:
+        school = db.exec(select(Establishment).order_by(Establishment.id)).first()
+        pupil, account, _ = create_pupil_with_account(db, school, "Banc", f"Essai{uuid.uuid4().hex[:6]}",
+                                                      dt.date(2013, 5, 4), "5e B")
+        account.must_change_password = False
+        db.add(account)
+        token = open_session(db, account, remember=True)
+        db.commit()
+    return f"{cookie_name(True)}={token}"
+
+
+def family_scripts(db_url: str) -> dict[str, tuple[str, list, list]]:
+    from cjeune_app import routes
+    from cjeune_app.ui.pages.card_association import CardAssociationState
+    from cjeune_app.ui.pages.dashboard import DashboardState
+    from cjeune_app.ui.pages.enrollment_state import EnrollmentState
+
+    stepper, dashboard, card = (EnrollmentState.get_full_name(), DashboardState.get_full_name(),
+                                CardAssociationState.get_full_name())
+    step_one = {"guardian_last_name": "Martin", "guardian_first_name": "Nadia"}
+    return {
+        "stepper Suivant/Précédent": (routes.ENROLLMENT, [(f"{stepper}.open_page", {}), (f"{stepper}.start", {})],
+                                      [(f"{stepper}.next_step", {"form": step_one}),
+                                       (f"{stepper}.previous_step", {})]),
+        "stepper typing (set_text)": (routes.ENROLLMENT, [(f"{stepper}.open_page", {})],
+                                      [(f"{stepper}.set_text", {"name": "guardian_last_name", "value": w})
+                                       for w in ("M", "Ma", "Mar", "Mart")]),
+        "dashboard opening (open_page)": (routes.DASHBOARD, [], [(f"{dashboard}.open_page", {})]),
+        "card association (steps, number)": (routes.CARD_ASSOCIATION, [(f"{card}.open_page", {})],
+                                             [(f"{card}.next_step", {}),
+                                              (f"{card}.type_number", {"typed": "4970 1234 5678"}),
+                                              (f"{card}.leave_number", {"_value": ""}),
+                                              (f"{card}.previous_step", {})]),
+    }
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--app", default="http://127.0.0.1:3017")
@@ -155,6 +208,7 @@ async def main() -> None:
     parser.add_argument("--redis", default="")
     parser.add_argument("--blank-redis", default="")
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--db", default="", help="the app's database: adds the signed-in family's events")
     args = parser.parse_args()
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     rows = []
@@ -164,6 +218,10 @@ async def main() -> None:
                                   args.events))
     for label, (path, script) in search_scripts().items():
         rows.append(await measure(label, args.app, path, args.redis, script, args.events))
+    if args.db:
+        for label, (path, opening, script) in family_scripts(args.db).items():
+            cookie = signed_in_family(args.db)
+            rows.append(await measure(label, args.app, path, args.redis, script, args.events, cookie, opening))
     if args.blank:
         for row in rows[1:]:
             print(f"{row['label']:38} = {row['cpu_ms'] / rows[0]['cpu_ms']:.1f} × the blank app's CPU per event")
