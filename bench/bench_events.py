@@ -47,12 +47,14 @@ class Session:
         await self.ws.send("40/_event," + json.dumps({"event": boot}))
         await self.until_final()
 
-    def event(self, name: str, payload: dict) -> dict:
-        return {"name": name, "payload": payload, "router_data": {"pathname": self.path, "asPath": self.path}}
+    def event(self, name: str, payload: dict, as_path: str = "") -> dict:
+        return {"name": name, "payload": payload,
+                "router_data": {"pathname": self.path, "asPath": as_path or self.path}}
 
-    async def send(self, name: str, payload: dict) -> int:
-        """Sends one event and waits for its last update; the bytes of the updates received."""
-        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload)]))
+    async def send(self, name: str, payload: dict, as_path: str = "") -> int:
+        """Sends one event (`as_path`: the address with its query, after a navigation) and waits for
+        its last update; the bytes of the updates received."""
+        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload, as_path)]))
         return await self.until_final()
 
     async def until_final(self) -> int:
@@ -112,16 +114,16 @@ async def measure(label: str, base: str, path: str, redis_url: str, script: list
     pids = server_pids(port)
     session = Session(base, path, cookie)
     await session.open()
-    for name, payload in opening:  # the page's on_load, as the browser sends it after hydration
-        await session.send(name, payload)
-    for name, payload in script[:3]:  # warm up
-        await session.send(name, payload)
+    for name, payload, *path in opening:  # the page's on_load, as the browser sends it after hydration
+        await session.send(name, payload, *path)
+    for name, payload, *path in script[:3]:  # warm up
+        await session.send(name, payload, *path)
     times, received = [], 0
     cpu_before, wall = cpu_seconds(pids), time.perf_counter()
     for i in range(events):
-        name, payload = script[i % len(script)]
+        name, payload, *path = script[i % len(script)]
         started = time.perf_counter()
-        received += await session.send(name, payload)
+        received += await session.send(name, payload, *path)
         times.append(time.perf_counter() - started)
     cpu = cpu_seconds(pids) - cpu_before
     wall = time.perf_counter() - wall
@@ -143,11 +145,17 @@ def search_scripts() -> dict[str, tuple[str, list[tuple[str, dict]]]]:
 
     search = SearchState.get_full_name()
     words = ["j", "ju", "jud", "judo", "", "t", "th", "théâ", "théâtre", ""]
-    filters = [("category", c) for c in ("sport", "culture", "")] + [("envelope", e) for e in ("soutien_scolaire", "")]
+    filters = [("category", "categorie", c) for c in ("sport", "culture", "")] + [
+        ("envelope", "enveloppe", e) for e in ("soutien_scolaire", "")]
+    # A filter is a navigation: set_filter answers with the new address, which the browser then loads
+    # (the page's on_load, `load`, searches): both events, as the browser sends them.
+    changes = []
+    for name, url_name, value in filters:
+        address = routes.PARTNERS_SEARCH + (f"?{url_name}={value}" if value else "")
+        changes += [(f"{search}.set_filter", {"name": name, "value": value}), (f"{search}.load", {}, address)]
     return {
         "search typing (set_q)": (routes.PARTNERS_SEARCH, [(f"{search}.set_q", {"value": w}) for w in words]),
-        "filter change (set_filter)": (routes.PARTNERS_SEARCH,
-                                       [(f"{search}.set_filter", {"name": n, "value": v}) for n, v in filters]),
+        "filter change (set_filter + load)": (routes.PARTNERS_SEARCH, changes),
     }
 
 
@@ -211,20 +219,21 @@ async def main() -> None:
     parser.add_argument("--db", default="", help="the app's database: adds the signed-in family's events")
     args = parser.parse_args()
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
-    rows = []
-    if args.blank:
-        from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
-        rows.append(await measure("blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
-                                  args.events))
-    for label, (path, script) in search_scripts().items():
-        rows.append(await measure(label, args.app, path, args.redis, script, args.events))
+    from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
+    kinds = [(label, path, [], script, "") for label, (path, script) in search_scripts().items()]
     if args.db:
-        for label, (path, opening, script) in family_scripts(args.db).items():
-            cookie = signed_in_family(args.db)
-            rows.append(await measure(label, args.app, path, args.redis, script, args.events, cookie, opening))
-    if args.blank:
-        for row in rows[1:]:
-            print(f"{row['label']:38} = {row['cpu_ms'] / rows[0]['cpu_ms']:.1f} × the blank app's CPU per event")
+        kinds += [(label, path, opening, script, signed_in_family(args.db))
+                  for label, (path, opening, script) in family_scripts(args.db).items()]
+    ratios = []
+    for label, path, opening, script, cookie in kinds:
+        # The blank app just before each kind: the machine is shared and its load moves.
+        blank = (await measure("  blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
+                               args.events)) if args.blank else None
+        row = await measure(label, args.app, path, args.redis, script, args.events, cookie, opening)
+        if blank:
+            ratios.append((label, row["cpu_ms"], blank["cpu_ms"]))
+    for label, cpu, blank_cpu in ratios:
+        print(f"{label:38} {cpu:5.2f} ms = {cpu / blank_cpu:.1f} × the blank app's {blank_cpu:.2f} ms per event")
     print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
