@@ -20,6 +20,7 @@ from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.browser import browser
 from cjeune_app.ui.components.app_shell import backend_error, connection_notice, pwa_head
+from cjeune_app.ui.pages.access_refused import AccessRefusedState, access_refused_page
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
     ConfirmEmailState,
@@ -201,6 +202,9 @@ app.add_page(parent_sign_up_page, route=routes.PARENT_SELF_REGISTRATION,
              title="Je n'ai pas encore d'identifiant | CJeune de Provence", on_load=ParentSignUpState.start)
 app.add_page(youth_sign_up_page, route=routes.YOUTH_SIGN_UP,
              title="Créer mon compte Jeune | CJeune de Provence", on_load=YouthSignUpState.reset_form)
+app.add_page(access_refused_page, route=routes.BACK_OFFICE_REFUSED,
+             title="Accès réservé aux agents du Département | CJeune de Provence",
+             on_load=AccessRefusedState.open_page)
 app.add_page(partner_queue_page, route=routes.ADMIN_PARTNERS,
              title="Structures à valider | CJeune de Provence", on_load=PartnerQueueState.open_page)
 

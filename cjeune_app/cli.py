@@ -288,5 +288,16 @@ def reindex_search_command(as_json: bool) -> None:
     emit(as_json, {"documents": documents}, [f"Index de recherche reconstruit : {documents} documents."])
 
 
+@main.command("fold-ledger", help="Replie les nouvelles écritures du grand livre dans les totaux mensuels des "
+              "statistiques (après une mise en service, ou chaque nuit).")
+@click.option("--json", "as_json", is_flag=True, help="Sortie JSON pour les scripts.")
+def fold_ledger_command(as_json: bool) -> None:
+    from cjeune_app.core.use_cases.statistics import fold_ledger
+
+    upgrade_schema()
+    folded = fold_ledger()
+    emit(as_json, {"folded": folded}, [f"Écritures repliées dans les totaux des statistiques : {folded}."])
+
+
 if __name__ == "__main__":
     main()

@@ -97,6 +97,7 @@ REIMBURSEMENT_TRANSFER_XML_PATTERN = "/admin/remboursements/{batch_id}/virements
 ADMIN_STATISTICS = "/admin/statistiques"
 STATISTICS_CSV_PATTERN = "/admin/statistiques/{season}/{table}.csv"
 ADMIN_HOME = "/admin"
+BACK_OFFICE_REFUSED = "/acces-reserve"  # where a signed-in non-agent opening an /admin page lands
 ADMIN_JOURNAL = "/admin/journal"
 ADMIN_JOURNAL_CSV = "/admin/journal.csv"  # the same filters as the page, in the query string
 ADMIN_ASSISTANCE = "/admin/assistance"

@@ -6,7 +6,7 @@ sha256 hashes of the inline scripts of that very page — no 'unsafe-inline', no
 The pages Reflex compiles (React Router + Vite) carry inline scripts (theme, scroll restoration,
 the router's context and streaming, the route modules' import); a build changes them, so their
 hashes are not written anywhere: the middleware reads the HTML answer it passes on (gzip
-included: Reflex serves precompressed pages), hashes its inline scripts and writes the policy
+included: Reflex serves precompressed pages, brotli or gzip), hashes its inline scripts and writes the policy
 before the first byte leaves (`inline_script_sources`, cached by the page's digest). The API docs
 page (Swagger UI from local files, api.docs) is covered the same way. Nothing of the app needs
 eval: what events ask of the browser goes through ui.browser's fixed commands, not Reflex's
@@ -32,6 +32,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import anyio
+import brotli
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -120,6 +121,8 @@ def _decoded(body: bytes, encoding: str) -> bytes:
         return gzip.decompress(body)
     if encoding == "deflate":
         return zlib.decompress(body)
+    if encoding == "br":
+        return brotli.decompress(body)
     _log.warning("page encoded as %r: its inline scripts are not allowed", encoding)
     return b""
 
@@ -130,7 +133,7 @@ _CACHE = _SourcesCache()
 def inline_script_sources(body: bytes, encoding: str = "") -> list[str]:
     try:
         return _CACHE.sources(body, encoding.strip().lower())
-    except (OSError, EOFError, zlib.error):
+    except (OSError, EOFError, zlib.error, brotli.error):
         _log.warning("unreadable page: its inline scripts are not allowed")
         return []
 

@@ -32,6 +32,7 @@ from cjeune_app.core.reimbursements.models import (
 )
 from cjeune_app.core.search.models import SearchEntry, SearchTerm
 from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.statistics.models import LedgerFold, LedgerFoldGap, LedgerMonthTotal
 from cjeune_app.core.teleservices.models import (
     BourseRequest,
     CampaignWindow,
@@ -45,7 +46,9 @@ __all__ = [
     "Account", "ApiKey", "AuditEntry", "AuthSession", "Card", "CardAssociationAttempt", "CardBatch",
     "ConsentRecord", "DeletionRequest", "EmailChange", "Enrollment", "Establishment", "FranceConnectArrival",
     "FranceConnectIdentity", "FranceConnectLogin", "FranceConnectSession", "Guardian", "LedgerCorrection",
-    "LedgerEntry", "LoginAttempt", "OneTimeToken", "SentMessage", "Offer", "ParentLink", "Partner",
+    "LedgerEntry",
+    "LedgerFold", "LedgerFoldGap", "LedgerMonthTotal", "LoginAttempt", "OneTimeToken", "SentMessage", "Offer",
+    "ParentLink", "Partner",
     "PartnerBankAccount", "PartnerCategory", "Payment", "PhoneCode", "Photo", "Pupil", "ReimbursementBatch",
     "ReimbursementItem", "ReimbursementLine", "SeasonEndReminder",
     "SearchEntry", "SearchTerm", "Season", "Wallet",

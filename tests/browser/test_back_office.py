@@ -145,13 +145,65 @@ def test_a_correction_proposed_by_one_agent_is_approved_by_another(app_server, s
         context.close()
 
 
-@pytest.mark.parametrize("door,role_label", [("gestion", "Établissement scolaire"), ("partenaire", "Partenaire")])
-def test_school_staff_and_partners_are_refused_on_every_admin_page(app_server, phone, door, role_label):
+def _registered_admin_pages() -> list[str]:
+    """Every /admin page the app registers (a dynamic segment filled with 1)."""
+    from cjeune_app.cjeune_app import app
+
+    pages = ["/" + re.sub(r"\[[^]]+\]", "1", route) for route in app._unevaluated_pages
+             if route == "admin" or route.startswith("admin/")]
+    assert set(ADMIN_PAGES) <= set(pages)
+    return sorted(pages)
+
+
+@pytest.mark.parametrize("door,role_label,space", [("gestion", "Établissement scolaire", routes.SCHOOL),
+                                                   ("partenaire", "Partenaire", routes.PARTNER_SPACE)])
+def test_school_staff_and_partners_are_refused_on_every_admin_page(app_server, phone, door, role_label, space):
     login, password = _demo_account(app_server, role_label)
     sign_in(phone, app_server, door, login, password)
-    for path in ADMIN_PAGES:
+    for path in _registered_admin_pages():
         phone.goto(app_server.base_url + path)
-        expect(phone).to_have_url(re.compile(re.escape(routes.BACK_OFFICE_SIGN_IN) + "$"))
+        expect(phone).to_have_url(re.compile(re.escape(routes.BACK_OFFICE_REFUSED) + "$"))
+        expect(phone.get_by_role("heading", name="Accès réservé aux agents du Département")).to_be_visible()
+        expect(phone.locator("#lien-mon-espace")).to_have_attribute("href", space)
+    phone.locator("#lien-mon-espace").click()
+    expect(phone).to_have_url(re.compile(re.escape(space) + "$"))
     answer = httpx.get(app_server.base_url + routes.API_PREFIX + routes.ADMIN_JOURNAL_CSV,
                        cookies={c["name"]: c["value"] for c in phone.context.cookies()})
     assert answer.status_code in (401, 403)
+
+
+def test_a_visitor_without_a_session_is_sent_to_the_back_office_sign_in(app_server, phone):
+    for path in _registered_admin_pages():
+        phone.goto(app_server.base_url + path)
+        expect(phone).to_have_url(re.compile(re.escape(routes.BACK_OFFICE_SIGN_IN) + "$"))
+
+
+def test_the_journal_pages_beyond_its_first_hundred_entries_with_the_filter_kept(app_server, phone):
+    import datetime as dt
+
+    from cjeune_app.core.audit import AuditAction, AuditTarget, record
+
+    now = dt.datetime.now(dt.UTC) - dt.timedelta(days=2)
+    with app_db(app_server) as session:
+        for n in range(130):
+            record(session, None, AuditAction.ACCOUNT_UNLOCKED, target_kind=AuditTarget.CARD, target_id=n,
+                   target_label=f"Dossier pagination {n:03d}", reason="Essai des pages du journal",
+                   now=now + dt.timedelta(minutes=n))
+    login, password = _demo_account(app_server, "Agent du Département")
+    sign_in(phone, app_server, "gestion", login, password)
+    phone.goto(app_server.base_url + routes.ADMIN_JOURNAL)
+    wait_for_app(phone)
+    phone.get_by_label("Texte (agent, dossier, motif)").fill("pagination")
+    phone.get_by_role("button", name="Filtrer").click()
+    expect(phone.locator("#page-journal")).to_have_text("Entrées 1 à 100")
+    expect(phone.locator("#journal tbody tr").first).to_contain_text("Dossier pagination 129")
+    expect(phone.locator("#page-precedente")).to_be_disabled()
+    phone.locator("#page-suivante").click()
+    expect(phone.locator("#page-journal")).to_have_text("Entrées 101 à 130")
+    expect(phone.locator("#journal tbody tr")).to_have_count(30)  # the filter is kept: only its entries
+    expect(phone.locator("#journal tbody tr").last).to_contain_text("Dossier pagination 000")
+    expect(phone.locator("#page-suivante")).to_be_disabled()
+    assert "texte=pagination" in phone.locator("#export-csv").get_attribute("href")
+    assert_page_healthy(phone)
+    phone.locator("#page-precedente").click()
+    expect(phone.locator("#page-journal")).to_have_text("Entrées 1 à 100")

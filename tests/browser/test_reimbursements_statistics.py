@@ -139,12 +139,14 @@ def test_the_statistics_page_charts_the_demo_season(app_server, agent_login, chr
         charts = page.locator(".graphique .recharts-wrapper")
         expect(charts).to_have_count(7)
         expect(page.locator(".graphique .recharts-bar-rectangle").first).to_be_visible()
-        expect(page.locator(".statistique-montants tbody tr")).to_have_count(3)
+        # credited, spent, expired, then the agents' manual corrections on lines of their own
+        expect(page.locator(".statistique-montants tbody tr")).to_have_count(5)
+        expect(page.locator(".statistique-montants tbody")).to_contain_text("corrections créditées (manuelles)")
         expect(page.locator(".statistique-partenaires tbody tr").first).to_be_visible()
         assert_page_healthy(page)
         screenshot(page, f"admin-statistiques-{viewport['width']}")
         with page.expect_download() as download:
-            page.get_by_role("button", name="Exporter en CSV : Montants crédités, dépensés et expirés").click()
+            page.get_by_role("button", name="Exporter en CSV : Montants crédités, dépensés, expirés et corrigés").click()
         body = Path(download.value.path()).read_text(encoding="utf-8-sig")
         assert body.splitlines()[0] == "mouvement;montant_centimes;montant" and "crédité;" in body
     finally:

@@ -52,7 +52,11 @@ class CardAssociationAttempt(SQLModel, table=True):
     """
 
     __tablename__ = "card_association_attempt"
-    __table_args__ = (sa.Index("ix_card_association_attempt_account_time", "account_id", "created_at"),)
+    __table_args__ = (
+        sa.Index("ix_card_association_attempt_account_time", "account_id", "created_at"),
+        # Covers the statistics' cards associated per day.
+        sa.Index("ix_card_association_attempt_statistics", "season_id", "outcome", "created_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")

@@ -45,6 +45,8 @@ class Enrollment(SQLModel, table=True):
         # The assistance finds a family by the guardian's e-mail or mobile.
         sa.Index("ix_enrollment_email", "email"),
         sa.Index("ix_enrollment_mobile", "mobile"),
+        # Covers the statistics' enrollments per day and share per collège.
+        sa.Index("ix_enrollment_statistics", "season_id", "status", "completed_at", "pupil_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -76,6 +76,8 @@ class Payment(SQLModel, table=True):
         # Covers the back office's statistics (a season's kept payments by month, envelope, partner):
         # the database reads this index alone, never the rows.
         sa.Index("ix_payment_statistics", "status", "created_at", "partner_id", "envelope", "amount_cents"),
+        # Covers the monthly reimbursement batch's payments taken before the end of the month.
+        sa.Index("ix_payment_reimbursement", "created_at", "partner_id", "amount_cents", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

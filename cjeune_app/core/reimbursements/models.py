@@ -83,7 +83,14 @@ class ReimbursementLine(SQLModel, table=True):
 
 
 class ReimbursementItem(SQLModel, table=True):
-    """A payment or a cancellation reimbursed by a batch (amount signed: cancellations negative)."""
+    """A payment or a cancellation reimbursed by a batch (amount signed: cancellations negative).
+
+    Items are only written by `batches.prepare_batch`, copied from the payments in the same
+    statement as their batch is created, some hundred thousand per batch: they carry no foreign key
+    (on PostgreSQL each would check and lock the referenced row once per item: most of a batch's
+    time). The batch is created in that transaction and never deleted; the payment is never deleted
+    (the append-only ledger references it); partner_id is the payment's. The unique
+    (payment_id, kind) is what reimburses a movement once."""
 
     __tablename__ = "reimbursement_item"
     __table_args__ = (
@@ -92,8 +99,8 @@ class ReimbursementItem(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    batch_id: int = Field(foreign_key="reimbursement_batch.id")
-    partner_id: int = Field(foreign_key="partner.id")
-    payment_id: int = Field(foreign_key="payment.id")
+    batch_id: int  # no foreign key: see above
+    partner_id: int  # the payment's partner
+    payment_id: int
     kind: str = Field(sa_type=sa.String(12))  # ItemKind
     amount_cents: int

@@ -24,16 +24,17 @@ from cjeune_app.core.enums import (
     Category,
     Envelope,
     LedgerKind,
-    PaymentStatus,
 )
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import PARIS
-from cjeune_app.core.partners.models import Partner, PartnerCategory, Payment
+from cjeune_app.core.partners.models import Partner, PartnerCategory
 from cjeune_app.core.seasons.models import Season
+from cjeune_app.core.statistics import ledger_totals
+from cjeune_app.core.statistics.ledger_totals import MonthTotal
 from cjeune_app.core.territory import commune_by_insee
-from cjeune_app.core.wallet.models import LedgerEntry, Wallet
 
 TOP_PARTNERS = 10
+_SPENDING = (str(LedgerKind.DEBIT), str(LedgerKind.REFUND))
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,8 @@ class MoneyTotals:
     credited_cents: int
     spent_cents: int  # payments minus refunds of cancelled payments
     expired_cents: int
+    corrections_credited_cents: int  # agents' manual corrections, approved by a second agent
+    corrections_debited_cents: int
 
 
 @dataclass(frozen=True)
@@ -127,17 +130,18 @@ def associations_per_day(session: Session, season: Season) -> list[DayCount]:
 
 
 def enrolled_per_school(session: Session, season: Season) -> list[tuple[int, str, str, int, int]]:
-    """(id, name, commune, pupils, enrolled) of every collège: one grouped query for both shares."""
-    enrolled = (sa.select(col(Enrollment.pupil_id)).where(col(Enrollment.season_id) == season.id,
-                                                     col(Enrollment.status) == EnrollmentStatus.COMPLETED).subquery())
-    rows = session.execute(
-        sa.select(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee),
-                  func.count(col(Pupil.id)), func.count(enrolled.c.pupil_id))
-        .join(Pupil, col(Pupil.establishment_id) == col(Establishment.id))
-        .outerjoin(enrolled, enrolled.c.pupil_id == col(Pupil.id))
-        .group_by(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee))
-    ).all()
-    return [(int(i), name, insee, int(pupils), int(done)) for i, name, insee, pupils, done in rows]
+    """(id, name, commune, pupils, enrolled) of every collège: two counts grouped by the database
+    (pupils per collège from its index; the season's completed enrollments through their pupil)."""
+    pupils = dict(session.execute(
+        sa.select(col(Pupil.establishment_id), func.count()).group_by(col(Pupil.establishment_id))).all())
+    enrolled = dict(session.execute(
+        sa.select(col(Pupil.establishment_id), func.count())
+        .select_from(Enrollment).join(Pupil, col(Pupil.id) == col(Enrollment.pupil_id))
+        .where(col(Enrollment.season_id) == season.id, col(Enrollment.status) == EnrollmentStatus.COMPLETED)
+        .group_by(col(Pupil.establishment_id))).all())
+    rows = session.execute(sa.select(col(Establishment.id), col(Establishment.name), col(Establishment.commune_insee))
+                           .where(col(Establishment.id).in_(list(pupils)))).all() if pupils else []
+    return [(int(i), name, insee, int(pupils[i]), int(enrolled.get(i, 0))) for i, name, insee in rows]
 
 
 def share_per_school(rows: list[tuple[int, str, str, int, int]]) -> list[Share]:
@@ -163,53 +167,64 @@ def _per_month(rows: Any, labels: dict[str, str]) -> list[MonthAmount]:
     return [MonthAmount(month, key, labels.get(key, key), cents) for (month, key), cents in sorted(months.items())]
 
 
-def spending(session: Session, season: Season) -> tuple[list[MonthAmount], list[MonthAmount]]:
+def spending(session: Session, season: Season, totals: list[MonthTotal] | None = None,
+             ) -> tuple[list[MonthAmount], list[MonthAmount]]:
     """Payments kept (not cancelled) per Paris month of payment, like the statements: per envelope,
-    and per partner category. Tutoring is paid from its envelope; a Sport & Culture payment counts in
-    the partner's first category of that envelope. One grouped query serves both tables."""
-    main = (sa.select(col(PartnerCategory.partner_id), func.min(col(PartnerCategory.category)).label("category"))
-            .where(col(PartnerCategory.category) != Category.SOUTIEN_SCOLAIRE)
-            .group_by(col(PartnerCategory.partner_id)).subquery())
-    category = sa.case((col(Payment.envelope) == Envelope.SOUTIEN_SCOLAIRE, str(Category.SOUTIEN_SCOLAIRE)),
-                       else_=func.coalesce(main.c.category, str(Category.LOISIRS)))
-    hour = _hour(col(Payment.created_at), _dialect(session))
-    start, end = _bounds(season)
-    rows = session.execute(
-        sa.select(hour, col(Payment.envelope), category, func.sum(col(Payment.amount_cents)))
-        .outerjoin(main, main.c.partner_id == col(Payment.partner_id))
-        .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
-               col(Payment.created_at) < end)
-        .group_by(hour, col(Payment.envelope), category)
-    ).all()
-    envelopes = _per_month([(h, e, c) for h, e, _, c in rows], {str(e): label for e, label in ENVELOPE_LABELS.items()})
-    categories = _per_month([(h, k, c) for h, _, k, c in rows], {str(c): label for c, label in CATEGORY_LABELS.items()})
-    return envelopes, categories
-
-
-def money_totals(session: Session, season: Season) -> MoneyTotals:
-    rows = dict(session.execute(
-        sa.select(col(LedgerEntry.kind), func.sum(col(LedgerEntry.amount_cents)))
-        .join(Wallet, col(Wallet.id) == col(LedgerEntry.wallet_id))
-        .where(col(Wallet.season_id) == season.id).group_by(col(LedgerEntry.kind))
+    and per partner category, from the ledger's debits and the refunds of cancelled payments (a
+    refund counts in its payment's month). Tutoring is paid from its envelope; a Sport & Culture
+    payment counts in the partner's first category of that envelope."""
+    totals = ledger_totals.season_totals(session, _season_id(season)) if totals is None else totals
+    main = dict(session.execute(
+        sa.select(col(PartnerCategory.partner_id), func.min(col(PartnerCategory.category)))
+        .where(col(PartnerCategory.category) != Category.SOUTIEN_SCOLAIRE).group_by(col(PartnerCategory.partner_id))
     ).all())
-    def total(*kinds: LedgerKind) -> int:
-        return sum(int(rows.get(str(kind)) or 0) for kind in kinds)
-    return MoneyTotals(total(LedgerKind.CREDIT), -total(LedgerKind.DEBIT, LedgerKind.REFUND), -total(LedgerKind.EXPIRY))
+    per_envelope: dict[tuple[str, str], int] = defaultdict(int)
+    per_category: dict[tuple[str, str], int] = defaultdict(int)
+    for t in totals:
+        if t.kind not in _SPENDING or not t.partner_id:
+            continue
+        category = (str(Category.SOUTIEN_SCOLAIRE) if t.envelope == Envelope.SOUTIEN_SCOLAIRE
+                    else str(main.get(t.partner_id) or Category.LOISIRS))
+        per_envelope[(t.month, t.envelope)] -= t.cents
+        per_category[(t.month, category)] -= t.cents
+    envelope_labels = {str(e): label for e, label in ENVELOPE_LABELS.items()}
+    category_labels = {str(c): label for c, label in CATEGORY_LABELS.items()}
+    return ([MonthAmount(m, k, envelope_labels.get(k, k), c) for (m, k), c in sorted(per_envelope.items()) if c],
+            [MonthAmount(m, k, category_labels.get(k, k), c) for (m, k), c in sorted(per_category.items()) if c])
 
 
-def most_used_partners(session: Session, season: Season, limit: int = TOP_PARTNERS) -> list[PartnerUse]:
-    start, end = _bounds(season)
-    per_partner = (sa.select(col(Payment.partner_id), func.count().label("payments"),
-                             func.sum(col(Payment.amount_cents)).label("cents"))
-                   .where(col(Payment.status) == PaymentStatus.ACCEPTED, col(Payment.created_at) >= start,
-                          col(Payment.created_at) < end)
-                   .group_by(col(Payment.partner_id)).subquery())
-    rows = session.execute(
-        sa.select(per_partner.c.partner_id, col(Partner.name), per_partner.c.payments, per_partner.c.cents)
-        .join(Partner, col(Partner.id) == per_partner.c.partner_id)
-        .order_by(per_partner.c.payments.desc(), per_partner.c.cents.desc(), col(Partner.name)).limit(limit)
-    ).all()
-    return [PartnerUse(int(pid), name, int(n), int(cents)) for pid, name, n, cents in rows]
+def money_totals(session: Session, season: Season, totals: list[MonthTotal] | None = None) -> MoneyTotals:
+    """Every kind of ledger entry of the season, summed (a manual correction apart from the rest)."""
+    totals = ledger_totals.season_totals(session, _season_id(season)) if totals is None else totals
+    kinds: dict[str, int] = defaultdict(int)
+    for t in totals:
+        kinds[t.kind] += t.cents
+    def total(*wanted: LedgerKind) -> int:
+        return sum(kinds.get(str(kind), 0) for kind in wanted)
+    return MoneyTotals(total(LedgerKind.CREDIT), -total(LedgerKind.DEBIT, LedgerKind.REFUND),
+                       -total(LedgerKind.EXPIRY), total(LedgerKind.CORRECTION_IN),
+                       -total(LedgerKind.CORRECTION_OUT))
+
+
+def most_used_partners(session: Session, season: Season, limit: int = TOP_PARTNERS,
+                       totals: list[MonthTotal] | None = None) -> list[PartnerUse]:
+    """By payments kept (debits minus refunds of cancelled payments), then amount, then name."""
+    totals = ledger_totals.season_totals(session, _season_id(season)) if totals is None else totals
+    uses: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for t in totals:
+        if t.kind in _SPENDING and t.partner_id:
+            use = uses[t.partner_id]
+            use[0] += t.entries if t.kind == LedgerKind.DEBIT else -t.entries
+            use[1] -= t.cents
+    kept = {pid: use for pid, use in uses.items() if use[0] > 0}
+    names = dict(session.execute(sa.select(col(Partner.id), col(Partner.name))).all()) if kept else {}
+    ranked = sorted(kept.items(), key=lambda item: (-item[1][0], -item[1][1], names.get(item[0], "")))
+    return [PartnerUse(pid, names.get(pid, ""), n, cents) for pid, (n, cents) in ranked[:limit]]
+
+
+def _season_id(season: Season) -> int:
+    assert season.id is not None
+    return season.id
 
 
 def seasons(session: Session) -> list[Season]:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlmodel import Session
 
 from cjeune_app.core.seasons.models import Season
-from cjeune_app.core.statistics import queries
+from cjeune_app.core.statistics import ledger_totals, queries
 
 
 class StatisticsTable(StrEnum):
@@ -40,7 +40,9 @@ class Statistics:
 
 def season_statistics(session: Session, season: Season) -> Statistics:
     schools = queries.enrolled_per_school(session, season)
-    envelopes, categories = queries.spending(session, season)
+    assert season.id is not None
+    totals = ledger_totals.season_totals(session, season.id)  # the ledger's money, read once
+    envelopes, categories = queries.spending(session, season, totals)
     return Statistics(
         season.code,
         queries.enrollments_per_day(session, season),
@@ -49,9 +51,16 @@ def season_statistics(session: Session, season: Season) -> Statistics:
         queries.share_per_commune(schools),
         envelopes,
         categories,
-        queries.money_totals(session, season),
-        queries.most_used_partners(session, season),
+        queries.money_totals(session, season, totals),
+        queries.most_used_partners(session, season, totals=totals),
     )
+
+
+def money_lines(money: queries.MoneyTotals) -> list[tuple[str, int]]:
+    """The money of the season as an agent reads it: the manual corrections on lines of their own."""
+    return [("crédité", money.credited_cents), ("dépensé", money.spent_cents), ("expiré", money.expired_cents),
+            ("corrections créditées (manuelles)", money.corrections_credited_cents),
+            ("corrections débitées (manuelles)", money.corrections_debited_cents)]
 
 
 def _euros(cents: int) -> str:
@@ -77,8 +86,8 @@ def table_rows(stats: Statistics, table: StatisticsTable) -> list[list[Any]]:
                 *[[a.month, a.label, a.cents, _euros(a.cents)] for a in amounts]]
     if table is StatisticsTable.MONEY:
         m = stats.money
-        return [["mouvement", "montant_centimes", "montant"], ["crédité", m.credited_cents, _euros(m.credited_cents)],
-                ["dépensé", m.spent_cents, _euros(m.spent_cents)], ["expiré", m.expired_cents, _euros(m.expired_cents)]]
+        return [["mouvement", "montant_centimes", "montant"], *[[label, cents, _euros(cents)]
+                                                                for label, cents in money_lines(m)]]
     return [["partenaire", "paiements", "montant_centimes", "montant"],
             *[[p.name, p.payments, p.cents, _euros(p.cents)] for p in stats.partners]]
 

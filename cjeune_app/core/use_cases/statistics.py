@@ -11,7 +11,7 @@ from cjeune_app.core.errors import NotFound
 from cjeune_app.core.formats import paris_today
 from cjeune_app.core.permissions import require_role
 from cjeune_app.core.seasons.api import current_season
-from cjeune_app.core.statistics import queries
+from cjeune_app.core.statistics import ledger_totals, queries
 from cjeune_app.core.statistics.tables import Statistics, StatisticsTable, season_statistics, table_csv
 
 
@@ -42,9 +42,23 @@ def _season(session, code: str | None):  # type: ignore[no-untyped-def]
     return known, current_season(session, paris_today()) or (known[0] if known else None)
 
 
+def _fold_ledger() -> int:
+    """Folds the ledger entries written since the last visit into the monthly totals (the figures
+    read the entries not folded yet anyway: this only keeps that tail short)."""
+    with session_scope() as session:
+        return ledger_totals.fold(session)
+
+
+def fold_ledger() -> int:
+    """The operators' command (`cjeune fold-ledger`): the catch-up after deployment, or a nightly
+    run so that the first agent of the day folds little. Returns the number of entries folded."""
+    return _fold_ledger()
+
+
 def statistics_page(actor: Actor | None, season_code: str | None = None) -> StatisticsPage:
     """Every table of the season (the current one by default)."""
     require_role(actor, Role.AGENT)
+    _fold_ledger()
     with session_scope(read_only=True) as session:
         known, season = _season(session, season_code)
         return StatisticsPage([s.code for s in known], season_statistics(session, season) if season else None)

@@ -37,7 +37,7 @@ class HitRow:
 class AssistanceSearchState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     query: str = ""
     hits: list[HitRow] = []
@@ -182,7 +182,7 @@ def _act(actor: Actor, pupil_id: int, action: str, form: dict[str, Any]) -> tupl
 class BeneficiaryFileState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     name: str = ""
     missing: bool = False

@@ -78,7 +78,7 @@ def _issue(actor: Actor, establishment_id: int | None, count: int) -> dict:
 class AdminCardsState(PrivatePage, rx.State):
     allowed_roles = (Role.AGENT,)
     sign_in_route = routes.BACK_OFFICE_SIGN_IN
-    refused_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_REFUSED
 
     batches: list[BatchRow] = []
     stock: list[StockRow] = []

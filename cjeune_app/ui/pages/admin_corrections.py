@@ -46,7 +46,7 @@ def _decide(actor: Actor, correction_id: int, note: str | None) -> str:
 class CorrectionsState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     rows: list[CorrectionRow] = []
     notice: str = ""

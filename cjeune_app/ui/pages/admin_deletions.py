@@ -26,7 +26,7 @@ class DeletionRow:
 class DeletionRequestsState(PrivatePage, rx.State):
     allowed_roles = (Role.AGENT,)
     sign_in_route = routes.BACK_OFFICE_SIGN_IN
-    refused_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_REFUSED
     rows: list[DeletionRow] = []
 
     async def _opened(self, actor: Actor) -> None:

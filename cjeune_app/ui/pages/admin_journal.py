@@ -27,24 +27,29 @@ class JournalRow:
     details: str
 
 
-def _rows(actor: Actor, params: dict[str, str]) -> list[JournalRow]:
-    page = journal.read_journal(actor, journal.filter_from_fields(params))
-    return [JournalRow(r.when, r.actor_name, r.action_label, r.target_label, r.reason, r.details) for r in page.rows]
+def _rows(actor: Actor, params: dict[str, str], page: int) -> tuple[list[JournalRow], bool]:
+    found = journal.read_journal(actor, journal.filter_from_fields(params), page=page)
+    return ([JournalRow(r.when, r.actor_name, r.action_label, r.target_label, r.reason, r.details)
+             for r in found.rows], found.has_more)
 
 
 class JournalState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     rows: list[JournalRow] = []
     csv_href: str = routes.API_PREFIX + routes.ADMIN_JOURNAL_CSV
+    page: int = 0  # pages of journal.PAGE_SIZE entries, newest first
+    has_more: bool = False
+    params: dict[str, str] = {}  # the filter the pages are of
 
     async def _opened(self, actor: Actor) -> Any:
-        await self._show(actor, {})
+        await self._show(actor, {}, 0)
 
-    async def _show(self, actor: Actor, params: dict[str, str]) -> None:
-        self.rows = await asyncio.to_thread(_rows, actor, params)
+    async def _show(self, actor: Actor, params: dict[str, str], page: int) -> None:
+        self.rows, self.has_more = await asyncio.to_thread(_rows, actor, params, page)
+        self.params, self.page = params, page
         kept = {k: v for k, v in params.items() if v}
         self.csv_href = routes.API_PREFIX + routes.ADMIN_JOURNAL_CSV + (f"?{urlencode(kept)}" if kept else "")
 
@@ -53,8 +58,24 @@ class JournalState(PrivatePage, rx.State):
         actor = await self._actor()
         if actor is None:
             return rx.redirect(routes.BACK_OFFICE_SIGN_IN)
-        await self._show(actor, {k: str(form.get(k, "")) for k in ("action", "texte", "du", "au")})
+        await self._show(actor, {k: str(form.get(k, "")) for k in ("action", "texte", "du", "au")}, 0)
         return None
+
+    @rx.event
+    async def turn(self, step: int):
+        """The next (1) or previous (-1) page, with the same filter."""
+        actor = await self._actor()
+        if actor is None:
+            return rx.redirect(routes.BACK_OFFICE_SIGN_IN)
+        if (step > 0 and not self.has_more) or (step < 0 and self.page == 0):
+            return None
+        await self._show(actor, dict(self.params), max(0, self.page + (1 if step > 0 else -1)))
+        return None
+
+    @rx.var
+    def page_label(self) -> str:
+        first = self.page * journal.PAGE_SIZE + 1
+        return f"Entrées {first} à {first + len(self.rows) - 1}" if self.rows else ""
 
 
 def _labelled(label: str, field_id: str, control: rx.Component) -> rx.Component:
@@ -91,5 +112,13 @@ def journal_page() -> rx.Component:
                     rx.el.td(r.details)))),
                 id="journal", class_name="tableau"),
             overflow_x="auto", width="100%", tab_index=0, role="region", aria_label="Journal des actions"),
+        rx.hstack(
+            rx.button("Précédent", on_click=JournalState.turn(-1), disabled=JournalState.page == 0,
+                      variant="outline", size="3", id="page-precedente"),
+            rx.text(JournalState.page_label, size="2", id="page-journal", aria_live="polite"),
+            rx.button("Suivant", on_click=JournalState.turn(1), disabled=~JournalState.has_more,
+                      variant="outline", size="3", id="page-suivante"),
+            spacing="3", align="center", justify="between", width="100%", margin_top="1rem",
+            aria_label="Pages du journal"),
         width="64rem",
     )

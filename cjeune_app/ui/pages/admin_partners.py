@@ -69,7 +69,7 @@ def _decide(actor: Actor, partner_id: int, reason: str | None) -> str:
 class PartnerQueueState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     rows: list[ReviewRow] = []
     notice: str = ""

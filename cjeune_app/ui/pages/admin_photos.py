@@ -38,7 +38,7 @@ class PhotoRow:
 class PhotoQueueState(PrivatePage, rx.State):
     allowed_roles = (Role.AGENT,)
     sign_in_route = routes.BACK_OFFICE_SIGN_IN
-    refused_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_REFUSED
 
     rows: list[PhotoRow] = []
     notice: str = ""

@@ -93,7 +93,7 @@ def _detail(actor: Actor, batch_id: int) -> dict[str, Any]:
 class ReimbursementsState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     batches: list[BatchRow] = []
     month: str = ""

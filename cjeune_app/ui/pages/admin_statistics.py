@@ -14,7 +14,7 @@ from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS, Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.statistics.queries import DayCount, MonthAmount
-from cjeune_app.core.statistics.tables import Statistics, StatisticsTable, table_rows
+from cjeune_app.core.statistics.tables import Statistics, StatisticsTable, money_lines, table_rows
 from cjeune_app.core.use_cases import statistics
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -28,7 +28,7 @@ TITLES = {
     StatisticsTable.COMMUNES: "Part des élèves inscrits par commune",
     StatisticsTable.ENVELOPES: "Dépenses par enveloppe et par mois",
     StatisticsTable.CATEGORIES: "Dépenses par catégorie et par mois",
-    StatisticsTable.MONEY: "Montants crédités, dépensés et expirés",
+    StatisticsTable.MONEY: "Montants crédités, dépensés, expirés et corrigés",
     StatisticsTable.PARTNERS: "Partenaires les plus utilisés",
 }
 ENVELOPE_NAMES = list(ENVELOPE_LABELS.values())
@@ -65,9 +65,7 @@ def _charts(stats: Statistics) -> dict[str, Any]:
         "communes": [{"nom": s.label, "part": s.percent} for s in stats.communes],
         "envelopes": _months(stats.envelopes, ENVELOPE_NAMES),
         "categories": _months(stats.categories, CATEGORY_NAMES),
-        "money": [{"nom": "Crédité", "euros": _euros(money.credited_cents)},
-                  {"nom": "Dépensé", "euros": _euros(money.spent_cents)},
-                  {"nom": "Expiré", "euros": _euros(money.expired_cents)}],
+        "money": [{"nom": label[0].upper() + label[1:], "euros": _euros(cents)} for label, cents in money_lines(money)],
         "partners": [{"nom": p.name, "paiements": p.payments} for p in stats.partners],
     }
 
@@ -84,7 +82,7 @@ def _load(actor: Actor, season: str | None) -> dict[str, Any]:
 class StatisticsState(PrivatePage, rx.State):
     allowed_roles: ClassVar[tuple[Role, ...]] = (Role.AGENT,)
     sign_in_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
-    refused_route: ClassVar[str] = routes.BACK_OFFICE_SIGN_IN
+    refused_route: ClassVar[str] = routes.BACK_OFFICE_REFUSED
 
     seasons: list[str] = []
     season: str = ""

@@ -43,7 +43,7 @@ class FiguresRow:
 class AdminTeleservicesState(PrivatePage, rx.State):
     allowed_roles = (Role.AGENT,)
     sign_in_route = routes.BACK_OFFICE_SIGN_IN
-    refused_route = routes.BACK_OFFICE_SIGN_IN
+    refused_route = routes.BACK_OFFICE_REFUSED
 
     season_code: str = ""
     catalogue: list[CatalogueRow] = []

@@ -111,3 +111,24 @@ def test_school_staff_changing_guardians_is_in_the_trail(session, agent):
     guardians.save_pupil_guardians(agent, pupil.id, [GuardianInput("Fabre", "Anne", "mere", "06 11 22 33 44")])
     [row] = list_entries(session, AuditFilter(pupil_id=pupil.id))
     assert (row.action, row.details) == (AuditAction.GUARDIANS_CHANGED, "Anne Fabre")
+
+
+def test_the_journal_pages_beyond_the_first_hundred_entries_keep_the_filter(session, agent):
+    from cjeune_app.core.use_cases import journal
+
+    for n in range(250):  # one a minute; every third a card blocked
+        action = AuditAction.CARD_BLOCKED if n % 3 == 0 else AuditAction.ACCOUNT_UNLOCKED
+        record(session, agent, action, target_kind=AuditTarget.CARD, target_id=n, target_label=f"Objet {n}",
+               reason="Appel", now=MOMENT + dt.timedelta(minutes=n))
+    session.commit()
+    pages = [journal.read_journal(agent, AuditFilter(), page=p) for p in range(3)]
+    assert [len(p.rows) for p in pages] == [100, 100, 50] and [p.has_more for p in pages] == [True, True, False]
+    seen = [row.target_id for p in pages for row in p.rows]
+    assert seen == list(range(249, -1, -1))  # newest first, each entry once
+    blocked = journal.filter_from_fields({"action": "card_blocked"})
+    first, second = (journal.read_journal(agent, blocked, page=p) for p in range(2))
+    assert (len(first.rows), first.has_more, len(second.rows), second.has_more) == (84, False, 0, False)
+    wide = journal.filter_from_fields({"texte": "Objet 1"})  # Objet 1, 10..19, 100..199: 111 entries
+    first, second = (journal.read_journal(agent, wide, page=p) for p in range(2))
+    assert (len(first.rows), first.has_more, len(second.rows), second.has_more) == (100, True, 11, False)
+    assert {r.target_id for r in first.rows}.isdisjoint(r.target_id for r in second.rows)

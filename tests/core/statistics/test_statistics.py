@@ -78,3 +78,31 @@ def test_refusals(world, agent):
         statistics.statistics_page(partner_actor(world.sport))
     with pytest.raises(Forbidden):
         statistics.statistics_csv(partner_actor(world.sport), world.season_code, "montants")
+
+
+def test_manual_corrections_have_lines_of_their_own(world, agent, session):
+    from cjeune_app.core.accounts.models import Account
+    from cjeune_app.core.actor import Actor
+    from cjeune_app.core.enums import Role
+    from cjeune_app.core.use_cases import assistance
+
+    second = Account(role=Role.AGENT, login="paul.agent@departement13.fr", email="paul.agent@departement13.fr",
+                     first_name="Paul", last_name="Agent")
+    session.add(second)
+    session.commit()
+    paul = Actor(account_id=second.id, role=Role.AGENT, display_name="Paul")
+    credit = assistance.propose_correction(agent, world.pupil_id, "sport_culture", 2_500, "Paiement en double")
+    debit = assistance.propose_correction(agent, world.pupil_id, "soutien_scolaire", -700, "Erreur de saisie")
+    money = statistics.statistics_page(agent).statistics.money
+    assert (money.corrections_credited_cents, money.corrections_debited_cents) == (0, 0)  # not approved yet
+    assistance.approve_correction(paul, credit)
+    assistance.approve_correction(paul, debit)
+    money = statistics.statistics_page(agent).statistics.money
+    # credited, spent and expired keep their meaning; the corrections are told apart
+    assert (money.credited_cents, money.spent_cents, money.expired_cents) == (45_000, 4_200, 0)
+    assert (money.corrections_credited_cents, money.corrections_debited_cents) == (2_500, 700)
+    rows = list(csv.reader(io.StringIO(statistics.statistics_csv(agent, world.season_code, "montants").body.decode()
+                                       .lstrip("\ufeff")), delimiter=";"))
+    assert rows[1:] == [["crédité", "45000", "450,00"], ["dépensé", "4200", "42,00"], ["expiré", "0", "0,00"],
+                        ["corrections créditées (manuelles)", "2500", "25,00"],
+                        ["corrections débitées (manuelles)", "700", "7,00"]]
