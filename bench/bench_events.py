@@ -216,6 +216,7 @@ async def main() -> None:
     parser.add_argument("--redis", default="")
     parser.add_argument("--blank-redis", default="")
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=1, help="every kind measured this many times (medians)")
     parser.add_argument("--db", default="", help="the app's database: adds the signed-in family's events")
     args = parser.parse_args()
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
@@ -224,16 +225,20 @@ async def main() -> None:
     if args.db:
         kinds += [(label, path, opening, script, signed_in_family(args.db))
                   for label, (path, opening, script) in family_scripts(args.db).items()]
-    ratios = []
-    for label, path, opening, script, cookie in kinds:
-        # The blank app just before each kind: the machine is shared and its load moves.
-        blank = (await measure("  blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
-                               args.events)) if args.blank else None
-        row = await measure(label, args.app, path, args.redis, script, args.events, cookie, opening)
-        if blank:
-            ratios.append((label, row["cpu_ms"], blank["cpu_ms"]))
-    for label, cpu, blank_cpu in ratios:
-        print(f"{label:38} {cpu:5.2f} ms = {cpu / blank_cpu:.1f} × the blank app's {blank_cpu:.2f} ms per event")
+    ratios: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for label, path, opening, script, cookie in kinds:
+            # The blank app just before each kind: the machine is shared and its load moves.
+            blank = (await measure("  blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
+                                   args.events)) if args.blank else None
+            row = await measure(label, args.app, path, args.redis, script, args.events, cookie, opening)
+            if blank:
+                ratios.setdefault(label, []).append((row["cpu_ms"], blank["cpu_ms"]))
+    print(f"median of {args.rounds} round(s):")
+    for label, pairs in ratios.items():
+        cpu, blank_cpu = statistics.median(c for c, _ in pairs), statistics.median(b for _, b in pairs)
+        ratio = statistics.median(c / b for c, b in pairs)
+        print(f"{label:38} {cpu:5.2f} ms = {ratio:.1f} × the blank app's {blank_cpu:.2f} ms per event")
     print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 
