@@ -31,8 +31,8 @@ ROOT = "reflex___state____state"
 class Session:
     """One browser tab: a socket.io connection to /_event with its own token."""
 
-    def __init__(self, base: str, path: str) -> None:
-        self.base, self.path, self.token = base, path, str(uuid.uuid4())
+    def __init__(self, base: str, path: str, cookie: str = "") -> None:
+        self.base, self.path, self.token, self.cookie = base, path, str(uuid.uuid4()), cookie
         self.ws = None
         self.last_state: dict = {}  # the last delta received, by state name
 
@@ -40,18 +40,21 @@ class Session:
         url = urlsplit(self.base)
         self.ws = await websockets.connect(
             f"ws://{url.netloc}/_event/?EIO=4&transport=websocket&token={self.token}",
-            origin=f"{url.scheme}://{url.netloc}", max_size=None)
+            origin=f"{url.scheme}://{url.netloc}", max_size=None,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         json.loads((await self.ws.recv())[1:])  # engine.io OPEN
         boot = self.event(f"{ROOT}.hydrate_and_load", {})
         await self.ws.send("40/_event," + json.dumps({"event": boot}))
         await self.until_final()
 
-    def event(self, name: str, payload: dict) -> dict:
-        return {"name": name, "payload": payload, "router_data": {"pathname": self.path, "asPath": self.path}}
+    def event(self, name: str, payload: dict, as_path: str = "") -> dict:
+        return {"name": name, "payload": payload,
+                "router_data": {"pathname": self.path, "asPath": as_path or self.path}}
 
-    async def send(self, name: str, payload: dict) -> int:
-        """Sends one event and waits for its last update; the bytes of the updates received."""
-        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload)]))
+    async def send(self, name: str, payload: dict, as_path: str = "") -> int:
+        """Sends one event (`as_path`: the address with its query, after a navigation) and waits for
+        its last update; the bytes of the updates received."""
+        await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload, as_path)]))
         return await self.until_final()
 
     async def until_final(self) -> int:
@@ -107,19 +110,21 @@ def state_bytes(redis_url: str, token: str) -> tuple[int, int]:
 
 
 async def measure(label: str, base: str, path: str, redis_url: str, script: list[tuple[str, dict]],
-                  events: int) -> dict:
+                  events: int, cookie: str = "", opening: list[tuple[str, dict]] = ()) -> dict:
     port = urlsplit(base).port
     pids = server_pids(port)
-    session = Session(base, path)
+    session = Session(base, path, cookie)
     await session.open()
-    for name, payload in script[:3]:  # warm up
-        await session.send(name, payload)
+    for name, payload, *path in opening:  # the page's on_load, as the browser sends it after hydration
+        await session.send(name, payload, *path)
+    for name, payload, *path in script[:3]:  # warm up
+        await session.send(name, payload, *path)
     times, received = [], 0
     cpu_before, wall = cpu_seconds(pids), time.perf_counter()
     for i in range(events):
-        name, payload = script[i % len(script)]
+        name, payload, *path = script[i % len(script)]
         started = time.perf_counter()
-        received += await session.send(name, payload)
+        received += await session.send(name, payload, *path)
         times.append(time.perf_counter() - started)
     cpu = cpu_seconds(pids) - cpu_before
     wall = time.perf_counter() - wall
@@ -141,11 +146,67 @@ def search_scripts() -> dict[str, tuple[str, list[tuple[str, dict]]]]:
 
     search = SearchState.get_full_name()
     words = ["j", "ju", "jud", "judo", "", "t", "th", "théâ", "théâtre", ""]
-    filters = [("category", c) for c in ("sport", "culture", "")] + [("envelope", e) for e in ("soutien_scolaire", "")]
+    filters = [("category", "categorie", c) for c in ("sport", "culture", "")] + [
+        ("envelope", "enveloppe", e) for e in ("soutien_scolaire", "")]
+    # A filter is a navigation: set_filter answers with the new address, which the browser then loads
+    # (the page's on_load, `load`, searches): both events, as the browser sends them.
+    changes = []
+    for name, url_name, value in filters:
+        address = routes.PARTNERS_SEARCH + (f"?{url_name}={value}" if value else "")
+        changes += [(f"{search}.set_filter", {"name": name, "value": value}), (f"{search}.load", {}, address)]
     return {
         "search typing (set_q)": (routes.PARTNERS_SEARCH, [(f"{search}.set_q", {"value": w}) for w in words]),
-        "filter change (set_filter)": (routes.PARTNERS_SEARCH,
-                                       [(f"{search}.set_filter", {"name": n, "value": v}) for n, v in filters]),
+        "filter change (set_filter + load)": (routes.PARTNERS_SEARCH, changes),
+    }
+
+
+def signed_in_family(db_url: str) -> str:
+    """A new pupil of the first school, signed in (a session opened through core as a sign-in would):
+    the Cookie header of its websocket."""
+    import datetime as dt
+
+    from sqlmodel import Session as DbSession
+    from sqlmodel import select
+
+    from cjeune_app.core.accounts.pupils import create_pupil_with_account
+    from cjeune_app.core.accounts.sessions import open_session
+    from cjeune_app.core.accounts.web import cookie_name
+    from cjeune_app.core.db import engine_for
+    from cjeune_app.core.establishments.models import Establishment
+
+    with DbSession(engine_for(db_url), expire_on_commit=False) as db:
+        school = db.exec(select(Establishment).order_by(Establishment.id)).first()
+        pupil, account, _ = create_pupil_with_account(db, school, "Banc", f"Essai{uuid.uuid4().hex[:6]}",
+                                                      dt.date(2013, 5, 4), "5e B")
+        account.must_change_password = False
+        db.add(account)
+        token = open_session(db, account, remember=True)
+        db.commit()
+    return f"{cookie_name(True)}={token}"
+
+
+def family_scripts(db_url: str) -> dict[str, tuple[str, list, list]]:
+    from cjeune_app import routes
+    from cjeune_app.ui.pages.card_association import CardAssociationState
+    from cjeune_app.ui.pages.dashboard import DashboardState
+    from cjeune_app.ui.pages.enrollment_state import EnrollmentState
+
+    stepper, dashboard, card = (EnrollmentState.get_full_name(), DashboardState.get_full_name(),
+                                CardAssociationState.get_full_name())
+    step_one = {"guardian_last_name": "Martin", "guardian_first_name": "Nadia"}
+    return {
+        "stepper Suivant/Précédent": (routes.ENROLLMENT, [(f"{stepper}.open_page", {}), (f"{stepper}.start", {})],
+                                      [(f"{stepper}.next_step", {"form": step_one}),
+                                       (f"{stepper}.previous_step", {})]),
+        "stepper typing (set_text)": (routes.ENROLLMENT, [(f"{stepper}.open_page", {})],
+                                      [(f"{stepper}.set_text", {"name": "guardian_last_name", "value": w})
+                                       for w in ("M", "Ma", "Mar", "Mart")]),
+        "dashboard opening (open_page)": (routes.DASHBOARD, [], [(f"{dashboard}.open_page", {})]),
+        "card association (steps, number)": (routes.CARD_ASSOCIATION, [(f"{card}.open_page", {})],
+                                             [(f"{card}.next_step", {}),
+                                              (f"{card}.type_number", {"typed": "4970 1234 5678"}),
+                                              (f"{card}.leave_number", {"_value": ""}),
+                                              (f"{card}.previous_step", {})]),
     }
 
 
@@ -156,18 +217,29 @@ async def main() -> None:
     parser.add_argument("--redis", default="")
     parser.add_argument("--blank-redis", default="")
     parser.add_argument("--events", type=int, default=300)
+    parser.add_argument("--rounds", type=int, default=1, help="every kind measured this many times (medians)")
+    parser.add_argument("--db", default="", help="the app's database: adds the signed-in family's events")
     args = parser.parse_args()
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
-    rows = []
-    if args.blank:
-        from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
-        rows.append(await measure("blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
-                                  args.events))
-    for label, (path, script) in search_scripts().items():
-        rows.append(await measure(label, args.app, path, args.redis, script, args.events))
-    if args.blank:
-        for row in rows[1:]:
-            print(f"{row['label']:38} = {row['cpu_ms'] / rows[0]['cpu_ms']:.1f} × the blank app's CPU per event")
+    from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
+    kinds = [(label, path, [], script, "") for label, (path, script) in search_scripts().items()]
+    if args.db:
+        kinds += [(label, path, opening, script, signed_in_family(args.db))
+                  for label, (path, opening, script) in family_scripts(args.db).items()]
+    ratios: dict[str, list[tuple[float, float]]] = {}
+    for _ in range(args.rounds):
+        for label, path, opening, script, cookie in kinds:
+            # The blank app just before each kind: the machine is shared and its load moves.
+            blank = (await measure("  blank Reflex app (set_q)", args.blank, "/", args.blank_redis, from_blank,
+                                   args.events)) if args.blank else None
+            row = await measure(label, args.app, path, args.redis, script, args.events, cookie, opening)
+            if blank:
+                ratios.setdefault(label, []).append((row["cpu_ms"], blank["cpu_ms"]))
+    print(f"median of {args.rounds} round(s):")
+    for label, pairs in ratios.items():
+        cpu, blank_cpu = statistics.median(c for c, _ in pairs), statistics.median(b for _, b in pairs)
+        ratio = statistics.median(c / b for c, b in pairs)
+        print(f"{label:38} {cpu:5.2f} ms = {ratio:.1f} × the blank app's {blank_cpu:.2f} ms per event")
     print(f"load average after: {Path('/proc/loadavg').read_text().split()[:3]}")
 
 

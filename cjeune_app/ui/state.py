@@ -90,7 +90,12 @@ class PrivatePage(rx.State, mixin=True):
     refused_route: ClassVar[str] = routes.DASHBOARD  # where someone of another role goes
 
     async def _actor(self) -> Actor | None:
-        return await (await self.get_state(SessionState))._actor()
+        # From this page's own router (the handshake's cookie): the session state is loaded (one more
+        # read and write of the session's states) only to clear the header when nobody is signed in.
+        actor = await asyncio.to_thread(sessions.actor_for_digest, digest_from_handshake(self.router.headers.cookie))
+        if actor is None:
+            (await self.get_state(SessionState))._forget()
+        return actor
 
     async def _csrf_token(self) -> str:
         """The session's CSRF token, for a script that posts to a changing HTTP route (api.csrf)."""

@@ -69,11 +69,18 @@ def account_for_digest(session: Session, token_hash: str | None, *,
     if not token_hash:
         return None
     now = now or utcnow()
-    auth = session.exec(select(AuthSession).where(AuthSession.token_hash == token_hash)).first()
-    if auth is None or auth.revoked_at is not None or auth.expires_at <= now:
+    # One statement: every event of a signed-in page asks it again.
+    found = session.exec(
+        select(AuthSession, Account)
+        .join(Account, col(Account.id) == col(AuthSession.account_id))
+        .where(AuthSession.token_hash == token_hash)
+    ).first()
+    if found is None:
         return None
-    account = session.get(Account, auth.account_id)
-    if account is None or not account.is_active or account.must_change_password:
+    auth, account = found
+    if auth.revoked_at is not None or auth.expires_at <= now:
+        return None
+    if not account.is_active or account.must_change_password:
         return None
     if not auth.remember:
         pushed_back = min(now + SESSION_IDLE, auth.created_at + SESSION_MAX)

@@ -7,10 +7,11 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from sqlalchemy import case
 from sqlmodel import Session, col, select
 
 from cjeune_app.core.cards import errors
-from cjeune_app.core.cards.association import active_card, lock_account_for, locked
+from cjeune_app.core.cards.association import lock_account_for, locked
 from cjeune_app.core.cards.models import Card
 from cjeune_app.core.cards.numbers import mask_card_number
 from cjeune_app.core.db import utcnow
@@ -63,8 +64,11 @@ class CardState:
 
 
 def card_state(session: Session, pupil_id: int) -> CardState:
-    card = active_card(session, pupil_id) or session.exec(
-        select(Card).where(col(Card.pupil_id) == pupil_id).order_by(col(Card.activated_at).desc(), col(Card.id).desc())
+    # The active card, else the latest one: in one statement (the dashboard asks on every opening).
+    card = session.exec(
+        select(Card).where(col(Card.pupil_id) == pupil_id)
+        .order_by(case((col(Card.status) == CardStatus.ACTIVE, 0), else_=1), col(Card.activated_at).desc(),
+                  col(Card.id).desc())
     ).first()
     if card is None:
         return CardState(CardShown.NONE, None, None)

@@ -160,5 +160,5 @@ def youth_dashboard(session: Session, pupil: Pupil, today: dt.date | None = None
         season_code=season.code if season else None, season_ends_on=season.ends_on if season else None,
         credited=credited, envelopes=envelopes, card=card, card_blocked_reason=blocked_reason,
         history=history, todos=_todos(session, pupil.id, season, card, credited),
-        pocket=pocket_card(session, pupil.id, pupil.first_name),
+        pocket=pocket_card(session, pupil.id, pupil.first_name) if card.state == CardShown.ACTIVE else None,
     )

@@ -43,6 +43,8 @@ class JournalState(PrivatePage, rx.State):
     page: int = 0  # pages of journal.PAGE_SIZE entries, newest first
     has_more: bool = False
     params: dict[str, str] = {}  # the filter the pages are of
+    # Set with the rows (a computed var would make Reflex create this state for every session).
+    page_label: str = ""
 
     async def _opened(self, actor: Actor) -> Any:
         await self._show(actor, {}, 0)
@@ -50,6 +52,8 @@ class JournalState(PrivatePage, rx.State):
     async def _show(self, actor: Actor, params: dict[str, str], page: int) -> None:
         self.rows, self.has_more = await asyncio.to_thread(_rows, actor, params, page)
         self.params, self.page = params, page
+        first = page * journal.PAGE_SIZE + 1
+        self.page_label = f"Entrées {first} à {first + len(self.rows) - 1}" if self.rows else ""
         kept = {k: v for k, v in params.items() if v}
         self.csv_href = routes.API_PREFIX + routes.ADMIN_JOURNAL_CSV + (f"?{urlencode(kept)}" if kept else "")
 
@@ -72,10 +76,6 @@ class JournalState(PrivatePage, rx.State):
         await self._show(actor, dict(self.params), max(0, self.page + (1 if step > 0 else -1)))
         return None
 
-    @rx.var
-    def page_label(self) -> str:
-        first = self.page * journal.PAGE_SIZE + 1
-        return f"Entrées {first} à {first + len(self.rows) - 1}" if self.rows else ""
 
 
 def _labelled(label: str, field_id: str, control: rx.Component) -> rx.Component:

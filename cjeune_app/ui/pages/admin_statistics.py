@@ -109,9 +109,13 @@ class StatisticsState(PrivatePage, rx.State):
         await self._show(actor, season)
         return None
 
-    @rx.var
-    def csv_links(self) -> dict[str, str]:
-        return {t.value: routes.statistics_csv(self.season, t.value) for t in StatisticsTable} if self.season else {}
+
+
+def _csv_link(table: StatisticsTable) -> rx.Var:
+    """The table's CSV for the season shown, built in the page (a computed var would make Reflex create
+    and save this state for every session, whatever its page)."""
+    before, after = routes.statistics_csv("\0", table.value).split("\0")
+    return before + StatisticsState.season.to(str) + after
 
 
 def _table(table: StatisticsTable) -> rx.Component:
@@ -136,7 +140,7 @@ def _section(table: StatisticsTable, chart: rx.Component | None) -> rx.Component
             rx.flex(
                 rx.heading(TITLES[table], as_="h2", size="4"),
                 rx.button("Exporter en CSV", variant="outline", size="1",
-                          on_click=rx.download(url=StatisticsState.csv_links[table.value]),
+                          on_click=rx.download(url=_csv_link(table)),
                           aria_label=f"Exporter en CSV : {TITLES[table]}"),
                 justify="between", align="center", wrap="wrap", gap="0.5rem", width="100%",
             ),

@@ -159,13 +159,6 @@ class BourseState(PrivatePage, rx.State):
             self.avis_attached, self.avis_chosen = str(answer.get("avis", "") or ""), ""
         return None
 
-    @rx.var
-    def step_label(self) -> str:
-        return f"Étape {self.step} sur {BOURSE_STEP_COUNT}"
-
-    @rx.var
-    def progress(self) -> int:
-        return round(100 * self.step / BOURSE_STEP_COUNT)
 
 
 browser.answers_to(BourseState.avis_sent)
@@ -203,9 +196,9 @@ def _step_indicator() -> rx.Component:
     return rx.vstack(
         rx.el.nav(rx.el.ol(*[item(n) for n in range(1, BOURSE_STEP_COUNT + 1)], class_name="etapes"),
                   aria_label="Étapes de la demande de bourse"),
-        rx.text(BourseState.step_label, weight="bold", id="etape-courante"),
-        rx.progress(value=BourseState.progress, max=100, size="3", aria_label="Progression de la demande",
-                    width="100%"),
+        rx.text("Étape ", BourseState.step, f" sur {BOURSE_STEP_COUNT}", weight="bold", id="etape-courante"),
+        rx.progress(value=round(BourseState.step * 100 / BOURSE_STEP_COUNT), max=100, size="3",
+                    aria_label="Progression de la demande", width="100%"),
         spacing="2", width="100%", class_name="progression",
     )
 

@@ -190,7 +190,7 @@ POSITION_REFUSED = ("Votre position n'est pas disponible (refusée ou introuvabl
                     "votre commune.")
 
 
-class DashboardState(PrivatePage, SessionState):
+class DashboardState(PrivatePage, rx.State):
     board_role: str = ""
     kids: list[ChildLink] = []
     has_board: bool = False
@@ -563,9 +563,9 @@ def dashboard_page() -> rx.Component:
         # The board arrives over the websocket after the first paint: its room is kept from the start
         # (the footer starts below the screen), so that its arrival pushes nothing visible.
         rx.box(rx.cond(
-            DashboardState.first_name != "",
+            SessionState.first_name != "",
             rx.vstack(
-                rx.heading(f"Bonjour {DashboardState.first_name}", as_="h2", size="6", id="bonjour"),
+                rx.heading(f"Bonjour {SessionState.first_name}", as_="h2", size="6", id="bonjour"),
                 rx.cond(DashboardState.notice != "",
                         rx.box(DashboardState.notice, role="status", id="avis", class_name="avis")),
                 rx.cond(DashboardState.forbidden,
@@ -580,19 +580,19 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
                 rx.cond(DashboardState.has_board, _youth_board()),
-                rx.cond(DashboardState.role == str(Role.YOUTH), _youth_space()),
-                rx.cond(DashboardState.role == str(Role.AGENT), _agent_home()),
-                rx.cond(DashboardState.role == str(Role.ESTABLISHMENT),
+                rx.cond(SessionState.role == str(Role.YOUTH), _youth_space()),
+                rx.cond(SessionState.role == str(Role.AGENT), _agent_home()),
+                rx.cond(SessionState.role == str(Role.ESTABLISHMENT),
                         rx.vstack(
                             rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
                                     id="lien-espace-etablissement"),
                             rx.link("Téléservices : services en ligne, demandes de bourse",
                                     href=routes.SCHOOL_TELESERVICES, id="lien-teleservices"),
                         )),
-                rx.cond(DashboardState.role == str(Role.PARTNER),
+                rx.cond(SessionState.role == str(Role.PARTNER),
                         rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
                                 id="lien-espace-partenaire")),
-                rx.cond(DashboardState.has_board | DashboardState.is_parent | (DashboardState.role == str(Role.YOUTH)),
+                rx.cond(DashboardState.has_board | DashboardState.is_parent | (SessionState.role == str(Role.YOUTH)),
                         rx.link("Mon compte : adresse e-mail, mobile, consentements, mes données",
                                 href=routes.MY_ACCOUNT, id="lien-mon-compte", weight="bold")),
                 install_button("installer-app-tableau"),

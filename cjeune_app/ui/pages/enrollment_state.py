@@ -151,9 +151,14 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
                     "optin_email": self.optin_email, "optin_sms": self.optin_sms}
         return {}
 
+    def _put(self, name: str, value: Any) -> None:
+        """Sets a field only when its value changes: an assignment marks it dirty, to be sent and saved."""
+        if getattr(self, name) != value:
+            setattr(self, name, value)
+
     def _moved_to(self, step: int) -> Any:
-        self.step, self.errors = step, {}
-        self.commune_options, self.address_options = [], []
+        for name, value in (("step", step), ("errors", {}), ("commune_options", []), ("address_options", [])):
+            self._put(name, value)
         return browser.focus("titre-etape", top=True)
 
     # -- opening -------------------------------------------------------------------------------
@@ -185,7 +190,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
     @rx.event
     def set_text(self, name: str, value: str) -> None:
         if name in TEXT_FIELDS:
-            setattr(self, name, value or "")
+            self._put(name, value or "")
 
     @rx.event
     def set_check(self, name: str, value: bool) -> None:
@@ -199,7 +204,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         # The form's own values win over a change still on its way from a debounced field.
         for name in TEXT_FIELDS:
             if form and name in form:
-                setattr(self, name, form[name] or "")
+                self._put(name, form[name] or "")
         step = self.step
         if step == 3 and self.photo_unsent:
             self.errors = {"photo": UNSENT_PHOTO}

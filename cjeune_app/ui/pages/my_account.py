@@ -24,7 +24,7 @@ from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields, address_fields, town_field
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.layout import page_layout, page_title
-from cjeune_app.ui.state import PrivatePage, SessionState
+from cjeune_app.ui.state import PrivatePage
 from cjeune_app.ui.theme import BRAND_BLUE
 
 
@@ -35,7 +35,7 @@ class AddressChangeRow:
     after: str = ""
 
 
-class MyAccountState(AddressFields, PrivatePage, SessionState):
+class MyAccountState(AddressFields, PrivatePage, rx.State):
     allowed_roles = (Role.PARENT, Role.PUPIL, Role.YOUTH)
     address: str = ""
     address_history: list[AddressChangeRow] = []

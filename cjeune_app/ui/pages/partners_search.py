@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import ClassVar
 from urllib.parse import urlencode
 
 import reflex as rx
@@ -70,6 +71,17 @@ class SearchState(rx.State):
     commune_name: str = ""
     map_query: str = ""  # the search as the map's API reads it (every result, not one page)
     searched: bool = False  # the first answer came: before it, no "Aucun partenaire" (it flashed, then jumped)
+
+    # Not saved with the session (about 5 KB for a page of results, read and written back by every
+    # event): the results are the query's, shown by the browser, and recomputed when needed. An
+    # event that leaves them alone sends nothing for them; a reconnection runs `load` again.
+    _UNSAVED: ClassVar[tuple[str, ...]] = ("results",)
+
+    def __getstate__(self):
+        fields = dict(super().__getstate__())
+        for name in self._UNSAVED:
+            fields.pop(name, None)
+        return fields
 
     def _query(self, page: int = 1) -> SearchQuery:
         return SearchQuery(
@@ -251,12 +263,16 @@ class SearchState(rx.State):
     @rx.event
     async def show_more(self):
         """The next page, added below the ones shown."""
+        # The pages shown are not kept (see _UNSAVED): they are asked again with the next one.
+        results: list[PartnerItem] = []
         try:
-            more, self.total, _, _ = await asyncio.to_thread(_run_search, self._query(page=self.pages_shown + 1))
+            for page in range(1, self.pages_shown + 2):
+                more, self.total, _, _ = await asyncio.to_thread(_run_search, self._query(page=page))
+                results += more
         except SearchError as refusal:
             self.error = refusal.message
             return
-        self.results = self.results + more
+        self.results = results
         self.pages_shown += 1
         self._describe()
 

@@ -162,12 +162,16 @@ class SchoolTeleservicesState(PrivatePage, rx.State):
                 self.notice = f"Demande papier de {recorded.row.pupil_name} enregistrée ({recorded.row.reference})."
         return redirect
 
-    @rx.var
-    def csv_url(self) -> str:
-        return routes.SCHOOL_BOURSE_CSV + (f"?statut={self.status_filter}" if self.status_filter else "")
 
 
 S = SchoolTeleservicesState
+
+
+def _csv_url() -> rx.Var:
+    """The export of the list as filtered, built in the page (a computed var would make Reflex create
+    and save this state for every session, whatever its page)."""
+    return rx.cond(S.status_filter != "", routes.SCHOOL_BOURSE_CSV + "?statut=" + S.status_filter.to(str),
+                   routes.SCHOOL_BOURSE_CSV)
 # A long label wraps inside its button on a phone instead of spilling out of it.
 WRAPPING = {"height": "auto", "min_height": "2.75rem", "white_space": "normal", "padding_y": "0.5rem"}
 
@@ -304,7 +308,7 @@ def school_teleservices_page() -> rx.Component:
                                     for value, label in FILTERS], wrap="wrap", spacing="2"),
                         aria_label="Filtrer les demandes",
                     ),
-                    rx.link("Exporter la liste (CSV)", href=S.csv_url, id="export-csv", reload_document=True,
+                    rx.link("Exporter la liste (CSV)", href=_csv_url(), id="export-csv", reload_document=True,
                             underline="always"),
                     rx.cond(S.requests.length() == 0, rx.text("Aucune demande.", id="aucune-demande")),
                     rx.foreach(S.requests, _request),
