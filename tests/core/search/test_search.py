@@ -39,6 +39,17 @@ def test_words_match_as_prefixes_while_typing(session, corpus):
     assert names(find(session, "calanq")) == ["Escape Game des Calanques"]
 
 
+def test_a_query_of_stop_words_only_browses_like_the_empty_box(session, corpus):
+    browsing = find(session, "")
+    assert browsing.total > 0
+    for typed in ("la", "de la", "Les"):
+        page = find(session, typed)
+        assert (names(page), page.total, page.missing_words) == (names(browsing), browsing.total, ())
+    assert find(session, "la", category="sport").total == find(session, "", category="sport").total
+    # The next word typed narrows as usual.
+    assert names(find(session, "la ciotat")) == names(find(session, "ciotat"))
+
+
 def test_one_typo_is_forgiven_on_longer_words(session, corpus):
     page = find(session, "natatoin")
     assert names(page) == ["Club de Natation d'Arles"]
