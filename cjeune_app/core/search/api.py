@@ -2,8 +2,9 @@
 
 A partner matches when one of its documents (itself, or one of its current offers, which
 repeat the partner's name, categories and place) contains every word typed (stop words
-aside), as a prefix, by its stem or by one of its synonyms (see `text`); a longer word that
-starts no indexed word is replaced by the indexed words one typo away. When no partner has
+aside: a query of stop words only browses, like the empty box), as a prefix, by its stem
+or by one of its synonyms (see `text`); a longer word that starts no indexed word is
+replaced by the indexed words one typo away. When no partner has
 every word, the partners having the most words come, with the words not found.
 Results are partners, best first (see `backends`), each with its current offers.
 """

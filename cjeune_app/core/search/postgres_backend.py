@@ -29,12 +29,30 @@ from cjeune_app.core.search.statements import (
 from cjeune_app.core.search.text import QueryWord
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
+# How PostgreSQL must run the ranking statements; set for the transaction (set_config's
+# `true`), so the rest of the application keeps the server's settings.
+# - plan_cache_mode: psycopg prepares a statement run five times, and PostgreSQL plans a
+#   prepared statement once for any values ("generic plan") after five more runs. to_tsquery
+#   is then no longer computed once from the constant but once per row read, three times a
+#   row, and the estimates no longer see the words: "soutien scolaire" took 28 ms instead of
+#   7. Each search is planned for its own words (about 0.3 ms).
+# - max_parallel_workers_per_gather: starting workers costs more than they save on statements
+#   of a few milliseconds ("stage noel": 14 ms with two workers, 9 ms without).
+# - jit: no plan of the benchmark reaches jit_above_cost (the costliest is about 27 000 for
+#   100 000), but a corpus four times larger would; compiling then costs milliseconds that
+#   these statements do not have.
+_SETTINGS = sa.text(
+    "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
+    "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
+)
+
 
 class PostgresBackend:
     name = "postgresql"
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
+        session.execute(_SETTINGS)  # see `_SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)

@@ -163,8 +163,13 @@ def _with_meanings(typed: tuple[str, ...]) -> QueryWord:
 
 
 def query_words(text: str | None) -> list[QueryWord]:
-    """The words to look for, in order, without repeats and without stopwords (unless the
-    query is only that); words listed together in the synonyms file stay together."""
+    """The words to look for, in order, without repeats and without stopwords; words listed
+    together in the synonyms file stay together.
+
+    A query made only of stop words ("la", "de la") has no word to look for: it browses,
+    as the empty box does. Kept as a prefix, "la" would start thousands of indexed words
+    ("la ciotat", "laser", "lancon"...) and read a large part of the index for a list
+    that says no more than browsing; the next letters typed narrow it ("la c" → "c")."""
     tokens = search_tokens(text)
     groups: list[tuple[str, ...]] = []
     position = 0
@@ -174,11 +179,9 @@ def query_words(text: str | None) -> list[QueryWord]:
             if size == 1 or group in synonyms():
                 break
         position += len(group)
-        if group in groups or (len(group) == 1 and group[0] in STOPWORDS and len(tokens) > 1):
+        if group in groups or (len(group) == 1 and group[0] in STOPWORDS):
             continue
         groups.append(group)
-    if not groups and tokens:  # only stop words: the last may start another word ("la" → laser)
-        groups.append(tokens[-1:])
     if len(groups) > 1:
         # "judo la c" while typing "la ciotat": the other words already narrow, and a lone
         # letter would only drop good answers.

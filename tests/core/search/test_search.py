@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import sqlalchemy as sa
 
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.search import SearchError, SearchQuery, map_points, reindex_all, reindex_partner, search
@@ -37,6 +38,31 @@ def test_words_match_as_prefixes_while_typing(session, corpus):
     assert names(find(session, "foo")) == ["Football Club Vitrollais"]
     assert names(find(session, "judo cl")) == ["Judo Club de la Plaine", "Judo Club Aubagnais"]
     assert names(find(session, "calanq")) == ["Escape Game des Calanques"]
+
+
+def test_a_query_of_stop_words_only_browses_like_the_empty_box(session, corpus):
+    browsing = find(session, "")
+    assert browsing.total > 0
+    for typed in ("la", "de la", "Les"):
+        page = find(session, typed)
+        assert (names(page), page.total, page.missing_words) == (names(browsing), browsing.total, ())
+    assert find(session, "la", category="sport").total == find(session, "", category="sport").total
+    # The next word typed narrows as usual.
+    assert names(find(session, "la ciotat")) == names(find(session, "ciotat"))
+
+
+def test_a_search_repeated_gives_the_same_page_and_keeps_its_settings_to_itself(db_url, session, corpus):
+    # Past ten runs PostgreSQL could plan a prepared statement for any words: the search
+    # plans its own (postgres_backend._SETTINGS), for its transaction only.
+    first = find(session, "club", page_size=2)
+    for _ in range(12):
+        page = find(session, "club", page_size=2)
+        assert (names(page), page.total) == (names(first), first.total)
+    if db_url.startswith("postgresql"):
+        show = "SELECT current_setting('plan_cache_mode'), current_setting('jit')"
+        assert tuple(session.execute(sa.text(show)).one()) == ("force_custom_plan", "off")
+        session.commit()
+        assert tuple(session.execute(sa.text(show)).one()) != ("force_custom_plan", "off")
 
 
 def test_one_typo_is_forgiven_on_longer_words(session, corpus):
