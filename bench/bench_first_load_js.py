@@ -59,11 +59,7 @@ def main() -> None:
     if args.url:
         base_url = args.url.rstrip("/")
     else:
-        data_dir = Path(tempfile.mkdtemp(prefix="cjeune-first-load-"))
-        server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}")
-        server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url
-        server.demo = server.seed_demo()
-        server.start()
+        server = AppServer.started_with_demo(Path(tempfile.mkdtemp(prefix="cjeune-first-load-")))
         base_url = server.base_url
     try:
         with sync_playwright() as playwright:

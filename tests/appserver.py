@@ -78,6 +78,15 @@ class AppServer:
     def seed_demo(self) -> dict:
         return json.loads(self.cli("seed-demo", "--json"))
 
+    @classmethod
+    def started_with_demo(cls, data_dir: Path, extra_env: dict | None = None) -> AppServer:
+        """The app on a SQLite file in `data_dir` seeded with the demo data (`.demo`), started."""
+        server = cls(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}", extra_env=dict(extra_env or {}))
+        server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url  # the site's own origin (CORS, websocket)
+        server.demo = server.seed_demo()
+        server.start()
+        return server
+
     def start(self) -> None:
         self.log_path = self.data_dir / f"reflex-{self.port}.log"
         log = self.log_path.open("ab")

@@ -61,13 +61,9 @@ def sms_provider():
 def app_server(tmp_path_factory, address_api, sms_provider, oidc_provider) -> AppServer:
     """One running app for the browser tests, on a SQLite file seeded with the demo data."""
     data_dir = tmp_path_factory.mktemp("app")
-    server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
-                       extra_env={"CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost",
-                                  "CJEUNE_SMS_API_URL": sms_provider.url, "CJEUNE_SMS_API_KEY": SMS_API_KEY,
-                                  **oidc_provider.settings_env()})
-    server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url  # the site's own origin (CORS, websocket)
-    server.demo = server.seed_demo()
-    server.start()
+    server = AppServer.started_with_demo(data_dir, {
+        "CJEUNE_ADDRESS_API_URL": address_api.url, "NO_PROXY": "127.0.0.1,localhost",
+        "CJEUNE_SMS_API_URL": sms_provider.url, "CJEUNE_SMS_API_KEY": SMS_API_KEY, **oidc_provider.settings_env()})
     yield server
     server.stop()
 

@@ -4,48 +4,27 @@ server and a real redis-server on a free port."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import time
-
 import pytest
 import redis
 
 from cjeune_app import routes
-from tests.appserver import AppServer, free_port
+from tests.appserver import AppServer
 from tests.browser.checks import wait_for_app
 from tests.browser.families import AGENT_LOGIN, agent_account, app_db, make_youth, sign_in
 from tests.browser.test_forged_requests import session_cookie
+from tests.support.redis_server import private_redis
 
 
 @pytest.fixture(scope="module")
 def redis_url(tmp_path_factory):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server absent")
-    port = free_port()
-    folder = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--dir", str(folder)], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}"
-    server.terminate()
-    server.wait(timeout=10)
+    with private_redis(tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def redis_app(tmp_path_factory, redis_url, app_server):
     data_dir = tmp_path_factory.mktemp("app-redis")
-    server = AppServer(data_dir=data_dir, db_url=f"sqlite:///{data_dir / 'cjeune.db'}",
-                       extra_env={"REFLEX_REDIS_URL": redis_url, "NO_PROXY": "127.0.0.1,localhost"})
-    server.extra_env["CJEUNE_PUBLIC_URL"] = server.base_url
-    server.demo = server.seed_demo()
-    server.start()
+    server = AppServer.started_with_demo(data_dir, {"REFLEX_REDIS_URL": redis_url, "NO_PROXY": "127.0.0.1,localhost"})
     yield server
     server.stop()
     # Both servers build the one frontend of this work tree, with their own port in it: the shared

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 import signal
 import subprocess
 import time
@@ -14,13 +13,13 @@ import uuid
 
 import httpx
 import pytest
-import redis
 
 from cjeune_app import routes
 from cjeune_app.ui.pages.partners_search import SearchState
 from tests.appserver import PROJECT_ROOT, free_port, reflex_environment
 from tests.conftest import _create_postgres_database, _drop_postgres_database
 from tests.support.event_socket import EventSocket, children, process_holding
+from tests.support.redis_server import private_redis
 
 pytestmark = pytest.mark.postgres
 SEARCH = SearchState.get_full_name()
@@ -29,21 +28,8 @@ WORDS = ["judo", "danse", "piscine", "musique", "escalade", "théâtre"]
 
 @pytest.fixture
 def redis_url(tmp_path):
-    if shutil.which("redis-server") is None:
-        pytest.skip("redis-server absent")
-    port = free_port()
-    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                               "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
-    client = redis.Redis(port=port)
-    for _ in range(50):
-        try:
-            client.ping()
-            break
-        except redis.ConnectionError:
-            time.sleep(0.1)
-    yield f"redis://127.0.0.1:{port}/0"
-    server.terminate()
-    server.wait(timeout=10)
+    with private_redis(tmp_path) as url:
+        yield f"{url}/0"
 
 
 @pytest.fixture
