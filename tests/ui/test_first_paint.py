@@ -20,7 +20,7 @@ def test_the_preloads_leave_the_html_and_the_module_script_starts_them_after_the
     assert '<link rel="modulepreload"' not in page
     assert '<link href="/assets/s.css" rel="stylesheet" type="text/css"/>' in page  # the stylesheet stays
     script = page[page.index('<script type="module" async="">') :]
-    waits, preloads = script.index("requestAnimationFrame"), script.index('"/assets/entry.client-2.js"]')
+    waits, preloads = script.index("requestAnimationFrame"), script.index('"/assets/_index-4.js"]')
     manifest, root, index = (script.index(f'await import("/assets/{name}")') for name in
                              ("manifest-1.js", "root-3.js", "_index-4.js"))
     entry = script.index('import("/assets/entry.client-2.js");')
