@@ -3,7 +3,7 @@
 import reflex as rx
 
 from cjeune_app.core.settings import database_url, settings
-from cjeune_app.ui.bundle import NoDynamicComponentLibraries, RadixThemesUsedColors
+from cjeune_app.ui.bundle import NoDynamicComponentLibraries, RadixThemesUsedColors, ScriptsAfterFirstPaint
 from cjeune_app.ui.theme import theme
 
 config = rx.Config(
@@ -25,6 +25,6 @@ config = rx.Config(
     # Built files also stored brotli-compressed (≈ 15 % smaller than gzip), served to browsers that
     # ask for it; gzip for the others.
     frontend_compression_formats=["brotli", "gzip"],
-    plugins=[RadixThemesUsedColors(theme=theme), NoDynamicComponentLibraries()],
+    plugins=[RadixThemesUsedColors(theme=theme), NoDynamicComponentLibraries(), ScriptsAfterFirstPaint()],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

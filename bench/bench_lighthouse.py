@@ -56,7 +56,9 @@ def lighthouse(url: str, cookie: str | None) -> dict:
     scripts = [item for item in audits["resource-summary"]["details"]["items"] if item["resourceType"] == "script"]
     return {
         **{name: round(100 * (report["categories"][name]["score"] or 0)) for name in CATEGORIES},
+        "fcp_s": audits["first-contentful-paint"]["numericValue"] / 1000,
         "lcp_s": audits["largest-contentful-paint"]["numericValue"] / 1000,
+        "tbt_ms": audits["total-blocking-time"]["numericValue"],
         "cls": audits["cumulative-layout-shift"]["numericValue"],
         "js_kb": (scripts[0]["transferSize"] / 1024) if scripts else 0.0,
     }
@@ -101,16 +103,17 @@ def main() -> None:
     try:
         cookie, installability = signed_in_cookie_and_installability(base_url, server)
         print(f"Lighthouse 12, profil mobile, médiane de {args.runs} passages — {base_url}")
-        print(f"{'page':18} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'LCP s':>6} {'CLS':>6} {'JS reçu Ko':>10}  "
-              "installable")
+        print(f"{'page':18} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'FCP s':>6} {'LCP s':>6} "
+              f"{'TBT ms':>6} {'CLS':>6} {'JS reçu Ko':>10}  installable")
         for path in PAGES:
             if path in SIGNED_IN and cookie is None:
                 continue
             runs = [lighthouse(base_url + path, cookie if path in SIGNED_IN else None) for _ in range(args.runs)]
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
             print(f"{path:18} {median['performance']:>4.0f} {median['accessibility']:>4.0f} "
-                  f"{median['best-practices']:>4.0f} {median['seo']:>4.0f} {median['lcp_s']:>6.2f} "
-                  f"{median['cls']:>6.3f} {median['js_kb']:>10.0f}  {installability[path]}")
+                  f"{median['best-practices']:>4.0f} {median['seo']:>4.0f} {median['fcp_s']:>6.2f} "
+                  f"{median['lcp_s']:>6.2f} {median['tbt_ms']:>6.0f} {median['cls']:>6.3f} "
+                  f"{median['js_kb']:>10.0f}  {installability[path]}")
     finally:
         if server is not None:
             server.stop()
