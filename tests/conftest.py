@@ -136,3 +136,15 @@ def session(db_url):
 
     with Session(engine_for(db_url), expire_on_commit=False) as session:
         yield session
+
+
+@pytest.fixture
+def smtp_server(monkeypatch):
+    """A real local SMTP server that the app sends its e-mails to (CJEUNE_SMTP_URL)."""
+    from tests.support.mail import SmtpServer
+
+    server = SmtpServer()
+    server.start()
+    monkeypatch.setenv("CJEUNE_SMTP_URL", server.url)
+    yield server
+    server.stop()

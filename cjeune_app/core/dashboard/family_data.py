@@ -19,7 +19,7 @@ from cjeune_app.core.cards.numbers import mask_card_number
 from cjeune_app.core.dates import PARIS, format_date
 from cjeune_app.core.documents import FONT, new_pdf
 from cjeune_app.core.enrollment.contact import postal_address
-from cjeune_app.core.enrollment.models import ConsentKind, ConsentRecord, Enrollment
+from cjeune_app.core.enrollment.models import ConsentKind, ConsentRecord, Enrollment, EnrollmentStatus
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.guardians.models import RELATION_LABELS, Guardian, GuardianRelation
@@ -90,7 +90,7 @@ def enrollments_of(session: Session, pupil_id: int) -> list[dict[str, object]]:
     for enrollment, season in rows:
         commune = commune_by_insee(enrollment.commune_insee)
         found.append({
-            "saison": season.code, "etat": "complète" if enrollment.status == "completed" else "brouillon",
+            "saison": season.code, "etat": "complète" if enrollment.status == EnrollmentStatus.COMPLETED else "brouillon",
             "terminee_le": enrollment.completed_at,
             "representant_legal": f"{enrollment.guardian_first_name} {enrollment.guardian_last_name}".strip(),
             "adresse": postal_address(enrollment.address_line, enrollment.address_complement, enrollment.postal_code,

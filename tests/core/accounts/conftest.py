@@ -4,22 +4,13 @@ import pytest
 from sqlmodel import Session
 
 from cjeune_app.core.db import engine_for
-from tests.support.mail import Outbox, SmtpServer
+from tests.support.mail import Outbox
 
 
 @pytest.fixture
 def outbox(db_url, monkeypatch) -> Outbox:
     monkeypatch.delenv("CJEUNE_SMTP_URL", raising=False)
     return Outbox()
-
-
-@pytest.fixture
-def smtp_server(monkeypatch):
-    server = SmtpServer()
-    server.start()
-    monkeypatch.setenv("CJEUNE_SMTP_URL", server.url)
-    yield server
-    server.stop()
 
 
 @pytest.fixture

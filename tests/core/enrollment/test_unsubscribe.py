@@ -18,23 +18,14 @@ from cjeune_app.core.enrollment.models import ConsentRecord, Enrollment
 from cjeune_app.core.use_cases import my_account
 from cjeune_app.core.use_cases.seasons import remind_season_end
 from cjeune_app.core.wallet import api as wallet_api
-from tests.support.mail import SmtpServer, body_text, links_in, token_from
+from tests.support.mail import body_text, links_in, token_from
 from tests.support.money_world import build_world
 
 PARENT = "famille.desabonnement@exemple.fr"
 
 
 @pytest.fixture
-def smtp(monkeypatch):
-    server = SmtpServer()
-    server.start()
-    monkeypatch.setenv("CJEUNE_SMTP_URL", server.url)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def world(session, smtp, monkeypatch, tmp_path):
+def world(session, smtp_server, monkeypatch, tmp_path):
     monkeypatch.setenv("CJEUNE_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("CJEUNE_PUBLIC_URL", "https://cjeune.exemple.fr")
     built = build_world(session, youths=1)
@@ -50,10 +41,10 @@ def world(session, smtp, monkeypatch, tmp_path):
     return youth.pupil_id, built.season.ends_on
 
 
-def test_the_reminder_s_link_and_one_click_headers_withdraw_the_consent_and_nothing_optional_follows(world, smtp):
+def test_the_reminder_s_link_and_one_click_headers_withdraw_the_consent_and_nothing_optional_follows(world, smtp_server):
     pupil_id, ends_on = world
     assert remind_season_end(ends_on - dt.timedelta(days=30)) == 1
-    [mail] = smtp.messages(to=PARENT)
+    [mail] = smtp_server.messages(to=PARENT)
     assert mail["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     one_click = mail["List-Unsubscribe"].strip("<>")
     assert one_click.startswith("https://cjeune.exemple.fr/desabonnement/un-clic?jeton=")
@@ -75,7 +66,7 @@ def test_the_reminder_s_link_and_one_click_headers_withdraw_the_consent_and_noth
     assert len([record for record in ledger if not record.value]) == 1  # withdrawn once
 
     assert remind_season_end(ends_on - dt.timedelta(days=7)) == 0  # no further optional e-mail
-    assert len(smtp.messages(to=PARENT)) == 1
+    assert len(smtp_server.messages(to=PARENT)) == 1
 
 
 def test_an_altered_link_is_refused_and_changes_nothing(world):
@@ -91,9 +82,9 @@ def test_an_altered_link_is_refused_and_changes_nothing(world):
     assert my_account.unsubscribe_status(token).subscribed is True
 
 
-def test_a_service_message_carries_no_unsubscribe(world, smtp, session):
+def test_a_service_message_carries_no_unsubscribe(world, smtp_server, session):
     pupil_id, _ = world
     send_photo_refused(session, pupil_id, "Photo floue")
     session.commit()
-    [mail] = smtp.messages(to=PARENT)
+    [mail] = smtp_server.messages(to=PARENT)
     assert mail["List-Unsubscribe"] is None and "desabonnement" not in body_text(mail)
