@@ -90,7 +90,8 @@ def enrollments_of(session: Session, pupil_id: int) -> list[dict[str, object]]:
     for enrollment, season in rows:
         commune = commune_by_insee(enrollment.commune_insee)
         found.append({
-            "saison": season.code, "etat": "complète" if enrollment.status == EnrollmentStatus.COMPLETED else "brouillon",
+            "saison": season.code,
+            "etat": "complète" if enrollment.status == EnrollmentStatus.COMPLETED else "brouillon",
             "terminee_le": enrollment.completed_at,
             "representant_legal": f"{enrollment.guardian_first_name} {enrollment.guardian_last_name}".strip(),
             "adresse": postal_address(enrollment.address_line, enrollment.address_complement, enrollment.postal_code,
