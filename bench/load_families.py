@@ -56,6 +56,11 @@ import httpx
 import websockets
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.appserver import free_port  # noqa: E402
+from tests.support.event_socket import live_parents  # noqa: E402
+
 ROOT_STATE = "reflex___state____state"
 NEW_PASSWORD = "Calanques13!"
 WORDS = ["judo", "théâtre", "musique", "soutien", "danse", "piscine", "foot", "cinéma"]
@@ -66,29 +71,8 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
-def free_port() -> int:
-    import socket
-
-    while True:
-        port = random.randint(20000, 32000)
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-
-
 def process_tree(pid: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
-            except (OSError, ValueError):
-                continue
-            if state != "Z":
-                parents[int(entry.name)] = int(parent)
+    parents = live_parents()
     tree, frontier = [pid], [pid]
     while frontier:
         frontier = [child for child, parent in parents.items() if parent in frontier]
@@ -247,7 +231,8 @@ class Tab:
         self.ws = None
         self.state: dict[str, dict] = {}
         self.hydrated: dict[str, dict] = {}
-        self.scripts: list[str] = []  # the _call_script code received since the last action
+        # The commands sent to the page's Browser component (ui/browser.py) since the last action.
+        self.scripts: list[str] = []
         self.redirects: list[str] = []
         self.new_token = False
         self.done_at: float | None = None  # when the last update of the last action arrived
@@ -309,8 +294,8 @@ class Tab:
             for name, values in (update.get("delta") or {}).items():
                 self.state.setdefault(name, {}).update(values)
             for event in update.get("events") or []:
-                if event.get("name") == "_call_script":
-                    self.scripts.append(event["payload"].get("javascript_code", ""))
+                if event.get("name") == "_set_value":  # a command of ui.browser, as JSON
+                    self.scripts.append(str(event["payload"].get("value", "")))
                 elif event.get("name") == "_redirect":
                     self.redirects.append(event["payload"].get("path", ""))
             return

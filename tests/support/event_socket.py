@@ -101,14 +101,19 @@ def process_holding(pids: list[int], server_port: int, client_port: int) -> int 
     return None
 
 
-def children(pid: int) -> list[int]:
-    found = []
+def live_parents() -> dict[int, int]:
+    """Each live process's parent, read from /proc (a dead worker not yet reaped is no worker)."""
+    parents: dict[int, int] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
             try:
                 state, parent = (entry / "stat").read_text().rsplit(")", 1)[1].split()[:2]
             except (OSError, ValueError):
                 continue
-            if int(parent) == pid and state != "Z":  # a dead worker not yet reaped is no worker
-                found.append(int(entry.name))
-    return sorted(found)
+            if state != "Z":
+                parents[int(entry.name)] = int(parent)
+    return parents
+
+
+def children(pid: int) -> list[int]:
+    return sorted(child for child, parent in live_parents().items() if parent == pid)
