@@ -1,14 +1,15 @@
-"""Every screen event (websocket) counted per kind for Prometheus and given an `event_id` that the log
-lines written while it runs carry (a money movement, a refusal...). Registered once in cjeune_app.py
-with `app.add_middleware(EventTelemetry())`.
+"""Every screen event (websocket) counted and timed per kind for Prometheus and given an `event_id` that
+the log lines written while it runs carry (a money movement, a refusal...). Registered once in
+cjeune_app.py with `app.add_middleware(EventTelemetry())`.
 
-Reflex 0.10 calls a middleware's `preprocess` before each event but never its `postprocess`, so the
-per-kind latency histogram (cjeune_event_seconds) is only filled if a later Reflex calls it; the time
-of the whole HTTP side is in cjeune_http_request_seconds.
+Reflex 0.10 calls a middleware's `preprocess` before each event but never its `postprocess`. Each event
+runs in an asyncio task of its own (its handler, its state saved, its update sent), and `preprocess`
+runs inside it: the latency histogram (cjeune_event_seconds) is observed when that task ends.
 """
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 import structlog
@@ -24,20 +25,17 @@ def event_kind(event: Event) -> str:
 
 
 class EventTelemetry(Middleware):
-    def __init__(self) -> None:
-        self._started: dict[int, float] = {}
-
     async def preprocess(self, app, state, event):  # type: ignore[no-untyped-def]
         kind = event_kind(event)
         EVENTS.labels(kind).inc()
         structlog.contextvars.bind_contextvars(event_id=new_id(), event_kind=kind)
-        if len(self._started) > 10_000:  # bounded, whatever calls postprocess or not
-            self._started.clear()
-        self._started[id(event)] = time.perf_counter()
+        task = asyncio.current_task()
+        if task is not None:
+            task.add_done_callback(_timer(kind, time.perf_counter()))
         return None
 
-    async def postprocess(self, app, state, event, update):  # type: ignore[no-untyped-def]
-        started = self._started.pop(id(event), None)
-        if started is not None and update.final:
-            EVENT_SECONDS.labels(event_kind(event)).observe(time.perf_counter() - started)
-        return update
+
+def _timer(kind: str, started: float):  # type: ignore[no-untyped-def]
+    def observe(_task: asyncio.Task) -> None:  # type: ignore[type-arg]
+        EVENT_SECONDS.labels(kind).observe(time.perf_counter() - started)
+    return observe

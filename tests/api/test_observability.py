@@ -93,10 +93,18 @@ def test_every_screen_event_is_counted_by_kind_and_gets_an_event_id(capsys):
     before = REGISTRY.get_sample_value("cjeune_events_total", kind) or 0
     event = Event(name="reflex___state____state.search_state.set_q", payload={"value": "judo"})
 
-    async def handled():  # the event's handler runs in the context preprocess bound
+    timed_before = REGISTRY.get_sample_value("cjeune_event_seconds_count", kind) or 0
+
+    async def handled():  # the event's handler runs in the context preprocess bound, in its own task
         await EventTelemetry().preprocess(None, None, event)
         return structlog.contextvars.get_contextvars()
 
-    bound = asyncio.run(handled())
+    async def event_task():  # as Reflex runs each event: one task, timed when it ends
+        bound = await asyncio.create_task(handled())
+        await asyncio.sleep(0)  # the task's done callbacks run on the next turn of the loop
+        return bound
+
+    bound = asyncio.run(event_task())
     assert REGISTRY.get_sample_value("cjeune_events_total", kind) == before + 1
+    assert REGISTRY.get_sample_value("cjeune_event_seconds_count", kind) == timed_before + 1
     assert bound["event_kind"] == "search_state.set_q" and len(bound["event_id"]) == 16
