@@ -110,8 +110,8 @@ class CpuMeter:
 
 
 class Server:
-    def __init__(self, args, work: Path) -> None:
-        self.args, self.work, self.port = args, work, free_port()
+    def __init__(self, args, work: Path, workers: int) -> None:
+        self.args, self.work, self.port, self.worker_count = args, work, free_port(), workers
         self.base = f"http://127.0.0.1:{self.port}"
         self.redis_process: subprocess.Popen | None = None
         self.process: subprocess.Popen | None = None
@@ -127,7 +127,7 @@ class Server:
                         CJEUNE_LOG_LEVEL="warning", REFLEX_TELEMETRY_ENABLED="false",
                         PROMETHEUS_MULTIPROC_DIR=str(work / "metrics"), NO_PROXY="127.0.0.1,localhost")
         (work / "metrics").mkdir()
-        if args.workers > 1 or args.db == "postgres":
+        if workers > 1 or args.db == "postgres":
             redis_port = free_port()
             self.redis_process = subprocess.Popen(
                 ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "", "--dir", str(work)],
@@ -142,7 +142,7 @@ class Server:
     def start(self) -> None:
         log = (self.work / "serve.log").open("wb")
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "cjeune"), "serve", "--workers", str(self.args.workers),
+            [str(ROOT / ".venv" / "bin" / "cjeune"), "serve", "--workers", str(self.worker_count),
              "--port", str(self.port), "--host", "127.0.0.1", "--backend-only"],
             env={**self.env, "CJEUNE_MIGRATE_AT_START": "0"}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)
@@ -151,7 +151,7 @@ class Server:
             assert self.process.poll() is None, self.log_tail()
             try:
                 if httpx.get(f"{self.base}/api/v1/health", timeout=2).status_code == 200 and \
-                        len(self.workers()) >= self.args.workers:
+                        len(self.workers()) >= self.worker_count:
                     return
             except httpx.HTTPError:
                 pass
@@ -165,14 +165,17 @@ class Server:
     def log_tail(self) -> str:
         return "\n".join((self.work / "serve.log").read_text(errors="replace").splitlines()[-40:])
 
-    def stop(self) -> None:
+    def stop_app(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
-        if self.redis_process:
+
+    def stop(self) -> None:
+        self.stop_app()
+        if self.redis_process and self.redis_process.poll() is None:
             self.redis_process.terminate()
             self.redis_process.wait(timeout=10)
 
@@ -527,6 +530,81 @@ class Family:
                 await self.timed("search (set_q)", lambda w=word[:end]: tab.send(f"{name}.set_q", {"value": w}))
 
 
+# --- the reference: the blank Reflex app under the same load -----------------------------------------
+
+BLANK_APP = ROOT / "bench" / "blank_app"
+BLANK_STATE = f"{ROOT_STATE}.blank___blank____blank_state"
+
+
+class BlankServer:
+    """bench/blank_app served as ours is: `reflex run --env prod`, the same workers, Redis when ours has it."""
+
+    def __init__(self, server: Server, workers: int) -> None:
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.env = dict(os.environ, GRANIAN_WORKERS=str(workers), REFLEX_TELEMETRY_ENABLED="false")
+        self.env.pop("REFLEX_REDIS_URL", None)
+        if "REFLEX_REDIS_URL" in server.env:
+            self.env["REFLEX_REDIS_URL"] = server.env["REFLEX_REDIS_URL"].rsplit("/", 1)[0] + "/1"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        log = (Path(tempfile.gettempdir()) / f"cjeune-blank-{self.port}.log").open("wb")
+        self.process = subprocess.Popen(
+            [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--backend-only", "--backend-port",
+             str(self.port), "--backend-host", "127.0.0.1", "--loglevel", "warning"],
+            env=self.env, cwd=BLANK_APP, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"the blank app stopped (log: {log.name})"
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{self.base}/ping", timeout=2).status_code == 200:
+                    return
+            time.sleep(0.5)
+        raise RuntimeError(f"the blank app did not start (log: {log.name})")
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+
+
+class BlankVisitor(Family):
+    """As many actions as a family made, at the same pace, each one event of the blank app's text box."""
+
+    def __init__(self, number: int, actions: int, run) -> None:
+        super().__init__(number, {}, "", run)
+        self.actions = actions
+
+    async def steps(self) -> None:
+        await self.timed("blank: open page", lambda: self.tab.open("/"))
+        for i in range(self.actions):
+            await self.pause()
+            await self.timed("blank: set_q", lambda i=i: self.tab.send(f"{BLANK_STATE}.set_q",
+                                                                     {"value": "abcdefgh"[: i % 8 + 1]}))
+
+
+def websocket_times(run: Run) -> list[float]:
+    return sorted(t for kind, times in run.stats.items() if "(HTTP)" not in kind for t in times)
+
+
+def compare(ours: Run, blank: Run) -> None:
+    """The ratios of our app to the blank app, over every websocket action of each run."""
+    def p95(run: Run) -> float:
+        times = websocket_times(run)
+        return 1000 * statistics.quantiles(times, n=100)[94] if len(times) > 1 else float("nan")
+
+    def cpu(run: Run) -> float:
+        return 1000 * run.cpu / max(run.events, 1)
+
+    print(f"CJeune / blank Reflex app: p95 of the websocket actions {p95(ours):.1f} / {p95(blank):.1f} ms "
+          f"= ×{p95(ours) / p95(blank):.1f}; server CPU per action {cpu(ours):.2f} / {cpu(blank):.2f} ms "
+          f"= ×{cpu(ours) / cpu(blank):.1f}; events/s {ours.events / ours.wall:.1f} / {blank.events / blank.wall:.1f}")
+
+
 # --- the run ----------------------------------------------------------------------------------------
 
 
@@ -543,6 +621,7 @@ class Run:
         self.associated: dict[int, str] = {}
         self.photo = portrait_jpeg()
         self.credited_families = 0
+        self.wall = self.cpu = 0.0  # set by `report`
 
 
 def check_database(run: Run, families: list[dict]) -> list[str]:
@@ -576,6 +655,7 @@ def check_database(run: Run, families: list[dict]) -> list[str]:
 
 
 def report(run: Run, wall: float, cpu: float, label: str) -> None:
+    run.wall, run.cpu = wall, cpu
     print(f"\n{label}")
     print(f"{'event kind':28} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
     for kind, times in sorted(run.stats.items()):
@@ -593,18 +673,18 @@ def report(run: Run, wall: float, cpu: float, label: str) -> None:
         print(f"  family stopped: {kind} ×{count}")
 
 
-async def drive(args, server: Server, families: list[dict], cards: list[str]) -> Run:
-    run = Run(server.base, None if args.no_pause else (1.0, 4.0))
+async def drive(args, server, run: Run, visitors: list, label: str) -> float:
+    """Every visitor's journey (arriving over the ramp when paced); the report; the events/s."""
     meter = CpuMeter(server.process.pid)
     meter.sample()
     started = time.perf_counter()
     tasks = []
-    for n, (data, card) in enumerate(zip(families, cards, strict=False)):
-        tasks.append(asyncio.create_task(Family(n, data, card, run).journey()))
+    for visitor in visitors:
+        tasks.append(asyncio.create_task(visitor.journey()))
         if not args.no_pause:
-            await asyncio.sleep(args.ramp / max(len(families), 1))  # families arrive over the ramp
+            await asyncio.sleep(args.ramp / max(len(visitors), 1))  # families arrive over the ramp
     killer = None
-    if args.kill_worker_after:
+    if args.kill_worker_after and isinstance(server, Server):
         async def kill() -> None:
             await asyncio.sleep(args.kill_worker_after)
             workers = server.workers()
@@ -629,35 +709,21 @@ async def drive(args, server: Server, families: list[dict], cards: list[str]) ->
     sampling.cancel()
     if killer:
         killer.cancel()
-    report(run, wall, meter.used(), f"{len(families)} families, {args.workers} worker(s), {args.db}, "
-           f"{'no pause' if args.no_pause else 'paused 1–4 s'}")
-    if args.kill_worker_after:
+    report(run, wall, meter.used(), label)
+    if killer:
         print(f"workers after the run: {server.workers()} (server alive: {server.process.poll() is None})")
-    return run
+    return run.events / wall
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--families", type=int, default=20)
-    parser.add_argument("--workers", type=int, default=1)
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--no-pause", action="store_true")
-    parser.add_argument("--ramp", type=float, default=None,
-                        help="seconds over which the families arrive when paced (default: 0.4 s a family)")
-    parser.add_argument("--kill-worker-after", type=float, default=0)
-    parser.add_argument("--keep", action="store_true", help="keep the work folder and the database")
-    args = parser.parse_args()
-    assert args.families <= 5000
-    if args.ramp is None:
-        args.ramp = 0.4 * args.families
-    if args.workers > 1 and args.db == "sqlite":
-        parser.error("several workers need --db postgres (SQLite has one writer for all processes)")
-    if shutil.which("redis-server") is None and (args.workers > 1 or args.db == "postgres"):
-        parser.error("redis-server is needed")
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the server and the database go with us
+def one_run(args, workers: int) -> tuple[float, float]:
+    """Our app with `workers` processes, then (unless --no-reference) the blank app under the same load:
+    the events/s of each."""
     work = Path(tempfile.mkdtemp(prefix="cjeune-load-"))
-    print(f"load average before: {loadavg()}; work folder {work}", flush=True)
-    server = Server(args, work)
+    print(f"\n=== {workers} worker(s), {args.db}; load average before: {loadavg()}; work folder {work}", flush=True)
+    server = Server(args, work, workers)
+    pause = None if args.no_pause else (1.0, 4.0)
+    label = (f"{args.families} families, {workers} worker(s), {args.db}, "
+             f"{'no pause' if args.no_pause else 'paused 1–4 s'}")
     try:
         server.cli("migrate")
         os.environ["_LOAD_DEMO"] = server.cli("seed-demo", "--json")
@@ -667,18 +733,64 @@ def main() -> None:
         server.start()
         print(f"server up on {server.base} with workers {server.workers()}; load average {loadavg()}", flush=True)
         state_names()
-        run = asyncio.run(drive(args, server, families, cards))
+        run = Run(server.base, pause)
+        visitors = [Family(n, data, card, run) for n, (data, card) in enumerate(zip(families, cards, strict=False))]
+        ours = asyncio.run(drive(args, server, run, visitors, label))
         problems = check_database(run, families)
         print(f"database: {len(run.enrolled)} enrollments completed by the families, {len(run.associated)} cards "
               f"associated, {run.credited_families} families credited; "
               f"{'no problem' if not problems else f'{len(problems)} PROBLEMS'}")
         for problem in problems[:20]:
             print(f"  {problem}")
+        server.stop_app()  # its Redis stays, for the blank app
+        if args.no_reference:
+            return ours, float("nan")
+        blank_server = BlankServer(server, workers)
+        try:
+            blank_server.start()
+            blank = Run(blank_server.base, pause)
+            actions = round(len(websocket_times(run)) / max(len(families), 1))
+            visitors = [BlankVisitor(n, actions, blank) for n in range(len(families))]
+            reference = asyncio.run(drive(args, blank_server, blank, visitors, f"blank Reflex app: {label}, "
+                                          f"{actions} events per visitor"))
+            compare(run, blank)
+            return ours, reference
+        finally:
+            blank_server.stop()
     finally:
         server.stop()
         if not args.keep:
             server.drop()
             shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--families", type=int, default=20)
+    parser.add_argument("--workers", default="1", help="worker count, or a list (1,2): one run each, compared")
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--no-pause", action="store_true")
+    parser.add_argument("--ramp", type=float, default=None,
+                        help="seconds over which the families arrive when paced (default: 0.4 s a family)")
+    parser.add_argument("--kill-worker-after", type=float, default=0)
+    parser.add_argument("--no-reference", action="store_true", help="skip the blank Reflex app's run")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder and the database")
+    args = parser.parse_args()
+    workers = [int(n) for n in args.workers.split(",")]
+    assert args.families <= 5000 and all(1 <= n <= 8 for n in workers)
+    if args.ramp is None:
+        args.ramp = 0.4 * args.families
+    if max(workers) > 1 and args.db == "sqlite":
+        parser.error("several workers need --db postgres (SQLite has one writer for all processes)")
+    if shutil.which("redis-server") is None and (max(workers) > 1 or args.db == "postgres"):
+        parser.error("redis-server is needed")
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # the servers and the database go with us
+    rates = {n: one_run(args, n) for n in workers}
+    if len(rates) > 1:
+        first = workers[0]
+        for n in workers[1:]:
+            print(f"events/s with {n} workers / with {first}: CJeune {rates[n][0]:.1f} / {rates[first][0]:.1f} "
+                  f"= ×{rates[n][0] / rates[first][0]:.2f}; blank Reflex app ×{rates[n][1] / rates[first][1]:.2f}")
 
 
 if __name__ == "__main__":

@@ -11,7 +11,12 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 8
-_hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+# argon2id with OWASP's first recommended setting (46 MiB, 1 pass, 1 lane): about 40 ms of one core
+# here. The library's default (64 MiB, 3 passes, 4 lanes) costs 140 ms of CPU on 4 threads, and every
+# sign-in verifies twice (see sign_in._verify_in_constant_time): at the rentrée's evening peak on two
+# cores, sign-ins alone would queue behind each other. Hashes made with the old setting are rehashed
+# at their owner's next sign-in (`needs_rehash`).
+_hasher = PasswordHasher(time_cost=1, memory_cost=46 * 1024, parallelism=1)
 # Temporary passwords are random (10 characters, about 58 bits) and replaced at first
 # sign-in: they use OWASP's minimum argon2id settings (19 MiB, 2 passes) so that a school
 # importing 600 pupils waits seconds, not minutes. The chosen password gets the full cost.

@@ -55,8 +55,22 @@ def test_stored_hashes_are_argon2id_and_the_chosen_password_gets_the_full_cost(s
     assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0).ok
     session.commit()
     stored = session.exec(select(Account).where(Account.id == julie.id)).one()
-    assert stored.password_hash.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert stored.password_hash.startswith("$argon2id$v=19$m=47104,t=1,p=1$")
     assert "Soleil2026" not in stored.password_hash
+
+
+def test_a_password_hashed_with_the_former_setting_still_signs_in_and_is_rehashed(session, julie):
+    from argon2 import PasswordHasher
+
+    julie.password_hash = PasswordHasher(time_cost=3, memory_cost=64 * 1024, parallelism=4).hash("Soleil2026")
+    julie.must_change_password = False
+    session.add(julie)
+    session.commit()
+    assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
+    session.commit()
+    stored = session.exec(select(Account).where(Account.id == julie.id)).one()
+    assert stored.password_hash.startswith("$argon2id$v=19$m=47104,t=1,p=1$")
+    assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
 
 
 def test_five_wrong_passwords_lock_the_account_for_15_minutes(session, julie):
@@ -174,7 +188,7 @@ def test_unknown_identifiers_also_cost_an_argon2_verification(session, julie, mo
     known_costs = sorted(h.split("$")[3] for h in calls)
     calls.clear()
     authenticate(session, "personne@eduprovence.fr", "Mauvais1x", IP, now=T0)
-    assert sorted(h.split("$")[3] for h in calls) == known_costs == ["m=19456,t=2,p=1", "m=65536,t=3,p=4"]
+    assert sorted(h.split("$")[3] for h in calls) == known_costs == ["m=19456,t=2,p=1", "m=47104,t=1,p=1"]
 
 
 def test_a_flood_from_one_address_is_slowed_then_refused(session, julie):
