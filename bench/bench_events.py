@@ -5,7 +5,8 @@ events (the frames the browser sends) against running servers, the blank Reflex 
         --redis redis://127.0.0.1:6379/6 --blank-redis redis://127.0.0.1:6379/5 [--events 300]
 
 Start the servers with REFLEX_REDIS_URL (state bytes are read from Redis): `make run-scale WORKERS=1` for
-the app, any blank `reflex init` app for the reference. CPU is read from /proc for every process
+the app, bench/blank_app for the reference (`cd bench/blank_app && REFLEX_REDIS_URL=redis://127.0.0.1:6379/5
+reflex run --env prod --backend-only --backend-port 3018`). CPU is read from /proc for every process
 listening for the port's `reflex run` (user + system time), before and after a run of events sent one
 at a time from one session. Printed only; never asserted.
 """

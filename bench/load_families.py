@@ -5,6 +5,7 @@ does at the rentrée, against a server this script starts (`cjeune serve`) on a 
     python bench/load_families.py --families 50 --workers 2 --db postgres        # PostgreSQL + Redis
     python bench/load_families.py --families 50 --workers 2 --db postgres --kill-worker-after 20
     python bench/load_families.py --families 200 --no-pause
+    python bench/load_families.py --families 200 --no-pause --workers 1,2 --db postgres   # events/s compared
 
 Each family: the pupil's first sign-in (identifier, temporary password, new password, "Rester
 connecté ? Non", the ticket exchanged for the session cookie over HTTP), the enrollment stepper
@@ -22,7 +23,9 @@ what the server's state says (the step it is at); a lost session or state is cou
 Prints per event kind p50/p95/p99 and errors, events/s, server CPU per event (from /proc, every
 process of the server; a killed worker's CPU until its death is counted) and the load average; then
 checks in the database that each family that finished has exactly one completed enrollment and one
-active card, and the ledger's and cards' invariants (core.cards.invariants). 127.0.0.1 only; bounded.
+active card, and the ledger's and cards' invariants (core.cards.invariants). Then the blank Reflex app
+(bench/blank_app) gets the same load (as many visitors, as many events each, the same pace, workers and
+Redis) and the ratios are printed (`--no-reference` skips it). 127.0.0.1 only; bounded.
 
 Limits of this client: Reflex marks no end of an event, so an action is over when its first update has
 come and nothing followed within 50 ms; on a saturated server (no pause, load average far above the
