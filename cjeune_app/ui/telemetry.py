@@ -20,8 +20,10 @@ from cjeune_app.core.telemetry import EVENT_SECONDS, EVENTS, new_id
 
 
 def event_kind(event: Event) -> str:
-    """`state.sub_state.handler` → `sub_state.handler`: the page's state and what was done."""
-    return ".".join(event.name.split(".")[-2:])
+    """`…state.cjeune_app___ui___pages___partners_search____search_state.set_q` → `search_state.set_q`:
+    the page's state (without its module) and what was done."""
+    state, handler = event.name.split(".")[-2:]
+    return f"{state.rsplit('____', 1)[-1]}.{handler}"
 
 
 class EventTelemetry(Middleware):

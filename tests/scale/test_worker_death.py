@@ -24,6 +24,7 @@ from tests.support.redis_server import private_redis
 pytestmark = pytest.mark.postgres
 SEARCH = SearchState.get_full_name()
 WORDS = ["judo", "danse", "piscine", "musique", "escalade", "théâtre"]
+METRICS_TOKEN = "jeton-de-supervision"
 
 
 @pytest.fixture
@@ -39,7 +40,8 @@ def scale_server(tmp_path, postgres_server, redis_url):
     base = f"http://127.0.0.1:{port}"
     env = reflex_environment(tmp_path / "data", db_url, {
         "REFLEX_REDIS_URL": redis_url, "CJEUNE_PUBLIC_URL": base, "CJEUNE_LOG_LEVEL": "warning",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "NO_PROXY": "127.0.0.1,localhost"})
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "NO_PROXY": "127.0.0.1,localhost",
+        "CJEUNE_METRICS_TOKEN": METRICS_TOKEN})
     (tmp_path / "metrics").mkdir()
     cjeune = str(PROJECT_ROOT / ".venv" / "bin" / "cjeune")
     subprocess.run([cjeune, "migrate"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
@@ -141,3 +143,23 @@ def test_a_killed_worker_loses_no_session(scale_server):
         assert time.monotonic() < deadline, f"no new worker: {workers}"
         time.sleep(0.3)
     assert process.poll() is None
+
+
+def test_metrics_count_and_time_each_kind_of_screen_event_over_every_worker(scale_server):
+    _, base, _ = scale_server
+
+    async def typing() -> None:
+        tabs = [EventSocket(base, routes.PARTNERS_SEARCH) for _ in range(4)]  # spread over both workers
+        for tab in tabs:
+            await tab.open()
+            for word in ("ju", "judo"):
+                await tab.send(f"{SEARCH}.set_q", {"value": word})
+            await tab.close()
+
+    asyncio.run(typing())
+    page = httpx.get(f"{base}/metrics", headers={"Authorization": f"Bearer {METRICS_TOKEN}"}, timeout=10).text
+    kind = 'kind="search_state.set_q"'
+    counted = next(line for line in page.splitlines() if line.startswith("cjeune_events_total{") and kind in line)
+    timed = next(line for line in page.splitlines()
+                 if line.startswith("cjeune_event_seconds_count{") and kind in line)
+    assert float(counted.rsplit(" ", 1)[1]) == float(timed.rsplit(" ", 1)[1]) == 8
