@@ -392,11 +392,14 @@ class Family:
         raise RuntimeError("no worker answered")
 
     async def journey(self) -> None:
+        self.run.active += 1
+        self.run.most_active = max(self.run.most_active, self.run.active)
         try:
             await asyncio.wait_for(self.steps(), 900)  # bounded, whatever happens
         except Exception as error:  # noqa: BLE001 - counted, the other families go on
             self.run.failed_families[f"{type(error).__name__}: {str(error)[:80]}"] += 1
         finally:
+            self.run.active -= 1
             await self.tab.close()
 
     async def steps(self) -> None:
@@ -625,6 +628,7 @@ class Run:
         self.photo = portrait_jpeg()
         self.credited_families = 0
         self.wall = self.cpu = 0.0  # set by `report`
+        self.active = self.most_active = 0  # families (visitors) on the site at once
 
 
 def check_database(run: Run, families: list[dict]) -> list[str]:
@@ -669,7 +673,8 @@ def report(run: Run, wall: float, cpu: float, label: str) -> None:
     ws_events = sum(len(t) for k, t in run.stats.items() if "(HTTP)" not in k)
     print(f"events/s {run.events / wall:.1f} over {wall:.0f} s ({run.events} actions, {ws_events} websocket); "
           f"server CPU per action {1000 * cpu / max(run.events, 1):.2f} ms; load average {loadavg()}")
-    print(f"reconnections {run.reconnections}, sessions lost (new token) {run.lost_sessions}")
+    print(f"at most {run.most_active} visitors at once; reconnections {run.reconnections}, "
+          f"sessions lost (new token) {run.lost_sessions}")
     for kind, count in sorted(run.error_kinds.items()):
         print(f"  error {kind}: {count}")
     for kind, count in sorted(run.failed_families.items()):
