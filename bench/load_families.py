@@ -229,9 +229,26 @@ def portrait_jpeg() -> bytes:
 # --- one tab over the websocket ---------------------------------------------------------------------
 
 
+# What the browser holds before its first hydrate: the compiled defaults of every state and their hashes
+# (.web/utils/context.jsx sends them with the first `hydrate_and_load` of a page load; the server then
+# sends only what differs). Set by `compiled_state`.
+COMPILED: dict[str, object] = {}
+
+
+def compiled_state() -> None:
+    from reflex.state import State, _resolve_delta, state_snapshot_hashes
+    from reflex.utils.format import json_dumps
+
+    import cjeune_app.cjeune_app  # noqa: F401 - every state class the server has
+
+    snapshot = asyncio.run(_resolve_delta(State(_reflex_internal_init=True).dict(initial=True)))
+    COMPILED["defaults"], COMPILED["hashes"] = json.loads(json_dumps(snapshot)), state_snapshot_hashes(snapshot)
+
+
 class Tab:
-    def __init__(self, base: str, address: str) -> None:
+    def __init__(self, base: str, address: str, compiled: dict | None = None) -> None:
         self.base, self.address, self.token = base, address, str(uuid.uuid4())
+        self.compiled = compiled  # the app's compiled state, as its pages carry it (None: none sent)
         self.cookie = ""
         self.path, self.ready = "/", ""
         self.ws = None
@@ -243,9 +260,10 @@ class Tab:
         self.new_token = False
         self.done_at: float | None = None  # when the last update of the last action arrived
 
-    async def open(self, path: str, ready: str = "") -> None:
+    async def open(self, path: str, ready: str = "", page_load: bool = True) -> None:
         """A page load: a new socket with the tab's token (and cookie), until hydrated and loaded (and,
-        for a page whose load reads the database, until its state `ready` says it has done so)."""
+        for a page whose load reads the database, until its state `ready` says it has done so). Not a
+        page load (`page_load=False`): the page's socket reconnecting, which asks for the whole state."""
         if self.ws is not None:
             await self.close()
         self.path, self.ready = path, ready
@@ -256,8 +274,11 @@ class Tab:
             f"ws://127.0.0.1:{self.base.rsplit(':', 1)[1]}/_event/?EIO=4&transport=websocket&token={self.token}",
             origin=self.base, additional_headers=headers, max_size=None, open_timeout=30)
         await asyncio.wait_for(self.ws.recv(), 30)  # engine.io OPEN
-        await self.ws.send("40/_event," + json.dumps({"event": self.event(f"{ROOT_STATE}.hydrate_and_load", {})}))
-        self.state = {}
+        first = page_load and self.compiled is not None
+        payload = {"hashes": self.compiled["hashes"]} if first else {}
+        await self.ws.send("40/_event," + json.dumps({"event": self.event(f"{ROOT_STATE}.hydrate_and_load",
+                                                                          payload)}))
+        self.state = json.loads(json.dumps(self.compiled["defaults"])) if first else {}
         await self.update()
         self.hydrated = {name: dict(values) for name, values in self.state.items()}
         while not self.state.get(ROOT_STATE, {}).get("is_hydrated_rx_state_"):
@@ -352,7 +373,7 @@ def state_names() -> None:
 class Family:
     def __init__(self, number: int, data: dict, card: str, run) -> None:
         self.n, self.data, self.card, self.run = number, data, card, run
-        self.tab = Tab(run.base, f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}")
+        self.tab = Tab(run.base, f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}", COMPILED)
         self.rng = random.Random(number)
         self.enrolled = self.associated = False
 
@@ -382,7 +403,7 @@ class Family:
     async def reconnect(self) -> None:
         for _ in range(60):
             try:
-                await self.tab.open(self.tab.path, self.tab.ready)
+                await self.tab.open(self.tab.path, self.tab.ready, page_load=False)
                 self.run.reconnections += 1
                 if self.tab.new_token:
                     self.run.lost_sessions += 1
@@ -583,6 +604,7 @@ class BlankVisitor(Family):
 
     def __init__(self, number: int, actions: int, run) -> None:
         super().__init__(number, {}, "", run)
+        self.tab.compiled = None  # its pages would send their own hashes: its full state is as small
         self.actions = actions
 
     async def steps(self) -> None:
@@ -741,6 +763,7 @@ def one_run(args, workers: int) -> tuple[float, float]:
         server.start()
         print(f"server up on {server.base} with workers {server.workers()}; load average {loadavg()}", flush=True)
         state_names()
+        compiled_state()
         run = Run(server.base, pause)
         visitors = [Family(n, data, card, run) for n, (data, card) in enumerate(zip(families, cards, strict=False))]
         ours = asyncio.run(drive(args, server, run, visitors, label))
