@@ -84,7 +84,10 @@ class SqliteBackend:
                 "tier2": f"{from_partners} :tier2{visible}",
                 "tier4": f"{from_partners} :tier4{visible}",
             }
-        params["tier3"] = f"({within('name tags place offer')} NOT {within('name tags place')}){restrict}"
+        # No "NOT {name tags place}" here: an offer's document matching there has a partner
+        # of tier 1 or 2 (the same name, categories and place), which tier 3 leaves out and
+        # tier 4 never holds; the NOT would read the words' lists twice more.
+        params["tier3"] = f"{within('name tags place offer')}{restrict}"
         return {
             "tier1": f"{from_partners} :tier1{visible}",
             "tier2": f"{from_partners} :tier2{visible}",
