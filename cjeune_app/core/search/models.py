@@ -64,6 +64,23 @@ class SearchEntry(SQLModel, table=True):
     facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (see facets.py)
 
 
+class SearchOfferWord(SQLModel, table=True):
+    """Each word of a current or coming offer's own text (title, discount), once per partner
+    and stretch of time when one of its offers holding it is shown (the offers' windows
+    merged: at any moment, at most one row per word and partner is current). A query of one
+    word reads its partners with offers from this index alone, instead of one document per
+    offer ("stage": 7 600 rows instead of 16 500 documents and their rows). Kept by
+    `indexing` with search_entry."""
+
+    __tablename__ = "search_offer_word"
+    __table_args__ = {"sqlite_with_rowid": False}
+
+    term: str = Field(primary_key=True, sa_type=sa.String(100))
+    partner_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    starts_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    expires_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
+
+
 class SearchTerm(SQLModel, table=True):
     """Every indexed word once: what prefixes expand to and typos are corrected against.
     It only grows between full rebuilds; a word left over from an edit costs nothing but a

@@ -20,6 +20,8 @@ from cjeune_app.core.search.statements import (
     Criteria,
     Vocabulary,
     chunks,
+    lone_word,
+    offer_word_partners,
     paged,
     position_params,
     term_rows,
@@ -98,6 +100,15 @@ class PostgresBackend:
         if not any(word.in_offers for word in criteria.words):
             # No offer's title has them: one document per partner, nothing to group.
             return f"hits AS ({selects[0]})"
+        word = lone_word(criteria) if not criteria.position else None
+        if word is not None:  # one row per partner, index-only (see `models.SearchOfferWord`)
+            with_offers = offer_word_partners(word, params, "term LIKE :offer_pattern{n}",
+                                              lambda prefix, n: {f"offer_pattern{n}": prefix + "%"})
+            selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
+            return (
+                f"documents AS ({' UNION ALL '.join(selects)}), "
+                "hits AS (SELECT partner_id, MIN(tier) AS tier, NULL AS distance2 FROM documents GROUP BY partner_id)"
+            )
         params["offer_words"] = " | ".join(self._terms(criteria.words))
         offer_conditions = [
             *conditions, "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
@@ -193,3 +204,5 @@ class PostgresBackend:
     def after_rebuild(self, session: Session) -> None:
         session.execute(sa.text("ANALYZE search_entry"))
         session.execute(sa.text("ANALYZE search_term"))
+        if sa.inspect(session.connection()).has_table("search_offer_word"):
+            session.execute(sa.text("ANALYZE search_offer_word"))

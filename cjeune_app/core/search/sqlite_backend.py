@@ -24,6 +24,8 @@ from cjeune_app.core.search.statements import (
     Criteria,
     Vocabulary,
     chunks,
+    lone_word,
+    offer_word_partners,
     page_statement,
     paged,
     position_params,
@@ -88,12 +90,19 @@ class SqliteBackend:
         # of tier 1 or 2 (the same name, categories and place), which tier 3 leaves out and
         # tier 4 never holds; the NOT would read the words' lists twice more.
         params["tier3"] = f"{within('name tags place offer')}{restrict}"
+        word = lone_word(criteria) if not facets else None
+        if word is not None:  # one row per partner, from one index (see `models.SearchOfferWord`)
+            with_offers = offer_word_partners(
+                word, params, "(term >= :offer_low{n} AND term < :offer_high{n})",
+                lambda prefix, n: {f"offer_low{n}": prefix, f"offer_high{n}": prefix + "\U0010ffff"})
+        else:
+            # Offers come in partner order: removing a partner's repeats is cheap.
+            with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
+                           f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}")
         return {
             "tier1": f"{from_partners} :tier1{visible}",
             "tier2": f"{from_partners} :tier2{visible}",
-            # Offers come in partner order: removing a partner's repeats is cheap.
-            "offers": f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
-            f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}",
+            "offers": with_offers,
             "tier3": "SELECT partner_id FROM offers WHERE partner_id NOT IN (SELECT partner_id FROM tier1) "
             "AND partner_id NOT IN (SELECT partner_id FROM tier2)",
             "tier4": f"SELECT partner_id FROM ({from_partners} :tier4{visible}) "

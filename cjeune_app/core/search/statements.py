@@ -50,6 +50,39 @@ class Criteria:
     now: int  # epoch seconds
 
 
+def lone_word(criteria: Criteria) -> QueryWord | None:
+    """The query's only word, when its offers' matches can be read from search_offer_word:
+    one word (each of its meanings one indexed word), no filter narrowing the documents."""
+    if len(criteria.words) != 1 or criteria.category or criteria.envelope or criteria.commune:
+        return None
+    word = criteria.words[0]
+    if criteria.radius_km is not None or any(len(meaning) > 1 for meaning in word.meanings):
+        return None
+    return word
+
+
+def offer_word_partners(word: QueryWord, params: dict[str, Any], prefix_condition: str,
+                        prefix_params: Any) -> str:
+    """SQL selecting, once each, the partners with a current offer whose own text holds the
+    word: it has the same partners as the offers' documents matching it, but for those whose
+    name, categories or place hold it, which tiers 1 and 2 take (see `models.SearchOfferWord`).
+    `prefix_condition` is the database's SQL for "term starts with the prefix" over the
+    parameters that `prefix_params(prefix, n)` gives."""
+    terms = list(dict.fromkeys((*word.exact, *word.meaning_terms)))
+    conditions = []
+    if terms:
+        names = [f"offer_word{n}" for n in range(len(terms))]
+        params |= dict(zip(names, terms, strict=True))
+        conditions.append(f"term IN ({', '.join(':' + name for name in names)})")
+    for n, prefix in enumerate(word.prefixes):
+        params |= prefix_params(prefix, n)
+        conditions.append(prefix_condition.format(n=n))
+    # Merged windows: one current row per word and partner; several words need DISTINCT.
+    distinct = "DISTINCT " if len(terms) + len(word.prefixes) > 1 else ""
+    return (f"SELECT {distinct}partner_id FROM search_offer_word WHERE ({' OR '.join(conditions)}) "
+            "AND starts_ts <= :now AND expires_ts > :now")
+
+
 def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
