@@ -75,7 +75,8 @@ class SearchOfferWord(SQLModel, table=True):
     __tablename__ = "search_offer_word"
     __table_args__ = {"sqlite_with_rowid": False}
 
-    term: str = Field(primary_key=True, sa_type=sa.String(100))
+    # PostgreSQL: byte order, so that a prefix (LIKE 'mar%') reads a range of the key.
+    term: str = Field(primary_key=True, sa_type=sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql"))
     partner_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     starts_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
     expires_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)

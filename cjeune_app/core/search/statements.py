@@ -77,10 +77,13 @@ def offer_word_partners(word: QueryWord, params: dict[str, Any], prefix_conditio
     for n, prefix in enumerate(word.prefixes):
         params |= prefix_params(prefix, n)
         conditions.append(prefix_condition.format(n=n))
+    # One range of the key each (an OR would make PostgreSQL read the table's rows too).
     # Merged windows: one current row per word and partner; several words need DISTINCT.
-    distinct = "DISTINCT " if len(terms) + len(word.prefixes) > 1 else ""
-    return (f"SELECT {distinct}partner_id FROM search_offer_word WHERE ({' OR '.join(conditions)}) "
-            "AND starts_ts <= :now AND expires_ts > :now")
+    ranges = [f"SELECT partner_id FROM search_offer_word WHERE {condition} AND starts_ts <= :now "
+              "AND expires_ts > :now" for condition in conditions]
+    if len(terms) + len(word.prefixes) == 1:
+        return ranges[0]
+    return f"SELECT DISTINCT partner_id FROM ({' UNION ALL '.join(ranges)}) AS ranges"
 
 
 def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:
