@@ -365,10 +365,10 @@ def run_benchmark(url: str, sqlite_path: Path | None, args) -> None:
             try:
                 raw.driver_connection.autocommit = True
                 raw.cursor().execute("VACUUM ANALYZE search_entry")
-                raw.cursor().execute("VACUUM ANALYZE search_offer_word")
+                raw.cursor().execute("VACUUM ANALYZE search_word")
             finally:
                 raw.close()
-            print(f"VACUUM ANALYZE search_entry, search_offer_word: {time.perf_counter() - start:.1f} s")
+            print(f"VACUUM ANALYZE search_entry, search_word: {time.perf_counter() - start:.1f} s")
     print(f"Database size with the index: {database_size(engine, sqlite_path)}")
 
     def engine_search(q, filters):

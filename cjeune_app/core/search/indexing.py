@@ -31,7 +31,7 @@ from cjeune_app.core.search.facets import (
     commune_facet,
     commune_group_facet,
 )
-from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry, SearchOfferWord
+from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry, SearchWord
 from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import searchable
 from cjeune_app.core.territory import commune_by_insee
@@ -40,7 +40,7 @@ from cjeune_app.core.territory.api import MARSEILLE_INSEE, CommuneKind
 TEXT_COLUMNS = ("name", "tags", "place", "offer", "body")
 
 _entries = table_of(SearchEntry)
-_offer_words = table_of(SearchOfferWord)
+_words = table_of(SearchWord)
 _partners = table_of(Partner)
 _offers = table_of(Offer)
 _categories = table_of(PartnerCategory)
@@ -138,7 +138,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
         sa.select(_partners).where(_partners.c.id == partner_id).with_for_update(key_share=True)
     ).first()
     session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
-    session.execute(sa.delete(_offer_words).where(_offer_words.c.partner_id == partner_id))
+    session.execute(sa.delete(_words).where(_words.c.partner_id == partner_id))
     if partner is None or partner.status != PartnerStatus.VALIDATED:
         return
     now = utcnow()
@@ -150,7 +150,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
     ).all()
     documents = partner_documents(partner, categories, offers, epoch_seconds(now))
     session.execute(sa.insert(_entries), documents)
-    _insert_offer_words(session, documents)
+    _insert_words(session, documents)
     backends.for_session(session).add_terms(session, _words_of(documents))
 
 
@@ -159,12 +159,12 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     session.flush()
     backend = backends.for_session(session)
     # The migrations before 0018 rebuild the index too, before this table exists.
-    with_offer_words = sa.inspect(session.connection()).has_table(_offer_words.name)
+    with_words = sa.inspect(session.connection()).has_table(_words.name)
     with backend.rebuilding(session):
-        if with_offer_words and session.get_bind().dialect.name == "postgresql":
-            session.execute(sa.text(f"TRUNCATE {_offer_words.name}"))  # no dead rows left
-        elif with_offer_words:
-            session.execute(sa.delete(_offer_words))
+        if with_words and session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.text(f"TRUNCATE {_words.name}"))  # no dead rows left
+        elif with_words:
+            session.execute(sa.delete(_words))
         now = utcnow()
         categories: dict[int, list[str]] = defaultdict(list)
         for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
@@ -177,6 +177,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
         ).all()
         words: dict[str, bool] = {}
         batch: list[dict[str, Any]] = []
+        own_documents: list[dict[str, Any]] = []
         offer_documents: list[dict[str, Any]] = []
         total = 0
         # Partners' documents first, then offers' in partner order: on PostgreSQL each kind
@@ -185,6 +186,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
             own, *its_offers = partner_documents(
                 partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
             batch.append(own)
+            own_documents.append(own)
             offer_documents += its_offers
             if len(batch) >= batch_size:
                 total += _insert_batch(session, batch, words)
@@ -192,8 +194,8 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
         total += _insert_batch(session, batch, words)
         for start in range(0, len(offer_documents), batch_size):
             total += _insert_batch(session, offer_documents[start : start + batch_size], words)
-        if with_offer_words:
-            _insert_offer_words(session, offer_documents)
+        if with_words:
+            _insert_words(session, own_documents + offer_documents)
         backend.add_terms(session, words)
     return total
 
@@ -206,17 +208,29 @@ def _insert_batch(session: Session, documents: Sequence[dict[str, Any]], words: 
     return len(documents)
 
 
-def offer_word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The rows of search_offer_word for offers' documents: each word of an offer's own
-    text, per partner, over the merged windows of its offers holding it (two stretches that
-    touch or overlap become one, so at most one row is current at any moment)."""
+# Tier of a partner document's word alone, by column (see `backends`): the best one counts.
+_PARTNER_TIERS = (("name", 1), ("tags", 2), ("place", 2), ("body", 4))
+_OFFER_TIER = 3
+
+
+def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of search_word for documents (see `models.SearchWord`): each word of a
+    partner's document with its best tier; each word of an offer's own text, per partner,
+    over the merged windows of its offers holding it (two stretches that touch or overlap
+    become one, so that at most one row is current at any moment)."""
+    rows = []
     windows: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     for document in documents:
         if document["offer_id"] is None:
+            best: dict[str, int] = {}
+            for column, tier in _PARTNER_TIERS:
+                for word in document[column].split():
+                    best[word[:100]] = min(best.get(word[:100], tier), tier)
+            rows += [{"term": term, "partner_id": document["partner_id"], "tier": tier,
+                      "starts_ts": ALWAYS_VISIBLE[0], "expires_ts": ALWAYS_VISIBLE[1]} for term, tier in best.items()]
             continue
         for word in set(document["offer"].split()):
             windows[word[:100], document["partner_id"]].append((document["starts_ts"], document["expires_ts"]))
-    rows = []
     for (term, partner_id), spans in windows.items():
         spans.sort()
         starts, expires = spans[0]
@@ -224,16 +238,18 @@ def offer_word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]
             if next_starts <= expires:
                 expires = max(expires, next_expires)
                 continue
-            rows.append({"term": term, "partner_id": partner_id, "starts_ts": starts, "expires_ts": expires})
+            rows.append({"term": term, "partner_id": partner_id, "tier": _OFFER_TIER,
+                         "starts_ts": starts, "expires_ts": expires})
             starts, expires = next_starts, next_expires
-        rows.append({"term": term, "partner_id": partner_id, "starts_ts": starts, "expires_ts": expires})
+        rows.append({"term": term, "partner_id": partner_id, "tier": _OFFER_TIER,
+                     "starts_ts": starts, "expires_ts": expires})
     return rows
 
 
-def _insert_offer_words(session: Session, documents: Sequence[dict[str, Any]], batch_size: int = 20_000) -> None:
-    rows = offer_word_rows(documents)
+def _insert_words(session: Session, documents: Sequence[dict[str, Any]], batch_size: int = 20_000) -> None:
+    rows = word_rows(documents)
     for start in range(0, len(rows), batch_size):
-        session.execute(sa.insert(_offer_words), rows[start : start + batch_size])
+        session.execute(sa.insert(_words), rows[start : start + batch_size])
 
 
 def _words_of(documents: Iterable[dict[str, Any]]) -> dict[str, bool]:

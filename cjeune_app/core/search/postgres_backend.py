@@ -24,6 +24,7 @@ from cjeune_app.core.search.statements import (
     offer_word_partners,
     paged,
     position_params,
+    rank_lone_word,
     term_rows,
     upsert_terms,
     vocabulary,
@@ -48,6 +49,10 @@ _SETTINGS = sa.text(
     "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
 )
 
+# "search_word.term starts with the prefix" (words are letters and digits only: no wildcard
+# inside; the column is in byte order, so this reads a range of the key), and its parameters.
+_PREFIX = ("term LIKE :word_pattern{n}", lambda prefix, n: {f"word_pattern{n}": prefix + "%"})
+
 
 class PostgresBackend:
     name = "postgresql"
@@ -56,6 +61,9 @@ class PostgresBackend:
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         session.execute(_SETTINGS)  # see `_SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
+        word = lone_word(criteria)
+        if word is not None and not criteria.offers_only and criteria.position is None:
+            return rank_lone_word(session, word, criteria, params, *_PREFIX)
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
@@ -101,9 +109,8 @@ class PostgresBackend:
             # No offer's title has them: one document per partner, nothing to group.
             return f"hits AS ({selects[0]})"
         word = lone_word(criteria) if not criteria.position else None
-        if word is not None:  # one row per partner, index-only (see `models.SearchOfferWord`)
-            with_offers = offer_word_partners(word, params, "term LIKE :offer_pattern{n}",
-                                              lambda prefix, n: {f"offer_pattern{n}": prefix + "%"})
+        if word is not None:  # one row per partner, index-only (see `models.SearchWord`)
+            with_offers = offer_word_partners(word, params, *_PREFIX)
             selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
             return (
                 f"documents AS ({' UNION ALL '.join(selects)}), "
@@ -204,5 +211,5 @@ class PostgresBackend:
     def after_rebuild(self, session: Session) -> None:
         session.execute(sa.text("ANALYZE search_entry"))
         session.execute(sa.text("ANALYZE search_term"))
-        if sa.inspect(session.connection()).has_table("search_offer_word"):
-            session.execute(sa.text("ANALYZE search_offer_word"))
+        if sa.inspect(session.connection()).has_table("search_word"):
+            session.execute(sa.text("ANALYZE search_word"))
