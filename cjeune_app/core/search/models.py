@@ -83,9 +83,7 @@ class SearchWord(SQLModel, table=True):
         {"sqlite_with_rowid": False},
     )
 
-    # PostgreSQL: byte order, so that a prefix (LIKE 'mar%') reads a range of the key.
-    term: str = Field(primary_key=True,
-                      sa_type=sa.String(100).with_variant(sa.String(100, collation="C"), "postgresql"))
+    term: str = Field(primary_key=True, sa_type=sa.String(100))
     partner_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
     tier: int = Field(primary_key=True, sa_type=sa.SmallInteger, sa_column_kwargs={"autoincrement": False})
     starts_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)

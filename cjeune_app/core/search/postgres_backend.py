@@ -49,10 +49,6 @@ _SETTINGS = sa.text(
     "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
 )
 
-# "search_word.term starts with the prefix" (words are letters and digits only: no wildcard
-# inside; the column is in byte order, so this reads a range of the key), and its parameters.
-_PREFIX = ("term LIKE :word_pattern{n}", lambda prefix, n: {f"word_pattern{n}": prefix + "%"})
-
 
 class PostgresBackend:
     name = "postgresql"
@@ -63,7 +59,7 @@ class PostgresBackend:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
         if word is not None and not criteria.offers_only and criteria.position is None:
-            return rank_lone_word(session, word, criteria, params, *_PREFIX)
+            return rank_lone_word(session, word, criteria, params)
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
@@ -110,7 +106,7 @@ class PostgresBackend:
             return f"hits AS ({selects[0]})"
         word = lone_word(criteria) if not criteria.position else None
         if word is not None:  # one row per partner, index-only (see `models.SearchWord`)
-            with_offers = offer_word_partners(word, params, *_PREFIX)
+            with_offers = offer_word_partners(word, params)
             selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
             return (
                 f"documents AS ({' UNION ALL '.join(selects)}), "

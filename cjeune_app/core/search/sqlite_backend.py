@@ -37,10 +37,6 @@ from cjeune_app.core.search.statements import (
 from cjeune_app.core.search.text import QueryWord, deletion_variants
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
-# "search_word.term starts with the prefix", and its parameters (see `statements`).
-_PREFIX = ("(term >= :word_low{n} AND term < :word_high{n})",
-           lambda prefix, n: {f"word_low{n}": prefix, f"word_high{n}": prefix + "\U0010ffff"})
-
 
 class SqliteBackend:
     name = "sqlite"
@@ -51,7 +47,7 @@ class SqliteBackend:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
         if word is not None and not criteria.offers_only and criteria.position is None:
-            return rank_lone_word(session, word, criteria, params, *_PREFIX)
+            return rank_lone_word(session, word, criteria, params)
         if criteria.radius_km is not None:
             assert criteria.position is not None  # a radius needs one (checked by `criteria`)
             cells = geo.covering_cells(*criteria.position, criteria.radius_km)
@@ -100,7 +96,7 @@ class SqliteBackend:
         params["tier3"] = f"{within('name tags place offer')}{restrict}"
         word = lone_word(criteria) if not facets else None
         if word is not None:  # one row per partner, from one index (see `models.SearchWord`)
-            with_offers = offer_word_partners(word, params, *_PREFIX)
+            with_offers = offer_word_partners(word, params)
         else:
             # Offers come in partner order: removing a partner's repeats is cheap.
             with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "

@@ -51,71 +51,57 @@ class Criteria:
 
 
 def lone_word(criteria: Criteria) -> QueryWord | None:
-    """The query's only word, when search_word can answer for it: one word (each of its
-    meanings one indexed word), no filter narrowing the documents."""
+    """The query's only word, when search_word can answer for it: one word, matched as
+    whole indexed words (a prefix starting many words is faster in a full-text index), each
+    of its meanings one indexed word, no filter narrowing the documents."""
     if len(criteria.words) != 1 or criteria.category or criteria.envelope or criteria.commune:
         return None
     word = criteria.words[0]
-    if criteria.radius_km is not None or any(len(meaning) > 1 for meaning in word.meanings):
+    if criteria.radius_km is not None or word.prefixes or any(len(meaning) > 1 for meaning in word.meanings):
         return None
     return word
 
 
-_CURRENT = "starts_ts <= :now AND expires_ts > :now"
+_CURRENT = "{t}.starts_ts <= :now AND {t}.expires_ts > :now"
 
 
-def _word_conditions(word: QueryWord, params: dict[str, Any], prefix_condition: str,
-                     prefix_params: Any) -> tuple[list[str], bool]:
-    """The word's conditions on search_word.term, one range of the key each (an OR would
-    make PostgreSQL read the table's rows too), and whether they may hold several indexed
-    words (a partner may then come more than once). `prefix_condition` is the database's
-    SQL for "term starts with the prefix" over the parameters that `prefix_params(prefix, n)`
-    gives."""
+def _word_terms(word: QueryWord, params: dict[str, Any]) -> tuple[str, int]:
+    """SQL for the word's indexed words as a list ("term IN (...)"), and their number."""
     terms = list(dict.fromkeys((*word.exact, *word.meaning_terms)))
-    conditions = []
-    if terms:
-        names = [f"word_term{n}" for n in range(len(terms))]
-        params |= dict(zip(names, terms, strict=True))
-        conditions.append(f"term IN ({', '.join(':' + name for name in names)})")
-    for n, prefix in enumerate(word.prefixes):
-        params |= prefix_params(prefix, n)
-        conditions.append(prefix_condition.format(n=n))
-    return conditions, len(terms) > 1 or bool(word.prefixes)
+    names = [f"word_term{n}" for n in range(len(terms))]
+    params |= dict(zip(names, terms, strict=True))
+    return f"({', '.join(':' + name for name in names)})", len(terms)
 
 
-def offer_word_partners(word: QueryWord, params: dict[str, Any], prefix_condition: str,
-                        prefix_params: Any) -> str:
+def offer_word_partners(word: QueryWord, params: dict[str, Any]) -> str:
     """SQL selecting, once each, the partners with a current offer whose own text holds the
     word: it has the same partners as the offers' documents matching it, but for those whose
     name, categories or place hold it, which tiers 1 and 2 take (see `models.SearchWord`)."""
-    conditions, several = _word_conditions(word, params, prefix_condition, prefix_params)
-    ranges = [f"SELECT partner_id FROM search_word WHERE {c} AND tier = 3 AND {_CURRENT}" for c in conditions]
-    if not several:
-        return ranges[0]  # merged windows: one current row per word and partner
-    return f"SELECT DISTINCT partner_id FROM ({' UNION ALL '.join(ranges)}) AS ranges"
+    terms, count = _word_terms(word, params)
+    # Merged windows: one current row per indexed word and partner.
+    distinct = "DISTINCT " if count > 1 else ""
+    return (f"SELECT {distinct}w.partner_id FROM search_word w WHERE w.term IN {terms} AND w.tier = 3 "
+            f"AND {_CURRENT.format(t='w')}")
 
 
-def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria, params: dict[str, Any],
-                   prefix_condition: str, prefix_params: Any) -> tuple[list[int], int]:
-    """The page and total of a one-word query from search_word alone (see `models.SearchWord`):
-    a partner's tier is the best of its current rows for the word."""
-    conditions, several = _word_conditions(word, params, prefix_condition, prefix_params)
-    if several:
-        ranges = [f"SELECT partner_id, tier FROM search_word WHERE {c} AND {_CURRENT}" for c in conditions]
-        hits = (f"hits AS (SELECT partner_id, MIN(tier) AS tier FROM ({' UNION ALL '.join(ranges)}) AS found "
-                "GROUP BY partner_id)")
-        return paged(session, hits, criteria, params, None)
-    # One indexed word: its rows come in partner order (counted without sorting), and in
-    # tier order through the second index, where a partner's row is its best when no row
-    # of the partner is better: the page is read from its start, without sorting either.
-    term = conditions[0]
-    counted = f"SELECT partner_id FROM search_word WHERE {term} AND {_CURRENT} GROUP BY partner_id"
-    total = session.execute(sa.text(f"SELECT COUNT(*) FROM ({counted}) AS found"), params).scalar_one()
+def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
+                   params: dict[str, Any]) -> tuple[list[int], int]:
+    """The page and total of a one-word query from search_word's indexes alone (see
+    `models.SearchWord`): a partner's tier is the best of its current rows for the word.
+
+    The rows of each indexed word come in partner order (the primary key), counted once per
+    partner; and in tier order through the second index, where a partner's row is its own
+    when no row of the partner is better (nor as good, of an earlier word): the page is
+    read from the start of that order, not from every partner found."""
+    terms, _ = _word_terms(word, params)
+    found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
+    total = session.execute(
+        sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
+    ).scalar_one()
     best = (
-        f"SELECT w.partner_id FROM search_word w WHERE {term} AND w.{_CURRENT.replace(' AND ', ' AND w.')} "
-        "AND NOT EXISTS (SELECT 1 FROM search_word b WHERE b.term = w.term AND b.partner_id = w.partner_id "
-        f"AND b.tier < w.tier AND b.{_CURRENT.replace(' AND ', ' AND b.')}) "
-        "ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"
+        f"{found} AND NOT EXISTS (SELECT 1 FROM search_word b WHERE b.term IN {terms} "
+        f"AND b.partner_id = w.partner_id AND (b.tier < w.tier OR (b.tier = w.tier AND b.term < w.term)) "
+        f"AND {_CURRENT.format(t='b')}) ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"
     )
     page = session.execute(sa.text(best), {**params, "limit": criteria.limit, "offset": criteria.offset})
     return [row.partner_id for row in page], total

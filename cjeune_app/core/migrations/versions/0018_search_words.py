@@ -20,12 +20,9 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # PostgreSQL: byte order, so that "term LIKE 'mar%'" reads a range of the primary key
-    # whatever the database's collation.
-    postgres = op.get_bind().dialect.name == "postgresql"
     op.create_table(
         "search_word",
-        sa.Column("term", sa.String(100, collation="C") if postgres else sa.String(100), nullable=False),
+        sa.Column("term", sa.String(100), nullable=False),
         sa.Column("partner_id", sa.Integer(), nullable=False, autoincrement=False),
         sa.Column("tier", sa.SmallInteger(), nullable=False, autoincrement=False),
         sa.Column("starts_ts", sa.BigInteger(), nullable=False),
