@@ -90,10 +90,14 @@ class SqliteBackend:
                 "tier2": f"{from_partners} :tier2{visible}",
                 "tier4": f"{from_partners} :tier4{visible}",
             }
-        # No "NOT {name tags place}" here: an offer's document matching there has a partner
-        # of tier 1 or 2 (the same name, categories and place), which tier 3 leaves out and
-        # tier 4 never holds; the NOT would read the words' lists twice more.
-        params["tier3"] = f"{within('name tags place offer')}{restrict}"
+        # Left out, an offer's document matching in its name, categories or place would give
+        # a partner of tier 1 or 2, which tier 3 leaves out and tier 4 never holds: the NOT
+        # is only worth its reading the words' lists again when it removes many documents,
+        # as with one word that is a place ("marseille", "mar").
+        offer_tier = within('name tags place offer')
+        if len(criteria.words) == 1:
+            offer_tier = f"({offer_tier} NOT {within('name tags place')})"
+        params["tier3"] = offer_tier + restrict
         word = lone_word(criteria) if not facets else None
         if word is not None:  # one row per partner, from one index (see `models.SearchWord`)
             with_offers = offer_word_partners(word, params)
