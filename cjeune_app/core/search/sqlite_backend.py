@@ -120,7 +120,10 @@ class SqliteBackend:
         each FTS5 query run once; the page is then cut across the tiers."""
         sources = self._tier_sources(criteria, params)
         tiers = [name for name in sources if name.startswith("tier")]
-        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        # Browsing has one tier: counted in the index, its first page read from its start
+        # (writing its thousands of partners down first would cost more than both).
+        kept = "NOT MATERIALIZED" if len(sources) == 1 else "MATERIALIZED"
+        ctes = ", ".join(f"{name} AS {kept} ({sql})" for name, sql in sources.items())
         firsts = " UNION ALL ".join(
             f"SELECT * FROM (SELECT {number} AS tier, partner_id FROM {name} ORDER BY partner_id LIMIT :first)"
             for number, name in enumerate(tiers)
