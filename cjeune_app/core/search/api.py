@@ -319,9 +319,9 @@ def _hydrate(
     partners: dict[int, Any] = {}
     categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
     offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
-    # Rows as plain tuples, each partner built once: on a page of twenty partners and their
-    # offers, building objects costs more than the query.
-    rows = session.execute(_PAGE, {"ids": partner_ids, "published": True, "now": now}).tuples().all()
+    # Rows fetched at once and unpacked, each partner built once: on a page of twenty
+    # partners and their offers, building objects costs more than the query.
+    rows = session.execute(_PAGE, {"ids": partner_ids, "published": True, "now": now}).all()
     for part, partner_id, *partner, category, offer_id, title, discount, offer_category, expires_at in rows:
         if part == 0:
             if partner_id not in partners:
