@@ -26,6 +26,7 @@ from cjeune_app.core.search.statements import (
     position_params,
     rank_lone_word,
     term_rows,
+    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -58,7 +59,7 @@ class PostgresBackend:
         session.execute(_SETTINGS)  # see `_SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
-        if word is not None and not criteria.offers_only and criteria.position is None:
+        if word is not None and unfiltered(criteria):
             return rank_lone_word(session, word, criteria, params)
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
@@ -104,13 +105,23 @@ class PostgresBackend:
         if not any(word.in_offers for word in criteria.words):
             # No offer's title has them: one document per partner, nothing to group.
             return f"hits AS ({selects[0]})"
-        word = lone_word(criteria) if not criteria.position else None
+        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
+        word = lone_word(criteria)
         if word is not None:  # one row per partner, index-only (see `models.SearchWord`)
             with_offers = offer_word_partners(word, params)
-            selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
+            if conditions or criteria.position:
+                # Filters and positions are the partner's: its own document has them.
+                selects.append(
+                    f"SELECT o.partner_id, 3 AS tier, {distance2} AS distance2 FROM ({with_offers}) AS o "
+                    "JOIN search_entry e ON e.partner_id = o.partner_id AND e.offer_id IS NULL"
+                    + "".join(f" AND {condition}" for condition in conditions)
+                )
+            else:
+                selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
             return (
                 f"documents AS ({' UNION ALL '.join(selects)}), "
-                "hits AS (SELECT partner_id, MIN(tier) AS tier, NULL AS distance2 FROM documents GROUP BY partner_id)"
+                f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "
+                "FROM documents GROUP BY partner_id)"
             )
         params["offer_words"] = " | ".join(self._terms(criteria.words))
         offer_conditions = [
@@ -124,7 +135,6 @@ class PostgresBackend:
             f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
         )
-        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
         return (
             f"documents AS ({' UNION ALL '.join(selects)}), "
             f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "

@@ -31,6 +31,7 @@ from cjeune_app.core.search.statements import (
     position_params,
     rank_lone_word,
     term_rows,
+    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -46,7 +47,7 @@ class SqliteBackend:
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
-        if word is not None and not criteria.offers_only and criteria.position is None:
+        if word is not None and unfiltered(criteria):
             return rank_lone_word(session, word, criteria, params)
         if criteria.radius_km is not None:
             assert criteria.position is not None  # a radius needs one (checked by `criteria`)
@@ -98,9 +99,12 @@ class SqliteBackend:
         if len(criteria.words) == 1:
             offer_tier = f"({offer_tier} NOT {within('name tags place')})"
         params["tier3"] = offer_tier + restrict
-        word = lone_word(criteria) if not facets else None
+        word = lone_word(criteria)
         if word is not None:  # one row per partner, from one index (see `models.SearchWord`)
             with_offers = offer_word_partners(word, params)
+            if facets:  # the filters are the partner's: its own document's facets tell
+                params["offer_facets"] = "{facets}: (" + " AND ".join([PARTNER_DOCUMENT, *facets]) + ")"
+                with_offers += f" AND w.partner_id IN ({from_partners} :offer_facets)"
         else:
             # Offers come in partner order: removing a partner's repeats is cheap.
             with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "

@@ -51,15 +51,21 @@ class Criteria:
 
 
 def lone_word(criteria: Criteria) -> QueryWord | None:
-    """The query's only word, when search_word can answer for it: one word, matched as
-    whole indexed words (a prefix starting many words is faster in a full-text index), each
-    of its meanings one indexed word, no filter narrowing the documents."""
-    if len(criteria.words) != 1 or criteria.category or criteria.envelope or criteria.commune:
+    """The query's only word, when search_word has its offers' partners: one word, matched
+    as whole indexed words (a prefix starting many words is faster in a full-text index),
+    each of its meanings one indexed word."""
+    if len(criteria.words) != 1:
         return None
     word = criteria.words[0]
-    if criteria.radius_km is not None or word.prefixes or any(len(meaning) > 1 for meaning in word.meanings):
+    if word.prefixes or any(len(meaning) > 1 for meaning in word.meanings):
         return None
     return word
+
+
+def unfiltered(criteria: Criteria) -> bool:
+    """No filter, no position: search_word alone has the whole answer of a lone word."""
+    return not (criteria.category or criteria.envelope or criteria.commune or criteria.offers_only
+                or criteria.position or criteria.radius_km is not None)
 
 
 _CURRENT = "{t}.starts_ts <= :now AND {t}.expires_ts > :now"
