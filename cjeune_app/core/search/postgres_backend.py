@@ -21,7 +21,6 @@ from cjeune_app.core.search.statements import (
     Vocabulary,
     chunks,
     lone_word,
-    offer_word_partners,
     paged,
     position_params,
     rank_lone_word,
@@ -29,6 +28,7 @@ from cjeune_app.core.search.statements import (
     unfiltered,
     upsert_terms,
     vocabulary,
+    word_partners,
 )
 from cjeune_app.core.search.text import QueryWord
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
@@ -87,6 +87,22 @@ class PostgresBackend:
                 f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
                 f"WHERE {' AND '.join(conditions)})"
             )
+        word = lone_word(criteria)
+        if word is not None:
+            # One word: its partners and their tiers from search_word (see `models.SearchWord`),
+            # the filters and the position from the partner's own document, both read
+            # index-only (ix_search_entry_browse), without any document's row.
+            words = word_partners(word, params, "w.partner_id, w.tier")
+            found = (
+                f"SELECT w.partner_id, MIN(w.tier) AS tier, MIN({distance2}) AS distance2, MIN(e.id) AS id "
+                f"FROM ({words}) AS w JOIN search_entry e ON e.partner_id = w.partner_id AND e.offer_id IS NULL"
+                + "".join(f" AND {condition}" for condition in conditions)
+                + " GROUP BY w.partner_id"
+            )
+            # "Bons plans seulement" once per partner found (true for one found by a current
+            # offer), after the join: in the join, it makes a nested loop look cheaper.
+            kept = f" WHERE {with_offer}" if criteria.offers_only else ""
+            return f"hits AS (SELECT e.partner_id, e.tier, e.distance2 FROM ({found}) AS e{kept})"
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
         matching = "e.document @@ to_tsquery('cjeune_search', :words)"
@@ -105,24 +121,6 @@ class PostgresBackend:
         if not any(word.in_offers for word in criteria.words):
             # No offer's title has them: one document per partner, nothing to group.
             return f"hits AS ({selects[0]})"
-        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
-        word = lone_word(criteria)
-        if word is not None:  # one row per partner, index-only (see `models.SearchWord`)
-            with_offers = offer_word_partners(word, params)
-            if conditions or criteria.position:
-                # Filters and positions are the partner's: its own document has them.
-                selects.append(
-                    f"SELECT o.partner_id, 3 AS tier, {distance2} AS distance2 FROM ({with_offers}) AS o "
-                    "JOIN search_entry e ON e.partner_id = o.partner_id AND e.offer_id IS NULL"
-                    + "".join(f" AND {condition}" for condition in conditions)
-                )
-            else:
-                selects.append(f"SELECT o.partner_id, 3 AS tier, NULL AS distance2 FROM ({with_offers}) AS o")
-            return (
-                f"documents AS ({' UNION ALL '.join(selects)}), "
-                f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "
-                "FROM documents GROUP BY partner_id)"
-            )
         params["offer_words"] = " | ".join(self._terms(criteria.words))
         offer_conditions = [
             *conditions, "e.offer_id IS NOT NULL", "e.offer_terms @@ to_tsquery('cjeune_search', :offer_words)",
@@ -135,6 +133,7 @@ class PostgresBackend:
             f"SELECT e.partner_id, 3 AS tier, {distance2} AS distance2 "
             f"FROM search_entry e WHERE {' AND '.join(offer_conditions)}"
         )
+        distances = "MIN(distance2)" if criteria.position else "NULL"  # one aggregate less
         return (
             f"documents AS ({' UNION ALL '.join(selects)}), "
             f"hits AS (SELECT partner_id, MIN(tier) AS tier, {distances} AS distance2 "

@@ -99,12 +99,10 @@ class SqliteBackend:
         if len(criteria.words) == 1:
             offer_tier = f"({offer_tier} NOT {within('name tags place')})"
         params["tier3"] = offer_tier + restrict
-        word = lone_word(criteria)
+        # With filters, the offers' index, which intersects the word with them, reads less.
+        word = lone_word(criteria) if not facets else None
         if word is not None:  # one row per partner, from one index (see `models.SearchWord`)
             with_offers = offer_word_partners(word, params)
-            if facets:  # the filters are the partner's: its own document's facets tell
-                params["offer_facets"] = "{facets}: (" + " AND ".join([PARTNER_DOCUMENT, *facets]) + ")"
-                with_offers += f" AND w.partner_id IN ({from_partners} :offer_facets)"
         else:
             # Offers come in partner order: removing a partner's repeats is cheap.
             with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "

@@ -90,6 +90,12 @@ def offer_word_partners(word: QueryWord, params: dict[str, Any]) -> str:
             f"AND {_CURRENT.format(t='w')}")
 
 
+def word_partners(word: QueryWord, params: dict[str, Any], columns: str = "w.partner_id") -> str:
+    """SQL selecting `columns` of the current rows of search_word (as w) for the word."""
+    terms, _ = _word_terms(word, params)
+    return f"SELECT {columns} FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
+
+
 def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
                    params: dict[str, Any]) -> tuple[list[int], int]:
     """The page and total of a one-word query from search_word's indexes alone (see
