@@ -30,7 +30,7 @@ from cjeune_app.core.search.statements import (
     vocabulary,
     word_partners,
 )
-from cjeune_app.core.search.text import QueryWord
+from cjeune_app.core.search.text import QueryWord, deletion_variants
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
 # How PostgreSQL must run the ranking statements; set for the transaction (set_config's
@@ -49,6 +49,22 @@ _SETTINGS = sa.text(
     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
     "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
 )
+
+_VARIANT_TERMS = sa.text(
+    "SELECT DISTINCT term FROM search_term_variant WHERE variant IN :variants"
+).bindparams(sa.bindparam("variants", expanding=True))
+_TERMS_IN = sa.text("SELECT term, in_offer FROM search_term WHERE term IN :terms").bindparams(
+    sa.bindparam("terms", expanding=True))
+_ADD_VARIANTS = sa.text(
+    "INSERT INTO search_term_variant (variant, term) VALUES (:variant, :term) ON CONFLICT DO NOTHING")
+
+
+def _has_variants(session: Session) -> bool:
+    """Whether migration 0018 made search_term_variant (and search_word) here: the migrations
+    before it rebuild the index too. Asked once per session."""
+    if "search_term_variant" not in session.info:
+        session.info["search_term_variant"] = sa.inspect(session.connection()).has_table("search_term_variant")
+    return bool(session.info["search_term_variant"])
 
 
 class PostgresBackend:
@@ -189,16 +205,23 @@ class PostgresBackend:
                           lambda prefix, n: {f"pattern{n}": prefix + "%"})
 
     def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
-        """Indexed words that may be one typo away (similar trigrams, about the same length);
-        one statement: the function sets the threshold for the index scan it runs."""
-        rows = session.execute(
-            sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
-            {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
-        )
-        return {term: bool(in_offer) for term, in_offer in rows}
+        """Indexed words that may be one typo away (sharing a one-letter deletion, as on
+        SQLite). Two statements: joined, PostgreSQL reads search_term through its trigram
+        index, a hundred times slower than through its key."""
+        if not _has_variants(session):  # before migration 0018: similar trigrams
+            rows = session.execute(
+                sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
+                {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
+            )
+            return {term: bool(in_offer) for term, in_offer in rows}
+        terms = session.execute(_VARIANT_TERMS, {"variants": sorted(deletion_variants(typed))}).scalars().all()
+        if not terms:
+            return {}
+        return {term: bool(in_offer) for term, in_offer in session.execute(_TERMS_IN, {"terms": list(terms)})}
 
     def clear_index(self, session: Session) -> None:
-        session.execute(sa.text("TRUNCATE search_entry, search_term"))
+        tables = "search_entry, search_term" + (", search_term_variant" if _has_variants(session) else "")
+        session.execute(sa.text(f"TRUNCATE {tables}"))
 
     @contextmanager
     def rebuilding(self, session: Session) -> Iterator[None]:
@@ -209,12 +232,18 @@ class PostgresBackend:
         self.after_rebuild(session)
 
     def add_terms(self, session: Session, words: dict[str, bool]) -> None:
-        """Add words (each with: is it in an offer's title); pg_trgm indexes them for typos."""
+        """Add words (each with: is it in an offer's title) and their typo neighbours."""
+        with_variants = _has_variants(session)
         for chunk in chunks(term_rows(words), 5000):
             session.execute(upsert_terms(postgresql.insert(TERMS)), chunk)
+            if with_variants:
+                session.execute(_ADD_VARIANTS, [
+                    {"variant": v, "term": row["term"]} for row in chunk for v in deletion_variants(row["term"])])
 
     def after_rebuild(self, session: Session) -> None:
         session.execute(sa.text("ANALYZE search_entry"))
         session.execute(sa.text("ANALYZE search_term"))
-        if sa.inspect(session.connection()).has_table("search_word"):
+        if _has_variants(session):
+            session.execute(sa.text("ANALYZE search_term_variant"))
+        if _has_variants(session):  # made with search_word by migration 0018
             session.execute(sa.text("ANALYZE search_word"))

@@ -4,7 +4,9 @@
 gives alone, and each word of an offer's own text (title, discount) once per partner and
 merged stretch of time its offers holding it are shown (see `search.models.SearchWord`): a
 query of one word is answered from its two indexes alone, on SQLite and PostgreSQL, instead
-of reading one document per offer. Filled from partners and offers by a rebuild.
+of reading one document per offer. PostgreSQL also gets `search_term_variant`, as SQLite has
+(0006): typo candidates by one-letter deletions, as exact as on SQLite and faster than by
+similar trigrams. Filled from partners and offers by a rebuild.
 
 Revision ID: search_words
 Revises: search_narrow_postgres
@@ -31,6 +33,12 @@ def upgrade() -> None:
         sqlite_with_rowid=False,
     )
     op.create_index("ix_search_word_tier", "search_word", ["term", "tier", "partner_id", "starts_ts", "expires_ts"])
+    if op.get_bind().dialect.name == "postgresql":
+        # Typo neighbours as on SQLite (0006): a word under each of its one-letter deletions.
+        op.execute(
+            "CREATE TABLE search_term_variant (variant VARCHAR(100) NOT NULL, term VARCHAR(100) NOT NULL, "
+            "PRIMARY KEY (variant, term))"
+        )
     from sqlmodel import Session
 
     from cjeune_app.core.search import reindex_all
@@ -42,3 +50,5 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("search_word")
+    if op.get_bind().dialect.name == "postgresql":
+        op.drop_table("search_term_variant")
