@@ -13,9 +13,11 @@ and the days the document starts and stops being visible.
 
 The full-text side depends on the database and is created by the migration, not by a model:
 SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
-search_entry, kept in step by triggers) and `search_term_variant` (typo neighbours); PostgreSQL: the tsvector
-columns `search_entry.document` and `offer_terms`, computed on insert by a trigger that then
-empties the text columns (only FTS5 reads them), and trigram indexes on `search_term`.
+search_entry, kept in step by triggers); PostgreSQL: the tsvector columns
+`search_entry.document` and `offer_terms`, computed on insert by a trigger that then empties
+the text columns (only FTS5 reads them), and trigram indexes on `search_term`. Both:
+`search_term_variant` (typo neighbours; PostgreSQL since migration 0018). `search_word`
+(a model, below) is kept by `indexing` on both.
 """
 
 from __future__ import annotations
