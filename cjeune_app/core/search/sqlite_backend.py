@@ -143,7 +143,8 @@ class SqliteBackend:
         """CTEs ending with `hits` (partner_id, tier), for ordering by distance."""
         sources = self._tier_sources(criteria, params, cells)
         tiers = [name for name in sources if name.startswith("tier")]
-        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        kept = "NOT MATERIALIZED" if len(sources) == 1 else "MATERIALIZED"  # see `_by_tier`
+        ctes = ", ".join(f"{name} AS {kept} ({sql})" for name, sql in sources.items())
         union = " UNION ALL ".join(f"SELECT partner_id, {name[-1]} AS tier FROM {name}" for name in tiers)
         return f"{ctes}, hits AS ({union})"
 
