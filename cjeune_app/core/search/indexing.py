@@ -211,6 +211,7 @@ def _insert_batch(session: Session, documents: Sequence[dict[str, Any]], words: 
 # Tier of a partner document's word alone, by column (see `backends`): the best one counts.
 _PARTNER_TIERS = (("name", 1), ("tags", 2), ("place", 2), ("body", 4))
 _OFFER_TIER = 3
+_PARTNER_COLUMNS = ("commune_insee", "commune_group", "category_mask", "latitude", "longitude")
 
 
 def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -220,29 +221,30 @@ def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     become one, so that at most one row is current at any moment)."""
     rows = []
     windows: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    partners: dict[int, dict[str, Any]] = {}  # what the filters read, by partner
     for document in documents:
+        partner_id = document["partner_id"]
+        partners[partner_id] = {column: document[column] for column in _PARTNER_COLUMNS}
         if document["offer_id"] is None:
             best: dict[str, int] = {}
             for column, tier in _PARTNER_TIERS:
                 for word in document[column].split():
                     best[word[:100]] = min(best.get(word[:100], tier), tier)
-            rows += [{"term": term, "partner_id": document["partner_id"], "tier": tier,
-                      "starts_ts": ALWAYS_VISIBLE[0], "expires_ts": ALWAYS_VISIBLE[1]} for term, tier in best.items()]
+            rows += [{"term": term, "partner_id": partner_id, "tier": tier, "starts_ts": ALWAYS_VISIBLE[0],
+                      "expires_ts": ALWAYS_VISIBLE[1], **partners[partner_id]} for term, tier in best.items()]
             continue
         for word in set(document["offer"].split()):
-            windows[word[:100], document["partner_id"]].append((document["starts_ts"], document["expires_ts"]))
+            windows[word[:100], partner_id].append((document["starts_ts"], document["expires_ts"]))
     for (term, partner_id), spans in windows.items():
         spans.sort()
-        starts, expires = spans[0]
-        for next_starts, next_expires in spans[1:]:
-            if next_starts <= expires:
-                expires = max(expires, next_expires)
-                continue
-            rows.append({"term": term, "partner_id": partner_id, "tier": _OFFER_TIER,
-                         "starts_ts": starts, "expires_ts": expires})
-            starts, expires = next_starts, next_expires
-        rows.append({"term": term, "partner_id": partner_id, "tier": _OFFER_TIER,
-                     "starts_ts": starts, "expires_ts": expires})
+        merged = [list(spans[0])]
+        for starts, expires in spans[1:]:
+            if starts <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], expires)
+            else:
+                merged.append([starts, expires])
+        rows += [{"term": term, "partner_id": partner_id, "tier": _OFFER_TIER, "starts_ts": starts,
+                  "expires_ts": expires, **partners[partner_id]} for starts, expires in merged]
     return rows
 
 

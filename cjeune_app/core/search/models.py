@@ -90,6 +90,13 @@ class SearchWord(SQLModel, table=True):
     tier: int = Field(primary_key=True, sa_type=sa.SmallInteger, sa_column_kwargs={"autoincrement": False})
     starts_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
     expires_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    # The partner's, as in search_entry: SQLite filters and places a word's rows with them
+    # while reading its key, without looking up each partner.
+    commune_insee: str = Field(sa_type=sa.String(5))
+    commune_group: str = Field(sa_type=sa.String(5))
+    category_mask: int
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class SearchTerm(SQLModel, table=True):

@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from cjeune_app.core.search import geo, rowids
-from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
+from cjeune_app.core.search import rowids
 from cjeune_app.core.search.statements import (
     DISTANCE2,
     POSTGRES_TRIGRAM_THRESHOLD,
@@ -22,6 +21,7 @@ from cjeune_app.core.search.statements import (
     chunks,
     lone_word,
     paged,
+    partner_filters,
     position_params,
     rank_lone_word,
     term_rows,
@@ -31,7 +31,6 @@ from cjeune_app.core.search.statements import (
     word_partners,
 )
 from cjeune_app.core.search.text import QueryWord, deletion_variants
-from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
 # How PostgreSQL must run the ranking statements; set for the transaction (set_config's
 # `true`), so the rest of the application keeps the server's settings.
@@ -75,6 +74,8 @@ class PostgresBackend:
         session.execute(_SETTINGS)  # see `_SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
+        # A lone word with filters or a position: the join of `_hits` reads search_word's
+        # key only (its filters' columns would be read from the table's rows).
         if word is not None and unfiltered(criteria):
             return rank_lone_word(session, word, criteria, params)
         hits = self._hits(criteria, params)
@@ -158,25 +159,7 @@ class PostgresBackend:
 
     @staticmethod
     def _filters(criteria: Criteria, params: dict[str, Any]) -> list[str]:
-        conditions = []
-        if criteria.category:
-            params["category_bits"] = CATEGORY_BITS[criteria.category]
-            conditions.append("(e.category_mask & :category_bits) <> 0")
-        if criteria.envelope:
-            params["envelope_bits"] = ENVELOPE_BITS[criteria.envelope]
-            conditions.append("(e.category_mask & :envelope_bits) <> 0")
-        if criteria.commune:
-            params["commune"] = criteria.commune
-            column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
-            conditions.append(f"e.{column} = :commune")
-        if criteria.radius_km is not None:
-            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
-            lat, lon = criteria.position
-            dlat = criteria.radius_km / geo.KM_PER_DEGREE
-            dlon = criteria.radius_km / params["kx2"] ** 0.5
-            params |= {"lat_min": lat - dlat, "lat_max": lat + dlat, "lon_min": lon - dlon, "lon_max": lon + dlon}
-            conditions += ["e.latitude BETWEEN :lat_min AND :lat_max", "e.longitude BETWEEN :lon_min AND :lon_max"]
-        return conditions
+        return partner_filters(criteria, params, "e")
 
     @staticmethod
     def _word(word: QueryWord, weights: str) -> str:

@@ -31,7 +31,6 @@ from cjeune_app.core.search.statements import (
     position_params,
     rank_lone_word,
     term_rows,
-    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -47,7 +46,7 @@ class SqliteBackend:
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
-        if word is not None and unfiltered(criteria):
+        if word is not None and not criteria.offers_only:
             return rank_lone_word(session, word, criteria, params)
         if criteria.radius_km is not None:
             assert criteria.position is not None  # a radius needs one (checked by `criteria`)

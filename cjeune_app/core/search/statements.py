@@ -12,8 +12,10 @@ from sqlmodel import Session, SQLModel
 
 from cjeune_app.core.enums import Category, Envelope
 from cjeune_app.core.search import geo
+from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
 from cjeune_app.core.search.models import SearchTerm
 from cjeune_app.core.search.text import QueryWord
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
 T = TypeVar("T")
 
@@ -96,16 +98,53 @@ def word_partners(word: QueryWord, params: dict[str, Any], columns: str = "w.par
     return f"SELECT {columns} FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
 
 
+def partner_filters(criteria: Criteria, params: dict[str, Any], alias: str) -> list[str]:
+    """SQL conditions of the filters on the partner's columns (search_entry's, or
+    search_word's), a radius as its bounding box (the exact distance is checked after)."""
+    conditions = []
+    if criteria.category:
+        params["category_bits"] = CATEGORY_BITS[criteria.category]
+        conditions.append(f"({alias}.category_mask & :category_bits) <> 0")
+    if criteria.envelope:
+        params["envelope_bits"] = ENVELOPE_BITS[criteria.envelope]
+        conditions.append(f"({alias}.category_mask & :envelope_bits) <> 0")
+    if criteria.commune:
+        params["commune"] = criteria.commune
+        column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
+        conditions.append(f"{alias}.{column} = :commune")
+    if criteria.radius_km is not None:
+        assert criteria.position is not None  # a radius needs one (checked by `criteria`)
+        lat, lon = criteria.position
+        dlat = criteria.radius_km / geo.KM_PER_DEGREE
+        dlon = criteria.radius_km / params["kx2"] ** 0.5
+        params |= {"lat_min": lat - dlat, "lat_max": lat + dlat, "lon_min": lon - dlon, "lon_max": lon + dlon}
+        conditions += [f"{alias}.latitude BETWEEN :lat_min AND :lat_max",
+                       f"{alias}.longitude BETWEEN :lon_min AND :lon_max"]
+    return conditions
+
+
 def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
                    params: dict[str, Any]) -> tuple[list[int], int]:
-    """The page and total of a one-word query from search_word's indexes alone (see
-    `models.SearchWord`): a partner's tier is the best of its current rows for the word.
+    """The page and total of a one-word query (not "bons plans seulement") from search_word
+    alone (see `models.SearchWord`): a partner's tier is the best of its current rows for
+    the word; its rows carry its filters' columns and its position.
 
-    The rows of each indexed word come in partner order (the primary key), counted once per
-    partner; and in tier order through the second index, where a partner's row is its own
-    when no row of the partner is better (nor as good, of an earlier word): the page is
-    read from the start of that order, not from every partner found."""
+    Without filter nor position, the rows of each indexed word come in partner order (the
+    primary key), counted once per partner; and in tier order through the second index,
+    where a partner's row is its own when no row of the partner is better (nor as good, of
+    an earlier word): the page is read from the start of that order, not from every partner
+    found. Else the partners found are grouped, then sorted."""
     terms, _ = _word_terms(word, params)
+    conditions = partner_filters(criteria, params, "w")
+    if conditions or criteria.position:
+        distance2 = DISTANCE2.replace("e.", "w.") if criteria.position else "NULL"
+        hits = (
+            f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, MIN({distance2}) AS distance2 FROM search_word w "
+            f"WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
+            + "".join(f" AND {condition}" for condition in conditions)
+            + " GROUP BY w.partner_id)"
+        )
+        return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
     found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
     total = session.execute(
         sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params

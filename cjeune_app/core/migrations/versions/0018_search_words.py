@@ -29,6 +29,11 @@ def upgrade() -> None:
         sa.Column("tier", sa.SmallInteger(), nullable=False, autoincrement=False),
         sa.Column("starts_ts", sa.BigInteger(), nullable=False),
         sa.Column("expires_ts", sa.BigInteger(), nullable=False),
+        sa.Column("commune_insee", sa.String(5), nullable=False),
+        sa.Column("commune_group", sa.String(5), nullable=False),
+        sa.Column("category_mask", sa.Integer(), nullable=False),
+        sa.Column("latitude", sa.Float(), nullable=True),
+        sa.Column("longitude", sa.Float(), nullable=True),
         sa.PrimaryKeyConstraint("term", "partner_id", "tier", "starts_ts", "expires_ts", name="pk_search_word"),
         sqlite_with_rowid=False,
     )
