@@ -248,10 +248,25 @@ def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     return rows
 
 
-def _insert_words(session: Session, documents: Sequence[dict[str, Any]], batch_size: int = 20_000) -> None:
-    rows = word_rows(documents)
+_WORD_COLUMNS = ("term", "partner_id", "tier", "starts_ts", "expires_ts", *_PARTNER_COLUMNS)
+
+
+def _insert_words(session: Session, documents: Sequence[dict[str, Any]], batch_size: int = 50_000) -> None:
+    """Through the driver, as tuples (PostgreSQL: COPY), in key order: a full rebuild
+    writes about a million rows, which bound dictionaries make several times slower."""
+    # In key order: each index then grows at its end instead of everywhere at once.
+    rows = sorted(tuple(row[column] for column in _WORD_COLUMNS) for row in word_rows(documents))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {_words.name} ({', '.join(_WORD_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    statement = (f"INSERT INTO {_words.name} ({', '.join(_WORD_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(_WORD_COLUMNS))})")
     for start in range(0, len(rows), batch_size):
-        session.execute(sa.insert(_words), rows[start : start + batch_size])
+        connection.exec_driver_sql(statement, rows[start : start + batch_size])
 
 
 def _words_of(documents: Iterable[dict[str, Any]]) -> dict[str, bool]:
