@@ -31,7 +31,7 @@ from cjeune_app.core.search.facets import (
     commune_facet,
     commune_group_facet,
 )
-from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry, SearchWord
+from cjeune_app.core.search.models import ALWAYS_VISIBLE, EVERY_PARTNER, WITH_AN_OFFER, SearchEntry, SearchWord
 from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import searchable
 from cjeune_app.core.territory import commune_by_insee
@@ -216,9 +216,10 @@ _PARTNER_COLUMNS = ("commune_insee", "commune_group", "category_mask", "latitude
 
 def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """The rows of search_word for documents (see `models.SearchWord`): each word of a
-    partner's document with its best tier; each word of an offer's own text, per partner,
-    over the merged windows of its offers holding it (two stretches that touch or overlap
-    become one, so that at most one row is current at any moment)."""
+    partner's document with its best tier, and EVERY_PARTNER; each word of an offer's own
+    text, and WITH_AN_OFFER, per partner, over the merged windows of its offers holding it
+    (two stretches that touch or overlap become one, so that at most one row is current at
+    any moment)."""
     rows = []
     windows: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
     partners: dict[int, dict[str, Any]] = {}  # what the filters read, by partner
@@ -226,14 +227,14 @@ def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         partner_id = document["partner_id"]
         partners[partner_id] = {column: document[column] for column in _PARTNER_COLUMNS}
         if document["offer_id"] is None:
-            best: dict[str, int] = {}
+            best: dict[str, int] = {EVERY_PARTNER: 0}
             for column, tier in _PARTNER_TIERS:
                 for word in document[column].split():
                     best[word[:100]] = min(best.get(word[:100], tier), tier)
             rows += [{"term": term, "partner_id": partner_id, "tier": tier, "starts_ts": ALWAYS_VISIBLE[0],
                       "expires_ts": ALWAYS_VISIBLE[1], **partners[partner_id]} for term, tier in best.items()]
             continue
-        for word in set(document["offer"].split()):
+        for word in {*document["offer"].split(), WITH_AN_OFFER}:
             windows[word[:100], partner_id].append((document["starts_ts"], document["expires_ts"]))
     for (term, partner_id), spans in windows.items():
         spans.sort()
@@ -243,7 +244,8 @@ def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
                 merged[-1][1] = max(merged[-1][1], expires)
             else:
                 merged.append([starts, expires])
-        rows += [{"term": term, "partner_id": partner_id, "tier": _OFFER_TIER, "starts_ts": starts,
+        tier = 0 if term == WITH_AN_OFFER else _OFFER_TIER
+        rows += [{"term": term, "partner_id": partner_id, "tier": tier, "starts_ts": starts,
                   "expires_ts": expires, **partners[partner_id]} for starts, expires in merged]
     return rows
 

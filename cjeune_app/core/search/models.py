@@ -66,6 +66,12 @@ class SearchEntry(SQLModel, table=True):
     facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (see facets.py)
 
 
+# Terms of search_word no word can be (words have no "_", see text.search_tokens): every
+# partner, always shown (tier 0); a partner over the merged windows of all its offers
+# (tier 0: "bons plans seulement"). SQLite browses with them.
+EVERY_PARTNER, WITH_AN_OFFER = "_", "_offer"
+
+
 class SearchWord(SQLModel, table=True):
     """Each word of a partner's documents once per partner, with the best tier it gives
     alone (1 name, 2 categories or place, 4 description: always shown), and each word of an

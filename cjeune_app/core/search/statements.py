@@ -13,7 +13,7 @@ from sqlmodel import Session, SQLModel
 from cjeune_app.core.enums import Category, Envelope
 from cjeune_app.core.search import geo
 from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
-from cjeune_app.core.search.models import SearchTerm
+from cjeune_app.core.search.models import EVERY_PARTNER, WITH_AN_OFFER, SearchTerm
 from cjeune_app.core.search.text import QueryWord
 from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
@@ -121,6 +121,19 @@ def partner_filters(criteria: Criteria, params: dict[str, Any], alias: str) -> l
         conditions += [f"{alias}.latitude BETWEEN :lat_min AND :lat_max",
                        f"{alias}.longitude BETWEEN :lon_min AND :lon_max"]
     return conditions
+
+
+def rank_browsing(session: Session, criteria: Criteria, params: dict[str, Any]) -> tuple[list[int], int]:
+    """The page and total of browsing without filter nor position from search_word alone:
+    one row per partner (EVERY_PARTNER), or per partner with a current offer (WITH_AN_OFFER,
+    merged windows: at most one current row), in partner order."""
+    params["browsing"] = WITH_AN_OFFER if criteria.offers_only else EVERY_PARTNER
+    found = "FROM search_word w WHERE w.term = :browsing AND " + _CURRENT.format(t="w")
+    total = session.execute(sa.text(f"SELECT COUNT(*) {found}"), params).scalar_one()
+    page = session.execute(
+        sa.text(f"SELECT w.partner_id {found} ORDER BY w.partner_id LIMIT :limit OFFSET :offset"),
+        {**params, "limit": criteria.limit, "offset": criteria.offset})
+    return [row.partner_id for row in page], total
 
 
 def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,

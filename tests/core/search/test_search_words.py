@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cjeune_app.core.search import SearchQuery, reindex_partner, search
 from cjeune_app.core.search.indexing import word_rows
+from cjeune_app.core.search.models import EVERY_PARTNER, WITH_AN_OFFER
 from tests.core.search.corpus import DAY, NOW, add_corpus_offer, build_corpus
 
 
@@ -20,7 +21,7 @@ def _offer(offer_id, text, starts, expires):
 def test_a_partner_word_keeps_its_best_tier():
     rows = word_rows([_partner(name="judo club", tags="sport", place="aubagne", body="judo sport stage")])
     tiers = {row["term"]: row["tier"] for row in rows}
-    assert tiers == {"judo": 1, "club": 1, "sport": 2, "aubagne": 2, "stage": 4}
+    assert tiers == {"judo": 1, "club": 1, "sport": 2, "aubagne": 2, "stage": 4, EVERY_PARTNER: 0}
 
 
 def test_the_windows_of_a_partner_s_offers_holding_a_word_are_merged():
@@ -29,7 +30,9 @@ def test_the_windows_of_a_partner_s_offers_holding_a_word_are_merged():
     ])
     stage = sorted((row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == "stage")
     assert stage == [(10, 90), (200, 300)]  # one current row at any moment
-    assert {row["tier"] for row in rows} == {3}
+    assert {row["tier"] for row in rows if row["term"] != WITH_AN_OFFER} == {3}
+    with_an_offer = sorted((row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == WITH_AN_OFFER)
+    assert with_an_offer == [(10, 90), (200, 300)]  # "bons plans seulement"
     assert {(row["commune_insee"], row["category_mask"], row["latitude"]) for row in rows} == {("13005", 1, 43.3)}
     assert [(row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == "noel"] == [(10, 50)]
 
