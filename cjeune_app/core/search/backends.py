@@ -14,12 +14,13 @@ nearest first, then the same order.
 A query of one word, matched as whole indexed words (not a short prefix starting many
 words: "mar"), is answered from `search_word` on both databases (see `models.SearchWord`):
 each word of a partner's document with the tier it gives alone, each word of an offer's own
-text over the merged windows of its offers holding it. Without filter, two statements read
-its two indexes only (`statements.rank_lone_word`): the total in partner order, the page
-in tier order. With filters or a position, PostgreSQL joins those rows to the partners'
-index (ix_search_entry_browse: filters, position, document id), and SQLite takes only the
-offers' partners from it (its full-text index, which intersects the word with the filter
-tokens, reads less for the partners' own documents). A word also matches by its stem, and a
+text over the merged windows of its offers holding it, each row with the partner's filter
+columns and position. Without filter, two statements read its two indexes only
+(`statements.rank_lone_word`): the total in partner order, the page in tier order. With
+filters or a position, SQLite filters and places the word's rows as it reads them, then
+groups them by partner; PostgreSQL, whose key holds none of those columns, joins the rows
+to the partners' index instead (ix_search_entry_browse: filters, position, document id).
+With "bons plans seulement", SQLite takes only the offers' partners from it. A word also matches by its stem, and a
 document holding a word holds its stem: the words whose stem is the root are left out of
 the query (`text.QueryWord.exact`), which halves the lists the indexes merge.
 
@@ -31,7 +32,9 @@ search_entry through one GIN index per kind of document: partners' documents giv
 2 and 4; offers' documents only tier 3, and are read only when one of the query's words is
 among the offer's own words (`offer_terms`, in the same index); it groups by partner only
 when offers can match. Browsing without words and "bons plans seulement" read an index and
-the document id (`rowids`), not the rows. Typos are looked up by one-letter deletions
+the document id (`rowids`), not the rows; on SQLite, browsing without filter nor position
+reads search_word's rows of every partner or of each partner with a current offer
+(`statements.rank_browsing`). Typos are looked up by one-letter deletions
 (`search_term_variant`) on both.
 
 What it costs (20 000 partners, 100 000 offers; see bench/bench_search.py). SQLite: the

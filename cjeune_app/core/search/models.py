@@ -79,10 +79,11 @@ class SearchWord(SQLModel, table=True):
     offers holding it is shown (tier 3; the offers' windows merged: at any moment at most one
     row per word and partner is current).
 
-    A query of one word without filter is answered from this table's two indexes alone (see
-    `statements.rank_lone_word`), instead of one document per offer and one table row per
-    document ("stage": 11 400 rows of one key instead of 3 800 partners' and 16 500 offers'
-    documents); with a filter, the offers' part only. Kept by `indexing` with search_entry."""
+    A query of one word is answered from this table (see `statements.rank_lone_word` and
+    `backends`), instead of one document per offer and one table row per document ("stage":
+    11 400 rows of one key instead of 3 800 partners' and 16 500 offers' documents). Each
+    row carries its partner's filter columns and position, as search_entry does. Kept by
+    `indexing` with search_entry."""
 
     __tablename__ = "search_word"
     __table_args__ = (
