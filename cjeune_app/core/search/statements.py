@@ -142,23 +142,22 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     alone (see `models.SearchWord`): a partner's tier is the best of its current rows for
     the word; its rows carry its filters' columns and its position.
 
-    Without filter nor position, the rows of each indexed word come in partner order (the
-    primary key), counted once per partner; and in tier order through the second index,
-    where a partner's row is its own when no row of the partner is better (nor as good, of
-    an earlier word): the page is read from the start of that order, not from every partner
-    found. Else the partners found are grouped, then sorted."""
+    Without a position, the rows of each indexed word come in partner order (the primary
+    key), counted once per partner; and in tier order through the second index, where a
+    partner's row is its own when no row of the partner is better (nor as good, of an
+    earlier word): the page is read from the start of that order, not from every partner
+    found (a filter is the partner's: the same for all its rows). With a position, the
+    partners found are grouped, then sorted by distance."""
     terms, _ = _word_terms(word, params)
     conditions = partner_filters(criteria, params, "w")
-    if conditions or criteria.position:
-        distance2 = DISTANCE2.replace("e.", "w.") if criteria.position else "NULL"
+    filtered = "".join(f" AND {condition}" for condition in conditions)
+    if criteria.position:
         hits = (
-            f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, MIN({distance2}) AS distance2 FROM search_word w "
-            f"WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
-            + "".join(f" AND {condition}" for condition in conditions)
-            + " GROUP BY w.partner_id)"
+            f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, MIN({DISTANCE2.replace('e.', 'w.')}) AS distance2 "
+            f"FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
         )
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
-    found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
+    found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
     total = session.execute(
         sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
     ).scalar_one()
