@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,7 +32,6 @@ from cjeune_app.core.search.statements import (
     rank_browsing,
     rank_lone_word,
     term_rows,
-    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -48,8 +46,8 @@ class SqliteBackend:
 
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
-        if not criteria.words and unfiltered(dataclasses.replace(criteria, offers_only=False)):
-            # With filters, the full-text index intersects their tokens faster.
+        if not criteria.words and criteria.position is None and (criteria.offers_only or unfiltered(criteria)):
+            # Filters alone: the full-text index intersects their tokens faster.
             return rank_browsing(session, criteria, params)
         word = lone_word(criteria)
         if word is not None and not criteria.offers_only:

@@ -124,11 +124,12 @@ def partner_filters(criteria: Criteria, params: dict[str, Any], alias: str) -> l
 
 
 def rank_browsing(session: Session, criteria: Criteria, params: dict[str, Any]) -> tuple[list[int], int]:
-    """The page and total of browsing without filter nor position from search_word alone:
-    one row per partner (EVERY_PARTNER), or per partner with a current offer (WITH_AN_OFFER,
-    merged windows: at most one current row), in partner order."""
+    """The page and total of browsing without position from search_word alone: one row per
+    partner (EVERY_PARTNER), or per partner with a current offer (WITH_AN_OFFER, merged
+    windows: at most one current row), with its filters' columns, in partner order."""
     params["browsing"] = WITH_AN_OFFER if criteria.offers_only else EVERY_PARTNER
     found = "FROM search_word w WHERE w.term = :browsing AND " + _CURRENT.format(t="w")
+    found += "".join(f" AND {condition}" for condition in partner_filters(criteria, params, "w"))
     total = session.execute(sa.text(f"SELECT COUNT(*) {found}"), params).scalar_one()
     page = session.execute(
         sa.text(f"SELECT w.partner_id {found} ORDER BY w.partner_id LIMIT :limit OFFSET :offset"),
