@@ -32,6 +32,7 @@ from cjeune_app.core.search.statements import (
     rank_browsing,
     rank_lone_word,
     term_rows,
+    unfiltered,
     upsert_terms,
     vocabulary,
 )
