@@ -192,7 +192,7 @@ def database_size(engine: sa.Engine, path: Path | None) -> str:
     with engine.connect() as conn:
         total = conn.execute(sa.text("SELECT pg_database_size(current_database())")).scalar()
         index = conn.execute(sa.text(
-            "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c WHERE c.relkind = 'r' "
+            "SELECT sum(pg_total_relation_size(c.oid))::bigint FROM pg_class c WHERE c.relkind = 'r' "
             "AND c.relname IN ('search_entry', 'search_term', 'search_word', 'search_term_variant')")).scalar()
     return f"{total / 1e6:.1f} MB, of which search index {index / 1e6:.1f} MB"
 
