@@ -31,7 +31,7 @@ from cjeune_app.core.search.facets import (
     commune_facet,
     commune_group_facet,
 )
-from cjeune_app.core.search.models import ALWAYS_VISIBLE, SearchEntry
+from cjeune_app.core.search.models import ALWAYS_VISIBLE, EVERY_PARTNER, WITH_AN_OFFER, SearchEntry, SearchWord
 from cjeune_app.core.search.statements import table_of
 from cjeune_app.core.search.text import searchable
 from cjeune_app.core.territory import commune_by_insee
@@ -40,6 +40,7 @@ from cjeune_app.core.territory.api import MARSEILLE_INSEE, CommuneKind
 TEXT_COLUMNS = ("name", "tags", "place", "offer", "body")
 
 _entries = table_of(SearchEntry)
+_words = table_of(SearchWord)
 _partners = table_of(Partner)
 _offers = table_of(Offer)
 _categories = table_of(PartnerCategory)
@@ -137,6 +138,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
         sa.select(_partners).where(_partners.c.id == partner_id).with_for_update(key_share=True)
     ).first()
     session.execute(sa.delete(_entries).where(_entries.c.partner_id == partner_id))
+    session.execute(sa.delete(_words).where(_words.c.partner_id == partner_id))
     if partner is None or partner.status != PartnerStatus.VALIDATED:
         return
     now = utcnow()
@@ -148,6 +150,7 @@ def reindex_partner(session: Session, partner_id: int) -> None:
     ).all()
     documents = partner_documents(partner, categories, offers, epoch_seconds(now))
     session.execute(sa.insert(_entries), documents)
+    _insert_words(session, documents)
     backends.for_session(session).add_terms(session, _words_of(documents))
 
 
@@ -155,7 +158,13 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
     """Rebuild the whole index and its vocabulary. Returns the number of documents."""
     session.flush()
     backend = backends.for_session(session)
+    # The migrations before 0018 rebuild the index too, before this table exists.
+    with_words = sa.inspect(session.connection()).has_table(_words.name)
     with backend.rebuilding(session):
+        if with_words and session.get_bind().dialect.name == "postgresql":
+            session.execute(sa.text(f"TRUNCATE {_words.name}"))  # no dead rows left
+        elif with_words:
+            session.execute(sa.delete(_words))
         now = utcnow()
         categories: dict[int, list[str]] = defaultdict(list)
         for partner_id, category in session.execute(sa.select(_categories.c.partner_id, _categories.c.category)):
@@ -168,6 +177,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
         ).all()
         words: dict[str, bool] = {}
         batch: list[dict[str, Any]] = []
+        own_documents: list[dict[str, Any]] = []
         offer_documents: list[dict[str, Any]] = []
         total = 0
         # Partners' documents first, then offers' in partner order: on PostgreSQL each kind
@@ -176,6 +186,7 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
             own, *its_offers = partner_documents(
                 partner, categories[partner.id], offers[partner.id], epoch_seconds(now))
             batch.append(own)
+            own_documents.append(own)
             offer_documents += its_offers
             if len(batch) >= batch_size:
                 total += _insert_batch(session, batch, words)
@@ -183,6 +194,8 @@ def reindex_all(session: Session, batch_size: int = 5000) -> int:
         total += _insert_batch(session, batch, words)
         for start in range(0, len(offer_documents), batch_size):
             total += _insert_batch(session, offer_documents[start : start + batch_size], words)
+        if with_words:
+            _insert_words(session, own_documents + offer_documents)
         backend.add_terms(session, words)
     return total
 
@@ -193,6 +206,69 @@ def _insert_batch(session: Session, documents: Sequence[dict[str, Any]], words: 
         for word, in_offer in _words_of(documents).items():
             words[word] = words.get(word, False) or in_offer
     return len(documents)
+
+
+# Tier of a partner document's word alone, by column (see `backends`): the best one counts.
+_PARTNER_TIERS = (("name", 1), ("tags", 2), ("place", 2), ("body", 4))
+_OFFER_TIER = 3
+_PARTNER_COLUMNS = ("commune_insee", "commune_group", "category_mask", "latitude", "longitude")
+
+
+def word_rows(documents: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows of search_word for documents (see `models.SearchWord`): each word of a
+    partner's document with its best tier, and EVERY_PARTNER; each word of an offer's own
+    text, and WITH_AN_OFFER, per partner, over the merged windows of its offers holding it
+    (two stretches that touch or overlap become one, so that at most one row is current at
+    any moment)."""
+    rows = []
+    windows: dict[tuple[str, int], list[tuple[int, int]]] = defaultdict(list)
+    partners: dict[int, dict[str, Any]] = {}  # what the filters read, by partner
+    for document in documents:
+        partner_id = document["partner_id"]
+        partners[partner_id] = {column: document[column] for column in _PARTNER_COLUMNS}
+        if document["offer_id"] is None:
+            best: dict[str, int] = {EVERY_PARTNER: 0}
+            for column, tier in _PARTNER_TIERS:
+                for word in document[column].split():
+                    best[word[:100]] = min(best.get(word[:100], tier), tier)
+            rows += [{"term": term, "partner_id": partner_id, "tier": tier, "starts_ts": ALWAYS_VISIBLE[0],
+                      "expires_ts": ALWAYS_VISIBLE[1], **partners[partner_id]} for term, tier in best.items()]
+            continue
+        for word in {*document["offer"].split(), WITH_AN_OFFER}:
+            windows[word[:100], partner_id].append((document["starts_ts"], document["expires_ts"]))
+    for (term, partner_id), spans in windows.items():
+        spans.sort()
+        merged = [list(spans[0])]
+        for starts, expires in spans[1:]:
+            if starts <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], expires)
+            else:
+                merged.append([starts, expires])
+        tier = 0 if term == WITH_AN_OFFER else _OFFER_TIER
+        rows += [{"term": term, "partner_id": partner_id, "tier": tier, "starts_ts": starts,
+                  "expires_ts": expires, **partners[partner_id]} for starts, expires in merged]
+    return rows
+
+
+_WORD_COLUMNS = ("term", "partner_id", "tier", "starts_ts", "expires_ts", *_PARTNER_COLUMNS)
+
+
+def _insert_words(session: Session, documents: Sequence[dict[str, Any]], batch_size: int = 50_000) -> None:
+    """Through the driver, as tuples (PostgreSQL: COPY), in key order: a full rebuild
+    writes about a million rows, which bound dictionaries make several times slower."""
+    # In key order: each index then grows at its end instead of everywhere at once.
+    rows = sorted(tuple(row[column] for column in _WORD_COLUMNS) for row in word_rows(documents))
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY {_words.name} ({', '.join(_WORD_COLUMNS)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    statement = (f"INSERT INTO {_words.name} ({', '.join(_WORD_COLUMNS)}) "
+                 f"VALUES ({', '.join('?' * len(_WORD_COLUMNS))})")
+    for start in range(0, len(rows), batch_size):
+        connection.exec_driver_sql(statement, rows[start : start + batch_size])
 
 
 def _words_of(documents: Iterable[dict[str, Any]]) -> dict[str, bool]:

@@ -13,9 +13,11 @@ and the days the document starts and stops being visible.
 
 The full-text side depends on the database and is created by the migration, not by a model:
 SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
-search_entry, kept in step by triggers) and `search_term_variant` (typo neighbours); PostgreSQL: the tsvector
-columns `search_entry.document` and `offer_terms`, computed on insert by a trigger that then
-empties the text columns (only FTS5 reads them), and trigram indexes on `search_term`.
+search_entry, kept in step by triggers); PostgreSQL: the tsvector columns
+`search_entry.document` and `offer_terms`, computed on insert by a trigger that then empties
+the text columns (only FTS5 reads them), and trigram indexes on `search_term`. Both:
+`search_term_variant` (typo neighbours; PostgreSQL since migration 0018). `search_word`
+(a model, below) is kept by `indexing` on both.
 """
 
 from __future__ import annotations
@@ -62,6 +64,46 @@ class SearchEntry(SQLModel, table=True):
     offer: str = Field(default="", sa_type=sa.Text)
     body: str = Field(default="", sa_type=sa.Text)
     facets: str = Field(default="", sa_type=sa.Text)  # filter tokens (see facets.py)
+
+
+# Terms of search_word no word can be (words have no "_", see text.search_tokens): every
+# partner, always shown (tier 0); a partner over the merged windows of all its offers
+# (tier 0: "bons plans seulement"). SQLite browses with them.
+EVERY_PARTNER, WITH_AN_OFFER = "_", "_offer"
+
+
+class SearchWord(SQLModel, table=True):
+    """Each word of a partner's documents once per partner, with the best tier it gives
+    alone (1 name, 2 categories or place, 4 description: always shown), and each word of an
+    offer's own text (title, discount) once per partner and stretch of time when one of its
+    offers holding it is shown (tier 3; the offers' windows merged: at any moment at most one
+    row per word and partner is current).
+
+    A query of one word is answered from this table (see `statements.rank_lone_word` and
+    `backends`), instead of one document per offer and one table row per document ("stage":
+    11 400 rows of one key instead of 3 800 partners' and 16 500 offers' documents). Each
+    row carries its partner's filter columns and position, as search_entry does. Kept by
+    `indexing` with search_entry."""
+
+    __tablename__ = "search_word"
+    __table_args__ = (
+        # The page: rows in tier order, then partner order.
+        sa.Index("ix_search_word_tier", "term", "tier", "partner_id", "starts_ts", "expires_ts"),
+        {"sqlite_with_rowid": False},
+    )
+
+    term: str = Field(primary_key=True, sa_type=sa.String(100))
+    partner_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    tier: int = Field(primary_key=True, sa_type=sa.SmallInteger, sa_column_kwargs={"autoincrement": False})
+    starts_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    expires_ts: int = Field(primary_key=True, sa_type=sa.BigInteger)
+    # The partner's, as in search_entry: SQLite filters and places a word's rows with them
+    # while reading its key, without looking up each partner.
+    commune_insee: str = Field(sa_type=sa.String(5))
+    commune_group: str = Field(sa_type=sa.String(5))
+    category_mask: int
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 class SearchTerm(SQLModel, table=True):

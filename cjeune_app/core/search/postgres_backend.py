@@ -11,8 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 from sqlmodel import Session
 
-from cjeune_app.core.search import geo, rowids
-from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
+from cjeune_app.core.search import rowids
 from cjeune_app.core.search.statements import (
     DISTANCE2,
     POSTGRES_TRIGRAM_THRESHOLD,
@@ -20,14 +19,18 @@ from cjeune_app.core.search.statements import (
     Criteria,
     Vocabulary,
     chunks,
+    lone_word,
     paged,
+    partner_filters,
     position_params,
+    rank_lone_word,
     term_rows,
+    unfiltered,
     upsert_terms,
     vocabulary,
+    word_partners,
 )
-from cjeune_app.core.search.text import QueryWord
-from cjeune_app.core.territory.api import MARSEILLE_INSEE
+from cjeune_app.core.search.text import QueryWord, deletion_variants
 
 # How PostgreSQL must run the ranking statements; set for the transaction (set_config's
 # `true`), so the rest of the application keeps the server's settings.
@@ -46,6 +49,22 @@ _SETTINGS = sa.text(
     "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
 )
 
+_VARIANT_TERMS = sa.text(
+    "SELECT DISTINCT term FROM search_term_variant WHERE variant IN :variants"
+).bindparams(sa.bindparam("variants", expanding=True))
+_TERMS_IN = sa.text("SELECT term, in_offer FROM search_term WHERE term IN :terms").bindparams(
+    sa.bindparam("terms", expanding=True))
+_ADD_VARIANTS = sa.text(
+    "INSERT INTO search_term_variant (variant, term) VALUES (:variant, :term) ON CONFLICT DO NOTHING")
+
+
+def _has_variants(session: Session) -> bool:
+    """Whether migration 0018 made search_term_variant (and search_word) here: the migrations
+    before it rebuild the index too. Asked once per session."""
+    if "search_term_variant" not in session.info:
+        session.info["search_term_variant"] = sa.inspect(session.connection()).has_table("search_term_variant")
+    return bool(session.info["search_term_variant"])
+
 
 class PostgresBackend:
     name = "postgresql"
@@ -54,6 +73,11 @@ class PostgresBackend:
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         session.execute(_SETTINGS)  # see `_SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
+        word = lone_word(criteria)
+        # A lone word with filters or a position: the join of `_hits` reads search_word's
+        # key only (its filters' columns would be read from the table's rows).
+        if word is not None and unfiltered(criteria):
+            return rank_lone_word(session, word, criteria, params)
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 
@@ -80,6 +104,22 @@ class PostgresBackend:
                 f"hits AS (SELECT e.partner_id, 0 AS tier, {distance2} AS distance2 FROM search_entry e "
                 f"WHERE {' AND '.join(conditions)})"
             )
+        word = lone_word(criteria)
+        if word is not None:
+            # One word: its partners and their tiers from search_word (see `models.SearchWord`),
+            # the filters and the position from the partner's own document, both read
+            # index-only (ix_search_entry_browse), without any document's row.
+            words = word_partners(word, params, "w.partner_id, w.tier")
+            found = (
+                f"SELECT w.partner_id, MIN(w.tier) AS tier, MIN({distance2}) AS distance2, MIN(e.id) AS id "
+                f"FROM ({words}) AS w JOIN search_entry e ON e.partner_id = w.partner_id AND e.offer_id IS NULL"
+                + "".join(f" AND {condition}" for condition in conditions)
+                + " GROUP BY w.partner_id"
+            )
+            # "Bons plans seulement" once per partner found (true for one found by a current
+            # offer), after the join: in the join, it makes a nested loop look cheaper.
+            kept = f" WHERE {with_offer}" if criteria.offers_only else ""
+            return f"hits AS (SELECT e.partner_id, e.tier, e.distance2 FROM ({found}) AS e{kept})"
         for weights in ("", "A", "AB"):
             params[f"words{weights}"] = " & ".join(self._word(w, weights) for w in criteria.words)
         matching = "e.document @@ to_tsquery('cjeune_search', :words)"
@@ -119,25 +159,7 @@ class PostgresBackend:
 
     @staticmethod
     def _filters(criteria: Criteria, params: dict[str, Any]) -> list[str]:
-        conditions = []
-        if criteria.category:
-            params["category_bits"] = CATEGORY_BITS[criteria.category]
-            conditions.append("(e.category_mask & :category_bits) <> 0")
-        if criteria.envelope:
-            params["envelope_bits"] = ENVELOPE_BITS[criteria.envelope]
-            conditions.append("(e.category_mask & :envelope_bits) <> 0")
-        if criteria.commune:
-            params["commune"] = criteria.commune
-            column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
-            conditions.append(f"e.{column} = :commune")
-        if criteria.radius_km is not None:
-            assert criteria.position is not None  # a radius needs one (checked by `criteria`)
-            lat, lon = criteria.position
-            dlat = criteria.radius_km / geo.KM_PER_DEGREE
-            dlon = criteria.radius_km / params["kx2"] ** 0.5
-            params |= {"lat_min": lat - dlat, "lat_max": lat + dlat, "lon_min": lon - dlon, "lon_max": lon + dlon}
-            conditions += ["e.latitude BETWEEN :lat_min AND :lat_max", "e.longitude BETWEEN :lon_min AND :lon_max"]
-        return conditions
+        return partner_filters(criteria, params, "e")
 
     @staticmethod
     def _word(word: QueryWord, weights: str) -> str:
@@ -166,16 +188,23 @@ class PostgresBackend:
                           lambda prefix, n: {f"pattern{n}": prefix + "%"})
 
     def typo_candidates(self, session: Session, typed: str) -> dict[str, bool]:
-        """Indexed words that may be one typo away (similar trigrams, about the same length);
-        one statement: the function sets the threshold for the index scan it runs."""
-        rows = session.execute(
-            sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
-            {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
-        )
-        return {term: bool(in_offer) for term, in_offer in rows}
+        """Indexed words that may be one typo away (sharing a one-letter deletion, as on
+        SQLite). Two statements: joined, PostgreSQL reads search_term through its trigram
+        index, a hundred times slower than through its key."""
+        if not _has_variants(session):  # before migration 0018: similar trigrams
+            rows = session.execute(
+                sa.text("SELECT term, in_offer FROM search_typo_candidates(:typed, :threshold)"),
+                {"typed": typed, "threshold": POSTGRES_TRIGRAM_THRESHOLD},
+            )
+            return {term: bool(in_offer) for term, in_offer in rows}
+        terms = session.execute(_VARIANT_TERMS, {"variants": sorted(deletion_variants(typed))}).scalars().all()
+        if not terms:
+            return {}
+        return {term: bool(in_offer) for term, in_offer in session.execute(_TERMS_IN, {"terms": list(terms)})}
 
     def clear_index(self, session: Session) -> None:
-        session.execute(sa.text("TRUNCATE search_entry, search_term"))
+        tables = "search_entry, search_term" + (", search_term_variant" if _has_variants(session) else "")
+        session.execute(sa.text(f"TRUNCATE {tables}"))
 
     @contextmanager
     def rebuilding(self, session: Session) -> Iterator[None]:
@@ -186,10 +215,18 @@ class PostgresBackend:
         self.after_rebuild(session)
 
     def add_terms(self, session: Session, words: dict[str, bool]) -> None:
-        """Add words (each with: is it in an offer's title); pg_trgm indexes them for typos."""
+        """Add words (each with: is it in an offer's title) and their typo neighbours."""
+        with_variants = _has_variants(session)
         for chunk in chunks(term_rows(words), 5000):
             session.execute(upsert_terms(postgresql.insert(TERMS)), chunk)
+            if with_variants:
+                session.execute(_ADD_VARIANTS, [
+                    {"variant": v, "term": row["term"]} for row in chunk for v in deletion_variants(row["term"])])
 
     def after_rebuild(self, session: Session) -> None:
         session.execute(sa.text("ANALYZE search_entry"))
         session.execute(sa.text("ANALYZE search_term"))
+        if _has_variants(session):
+            session.execute(sa.text("ANALYZE search_term_variant"))
+        if _has_variants(session):  # made with search_word by migration 0018
+            session.execute(sa.text("ANALYZE search_word"))

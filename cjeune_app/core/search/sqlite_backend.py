@@ -24,10 +24,15 @@ from cjeune_app.core.search.statements import (
     Criteria,
     Vocabulary,
     chunks,
+    lone_word,
+    offer_word_partners,
     page_statement,
     paged,
     position_params,
+    rank_browsing,
+    rank_lone_word,
     term_rows,
+    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -42,6 +47,12 @@ class SqliteBackend:
 
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
+        if not criteria.words and criteria.position is None and (criteria.offers_only or unfiltered(criteria)):
+            # Filters alone: the full-text index intersects their tokens faster.
+            return rank_browsing(session, criteria, params)
+        word = lone_word(criteria)
+        if word is not None and not criteria.offers_only:
+            return rank_lone_word(session, word, criteria, params)
         if criteria.radius_km is not None:
             assert criteria.position is not None  # a radius needs one (checked by `criteria`)
             cells = geo.covering_cells(*criteria.position, criteria.radius_km)
@@ -84,13 +95,26 @@ class SqliteBackend:
                 "tier2": f"{from_partners} :tier2{visible}",
                 "tier4": f"{from_partners} :tier4{visible}",
             }
-        params["tier3"] = f"({within('name tags place offer')} NOT {within('name tags place')}){restrict}"
+        # Left out, an offer's document matching in its name, categories or place would give
+        # a partner of tier 1 or 2, which tier 3 leaves out and tier 4 never holds: the NOT
+        # is only worth its reading the words' lists again when it removes many documents,
+        # as with one word that is a place ("marseille", "mar").
+        offer_tier = within('name tags place offer')
+        if len(criteria.words) == 1:
+            offer_tier = f"({offer_tier} NOT {within('name tags place')})"
+        params["tier3"] = offer_tier + restrict
+        # With filters, the offers' index, which intersects the word with them, reads less.
+        word = lone_word(criteria) if not facets else None
+        if word is not None:  # one row per partner, from one index (see `models.SearchWord`)
+            with_offers = offer_word_partners(word, params)
+        else:
+            # Offers come in partner order: removing a partner's repeats is cheap.
+            with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
+                           f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}")
         return {
             "tier1": f"{from_partners} :tier1{visible}",
             "tier2": f"{from_partners} :tier2{visible}",
-            # Offers come in partner order: removing a partner's repeats is cheap.
-            "offers": f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
-            f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}",
+            "offers": with_offers,
             "tier3": "SELECT partner_id FROM offers WHERE partner_id NOT IN (SELECT partner_id FROM tier1) "
             "AND partner_id NOT IN (SELECT partner_id FROM tier2)",
             "tier4": f"SELECT partner_id FROM ({from_partners} :tier4{visible}) "
@@ -102,7 +126,10 @@ class SqliteBackend:
         each FTS5 query run once; the page is then cut across the tiers."""
         sources = self._tier_sources(criteria, params)
         tiers = [name for name in sources if name.startswith("tier")]
-        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        # Browsing has one tier: counted in the index, its first page read from its start
+        # (writing its thousands of partners down first would cost more than both).
+        kept = "NOT MATERIALIZED" if len(sources) == 1 else "MATERIALIZED"
+        ctes = ", ".join(f"{name} AS {kept} ({sql})" for name, sql in sources.items())
         firsts = " UNION ALL ".join(
             f"SELECT * FROM (SELECT {number} AS tier, partner_id FROM {name} ORDER BY partner_id LIMIT :first)"
             for number, name in enumerate(tiers)
@@ -120,7 +147,8 @@ class SqliteBackend:
         """CTEs ending with `hits` (partner_id, tier), for ordering by distance."""
         sources = self._tier_sources(criteria, params, cells)
         tiers = [name for name in sources if name.startswith("tier")]
-        ctes = ", ".join(f"{name} AS MATERIALIZED ({sql})" for name, sql in sources.items())
+        kept = "NOT MATERIALIZED" if len(sources) == 1 else "MATERIALIZED"  # see `_by_tier`
+        ctes = ", ".join(f"{name} AS {kept} ({sql})" for name, sql in sources.items())
         union = " UNION ALL ".join(f"SELECT partner_id, {name[-1]} AS tier FROM {name}" for name in tiers)
         return f"{ctes}, hits AS ({union})"
 

@@ -12,8 +12,10 @@ from sqlmodel import Session, SQLModel
 
 from cjeune_app.core.enums import Category, Envelope
 from cjeune_app.core.search import geo
-from cjeune_app.core.search.models import SearchTerm
+from cjeune_app.core.search.facets import CATEGORY_BITS, ENVELOPE_BITS
+from cjeune_app.core.search.models import EVERY_PARTNER, WITH_AN_OFFER, SearchTerm
 from cjeune_app.core.search.text import QueryWord
+from cjeune_app.core.territory.api import MARSEILLE_INSEE
 
 T = TypeVar("T")
 
@@ -48,6 +50,125 @@ class Criteria:
     offset: int
     limit: int
     now: int  # epoch seconds
+
+
+def lone_word(criteria: Criteria) -> QueryWord | None:
+    """The query's only word, when search_word has its offers' partners: one word, matched
+    as whole indexed words (a prefix starting many words is faster in a full-text index),
+    each of its meanings one indexed word."""
+    if len(criteria.words) != 1:
+        return None
+    word = criteria.words[0]
+    if word.prefixes or any(len(meaning) > 1 for meaning in word.meanings):
+        return None
+    return word
+
+
+def unfiltered(criteria: Criteria) -> bool:
+    """No filter, no position: search_word alone has the whole answer of a lone word."""
+    return not (criteria.category or criteria.envelope or criteria.commune or criteria.offers_only
+                or criteria.position or criteria.radius_km is not None)
+
+
+_CURRENT = "{t}.starts_ts <= :now AND {t}.expires_ts > :now"
+
+
+def _word_terms(word: QueryWord, params: dict[str, Any]) -> tuple[str, int]:
+    """SQL for the word's indexed words as a list ("term IN (...)"), and their number."""
+    terms = list(dict.fromkeys((*word.exact, *word.meaning_terms)))
+    names = [f"word_term{n}" for n in range(len(terms))]
+    params |= dict(zip(names, terms, strict=True))
+    return f"({', '.join(':' + name for name in names)})", len(terms)
+
+
+def offer_word_partners(word: QueryWord, params: dict[str, Any]) -> str:
+    """SQL selecting, once each, the partners with a current offer whose own text holds the
+    word: it has the same partners as the offers' documents matching it, but for those whose
+    name, categories or place hold it, which tiers 1 and 2 take (see `models.SearchWord`)."""
+    terms, count = _word_terms(word, params)
+    # Merged windows: one current row per indexed word and partner.
+    distinct = "DISTINCT " if count > 1 else ""
+    return (f"SELECT {distinct}w.partner_id FROM search_word w WHERE w.term IN {terms} AND w.tier = 3 "
+            f"AND {_CURRENT.format(t='w')}")
+
+
+def word_partners(word: QueryWord, params: dict[str, Any], columns: str = "w.partner_id") -> str:
+    """SQL selecting `columns` of the current rows of search_word (as w) for the word."""
+    terms, _ = _word_terms(word, params)
+    return f"SELECT {columns} FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}"
+
+
+def partner_filters(criteria: Criteria, params: dict[str, Any], alias: str) -> list[str]:
+    """SQL conditions of the filters on the partner's columns (search_entry's, or
+    search_word's), a radius as its bounding box (the exact distance is checked after)."""
+    conditions = []
+    if criteria.category:
+        params["category_bits"] = CATEGORY_BITS[criteria.category]
+        conditions.append(f"({alias}.category_mask & :category_bits) <> 0")
+    if criteria.envelope:
+        params["envelope_bits"] = ENVELOPE_BITS[criteria.envelope]
+        conditions.append(f"({alias}.category_mask & :envelope_bits) <> 0")
+    if criteria.commune:
+        params["commune"] = criteria.commune
+        column = "commune_group" if criteria.commune == MARSEILLE_INSEE else "commune_insee"
+        conditions.append(f"{alias}.{column} = :commune")
+    if criteria.radius_km is not None:
+        assert criteria.position is not None  # a radius needs one (checked by `criteria`)
+        lat, lon = criteria.position
+        dlat = criteria.radius_km / geo.KM_PER_DEGREE
+        dlon = criteria.radius_km / params["kx2"] ** 0.5
+        params |= {"lat_min": lat - dlat, "lat_max": lat + dlat, "lon_min": lon - dlon, "lon_max": lon + dlon}
+        conditions += [f"{alias}.latitude BETWEEN :lat_min AND :lat_max",
+                       f"{alias}.longitude BETWEEN :lon_min AND :lon_max"]
+    return conditions
+
+
+def rank_browsing(session: Session, criteria: Criteria, params: dict[str, Any]) -> tuple[list[int], int]:
+    """The page and total of browsing without position from search_word alone: one row per
+    partner (EVERY_PARTNER), or per partner with a current offer (WITH_AN_OFFER, merged
+    windows: at most one current row), with its filters' columns, in partner order."""
+    params["browsing"] = WITH_AN_OFFER if criteria.offers_only else EVERY_PARTNER
+    found = "FROM search_word w WHERE w.term = :browsing AND " + _CURRENT.format(t="w")
+    found += "".join(f" AND {condition}" for condition in partner_filters(criteria, params, "w"))
+    total = session.execute(sa.text(f"SELECT COUNT(*) {found}"), params).scalar_one()
+    page = session.execute(
+        sa.text(f"SELECT w.partner_id {found} ORDER BY w.partner_id LIMIT :limit OFFSET :offset"),
+        {**params, "limit": criteria.limit, "offset": criteria.offset})
+    return [row.partner_id for row in page], total
+
+
+def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
+                   params: dict[str, Any]) -> tuple[list[int], int]:
+    """The page and total of a one-word query (not "bons plans seulement") from search_word
+    alone (see `models.SearchWord`): a partner's tier is the best of its current rows for
+    the word; its rows carry its filters' columns and its position.
+
+    Without a position, the rows of each indexed word come in partner order (the primary
+    key), counted once per partner; and in tier order through the second index, where a
+    partner's row is its own when no row of the partner is better (nor as good, of an
+    earlier word): the page is read from the start of that order, not from every partner
+    found (a filter is the partner's: the same for all its rows). With a position, the
+    partners found are grouped, then sorted by distance."""
+    terms, _ = _word_terms(word, params)
+    conditions = partner_filters(criteria, params, "w")
+    filtered = "".join(f" AND {condition}" for condition in conditions)
+    if criteria.position:
+        hits = (
+            f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, MIN({DISTANCE2.replace('e.', 'w.')}) AS distance2 "
+            f"FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
+        )
+        return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+    found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
+    total = session.execute(
+        sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
+    ).scalar_one()
+    best = (
+        f"{found} AND NOT EXISTS (SELECT 1 FROM search_word b WHERE b.term IN {terms} "
+        f"AND b.partner_id = w.partner_id AND (b.tier < w.tier OR (b.tier = w.tier AND b.term < w.term)) "
+        f"AND {_CURRENT.format(t='b')}) ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"
+    )
+    page = session.execute(sa.text(best), {**params, "limit": criteria.limit, "offset": criteria.offset})
+    return [row.partner_id for row in page], total
 
 
 def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:

@@ -1,0 +1,72 @@
+"""search_word: the words of partners and offers that one-word queries read (see models.SearchWord)."""
+
+from __future__ import annotations
+
+from cjeune_app.core.search import SearchQuery, reindex_partner, search
+from cjeune_app.core.search.indexing import word_rows
+from cjeune_app.core.search.models import EVERY_PARTNER, WITH_AN_OFFER
+from tests.core.search.corpus import DAY, NOW, add_corpus_offer, build_corpus
+
+
+def _partner(**columns):
+    return {"partner_id": 7, "offer_id": None, "name": "", "tags": "", "place": "", "body": "", "offer": "",
+            "starts_ts": 0, "expires_ts": 2**62, "commune_insee": "13005", "commune_group": "13005",
+            "category_mask": 1, "latitude": 43.3, "longitude": 5.6, **columns}
+
+
+def _offer(offer_id, text, starts, expires):
+    return {**_partner(), "offer_id": offer_id, "offer": text, "starts_ts": starts, "expires_ts": expires}
+
+
+def test_a_partner_word_keeps_its_best_tier():
+    rows = word_rows([_partner(name="judo club", tags="sport", place="aubagne", body="judo sport stage")])
+    tiers = {row["term"]: row["tier"] for row in rows}
+    assert tiers == {"judo": 1, "club": 1, "sport": 2, "aubagne": 2, "stage": 4, EVERY_PARTNER: 0}
+
+
+def test_the_windows_of_a_partner_s_offers_holding_a_word_are_merged():
+    rows = word_rows([
+        _offer(1, "stage noel", 10, 50), _offer(2, "stage ete", 40, 90), _offer(3, "stage paques", 200, 300),
+    ])
+    stage = sorted((row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == "stage")
+    assert stage == [(10, 90), (200, 300)]  # one current row at any moment
+    assert {row["tier"] for row in rows if row["term"] != WITH_AN_OFFER} == {3}
+    with_an_offer = sorted((row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == WITH_AN_OFFER)
+    assert with_an_offer == [(10, 90), (200, 300)]  # "bons plans seulement"
+    assert {(row["commune_insee"], row["category_mask"], row["latitude"]) for row in rows} == {("13005", 1, 43.3)}
+    assert [(row["starts_ts"], row["expires_ts"]) for row in rows if row["term"] == "noel"] == [(10, 50)]
+
+
+def test_a_word_of_offers_is_found_while_one_of_them_is_shown(session):
+    partners = build_corpus(session)
+    partner = partners["Escape Game des Calanques"]
+    add_corpus_offer(session, partner, "Nocturne d'hiver", starts=-1, expires=10)
+    add_corpus_offer(session, partner, "Nocturne d'été", starts=30, expires=60)
+    reindex_partner(session, partner.id)
+    session.commit()
+
+    def found(moment):
+        page = search(session, SearchQuery(q="nocturne"), now=moment)
+        return page.total, [hit.name for hit in page.results]
+
+    assert found(NOW) == (1, ["Escape Game des Calanques"])
+    assert found(NOW + 20 * DAY) == (0, [])  # between the two windows
+    assert found(NOW + 40 * DAY) == (1, ["Escape Game des Calanques"])
+    assert found(NOW + 61 * DAY) == (0, [])
+
+
+def test_a_filter_keeps_the_order_and_the_partners_of_the_unfiltered_word(session):
+    build_corpus(session)
+    for word in ("theatre", "judo", "club", "stage", "marseille"):
+        everyone = search(session, SearchQuery(q=word, page_size=50)).results
+        for category in ("sport", "culture", "soutien_scolaire"):
+            kept = [hit.name for hit in everyone if category in hit.categories]
+            page = search(session, SearchQuery(q=word, category=category, page_size=50))
+            assert ([hit.name for hit in page.results], page.total) == (kept, len(kept))
+        in_marseille = [hit.name for hit in everyone if hit.commune_insee.startswith("132")]
+        assert [hit.name for hit in search(session, SearchQuery(q=word, commune_insee="13055", page_size=50)).results] \
+            == in_marseille
+        nearest = search(session, SearchQuery(q=word, near_insee="13001", sort="distance", page_size=50))
+        assert sorted(hit.name for hit in nearest.results) == sorted(hit.name for hit in everyone)
+        distances = [hit.distance_km for hit in nearest.results]
+        assert distances == sorted(distances)
