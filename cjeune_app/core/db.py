@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
+import time
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
@@ -89,9 +90,32 @@ def engine_for(url: str) -> sa.Engine:
         sa.event.listen(engine, "begin", _sqlite_begin)
         _count_connections_in_use(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
     _count_connections_in_use(engine)
     return engine
+
+
+# A pooled connection left unused this long is checked (a round trip) before it is handed out: the
+# server may have closed it meanwhile (a restart, an idle timeout). One used a moment ago is alive;
+# checking it too (pool_pre_ping) cost a round trip in every transaction, so in every screen event.
+IDLE_BEFORE_PING_S = 5.0
+
+
+def _ping_after_idle(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["checked_in_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("checked_in_at", 0.0) < IDLE_BEFORE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool then replaces the connection and tries again
+            raise sa.exc.DisconnectionError() from error
 
 
 def _count_connections_in_use(engine: sa.Engine) -> None:
