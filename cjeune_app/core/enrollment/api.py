@@ -107,7 +107,7 @@ def _draft_of_season(session: Session, pupil_id: int, season: Season | str, now:
             select(Enrollment, Season)
             .join(Season, col(Season.id) == col(Enrollment.season_id))
             .where(Season.code == season, Enrollment.pupil_id == pupil_id)
-            .with_for_update(of=Enrollment)  # type: ignore[arg-type]
+            .with_for_update(of=Enrollment)
         ).first()
         if found is not None:
             return found[1], found[0]
