@@ -21,7 +21,7 @@ from cjeune_app import routes
 from cjeune_app.core.accounts.web import digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enrollment.models import STEP_COUNT
-from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT, WELCOME_PARAGRAPHS
+from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT
 from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
@@ -72,7 +72,6 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
     advantages: str = ""  # the season's total, "150 €"
     # Plain vars and frontend expressions, no computed var: those made Reflex create this state
     # (and save it) for every session, whatever its page.
-    welcome_paragraphs: list[str] = []
     is_renewal: bool = False
     completed_on: str = ""
     sent_mail: str = ""  # what "Terminer" e-mailed to the guardian (ParentMail)
@@ -130,8 +129,6 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         self._pupil_id = screen.pupil_id
         self.season_code, self.previous_season = screen.season_code, screen.previous_season
         self.advantages = screen.advantages
-        self.welcome_paragraphs = [p.format(previous_season=self.previous_season, advantages=self.advantages)
-                                   for p in WELCOME_PARAGRAPHS]
         self.is_renewal, self.completed_on = view.is_renewal, screen.completed_on
         self.child = ChildRow(**dataclasses.asdict(screen.child))
         self.step = view.current_step
