@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -126,6 +126,34 @@ def _count_connections_in_use(engine: sa.Engine) -> None:
 
 def get_engine() -> sa.Engine:
     return engine_for(database_url())
+
+
+@lru_cache(maxsize=8)
+def _reading_engine(url: str, settings: tuple[tuple[str, str], ...]) -> sa.Engine:
+    """PostgreSQL connections opened with `settings`, in autocommit: for reads only (see reading_scope)."""
+    options = " ".join(f"-c {name}={value}" for name, value in settings)
+    engine = create_engine(url, pool_size=5, max_overflow=10, isolation_level="AUTOCOMMIT",
+                           connect_args={"options": options})
+    _ping_after_idle(engine)
+    _count_connections_in_use(engine)
+    return engine
+
+
+@contextlib.contextmanager
+def reading_scope(postgres_settings: Mapping[str, str]) -> Iterator[Session]:
+    """A unit of work that only reads, whose statements need server settings of their own (the
+    search's planner settings): on PostgreSQL, a pool of connections opened with them, in
+    autocommit. No statement then sets them, and no BEGIN nor COMMIT is sent: each statement reads
+    its own snapshot, as in a READ COMMITTED transaction anyway. On SQLite, a read-only session_scope
+    (the settings are PostgreSQL's). `session.info["connection_settings"]` tells which were set."""
+    url = database_url()
+    if url.startswith("sqlite"):
+        with session_scope(read_only=True) as session:
+            yield session
+        return
+    engine = _reading_engine(url, tuple(sorted(postgres_settings.items())))
+    with Session(engine, expire_on_commit=False, info={"connection_settings": dict(postgres_settings)}) as session:
+        yield session
 
 
 @contextlib.contextmanager
