@@ -5,7 +5,8 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-from collections.abc import Iterator
+import time
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -89,9 +90,32 @@ def engine_for(url: str) -> sa.Engine:
         sa.event.listen(engine, "begin", _sqlite_begin)
         _count_connections_in_use(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_size=10, max_overflow=20)
+    _ping_after_idle(engine)
     _count_connections_in_use(engine)
     return engine
+
+
+# A pooled connection left unused this long is checked (a round trip) before it is handed out: the
+# server may have closed it meanwhile (a restart, an idle timeout). One used a moment ago is alive;
+# checking it too (pool_pre_ping) cost a round trip in every transaction, so in every screen event.
+IDLE_BEFORE_PING_S = 5.0
+
+
+def _ping_after_idle(engine: sa.Engine) -> None:
+    @sa.event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection: Any, record: Any) -> None:
+        if record is not None:
+            record.info["checked_in_at"] = time.monotonic()
+
+    @sa.event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get("checked_in_at", 0.0) < IDLE_BEFORE_PING_S:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:  # the pool then replaces the connection and tries again
+            raise sa.exc.DisconnectionError() from error
 
 
 def _count_connections_in_use(engine: sa.Engine) -> None:
@@ -102,6 +126,34 @@ def _count_connections_in_use(engine: sa.Engine) -> None:
 
 def get_engine() -> sa.Engine:
     return engine_for(database_url())
+
+
+@lru_cache(maxsize=8)
+def _reading_engine(url: str, settings: tuple[tuple[str, str], ...]) -> sa.Engine:
+    """PostgreSQL connections opened with `settings`, in autocommit: for reads only (see reading_scope)."""
+    options = " ".join(f"-c {name}={value}" for name, value in settings)
+    engine = create_engine(url, pool_size=5, max_overflow=10, isolation_level="AUTOCOMMIT",
+                           connect_args={"options": options})
+    _ping_after_idle(engine)
+    _count_connections_in_use(engine)
+    return engine
+
+
+@contextlib.contextmanager
+def reading_scope(postgres_settings: Mapping[str, str]) -> Iterator[Session]:
+    """A unit of work that only reads, whose statements need server settings of their own (the
+    search's planner settings): on PostgreSQL, a pool of connections opened with them, in
+    autocommit. No statement then sets them, and no BEGIN nor COMMIT is sent: each statement reads
+    its own snapshot, as in a READ COMMITTED transaction anyway. On SQLite, a read-only session_scope
+    (the settings are PostgreSQL's). `session.info["connection_settings"]` tells which were set."""
+    url = database_url()
+    if url.startswith("sqlite"):
+        with session_scope(read_only=True) as session:
+            yield session
+        return
+    engine = _reading_engine(url, tuple(sorted(postgres_settings.items())))
+    with Session(engine, expire_on_commit=False, info={"connection_settings": dict(postgres_settings)}) as session:
+        yield session
 
 
 @contextlib.contextmanager

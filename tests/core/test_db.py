@@ -1,7 +1,9 @@
 """The engine's settings that protect money: durable commits on SQLite, PostgreSQL's defaults kept."""
 
+import pytest
 import sqlalchemy as sa
 
+from cjeune_app.core import db
 from cjeune_app.core.db import engine_for, session_scope
 
 SQLITE_SYNCHRONOUS_FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
@@ -26,3 +28,22 @@ def test_the_unit_of_work_runs_on_a_durable_connection(db_url):
             assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == SQLITE_SYNCHRONOUS_FULL
         else:
             assert connection.execute(sa.text("SHOW synchronous_commit")).scalar() == "on"
+
+
+def _backend_pid(engine: sa.Engine) -> int:
+    with engine.connect() as connection:
+        return connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+
+
+@pytest.mark.postgres
+def test_a_connection_closed_by_the_server_while_idle_is_replaced_unnoticed(postgres_url, monkeypatch):
+    """The pool checks a connection (one round trip) only after it has been idle a while: one the
+    server closed meanwhile (a restart, an idle timeout) is replaced, and the unit of work runs."""
+    engine = engine_for(postgres_url)
+    first = _backend_pid(engine)
+    assert _backend_pid(engine) == first  # used a moment ago: the same connection, not checked
+    with sa.create_engine(postgres_url).connect() as admin:
+        admin.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+    monkeypatch.setattr(db, "IDLE_BEFORE_PING_S", 0.0)  # as if it had been idle long enough
+    second = _backend_pid(engine)
+    assert second != first

@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import subprocess
 import time
 import uuid
 
@@ -16,67 +15,12 @@ import pytest
 
 from cjeune_app import routes
 from cjeune_app.ui.pages.partners_search import SearchState
-from tests.appserver import PROJECT_ROOT, free_port, reflex_environment
-from tests.conftest import _create_postgres_database, _drop_postgres_database
+from tests.scale.conftest import METRICS_TOKEN, answers
 from tests.support.event_socket import EventSocket, children, process_holding
-from tests.support.redis_server import private_redis
 
 pytestmark = pytest.mark.postgres
 SEARCH = SearchState.get_full_name()
 WORDS = ["judo", "danse", "piscine", "musique", "escalade", "théâtre"]
-METRICS_TOKEN = "jeton-de-supervision"
-
-
-@pytest.fixture
-def redis_url(tmp_path):
-    with private_redis(tmp_path) as url:
-        yield f"{url}/0"
-
-
-@pytest.fixture
-def scale_server(tmp_path, postgres_server, redis_url):
-    name, db_url = _create_postgres_database(postgres_server)
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = reflex_environment(tmp_path / "data", db_url, {
-        "REFLEX_REDIS_URL": redis_url, "CJEUNE_PUBLIC_URL": base, "CJEUNE_LOG_LEVEL": "warning",
-        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "metrics"), "NO_PROXY": "127.0.0.1,localhost",
-        "CJEUNE_METRICS_TOKEN": METRICS_TOKEN})
-    (tmp_path / "metrics").mkdir()
-    cjeune = str(PROJECT_ROOT / ".venv" / "bin" / "cjeune")
-    subprocess.run([cjeune, "migrate"], env=env, cwd=PROJECT_ROOT, check=True, capture_output=True)
-    log = (tmp_path / "serve.log").open("wb")
-    process = subprocess.Popen(
-        [cjeune, "serve", "--workers", "2", "--port", str(port), "--host", "127.0.0.1", "--backend-only"],
-        env={**env, "CJEUNE_MIGRATE_AT_START": "0"}, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
-        start_new_session=True)
-    try:
-        deadline = time.monotonic() + 120
-        while not answers(base):
-            assert process.poll() is None, (tmp_path / "serve.log").read_text()[-3000:]
-            assert time.monotonic() < deadline, (tmp_path / "serve.log").read_text()[-3000:]
-            time.sleep(0.5)
-        while len(children(process.pid)) < 2:
-            assert time.monotonic() < deadline
-            time.sleep(0.2)
-        yield process, base, port
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        log.close()
-        _drop_postgres_database(postgres_server, name)
-
-
-def answers(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/api/v1/health", timeout=2).json() == {"status": "ok"}
-    except (httpx.HTTPError, ValueError):
-        return False
 
 
 async def still_connected(tab: EventSocket, word: str) -> bool:

@@ -98,6 +98,23 @@ def _find(session: Session, pupil_id: int, season_id: int | None, *, lock: bool 
     return session.exec(query).first()
 
 
+def _draft_of_season(session: Session, pupil_id: int, season: Season | str, now: dt.datetime) -> tuple[
+        Season, Enrollment]:
+    """The season and the pupil's draft of it, locked for the step's write: one statement when the
+    draft exists (every "Suivant" or "Précédent" after the first), else as `_get_or_create`."""
+    if not isinstance(season, Season):
+        found = session.exec(
+            select(Enrollment, Season)
+            .join(Season, col(Season.id) == col(Enrollment.season_id))
+            .where(Season.code == season, Enrollment.pupil_id == pupil_id)
+            .with_for_update(of=Enrollment)
+        ).first()
+        if found is not None:
+            return found[1], found[0]
+    season = _season(session, season)
+    return season, _get_or_create(session, pupil_id, season, now, lock=True)
+
+
 def _last_completed_before(session: Session, pupil_id: int, season: Season) -> Enrollment | None:
     return session.exec(
         select(Enrollment)
@@ -248,8 +265,7 @@ def save_step(session: Session, pupil_id: int, season: Season | str, step: int, 
     if step == STEP_COUNT:
         return complete(session, pupil_id, season, (values or {}).get("attested"), now=now)
     now = now or utcnow()
-    season = _season(session, season)
-    enrollment = _get_or_create(session, pupil_id, season, now, lock=True)
+    season, enrollment = _draft_of_season(session, pupil_id, season, now)
     cleaned, errors = _step_errors(session, step, values or {})
     if errors:
         return StepResult(errors, _view(session, enrollment, season), step)
@@ -264,8 +280,7 @@ def go_back(session: Session, pupil_id: int, season: Season | str, values: Mappi
     """"Précédent": back one step, losing nothing already saved. What was typed on the step
     being left is stored too when it is valid (otherwise the screen's state still holds it)."""
     now = now or utcnow()
-    season = _season(session, season)
-    enrollment = _get_or_create(session, pupil_id, season, now, lock=True)
+    season, enrollment = _draft_of_season(session, pupil_id, season, now)
     step = from_step or enrollment.current_step
     if values is not None and step in (1, 2):
         cleaned, errors = _step_errors(session, step, values)

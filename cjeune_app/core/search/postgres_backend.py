@@ -32,8 +32,8 @@ from cjeune_app.core.search.statements import (
 )
 from cjeune_app.core.search.text import QueryWord, deletion_variants
 
-# How PostgreSQL must run the ranking statements; set for the transaction (set_config's
-# `true`), so the rest of the application keeps the server's settings.
+# How PostgreSQL must run the ranking statements: for the search's connections only (or for the
+# transaction, set_config's `true`), so the rest of the application keeps the server's settings.
 # - plan_cache_mode: psycopg prepares a statement run five times, and PostgreSQL plans a
 #   prepared statement once for any values ("generic plan") after five more runs. to_tsquery
 #   is then no longer computed once from the constant but once per row read, three times a
@@ -44,6 +44,8 @@ from cjeune_app.core.search.text import QueryWord, deletion_variants
 # - jit: no plan of the benchmark reaches jit_above_cost (the costliest is about 27 000 for
 #   100 000), but a corpus four times larger would; compiling then costs milliseconds that
 #   these statements do not have.
+SETTINGS = {"plan_cache_mode": "force_custom_plan", "max_parallel_workers_per_gather": "0", "jit": "off"}
+# The search's own sessions (core.db.reading_scope) come with them; any other is given them here.
 _SETTINGS = sa.text(
     "SELECT set_config('plan_cache_mode', 'force_custom_plan', true), "
     "set_config('max_parallel_workers_per_gather', '0', true), set_config('jit', 'off', true)"
@@ -71,7 +73,8 @@ class PostgresBackend:
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
-        session.execute(_SETTINGS)  # see `_SETTINGS`
+        if session.info.get("connection_settings") != SETTINGS:
+            session.execute(_SETTINGS)  # see `SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         word = lone_word(criteria)
         # A lone word with filters or a position: the join of `_hits` reads search_word's

@@ -38,6 +38,7 @@ from cjeune_app.core.seasons.models import Season
 from cjeune_app.core.use_cases.family_child import ChildChoice, family_actor, family_pupil, require_family_pupil
 from cjeune_app.core.use_cases.photos import PhotoSummary, photo_summary
 from cjeune_app.core.use_cases.seasons import amounts_of_season
+from cjeune_app.core.use_cases.sessions import SessionDigest, actor_in
 
 # Address suggestions start a little after the API's own minimum: fewer useless lookups.
 ADDRESS_QUERY_MIN_LENGTH = MIN_QUERY_LENGTH + 2
@@ -154,11 +155,12 @@ def open_enrollment(actor: Actor | None, child: str | None) -> EnrollmentOpening
         return EnrollmentOpening(screen=_screen(session, pupil, season_code))
 
 
-def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
+def save_step(actor: Actor | SessionDigest | None, pupil_id: int, season_code: str, step: int,
               values: Mapping[str, object]) -> StepSaved:
-    """"Suivant" (and "Terminer" on step 4): with errors nothing is stored and the errors come back."""
+    """"Suivant" (and "Terminer" on step 4): with errors nothing is stored and the errors come back.
+    The actor may be given as the page's session digest: resolved in the same transaction."""
     with session_scope() as session:
-        require_family_pupil(session, actor, pupil_id)
+        require_family_pupil(session, actor_in(session, actor), pupil_id)
         result = enrollment.save_step(session, pupil_id, season_code, step, values)
         # No re-read of what a step cannot change (identity, school, photo, season amounts).
         view = result.view
@@ -166,17 +168,17 @@ def save_step(actor: Actor | None, pupil_id: int, season_code: str, step: int,
                          format_date(view.completed_at) if view.completed_at else "", result.parent_mail)
 
 
-def finish(actor: Actor | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:
+def finish(actor: Actor | SessionDigest | None, pupil_id: int, season_code: str, attested: object) -> StepSaved:
     """"Terminer": completed with the attestation ticked and the earlier steps valid (else the
     errors, on the step that holds them); the Parent account is then created or linked."""
     return save_step(actor, pupil_id, season_code, STEP_COUNT, {"attested": attested})
 
 
-def go_back(actor: Actor | None, pupil_id: int, season_code: str, step: int,
+def go_back(actor: Actor | SessionDigest | None, pupil_id: int, season_code: str, step: int,
             values: Mapping[str, object] | None) -> int:
     """"Précédent": the step to show; what was typed is stored too when it is valid."""
     with session_scope() as session:
-        require_family_pupil(session, actor, pupil_id)
+        require_family_pupil(session, actor_in(session, actor), pupil_id)
         return enrollment.go_back(session, pupil_id, season_code, values, from_step=step).current_step
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cjeune_app.core import search as searching
-from cjeune_app.core.db import session_scope
+from cjeune_app.core.db import reading_scope, session_scope
 from cjeune_app.core.partners import public
 from cjeune_app.core.partners.errors import PartnerNotFound
 from cjeune_app.core.partners.public import PublicOffer, PublicPartner
 from cjeune_app.core.search import MapPoint, SearchPage, SearchQuery
+from cjeune_app.core.search.postgres_backend import SETTINGS as SEARCH_SETTINGS
 
 
 @dataclass(frozen=True)
@@ -20,13 +21,13 @@ class OffersPage:
 
 def search(query: SearchQuery) -> SearchPage:
     """Partners matching the query, best (or nearest) first; SearchError when a field is wrong."""
-    with session_scope(read_only=True) as session:
+    with reading_scope(SEARCH_SETTINGS) as session:
         return searching.search(session, query)
 
 
 def map_points(query: SearchQuery) -> tuple[MapPoint, ...]:
     """Where every result of the query is, for the map; SearchError when a field is wrong."""
-    with session_scope(read_only=True) as session:
+    with reading_scope(SEARCH_SETTINGS) as session:
         return searching.map_points(session, query)
 
 

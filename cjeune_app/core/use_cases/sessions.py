@@ -8,6 +8,8 @@ ever kept in the pages' state.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlmodel import Session
 
 from cjeune_app import routes
@@ -59,13 +61,31 @@ def actor_for_session(token: str | None) -> Actor | None:
 
 
 
+@dataclass(frozen=True)
+class SessionDigest:
+    """A page's session, named by its token's digest, handed to a use case instead of an actor: the
+    use case resolves it inside its own transaction (one transaction per screen event, not two)."""
+
+    token_hash: str | None
+
+
+def actor_in(session: Session, who: Actor | SessionDigest | None) -> Actor | None:
+    """The actor itself, or the one behind a session's digest (None when nobody may act), resolved
+    in the caller's transaction as `actor_for_digest` would."""
+    if not isinstance(who, SessionDigest):
+        return who
+    if not who.token_hash:
+        return None
+    account = account_for_digest(session, who.token_hash)
+    return actor_of(session, account) if account is not None else None
+
+
 def actor_for_digest(token_hash: str | None) -> Actor | None:
     """`actor_for_session` from the token's digest (the page's websocket)."""
     if not token_hash:
         return None
     with session_scope() as session:
-        account = account_for_digest(session, token_hash)
-        return actor_of(session, account) if account is not None else None
+        return actor_in(session, SessionDigest(token_hash))
 
 
 def sign_out_digest(token_hash: str | None) -> str | None:

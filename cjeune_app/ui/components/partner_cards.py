@@ -29,7 +29,19 @@ class OfferItem:
 
 
 @dataclasses.dataclass
+class OfferLine:
+    """A bon plan as a partner's card lists it (`offer_line`): no more is sent with each result."""
+
+    title: str = ""
+    discount: str = ""
+    expires: str = ""
+
+
+@dataclasses.dataclass
 class PartnerItem:
+    """A search result as its card shows it; every field is sent at each new search (the map reads
+    its own points: no position here)."""
+
     id: str = ""
     href: str = ""
     name: str = ""
@@ -37,9 +49,7 @@ class PartnerItem:
     commune: str = ""
     distance: str = ""
     envelopes: str = ""
-    offers: list[OfferItem] = dataclasses.field(default_factory=list)
-    latitude: float | None = None
-    longitude: float | None = None
+    offers: list[OfferLine] = dataclasses.field(default_factory=list)
 
 
 def category_label(code: str) -> str:
@@ -78,13 +88,11 @@ def partner_item(hit: PartnerHit) -> PartnerItem:
         commune=hit.commune_name,
         distance=distance,
         envelopes=" et ".join(envelope_label(e) for e in hit.envelopes),
-        offers=[offer_item(o) for o in hit.offers[:3]],
-        latitude=hit.latitude,
-        longitude=hit.longitude,
+        offers=[OfferLine(o.title, o.discount_text, expiry_text(o.expires_at)) for o in hit.offers[:3]],
     )
 
 
-def offer_line(offer: rx.Var[OfferItem]) -> rx.Component:
+def offer_line(offer: rx.Var[OfferLine]) -> rx.Component:
     return rx.hstack(
         rx.cond(offer.discount != "", rx.badge(offer.discount, color_scheme="orange", variant="solid",
                                                   size="2", high_contrast=True)),

@@ -72,15 +72,22 @@ class ChoosePasswordState(PasswordChecklist, rx.State):
     async def load_reset(self):
         await self._load(TokenPurpose.RESET_PASSWORD)
 
-    @rx.event
+    @rx.event(background=True)
     async def submit(self, form: dict):
+        # The password is hashed with argon2 (50 to 100 ms) outside the state's lock.
         password = form.get("new_password", "")
-        if password != form.get("confirm_password", ""):
-            self.errors = ["Les deux saisies du mot de passe ne sont pas identiques."]
-            return
-        self.errors = await asyncio.to_thread(_use_link, self._token, TokenPurpose(self.purpose), password)
-        if not self.errors:
-            self.done, self._token = True, ""
+        async with self:
+            if password != form.get("confirm_password", ""):
+                self.errors = ["Les deux saisies du mot de passe ne sont pas identiques."]
+                return
+            token, purpose = self._token, TokenPurpose(self.purpose)
+        errors = await asyncio.to_thread(_use_link, token, purpose, password)
+        async with self:
+            if self._token != token:
+                return  # another link was opened meanwhile
+            self.errors = errors
+            if not errors:
+                self.done, self._token = True, ""
 
 
 def _choose_password_form() -> rx.Component:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import reflex as rx
 
 from cjeune_app import routes
@@ -19,6 +21,7 @@ from cjeune_app.core.enrollment.wording import (
     STEP_TITLES,
     SUCCESS_MESSAGE,
     SUCCESS_TITLE,
+    WELCOME_PARAGRAPHS,
     WELCOME_TITLE,
 )
 from cjeune_app.ui.components.address_fields import suggestion_list
@@ -275,13 +278,22 @@ def stepper_form() -> rx.Component:
     )
 
 
+def welcome_paragraph(template: str) -> rx.Component:
+    """A paragraph of the "Bienvenue" screen, its {previous_season} and {advantages} filled in by the
+    browser from the state's vars (the sentences themselves are not sent, nor saved, with the state)."""
+    parts = re.split(r"\{(previous_season|advantages)\}", template)
+    # re.split keeps the names captured at the odd indexes: the vars go there.
+    return rx.text(*[getattr(EnrollmentState, part) if index % 2 else part
+                     for index, part in enumerate(parts) if part])
+
+
 def welcome() -> rx.Component:
     return rx.vstack(
         rx.heading(WELCOME_TITLE, as_="h2", size="6", id="titre-bienvenue", tab_index=-1, color=BRAND_BLUE),
         rx.cond(EnrollmentState.is_renewal,
                 rx.callout("Renouvellement : le formulaire reprend les réponses de l'an dernier. "
                            "Vérifiez-les, corrigez ce qui a changé, puis validez.", icon="info", width="100%")),
-        rx.foreach(EnrollmentState.welcome_paragraphs, lambda p: rx.text(p)),
+        *[welcome_paragraph(template) for template in WELCOME_PARAGRAPHS],
         rx.button("Suivant", size="3", width="100%", on_click=EnrollmentState.start, id="commencer"),
         spacing="4", width="100%",
     )

@@ -18,17 +18,19 @@ from typing import Any
 import reflex as rx
 
 from cjeune_app import routes
+from cjeune_app.core.accounts.web import digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enrollment.models import STEP_COUNT
-from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT, WELCOME_PARAGRAPHS
+from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT
 from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
 from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
 from cjeune_app.core.use_cases.photos import PhotoSummary
+from cjeune_app.core.use_cases.sessions import SessionDigest
 from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields
-from cjeune_app.ui.state import PrivatePage
+from cjeune_app.ui.state import PrivatePage, SessionState
 
 TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "address_complement",
                "postal_code", "commune_name", "email", "email_confirmation", "mobile")
@@ -70,7 +72,6 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
     advantages: str = ""  # the season's total, "150 €"
     # Plain vars and frontend expressions, no computed var: those made Reflex create this state
     # (and save it) for every session, whatever its page.
-    welcome_paragraphs: list[str] = []
     is_renewal: bool = False
     completed_on: str = ""
     sent_mail: str = ""  # what "Terminer" e-mailed to the guardian (ParentMail)
@@ -110,14 +111,24 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         except Refusal as refusal:
             return refusal
 
+    async def _save(self, function: Any, *args: Any) -> Any:
+        """A use case of the steps, off the event loop, for the session of this page's websocket: the
+        use case resolves it in its own transaction (one thread hop and one transaction per "Suivant",
+        instead of one of each to find the actor first). The refusal itself when it says no."""
+        who = SessionDigest(digest_from_handshake(self.router.headers.cookie))
+        try:
+            return await asyncio.to_thread(function, who, *args)
+        except Refusal as refusal:
+            if isinstance(refusal, NotSignedIn):  # signed out meanwhile: the header forgets the name
+                (await self.get_state(SessionState))._forget()
+            return refusal
+
     def _show(self, screen: EnrollmentScreen) -> None:
         view = screen.view
         values = view.values
         self._pupil_id = screen.pupil_id
         self.season_code, self.previous_season = screen.season_code, screen.previous_season
         self.advantages = screen.advantages
-        self.welcome_paragraphs = [p.format(previous_season=self.previous_season, advantages=self.advantages)
-                                   for p in WELCOME_PARAGRAPHS]
         self.is_renewal, self.completed_on = view.is_renewal, screen.completed_on
         self.child = ChildRow(**dataclasses.asdict(screen.child))
         self.step = view.current_step
@@ -210,9 +221,9 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             self.errors = {"photo": UNSENT_PHOTO}
             return browser.focus("valider-photo")
         if step == STEP_COUNT:
-            saved = await self._call(use_case.finish, self._pupil_id, self.season_code, self.attested)
+            saved = await self._save(use_case.finish, self._pupil_id, self.season_code, self.attested)
         else:
-            saved = await self._call(use_case.save_step, self._pupil_id, self.season_code, step,
+            saved = await self._save(use_case.save_step, self._pupil_id, self.season_code, step,
                                      self._values(step))
         if isinstance(saved, Refusal):
             return self._refuse(saved)
@@ -232,9 +243,9 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             return browser.focus("fin-inscription", top=True)
         if step == 2:  # what was stored, normalized (mobile shown as +33 …, trimmed e-mail)
             values = saved.view.values
-            self.mobile, self.email = values["mobile"] or "", values["email"]
-            self.email_confirmation = values["email_confirmation"]
-            self.commune_insee, self.commune_name = values["commune_insee"], saved.view.commune_name
+            for name in ("mobile", "email", "email_confirmation", "commune_insee"):
+                self._put(name, values[name] or "")
+            self._put("commune_name", saved.view.commune_name)
         return self._moved_to(saved.step)
 
     @rx.event
@@ -244,7 +255,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             self.screen, self.errors = WELCOME, {}
             return browser.focus("titre-bienvenue", top=True)
         # What was typed stays in the state; core also stores it when it is valid.
-        moved = await self._call(use_case.go_back, self._pupil_id, self.season_code, step,
+        moved = await self._save(use_case.go_back, self._pupil_id, self.season_code, step,
                                  self._values(step) if step in (1, 2) else None)
         if isinstance(moved, Refusal):
             return self._refuse(moved)

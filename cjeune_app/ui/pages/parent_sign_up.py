@@ -112,19 +112,28 @@ class ParentSignUpState(PasswordChecklist, rx.State):
             return
         self.error, self.step = "", "password"
 
-    @rx.event
+    @rx.event(background=True)
     async def submit_password(self, form: dict):
+        # The password is hashed with argon2 (50 to 100 ms) outside the state's lock: the tab's other
+        # events (the password checklist) are answered meanwhile.
+        async with self:
+            proof = self._proof
         try:
-            done = await asyncio.to_thread(guardians.complete_self_registration, self._proof,
+            done = await asyncio.to_thread(guardians.complete_self_registration, proof,
                                            form.get("password", "") or "", form.get("confirm_password", "") or "")
         except FormErrors as errors:
-            self.field_errors = {("confirm_password" if k == "confirmation" else k): v
-                                 for k, v in errors.fields.items()}
+            async with self:
+                if self._proof == proof:
+                    self.field_errors = {("confirm_password" if k == "confirmation" else k): v
+                                         for k, v in errors.fields.items()}
             return
         except Refusal as refusal:
-            self._lost_verification(refusal)
+            async with self:
+                if self._proof == proof:
+                    self._lost_verification(refusal)
             return
-        self.login, self._proof, self.field_errors, self.error, self.step = done.login, "", {}, "", "done"
+        async with self:
+            self.login, self._proof, self.field_errors, self.error, self.step = done.login, "", {}, "", "done"
 
 
 def _mobile_step() -> rx.Component:

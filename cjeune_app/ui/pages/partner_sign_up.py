@@ -46,20 +46,23 @@ class PartnerSignUpState(PasswordChecklist, rx.State):
         self.field_errors, self.done = {}, False
         self._clear_checklist()
 
-    @rx.event
+    @rx.event(background=True)
     async def submit(self, form: dict[str, str]):
+        # The password is hashed with argon2 (50 to 100 ms) outside the state's lock.
         if form.get("password", "") != form.get("confirm_password", ""):
-            self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
+            async with self:
+                self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
             return
         categories = [c.value for c in Category if form.get(f"categorie_{c.value}")]
-        self.field_errors = await asyncio.to_thread(_sign_up, PartnerSignUp(
+        field_errors = await asyncio.to_thread(_sign_up, PartnerSignUp(
             name=form.get("name", ""), kind=form.get("kind", ""), siret=form.get("siret", ""),
             address=form.get("address", ""), postal_code=form.get("postal_code", ""),
             commune_insee=form.get("commune_insee", ""), categories=categories,
             contact_email=form.get("contact_email", ""), password=form.get("password", ""),
             phone=form.get("phone", ""),
         ))
-        self.done = not self.field_errors
+        async with self:
+            self.field_errors, self.done = field_errors, not field_errors
 
 
 def _select(label: str, name: str, options: list[tuple[str, str]], placeholder: str) -> rx.Component:

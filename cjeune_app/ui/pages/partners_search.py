@@ -92,15 +92,16 @@ class SearchState(rx.State):
         )
 
     async def _refresh(self):
-        self.pages_shown = 1
+        # Each var assigned is sent with the update (and saved): only those that change are.
         try:
-            self.results, self.total, self.notice, self.missing_words = await asyncio.to_thread(
-                _run_search, self._query()
-            )
-            self.error, self.searched = "", True
+            results, total, notice, missing = await asyncio.to_thread(_run_search, self._query())
+            error, searched = "", True
         except SearchError as refusal:
-            self.results, self.total, self.notice, self.missing_words = [], 0, "", ""
-            self.error = refusal.message
+            results, total, notice, missing, error, searched = [], 0, "", "", refusal.message, self.searched
+        self.results = results  # never saved (see _UNSAVED): always sent, the browser's copy is the one
+        for name, value in (("pages_shown", 1), ("total", total), ("notice", notice), ("missing_words", missing),
+                            ("error", error), ("searched", searched)):
+            self._set_if_changed(name, value)
         self._describe()
 
     def _url(self) -> str:
@@ -170,15 +171,17 @@ class SearchState(rx.State):
         link without parameters (the menu) starts with no filter."""
         params = self.router.url.query_parameters
         for attr, name in URL_FIELDS.items():
-            setattr(self, attr, params.get(name, ""))
-        self.view = "map" if params.get("vue") == "carte" else "list"
+            self._set_if_changed(attr, params.get(name, ""))
+        self._set_if_changed("view", "map" if params.get("vue") == "carte" else "list")
         wants_distance = params.get("tri") == "distance" and bool(self.near_insee or self.commune)
-        self.sort = "distance" if wants_distance else "relevance"
-        self.offers_only = params.get("bons-plans") == "1"
+        sort = "distance" if wants_distance else "relevance"
+        self._set_if_changed("offers_only", params.get("bons-plans") == "1")
         if params.get("autour-de-moi") != "1":  # the position itself stays in this tab only
-            self.latitude = self.longitude = None
+            self._set_if_changed("latitude", None)
+            self._set_if_changed("longitude", None)
         elif self.latitude is not None:
-            self.sort = "distance"
+            sort = "distance"
+        self._set_if_changed("sort", sort)
         await self._refresh()
 
     @rx.event

@@ -115,31 +115,46 @@ class SignInState(PasswordChecklist, rx.State):
     def change_identifier(self):
         self.step, self.error = "identifier", ""
 
-    @rx.event
+    def _where(self) -> tuple[str, str, str]:
+        """Where the visitor is: an answer computed outside the lock applies only if still there."""
+        return self.door, self.login, self.step
+
+    # The three events below verify or hash a password with argon2 (50 to 100 ms): they run in the
+    # background, the state's lock held only to read the form's context and to show the outcome, so
+    # that the tab's other events (typing, the password checklist) are answered meanwhile.
+
+    @rx.event(background=True)
     async def submit_password(self, form: dict):
         password = form.get("password", "") or ""
-        if not password:
-            self.error = "Saisissez votre mot de passe."
-            return
-        step = await asyncio.to_thread(
-            accounts.check_password, self.login, password, client_ip(self), DOORS[self.door].roles
-        )
-        if step.pending is None:
-            self.error = step.message
-            return
-        self._pending = step.pending
-        self.error, self.step = "", ("change" if step.must_change_password else "remember")
-        if step.must_change_password and self.door == "parent":
-            self.children = await asyncio.to_thread(guardians.first_sign_in_children, step.pending)
-            if self.children:  # a school's letter: password, children's birth dates, e-mail
-                self.field_errors, self.step = {}, "guardian_first"
+        async with self:
+            if not password:
+                self.error = "Saisissez votre mot de passe."
+                return
+            where, roles, address = self._where(), DOORS[self.door].roles, client_ip(self)
+        door, login, _ = where
+        step = await asyncio.to_thread(accounts.check_password, login, password, address, roles)
+        children: list[str] = []
+        if step.pending is not None and step.must_change_password and door == "parent":
+            children = await asyncio.to_thread(guardians.first_sign_in_children, step.pending)
+        async with self:
+            if self._where() != where:
+                return  # another door or identifier was chosen meanwhile
+            if step.pending is None:
+                self.error = step.message
+                return
+            self._pending = step.pending
+            self.error, self.step = "", ("change" if step.must_change_password else "remember")
+            if children:  # a school's letter: password, children's birth dates, e-mail
+                self.children, self.field_errors, self.step = children, {}, "guardian_first"
 
-    @rx.event
+    @rx.event(background=True)
     async def submit_guardian_first(self, form: dict):
-        if self._pending is None:
-            return SignInState.start(self.door)
+        async with self:
+            if self._pending is None:
+                return SignInState.start(self.door)
+            where, pending, child_count = self._where(), self._pending, len(self.children)
         dates, problems = [], {}
-        for index in range(len(self.children)):
+        for index in range(child_count):
             text = (form.get(f"date_{index}", "") or "").strip()
             try:
                 dates.append(parse_date_fr(text) if text else None)
@@ -148,37 +163,50 @@ class SignInState(PasswordChecklist, rx.State):
                 problems["dates"] = "Écrivez chaque date sous la forme jj/mm/aaaa (exemple : 14/03/2013)."
         try:
             address = await asyncio.to_thread(
-                guardians.complete_guardian_first_sign_in, self._pending, form.get("current_password", "") or "",
+                guardians.complete_guardian_first_sign_in, pending, form.get("current_password", "") or "",
                 form.get("new_password", "") or "", form.get("confirm_password", "") or "", dates,
                 form.get("email", "") or "")
         except FormErrors as refused:
-            self.field_errors = {**refused.fields, **problems}
+            async with self:
+                if self._where() == where:
+                    self.field_errors = {**refused.fields, **problems}
             return
         except Refusal as refusal:
-            self._reset(self.door)
-            self.error = refusal.message
+            async with self:
+                if self._where() == where:
+                    self._reset(self.door)
+                    self.error = refusal.message
             return
-        self._pending = None
-        self.field_errors, self.activation_email, self.step = {}, address, "activation_sent"
+        async with self:
+            if self._where() != where:
+                return
+            self._pending = None
+            self.field_errors, self.activation_email, self.step = {}, address, "activation_sent"
 
-    @rx.event
+    @rx.event(background=True)
     async def submit_new_password(self, form: dict):
-        if self._pending is None:
-            return SignInState.start(self.door)
-        current, new = form.get("current_password", ""), form.get("new_password", "")
-        if new != form.get("confirm_password", ""):
-            self.errors = ["Les deux saisies du nouveau mot de passe ne sont pas identiques."]
-            return
+        async with self:
+            if self._pending is None:
+                return SignInState.start(self.door)
+            current, new = form.get("current_password", ""), form.get("new_password", "")
+            if new != form.get("confirm_password", ""):
+                self.errors = ["Les deux saisies du nouveau mot de passe ne sont pas identiques."]
+                return
+            where, pending, address = self._where(), self._pending, client_ip(self)
         try:
-            changed = await asyncio.to_thread(accounts.replace_temporary_password, self._pending, current, new,
-                                              client_ip(self))
+            changed = await asyncio.to_thread(accounts.replace_temporary_password, pending, current, new, address)
         except Refusal as refusal:
-            self.errors = [refusal.message]
+            async with self:
+                if self._where() == where:
+                    self.errors = [refusal.message]
             return
-        self.errors = changed.errors
-        if changed.pending is not None:
-            self._pending = changed.pending
-            self.step = "remember"
+        async with self:
+            if self._where() != where:
+                return
+            self.errors = changed.errors
+            if changed.pending is not None:
+                self._pending = changed.pending
+                self.step = "remember"
 
     @rx.event
     async def stay_signed_in(self, remember: bool):

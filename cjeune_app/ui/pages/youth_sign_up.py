@@ -58,13 +58,16 @@ class YouthSignUpState(PasswordChecklist, rx.State):
         self.field_errors, self.done = {}, False
         self._clear_checklist()
 
-    @rx.event
+    @rx.event(background=True)
     async def submit(self, form: dict):
+        # The password is hashed with argon2 (50 to 100 ms) outside the state's lock.
         if form.get("password", "") != form.get("confirm_password", ""):
-            self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
+            async with self:
+                self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
             return
-        self.field_errors = await asyncio.to_thread(_sign_up, form)
-        self.done = not self.field_errors
+        field_errors = await asyncio.to_thread(_sign_up, form)
+        async with self:
+            self.field_errors, self.done = field_errors, not field_errors
 
 
 def _commune_select() -> rx.Component:

@@ -7,9 +7,12 @@ import datetime as dt
 import pytest
 import sqlalchemy as sa
 
+from cjeune_app.core import db
 from cjeune_app.core.partners.models import Partner
 from cjeune_app.core.search import SearchError, SearchQuery, map_points, reindex_all, reindex_partner, search
+from cjeune_app.core.search.postgres_backend import SETTINGS
 from cjeune_app.core.territory import commune_by_insee
+from cjeune_app.core.use_cases import search as use_cases
 from tests.core.search.corpus import DAY, NOW, PARTNERS, add_corpus_offer, build_corpus
 
 
@@ -63,6 +66,35 @@ def test_a_search_repeated_gives_the_same_page_and_keeps_its_settings_to_itself(
         assert tuple(session.execute(sa.text(show)).one()) == ("force_custom_plan", "off")
         session.commit()
         assert tuple(session.execute(sa.text(show)).one()) != ("force_custom_plan", "off")
+
+
+def test_the_search_use_case_reads_on_connections_of_its_own(db_url, session, corpus):
+    """The use case reads on PostgreSQL in autocommit, on connections opened with the search's
+    settings: the same pages, no statement sent to set them (nor BEGIN, nor COMMIT), and the
+    application's other sessions keep the server's settings."""
+    session.commit()
+    statements: list[str] = []
+
+    def executed(_conn, _cursor, statement, *_):
+        statements.append(statement)
+
+    reading = db._reading_engine(db_url, tuple(sorted(SETTINGS.items()))) if db_url.startswith("postgresql") \
+        else db.get_engine()
+    sa.event.listen(reading, "before_cursor_execute", executed)
+    try:
+        for words in ("club", "theatre aix", ""):
+            assert names(use_cases.search(SearchQuery(q=words))) == names(find(session, words))
+    finally:
+        sa.event.remove(reading, "before_cursor_execute", executed)
+    assert statements
+    if db_url.startswith("postgresql"):
+        assert not [statement for statement in statements if "set_config" in statement]
+        show = "SELECT current_setting('plan_cache_mode'), current_setting('jit')"
+        with db.reading_scope(SETTINGS) as reader:
+            assert tuple(reader.execute(sa.text(show)).one()) == ("force_custom_plan", "off")
+            assert reader.connection().connection.driver_connection.autocommit
+        with db.session_scope() as other:
+            assert tuple(other.execute(sa.text(show)).one()) != ("force_custom_plan", "off")
 
 
 def test_one_typo_is_forgiven_on_longer_words(session, corpus):
