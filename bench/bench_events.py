@@ -8,6 +8,10 @@ Start the servers with REFLEX_REDIS_URL (state bytes are read from Redis): `make
 the app, any blank `reflex init` app for the reference. CPU is read from /proc for every process
 listening for the port's `reflex run` (user + system time), before and after a run of events sent one
 at a time from one session. Printed only; never asserted.
+
+Reflex sends no update for an event that changed nothing (a dashboard opened again, unchanged): a kind
+whose warm events all stay silent is sent back to back instead (the server runs a session's events in
+order) and its CPU read once the server is idle again; no round trip is timed for it then.
 """
 
 from __future__ import annotations
