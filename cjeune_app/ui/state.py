@@ -11,8 +11,13 @@ from that digest (`core.accounts.web`) and reaches the page through this state.
 Private pages mix in `PrivatePage`: its `open_page` (the page's on_load, run by Reflex after
 hydration) resolves the actor once through core, sends a visitor without a valid session to the
 sign-in page and someone of another role to `refused_route`, then calls the page's `_opened(actor)`.
-Every later event of the page asks `await self._actor()` again, so a session revoked or expired
-meanwhile stops working at once.
+A page whose opening reads from the database names that read (`_page_read`): it runs in the same
+thread hop and unit of work as the actor and the header (`family.open_page`), and the page gets
+it in `_opened_with`. Every later event of the page asks `await self._actor()` again, so a session
+revoked or expired meanwhile stops working at once.
+
+Reflex sends every assigned var in the event's delta and saves the state when anything was
+assigned: the opening assigns only what changed (`assign_changed`).
 """
 
 from __future__ import annotations
@@ -39,6 +44,13 @@ def client_ip(state: rx.State) -> str | None:
     return client_address(peer, headers.get("x-forwarded-for"))
 
 
+def assign_changed(state: rx.State, **values: Any) -> None:
+    """Sets the vars whose value differs, only: an assigned var is sent and saved even when equal."""
+    for name, value in values.items():
+        if state.get_value(name) != value:
+            setattr(state, name, value)
+
+
 class SessionState(rx.State):
     # What the header shows.
     first_name: str = ""
@@ -53,8 +65,11 @@ class SessionState(rx.State):
         return digest_from_handshake(self.router.headers.cookie)
 
     def _forget(self) -> None:
-        self.first_name = self.role = self.role_label = self.csrf_token = ""
-        self.children = []
+        assign_changed(self, first_name="", role="", role_label="", csrf_token="", children=[])
+
+    def _show_header(self, actor: Actor, header: family.Header, token_hash: str | None) -> None:
+        assign_changed(self, first_name=actor.display_name, role=str(actor.role), role_label=ROLE_LABELS[actor.role],
+                       children=header.children, csrf_token=csrf_token(token_hash))
 
     async def _actor(self) -> Actor | None:
         """Who is signed in now, from the database (None, and the header cleared, when nobody)."""
@@ -65,13 +80,16 @@ class SessionState(rx.State):
 
     async def _load(self) -> Actor | None:
         """The actor, with the header's name, role and (for a parent) children refreshed."""
-        actor = await self._actor()
-        if actor is not None:
-            header = await asyncio.to_thread(family.header_of, actor)
-            self.first_name, self.role = actor.display_name, str(actor.role)
-            self.role_label, self.children = ROLE_LABELS[actor.role], header.children
-            self.csrf_token = csrf_token(self._token_hash())
-        return actor
+        opened = await asyncio.to_thread(family.open_page, self._token_hash())
+        return self._opened_as(opened)
+
+    def _opened_as(self, opened: family.Opened | None) -> Actor | None:
+        """The header shown for what `family.open_page` found (cleared when nobody is signed in)."""
+        if opened is None:
+            self._forget()
+            return None
+        self._show_header(opened.actor, opened.header, self._token_hash())
+        return opened.actor
 
     @rx.event
     async def sign_out(self):
@@ -101,15 +119,26 @@ class PrivatePage(rx.State, mixin=True):
         """The session's CSRF token, for a script that posts to a changing HTTP route (api.csrf)."""
         return (await self.get_state(SessionState)).csrf_token
 
+    def _page_read(self) -> family.PageRead | None:
+        """The core read the page's opening needs, run with the actor's lookup (None: nothing)."""
+        return None
+
     async def _opened(self, actor: Actor) -> Any:
         """What the page does once the actor is known and allowed (returns events, if any)."""
         return None
 
+    async def _opened_with(self, actor: Actor, page: Any) -> Any:
+        """`_opened`, given what `_page_read` returned."""
+        return await self._opened(actor)
+
     @rx.event
     async def open_page(self):
-        actor = await (await self.get_state(SessionState))._load()
+        session_state = await self.get_state(SessionState)
+        read = self._page_read()
+        opened = await asyncio.to_thread(family.open_page, session_state._token_hash(), read, self.allowed_roles)
+        actor = session_state._opened_as(opened)
         if actor is None:
             return rx.redirect(self.sign_in_route)
         if self.allowed_roles and actor.role not in self.allowed_roles:
             return rx.redirect(self.refused_route)
-        return await self._opened(actor)
+        return await self._opened_with(actor, opened.page if opened is not None else None)

@@ -4,6 +4,7 @@ about" step every family page starts with (`chosen_child`, run inside the page's
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -21,6 +22,7 @@ from cjeune_app.core.permissions import require_pupil_access, require_signed_in
 from cjeune_app.core.search import OfferHit, SearchQuery
 from cjeune_app.core.search import search as search_partners
 from cjeune_app.core.territory.api import commune_by_insee
+from cjeune_app.core.use_cases.family import PageRead
 from cjeune_app.routes import row_id
 
 BOARD_ROLES = (Role.PUPIL, Role.PARENT)  # the roles whose home page shows a youth's board
@@ -128,16 +130,42 @@ def offers_near_position(actor: Actor | None, latitude: float, longitude: float,
     return found[:limit]
 
 
+def _board(session: Session, actor: Actor, wanted: str | None, children: list[Child]) -> YouthDashboard:
+    """The board of the youth asked for, or the actor's first (Forbidden as `chosen_pupil` says)."""
+    if wanted in (None, ""):
+        if actor.role is Role.PUPIL:  # their own: no other check to make
+            own = youth.board_of(session, actor.pupil_id) if actor.pupil_id is not None else None
+        else:  # a parent's children were just read: their first
+            own = youth.board_of(session, children[0].pupil_id) if children else None
+        if own is None:
+            raise Forbidden()
+        return own
+    return youth_dashboard(session, actor, chosen_pupil(session, actor, wanted).pupil_id)
+
+
+def dashboard_in(session: Session, actor: Actor, wanted: str | None,
+                 parent_children: Sequence[Child] | None = None) -> Dashboard:
+    """`dashboard` in a unit of work already open (`parent_children`: a parent's children when the
+    caller already read them)."""
+    children = (list(parent_children) if parent_children is not None else pupils_of(session, actor)) \
+        if actor.role is Role.PARENT else []
+    if actor.role is Role.YOUTH:
+        return Dashboard(children, None, False, _youth_space(session, actor))
+    if actor.role not in BOARD_ROLES:
+        return Dashboard(children, None, False)
+    try:
+        return Dashboard(children, _board(session, actor, wanted, children), False)
+    except Forbidden:
+        return Dashboard(children, None, bool(wanted))
+
+
 def dashboard(actor: Actor | None, wanted: str | None) -> Dashboard:
     actor = require_signed_in(actor)
     with session_scope(read_only=True) as session:
-        children = pupils_of(session, actor) if actor.role is Role.PARENT else []
-        if actor.role is Role.YOUTH:
-            return Dashboard(children, None, False, _youth_space(session, actor))
-        if actor.role not in BOARD_ROLES:
-            return Dashboard(children, None, False)
-        try:
-            child = chosen_pupil(session, actor, wanted)
-            return Dashboard(children, youth_dashboard(session, actor, child.pupil_id), False)
-        except Forbidden:
-            return Dashboard(children, None, bool(wanted))
+        return dashboard_in(session, actor, wanted)
+
+
+def dashboard_read(wanted: str | None) -> PageRead:
+    """The dashboard as the page's opening reads it (`family.open_page`): the parent's children come
+    from the header, read in the same unit of work."""
+    return lambda session, actor, header: dashboard_in(session, actor, wanted, header.pupils)

@@ -30,12 +30,19 @@ from cjeune_app.core.enums import LedgerKind, Role
 from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import back_office
-from cjeune_app.core.use_cases.dashboard import Dashboard, NearbyOffer, dashboard, offers_near_position
+from cjeune_app.core.use_cases.dashboard import (
+    Dashboard,
+    NearbyOffer,
+    dashboard,
+    dashboard_read,
+    offers_near_position,
+)
+from cjeune_app.core.use_cases.family import PageRead
 from cjeune_app.ui import browser
 from cjeune_app.ui.components.app_shell import install_button
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import OfferItem, distance_text, offer_card, offer_item
-from cjeune_app.ui.state import PrivatePage, SessionState
+from cjeune_app.ui.state import PrivatePage, SessionState, assign_changed
 from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
 NO_ACCESS_PARENT = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
@@ -164,19 +171,22 @@ def _pocket_screen(pocket: PocketCard | None) -> dict:
             "pocket_photo": pocket.photo_data_uri or ""}
 
 
-def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
+def _screen(found: Dashboard, role: str) -> dict:
     """The children to switch between and the chosen board (or `forbidden` when the id asked for
     is not this person's to see)."""
-    found: Dashboard = dashboard(actor, wanted)
     return {
         "children": [ChildLink(str(c.pupil_id), c.full_name, routes.dashboard_of_child(c.pupil_id))
                      for c in found.children],
-        "board": _as_screen(found.board, actor.role) if found.board else None,
+        "board": _as_screen(found.board, role) if found.board else None,
         "forbidden": found.forbidden,
         "near_commune": found.youth_space.commune_name if found.youth_space else "",
         "near_offers": [offer_item(o) for o in found.youth_space.near] if found.youth_space else [],
         "ending_offers": [offer_item(o) for o in found.youth_space.ending_soon] if found.youth_space else [],
     }
+
+
+def _load_dashboard(actor: Actor, wanted: str | None) -> dict:
+    return _screen(dashboard(actor, wanted), actor.role)
 
 
 def nearby_item(found: NearbyOffer) -> OfferItem:
@@ -236,42 +246,33 @@ class DashboardState(PrivatePage, rx.State):
     # Set by the pages that come back here (association, loss): shown once on the next load.
     _flash: str = ""
 
-    async def _opened(self, actor: Actor) -> None:
-        wanted = self.router.url.query_parameters.get("enfant")
-        screen = await asyncio.to_thread(_load_dashboard, actor, wanted)
-        self.notice, self._flash = self._flash, ""
-        self.board_role, self.kids, self.forbidden = actor.role, screen["children"], screen["forbidden"]
+    def _page_read(self) -> PageRead:
+        return dashboard_read(self.router.url.query_parameters.get("enfant"))
+
+    async def _opened_with(self, actor: Actor, page: Dashboard) -> None:
+        # Only what changed is assigned: an assigned var is sent and saved, even when equal.
+        screen = _screen(page, actor.role)
+        assign_changed(self, notice=self._flash, _flash="", board_role=str(actor.role), kids=screen["children"],
+                       forbidden=screen["forbidden"], near_commune=screen["near_commune"],
+                       near_offers=screen["near_offers"], near_position=False, locating=False, near_notice="",
+                       ending_offers=screen["ending_offers"])
         if actor.role is Role.AGENT:
             home = await asyncio.to_thread(back_office.agent_home, actor)
-            self.partners_waiting, self.photos_to_check = home.partners_waiting, home.photos_to_check
-            self.corrections_to_approve = home.corrections_to_approve
-            self.batches_to_prepare = home.batches_to_prepare
-        self.near_commune, self.near_offers = screen["near_commune"], screen["near_offers"]
-        self.near_position, self.locating, self.near_notice = False, False, ""
-        self.ending_offers = screen["ending_offers"]
+            assign_changed(self, partners_waiting=home.partners_waiting, photos_to_check=home.photos_to_check,
+                           corrections_to_approve=home.corrections_to_approve,
+                           batches_to_prepare=home.batches_to_prepare)
         board = screen["board"]
-        self.has_board = board is not None
+        assign_changed(self, has_board=board is not None)
         if board is None:
-            self.pupil_id = self.child_first_name = ""
-            self.envelopes, self.todos, self.history = [], [], []
+            assign_changed(self, pupil_id="", child_first_name="", envelopes=[], todos=[], history=[],
+                           has_pocket=False)
             self._set_titles()
-            self.has_pocket = False
             return
         self._show(board)
 
     def _show(self, board: dict) -> None:
-        self.pupil_id, self.child_first_name = board["pupil_id"], board["child_first_name"]
-        self.season_text, self.envelopes, self.credited = board["season_text"], board["envelopes"], board["credited"]
-        self.card_state, self.card_text = board["card_state"], board["card_text"]
-        self.card_number, self.card_last_digits = board["card_number"], board["card_last_digits"]
-        self.can_declare_loss, self.card_todo = board["can_declare_loss"], board["card_todo"]
-        self.loss_href, self.associate_href = board["loss_href"], board["associate_href"]
-        self.enrollment_href, self.photo_href = board["enrollment_href"], board["photo_href"]
-        self.todos, self.history = board["todos"], board["history"]
+        assign_changed(self, **board)
         self._set_titles()
-        self.has_pocket, self.pocket_first_name = board["has_pocket"], board["pocket_first_name"]
-        self.pocket_masked, self.pocket_number = board["pocket_masked"], board["pocket_number"]
-        self.pocket_qr, self.pocket_photo = board["pocket_qr"], board["pocket_photo"]
 
     @rx.event
     def around_me(self):
@@ -301,9 +302,10 @@ class DashboardState(PrivatePage, rx.State):
 
     def _set_titles(self) -> None:
         # Plain vars, not computed ones: those would make Reflex create this state for every session.
-        self.is_parent = self.board_role == Role.PARENT
-        self.balances_title = f"Les avantages de {self.child_first_name}" if self.is_parent else "Mes avantages"
-        self.card_title = f"La carte de {self.child_first_name}" if self.is_parent else "Ma carte"
+        is_parent = self.board_role == Role.PARENT
+        assign_changed(self, is_parent=is_parent,
+                       balances_title=f"Les avantages de {self.child_first_name}" if is_parent else "Mes avantages",
+                       card_title=f"La carte de {self.child_first_name}" if is_parent else "Ma carte")
 
 
 # --- pieces --------------------------------------------------------------------------------------
