@@ -110,8 +110,9 @@ def _ping_after_idle(engine: sa.Engine) -> None:
 
     @sa.event.listens_for(engine, "checkout")
     def _checked_out(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
-        if time.monotonic() - record.info.get("checked_in_at", 0.0) < IDLE_BEFORE_PING_S:
-            return
+        checked_in_at = record.info.get("checked_in_at")
+        if checked_in_at is None or time.monotonic() - checked_in_at < IDLE_BEFORE_PING_S:
+            return  # just opened (maybe inside the dialect's first queries), or used a moment ago
         try:
             engine.dialect.do_ping(dbapi_connection)
         except Exception as error:  # the pool then replaces the connection and tries again
