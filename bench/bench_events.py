@@ -103,7 +103,8 @@ def server_pids(port: int) -> list[int]:
                 cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
             except OSError:
                 continue
-            if ("reflex run" in cmdline and f"--frontend-port {port}" in cmdline) or \
+            if ("reflex run" in cmdline and (f"--frontend-port {port}" in cmdline or
+                                             f"--backend-port {port}" in cmdline)) or \
                     ("cjeune serve" in cmdline and f"--port {port}" in cmdline):  # make run-scale
                 pids.append(int(entry.name))
     return pids
