@@ -112,6 +112,17 @@ class CpuMeter:
 # --- the server and its data ----------------------------------------------------------------------
 
 
+def stop_group(process: subprocess.Popen | None) -> None:
+    """A server started in a session of its own, and every process it started."""
+    if process and process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+
 class Server:
     def __init__(self, args, work: Path, workers: int) -> None:
         self.args, self.work, self.port, self.worker_count = args, work, free_port(), workers
@@ -169,12 +180,7 @@ class Server:
         return "\n".join((self.work / "serve.log").read_text(errors="replace").splitlines()[-40:])
 
     def stop_app(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)
 
     def stop(self) -> None:
         self.stop_app()
@@ -591,12 +597,7 @@ class BlankServer:
         raise RuntimeError(f"the blank app did not start (log: {log.name})")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
+        stop_group(self.process)
 
 
 class BlankVisitor(Family):
