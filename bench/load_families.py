@@ -491,7 +491,8 @@ class Family:
                 await self.timed("start (Commencer)", lambda: tab.send(f"{name}.start", {}))
             elif step == 1:
                 await self.timed("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
-                    "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia"}}))
+                    "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia",
+                    "etape": "1"}}))
             elif step == 2 and view("commune_insee") != "13001":
                 await self.timed("postal code typed", lambda: tab.send(f"{name}.postal_code_typed",
                                                                         {"value": "13100"}))
@@ -503,18 +504,18 @@ class Family:
                 await self.timed("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "address_line": "12 rue de la République", "address_complement": "", "postal_code": "13100",
                     "commune_name": "Aix-en-Provence", "email": email, "email_confirmation": email,
-                    "mobile": ""}}))
+                    "mobile": "", "etape": "2"}}))
             elif step == 3 and view("photo_missing") in (True, None):
                 csrf = tab.state.get(STATES["session"], {}).get("csrf_token_rx_state_", "")
                 await self.timed("photo upload (HTTP)", lambda csrf=csrf: self.upload(csrf))
                 await self.timed("photo uploaded", lambda: tab.send(f"{name}.photo_uploaded", {"_answer": {}}))
             elif step == 3:
-                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {}))
+                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}}))
             elif step == 4 and not view("attested"):
                 await self.timed("attestation ticked", lambda: tab.send(f"{name}.set_check",
                                                                          {"name": "attested", "value": True}))
             elif step == 4:
-                await self.timed("step 4 Terminer", lambda: tab.send(f"{name}.next_step", {}))
+                await self.timed("step 4 Terminer", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "4"}}))
             if view("errors"):
                 raise RuntimeError(f"step {step} refused: {view('errors')}")
         self.enrolled = view("screen") in ("done", "already")

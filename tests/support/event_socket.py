@@ -15,8 +15,9 @@ ROOT_STATE = "reflex___state____state"
 
 
 class EventSocket:
-    def __init__(self, base: str, path: str, token: str | None = None) -> None:
+    def __init__(self, base: str, path: str, token: str | None = None, cookie: str = "") -> None:
         self.base, self.path, self.token = base, path, token or str(uuid.uuid4())
+        self.cookie = cookie  # the Cookie header of a signed-in tab
         self.ws = None
         self.state: dict[str, dict] = {}  # what the server sent, by state name
         self.new_token: str | None = None  # set when the server took this tab for a duplicate
@@ -28,7 +29,8 @@ class EventSocket:
         url = urlsplit(self.base)
         self.ws = await websockets.connect(
             f"ws://{url.netloc}/_event/?EIO=4&transport=websocket&token={self.token}",
-            origin=f"{url.scheme}://{url.netloc}", max_size=None, open_timeout=30)
+            origin=f"{url.scheme}://{url.netloc}", max_size=None, open_timeout=30,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None)
         json.loads((await self.ws.recv())[1:])  # engine.io OPEN
         boot = self.event(f"{ROOT_STATE}.hydrate_and_load", {})
         await self.ws.send("40/_event," + json.dumps({"event": boot}))

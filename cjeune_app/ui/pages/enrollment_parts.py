@@ -27,7 +27,7 @@ from cjeune_app.core.enrollment.wording import (
 from cjeune_app.ui.components.address_fields import suggestion_list
 from cjeune_app.ui.components.forms import alert_box, field_error, form_field
 from cjeune_app.ui.components.photo_editor import photo_editor
-from cjeune_app.ui.pages.enrollment_state import DONE, FORM, WELCOME, EnrollmentState
+from cjeune_app.ui.pages.enrollment_state import DONE, FORM, SHOWN_STEP, WELCOME, EnrollmentState
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE
 
@@ -259,6 +259,7 @@ def step_four() -> rx.Component:
 
 def stepper_form() -> rx.Component:
     return rx.form(
+        rx.el.input(type="hidden", name=SHOWN_STEP, value=EnrollmentState.step.to_string()),
         rx.vstack(
             error_summary(),
             rx.match(

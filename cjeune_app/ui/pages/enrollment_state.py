@@ -32,6 +32,8 @@ from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields
 from cjeune_app.ui.state import PrivatePage, SessionState
 
+# The form's hidden field: the step it was shown for.
+SHOWN_STEP = "etape"
 TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "address_complement",
                "postal_code", "commune_name", "email", "email_confirmation", "mobile")
 CHECKBOXES = ("optin_email", "optin_sms", "attested")
@@ -212,6 +214,8 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
 
     @rx.event
     async def next_step(self, form: dict[str, Any] | None = None) -> Any:
+        if form and str(form.get(SHOWN_STEP, self.step)) != str(self.step):
+            return None  # a second "Suivant" of a step already left (a double tap on a slow line)
         # The form's own values win over a change still on its way from a debounced field.
         for name in TEXT_FIELDS:
             if form and name in form:
