@@ -81,3 +81,10 @@ def scale_server(tmp_path, postgres_server, redis_url):
     """Two workers: (process, base URL, port)."""
     with serving(tmp_path, postgres_server, redis_url, workers=2) as (process, base, port, _):
         yield process, base, port
+
+
+@pytest.fixture
+def one_worker(tmp_path, postgres_server, redis_url):
+    """One worker: (base URL, database URL)."""
+    with serving(tmp_path, postgres_server, redis_url, workers=1) as (_, base, _, db_url):
+        yield base, db_url

@@ -16,17 +16,10 @@ from cjeune_app.core.accounts.web import cookie_name
 from cjeune_app.core.db import engine_for
 from cjeune_app.ui.pages.enrollment_state import SHOWN_STEP, EnrollmentState
 from tests.core.factories import make_pupil, make_season
-from tests.scale.conftest import serving
 from tests.support.event_socket import EventSocket
 
 pytestmark = pytest.mark.postgres
 STEPPER = EnrollmentState.get_full_name()
-
-
-@pytest.fixture
-def one_worker(tmp_path, postgres_server, redis_url):
-    with serving(tmp_path, postgres_server, redis_url, workers=1) as (_, base, _, db_url):
-        yield base, db_url
 
 
 def signed_in_pupil(db_url: str) -> str:

@@ -15,18 +15,11 @@ from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.db import engine_for
 from cjeune_app.ui.pages.sign_in import SignInState
 from tests.core.factories import make_pupil
-from tests.scale.conftest import serving
 from tests.support.event_socket import EventSocket
 
 pytestmark = pytest.mark.postgres
 SIGN_IN = SignInState.get_full_name()
 PASSWORD = "Judo-du-mercredi-2026"
-
-
-@pytest.fixture
-def one_worker(tmp_path, postgres_server, redis_url):
-    with serving(tmp_path, postgres_server, redis_url, workers=1) as (_, base, _, db_url):
-        yield base, db_url
 
 
 def pupil_with_password(db_url: str) -> str:
