@@ -30,7 +30,7 @@ from cjeune_app.core.use_cases.photos import PhotoSummary
 from cjeune_app.core.use_cases.sessions import SessionDigest
 from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields
-from cjeune_app.ui.state import PrivatePage, SessionState
+from cjeune_app.ui.state import PrivatePage, SessionState, assign_changed
 
 # The form's hidden field: the step it was shown for.
 SHOWN_STEP = "etape"
@@ -165,9 +165,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         return {}
 
     def _put(self, name: str, value: Any) -> None:
-        """Sets a field only when its value changes: an assignment marks it dirty, to be sent and saved."""
-        if getattr(self, name) != value:
-            setattr(self, name, value)
+        assign_changed(self, **{name: value})
 
     def _moved_to(self, step: int) -> Any:
         for name, value in (("step", step), ("errors", {}), ("commune_options", []), ("address_options", [])):

@@ -17,6 +17,7 @@ from cjeune_app.ui import browser
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import PartnerItem, partner_card, partner_item
 from cjeune_app.ui.components.partner_map import partner_map
+from cjeune_app.ui.state import assign_changed
 
 PAGE_SIZE = 20
 COMMUNE_OPTIONS = sorted(((c.insee_code, c.name) for c in all_communes()), key=lambda item: item[1])
@@ -139,8 +140,7 @@ class SearchState(rx.State):
         self._set_if_changed("map_query", self._map_query())
 
     def _set_if_changed(self, name: str, value):
-        if getattr(self, name) != value:
-            setattr(self, name, value)
+        assign_changed(self, **{name: value})
 
     def _chips(self) -> list[dict[str, str]]:
         chips = []
