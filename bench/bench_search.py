@@ -9,7 +9,8 @@ call it) over a mixed set of queries (stop words, synonyms, typos, prefixes, com
 distance), and of a naive `LIKE '%word%'` scan answering the same queries, the speedup,
 the slowest queries, and the load average before and after. The PostgreSQL database must
 be empty or absent; it is created and dropped by the script when absent (`--keep` keeps it,
-and a later run with `--keep` reuses its corpus and index: handy to profile).
+and a later run with `--keep` reuses its corpus and index: handy to profile; the same with a
+SQLite file: `--db sqlite:////tmp/bench_search.db --keep`).
 """
 
 from __future__ import annotations
@@ -313,12 +314,13 @@ def main() -> None:
     parser.add_argument("--show", action="store_true", help="print the top results of each query")
     parser.add_argument("--slowest", type=int, default=8, help="print this many slowest queries (median)")
     parser.add_argument("--keep", action="store_true",
-                        help="PostgreSQL: keep the database, and reuse its corpus and index when present")
+                        help="keep the database (PostgreSQL, or a SQLite file given by --db), and reuse its "
+                        "corpus and index when present")
     args = parser.parse_args()
 
     workdir = tempfile.mkdtemp(prefix="bench_search_")
     url = args.db or f"sqlite:///{workdir}/bench.db"
-    sqlite_path = Path(workdir) / "bench.db" if not args.db else None
+    sqlite_path = Path(url.removeprefix("sqlite:///")) if url.startswith("sqlite") else None
     created_pg = _create_postgres_database(url) if url.startswith("postgresql") else False
     if args.keep:
         created_pg = False

@@ -171,7 +171,8 @@ class SqliteBackend:
     def _word(word: QueryWord) -> str:
         """Any of its whole words or starts, or every word of one of its meanings."""
         parts = [f'"{c}"' for c in word.exact] + [f'"{p}"*' for p in word.prefixes]
-        parts += ["(" + " AND ".join(f'"{t}"' for t in meaning) + ")" for meaning in word.meanings]
+        parts += ["(" + " AND ".join(f'"{t}"' for t in meaning) + ")" for meaning in word.meanings
+                  if len(meaning) > 1 or meaning[0] not in word.exact]  # "cours" means cour too
         return "(" + " OR ".join(parts) + ")"
 
     @staticmethod

@@ -149,7 +149,7 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     earlier word): the page is read from the start of that order, not from every partner
     found (a filter is the partner's: the same for all its rows). With a position, the
     partners found are grouped, then sorted by distance."""
-    terms, _ = _word_terms(word, params)
+    terms, count = _word_terms(word, params)
     conditions = partner_filters(criteria, params, "w")
     filtered = "".join(f" AND {condition}" for condition in conditions)
     if criteria.position:
@@ -158,17 +158,52 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
             f"FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
         )
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
-    found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
-    total = session.execute(
-        sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
-    ).scalar_one()
-    best = (
-        f"{found} AND NOT EXISTS (SELECT 1 FROM search_word b WHERE b.term IN {terms} "
-        f"AND b.partner_id = w.partner_id AND (b.tier < w.tier OR (b.tier = w.tier AND b.term < w.term)) "
-        f"AND {_CURRENT.format(t='b')}) ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"
+    if count == 1:
+        found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
+        total = session.execute(
+            sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
+        ).scalar_one()
+        page = session.execute(
+            sa.text(f"{found} AND {_best_row(terms)} ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"),
+            {**params, "limit": criteria.limit, "offset": criteria.offset},
+        )
+        return [row.partner_id for row in page], total
+    # Several indexed words ("th": theatr, theatral, tholonet): each word's rows are read in
+    # the order of its own keys, never merged and sorted whole. A partner is counted with
+    # the first word it has; the page is the start of each word's rows that are their
+    # partner's best, merged.
+    def of_term(n: int) -> str:
+        return f"FROM search_word w WHERE w.term = :word_term{n} AND {_CURRENT.format(t='w')}{filtered}"
+
+    counts = []
+    for n in range(count):
+        earlier = ", ".join(f":word_term{e}" for e in range(n))
+        not_before = (f" AND NOT EXISTS (SELECT 1 FROM search_word e WHERE e.term IN ({earlier}) "
+                      f"AND e.partner_id = w.partner_id AND {_CURRENT.format(t='e')})") if n else ""
+        counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id {of_term(n)}{not_before} "
+                      f"GROUP BY w.partner_id) AS found{n}")
+    counted = f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
+    total = int(session.execute(sa.text(counted), params).scalar_one())
+    starts = " UNION ALL ".join(
+        f"SELECT * FROM (SELECT w.tier, w.partner_id {of_term(n)} AND {_best_row(terms)} "
+        f"ORDER BY w.tier, w.partner_id LIMIT :first) AS start{n}"
+        for n in range(count)
     )
-    page = session.execute(sa.text(best), {**params, "limit": criteria.limit, "offset": criteria.offset})
+    page = session.execute(
+        sa.text(f"SELECT partner_id FROM ({starts}) AS starts ORDER BY tier, partner_id LIMIT :limit OFFSET :offset"),
+        {**params, "first": criteria.offset + criteria.limit, "limit": criteria.limit, "offset": criteria.offset},
+    )
     return [row.partner_id for row in page], total
+
+
+def _best_row(terms: str) -> str:
+    """SQL: the row w is its partner's best for the word (no current row of a better tier,
+    nor of the same tier and an earlier indexed word): one row per partner."""
+    return (
+        f"NOT EXISTS (SELECT 1 FROM search_word b WHERE b.term IN {terms} "
+        f"AND b.partner_id = w.partner_id AND (b.tier < w.tier OR (b.tier = w.tier AND b.term < w.term)) "
+        f"AND {_CURRENT.format(t='b')})"
+    )
 
 
 def chunks(items: list[T], size: int = _CHUNK) -> Iterator[list[T]]:

@@ -147,12 +147,12 @@ class QueryWord:
         to be a prefix), and its stem."""
         own = (self.typed,) if not self.prefix and " " not in self.typed else ()
         words = self.alternatives or own
-        if not self.root:
-            return words
+        roots = {*words, self.root} if self.root else set(words)
         # A document holding a word holds its stem too (`index_words`): the words whose stem
-        # is the root add no document, only a longer list for the index to merge
-        # ("stage" → stag alone, not stage | stages | stag: half the time).
-        return tuple(w for w in words if w != self.root and stem(w) != self.root) + (self.root,)
+        # is matched as well add no document, only a longer list for the index to merge
+        # ("stage" → stag alone, not stage | stages | stag; "th" → theatr, not theatre too).
+        kept = tuple(w for w in words if w != self.root and (stem(w) == w or stem(w) not in roots))
+        return kept + (self.root,) if self.root else kept
 
 
 def _with_meanings(typed: tuple[str, ...]) -> QueryWord:

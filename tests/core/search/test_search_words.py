@@ -70,3 +70,18 @@ def test_a_filter_keeps_the_order_and_the_partners_of_the_unfiltered_word(sessio
         assert sorted(hit.name for hit in nearest.results) == sorted(hit.name for hit in everyone)
         distances = [hit.distance_km for hit in nearest.results]
         assert distances == sorted(distances)
+
+
+def test_a_word_matching_several_indexed_words_pages_like_one_list(session):
+    """"sp" is spectacle and sport, "es" escalade and escape: each indexed word's rows are
+    read apart and merged; a partner comes once, on one page, in the order of the whole list."""
+    build_corpus(session)
+    for typed in ("sp", "es", "ju"):
+        whole = search(session, SearchQuery(q=typed, page_size=50))
+        assert whole.total > 1, typed
+        names = []
+        for number in range(1, whole.total // 2 + 2):
+            page = search(session, SearchQuery(q=typed, page=number, page_size=2))
+            assert page.total == whole.total, typed
+            names += [hit.name for hit in page.results]
+        assert names == [hit.name for hit in whole.results], typed
