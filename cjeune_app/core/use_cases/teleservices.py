@@ -117,7 +117,9 @@ def _estimate_text(season_code: str, children: int | None, rfr: int | None) -> s
     found = estimate(season_code, children, rfr)
     if found is None:
         return "Aucun barème n'est disponible pour estimer l'échelon."
-    year = "" if found.bareme_season == season_code else f" (barème {found.bareme_season}, le dernier publié)"
+    year = ("" if found.bareme_season == season_code else
+            f" {found.bareme_season} (celui de {season_code} n'est pas encore enregistré ; l'établissement "
+            "vérifie votre échelon avec le barème de l'année)")
     if found.echelon == 0:
         return (f"D'après le barème national{year}, vos ressources dépassent le plafond : "
                 "la bourse ne serait pas accordée.")
