@@ -117,14 +117,14 @@ def _estimate_text(season_code: str, children: int | None, rfr: int | None) -> s
     found = estimate(season_code, children, rfr)
     if found is None:
         return "Aucun barème n'est disponible pour estimer l'échelon."
-    year = ("" if found.bareme_season == season_code else
-            f" {found.bareme_season} (celui de {season_code} n'est pas encore enregistré ; l'établissement "
-            "vérifie votre échelon avec le barème de l'année)")
+    note = ("" if found.bareme_season == season_code else
+            f" (celui de {season_code} n'est pas encore enregistré : l'établissement vérifie votre échelon "
+            "avec le barème de l'année)")
     if found.echelon == 0:
-        return (f"D'après le barème national{year}, vos ressources dépassent le plafond : "
-                "la bourse ne serait pas accordée.")
-    return (f"Échelon {found.echelon} estimé d'après le barème national{year}, soit "
-            f"{format_euros(found.yearly_cents)} par an.")
+        return (f"D'après le barème national {found.bareme_season}, vos ressources dépassent le plafond : "
+                f"la bourse ne serait pas accordée{note}.")
+    return (f"Échelon {found.echelon} estimé, soit {format_euros(found.yearly_cents)} par an, d'après le "
+            f"barème national {found.bareme_season}{note}.")
 
 
 # --------------------------------------------------------------------------------------------
