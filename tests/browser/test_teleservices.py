@@ -88,6 +88,7 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     expect(bourse.locator(".etat-service")).to_contain_text("Fermé par l'établissement")
     _open(phone, app_server, f"/services-en-ligne/bourse?enfant={pupil_id}")
     expect(phone.locator("#refus")).to_contain_text("Fermé par l'établissement")
+    expect(phone.locator("#demande-papier")).to_contain_text("formulaire CERFA")
 
     # The school opens it.
     _sign_in(phone, app_server, "gestion", staff)
