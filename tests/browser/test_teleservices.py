@@ -146,6 +146,10 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     request = phone.locator("[id^=demande-]").first
     expect(request).to_contain_text("Arnaud Inès")
     expect(request).to_contain_text("avis joint")
+    link = request.get_by_role("link", name="Voir l'avis d'imposition joint")
+    expect(link).to_have_attribute("href", re.compile(r"^/etablissement/teleservices/bourses/\d+/avis$"))
+    opened = phone.request.get(app_server.base_url + link.get_attribute("href"))  # the staff's session
+    assert opened.status == 200 and opened.body() == AVIS_PDF
     request.get_by_label("Échelon accordé").select_option("2")
     request.get_by_role("button", name="Accorder").click()
     expect(phone.locator("#avis-action")).to_contain_text("Arnaud Inès : Accordée")

@@ -570,6 +570,26 @@ def _school_request(session: Session, establishment_id: int, request_id: int) ->
     return request
 
 
+@dataclass(frozen=True)
+class AvisFile:
+    filename: str
+    media_type: str
+    body: bytes
+
+
+def school_avis(actor: Actor | None, request_id: int) -> AvisFile:
+    """The avis d'imposition a family attached to a request of the staff's own school (to instruct
+    it); RequestNotFound for another school's request, a draft, or a request without an avis."""
+    _actor, establishment_id = _staff(actor)
+    with session_scope(read_only=True) as session:
+        request = _school_request(session, establishment_id, request_id)
+        if request.avis_key is None or request.avis_media_type is None:
+            raise RequestNotFound()
+        key, media_type, reference = request.avis_key, request.avis_media_type, request.reference or ""
+    suffix = "pdf" if media_type == avis.PDF else "jpg"
+    return AvisFile(f"avis-imposition-{reference}.{suffix}", media_type, avis.load(key, media_type))
+
+
 class Decision:
     GRANT = "accorder"
     REFUSE = "refuser"
