@@ -418,7 +418,7 @@ def save_fiche(actor: Actor | None, pupil_id: int, values: Mapping[str, object],
     with session_scope() as session:
         pupil = _parent_child(session, actor, pupil_id)
         require_open(session, Teleservice.FICHE_RENSEIGNEMENTS, pupil.establishment_id, now)
-        errors = fiche.save_fiche(session, pupil, actor.account_id, values)
+        errors = fiche.save_fiche(session, pupil, actor.account_id, values, now=now)
         return FicheSaved(errors, _fiche_screen(session, pupil))
 
 
