@@ -108,6 +108,7 @@ SCHOOL = "/etablissement"
 SCHOOL_IMPORT = "/etablissement/import"
 SCHOOL_TELESERVICES = "/etablissement/teleservices"
 SCHOOL_BOURSE_CSV = "/etablissement/teleservices/bourses.csv"  # ?statut=<filtre>
+SCHOOL_BOURSE_AVIS_PATTERN = "/etablissement/teleservices/bourses/{request_id}/avis"
 ADMIN_TELESERVICES = "/admin/teleservices"
 SCHOOL_PASSWORD_RESET_PATTERN = "/etablissement/eleves/{pupil_id}/mot-de-passe"
 SCHOOL_GUARDIAN_LETTERS = "/etablissement/responsables/courriers"  # ?classe=&envoi=&responsable=&nouveaux=
@@ -187,6 +188,10 @@ METRICS = "/metrics"  # Prometheus, behind CJEUNE_METRICS_TOKEN (api/observabili
 
 def online_bourse_avis(pupil_id: int | str) -> str:
     return ONLINE_BOURSE_AVIS_PATTERN.format(pupil_id=pupil_id)
+
+
+def school_bourse_avis(request_id: int | str) -> str:
+    return SCHOOL_BOURSE_AVIS_PATTERN.format(request_id=request_id)
 
 
 def online_bourse_receipt(pupil_id: int | str) -> str:

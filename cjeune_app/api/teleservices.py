@@ -4,6 +4,7 @@ not part of the partners' API (not in the OpenAPI spec).
     POST /services-en-ligne/bourse/{pupil_id}/avis                multipart: `avis` (PDF or JPEG)
     GET  /services-en-ligne/bourse/{pupil_id}/accuse-reception.pdf
     GET  /etablissement/teleservices/bourses.csv?statut=...
+    GET  /etablissement/teleservices/bourses/{request_id}/avis   (staff of the school: the avis, to instruct)
 
 The avis is read in memory and refused as soon as it passes the size limit; it is checked and stored
 (privately) by core, which also checks again that the service is open.
@@ -49,6 +50,13 @@ def receipt(pupil_id: int, actor: CurrentActor) -> Response:
     file = teleservices.bourse_receipt(actor, pupil_id)
     return Response(file.body, media_type="application/pdf", headers={
         **NO_STORE, "Content-Disposition": f'attachment; filename="{file.filename}"'})
+
+
+@router.get(routes.SCHOOL_BOURSE_AVIS_PATTERN)
+def school_avis(request_id: int, actor: CurrentActor) -> Response:
+    file = teleservices.school_avis(actor, request_id)
+    return Response(file.body, media_type=file.media_type, headers={
+        **NO_STORE, "Content-Disposition": f'inline; filename="{file.filename}"'})
 
 
 @router.get(routes.SCHOOL_BOURSE_CSV)

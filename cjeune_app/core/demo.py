@@ -16,13 +16,14 @@ from schwifty import IBAN
 from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import hash_password
+from cjeune_app.core.accounts.passwords import hash_password, hash_temporary_password
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardBatch
 from cjeune_app.core.cards.numbers import generate_card_number
 from cjeune_app.core.cards.printing import issue_cards
 from cjeune_app.core.checksums import luhn_check_digit, uai_key
+from cjeune_app.core.dates import format_date
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.enrollment.models import Enrollment, EnrollmentStatus
 from cjeune_app.core.enums import ROLE_LABELS, Category, PartnerKind, PartnerStatus, Role
@@ -30,6 +31,8 @@ from cjeune_app.core.errors import Forbidden, Refusal
 from cjeune_app.core.establishments.api import establishment_by_uai
 from cjeune_app.core.establishments.models import Establishment, Pupil
 from cjeune_app.core.formats import paris_today
+from cjeune_app.core.guardians.distribution import issue_letters
+from cjeune_app.core.guardians.models import Guardian
 from cjeune_app.core.guardians.records import GuardianInput, check_guardian, guardians_of_pupil, set_guardians
 from cjeune_app.core.partners.api_keys import KEY_START, create_known_api_key
 from cjeune_app.core.partners.models import Offer, Partner, PartnerCategory
@@ -88,6 +91,8 @@ DEMO_PUPILS = [
 ]
 
 
+LETTER_WAY = "courrier de l'établissement"
+DEMO_LETTER_PASSWORD = "Courrier-Demo-2026"
 # (pupil's first name, guardian, how to try it)
 DEMO_GUARDIANS = [
     ("Léa", GuardianInput("Martin", "Sophie", "mère", "06 10 20 30 40", "", "12 rue des Écoles 13001 Marseille"),
@@ -97,7 +102,7 @@ DEMO_GUARDIANS = [
                            "4 avenue Victor Hugo 13100 Aix-en-Provence"),
      "FranceConnect (première visite) ou auto-inscription : date de naissance de Hugo : 17/04/2012"),
     ("Yanis", GuardianInput("Ben Amar", "Nadia", "mère", "06 70 80 90 10", "nadia.benamar@exemple.fr", ""),
-     "courrier de l'établissement : /etablissement, « Comptes des responsables »"),
+     LETTER_WAY),
 ]
 
 
@@ -216,8 +221,33 @@ def _guardian(session: Session, pupil_first_name: str, typed: GuardianInput, way
         data, problems = check_guardian(typed)
         assert data is not None, problems
         set_guardians(session, pupil, [data])
+    if way == LETTER_WAY:
+        way = _demo_letter(session, pupil, way)
     report.guardians.append({"name": f"{typed.first_name} {typed.last_name}", "mobile": typed.mobile,
                              "child": f"{pupil.first_name} {pupil.last_name}", "way": way})
+
+
+def _demo_letter(session: Session, pupil: Pupil, way: str) -> str:
+    """The school's letter, issued as the school would, with a known provisional password (as the
+    pupils' temporary ones are printed): a new letter on each run while it is unused."""
+    rows = session.exec(select(Guardian).where(Guardian.pupil_id == (pupil.id or 0))
+                        .order_by(col(Guardian.rank))).all()
+    school = session.get(Establishment, pupil.establishment_id)
+    account = session.get(Account, rows[0].account_id) if rows and rows[0].account_id else None
+    if account is not None and not account.must_change_password:
+        return f"{way} : identifiant {account.login} (mot de passe déjà choisi)"
+    if not rows or school is None:
+        return way
+    issue_letters(session, school, guardian_id=rows[0].id)
+    account = session.get(Account, rows[0].account_id)
+    if account is None:
+        return way
+    account.password_hash = hash_temporary_password(DEMO_LETTER_PASSWORD)
+    session.add(account)
+    session.flush()
+    return (f"{way} émis : identifiant {account.login}, mot de passe provisoire {DEMO_LETTER_PASSWORD} (porte "
+            f"Parent ; date de naissance de {pupil.first_name} : {format_date(pupil.birth_date)}) ; nouveau "
+            "courrier : /etablissement, « Comptes des responsables »")
 
 
 def _card_stock(session: Session, school: Establishment, rng: random.Random, report: DemoReport) -> None:

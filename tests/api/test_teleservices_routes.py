@@ -89,3 +89,25 @@ def test_receipt_and_csv_go_to_their_owners_only(world):
     csv = client(world["tokens"]["staff"]).get("/etablissement/teleservices/bourses.csv?statut=a_instruire")
     assert csv.status_code == 200 and "Martin Léa" in csv.content.decode("utf-8-sig")
     assert client(world["tokens"]["parent"]).get("/etablissement/teleservices/bourses.csv").status_code == 403
+
+
+def test_the_school_opens_the_avis_of_its_own_requests_only(world, session):
+    parent, child = world["parent"], world["child"]
+    tele.save_bourse_step(parent, child, 1, HOUSEHOLD)
+    tele.save_bourse_step(parent, child, 2, {"rfr_euros": "11000", "avis_year": str(paris_today().year)})
+    assert post_avis(world["tokens"]["parent"], child, PDF).status_code == 200
+    tele.send_bourse(parent, child, True)
+    [row] = tele.school_teleservices(world["staff"]).requests
+    assert row.has_avis
+    url = f"/etablissement/teleservices/bourses/{row.request_id}/avis"
+    opened = client(world["tokens"]["staff"]).get(url)
+    assert opened.status_code == 200 and opened.content == PDF
+    assert opened.headers["content-type"] == "application/pdf" and "no-store" in opened.headers["cache-control"]
+    assert client(world["tokens"]["parent"]).get(url).status_code == 403  # not staff
+    other_staff = staff_of(session, make_school(session), "Marc")
+    account = session.get(Account, other_staff.account_id)
+    other_token = open_session(session, account, remember=False)
+    session.commit()
+    refused = client(other_token).get(url)  # another school: as if it did not exist
+    assert refused.status_code == 404 and "Martin" not in refused.text
+    assert client(world["tokens"]["staff"]).get(f"/etablissement/teleservices/bourses/{2**31}/avis").status_code == 404

@@ -88,6 +88,7 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     expect(bourse.locator(".etat-service")).to_contain_text("Fermé par l'établissement")
     _open(phone, app_server, f"/services-en-ligne/bourse?enfant={pupil_id}")
     expect(phone.locator("#refus")).to_contain_text("Fermé par l'établissement")
+    expect(phone.locator("#demande-papier")).to_contain_text("formulaire CERFA")
 
     # The school opens it.
     _sign_in(phone, app_server, "gestion", staff)
@@ -105,6 +106,7 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     bourse.get_by_role("link", name=re.compile("Ouvrir")).click()
     expect(phone.locator("#etape-courante")).to_have_text("Étape 1 sur 3")
     assert_page_healthy(phone)
+    phone.get_by_label("Responsables légaux du foyer (nom et prénom) *").fill("")  # may start with the school's record
     phone.get_by_role("button", name="Suivant").click()
     expect(phone.locator("#erreur-guardians")).to_be_visible()
     phone.get_by_label("Responsables légaux du foyer (nom et prénom) *").fill("Sofia Arnaud")
@@ -144,6 +146,10 @@ def test_school_opens_parent_sends_with_an_avis_school_grants_parent_sees_it(app
     request = phone.locator("[id^=demande-]").first
     expect(request).to_contain_text("Arnaud Inès")
     expect(request).to_contain_text("avis joint")
+    link = request.get_by_role("link", name="Voir l'avis d'imposition joint")
+    expect(link).to_have_attribute("href", re.compile(r"^/etablissement/teleservices/bourses/\d+/avis$"))
+    opened = phone.request.get(app_server.base_url + link.get_attribute("href"))  # the staff's session
+    assert opened.status == 200 and opened.body() == AVIS_PDF
     request.get_by_label("Échelon accordé").select_option("2")
     request.get_by_role("button", name="Accorder").click()
     expect(phone.locator("#avis-action")).to_contain_text("Arnaud Inès : Accordée")

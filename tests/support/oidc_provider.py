@@ -3,11 +3,14 @@
 (a `sub` to type, "Authorize" or "Deny"), a real end-session endpoint.
 
 `RogueKeys` serves the same discovery document with `jwks_uri` pointing at a key set of its own:
-the same key id, another RSA key. Tokens the provider signs then fail their signature check.
+the same key id, another RSA key. Tokens the provider signs then fail their signature check. With
+`audience`, it also stands in for the token endpoint: the genuine answer's ID token is signed again
+with its own (published) key for another audience, so that only the `aud` claim is wrong.
 """
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import threading
@@ -17,6 +20,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 import httpx
 import oidc_provider_mock
 import werkzeug.serving
+from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 SCOPES = "openid profile email"  # the provider's standard scopes (FranceConnect's are given_name...)
@@ -70,8 +74,9 @@ class RogueKeys:
     """The provider's discovery document, but its keys replaced by another key under the same id
     (or, with `issuer`, the genuine keys and another issuer announced)."""
 
-    def __init__(self, provider: OidcProvider, issuer: str | None = None):
+    def __init__(self, provider: OidcProvider, issuer: str | None = None, audience: str | None = None):
         metadata = httpx.get(f"{provider.url}/.well-known/openid-configuration").json()
+        token_endpoint = metadata["token_endpoint"]
         genuine = httpx.get(metadata["jwks_uri"]).json()["keys"][0]
         impostor = RSAKey.generate_key(2048, parameters={"kid": genuine.get("kid"), "use": "sig", "alg": "RS256"},
                                        private=True)
@@ -86,11 +91,29 @@ class RogueKeys:
                 self.end_headers()
                 self.wfile.write(body or b"")
 
+            def do_POST(self):  # the token endpoint (with `audience`)
+                form = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                genuine_answer = httpx.post(token_endpoint, content=form,
+                                            headers={"Content-Type": self.headers.get("Content-Type", "")})
+                answer = genuine_answer.json()
+                if genuine_answer.status_code == 200 and audience:
+                    claims = json.loads(base64.urlsafe_b64decode(answer["id_token"].split(".")[1] + "=="))
+                    answer["id_token"] = jwt.encode({"alg": "RS256", "kid": impostor.kid},
+                                                    {**claims, "aud": audience}, impostor)
+                body = json.dumps(answer).encode()
+                self.send_response(genuine_answer.status_code)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
             def log_message(self, *args):
                 pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        altered = {"issuer": issuer} if issuer else {"jwks_uri": f"{self.url}/jwks"}
+        altered: dict[str, str] = {"issuer": issuer} if issuer else {"jwks_uri": f"{self.url}/jwks"}
+        if audience:
+            altered["token_endpoint"] = f"{self.url}/token"
         documents["/.well-known/openid-configuration"] = json.dumps({**metadata, **altered}).encode()
         documents["/jwks"] = json.dumps({"keys": [impostor.as_dict(private=False)]}).encode()
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True)

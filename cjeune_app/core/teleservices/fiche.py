@@ -84,7 +84,8 @@ def _child_values(values: Mapping[str, object]) -> tuple[dict[str, str], str | N
     return errors, mobile, email
 
 
-def save_fiche(session: Session, pupil: Pupil, account_id: int, values: Mapping[str, object]) -> dict[str, str]:
+def save_fiche(session: Session, pupil: Pupil, account_id: int, values: Mapping[str, object], *,
+               now: dt.datetime | None = None) -> dict[str, str]:
     """Store what changed (a ContactChange per field); the errors per field, nothing stored, otherwise."""
     assert pupil.id is not None
     errors, child_mobile, child_email = _child_values(values)
@@ -100,7 +101,7 @@ def save_fiche(session: Session, pupil: Pupil, account_id: int, values: Mapping[
             checked.append((guardian, {"mobile": data.mobile, "email": data.email, "address": data.address}))
     if errors:
         return errors
-    now = utcnow()
+    now = now or utcnow()
 
     def record(subject: str, field: str, old: str | None, new: str | None) -> bool:
         if (old or "") == (new or ""):

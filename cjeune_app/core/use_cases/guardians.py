@@ -33,7 +33,7 @@ from cjeune_app.core.phones import format_mobile
 from cjeune_app.core.use_cases.accounts import PendingSignIn
 from cjeune_app.core.use_cases.school import NO_SUCH_PUPIL, require_school_staff
 
-CODE_SENT = ("Si ce numéro est celui qu'un collège a enregistré pour un responsable légal, un code à "
+CODE_SENT = ("Si le {mobile} est le numéro qu'un collège a enregistré pour un responsable légal, un code à "
              "6 chiffres vient de lui être envoyé par SMS (valable {minutes} minutes). Rien reçu dans "
              "quelques minutes ? Le collège a peut-être un autre numéro : contactez son secrétariat.")
 
@@ -41,14 +41,15 @@ CODE_SENT = ("Si ce numéro est celui qu'un collège a enregistré pour un respo
 @dataclass(frozen=True)
 class CodeRequested:
     mobile: str  # as typed back to the person: 06 12 34 56 78
-    message: str  # the same for every number, known to a school or not
+    message: str  # the same for every number, known to a school or not (the number typed is echoed)
 
 
 def request_code(mobile: str, source_ip: str | None, *, now: dt.datetime | None = None) -> CodeRequested:
     with session_scope() as session:
         sent = verification.send_code(session, mobile, source_ip, now=now or utcnow())
         minutes = int(CODE_VALIDITY.total_seconds() // 60)
-        return CodeRequested(format_mobile(sent.mobile), CODE_SENT.format(minutes=minutes))
+        shown = format_mobile(sent.mobile)
+        return CodeRequested(shown, CODE_SENT.format(mobile=shown, minutes=minutes))
 
 
 @dataclass(frozen=True)

@@ -117,12 +117,14 @@ def _estimate_text(season_code: str, children: int | None, rfr: int | None) -> s
     found = estimate(season_code, children, rfr)
     if found is None:
         return "Aucun barème n'est disponible pour estimer l'échelon."
-    year = "" if found.bareme_season == season_code else f" (barème {found.bareme_season}, le dernier publié)"
+    note = ("" if found.bareme_season == season_code else
+            f" (celui de {season_code} n'est pas encore enregistré : l'établissement vérifie votre échelon "
+            "avec le barème de l'année)")
     if found.echelon == 0:
-        return (f"D'après le barème national{year}, vos ressources dépassent le plafond : "
-                "la bourse ne serait pas accordée.")
-    return (f"Échelon {found.echelon} estimé d'après le barème national{year}, soit "
-            f"{format_euros(found.yearly_cents)} par an.")
+        return (f"D'après le barème national {found.bareme_season}, vos ressources dépassent le plafond : "
+                f"la bourse ne serait pas accordée{note}.")
+    return (f"Échelon {found.echelon} estimé, soit {format_euros(found.yearly_cents)} par an, d'après le "
+            f"barème national {found.bareme_season}{note}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,7 +418,7 @@ def save_fiche(actor: Actor | None, pupil_id: int, values: Mapping[str, object],
     with session_scope() as session:
         pupil = _parent_child(session, actor, pupil_id)
         require_open(session, Teleservice.FICHE_RENSEIGNEMENTS, pupil.establishment_id, now)
-        errors = fiche.save_fiche(session, pupil, actor.account_id, values)
+        errors = fiche.save_fiche(session, pupil, actor.account_id, values, now=now)
         return FicheSaved(errors, _fiche_screen(session, pupil))
 
 
@@ -566,6 +568,26 @@ def _school_request(session: Session, establishment_id: int, request_id: int) ->
     if request is None or request.establishment_id != establishment_id or request.status == RequestStatus.DRAFT:
         raise RequestNotFound()
     return request
+
+
+@dataclass(frozen=True)
+class AvisFile:
+    filename: str
+    media_type: str
+    body: bytes
+
+
+def school_avis(actor: Actor | None, request_id: int) -> AvisFile:
+    """The avis d'imposition a family attached to a request of the staff's own school (to instruct
+    it); RequestNotFound for another school's request, a draft, or a request without an avis."""
+    _actor, establishment_id = _staff(actor)
+    with session_scope(read_only=True) as session:
+        request = _school_request(session, establishment_id, request_id)
+        if request.avis_key is None or request.avis_media_type is None:
+            raise RequestNotFound()
+        key, media_type, reference = request.avis_key, request.avis_media_type, request.reference or ""
+    suffix = "pdf" if media_type == avis.PDF else "jpg"
+    return AvisFile(f"avis-imposition-{reference}.{suffix}", media_type, avis.load(key, media_type))
 
 
 class Decision:

@@ -17,6 +17,7 @@ from cjeune_app import routes
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import NotSignedIn, Refusal
+from cjeune_app.core.teleservices.errors import ServiceClosed
 from cjeune_app.core.teleservices.models import BOURSE_STEP_COUNT
 from cjeune_app.core.use_cases import teleservices
 from cjeune_app.core.use_cases.teleservices import BourseScreen
@@ -39,6 +40,7 @@ class BourseState(PrivatePage, rx.State):
 
     ready: bool = False
     refused: str = ""
+    closed: bool = False  # the refusal is the service's closure: the paper request is suggested
     children_choice: list[dict[str, str]] = []
     child_name: str = ""
     school: str = ""
@@ -78,7 +80,7 @@ class BourseState(PrivatePage, rx.State):
     def _refuse(self, refusal: Refusal) -> Any:
         if isinstance(refusal, NotSignedIn):
             return rx.redirect(self.sign_in_route)
-        self.refused = refusal.message
+        self.refused, self.closed = refusal.message, isinstance(refusal, ServiceClosed)
         return None
 
     async def _opened(self, actor: Actor) -> Any:
@@ -102,7 +104,7 @@ class BourseState(PrivatePage, rx.State):
         try:
             return await asyncio.to_thread(function, actor, self._pupil_id, *args)
         except Refusal as refusal:
-            self.refused = refusal.message
+            self.refused, self.closed = refusal.message, isinstance(refusal, ServiceClosed)
             if isinstance(refusal, NotSignedIn):
                 return rx.redirect(self.sign_in_route)
             return None
@@ -330,7 +332,13 @@ def bourse_page() -> rx.Component:
         page_title("Demande de bourse de collège"),
         rx.cond(
             BourseState.refused != "",
-            rx.box(BourseState.refused, role="alert", id="refus", class_name="refus", width="100%"),
+            rx.vstack(
+                rx.box(BourseState.refused, role="alert", id="refus", class_name="refus", width="100%"),
+                rx.cond(BourseState.closed, rx.text(
+                    "La demande papier (formulaire CERFA) reste possible au secrétariat du collège.",
+                    id="demande-papier", size="2")),
+                spacing="3", width="100%",
+            ),
             rx.cond(
                 ~BourseState.ready,
                 rx.text("Chargement…", role="status"),

@@ -235,6 +235,9 @@ def _decisions(row: rx.Var[RequestItem]) -> rx.Component:
     )
 
 
+_AVIS_BEFORE_ID, _AVIS_AFTER_ID = routes.SCHOOL_BOURSE_AVIS_PATTERN.split("{request_id}")
+
+
 def _request(row: rx.Var[RequestItem]) -> rx.Component:
     return rx.card(
         rx.vstack(
@@ -244,6 +247,9 @@ def _request(row: rx.Var[RequestItem]) -> rx.Component:
             rx.text("Foyer : ", row.guardians, " · ", row.children, " enfant(s) à charge", size="2"),
             rx.text("RFR : ", row.rfr, " € (avis ", row.avis_year, ")",
                     rx.cond(row.has_avis, " · avis joint", " · avis non joint"), size="2"),
+            rx.cond(row.has_avis, rx.link(
+                "Voir l'avis d'imposition joint", href=_AVIS_BEFORE_ID + row.id + _AVIS_AFTER_ID,
+                reload_document=True, size="2", class_name="voir-avis")),
             rx.cond(row.estimated != "", rx.text("Échelon estimé : ", row.estimated, size="2")),
             rx.cond(row.decision != "", rx.text(row.decision, " (", row.decided, ")", weight="bold",
                                                  class_name="decision")),

@@ -50,3 +50,22 @@ def test_seed_refuses_production(session, monkeypatch):
     monkeypatch.setenv("CJEUNE_ENV", "production")
     with pytest.raises(ProductionRefused):
         seed_demo(session)
+
+
+def test_seed_prints_one_guardian_of_each_kind_ready_to_try(session):
+    from cjeune_app.core.demo import DEMO_LETTER_PASSWORD
+    from cjeune_app.core.guardians.distribution import GuardianAccountState, account_state
+    from cjeune_app.core.guardians.models import Guardian
+
+    report = seed_demo(session)
+    session.commit()
+    ways = {g["name"]: g["way"] for g in report.guardians}
+    assert ways["Sophie Martin"].startswith("auto-inscription") and "var/outbox/sms/" in ways["Sophie Martin"]
+    assert ways["Marc Rossi-Giraud"].startswith("FranceConnect")
+    assert f"mot de passe provisoire {DEMO_LETTER_PASSWORD}" in ways["Nadia Ben Amar"]
+    nadia = session.exec(select(Guardian).where(Guardian.first_name == "Nadia")).one()
+    account = session.get(Account, nadia.account_id)
+    assert f"identifiant {account.login}," in ways["Nadia Ben Amar"]
+    assert account_state(account) is GuardianAccountState.LETTER_ISSUED
+    assert account.must_change_password and verify_password(account.password_hash, DEMO_LETTER_PASSWORD)
+    assert seed_demo(session).guardians == report.guardians  # the same letter is printed again

@@ -184,6 +184,34 @@ def test_an_id_token_from_another_issuer_than_the_one_announced_is_refused(confi
         rogue.stop()
 
 
+def test_an_id_token_for_another_client_is_refused(configured, monkeypatch):
+    """Signed by keys the provider publishes, right issuer and nonce, but `aud` names another client."""
+    rogue = RogueKeys(configured, audience="un-autre-site").start()
+    try:
+        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
+        configured.add_person("fc-a", "A", "B")
+        started = franceconnect.start_login()
+        answer = configured.authorize(started.url, "fc-a")
+        with pytest.raises(AnswerNotTrusted):
+            franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
+    finally:
+        rogue.stop()
+
+
+def test_the_same_rogue_token_endpoint_with_the_right_audience_is_accepted(configured, monkeypatch):
+    """The check above fails on `aud` alone: the same re-signed token naming this site passes."""
+    from tests.support.oidc_provider import CLIENT_ID
+    rogue = RogueKeys(configured, audience=CLIENT_ID).start()
+    try:
+        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
+        configured.add_person("fc-a", "A", "B")
+        started = franceconnect.start_login()
+        answer = configured.authorize(started.url, "fc-a")
+        franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
+    finally:
+        rogue.stop()
+
+
 def test_an_expired_id_token_is_refused(db_url, monkeypatch):
     stale = OidcProvider(token_max_age=dt.timedelta(minutes=-10)).start()
     try:

@@ -133,3 +133,26 @@ def test_a_class_without_guardians_is_said(staff):
     with pytest.raises(NoGuardianToNotify):
         guardians.issue_guardian_letters(staff, class_name="6e Z")
     assert guardians.issue_guardian_letters(staff, class_name="5e B").count == 1
+
+
+def test_an_expired_activation_link_is_refused_and_signing_in_again_sends_a_new_one(staff, outbox, session):
+    from cjeune_app.core.accounts.models import OneTimeToken
+    [(login, password)] = letter_credentials(guardians.issue_guardian_letters(staff).letters_pdf)
+    guardians.complete_guardian_first_sign_in(pending_for(login, password), password, "Soleil2026", "Soleil2026",
+                                              [LEA, TOM], "marie@exemple.fr")
+    [expired] = [link for link in links_in(outbox.last("marie@exemple.fr")) if "jeton=" in link]
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=30)
+    for token in session.exec(select(OneTimeToken)).all():  # the link was sent a month ago
+        token.created_at, token.expires_at = long_ago, long_ago + dt.timedelta(days=1)
+        session.add(token)
+    session.commit()
+    with pytest.raises(InvalidToken) as refused:
+        accounts.verify_email(token_from(expired))
+    assert refused.value.message.startswith("Ce lien n'est plus valable : il a expiré")
+    assert guardians.school_guardians(staff).guardians[0].state is GuardianAccountState.LETTER_ISSUED
+    # What was validated is kept: the chosen password still signs in, and a fresh link is sent.
+    assert accounts.check_password(login, "Soleil2026", IP, (Role.PARENT,)).status is SignInStatus.UNVERIFIED
+    [fresh] = [link for link in links_in(outbox.last("marie@exemple.fr")) if "jeton=" in link]
+    assert fresh != expired
+    accounts.verify_email(token_from(fresh))
+    assert guardians.school_guardians(staff).guardians[0].state is GuardianAccountState.ACTIVATED

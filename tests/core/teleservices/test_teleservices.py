@@ -297,3 +297,37 @@ def test_a_closed_service_says_why_and_when(session):
         tele.open_bourse(parent, str(child.id), now=paris(2026, 10, 22, 0, 0, 0))
     assert after.value.message == ("Demande de bourse de collège — Fermé : la campagne 2026-2027 s'est terminée "
                                    "le 21/10/2026 (demandes du 15/09/2026 au 21/10/2026).")
+
+
+def test_a_new_draft_starts_with_the_guardians_the_school_knows_and_the_estimate_names_its_barème(session):
+    from cjeune_app.core.guardians.models import Guardian
+    _school, _staff, parent, child = _world(session)
+    for rank, first in ((1, "Sofia"), (2, "Marc")):
+        session.add(Guardian(pupil_id=child.id, rank=rank, last_name="Martin", first_name=first, relation="mere",
+                             mobile=f"+3361234567{rank}"))
+    session.commit()
+    screen = tele.open_bourse(parent, str(child.id), now=SEPTEMBER).screen
+    assert screen.guardians == "Sofia Martin et Marc Martin"  # the family corrects it if need be
+    saved = tele.save_bourse_step(parent, child.id, 1, {"guardians": "Sofia Martin", "dependent_children": "2"},
+                                  now=SEPTEMBER)
+    assert saved.screen.guardians == "Sofia Martin"
+    saved = tele.save_bourse_step(parent, child.id, 2, RESOURCES, now=SEPTEMBER).screen
+    assert saved.estimate_text == ("Échelon 2 estimé, soit 315 € par an, d'après le barème national 2024-2025 "
+                                   "(celui de 2026-2027 n'est pas encore enregistré : l'établissement vérifie "
+                                   "votre échelon avec le barème de l'année).")
+    above = tele.save_bourse_step(parent, child.id, 2, {"rfr_euros": "90 000", "avis_year": "2026"}, now=SEPTEMBER)
+    assert above.screen.estimate_text.startswith("D'après le barème national 2024-2025, vos ressources dépassent")
+
+
+def test_the_first_day_opens_at_000000_paris_and_the_fiche_changes_carry_their_date(session):
+    from cjeune_app.core.guardians.models import Guardian
+    _school, staff, parent, child = _world(session)
+    assert tele.open_bourse(parent, str(child.id), now=paris(2026, 9, 1, 0, 0, 0)).screen  # 31/08 22:00 UTC
+    session.add(Guardian(pupil_id=child.id, rank=1, last_name="Martin", first_name="Sofia", relation="mere",
+                         mobile="+33612345678"))
+    session.commit()
+    tele.save_fiche(parent, child.id, {"child_mobile": "", "child_email": "", "g1_mobile": "06 12 34 56 79",
+                                       "g1_email": "", "g1_address": ""}, now=paris(2026, 9, 27, 18, 5))
+    [change] = tele.school_teleservices(staff, now=SEPTEMBER).contact_changes
+    assert (change.field, change.old_value, change.new_value) == ("Mobile", "06 12 34 56 78", "06 12 34 56 79")
+    assert change.changed_on == "27/09/2026 à 18 h 05"
