@@ -200,6 +200,11 @@ def guardians_by_mobile(session: Session, mobile: str) -> list[Guardian]:
     return list(session.exec(select(Guardian).where(Guardian.mobile == e164).order_by(col(Guardian.id))).all())
 
 
+def mobile_is_known(session: Session, e164: str) -> bool:
+    """Whether a school has this number (E.164) for a guardian: one index probe, no row read."""
+    return session.exec(select(Guardian.id).where(Guardian.mobile == e164).limit(1)).first() is not None
+
+
 def children_of_guardian(session: Session, rows: list[Guardian]) -> list[Pupil]:
     """The pupils of these guardian rows, each once, in a stable order (first name, id)."""
     ids = {row.pupil_id for row in rows}

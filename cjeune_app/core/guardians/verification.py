@@ -46,7 +46,7 @@ from cjeune_app.core.guardians.errors import (
     WrongCode,
 )
 from cjeune_app.core.guardians.models import Guardian, PhoneCode
-from cjeune_app.core.guardians.records import children_of_guardian, guardians_by_mobile
+from cjeune_app.core.guardians.records import children_of_guardian, guardians_by_mobile, mobile_is_known
 from cjeune_app.core.notifications.sms import queue_sms
 from cjeune_app.core.phones import mobile_problem, normalize_mobile
 from cjeune_app.core.settings import settings
@@ -119,8 +119,7 @@ def send_code(session: Session, mobile: str, source_ip: str | None, *, now: dt.d
     session.add(PhoneCode(mobile_key=key, source_ip=source, code_hash=_code_hash(salt, code), salt=salt,
                           created_at=now, expires_at=expires_at))
     session.flush()
-    if guardians_by_mobile(session, e164):
-        queue_sms(session, e164, code_sms_text(code))
+    queue_sms(session, e164, code_sms_text(code), sent=mobile_is_known(session, e164))
     return CodeSent(e164, expires_at)
 
 

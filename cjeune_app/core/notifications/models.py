@@ -17,8 +17,8 @@ class Channel(StrEnum):
 
 
 class SentMessage(SQLModel, table=True):
-    """One row per message handed over for delivery (the subject, never the body: links in
-    bodies carry one-time tokens)."""
+    """One row per e-mail handed over for delivery, per SMS delivered (the subject, never the
+    body: links in bodies carry one-time tokens, SMS verification codes)."""
 
     __tablename__ = "sent_message"
 

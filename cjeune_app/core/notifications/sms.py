@@ -6,8 +6,8 @@
   SMS API, `POST /v3/transactionalSMS/sms` with the `api-key` header (https://developers.brevo.com/).
 
 `queue_sms(session, ...)` sends after the session commits, from the courier thread of the
-e-mails: the answer to a request takes the same time whether an SMS left or not (a code asked
-for a number no school knows must look exactly like one that was sent).
+e-mails, which then logs it: the answer to a request takes the same time whether an SMS left
+or not (a code asked for a number no school knows must look exactly like one that was sent).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Protocol
 
 import httpx
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from cjeune_app.core.notifications.api import outbox_dir, queue_after_commit
@@ -97,9 +98,16 @@ class _SmsDelivery:
     sender: SmsSender  # chosen when queued: the environment may change after
     to: str
     text: str
+    log_to: sa.Engine  # the database of the request that queued it
+    sent: bool  # False: queued for the same work in the request, then dropped (see queue_sms)
 
     def deliver(self) -> None:
+        if not self.sent:
+            return
         self.sender.send(self.to, self.text)
+        with Session(self.log_to) as session:
+            session.add(SentMessage(channel=Channel.SMS, recipient=self.to[:254], subject=SMS_LOGGED_AS))
+            session.commit()
 
     def keep_failed(self) -> None:
         OutboxSms(sms_outbox_dir() / "failed").send(self.to, self.text)
@@ -108,8 +116,11 @@ class _SmsDelivery:
         return f"SMS to …{self.to[-2:]}"
 
 
-def queue_sms(session: Session, to: str, text: str) -> None:
+def queue_sms(session: Session, to: str, text: str, *, sent: bool = True) -> None:
     """Send once `session` commits; forgotten if it rolls back. The log keeps the number and the
-    time, never the text (a verification code must not outlive its SMS)."""
-    queue_after_commit(session, _SmsDelivery(sms_sender(), to, text))
-    session.add(SentMessage(channel=Channel.SMS, recipient=to[:254], subject=SMS_LOGGED_AS))
+    time, never the text (a verification code must not outlive its SMS); it is written by the
+    courier once the SMS has left. With `sent=False` nothing leaves, but the request does the
+    very same work: a code asked for a number no school knows takes the time of one sent."""
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    queue_after_commit(session, _SmsDelivery(sms_sender(), to, text, engine, sent))
