@@ -1,7 +1,7 @@
 """The Département's back office in a real browser, on a phone (390×844) and on a desktop screen:
 the assistance blocks a card on a phone call (then a partner's payment is refused), a correction is
 proposed by one agent and approved by another, and school staff or a partner are refused on every
-/admin page. The demo's accounts are those `seed-demo` prints."""
+/admin page (each on both screens). The demo's accounts are those `seed-demo` prints."""
 
 from __future__ import annotations
 
@@ -157,18 +157,18 @@ def _registered_admin_pages() -> list[str]:
 
 @pytest.mark.parametrize("door,role_label,space", [("gestion", "Établissement scolaire", routes.SCHOOL),
                                                    ("partenaire", "Partenaire", routes.PARTNER_SPACE)])
-def test_school_staff_and_partners_are_refused_on_every_admin_page(app_server, phone, door, role_label, space):
+def test_school_staff_and_partners_are_refused_on_every_admin_page(app_server, screen, door, role_label, space):
     login, password = _demo_account(app_server, role_label)
-    sign_in(phone, app_server, door, login, password)
+    sign_in(screen, app_server, door, login, password)
     for path in _registered_admin_pages():
-        phone.goto(app_server.base_url + path)
-        expect(phone).to_have_url(re.compile(re.escape(routes.BACK_OFFICE_REFUSED) + "$"))
-        expect(phone.get_by_role("heading", name="Accès réservé aux agents du Département")).to_be_visible()
-        expect(phone.locator("#lien-mon-espace")).to_have_attribute("href", space)
-    phone.locator("#lien-mon-espace").click()
-    expect(phone).to_have_url(re.compile(re.escape(space) + "$"))
+        screen.goto(app_server.base_url + path)
+        expect(screen).to_have_url(re.compile(re.escape(routes.BACK_OFFICE_REFUSED) + "$"))
+        expect(screen.get_by_role("heading", name="Accès réservé aux agents du Département")).to_be_visible()
+        expect(screen.locator("#lien-mon-espace")).to_have_attribute("href", space)
+    screen.locator("#lien-mon-espace").click()
+    expect(screen).to_have_url(re.compile(re.escape(space) + "$"))
     answer = httpx.get(app_server.base_url + routes.API_PREFIX + routes.ADMIN_JOURNAL_CSV,
-                       cookies={c["name"]: c["value"] for c in phone.context.cookies()})
+                       cookies={c["name"]: c["value"] for c in screen.context.cookies()})
     assert answer.status_code in (401, 403)
 
 

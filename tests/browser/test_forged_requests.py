@@ -1,7 +1,8 @@
 """Issue 18's attack, in a real browser: a page served on another port of the same host (same site,
 so the SameSite=Strict cookie is sent) tries the pupil password reset with school staff signed in,
 the photo read and the photo replacement with the pupil signed in, and frames the dashboard: all
-refused. The session cookie is HttpOnly and no token is written in the pages' state (.states)."""
+refused. The session cookie is HttpOnly and no token is written in the pages' state (.states) nor in
+any file of the data folder (database, its WAL, logs, outbox, photos)."""
 
 from __future__ import annotations
 
@@ -214,7 +215,9 @@ def test_no_session_token_is_kept_in_the_pages_state(app_server, phone, chromium
     agent_context.close()
     assert all(len(token) >= 40 for token in tokens)
     stored = written_states_since(started)
-    for path in stored:
+    data_files = [path for path in app_server.data_dir.rglob("*") if path.is_file()]
+    assert any(path.name.startswith("cjeune.db") for path in data_files)
+    for path in [*stored, *data_files]:
         content = path.read_bytes()
         for token in tokens:
             assert token.encode() not in content, path

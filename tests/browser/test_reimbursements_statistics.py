@@ -126,6 +126,25 @@ def test_a_months_batch_is_generated_sent_and_read_by_the_partner(app_server, ag
     expect(desktop.locator("#avis")).to_contain_text("Coordonnées bancaires enregistrées")
     expect(desktop.locator("#iban-enregistre")).to_contain_text("FR76 •••• •••• 0151")
 
+    # another agent, at a desk, reads the sent batch: same file, same total, the books still balanced
+    context = chromium.new_context(viewport=DESKTOP, locale="fr-FR", timezone_id="Europe/Paris")
+    agent_desk = context.new_page()
+    agent_desk.set_default_timeout(15_000)
+    try:
+        open_as_agent(agent_desk, app_server, "/admin/remboursements")
+        expect(agent_desk.locator("#rapprochement")).to_be_visible()
+        agent_desk.get_by_role("button", name=f"Voir le lot {of_month(last_month)}").click()
+        expect(agent_desk.locator("#lot-choisi")).to_have_text(f"Lot {of_month(last_month)}")
+        expect(agent_desk.locator("#total-lot")).to_have_text(total_shown)
+        expect(agent_desk.get_by_role("button", name="Marquer le lot comme envoyé")).to_have_count(0)
+        assert_page_healthy(agent_desk)
+        with agent_desk.expect_download() as again:
+            agent_desk.get_by_role("button", name="Télécharger le fichier SEPA (XML)").click()
+        assert transfers(valid_pain_001(Path(again.value.path()).read_bytes())) == sent
+        screenshot(agent_desk, "admin-remboursements-bureau")
+    finally:
+        context.close()
+
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
 def test_the_statistics_page_charts_the_demo_season(app_server, agent_login, chromium, viewport):
