@@ -297,3 +297,30 @@ def test_a_jeune_sees_the_bons_plans_of_their_commune_and_those_ending_soon(app_
     expect(phone.locator("#bons-plans-bientot-finis article")).to_have_count(min(5, len(offers)))
     expect(phone.locator("#bons-plans-bientot-finis article").first).to_contain_text(offers[0].title)
     assert_page_healthy(phone)
+
+
+def test_a_refused_photo_mails_the_family_the_reason_and_the_link_to_send_another(app_server, phone):
+    parent = "ophelie.bonnet@exemple.fr"
+    youth = make_youth(app_server, "Jade", "Bonnet", guardian_email=parent)  # a photo waiting for review
+    with app_db(app_server) as session:
+        agent_account(session)
+    sign_in(phone, app_server, "gestion", AGENT_LOGIN)
+    phone.goto(app_server.base_url + "/admin/photos")
+    wait_for_app(phone)
+    card = phone.locator(".photo-a-verifier").filter(has_text="Jade Bonnet")
+    card.get_by_label("Motif du refus").select_option("La photo est floue.")
+    card.get_by_role("button", name="Refuser la photo de Jade Bonnet").click()
+    expect(phone.locator("#avis")).to_contain_text("Photo refusée")
+
+    mail = wait_for_mail(app_server, parent, "La photo d'identité de Jade a été refusée")
+    assert "Motif du refus : La photo est floue." in mail.get_body(preferencelist=("plain",)).get_content()
+    link = next(link for link in links_in(mail) if f"/photo?enfant={youth.pupil_id}" in link)
+
+    phone.context.clear_cookies()  # the parent now, following the e-mail's link
+    set_password(app_server, parent)
+    sign_in(phone, app_server, "parent", parent)
+    phone.goto(link)
+    wait_for_app(phone)
+    expect(phone.locator("#etat-photo")).to_have_text("Photo refusée")
+    expect(phone.locator("#motif-photo")).to_have_text("Motif du refus : La photo est floue.")
+    assert_page_healthy(phone)
