@@ -3,7 +3,10 @@ Chromium's installability verdict (`Page.getInstallabilityErrors` over the DevTo
 since Lighthouse 12 has no PWA category). Printed, never asserted. "JS reçu" is the scripts' bytes on
 the wire as Lighthouse's Chromium negotiates them (brotli); bench_first_load_js.py gives them in gzip.
 
-    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--url http://127.0.0.1:3000]
+    .venv/bin/python bench/bench_lighthouse.py [--runs 3] [--url http://127.0.0.1:3000] [--pages / /connexion]
+                                               [--reports DIR]
+
+--reports keeps each run's full Lighthouse report (JSON) there, to read why a score is missed.
 
 Without --url it starts the app (`reflex run --env prod`) on a free port with its own demo
 database. The signed-in dashboard is measured with a youth's session cookie. Lighthouse comes from
@@ -43,7 +46,7 @@ def ensure_lighthouse() -> None:
         subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--loglevel=error"], cwd=home, check=True)
 
 
-def lighthouse(url: str, cookie: str | None) -> dict:
+def lighthouse(url: str, cookie: str | None, report_path: Path | None = None) -> dict:
     command = [str(LIGHTHOUSE), url, "--output=json", "--output-path=stdout", "--quiet",
                "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
                f"--only-categories={','.join(CATEGORIES)}"]
@@ -52,6 +55,8 @@ def lighthouse(url: str, cookie: str | None) -> dict:
     result = subprocess.run(command, capture_output=True, text=True, check=True,
                             env={**os.environ, "CHROME_PATH": CHROMIUM})
     report = json.loads(result.stdout)
+    if report_path is not None:
+        report_path.write_text(result.stdout)
     audits = report["audits"]
     scripts = [item for item in audits["resource-summary"]["details"]["items"] if item["resourceType"] == "script"]
     return {
@@ -92,6 +97,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--url", help="a running app (the signed-in dashboard is then skipped)")
+    parser.add_argument("--pages", nargs="+", default=PAGES, help="the paths to measure")
+    parser.add_argument("--reports", type=Path, help="a folder where each run's JSON report is kept")
     args = parser.parse_args()
     ensure_lighthouse()
     server = None
@@ -105,10 +112,15 @@ def main() -> None:
         print(f"Lighthouse 12, profil mobile, médiane de {args.runs} passages — {base_url}")
         print(f"{'page':18} {'perf':>4} {'a11y':>4} {'bp':>4} {'seo':>4} {'FCP s':>6} {'LCP s':>6} "
               f"{'TBT ms':>6} {'CLS':>6} {'JS reçu Ko':>10}  installable")
-        for path in PAGES:
+        if args.reports:
+            args.reports.mkdir(parents=True, exist_ok=True)
+        for path in args.pages:
             if path in SIGNED_IN and cookie is None:
                 continue
-            runs = [lighthouse(base_url + path, cookie if path in SIGNED_IN else None) for _ in range(args.runs)]
+            name = path.strip("/").replace("/", "_") or "accueil"
+            runs = [lighthouse(base_url + path, cookie if path in SIGNED_IN else None,
+                               args.reports / f"{name}-{run + 1}.json" if args.reports else None)
+                    for run in range(args.runs)]
             median = {key: statistics.median(run[key] for run in runs) for key in runs[0]}
             print(f"{path:18} {median['performance']:>4.0f} {median['accessibility']:>4.0f} "
                   f"{median['best-practices']:>4.0f} {median['seo']:>4.0f} {median['fcp_s']:>6.2f} "

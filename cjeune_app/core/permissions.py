@@ -30,10 +30,11 @@ def require_role(actor: Actor | None, *roles: Role) -> Actor:
 
 
 def can_see_pupil(session: Session, actor: Actor | None, pupil_id: int | None) -> bool:
-    """Pupil: themselves; parent: linked children; agent: everyone; school staff: their pupils."""
+    """Pupil (or a Jeune whose account keeps a pupil record, and so a card): themselves; parent:
+    linked children; agent: everyone; school staff: their pupils."""
     if actor is None or pupil_id is None:
         return False
-    if actor.role is Role.PUPIL:
+    if actor.role in (Role.PUPIL, Role.YOUTH):
         return actor.pupil_id == pupil_id
     if actor.role is Role.PARENT:
         link = session.exec(

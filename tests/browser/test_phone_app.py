@@ -30,6 +30,7 @@ from cjeune_app.core.enums import Role
 from cjeune_app.core.partners.models import Offer
 from cjeune_app.core.partners.public import current_offers
 from cjeune_app.core.photos.api import current_photo, validate_photo
+from cjeune_app.ui.components.app_shell import CONNECTION_LOST
 from tests.browser.checks import assert_page_healthy, wait_for_app
 from tests.browser.chromium import CHROMIUM, CHROMIUM_ARGS, PHONE, ConsoleWatcher
 from tests.browser.families import (
@@ -297,3 +298,89 @@ def test_a_jeune_sees_the_bons_plans_of_their_commune_and_those_ending_soon(app_
     expect(phone.locator("#bons-plans-bientot-finis article")).to_have_count(min(5, len(offers)))
     expect(phone.locator("#bons-plans-bientot-finis article").first).to_contain_text(offers[0].title)
     assert_page_healthy(phone)
+
+
+def test_a_refused_photo_mails_the_family_the_reason_and_the_link_to_send_another(app_server, phone):
+    parent = "ophelie.bonnet@exemple.fr"
+    youth = make_youth(app_server, "Jade", "Bonnet", guardian_email=parent)  # a photo waiting for review
+    with app_db(app_server) as session:
+        agent_account(session)
+    sign_in(phone, app_server, "gestion", AGENT_LOGIN)
+    phone.goto(app_server.base_url + "/admin/photos")
+    wait_for_app(phone)
+    card = phone.locator(".photo-a-verifier").filter(has_text="Jade Bonnet")
+    card.get_by_label("Motif du refus").select_option("La photo est floue.")
+    card.get_by_role("button", name="Refuser la photo de Jade Bonnet").click()
+    expect(phone.locator("#avis")).to_contain_text("Photo refusée")
+
+    mail = wait_for_mail(app_server, parent, "La photo d'identité de Jade a été refusée")
+    assert "Motif du refus : La photo est floue." in mail.get_body(preferencelist=("plain",)).get_content()
+    link = next(link for link in links_in(mail) if f"/photo?enfant={youth.pupil_id}" in link)
+
+    phone.context.clear_cookies()  # the parent now, following the e-mail's link
+    set_password(app_server, parent)
+    sign_in(phone, app_server, "parent", parent)
+    phone.goto(link)
+    wait_for_app(phone)
+    expect(phone.locator("#etat-photo")).to_have_text("Photo refusée")
+    expect(phone.locator("#motif-photo")).to_have_text("Motif du refus : La photo est floue.")
+    assert_page_healthy(phone)
+
+
+def test_a_server_restart_says_connexion_perdue_in_french_and_the_page_reconnects_by_itself(app_server, phone):
+    parent = "gael.fournier@exemple.fr"
+    make_youth(app_server, "Rose", "Fournier", guardian_email=parent)
+    set_password(app_server, parent)
+    sign_in(phone, app_server, "parent", parent)
+    expect(phone.locator("#bonjour")).to_be_visible()
+
+    app_server.stop()  # the server restarts (a new version, a crash) while the tab stays open
+    try:
+        banner = phone.locator("#connexion-perdue")
+        expect(banner).to_have_text(CONNECTION_LOST, timeout=30_000)
+        page_text = phone.locator("body").inner_text()
+        assert "websocket" not in page_text.lower() and "Cannot connect" not in page_text, page_text
+        expect(phone.locator("#bonjour")).to_be_visible()  # what was shown stays readable
+    finally:
+        app_server.start()
+
+    expect(phone.locator("#connexion-perdue")).to_have_count(0, timeout=60_000)  # reconnected by itself
+    # The restarted server built its pages again (new file names): the tab compares its build with the
+    # server's once reconnected, and the next link followed loads the new version's page.
+    phone.wait_for_timeout(2_000)  # a person reads the page before tapping
+    phone.locator("#lien-mon-compte").click()
+    expect(phone.locator("h1")).to_have_text("Mon compte", timeout=30_000)
+    expect(phone.locator("#email-actuel")).to_have_text(parent, timeout=30_000)  # events reach the server
+    phone.console.errors.clear()  # the refused connections and the old build's missing files are expected
+    assert_page_healthy(phone)
+
+
+def test_a_tab_left_open_across_a_new_version_reloads_itself_instead_of_a_blank_map(app_server, chromium):
+    # No worker here: the files asked for must reach the network, where the new version lacks them.
+    context = chromium.new_context(viewport=PHONE, locale="fr-FR", timezone_id="Europe/Paris",
+                                   has_touch=True, service_workers="block")
+    try:
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        page.goto(app_server.base_url + "/partenaires/")
+        wait_for_app(page)
+        page.evaluate("() => { window.ongletAncien = true; }")  # gone once the page reloads
+        refused: list[str] = []
+        reloaded: list[bool] = []
+        page.on("load", lambda _: reloaded.append(True))
+
+        def old_build_file_gone(route):
+            if reloaded:  # the reloaded page is of the new version: its files are there
+                route.continue_()
+                return
+            refused.append(route.request.url)
+            route.fulfill(status=404, body="")
+
+        page.route(re.compile(r"/assets/partner_map-[^/]+\.js$"), old_build_file_gone)
+        page.get_by_role("radio", name="Carte").click()  # the map is loaded only when asked for
+        page.wait_for_function("() => window.ongletAncien === undefined", timeout=30_000)
+        assert refused, "the map's file was never asked for"
+        wait_for_app(page)
+        expect(page.locator(".leaflet-container")).to_be_visible(timeout=30_000)
+    finally:
+        context.close()

@@ -133,7 +133,7 @@ def offers_near_position(actor: Actor | None, latitude: float, longitude: float,
 def _board(session: Session, actor: Actor, wanted: str | None, children: list[Child]) -> YouthDashboard:
     """The board of the youth asked for, or the actor's first (Forbidden as `chosen_pupil` says)."""
     if wanted in (None, ""):
-        if actor.role is Role.PUPIL:  # their own: no other check to make
+        if actor.role in (Role.PUPIL, Role.YOUTH):  # their own: no other check to make
             own = youth.board_of(session, actor.pupil_id) if actor.pupil_id is not None else None
         else:  # a parent's children were just read: their first
             own = youth.board_of(session, children[0].pupil_id) if children else None
@@ -149,8 +149,9 @@ def dashboard_in(session: Session, actor: Actor, wanted: str | None,
     caller already read them)."""
     children = (list(parent_children) if parent_children is not None else pupils_of(session, actor)) \
         if actor.role is Role.PARENT else []
-    if actor.role is Role.YOUTH:
-        return Dashboard(children, None, False, _youth_space(session, actor))
+    if actor.role is Role.YOUTH:  # the bons plans, and their card if their account keeps a pupil record
+        board = youth.board_of(session, actor.pupil_id) if actor.pupil_id is not None else None
+        return Dashboard(children, board, False, _youth_space(session, actor))
     if actor.role not in BOARD_ROLES:
         return Dashboard(children, None, False)
     try:

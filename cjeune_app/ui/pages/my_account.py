@@ -186,7 +186,10 @@ def my_account_page() -> rx.Component:
                 rx.box(MyAccountState.errors["page"], role="alert", class_name="refus")),
         rx.vstack(
             _block("Adresse e-mail", "bloc-email",
-                   rx.text("Adresse actuelle : ", rx.el.strong(MyAccountState.email, id="email-actuel")),
+                   rx.cond(MyAccountState.email != "",
+                           rx.text("Adresse actuelle : ", rx.el.strong(MyAccountState.email, id="email-actuel")),
+                           rx.text("Aucune adresse e-mail n'est enregistrée pour ce compte : ajoutez-en une pour "
+                                   "recevoir les messages du Département.", id="email-actuel-aucun")),
                    rx.cond(MyAccountState.pending_email != "",
                            rx.text("En attente de confirmation : ", rx.el.strong(MyAccountState.pending_email),
                                    id="email-en-attente", size="2")),
@@ -261,7 +264,10 @@ def my_account_page() -> rx.Component:
                                        "paiements est conservé le temps exigé par la loi.", size="2"),
                                rx.button("Demander la suppression de mon compte", color_scheme="red",
                                          variant="outline", size="3", on_click=MyAccountState.ask_deletion,
-                                         id="demander-suppression"),
+                                         id="demander-suppression",
+                                         # A long label wraps inside its button on a phone.
+                                         height="auto", min_height="2.75rem", white_space="normal",
+                                         padding_y="0.5rem", text_align="center"),
                            ))),
             rx.link("Retour au tableau de bord", href=routes.DASHBOARD, underline="always"),
             spacing="6", width="100%",

@@ -157,3 +157,30 @@ def test_around_me_gives_the_nearest_bons_plans_with_their_distance(session):
         offers_near_position(actor_for(youth), 123.0, 5.0)
     with pytest.raises(NotSignedIn):
         offers_near_position(None, 43.3, 5.4)
+
+
+def test_a_jeune_sees_the_bons_plans_and_their_card_when_they_have_one(session, world):
+    """A former collégien·ne now a Jeune (the account keeps its pupil record): the card with the bons
+    plans; a Jeune who never was one: the bons plans only."""
+    from cjeune_app.core.accounts.models import Account as AccountRow
+    from cjeune_app.core.enums import Role
+    from cjeune_app.core.use_cases.dashboard import dashboard_in
+
+    youth = world.youths[0]
+    associate_card(session, youth.account_id, youth.pupil_id, world.cards[0], "k-jeune")
+    former = session.get(AccountRow, youth.account_id)
+    former.role, former.commune_insee = Role.YOUTH, "13001"
+    never = AccountRow(role=Role.YOUTH, login="sami.jeune@exemple.fr", email="sami.jeune@exemple.fr",
+                       first_name="Sami", last_name="Jeune", commune_insee="13001")
+    session.add_all([former, never])
+    session.commit()
+
+    with_card = dashboard_in(session, account(session, youth.account_id), None)
+    assert with_card.youth_space is not None and not with_card.forbidden
+    assert with_card.board is not None and with_card.board.pupil_id == youth.pupil_id
+    assert with_card.board.card.state == "active" and with_card.board.pocket is not None
+    assert with_card.board.pocket.number.replace(" ", "") == world.cards[0]
+    without = dashboard_in(session, account(session, never.id), None)
+    assert without.youth_space is not None and without.board is None and not without.forbidden
+    with pytest.raises(Forbidden):
+        youth_dashboard(session, account(session, never.id), youth.pupil_id)
