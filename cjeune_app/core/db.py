@@ -37,6 +37,9 @@ def is_sqlite(engine: sa.Engine) -> bool:
     return engine.dialect.name == "sqlite"
 
 
+SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: pages are the OS's file cache
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
     # WAL lets readers run during a write; busy_timeout makes concurrent writers wait
@@ -47,6 +50,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=15000")
+    # Reads through a memory map of the file (shared by every connection through the OS's
+    # cache) instead of a read() per page missing from each connection's 2 MB page cache:
+    # a month's reimbursement batch probes a few hundred thousand index entries. Writes are
+    # unchanged (and durable as above).
+    cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
 
 
