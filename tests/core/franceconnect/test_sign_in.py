@@ -23,7 +23,7 @@ from cjeune_app.core.franceconnect.errors import (
 )
 from cjeune_app.core.franceconnect.models import FranceConnectArrival, FranceConnectLogin
 from cjeune_app.core.use_cases import franceconnect, sessions
-from tests.support.oidc_provider import OidcProvider, RogueKeys
+from tests.support.oidc_provider import CLIENT_ID, OidcProvider, RogueKeys
 
 
 def _query(url: str) -> dict[str, str]:
@@ -158,58 +158,32 @@ def test_an_id_token_with_another_nonce_is_refused(configured):
         franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
 
 
-def test_an_id_token_whose_signature_does_not_match_the_published_keys_is_refused(configured, monkeypatch):
-    rogue = RogueKeys(configured).start()
+def _sign_in_through(rogue: RogueKeys, configured, monkeypatch):
+    """A whole sign-in whose ID token comes from a stand-in token endpoint (see RogueKeys)."""
+    rogue.start()
     try:
         monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
         configured.add_person("fc-a", "A", "B")
         started = franceconnect.start_login()
         answer = configured.authorize(started.url, "fc-a")
-        with pytest.raises(AnswerNotTrusted):
-            franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
+        return franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
     finally:
         rogue.stop()
 
 
-def test_an_id_token_from_another_issuer_than_the_one_announced_is_refused(configured, monkeypatch):
-    rogue = RogueKeys(configured, issuer="https://fc.exemple.fr").start()
-    try:
-        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
-        configured.add_person("fc-a", "A", "B")
-        started = franceconnect.start_login()
-        answer = configured.authorize(started.url, "fc-a")
-        with pytest.raises(AnswerNotTrusted):
-            franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
-    finally:
-        rogue.stop()
-
-
-def test_an_id_token_for_another_client_is_refused(configured, monkeypatch):
-    """Signed by keys the provider publishes, right issuer and nonce, but `aud` names another client."""
-    rogue = RogueKeys(configured, audience="un-autre-site").start()
-    try:
-        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
-        configured.add_person("fc-a", "A", "B")
-        started = franceconnect.start_login()
-        answer = configured.authorize(started.url, "fc-a")
-        with pytest.raises(AnswerNotTrusted):
-            franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
-    finally:
-        rogue.stop()
+@pytest.mark.parametrize("forged", [
+    {},  # signed by keys the provider does not publish
+    {"issuer": "https://fc.exemple.fr"},  # another issuer than the one announced
+    {"audience": "un-autre-site"},  # published keys, right issuer and nonce, another client
+], ids=["signature", "issuer", "audience"])
+def test_an_id_token_not_made_for_this_site_by_this_provider_is_refused(configured, monkeypatch, forged):
+    with pytest.raises(AnswerNotTrusted):
+        _sign_in_through(RogueKeys(configured, **forged), configured, monkeypatch)
 
 
 def test_the_same_rogue_token_endpoint_with_the_right_audience_is_accepted(configured, monkeypatch):
-    """The check above fails on `aud` alone: the same re-signed token naming this site passes."""
-    from tests.support.oidc_provider import CLIENT_ID
-    rogue = RogueKeys(configured, audience=CLIENT_ID).start()
-    try:
-        monkeypatch.setenv("CJEUNE_FRANCECONNECT_ISSUER", rogue.url)
-        configured.add_person("fc-a", "A", "B")
-        started = franceconnect.start_login()
-        answer = configured.authorize(started.url, "fc-a")
-        franceconnect.finish_login(answer["state"], answer["code"], "", started.browser_key)
-    finally:
-        rogue.stop()
+    """The audience check above fails on `aud` alone: the same re-signed token naming this site passes."""
+    _sign_in_through(RogueKeys(configured, audience=CLIENT_ID), configured, monkeypatch)
 
 
 def test_an_expired_id_token_is_refused(db_url, monkeypatch):
