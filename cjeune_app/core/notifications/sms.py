@@ -13,6 +13,7 @@ or not (a code asked for a number no school knows must look exactly like one tha
 from __future__ import annotations
 
 import json
+import logging
 import os
 import uuid
 from dataclasses import dataclass
@@ -29,6 +30,7 @@ from cjeune_app.core.settings import private_dir, settings
 
 SMS_TIMEOUT_SECONDS = 15
 SMS_LOGGED_AS = "SMS (texte non conservé)"
+log = logging.getLogger(__name__)
 
 
 class SmsSender(Protocol):
@@ -105,9 +107,12 @@ class _SmsDelivery:
         if not self.sent:
             return
         self.sender.send(self.to, self.text)
-        with Session(self.log_to) as session:
-            session.add(SentMessage(channel=Channel.SMS, recipient=self.to[:254], subject=SMS_LOGGED_AS))
-            session.commit()
+        try:
+            with Session(self.log_to) as session:
+                session.add(SentMessage(channel=Channel.SMS, recipient=self.to[:254], subject=SMS_LOGGED_AS))
+                session.commit()
+        except sa.exc.SQLAlchemyError:  # it left: not to be kept as undelivered nor sent again
+            log.exception("SMS sent but not logged: %s", self.describe())
 
     def keep_failed(self) -> None:
         OutboxSms(sms_outbox_dir() / "failed").send(self.to, self.text)
