@@ -65,7 +65,8 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
     for shown in ("Ben Amar", "Yanis", "30/09/2011", "Collège Sainte-Victoire", "3e A"):
         expect(identity).to_contain_text(shown)
     expect(identity.locator("input")).to_have_count(0)
-    fill_step_one(phone, "Ben Amar", "Nadia")
+    # Yanis's mother has the account the school handed out (demo): his father enrolls him
+    fill_step_one(phone, "Ben Amar", "Karim")
     screenshot(phone, "1-informations")
     assert_page_healthy(phone)
     next_button(phone).click()
@@ -78,8 +79,8 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
     expect(phone.get_by_label("Adresse postale *")).to_have_value("12 Rue de la République")
     expect(phone.get_by_label("Code postal *")).to_have_value("13001")
     expect(phone.get_by_label("Ville *")).to_have_value("Marseille 1er Arrondissement")
-    phone.get_by_label("Adresse email *", exact=True).fill("nadia.benamar@exemple.fr")
-    phone.get_by_label("Confirmation de l'adresse email *").fill("nadia.benamar@exemple.fr")
+    phone.get_by_label("Adresse email *", exact=True).fill("karim.benamar@exemple.fr")
+    phone.get_by_label("Confirmation de l'adresse email *").fill("karim.benamar@exemple.fr")
     phone.get_by_label("Numéro de téléphone mobile").fill("06 12 34 56 78")
     optins = phone.get_by_role("checkbox")
     expect(optins).to_have_count(2)
@@ -127,7 +128,7 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
     expect(phone.get_by_role("heading", name="C'EST PARFAIT !")).to_be_visible()
     expect(phone.get_by_text("Votre compte a été mis à jour avec succès !")).to_be_visible()
     expect(phone.locator("#e-mail-envoye")).to_have_text(
-        "Un e-mail a été envoyé à nadia.benamar@exemple.fr avec le lien pour créer le mot de passe du nouveau "
+        "Un e-mail a été envoyé à karim.benamar@exemple.fr avec le lien pour créer le mot de passe du nouveau "
         "compte Parent (pensez à regarder dans les courriers indésirables).")
     expect(phone.locator(".etape-faite")).to_have_count(4)
     screenshot(phone, "5-cest-parfait")
@@ -137,8 +138,8 @@ def test_a_first_enrollment_from_the_first_sign_in_to_cest_parfait(app_server, p
         pupil_id = _pupil_id(session, yanis["login"])
         assert enrollment_status(session, pupil_id, SEASON).status == "completed"
         choices = {r.kind: (r.value, r.contact) for r in consent_history(session, pupil_id, SEASON)}
-        assert choices == {"optin_email": (True, "nadia.benamar@exemple.fr"), "optin_sms": (False, "+33612345678"),
-                           "attestation": (True, "nadia.benamar@exemple.fr")}
+        assert choices == {"optin_email": (True, "karim.benamar@exemple.fr"), "optin_sms": (False, "+33612345678"),
+                           "attestation": (True, "karim.benamar@exemple.fr")}
         assert photo_state(session, pupil_id).state == "pending"
 
     phone.get_by_role("link", name="Aller au tableau de bord").click()
