@@ -66,6 +66,7 @@ def test_search_filter_open_a_partner_and_see_the_map(app_server, offline_tiles)
 
     phone.get_by_label("Catégorie").select_option("")
     box.fill("cigale")
+    expect(results(phone).first).to_have_text("Théâtre de la Cigale")  # seen before tapped, as a person does
     results(phone).first.click()
     expect(phone).to_have_url(re.compile(r"/partenaires/\d+$"))
     expect(phone.get_by_role("heading", level=1)).to_have_text("Théâtre de la Cigale")
