@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from cjeune_app.core.db import utcnow
 from cjeune_app.core.establishments.models import Pupil
-from cjeune_app.core.guardians.models import Guardian
+from cjeune_app.core.guardians.records import guardians_of_pupil
 from cjeune_app.core.teleservices.bareme import bareme_for, estimate
 from cjeune_app.core.teleservices.errors import (
     AttestationMissing,
@@ -38,8 +38,7 @@ def start_or_resume(session: Session, pupil: Pupil, season_code: str, account_id
     whose household starts with the guardians the school has on record (the family corrects it)."""
     request = request_of(session, pupil.id or 0, season_code)
     if request is None:
-        known = session.exec(select(Guardian).where(Guardian.pupil_id == (pupil.id or 0))
-                             .order_by(col(Guardian.rank))).all()
+        known = guardians_of_pupil(session, pupil.id or 0)
         names = " et ".join(f"{g.first_name} {g.last_name}".strip() for g in known)[:MAX_TEXT]
         request = BourseRequest(pupil_id=pupil.id or 0, establishment_id=pupil.establishment_id,
                                 season_code=season_code, created_by_account_id=account_id, guardians=names)
