@@ -248,7 +248,9 @@ def _resolve_words(
             else:
                 word = dataclasses.replace(word, in_offers=in_offers)
         else:
-            word = dataclasses.replace(word, in_offers=in_offers)
+            # A prefix that starts no indexed word ("piscine", whose stem and meaning match) is dropped.
+            found = bool(starting) or not word.prefixes or not (word.root or word.meanings)
+            word = dataclasses.replace(word, in_offers=in_offers, found_as_typed=found)
         resolved.append(word)
     return resolved, tuple(corrections)
 

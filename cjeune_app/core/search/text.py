@@ -115,6 +115,9 @@ class QueryWord:
     in_offers: bool = True  # False when no offer's title has it (nor any alternative)
     meanings: tuple[tuple[str, ...], ...] = ()
     stemmed: bool = True  # False when no indexed word is its stem
+    # False when no indexed word is, or starts with, the word typed: its stem and meanings
+    # alone match (a prefix starting nothing still costs the index a walk).
+    found_as_typed: bool = True
 
     @property
     def may_be_corrected(self) -> bool:
@@ -132,7 +135,7 @@ class QueryWord:
     @property
     def prefixes(self) -> tuple[str, ...]:
         """The starts of indexed words it matches: the word typed, unless `alternatives` replace it."""
-        if self.alternatives or " " in self.typed or not self.prefix:
+        if self.alternatives or " " in self.typed or not self.prefix or not self.found_as_typed:
             return ()
         return (self.typed,)
 
@@ -145,7 +148,7 @@ class QueryWord:
     def exact(self) -> tuple[str, ...]:
         """The indexed words it matches whole: its alternatives (else itself when too short
         to be a prefix), and its stem."""
-        own = (self.typed,) if not self.prefix and " " not in self.typed else ()
+        own = (self.typed,) if not self.prefix and " " not in self.typed and self.found_as_typed else ()
         words = self.alternatives or own
         roots = {*words, self.root} if self.root else set(words)
         # A document holding a word holds its stem too (`index_words`): the words whose stem

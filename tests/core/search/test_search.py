@@ -43,6 +43,16 @@ def test_words_match_as_prefixes_while_typing(session, corpus):
     assert names(find(session, "calanq")) == ["Escape Game des Calanques"]
 
 
+def test_a_word_read_as_its_synonym_finds_what_the_synonym_finds(session, corpus):
+    # "piscine" starts no indexed word: its meaning alone is looked for, as "natation" (the
+    # same list, with or without a position; the index walks no dead prefix).
+    for filters in ({}, {"near_insee": "13001", "sort": "distance"}):
+        swimming = find(session, "natation", **filters)
+        assert swimming.total > 0
+        page = find(session, "piscine", **filters)
+        assert (names(page), page.total) == (names(swimming), swimming.total)
+
+
 def test_a_query_of_stop_words_only_browses_like_the_empty_box(session, corpus):
     browsing = find(session, "")
     assert browsing.total > 0
