@@ -18,11 +18,13 @@ from cjeune_app.core.search.statements import (
     TERMS,
     Criteria,
     Vocabulary,
+    browses_search_word,
     chunks,
     lone_word,
     paged,
     partner_filters,
     position_params,
+    rank_browsing,
     rank_lone_word,
     term_rows,
     unfiltered,
@@ -76,6 +78,8 @@ class PostgresBackend:
         if session.info.get("connection_settings") != SETTINGS:
             session.execute(_SETTINGS)  # see `SETTINGS`
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
+        if browses_search_word(criteria):  # twice as fast as counting the partners' documents
+            return rank_browsing(session, criteria, params)
         word = lone_word(criteria)
         # A lone word with filters or a position: the join of `_hits` reads search_word's
         # key only (its filters' columns would be read from the table's rows).

@@ -23,6 +23,7 @@ from cjeune_app.core.search.statements import (
     TERMS,
     Criteria,
     Vocabulary,
+    browses_search_word,
     chunks,
     lone_word,
     offer_word_partners,
@@ -32,7 +33,6 @@ from cjeune_app.core.search.statements import (
     rank_browsing,
     rank_lone_word,
     term_rows,
-    unfiltered,
     upsert_terms,
     vocabulary,
 )
@@ -47,8 +47,7 @@ class SqliteBackend:
 
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
-        if not criteria.words and criteria.position is None and (criteria.offers_only or unfiltered(criteria)):
-            # Filters alone: the full-text index intersects their tokens faster.
+        if browses_search_word(criteria):
             return rank_browsing(session, criteria, params)
         word = lone_word(criteria)
         if word is not None and not criteria.offers_only:

@@ -70,6 +70,12 @@ def unfiltered(criteria: Criteria) -> bool:
                 or criteria.position or criteria.radius_km is not None)
 
 
+def browses_search_word(criteria: Criteria) -> bool:
+    """Browsing (no word, no position) of every partner, or of those with an offer: read from
+    search_word's rows for it (see `rank_browsing`); narrower filters read less elsewhere."""
+    return not criteria.words and criteria.position is None and (criteria.offers_only or unfiltered(criteria))
+
+
 _CURRENT = "{t}.starts_ts <= :now AND {t}.expires_ts > :now"
 
 
