@@ -79,9 +79,14 @@ def browses_search_word(criteria: Criteria) -> bool:
 _CURRENT = "{t}.starts_ts <= :now AND {t}.expires_ts > :now"
 
 
+def word_terms(word: QueryWord) -> tuple[str, ...]:
+    """The indexed words a lone word (see `lone_word`) is any of."""
+    return tuple(dict.fromkeys((*word.exact, *word.meaning_terms)))
+
+
 def _word_terms(word: QueryWord, params: dict[str, Any]) -> tuple[str, int]:
     """SQL for the word's indexed words as a list ("term IN (...)"), and their number."""
-    terms = list(dict.fromkeys((*word.exact, *word.meaning_terms)))
+    terms = word_terms(word)
     names = [f"word_term{n}" for n in range(len(terms))]
     params |= dict(zip(names, terms, strict=True))
     return f"({', '.join(':' + name for name in names)})", len(terms)
@@ -157,6 +162,10 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     partners found are grouped, then sorted by distance."""
     terms, count = _word_terms(word, params)
     conditions = partner_filters(criteria, params, "w")
+    if criteria.offers_only:  # the partner's row for "has a current offer" (merged windows)
+        params["with_an_offer"] = WITH_AN_OFFER
+        conditions.append(f"EXISTS (SELECT 1 FROM search_word o WHERE o.term = :with_an_offer "
+                          f"AND o.partner_id = w.partner_id AND {_CURRENT.format(t='o')})")
     filtered = "".join(f" AND {condition}" for condition in conditions)
     if criteria.position:
         hits = (
