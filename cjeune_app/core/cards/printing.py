@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import random
 import zipfile
@@ -103,6 +104,9 @@ def card_qr_png(number: str) -> bytes:
     return buffer.getvalue()
 
 
+# A card's QR code never changes, and drawing it costs about 2 ms of CPU: the dashboard shows it at
+# every opening ("Ma carte"). A few KB each, the last thousand cards shown are kept.
+@functools.lru_cache(maxsize=1024)
 def card_qr_svg(number: str) -> str:
     return str(_qr(number).make_image(image_factory=qrcode.image.svg.SvgPathImage).to_string(encoding="unicode"))
 
