@@ -30,7 +30,7 @@ ALWAYS_VISIBLE = (0, 2**62)  # (starts_ts, expires_ts) of a partner document
 # Names of the objects made by hand in the migration: Alembic's autogenerate must leave them be.
 HAND_MADE_PREFIXES = (
     "search_fts", "search_term_variant", "ix_search_entry_document", "ix_search_entry_offer_window",
-    "ix_search_entry_browse", "ix_search_term_",
+    "ix_search_entry_browse", "ix_search_entry_position", "ix_search_term_",
 )
 HAND_MADE_COLUMNS = {("search_entry", "document"), ("search_entry", "offer_terms")}
 

@@ -3,6 +3,7 @@ typos (see `backends`)."""
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -20,7 +21,9 @@ from cjeune_app.core.search.statements import (
     Vocabulary,
     browses_search_word,
     chunks,
+    count_statement,
     lone_word,
+    nearest,
     paged,
     partner_filters,
     position_params,
@@ -88,6 +91,15 @@ class PostgresBackend:
         # two indexed words ("stage" 7 ms instead of 24), not for more ("th": 15 instead of 8).
         if word is not None and (not criteria.offers_only or len(word_terms(word)) <= 2):
             return rank_lone_word(session, word, criteria, params)
+        if not criteria.words and criteria.by_distance and criteria.radius_km is None:
+            # Around a position: the nearest page ring by ring (ix_search_entry_position), counted apart.
+            counting = dict(params)
+            total = session.execute(sa.text(count_statement(self._hits(criteria, counting), None)), counting)
+
+            def hits_within(radius: float | None, ring: dict[str, Any]) -> str:
+                return self._hits(dataclasses.replace(criteria, radius_km=radius), ring)
+
+            return nearest(session, criteria, params, hits_within, hits_placed=True), total.scalar_one()
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
 

@@ -19,15 +19,14 @@ from cjeune_app.core.search.facets import (
     envelope_facets,
 )
 from cjeune_app.core.search.statements import (
-    DISTANCE_RINGS_KM,
     TERMS,
     Criteria,
     Vocabulary,
     browses_search_word,
     chunks,
     lone_word,
+    nearest,
     offer_word_partners,
-    page_statement,
     paged,
     position_params,
     rank_browsing,
@@ -152,19 +151,14 @@ class SqliteBackend:
         return f"{ctes}, hits AS ({union})"
 
     def _nearest(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> list[int]:
-        """The page of nearest partners: widen a circle around the position until it holds
-        the page, so that only the partners inside are placed."""
-        needed = criteria.offset + criteria.limit
-        assert criteria.position is not None  # sorting by distance needs one (checked by `criteria`)
-        for radius in (*DISTANCE_RINGS_KM, None):
-            cells = geo.covering_cells(*criteria.position, radius) if radius else None
-            ring = {**params, "limit": needed, "radius2": (radius or 0) ** 2}
-            statement = page_statement(self._hits(criteria, ring, cells), criteria, radius, limit_only=True)
-            found = session.execute(sa.text(statement), ring)
-            partner_ids = list(found.scalars())
-            if len(partner_ids) >= needed or radius is None:
-                return partner_ids[criteria.offset :]
-        return []
+        """The page of nearest partners, ring by ring: each ring's cells restrict the index."""
+        position = criteria.position
+        assert position is not None  # sorting by distance needs one (checked by `criteria`)
+
+        def hits_within(radius: float | None, ring: dict[str, Any]) -> str:
+            return self._hits(criteria, ring, geo.covering_cells(*position, radius) if radius else None)
+
+        return nearest(session, criteria, params, hits_within)
 
     @staticmethod
     def _word(word: QueryWord) -> str:

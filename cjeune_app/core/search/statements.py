@@ -3,7 +3,7 @@ hits, and the upkeep of the vocabulary (see `backends` for how ranking works).""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -260,6 +260,22 @@ def page_statement(hits: str, criteria: Criteria, radius: float | None, limit_on
         f"SELECT partner_id, (SELECT COUNT(*) FROM kept) AS total FROM kept "
         f"ORDER BY {order} LIMIT :limit OFFSET :offset"
     )
+
+
+def nearest(session: Session, criteria: Criteria, params: dict[str, Any],
+            hits_within: Callable[[float | None, dict[str, Any]], str], hits_placed: bool = False) -> list[int]:
+    """The page of nearest partners: widen a circle around the position until it holds the
+    page, so that only the partners inside are placed and sorted. `hits_within(radius,
+    params)` gives the CTEs of the hits within that radius (all of them for None)."""
+    needed = criteria.offset + criteria.limit
+    for radius in (*DISTANCE_RINGS_KM, None):
+        ring = {**params, "limit": needed, "radius2": (radius or 0) ** 2}
+        statement = page_statement(hits_within(radius, ring), criteria, radius, limit_only=True,
+                                   hits_placed=hits_placed)
+        partner_ids = list(session.execute(sa.text(statement), ring).scalars())
+        if len(partner_ids) >= needed or radius is None:
+            return partner_ids[criteria.offset :]
+    return []
 
 
 def count_statement(hits: str, radius: float | None, hits_placed: bool = False) -> str:

@@ -244,6 +244,10 @@ def test_sort_by_distance_from_a_position_or_a_commune(session, corpus):
     assert names(everyone)[:3] == ["Judo Club de la Plaine", "Théâtre Toursky", "Cours Réussite Mazargues"]
     nearby = find(session, "", near_insee="13205", radius_km=10, sort="distance")
     assert names(nearby) == names(everyone)[:3] and nearby.total == 3
+    # Pages of three, found ring by ring around the position: the same order, the same total.
+    pages = [find(session, "", near_insee="13205", sort="distance", page_size=3, page=n) for n in (1, 2, 3)]
+    assert [name for page in pages for name in names(page)] == names(everyone)[:9]
+    assert {page.total for page in pages} == {len(PARTNERS)}
 
 
 def test_paging(session, corpus):
