@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import itertools
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -174,7 +176,8 @@ def map_points(session: Session, query: SearchQuery, *, now: dt.datetime | None 
         return ()
     partners: dict[int, Any] = {}
     categories: dict[int, set[str]] = {pid: set() for pid in partner_ids}
-    for row in session.execute(_PAGE_PARTNERS, {"ids": partner_ids}):
+    id_list, ids = _id_list(session, partner_ids)
+    for row in session.execute(_statement(_PAGE_PARTNERS, id_list), {"ids": ids}):
         partners[row.id] = row
         if row.category:
             categories[row.id].add(row.category)
@@ -283,33 +286,52 @@ def _closest(
 _CATEGORY_ORDER = {c.value: i for i, c in enumerate(Category)}
 _ENVELOPE_OF = {c.value: envelope_for_category(c).value for c in Category}
 _ENVELOPE_ORDER = {e.value: i for i, e in enumerate(Envelope)}
-_PAGE_PARTNERS = sa.text(
+# The ids of a page or of the map as one parameter: an IN list of a bound value per id cost
+# SQLAlchemy more than the query itself (a third of a page's reading).
+_ID_LISTS = {"sqlite": "IN (SELECT value FROM json_each(:ids))", "postgresql": "= ANY(:ids)"}
+
+
+def _id_list(session: Session, ids: list[int]) -> tuple[str, Any]:
+    """SQL for "is one of the ids" on this database, and the value of its :ids parameter."""
+    dialect = session.get_bind().dialect.name
+    return _ID_LISTS[dialect], json.dumps(ids) if dialect == "sqlite" else ids
+
+
+_PAGE_PARTNERS = (
     "SELECT p.id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, p.latitude, p.longitude, "
     "c.category FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
-    "WHERE p.id IN :ids AND p.status = 'validated'"
-).bindparams(sa.bindparam("ids", expanding=True))
+    "WHERE p.id {ids} AND p.status = 'validated'"
+)
 # The page's partners (with their categories) and their current offers, in one round trip:
 # part 0 rows are partners, part 1 rows offers, soonest expiry first.
 _PAGE = (
-    sa.text(
-        "SELECT 0 AS part, p.id AS partner_id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, "
-        "p.latitude, p.longitude, c.category, NULL AS offer_id, NULL AS title, NULL AS discount_text, "
-        "NULL AS offer_category, NULL AS expires_at "
-        "FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
-        "WHERE p.id IN :ids AND p.status = 'validated' "
-        "UNION ALL "
-        "SELECT 1, o.partner_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.id, o.title, o.discount_text, "
-        "o.category, o.expires_at FROM offer o WHERE o.partner_id IN :ids AND o.published = :published "
-        "AND o.starts_at <= :now AND o.expires_at > :now "
-        "ORDER BY part, expires_at, offer_id"
-    )
-    .bindparams(
-        sa.bindparam("ids", expanding=True),
-        sa.bindparam("published", type_=_offers.c.published.type),
-        sa.bindparam("now", type_=_offers.c.expires_at.type),
-    )
-    .columns(expires_at=_offers.c.expires_at.type)
+    "SELECT 0 AS part, p.id AS partner_id, p.name, p.kind, p.commune_insee, p.postal_code, p.address, "
+    "p.latitude, p.longitude, c.category, NULL AS offer_id, NULL AS title, NULL AS discount_text, "
+    "NULL AS offer_category, NULL AS expires_at "
+    "FROM partner p LEFT JOIN partner_category c ON c.partner_id = p.id "
+    "WHERE p.id {ids} AND p.status = 'validated' "
+    "UNION ALL "
+    "SELECT 1, o.partner_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, o.id, o.title, o.discount_text, "
+    "o.category, o.expires_at FROM offer o WHERE o.partner_id {ids} AND o.published = :published "
+    "AND o.starts_at <= :now AND o.expires_at > :now "
+    "ORDER BY part, expires_at, offer_id"
 )
+
+
+@functools.lru_cache(maxsize=4)
+def _statement(sql: str, id_list: str) -> sa.TextClause:
+    statement = sa.text(sql.format(ids=id_list))
+    if ":now" not in sql:
+        return statement
+    # Expiries come back as stored (see `_utc`): a typed column cost a conversion per offer.
+    return statement.bindparams(sa.bindparam("published", type_=_offers.c.published.type),
+                                sa.bindparam("now", type_=_offers.c.expires_at.type))
+
+
+def _utc(value: dt.datetime | str) -> dt.datetime:
+    """An offer's expiry as read: text on SQLite (UTC, no offset), a datetime on PostgreSQL."""
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment.astimezone(dt.UTC)
 
 
 def _hydrate(
@@ -323,7 +345,8 @@ def _hydrate(
     offers: dict[int, list[OfferHit]] = {pid: [] for pid in partner_ids}
     # Rows fetched at once and unpacked, each partner built once: on a page of twenty
     # partners and their offers, building objects costs more than the query.
-    rows = session.execute(_PAGE, {"ids": partner_ids, "published": True, "now": now}).all()
+    id_list, ids = _id_list(session, partner_ids)
+    rows = session.execute(_statement(_PAGE, id_list), {"ids": ids, "published": True, "now": now}).all()
     for part, partner_id, *partner, category, offer_id, title, discount, offer_category, expires_at in rows:
         if part == 0:
             if partner_id not in partners:
@@ -331,7 +354,7 @@ def _hydrate(
             if category:
                 categories[partner_id].add(category)
         else:
-            offers[partner_id].append(OfferHit(offer_id, title, discount, offer_category, expires_at))
+            offers[partner_id].append(OfferHit(offer_id, title, discount, offer_category, _utc(expires_at)))
     return tuple(
         _partner_hit(partners[pid], categories[pid], offers[pid], position)
         for pid in partner_ids
