@@ -5,10 +5,11 @@ events (the frames the browser sends) against running servers, the blank Reflex 
         --redis redis://127.0.0.1:6379/6 --blank-redis redis://127.0.0.1:6379/5 [--events 300]
 
 Start the servers with REFLEX_REDIS_URL (state bytes are read from Redis): `make run-scale WORKERS=1` for
-the app, bench/blank_app for the reference (`cd bench/blank_app && REFLEX_REDIS_URL=redis://127.0.0.1:6379/5
-reflex run --env prod --backend-only --backend-port 3018`). CPU is read from /proc for every process
-listening for the port's `reflex run` (user + system time), before and after a run of events sent one
-at a time from one session. Printed only; never asserted.
+the app, bench/blank_app for the reference, in one process as the app measured (`cd bench/blank_app &&
+GRANIAN_WORKERS=1 REFLEX_REDIS_URL=redis://127.0.0.1:6379/5 reflex run --env prod --backend-only
+--backend-port 3018`; without GRANIAN_WORKERS=1 Reflex starts one per core plus one, and their CPU adds
+up). CPU is read from /proc for every process listening for the port's `reflex run` (user + system
+time), before and after a run of events sent one at a time from one session. Printed only; never asserted.
 
 Reflex sends no update for an event that changed nothing (a dashboard opened again, unchanged): a kind
 whose warm events all stay silent is sent back to back instead (the server runs a session's events in
