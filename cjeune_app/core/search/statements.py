@@ -150,9 +150,10 @@ def rank_browsing(session: Session, criteria: Criteria, params: dict[str, Any]) 
 
 def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
                    params: dict[str, Any]) -> tuple[list[int], int]:
-    """The page and total of a one-word query (not "bons plans seulement") from search_word
-    alone (see `models.SearchWord`): a partner's tier is the best of its current rows for
-    the word; its rows carry its filters' columns and its position.
+    """The page and total of a one-word query from search_word alone (see
+    `models.SearchWord`): a partner's tier is the best of its current rows for the word; its
+    rows carry its filters' columns and its position ("bons plans seulement": the partner's
+    own row for having a current offer).
 
     Without a position, the rows of each indexed word come in partner order (the primary
     key), counted once per partner; and in tier order through the second index, where a
