@@ -13,7 +13,6 @@ from cjeune_app.core.dates import format_date
 from cjeune_app.core.enums import CATEGORY_LABELS, ENVELOPE_LABELS, Category, Envelope
 from cjeune_app.core.partners.public import PublicOffer
 from cjeune_app.core.search import OfferHit, PartnerHit
-from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
 
 @dataclasses.dataclass
@@ -93,42 +92,25 @@ def partner_item(hit: PartnerHit) -> PartnerItem:
 
 
 def offer_line(offer: rx.Var[OfferLine]) -> rx.Component:
-    return rx.hstack(
-        rx.cond(offer.discount != "", rx.badge(offer.discount, color_scheme="orange", variant="solid",
-                                                  size="2", high_contrast=True)),
-        rx.vstack(
-            rx.text(offer.title, size="2", weight="medium"),
-            rx.text(offer.expires, size="1", color_scheme="gray"),
-            spacing="0",
-        ),
-        align="start",
-        spacing="2",
-        padding_y="0.25rem",
+    return rx.el.div(
+        rx.cond(offer.discount != "", rx.el.span(offer.discount, class_name="remise")),
+        rx.el.div(rx.el.p(offer.title, class_name="offre-titre"), rx.el.p(offer.expires, class_name="offre-fin")),
+        class_name="offre-ligne",
     )
 
 
 def partner_card(item: rx.Var[PartnerItem]) -> rx.Component:
+    # Plain elements styled by the stylesheet (styles.css, "Résultats"): a page of twenty cards is
+    # rendered by the phone as the results arrive, and themed components with style props cost
+    # several times more to render (Lighthouse's blocking time on /partenaires).
     return rx.el.article(
-        rx.card(
-            rx.vstack(
-                rx.link(rx.heading(item.name, as_="h2", size="4", color=BRAND_BLUE), href=item.href),
-                rx.text(item.categories, size="2", weight="bold", color=BRAND_ORANGE),
-                rx.hstack(
-                    rx.text(item.commune, size="2"),
-                    rx.cond(item.distance != "", rx.text("· ", item.distance, size="2")),
-                    spacing="1",
-                    wrap="wrap",
-                ),
-                rx.text("Accepte la carte : ", rx.text(item.envelopes, as_="span", weight="bold"), size="2"),
-                rx.foreach(item.offers, offer_line),
-                spacing="1",
-                align="start",
-                width="100%",
-            ),
-            width="100%",
-        ),
+        rx.el.h2(rx.link(item.name, href=item.href), class_name="resultat-nom"),
+        rx.el.p(item.categories, class_name="resultat-categories"),
+        rx.el.p(item.commune, rx.cond(item.distance != "", rx.el.span(" · ", item.distance)),
+                class_name="resultat-texte"),
+        rx.el.p("Accepte la carte : ", rx.el.strong(item.envelopes), class_name="resultat-texte"),
+        rx.foreach(item.offers, offer_line),
         class_name="partner-result",
-        width="100%",
     )
 
 
