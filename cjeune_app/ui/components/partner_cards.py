@@ -115,26 +115,16 @@ def partner_card(item: rx.Var[PartnerItem]) -> rx.Component:
 
 
 def offer_card(offer: rx.Var[OfferItem]) -> rx.Component:
+    # Plain elements styled by the stylesheet, as `partner_card`.
     return rx.el.article(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.cond(offer.discount != "", rx.badge(offer.discount, color_scheme="orange",
-                                                              variant="solid", size="2", high_contrast=True)),
-                    rx.heading(offer.title, as_="h2", size="3"),
-                    align="center",
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                rx.link(offer.partner_name, href=offer.partner_href, weight="bold", size="2"),
-                rx.text(offer.commune, rx.cond(offer.distance != "", rx.text(" · ", offer.distance, as_="span",
-                                                                               class_name="distance")), size="2"),
-                rx.text(offer.expires, size="2", color_scheme="gray"),
-                spacing="1",
-                align="start",
-            ),
-            width="100%",
+        rx.el.div(
+            rx.cond(offer.discount != "", rx.el.span(offer.discount, class_name="remise")),
+            rx.el.h2(offer.title, class_name="offre-nom"),
+            class_name="offre-entete",
         ),
+        rx.el.p(rx.link(offer.partner_name, href=offer.partner_href), class_name="resultat-texte offre-partenaire"),
+        rx.el.p(offer.commune, rx.cond(offer.distance != "", rx.el.span(" · ", offer.distance, class_name="distance")),
+                class_name="resultat-texte"),
+        rx.el.p(offer.expires, class_name="resultat-texte offre-fin-carte"),
         class_name="offer-result",
-        width="100%",
     )
