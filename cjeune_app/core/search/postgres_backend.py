@@ -92,16 +92,19 @@ class PostgresBackend:
         if word is not None and (not criteria.offers_only or len(word_terms(word)) <= 2):
             return rank_lone_word(session, word, criteria, params)
         if not criteria.words and criteria.by_distance and criteria.radius_km is None:
-            # Around a position: the nearest page ring by ring (ix_search_entry_position), counted apart.
             counting = dict(params)
             total = session.execute(sa.text(count_statement(self._hits(criteria, counting), None)), counting)
-
-            def hits_within(radius: float | None, ring: dict[str, Any]) -> str:
-                return self._hits(dataclasses.replace(criteria, radius_km=radius), ring)
-
-            return nearest(session, criteria, params, hits_within, hits_placed=True), total.scalar_one()
+            return self._nearest(session, criteria, params), total.scalar_one()
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+
+    def _nearest(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> list[int]:
+        """The page of nearest partners, ring by ring: each ring's band of latitudes is read
+        through ix_search_entry_position."""
+        def hits_within(radius: float | None, ring: dict[str, Any]) -> str:
+            return self._hits(dataclasses.replace(criteria, radius_km=radius), ring)
+
+        return nearest(session, criteria, params, hits_within, hits_placed=True)
 
     def _hits(self, criteria: Criteria, params: dict[str, Any]) -> str:
         """CTEs ending with `hits` (partner_id, tier, distance2); adds the tsqueries to params.

@@ -24,6 +24,7 @@ from cjeune_app.core.search.statements import (
     Vocabulary,
     browses_search_word,
     chunks,
+    count_statement,
     lone_word,
     nearest,
     offer_word_partners,
@@ -57,9 +58,8 @@ class SqliteBackend:
             return paged(session, self._hits(criteria, params, cells), criteria, params, criteria.radius_km)
         if criteria.by_distance:
             counting = dict(params)
-            counted = f"WITH {self._hits(criteria, counting)} SELECT COUNT(*) FROM hits"
-            total = session.execute(sa.text(counted), counting).scalar_one()
-            return self._nearest(session, criteria, params), total
+            total = session.execute(sa.text(count_statement(self._hits(criteria, counting), None)), counting)
+            return self._nearest(session, criteria, params), total.scalar_one()
         return self._by_tier(session, criteria, params)
 
     def _tier_sources(self, criteria: Criteria, params: dict[str, Any],
