@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex_components_core.react_router.dom import ReactRouterLink
 
 from cjeune_app import routes
 from cjeune_app.core.site import ASSISTANCE_EMAIL, ASSISTANCE_PHONE, ASSISTANCE_PHONE_URI
 from cjeune_app.ui.state import SessionState
 from cjeune_app.ui.theme import BRAND_BLUE, MAX_WIDTH
+
+
+def page_link(*children: rx.Component | str | rx.Var, href: str | rx.Var, class_name: str | rx.Var = "lien",
+              **props) -> rx.Component:
+    """A link to a page of the site, followed without reloading the page (as `rx.link`), without the
+    theme's styled component around it (styles.css: .lien, .lien-gras, .lien-souligne...)."""
+    return ReactRouterLink.create(*children, to=href, class_name=class_name, **props)
 
 
 def logo() -> rx.Component:

@@ -40,10 +40,9 @@ from cjeune_app.core.use_cases.dashboard import (
 from cjeune_app.core.use_cases.family import PageRead
 from cjeune_app.ui import browser
 from cjeune_app.ui.components.app_shell import install_button
-from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.components.layout import page_layout, page_link, page_title
 from cjeune_app.ui.components.partner_cards import OfferItem, distance_text, offer_card, offer_item
 from cjeune_app.ui.state import PrivatePage, SessionState, assign_changed
-from cjeune_app.ui.theme import BRAND_BLUE, BRAND_ORANGE
 
 NO_ACCESS_PARENT = "Vous n'avez pas accès à ce tableau de bord. Choisissez l'un de vos enfants ci-dessous."
 NO_ACCESS = "Vous n'avez pas accès à ce tableau de bord."
@@ -309,15 +308,18 @@ class DashboardState(PrivatePage, rx.State):
 
 
 # --- pieces --------------------------------------------------------------------------------------
+# The family's board is drawn with plain elements styled by the stylesheet (styles.css, "Tableau de
+# bord"), as the search results: it is rendered when the board arrives over the websocket, and themed
+# components with style props cost the phone several times more to render.
 
 def _section(title: rx.Var | str, *children, section_id: str) -> rx.Component:
     heading_id = f"titre-{section_id}"
     return rx.el.section(
-        rx.heading(title, as_="h2", size="5", id=heading_id, color=BRAND_BLUE, margin_bottom="0.5rem"),
+        rx.el.h2(title, id=heading_id, class_name="titre-section"),
         *children,
         aria_labelledby=heading_id,
         id=section_id,
-        width="100%",
+        class_name="section-tableau",
     )
 
 
@@ -357,22 +359,22 @@ def _child_switcher() -> rx.Component:
     def child_link(child: rx.Var) -> rx.Component:
         selected = child.id == DashboardState.pupil_id
         return rx.el.li(
-            rx.link(child.name, href=child.href, aria_current=rx.cond(selected, "page", "false"),
-                    class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
+            page_link(child.name, href=child.href, aria_current=rx.cond(selected, "page", "false"),
+                  class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
         )
 
     return rx.el.nav(
-        rx.heading("Mes enfants", as_="h2", size="4", id="titre-enfants"),
+        rx.el.h2("Mes enfants", id="titre-enfants", class_name="titre-enfants"),
         rx.el.ul(rx.foreach(DashboardState.kids, child_link), id="enfants", class_name="liste-enfants"),
         aria_labelledby="titre-enfants",
-        margin_bottom="1rem",
+        class_name="choix-enfant",
     )
 
 
 def _envelope(envelope: rx.Var) -> rx.Component:
-    return rx.box(
-        rx.text(envelope.label, weight="bold", size="2", color=BRAND_BLUE, letter_spacing="0.03em"),
-        rx.text(envelope.balance, size="7", weight="bold", color=BRAND_ORANGE, class_name="solde"),
+    return rx.el.div(
+        rx.el.p(envelope.label, class_name="enveloppe-nom"),
+        rx.el.p(envelope.balance, class_name="solde"),
         class_name="enveloppe",
     )
 
@@ -380,15 +382,15 @@ def _envelope(envelope: rx.Var) -> rx.Component:
 def _balances() -> rx.Component:
     return _section(
         DashboardState.balances_title,
-        rx.text(DashboardState.season_text, size="2", id="saison"),
-        rx.box(rx.foreach(DashboardState.envelopes, _envelope), class_name="enveloppes", id="soldes"),
+        rx.el.p(DashboardState.season_text, id="saison", class_name="texte-petit"),
+        rx.el.div(rx.foreach(DashboardState.envelopes, _envelope), class_name="enveloppes", id="soldes"),
         rx.cond(
             (DashboardState.card_state == str(CardShown.NONE)) | (DashboardState.card_state == str(CardShown.BLOCKED)),
-            rx.vstack(
-                rx.link(rx.button("Associer une carte", size="4", width="100%"),
-                        href=DashboardState.associate_href, width="100%", id="associer"),
-                rx.text(DashboardState.card_todo, size="2", id="conseil-carte"),
-                width="100%", spacing="2",
+            rx.el.div(
+                page_link("Associer une carte", href=DashboardState.associate_href, id="associer",
+                      class_name="bouton-principal"),
+                rx.el.p(DashboardState.card_todo, id="conseil-carte", class_name="texte-petit"),
+                class_name="pile-serree",
             ),
         ),
         section_id="avantages",
@@ -397,8 +399,8 @@ def _balances() -> rx.Component:
 
 def _todo(item: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(item.text, size="3"),
-        rx.link(item.action, href=item.href, weight="bold"),
+        rx.el.span(item.text),
+        page_link(item.action, href=item.href, class_name="lien lien-gras"),
         class_name="a-faire",
     )
 
@@ -414,38 +416,31 @@ def _todos() -> rx.Component:
 def _pocket_card() -> rx.Component:
     """The card as it looks, and behind a native disclosure (works offline, no server round trip)
     the QR code and the full number, large on white, for a partner to scan."""
-    return rx.vstack(
-        rx.box(
-            rx.hstack(
-                rx.cond(DashboardState.pocket_photo != "",
-                        rx.image(src=DashboardState.pocket_photo, alt="Photo d'identité", width="4.5rem",
-                                 height="5.8rem", object_fit="cover", border_radius="6px"),
-                        rx.box(rx.text("Photo à venir", size="1"), class_name="carte-sans-photo")),
-                rx.vstack(
-                    rx.text("CJEUNE de Provence", weight="bold", size="2", letter_spacing="0.04em"),
-                    rx.text(DashboardState.pocket_first_name, size="6", weight="bold", id="carte-prenom"),
-                    rx.text(DashboardState.pocket_masked, size="3", aria_hidden="true", id="carte-masquee"),
-                    spacing="1",
-                ),
-                spacing="4",
-                align="center",
+    return rx.el.div(
+        rx.el.div(
+            rx.cond(DashboardState.pocket_photo != "",
+                    rx.el.img(src=DashboardState.pocket_photo, alt="Photo d'identité", class_name="carte-photo"),
+                    rx.el.div(rx.el.span("Photo à venir"), class_name="carte-sans-photo")),
+            rx.el.div(
+                rx.el.p("CJEUNE de Provence", class_name="carte-marque"),
+                rx.el.p(DashboardState.pocket_first_name, id="carte-prenom", class_name="carte-prenom"),
+                rx.el.p(DashboardState.pocket_masked, aria_hidden="true", id="carte-masquee"),
             ),
             class_name="carte-poche",
             id="ma-carte",
         ),
         rx.el.details(
             rx.el.summary("Afficher le QR code et le numéro", class_name="bouton-qr", id="afficher-qr"),
-            rx.box(
-                rx.image(src=DashboardState.pocket_qr, alt="QR code du numéro de carte", width="min(80vw, 18rem)",
-                         height="auto", id="qr-carte", class_name="qr-carte"),
-                rx.text(DashboardState.pocket_number, id="numero-complet", class_name="numero-complet"),
-                rx.text("Présentez cet écran au partenaire : il scanne le QR code ou saisit le numéro.", size="2"),
+            rx.el.div(
+                rx.el.img(src=DashboardState.pocket_qr, alt="QR code du numéro de carte", id="qr-carte",
+                          class_name="qr-carte"),
+                rx.el.p(DashboardState.pocket_number, id="numero-complet", class_name="numero-complet"),
+                rx.el.p("Présentez cet écran au partenaire : il scanne le QR code ou saisit le numéro.",
+                        class_name="texte-petit"),
                 class_name="qr-plein-ecran",
             ),
-            width="100%",
         ),
-        spacing="3",
-        width="100%",
+        class_name="pile-carte",
     )
 
 
@@ -453,17 +448,16 @@ def _card() -> rx.Component:
     return _section(
         DashboardState.card_title,
         rx.cond(DashboardState.has_pocket, _pocket_card()),
-        rx.text(rx.text("État : ", as_="span"), rx.text(DashboardState.card_text, as_="span", weight="bold"),
-                id="etat-carte"),
+        rx.el.p("État : ", rx.el.strong(DashboardState.card_text), id="etat-carte"),
         rx.cond(DashboardState.card_number != "",
-                rx.text(rx.text("Numéro : ", as_="span"),
-                        rx.text(DashboardState.card_number, as_="span", aria_hidden="true"),
-                        rx.text("carte se terminant par ", DashboardState.card_last_digits, as_="span",
-                                class_name="sr-only"),  # rather than "point point point…"
+                rx.el.p("Numéro : ",
+                        rx.el.span(DashboardState.card_number, aria_hidden="true"),
+                        rx.el.span("carte se terminant par ", DashboardState.card_last_digits,
+                                   class_name="sr-only"),  # rather than "point point point…"
                         id="numero-carte")),
         rx.cond(DashboardState.can_declare_loss,
-                rx.link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
-                        weight="bold", color="var(--red-11)")),
+                page_link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
+                      class_name="lien-alerte")),
         section_id="carte",
     )
 
@@ -473,8 +467,9 @@ def _account_links() -> rx.Component:
     return _section(
         "Inscription et photo",
         rx.el.ul(
-            rx.el.li(rx.link("Inscription à la carte", href=DashboardState.enrollment_href, underline="always")),
-            rx.el.li(rx.link("Photo d'identité", href=DashboardState.photo_href, underline="always")),
+            rx.el.li(page_link("Inscription à la carte", href=DashboardState.enrollment_href,
+                               class_name="lien-souligne")),
+            rx.el.li(page_link("Photo d'identité", href=DashboardState.photo_href, class_name="lien-souligne")),
             class_name="liens-compte",
         ),
         section_id="inscription-photo",
@@ -483,9 +478,9 @@ def _account_links() -> rx.Component:
 
 def _spent_bar(envelope: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.text(envelope.spent_text, size="2"),
-        rx.box(rx.box(width=envelope.percent, class_name="barre-pleine"), class_name="barre",
-               aria_hidden="true"),
+        rx.el.p(envelope.spent_text, class_name="texte-petit"),
+        rx.el.div(rx.el.div(class_name="barre-pleine", style={"width": envelope.percent}), class_name="barre",
+                  aria_hidden="true"),
         class_name="depense",
     )
 
@@ -501,11 +496,11 @@ def _spending() -> rx.Component:
 
 def _movement(line: rx.Var) -> rx.Component:
     return rx.el.li(
-        rx.box(
-            rx.text(line.label, weight="medium", size="2"),
-            rx.text(line.date, " · ", line.envelope, size="1", color_scheme="gray"),
+        rx.el.div(
+            rx.el.p(line.label, class_name="mouvement-libelle"),
+            rx.el.p(line.date, " · ", line.envelope, class_name="mouvement-date"),
         ),
-        rx.text(line.amount, weight="bold", size="2", white_space="nowrap", class_name="montant-" + line.tone),
+        rx.el.p(line.amount, class_name="mouvement-montant montant-" + line.tone),
         class_name="mouvement",
     )
 
@@ -515,7 +510,7 @@ def _history() -> rx.Component:
         "Historique",
         rx.cond(DashboardState.history.length() > 0,
                 rx.el.ul(rx.foreach(DashboardState.history, _movement), id="historique", class_name="mouvements"),
-                rx.text("Aucun mouvement pour cette saison.", size="2")),
+                rx.el.p("Aucun mouvement pour cette saison.", class_name="texte-petit")),
         section_id="historique-section",
     )
 
@@ -547,16 +542,8 @@ def _youth_space() -> rx.Component:
 
 
 def _youth_board() -> rx.Component:
-    return rx.vstack(
-        _balances(),
-        _todos(),
-        _card(),
-        _spending(),
-        _history(),
-        _account_links(),
-        spacing="6",
-        width="100%",
-    )
+    return rx.el.div(_balances(), _todos(), _card(), _spending(), _history(), _account_links(),
+                     class_name="pile-tableau")
 
 
 def dashboard_page() -> rx.Component:
@@ -564,47 +551,47 @@ def dashboard_page() -> rx.Component:
         page_title("Tableau de bord"),
         # The board arrives over the websocket after the first paint: its room is kept from the start
         # (the footer starts below the screen), so that its arrival pushes nothing visible.
-        rx.box(rx.cond(
+        rx.el.div(rx.cond(
             SessionState.first_name != "",
-            rx.vstack(
-                rx.heading(f"Bonjour {SessionState.first_name}", as_="h2", size="6", id="bonjour"),
+            rx.el.div(
+                rx.el.h2(f"Bonjour {SessionState.first_name}", id="bonjour", class_name="bonjour"),
                 rx.cond(DashboardState.notice != "",
-                        rx.box(DashboardState.notice, role="status", id="avis", class_name="avis")),
+                        rx.el.div(DashboardState.notice, role="status", id="avis", class_name="avis")),
                 rx.cond(DashboardState.forbidden,
-                        rx.box(rx.cond(DashboardState.is_parent, NO_ACCESS_PARENT, NO_ACCESS), role="alert",
-                               id="refus", class_name="refus")),
+                        rx.el.div(rx.cond(DashboardState.is_parent, NO_ACCESS_PARENT, NO_ACCESS), role="alert",
+                                  id="refus", class_name="refus")),
                 rx.cond(DashboardState.forbidden & ~DashboardState.is_parent,
-                        rx.link("Retour à mon tableau de bord", href=routes.DASHBOARD)),
+                        page_link("Retour à mon tableau de bord", href=routes.DASHBOARD)),
                 rx.cond(DashboardState.is_parent, _child_switcher()),
                 rx.cond(DashboardState.is_parent,
-                        rx.link("Services en ligne : fiche de renseignements, bourse de collège",
-                                href=routes.ONLINE_SERVICES, id="lien-services-en-ligne", weight="bold")),
+                        page_link("Services en ligne : fiche de renseignements, bourse de collège",
+                              href=routes.ONLINE_SERVICES, id="lien-services-en-ligne", class_name="lien lien-gras")),
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
-                        rx.text("Aucun enfant n'est encore rattaché à ce compte.", size="2")),
+                        rx.el.p("Aucun enfant n'est encore rattaché à ce compte.", class_name="texte-petit")),
                 rx.cond(DashboardState.has_board, _youth_board()),
                 rx.cond(SessionState.role == str(Role.YOUTH), _youth_space()),
                 rx.cond(SessionState.role == str(Role.AGENT), _agent_home()),
                 rx.cond(SessionState.role == str(Role.ESTABLISHMENT),
-                        rx.vstack(
-                            rx.link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
-                                    id="lien-espace-etablissement"),
-                            rx.link("Téléservices : services en ligne, demandes de bourse",
-                                    href=routes.SCHOOL_TELESERVICES, id="lien-teleservices"),
+                        rx.el.div(
+                            page_link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
+                                  id="lien-espace-etablissement"),
+                            page_link("Téléservices : services en ligne, demandes de bourse",
+                                  href=routes.SCHOOL_TELESERVICES, id="lien-teleservices"),
+                            class_name="pile-serree",
                         )),
                 rx.cond(SessionState.role == str(Role.PARTNER),
-                        rx.link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
-                                id="lien-espace-partenaire")),
+                        page_link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
+                              id="lien-espace-partenaire")),
                 rx.cond(DashboardState.has_board | DashboardState.is_parent | (SessionState.role == str(Role.YOUTH)),
-                        rx.link("Mon compte : adresse e-mail, mobile, consentements, mes données",
-                                href=routes.MY_ACCOUNT, id="lien-mon-compte", weight="bold")),
+                        page_link("Mon compte : adresse e-mail, mobile, consentements, mes données",
+                              href=routes.MY_ACCOUNT, id="lien-mon-compte", class_name="lien lien-gras")),
                 install_button("installer-app-tableau"),
-                rx.button("Se déconnecter", on_click=SessionState.sign_out, variant="outline", size="3",
-                          id="se-deconnecter"),
-                spacing="4",
-                width="100%",
+                rx.el.button("Se déconnecter", on_click=SessionState.sign_out, type="button", id="se-deconnecter",
+                             class_name="bouton-contour"),
+                class_name="pile",
             ),
-            rx.text("Chargement…", size="2", id="chargement-tableau"),
-        ), min_height="100vh", width="100%"),
+            rx.el.p("Chargement…", id="chargement-tableau", class_name="texte-petit"),
+        ), class_name="place-tableau"),
         width="40rem",
     )
 
