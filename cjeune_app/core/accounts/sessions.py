@@ -12,13 +12,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, delete, or_, select
 
 from cjeune_app.core.accounts import throttle
 from cjeune_app.core.accounts.errors import PasswordChangeRequired
 from cjeune_app.core.accounts.models import Account, AuthSession, OneTimeToken
 from cjeune_app.core.db import utcnow
+from cjeune_app.core.enums import Role
 from cjeune_app.core.errors import Forbidden
 
 SESSION_IDLE = dt.timedelta(hours=2)
@@ -63,30 +66,61 @@ def account_for_token(session: Session, token: str | None, *, now: dt.datetime |
     return account_for_digest(session, digest(token) if token else None, now=now)
 
 
-def account_for_digest(session: Session, token_hash: str | None, *,
-                       now: dt.datetime | None = None) -> Account | None:
-    """`account_for_token` from the token's digest: what the page's websocket knows of its cookie."""
+@dataclass(frozen=True)
+class SessionAccount:
+    """The account a live session names: what an actor is made of (see `signed_in_by_digest`)."""
+
+    account_id: int
+    role: Role
+    first_name: str
+    login: str
+    partner_id: int | None
+    pupil_id: int | None
+    establishment_id: int | None
+
+
+_auth_table = AuthSession.__table__  # type: ignore[attr-defined]
+_account_table = Account.__table__  # type: ignore[attr-defined]
+_auth, _account = _auth_table.c, _account_table.c
+# Every event of a signed-in page asks it again: one statement of the columns needed, no entities
+# built (a third of the cost of loading the session and the account as ORM objects).
+_SIGNED_IN = (
+    sa.select(_auth.id, _auth.remember, _auth.created_at, _auth.expires_at, _auth.revoked_at,
+              _account.id.label("account_id"), _account.role, _account.first_name, _account.login,
+              _account.partner_id, _account.pupil_id, _account.establishment_id, _account.is_active,
+              _account.must_change_password)
+    .join_from(_auth_table, _account_table, _account.id == _auth.account_id)
+    .where(_auth.token_hash == sa.bindparam("token_hash"))
+)
+
+
+def signed_in_by_digest(session: Session, token_hash: str | None, *,
+                        now: dt.datetime | None = None) -> SessionAccount | None:
+    """`account_for_token`'s rules from the token's digest (what the page's websocket knows of its
+    cookie): None when the session is unknown, revoked or expired, or its account inactive or
+    waiting for a new password; a short session's idle expiry is pushed back."""
     if not token_hash:
         return None
     now = now or utcnow()
-    # One statement: every event of a signed-in page asks it again.
-    found = session.exec(
-        select(AuthSession, Account)
-        .join(Account, col(Account.id) == col(AuthSession.account_id))
-        .where(AuthSession.token_hash == token_hash)
-    ).first()
-    if found is None:
+    row = session.execute(_SIGNED_IN, {"token_hash": token_hash}).first()
+    if row is None or row.revoked_at is not None or row.expires_at <= now:
         return None
-    auth, account = found
-    if auth.revoked_at is not None or auth.expires_at <= now:
+    if not row.is_active or row.must_change_password:
         return None
-    if not account.is_active or account.must_change_password:
-        return None
-    if not auth.remember:
-        pushed_back = min(now + SESSION_IDLE, auth.created_at + SESSION_MAX)
-        if pushed_back - auth.expires_at >= SESSION_TOUCH_EVERY:
-            auth.expires_at = pushed_back
-    return account
+    if not row.remember:
+        pushed_back = min(now + SESSION_IDLE, row.created_at + SESSION_MAX)
+        if pushed_back - row.expires_at >= SESSION_TOUCH_EVERY:
+            session.execute(sa.update(AuthSession).where(col(AuthSession.id) == row.id)
+                            .values(expires_at=pushed_back))
+    return SessionAccount(row.account_id, Role(row.role), row.first_name, row.login, row.partner_id,
+                          row.pupil_id, row.establishment_id)
+
+
+def account_for_digest(session: Session, token_hash: str | None, *,
+                       now: dt.datetime | None = None) -> Account | None:
+    """`account_for_token` from the token's digest, as the account itself."""
+    found = signed_in_by_digest(session, token_hash, now=now)
+    return session.get(Account, found.account_id) if found is not None else None
 
 
 def close_session(session: Session, token: str | None, *, now: dt.datetime | None = None) -> None:

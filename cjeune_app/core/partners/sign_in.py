@@ -43,7 +43,7 @@ def partner_refusal(session: Session, account: Account) -> AuthOutcome | None:
     return None
 
 
-def may_act(session: Session, account: Account) -> bool:
+def may_act(session: Session, account: Account | sessions.SessionAccount) -> bool:
     """Whether a signed-in account may act now: a partner only while their structure is validated."""
     if account.role != Role.PARTNER:
         return True
@@ -76,3 +76,10 @@ def account_for_digest(session: Session, token_hash: str | None, *,
                        now: dt.datetime | None = None) -> Account | None:
     account = sessions.account_for_digest(session, token_hash, now=now)
     return account if account is not None and may_act(session, account) else None
+
+
+def signed_in_by_digest(session: Session, token_hash: str | None, *,
+                        now: dt.datetime | None = None) -> sessions.SessionAccount | None:
+    """`core.accounts.sessions.signed_in_by_digest`, refusing partners whose structure is not validated."""
+    found = sessions.signed_in_by_digest(session, token_hash, now=now)
+    return found if found is not None and may_act(session, found) else None

@@ -18,8 +18,7 @@ from cjeune_app.core.actor import Actor
 from cjeune_app.core.dashboard.youth import Child, pupils_of
 from cjeune_app.core.db import get_engine, session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.partners.sign_in import account_for_digest
-from cjeune_app.core.use_cases.sessions import actor_of
+from cjeune_app.core.use_cases.sessions import SessionDigest, actor_in
 
 
 @dataclass(frozen=True)
@@ -86,10 +85,9 @@ def open_page(token_hash: str | None, read: PageRead | None = None,
     if not token_hash:
         return None
     with _opening_scope() as session:
-        account = account_for_digest(session, token_hash)
-        if account is None:
+        actor = actor_in(session, SessionDigest(token_hash))
+        if actor is None:
             return None
-        actor = actor_of(session, account)
         header = _header(session, actor)
         allowed = not allowed_roles or actor.role in allowed_roles
         return Opened(actor, header, read(session, actor, header) if read is not None and allowed else None)

@@ -15,18 +15,18 @@ from sqlmodel import Session
 from cjeune_app import routes
 from cjeune_app.core.accounts import tickets
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.sessions import close_session_of_digest, digest
+from cjeune_app.core.accounts.sessions import SessionAccount, close_session_of_digest, digest
 from cjeune_app.core.accounts.tickets import OpenedSession
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
 from cjeune_app.core.franceconnect import client, identities
 from cjeune_app.core.partners.models import Partner
-from cjeune_app.core.partners.sign_in import account_for_digest, account_for_token
+from cjeune_app.core.partners.sign_in import signed_in_by_digest
 from cjeune_app.core.settings import settings
 
 
-def _display_name(session: Session, account: Account) -> str:
+def _display_name(session: Session, account: SessionAccount) -> str:
     name = account.first_name
     if not name and account.partner_id:
         partner = session.get(Partner, account.partner_id)
@@ -36,13 +36,18 @@ def _display_name(session: Session, account: Account) -> str:
 
 def actor_of(session: Session, account: Account) -> Actor:
     assert account.id is not None
+    return actor_of_session(session, SessionAccount(account.id, Role(account.role), account.first_name, account.login,
+                                                    account.partner_id, account.pupil_id, account.establishment_id))
+
+
+def actor_of_session(session: Session, who: SessionAccount) -> Actor:
     return Actor(
-        account_id=account.id,
-        role=Role(account.role),
-        display_name=_display_name(session, account),
-        pupil_id=account.pupil_id,
-        partner_id=account.partner_id,
-        establishment_id=account.establishment_id,
+        account_id=who.account_id,
+        role=who.role,
+        display_name=_display_name(session, who),
+        pupil_id=who.pupil_id,
+        partner_id=who.partner_id,
+        establishment_id=who.establishment_id,
     )
 
 
@@ -55,8 +60,7 @@ def actor_for_session(token: str | None) -> Actor | None:
     if not token:
         return None
     with session_scope() as session:
-        account = account_for_token(session, token)
-        return actor_of(session, account) if account is not None else None
+        return actor_in(session, SessionDigest(digest(token)))
 
 
 
@@ -76,8 +80,8 @@ def actor_in(session: Session, who: Actor | SessionDigest | None) -> Actor | Non
         return who
     if not who.token_hash:
         return None
-    account = account_for_digest(session, who.token_hash)
-    return actor_of(session, account) if account is not None else None
+    found = signed_in_by_digest(session, who.token_hash)
+    return actor_of_session(session, found) if found is not None else None
 
 
 def actor_for_digest(token_hash: str | None) -> Actor | None:
