@@ -562,7 +562,7 @@ def dashboard_page() -> rx.Component:
                                   id="refus", class_name="refus")),
                 rx.cond(DashboardState.forbidden & ~DashboardState.is_parent,
                         page_link("Retour à mon tableau de bord", href=routes.DASHBOARD)),
-                rx.cond(DashboardState.is_parent, _child_switcher()),
+                rx.cond(DashboardState.is_parent & (DashboardState.kids.length() > 0), _child_switcher()),
                 rx.cond(DashboardState.is_parent,
                         page_link("Services en ligne : fiche de renseignements, bourse de collège",
                               href=routes.ONLINE_SERVICES, id="lien-services-en-ligne", class_name="lien lien-gras")),
