@@ -75,7 +75,7 @@ def seed_demo_command(as_json: bool) -> None:
     lines.append(f"Partenaires créés : {report.partners_created}, bons plans créés : {report.offers_created}")
     lines.append(report.teleservices)
     lines.append("Comptes pour essayer chaque rôle (identifiant / mot de passe) — agents et établissements : "
-                 "« Qui suis-je ? » > Gestion ; partenaire : « Partenaire » :")
+                 "« Qui suis-je ? » > Gestion ; partenaire : « Partenaire » :")
     for account in report.staff:
         lines.append(f"  {account['role']:<24} {account['login']:<52} {account['password']:<22} {account['what']}")
     lines.append(f"Clé d'API du partenaire de démonstration : {report.partner_api_key}")
@@ -267,7 +267,7 @@ def close_season_command(code: str, as_json: bool) -> None:
 
     match = re.fullmatch(r"(\d{4})-(\d{4})", code.strip())
     if not match or int(match[2]) != int(match[1]) + 1:
-        refuse(f"« {code} » n'est pas une saison : écrivez-la comme 2026-2027.")
+        refuse(f"« {code} » n'est pas une saison : écrivez-la comme 2026-2027.")
     upgrade_schema()
     try:
         report = close_season(_operator(), code.strip())
@@ -280,8 +280,8 @@ def close_season_command(code: str, as_json: bool) -> None:
         line = f"La saison {report.season_code} était déjà close : rien de plus à faire expirer."
     emit(as_json, dataclasses.asdict(report), [line])
 
-@main.command("remind-season-end", help="Envoie les rappels de fin de saison (« Il reste … à utiliser avant "
-              "le … ») dus aujourd'hui, 30 puis 7 jours avant la fin : à lancer chaque jour (minuteur), sans "
+@main.command("remind-season-end", help="Envoie les rappels de fin de saison (« Il reste … à utiliser avant "
+              "le … ») dus aujourd'hui, 30 puis 7 jours avant la fin : à lancer chaque jour (minuteur), sans "
               "risque de doublon.")
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), help="Le jour à considérer (par défaut : "
               "aujourd'hui, heure de Paris).")

@@ -59,7 +59,7 @@ def partner_caller(
     if credentials is None:
         log.warning("api_key_refused", reason="missing")
         raise ApiError(401, "unauthorized", "Authentification requise : envoyez l'en-tête "
-                       "« Authorization: Bearer <clé d'API> » avec une clé créée dans l'espace partenaire.",
+                       "« Authorization: Bearer <clé d'API> » avec une clé créée dans l'espace partenaire.",
                        {"WWW-Authenticate": "Bearer"})
     key = identify_api_key(credentials.credentials)
     if key is None:

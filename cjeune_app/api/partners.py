@@ -101,7 +101,7 @@ class OfferIn(BaseModel):
 
     title: str
     description: str = ""
-    discount_text: str = Field(default="", description="La réduction, par exemple « -20 % » (ou un prix)")
+    discount_text: str = Field(default="", description="La réduction, par exemple « -20 % » (ou un prix)")
     price_cents: StrictInt | None = None
     category: CategoryName
     commune_insee: str = Field(default="", description="Code INSEE d'une commune des Bouches-du-Rhône ; "

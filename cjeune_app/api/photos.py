@@ -44,7 +44,7 @@ def _not_jpeg() -> ApiError:
 
 
 NOT_A_FORM = ApiError(415, "not_multipart", "Envoyez la photo depuis le formulaire de la page (envoi "
-                      f"multipart/form-data avec le champ « photo »), au format JPEG, {MAX_UPLOAD_MB} Mo au "
+                      f"multipart/form-data avec le champ « photo »), au format JPEG, {MAX_UPLOAD_MB} Mo au "
                       "maximum.")
 NO_PHOTO = ApiError(422, "photo_missing", "Aucune photo reçue : choisissez une photo au format JPEG "
                     f"(.jpg, .jpeg) de {MAX_UPLOAD_MB} Mo au maximum, puis validez-la.")

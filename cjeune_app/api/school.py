@@ -39,7 +39,7 @@ TOO_LARGE = ApiError(413, "too_large", f"Le fichier dépasse {school.MAX_FILE_BY
 NOT_A_FORM = ApiError(415, "not_multipart", "Envoyez le fichier depuis le formulaire de la page "
                       "(fichier CSV de 2 Mo au maximum).")
 NO_FILE = ApiError(422, "file_missing", "Aucun fichier reçu : choisissez le fichier CSV des élèves, puis "
-                   "cliquez sur « Importer ».")
+                   "cliquez sur « Importer ».")
 
 
 def _pdf(content: bytes | None) -> str | None:

@@ -100,7 +100,7 @@ def _flag(name: str, value: str | None) -> bool:
 
 
 def search_query(
-    q: Annotated[str, Query(description="Ce que l'on cherche : « judo marseille », « theatre aix »...")] = "",
+    q: Annotated[str, Query(description="Ce que l'on cherche : « judo marseille », « theatre aix »...")] = "",
     category: Annotated[str | None, Query(description="sport, culture, loisirs ou soutien_scolaire")] = None,
     commune: Annotated[
         str | None, Query(description="Code INSEE ; 13055 inclut les arrondissements de Marseille")] = None,

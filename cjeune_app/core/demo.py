@@ -96,7 +96,7 @@ DEMO_LETTER_PASSWORD = "Courrier-Demo-2026"
 # (pupil's first name, guardian, how to try it)
 DEMO_GUARDIANS = [
     ("Léa", GuardianInput("Martin", "Sophie", "mère", "06 10 20 30 40", "", "12 rue des Écoles 13001 Marseille"),
-     "auto-inscription « Je n'ai pas encore d'identifiant » : code SMS dans var/outbox/sms/, "
+     "auto-inscription « Je n'ai pas encore d'identifiant » : code SMS dans var/outbox/sms/, "
      "date de naissance de Léa : 21/06/2014"),
     ("Hugo", GuardianInput("Rossi-Giraud", "Marc", "père", "06 50 60 70 80", "marc.rossi@exemple.fr",
                            "4 avenue Victor Hugo 13100 Aix-en-Provence"),
@@ -247,7 +247,7 @@ def _demo_letter(session: Session, pupil: Pupil, way: str) -> str:
     session.flush()
     return (f"{way} émis : identifiant {account.login}, mot de passe provisoire {DEMO_LETTER_PASSWORD} (porte "
             f"Parent ; date de naissance de {pupil.first_name} : {format_date(pupil.birth_date)}) ; nouveau "
-            "courrier : /etablissement, « Comptes des responsables »")
+            "courrier : /etablissement, « Comptes des responsables »")
 
 
 def _card_stock(session: Session, school: Establishment, rng: random.Random, report: DemoReport) -> None:

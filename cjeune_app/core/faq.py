@@ -43,8 +43,8 @@ FAQ: tuple[FaqEntry, ...] = (
         "carte", "La carte",
         "Qu'est-ce que la carte CJeune de Provence ?",
         "C'est la carte jeune du Département des Bouches-du-Rhône. Chaque année scolaire, elle "
-        "donne {total} à chaque collégien : {sport_culture} « Sport & Culture » et {soutien_scolaire} "
-        "« Soutien scolaire ».\n\n"
+        "donne {total} à chaque collégien : {sport_culture} « Sport & Culture » et {soutien_scolaire} "
+        "« Soutien scolaire ».\n\n"
         "Ces sommes se dépensent chez les structures partenaires : clubs sportifs, associations, "
         "cinémas, théâtres, organismes de soutien scolaire, communes… La carte reste utile jusqu'à "
         "25 ans pour profiter des bons plans.",
@@ -56,7 +56,7 @@ FAQ: tuple[FaqEntry, ...] = (
         "public, dans un collège privé sous contrat d'association avec l'État, ou dans un autre "
         "parcours (IME, MFR, lycée professionnel, CNED, IDF) avec des identifiants Eduprovence.\n\n"
         "Les jeunes de moins de 26 ans qui ne sont plus au collège et qui habitent le département "
-        "peuvent créer un compte « Jeune » pour les bons plans.",
+        "peuvent créer un compte « Jeune » pour les bons plans.",
     ),
     FaqEntry(
         "credits-expiration", "La carte",
@@ -71,7 +71,7 @@ FAQ: tuple[FaqEntry, ...] = (
         "Avec son compte Eduprovence, le compte scolaire que le Département crée pour chaque "
         "collégien des Bouches-du-Rhône. Attention : ce n'est pas le compte Pronote.\n\n"
         "L'identifiant est formé du nom de l'enfant, de la première lettre de son prénom, parfois "
-        "d'un nombre, puis de « @eduprovence.fr ». Pour Julie Fernandez : fernandezj@eduprovence.fr.",
+        "d'un nombre, puis de « @eduprovence.fr ». Pour Julie Fernandez : fernandezj@eduprovence.fr.",
     ),
     FaqEntry(
         "identifiants-qui", "Identifiants Eduprovence",
@@ -114,7 +114,7 @@ FAQ: tuple[FaqEntry, ...] = (
     FaqEntry(
         "inscription-etapes", "Inscription",
         "Comment se passe l'inscription ?",
-        "Connectez-vous en choisissant « Collégien·ne » avec les identifiants Eduprovence de votre "
+        "Connectez-vous en choisissant « Collégien·ne » avec les identifiants Eduprovence de votre "
         "enfant, de préférence avec lui. Le formulaire doit être rempli et validé par le responsable "
         "légal, en 4 étapes : 1. Informations, 2. Coordonnées, 3. Photo d'identité, "
         "4. Mentions légales.\n\n"
@@ -125,7 +125,7 @@ FAQ: tuple[FaqEntry, ...] = (
         "parent", "Inscription",
         "Je suis parent : comment accéder à mon propre compte ?",
         "À la fin de l'inscription, l'adresse e-mail que vous avez donnée reçoit un lien "
-        "d'activation. Choisissez votre mot de passe, puis connectez-vous en choisissant « Parent » : "
+        "d'activation. Choisissez votre mot de passe, puis connectez-vous en choisissant « Parent » : "
         "vous voyez chacun de vos enfants inscrits avec cette adresse.",
     ),
     FaqEntry(
@@ -140,7 +140,7 @@ FAQ: tuple[FaqEntry, ...] = (
     FaqEntry(
         "associer", "Utiliser la carte",
         "Comment créditer les {total} sur la carte ?",
-        "Une fois l'inscription terminée, cliquez sur « Associer une carte » dans le tableau de bord. "
+        "Une fois l'inscription terminée, cliquez sur « Associer une carte » dans le tableau de bord. "
         "Scannez le QR code au dos de la carte, ou recopiez le numéro inscrit juste en dessous. Les "
         "soldes Sport & Culture et Soutien scolaire s'affichent aussitôt.",
     ),
@@ -148,7 +148,7 @@ FAQ: tuple[FaqEntry, ...] = (
         "perte", "Utiliser la carte",
         "Ma carte est perdue ou volée : que faire ?",
         "Ne déclarez une perte ou un vol que si la carte a déjà été activée. Dans le tableau de bord, "
-        "choisissez « Déclarer ma carte perdue ou volée » : elle est bloquée immédiatement et plus "
+        "choisissez « Déclarer ma carte perdue ou volée » : elle est bloquée immédiatement et plus "
         "aucun paiement n'est accepté.\n\n"
         f"Vous pouvez aussi appeler l'assistance au {ASSISTANCE_PHONE} ou écrire à {ASSISTANCE_EMAIL}. "
         "La nouvelle carte, une fois associée, reprend le solde restant.",
@@ -165,7 +165,7 @@ FAQ: tuple[FaqEntry, ...] = (
         "Qui contacter en cas de difficulté ?",
         f"L'assistance CJeune de Provence répond au {ASSISTANCE_PHONE} et à l'adresse "
         f"{ASSISTANCE_EMAIL}. Pour un mot de passe Eduprovence, voyez d'abord la question "
-        "« Mon enfant a oublié son mot de passe ».",
+        "« Mon enfant a oublié son mot de passe ».",
     ),
 )
 

@@ -89,9 +89,9 @@ def mobile_problem(value: object) -> str | None:
     if problem is None:
         return None
     if problem is MobileProblem.NOT_A_NUMBER:
-        return (f"« {text} » n'est pas un numéro de téléphone : 10 chiffres commençant par 06 ou 07, "
+        return (f"« {text} » n'est pas un numéro de téléphone : 10 chiffres commençant par 06 ou 07, "
                 f"par exemple {MOBILE_EXAMPLE}")
     if problem is MobileProblem.FOREIGN:
-        return f"« {text} » n'est pas un numéro français : indiquez un mobile en 06 ou 07, par exemple {MOBILE_EXAMPLE}"
-    return (f"« {text} » n'est pas un numéro de mobile : il commence par 06 ou 07, "
+        return f"« {text} » n'est pas un numéro français : indiquez un mobile en 06 ou 07, par exemple {MOBILE_EXAMPLE}"
+    return (f"« {text} » n'est pas un numéro de mobile : il commence par 06 ou 07, "
             f"par exemple {MOBILE_EXAMPLE}")

@@ -214,7 +214,7 @@ def test_each_step_shows_its_error_beside_the_field_and_keeps_what_was_typed(app
     # Step 4: "Terminer" without the attestation
     expect_step(phone, 4, "Mentions légales")
     phone.get_by_role("button", name="Terminer").click()
-    field_error(phone, "champ-attested", re.compile("^Cochez la case « Je certifie"))
+    field_error(phone, "champ-attested", re.compile(r"^Cochez la case «\sJe certifie"))
     expect(phone.locator("#champ-attested")).to_be_focused()
     screenshot(phone, "4-erreur")
     assert_page_healthy(phone)

@@ -54,7 +54,7 @@ def test_import_pupils_with_a_bad_row_creates_nothing(db_url, uai, tmp_path):
     assert result.exit_code == 1
     payload = json.loads(result.stdout)
     assert payload["code"] == "invalid_file"
-    assert payload["errors"][0].startswith("Ligne 4 : la date de naissance « 2012-13-01 »")
+    assert payload["errors"][0].startswith("Ligne 4 : la date de naissance « 2012-13-01 »")
     with Session(engine_for(db_url)) as session:
         assert session.exec(select(func.count()).select_from(Pupil)).one() == 0
 
@@ -126,7 +126,7 @@ def test_import_pupils_refuses_a_malformed_guardian_mobile(db_url, uai, tmp_path
     result = CliRunner().invoke(main, ["import-pupils", str(csv_file), "--establishment", uai, "--json"])
     assert result.exit_code == 1
     assert json.loads(result.stdout)["errors"] == [
-        "Ligne 2 : responsable 1, mobile : « 06 12 » n'est pas un numéro de téléphone : 10 chiffres commençant "
+        "Ligne 2 : responsable 1, mobile : « 06 12 » n'est pas un numéro de téléphone : 10 chiffres commençant "
         "par 06 ou 07, par exemple 06 12 34 56 78."]
     with Session(engine_for(db_url)) as session:
         assert session.exec(select(func.count()).select_from(Pupil)).one() == 0

@@ -63,7 +63,7 @@ def test_issue_cards_in_svg_and_export_again(session, tmp_path):
 def test_issue_cards_refusals_are_french_sentences(session, tmp_path):
     world = build_world(session, youths=0, cards=1)
     unknown = run("issue-cards", "-n", 3, "--establishment", "0999999Z", "--out", tmp_path / "out")
-    assert unknown.exit_code == 2 and "Aucun établissement n'a le code UAI « 0999999Z »" in unknown.output
+    assert unknown.exit_code == 2 and "Aucun établissement n'a le code UAI « 0999999Z »" in unknown.output
     too_many = run("issue-cards", "-n", 10_000, "--establishment", world.uai, "--out", tmp_path / "out")
     assert too_many.exit_code == 2 and "entre 1 et 5000" in too_many.output
     assert not (tmp_path / "out").exists()

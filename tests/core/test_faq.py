@@ -20,5 +20,5 @@ def test_the_amounts_quoted_are_the_seasons():
 
     entries = search_faq("", amounts_of(12_000, 6_000))
     card = next(e for e in entries if e.slug == "carte")
-    assert "donne 180 € à chaque collégien : 120 € « Sport & Culture » et 60 € « Soutien scolaire »" in card.answer
+    assert "donne 180 € à chaque collégien : 120 € « Sport & Culture » et 60 € « Soutien scolaire »" in card.answer
     assert "Comment créditer les 180 € sur la carte ?" in [e.question for e in entries]

@@ -25,7 +25,7 @@ def send_parent_activation(session: Session, to: str, token: str, child_first_na
         [f"Vous avez complété l'inscription de {child_first_name} à la carte CJeune de Provence.",
          "Pour suivre son compte, activez votre compte Parent en choisissant votre mot de passe. "
          "Ce lien est valable 7 jours.",
-         "Vous vous connecterez ensuite en choisissant « Parent » dans « Qui suis-je ? », "
+         "Vous vous connecterez ensuite en choisissant « Parent » dans « Qui suis-je ? », "
          "avec cette adresse e-mail."],
         token_link(ACTIVATION_PATH, token), "Choisir mon mot de passe",
     )

@@ -55,7 +55,7 @@ def send_photo_validated(session: Session, pupil_id: int) -> None:
         queue_notice(
             session, address, f"La photo d'identité de {pupil.first_name} est validée",
             [f"La photo d'identité de {pupil.first_name} a été vérifiée et validée par le Département.",
-             "Elle apparaît désormais sur « Ma carte », dans le tableau de bord."],
+             "Elle apparaît désormais sur « Ma carte », dans le tableau de bord."],
             public_url(routes.DASHBOARD + "/"), "Ouvrir le tableau de bord",
         )
 

@@ -50,8 +50,8 @@ def paragraph(pdf: FPDF, text: str, size: float = 10.5, style: str = "", height:
 
 
 def _french_spacing(text: str) -> str:
-    """No line break inside « ... » nor before : and ? (non-breaking spaces)."""
-    for plain, tied in (("« ", "«\u00a0"), (" »", "\u00a0»"), (" :", "\u00a0:"), (" ?", "\u00a0?")):
+    """No line break inside « ... » nor before : and ? (non-breaking spaces)."""
+    for plain, tied in (("« ", "«\u00a0"), (" »", "\u00a0»"), (" :", "\u00a0:"), (" ?", "\u00a0?")):
         text = text.replace(plain, tied)
     return text
 
@@ -80,10 +80,10 @@ def _page(pdf: FPDF, letter: Letter) -> None:
     heading(pdf, "Première connexion")
     rules = ", ".join(rule.label.lower() for rule in PASSWORD_RULES)
     steps = [
-        f"Ouvrez {public_url(routes.SIGN_IN)} et choisissez « Collégien·ne » dans « Qui suis-je ? ».",
-        "Saisissez l'identifiant ci-dessus, puis cliquez sur « Suivant ».",
+        f"Ouvrez {public_url(routes.SIGN_IN)} et choisissez « Collégien·ne » dans « Qui suis-je ? ».",
+        "Saisissez l'identifiant ci-dessus, puis cliquez sur « Suivant ».",
         "Saisissez le mot de passe temporaire en respectant les majuscules et les minuscules, "
-        "puis cliquez sur « Se connecter ».",
+        "puis cliquez sur « Se connecter ».",
         f"Le site vous demande alors de choisir votre propre mot de passe : {rules}. Il doit être "
         "différent du mot de passe temporaire, qui montre le format attendu.",
         "Remplissez ensuite la demande de carte avec un responsable légal : le formulaire, "

@@ -240,7 +240,7 @@ def _birth_date(text: str, today: dt.date) -> tuple[dt.date | None, str | None]:
     try:
         birth_date = parse_date_fr(text)
     except ValueError:
-        return None, f"la date de naissance « {text} » n'est pas une date jj/mm/aaaa (exemple : 14/03/2013)"
+        return None, f"la date de naissance « {text} » n'est pas une date jj/mm/aaaa (exemple : 14/03/2013)"
     age = age_on(birth_date, today)
     if not MIN_AGE <= age <= MAX_AGE:
         return None, (f"la date de naissance {format_date(birth_date)} donne {max(age, 0)} ans, "

@@ -235,4 +235,4 @@ def _wrong_door_message(account: Account) -> str:
         return ("Cet identifiant est celui d'un compte de gestion : connectez-vous depuis la page "
                 "réservée aux agents et aux établissements.")
     label = ROLE_LABELS[Role(account.role)]
-    return f"Cet identifiant est celui d'un compte « {label} » : revenez à « Qui suis-je ? » et choisissez « {label} »."
+    return f"Cet identifiant est celui d'un compte « {label} » : revenez à « Qui suis-je ? » et choisissez « {label} »."

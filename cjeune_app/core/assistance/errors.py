@@ -14,7 +14,7 @@ class SearchTooShort(InvalidInput):
 class LastDigitsNeedAName(InvalidInput):
     code = "assistance_last_digits_need_name"
     message = ("Avec les 4 derniers chiffres de la carte, saisissez aussi le nom de l'élève "
-               "(par exemple « 1234 Fernandez »).")
+               "(par exemple « 1234 Fernandez »).")
 
 
 class ReasonRequired(InvalidInput):

@@ -39,7 +39,7 @@ class EnrollmentNotCompleted(Conflict):
     def __init__(self, season_code: str) -> None:
         super().__init__(
             f"L'inscription de la saison {season_code} n'est pas terminée : complétez-la jusqu'à "
-            "l'étape 4 « Mentions légales » et cliquez sur « Terminer », puis associez la carte."
+            "l'étape 4 « Mentions légales » et cliquez sur « Terminer », puis associez la carte."
         )
 
 
@@ -47,7 +47,7 @@ class PhotoMissing(Conflict):
     code = "photo_missing"
     message = (
         "Il manque une photo d'identité (absente ou refusée) : ajoutez-en une depuis l'inscription, "
-        "étape 3 « Photo d'identité », puis associez la carte pour recevoir les crédits."
+        "étape 3 « Photo d'identité », puis associez la carte pour recevoir les crédits."
     )
 
 
@@ -96,7 +96,7 @@ class AnotherCardActive(Conflict):
     code = "another_card_active"
     message = (
         "Une autre carte est déjà active sur ce compte. Si elle est perdue ou volée, déclarez-la "
-        "d'abord avec « Déclarer ma carte perdue ou volée », puis associez la nouvelle."
+        "d'abord avec « Déclarer ma carte perdue ou volée », puis associez la nouvelle."
     )
 
 
@@ -121,7 +121,7 @@ class UnknownEstablishment(NotFound):
     code = "establishment_unknown"
 
     def __init__(self, uai: str) -> None:
-        super().__init__(f"Aucun établissement n'a le code UAI « {uai} ». Vérifiez le code (7 chiffres et une lettre).")
+        super().__init__(f"Aucun établissement n'a le code UAI « {uai} ». Vérifiez le code (7 chiffres et une lettre).")
 
 
 class InvalidCardCount(InvalidInput):

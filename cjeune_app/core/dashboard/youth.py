@@ -217,7 +217,7 @@ def _todos(season: Row[Any] | None, enrollment: _Enrollment, photo: PhotoState, 
     elif card.state == CardShown.NONE:
         total = format_cents(season.sport_culture_cents + season.soutien_scolaire_cents)
         waits = any(t.kind in (TODO_ENROLLMENT, TODO_RENEWAL) for t in todos) or not photo.usable
-        todos.append(Todo(TODO_CARD, f"Terminez d'abord ce qui est indiqué dans « À faire », puis associez la "
+        todos.append(Todo(TODO_CARD, f"Terminez d'abord ce qui est indiqué dans « À faire », puis associez la "
                                      f"carte CJeune de Provence : elle créditera les {total} d'avantages de la "
                                      "saison." if waits else
                                      f"Associez la carte CJeune de Provence pour créditer les {total} "

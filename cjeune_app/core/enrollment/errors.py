@@ -40,4 +40,4 @@ class UnsubscribeLinkInvalid(NotFound):
 
     code = "unsubscribe_link_invalid"
     message = ("Ce lien de désabonnement est incomplet ou modifié. Copiez le lien entier depuis l'e-mail, ou "
-               "retirez votre accord dans « Mon compte », rubrique « Mes consentements ».")
+               "retirez votre accord dans « Mon compte », rubrique « Mes consentements ».")

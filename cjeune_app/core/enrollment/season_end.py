@@ -65,7 +65,7 @@ def send_reminders(session: Session, season: Season, today: dt.date, *, now: dt.
                 [f"Il reste {format_cents(left)} à utiliser avant le {format_date(season.ends_on)} sur la carte "
                  f"CJeune de Provence de {name} : après cette date, les crédits de la saison {season.code} "
                  "sont perdus.",
-                 "Les partenaires sont sur le site, rubrique « Trouver un partenaire »."],
+                 "Les partenaires sont sur le site, rubrique « Trouver un partenaire »."],
                 public_url(routes.PARTNERS_SEARCH + "/"), "Trouver un partenaire",
                 unsubscribe=unsubscribe_links(pupil_id, address),
             )

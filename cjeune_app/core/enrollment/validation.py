@@ -105,7 +105,7 @@ def name_error(value: object, field: str) -> str | None:
                 "des tirets, des apostrophes et des espaces.")
     odd = next((c for c in text if not (_is_letter(c) or c in _NAME_SEPARATORS)), None)
     if odd is not None:
-        return (f"Retirez le caractère « {odd} » : {subject} ne peut contenir que des lettres "
+        return (f"Retirez le caractère « {odd} » : {subject} ne peut contenir que des lettres "
                 "(accentuées ou non), des tirets, des apostrophes et des espaces.")
     if not (text[0].isalpha() and _is_letter(text[-1])):
         return f"Commencez et terminez {subject} par une lettre."
@@ -124,13 +124,13 @@ def address_line_error(value: object) -> str | None:
     text = clean_text(value)
     if not text:
         return ("Indiquez l'adresse postale : numéro et nom de la voie, "
-                "par exemple « 12 rue de la République ».")
+                "par exemple « 12 rue de la République ».")
     if not any(c.isalpha() for c in text):
         return ("Ajoutez le nom de la voie à l'adresse postale, "
-                "par exemple « 12 rue de la République ».")
+                "par exemple « 12 rue de la République ».")
     if len(text) > ADDRESS_MAX:
         return (f"Abrégez l'adresse postale ({ADDRESS_MAX} caractères au plus) "
-                "et mettez le reste dans « Complément d'adresse ».")
+                "et mettez le reste dans « Complément d'adresse ».")
     return None
 
 
@@ -212,15 +212,15 @@ def email_error(value: object) -> str | None:
     if any(c.isspace() for c in text):
         return f"Retirez les espaces de l'adresse e-mail. {EMAIL_FORMAT_HINT}."
     if text.count("@") != 1:
-        return f"{EMAIL_FORMAT_HINT}, avec un seul « @ »."
+        return f"{EMAIL_FORMAT_HINT}, avec un seul « @ »."
     local, domain = text.split("@")
     if not is_valid_email(text):
         if not local or not domain:
-            return f"{EMAIL_FORMAT_HINT} : il manque une partie avant ou après le « @ »."
+            return f"{EMAIL_FORMAT_HINT} : il manque une partie avant ou après le « @ »."
         if not local.isascii():
-            return f"Retirez les accents avant le « @ ». {EMAIL_FORMAT_HINT}."
+            return f"Retirez les accents avant le « @ ». {EMAIL_FORMAT_HINT}."
         if "." not in domain:
-            return (f"Ajoutez l'extension après le « @ » (par exemple « .fr » ou « .com »). "
+            return (f"Ajoutez l'extension après le « @ » (par exemple « .fr » ou « .com »). "
                     f"{EMAIL_FORMAT_HINT}.")
         return f"{EMAIL_FORMAT_HINT} : vérifiez les points, les lettres et l'extension."
     if domain.lower() == PUPIL_EMAIL_DOMAIN:
@@ -281,7 +281,7 @@ def optin_sms_error(mobile: object, optin_sms: object) -> str | None:
 def attestation_error(value: object) -> str | None:
     if is_checked(value):
         return None
-    return f"Cochez la case « {ATTESTATION_LABEL} » pour terminer l'inscription."
+    return f"Cochez la case « {ATTESTATION_LABEL} » pour terminer l'inscription."
 
 
 # ---------------------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ WELCOME_PARAGRAPHS = (
     "Si vous êtes déjà en possession de la carte {previous_season}, nous vous invitons à suivre toutes "
     "les étapes de ce formulaire pour mettre à jour le compte de votre enfant. Vous pourrez ensuite "
     "associer la carte au compte, ce qui créditera les {advantages} d'avantages.",
-    "Cliquez sur le bouton « Suivant » pour démarrer.",
+    "Cliquez sur le bouton « Suivant » pour démarrer.",
 )
 PHOTO_INVITE = (
     "Téléchargez la photo d'identité de votre enfant ou utilisez la caméra pour prendre une photo "

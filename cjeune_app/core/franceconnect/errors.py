@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from cjeune_app.core.errors import Forbidden, InvalidInput, NotFound, Refusal
 
-START_AGAIN = "Cliquez à nouveau sur « S'identifier avec FranceConnect »."
+START_AGAIN = "Cliquez à nouveau sur « S'identifier avec FranceConnect »."
 
 
 class FranceConnectUnavailable(NotFound):

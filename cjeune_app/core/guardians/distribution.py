@@ -120,7 +120,7 @@ def guardian_statuses(session: Session, establishment_id: int) -> list[GuardianS
 class NoGuardianToNotify(Conflict):
     code = "no_guardian_to_notify"
     message = ("Aucun responsable légal n'est enregistré pour ces élèves : ajoutez-les (fichier CSV ou "
-               "bouton « Responsables légaux » d'un élève), puis recommencez.")
+               "bouton « Responsables légaux » d'un élève), puis recommencez.")
 
 
 class NoEmailForGuardian(Conflict):

@@ -26,8 +26,8 @@ class GuardianLetter:
 def first_steps() -> list[str]:
     rules = ", ".join(rule.label.lower() for rule in PASSWORD_RULES)
     return [
-        f"Ouvrez {public_url(routes.sign_in_door('parent'))} (« Qui suis-je ? », puis « Parent »).",
-        "Saisissez l'identifiant ci-dessus, cliquez sur « Suivant », puis saisissez le mot de passe "
+        f"Ouvrez {public_url(routes.sign_in_door('parent'))} (« Qui suis-je ? », puis « Parent »).",
+        "Saisissez l'identifiant ci-dessus, cliquez sur « Suivant », puis saisissez le mot de passe "
         "provisoire en respectant les majuscules et les minuscules.",
         f"Choisissez votre propre mot de passe ({rules}).",
         "Indiquez la date de naissance de chacun de vos enfants scolarisés au collège, puis votre adresse e-mail.",

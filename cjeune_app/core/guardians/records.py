@@ -96,7 +96,7 @@ def check_guardian(value: GuardianInput) -> tuple[GuardianData | None, dict[str,
             problems[field] = f"le {label} du responsable légal dépasse 100 caractères"
     relation = parse_relation(value.relation)
     if relation is None:
-        problems["relation"] = f"le lien « {value.relation.strip()} » n'est pas reconnu ({RELATION_HINT})"
+        problems["relation"] = f"le lien « {value.relation.strip()} » n'est pas reconnu ({RELATION_HINT})"
     mobile = None
     if value.mobile.strip():
         mobile = normalize_mobile(value.mobile)
@@ -104,7 +104,7 @@ def check_guardian(value: GuardianInput) -> tuple[GuardianData | None, dict[str,
             problems["mobile"] = mobile_problem(value.mobile) or "numéro de mobile invalide"
     email = normalize_email(value.email) if value.email.strip() else None
     if email is not None and (len(email) > 254 or not is_valid_email(email)):
-        problems["email"] = (f"l'adresse e-mail « {value.email.strip()} » n'est pas valide "
+        problems["email"] = (f"l'adresse e-mail « {value.email.strip()} » n'est pas valide "
                              "(exemple : prenom.nom@exemple.fr)")
     if not value.mobile.strip() and email is None and "email" not in problems:
         problems["mobile"] = "indiquez au moins le mobile ou l'adresse e-mail du responsable légal"

@@ -93,7 +93,7 @@ class _Delivery:
         _write_eml(self.outbox / "failed", self.message)
 
     def describe(self) -> str:
-        return f"e-mail « {self.message['Subject']} »"
+        return f"e-mail « {self.message['Subject']} »"
 
 
 def _delivery(message: EmailMessage) -> _Delivery:
@@ -194,7 +194,7 @@ def _send_smtp(url: str, message: EmailMessage) -> None:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in {"smtp", "smtps", "smtp+starttls"}:
-        raise ValueError(f"CJEUNE_SMTP_URL : schéma inconnu « {scheme} » (smtp, smtps ou smtp+starttls).")
+        raise ValueError(f"CJEUNE_SMTP_URL : schéma inconnu « {scheme} » (smtp, smtps ou smtp+starttls).")
     host = parts.hostname or "localhost"
     client: smtplib.SMTP
     if scheme == "smtps":

@@ -120,7 +120,7 @@ def offer_form_errors(form: OfferForm, categories: list[str], today: dt.date, *,
         problems["price_cents"] = "Le prix doit être compris entre 0,00 € et 10 000,00 €."
     elif price is None and not (isinstance(form.discount_text, str) and form.discount_text.strip()):
         problems["discount_text"] = problems["discount_text"] or (
-            "Indiquez la réduction (par exemple « -20 % » ou « Séance offerte ») ou le prix du bon plan.")
+            "Indiquez la réduction (par exemple « -20 % » ou « Séance offerte ») ou le prix du bon plan.")
     if form.category not in categories:
         names = ", ".join(_CATEGORY_LABELS.get(c, c) for c in categories) or "aucune"
         problems["category"] = f"Choisissez une catégorie de votre structure ({names})."

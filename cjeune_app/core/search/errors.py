@@ -105,4 +105,4 @@ class InvalidParameter(SearchError):
     code = "parametre_invalide"
 
     def __init__(self, field: str, expected: str) -> None:
-        super().__init__(f"Le paramètre « {field} » doit être {expected}.", field=field)
+        super().__init__(f"Le paramètre « {field} » doit être {expected}.", field=field)

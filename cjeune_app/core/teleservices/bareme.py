@@ -47,8 +47,8 @@ BAREMES: dict[str, Bareme] = {
         ),
         source=("Ministère de l'Éducation nationale, bourses de collège, rentrée 2024 (avis d'imposition 2024 "
                 "sur les revenus 2023) : montants annuels 114 €, 315 €, 495 € ; plafonds tels que publiés le "
-                "25/05/2024 par Centre Presse Aveyron « Bourses de collège et de lycée : quels sont les montants "
-                "pour l'année scolaire 2024-2025 » (centrepresseaveyron.fr) ; voir service-public.fr F984."),
+                "25/05/2024 par Centre Presse Aveyron « Bourses de collège et de lycée : quels sont les montants "
+                "pour l'année scolaire 2024-2025 » (centrepresseaveyron.fr) ; voir service-public.fr F984."),
     ),
 }
 

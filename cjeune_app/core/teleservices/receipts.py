@@ -54,6 +54,6 @@ def receipt_pdf(receipt: Receipt) -> bytes:
         pdf.multi_cell(0, 7, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     pdf.ln(4)
     pdf.multi_cell(0, 6, "Votre demande a été transmise à l'établissement, qui l'instruit. La décision vous sera "
-                         "communiquée sur la page « Services en ligne » et par e-mail. L'échelon affiché est une "
+                         "communiquée sur la page « Services en ligne » et par e-mail. L'échelon affiché est une "
                          "estimation : seul l'établissement décide.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     return bytes(pdf.output())

@@ -97,7 +97,7 @@ def correct_coordinates(actor: Actor | None, pupil_id: int, values: Mapping[str,
             return "Aucune coordonnée n'a changé."
         record(session, agent, AuditAction.CONTACT_CORRECTED, target_kind=AuditTarget.PUPIL, target_id=pupil_id,
                target_label=label, pupil_id=pupil_id, reason=why,
-               details="; ".join(f"{field} : « {before} » → « {after} »" for field, (before, after) in changed.items()))
+               details="; ".join(f"{field} : « {before} » → « {after} »" for field, (before, after) in changed.items()))
         return "Les coordonnées sont corrigées."
 
 

@@ -70,7 +70,7 @@ def suspend_partner(actor: Actor | None, partner_id: int, reason: str, *, now: d
         record(session, agent, AuditAction.PARTNER_SUSPENDED, target_kind=AuditTarget.PARTNER, target_id=partner_id,
                target_label=f"{partner.name} (SIRET {partner.siret})", partner_id=partner_id,
                reason=partner_admin.clean_reason(reason), now=now)
-        return f"« {partner.name} » est suspendue : plus de paiement ni de présence dans la recherche."
+        return f"« {partner.name} » est suspendue : plus de paiement ni de présence dans la recherche."
 
 
 def reactivate_partner(actor: Actor | None, partner_id: int, reason: str, *, now: dt.datetime | None = None) -> str:
@@ -81,7 +81,7 @@ def reactivate_partner(actor: Actor | None, partner_id: int, reason: str, *, now
         record(session, agent, AuditAction.PARTNER_REACTIVATED, target_kind=AuditTarget.PARTNER,
                target_id=partner_id, target_label=f"{partner.name} (SIRET {partner.siret})", partner_id=partner_id,
                reason=partner_admin.clean_reason(reason), now=now)
-        return f"« {partner.name} » est réactivée."
+        return f"« {partner.name} » est réactivée."
 
 
 def establishments_stock(actor: Actor | None) -> list[SchoolStock]:

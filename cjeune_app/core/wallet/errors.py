@@ -107,7 +107,7 @@ class CardNotActive(Conflict):
     code = "card_not_active"
     message = (
         "Cette carte n'est pas encore associée à un jeune : il doit d'abord l'associer depuis son "
-        "tableau de bord (« Associer une carte »)."
+        "tableau de bord (« Associer une carte »)."
     )
 
 

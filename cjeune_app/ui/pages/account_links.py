@@ -156,7 +156,7 @@ def _confirm(token: str) -> str:
         return ("Adresse e-mail confirmée. Votre structure est maintenant en attente de validation par le "
                 "Département : vous recevrez un e-mail dès qu'elle sera validée.")
     label = ROLE_LABELS[holder.role]
-    return f"Adresse e-mail confirmée. Connectez-vous en choisissant « {label} » dans « Qui suis-je ? »."
+    return f"Adresse e-mail confirmée. Connectez-vous en choisissant « {label} » dans « Qui suis-je ? »."
 
 
 class ConfirmEmailState(rx.State):

@@ -43,7 +43,7 @@ def _row(row: rx.Var) -> rx.Component:
 def deletion_requests_page() -> rx.Component:
     return page_layout(
         page_title("Demandes de suppression de compte",
-                   "Faites depuis « Mon compte » ; à traiter dans le mois (RGPD), historique des paiements conservé."),
+                   "Faites depuis « Mon compte » ; à traiter dans le mois (RGPD), historique des paiements conservé."),
         rx.cond(DeletionRequestsState.rows.length() > 0,
                 rx.el.ul(rx.foreach(DeletionRequestsState.rows, _row), id="demandes-suppression"),
                 rx.text("Aucune demande en attente.", id="aucune-demande")),

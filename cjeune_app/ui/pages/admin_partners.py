@@ -57,9 +57,9 @@ def _decide(actor: Actor, partner_id: int, reason: str | None) -> str:
     try:
         if reason is None:
             partner = partners.validate_partner(actor, partner_id)
-            return f"« {partner.name} » est validée : la structure est prévenue par e-mail."
+            return f"« {partner.name} » est validée : la structure est prévenue par e-mail."
         partner = partners.reject_partner(actor, partner_id, reason)
-        return f"« {partner.name} » est refusée : la structure est prévenue par e-mail avec le motif."
+        return f"« {partner.name} » est refusée : la structure est prévenue par e-mail avec le motif."
     except FormErrors as errors:
         return " ".join(errors.fields.values())
     except Refusal as refusal:

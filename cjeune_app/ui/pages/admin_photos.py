@@ -103,7 +103,7 @@ def _row(row: rx.Var) -> rx.Component:
                     ),
                     rx.el.label("Autre motif", html_for="autre-motif-" + suffix, font_weight="bold"),
                     rx.text_area(name="other_reason", id="autre-motif-" + suffix, width="100%",
-                                 placeholder="Par exemple : « Les yeux sont fermés. »"),
+                                 placeholder="Par exemple : « Les yeux sont fermés. »"),
                     rx.button("Refuser", type="submit", variant="outline", color_scheme="red", size="3",
                               width="100%", aria_label="Refuser la photo de " + row.name),
                     spacing="2", width="100%",

@@ -175,7 +175,7 @@ class CardAssociationState(PrivatePage, rx.State):
             self.scan_status = SCAN_NOT_A_CARD
             return
         self._set_number(format_card_number(number))
-        self.scan_status = f"QR code lu : {format_card_number(number)}. Vérifiez le numéro, puis « Terminer »."
+        self.scan_status = f"QR code lu : {format_card_number(number)}. Vérifiez le numéro, puis « Terminer »."
 
     @rx.event
     def scan_failed(self, message: str):

@@ -314,7 +314,7 @@ def done() -> rx.Component:
                      "dans les courriers indésirables).", id="e-mail-envoye")),
             (str(ParentMail.CHILD_LINKED),
              rx.text("Un e-mail a été envoyé à ", rx.el.strong(EnrollmentState.sent_to),
-                     " : « un enfant a été ajouté à votre compte » Parent. Connectez-vous avec cette adresse "
+                     " : « un enfant a été ajouté à votre compte » Parent. Connectez-vous avec cette adresse "
                      "pour suivre ses avantages.", id="e-mail-envoye")),
             rx.text("Aucun nouvel e-mail : l'enfant est déjà rattaché au compte Parent ",
                     rx.el.strong(EnrollmentState.sent_to), ".", id="e-mail-envoye"),

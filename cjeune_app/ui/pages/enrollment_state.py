@@ -39,8 +39,8 @@ TEXT_FIELDS = ("guardian_last_name", "guardian_first_name", "address_line", "add
 CHECKBOXES = ("optin_email", "optin_sms", "attested")
 # The element to focus for an error, when it is not "champ-<field>" (the town is typed as a name).
 FOCUS_IDS = {"commune_insee": "champ-commune_name"}
-UNSENT_PHOTO = ("La photo choisie n'est pas encore envoyée : touchez « Valider la photo » pour l'envoyer, "
-                "ou « Annuler » pour continuer sans elle.")
+UNSENT_PHOTO = ("La photo choisie n'est pas encore envoyée : touchez « Valider la photo » pour l'envoyer, "
+                "ou « Annuler » pour continuer sans elle.")
 # The screens around the steps.
 WELCOME, FORM, DONE, ALREADY = "welcome", "form", "done", "already"
 

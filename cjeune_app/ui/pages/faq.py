@@ -30,7 +30,7 @@ def _summary(query: str, count: int) -> str:
     if count == 0:
         return "Aucune question ne correspond à votre recherche. Essayez un autre mot, ou contactez l'assistance."
     plural = count > 1
-    return f"{count} question{'s' if plural else ''} correspond{'ent' if plural else ''} à « {query.strip()} »"
+    return f"{count} question{'s' if plural else ''} correspond{'ent' if plural else ''} à « {query.strip()} »"
 
 
 _ALL_ROWS = _rows("", DEFAULT_AMOUNTS)

@@ -114,7 +114,7 @@ def eligibility() -> rx.Component:
         ),
         rx.text(
             "Vous n'êtes plus au collège, vous avez moins de 26 ans et vous habitez le département ? "
-            "Créez un compte « Jeune » pour profiter des bons plans.",
+            "Créez un compte « Jeune » pour profiter des bons plans.",
             size="3",
             margin_top="0.5rem",
         ),
@@ -128,7 +128,7 @@ def steps() -> rx.Component:
         rx.el.ol(
             _step(1, "Munissez-vous des identifiants Eduprovence",
                   "Identifiant du type fernandezj@eduprovence.fr et mot de passe remis par le collège."),
-            _step(2, "Connectez-vous en choisissant « Collégien·ne »",
+            _step(2, "Connectez-vous en choisissant « Collégien·ne »",
                   "À la première connexion, remplacez le mot de passe temporaire : au moins 8 "
                   "caractères, dont 1 majuscule, 1 minuscule et 1 chiffre."),
             _step(3, "Remplissez l'inscription en 4 étapes",

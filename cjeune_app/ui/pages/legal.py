@@ -68,7 +68,7 @@ def privacy_page() -> rx.Component:
                  "d'un paiement, jamais son solde ni ses coordonnées."),
         _section("Durée de conservation",
                  "Les données sont conservées pendant la durée de la scolarité au collège puis, pour "
-                 "les comptes « Jeune », jusqu'aux 26 ans, et archivées ensuite pour la durée "
+                 "les comptes « Jeune », jusqu'aux 26 ans, et archivées ensuite pour la durée "
                  "légale de justification des dépenses publiques."),
         _section("Vos droits",
                  "Vous disposez d'un droit d'accès, de rectification, d'effacement, de limitation et "
@@ -150,8 +150,8 @@ def accessibility_page() -> rx.Component:
                  "navigateur (Chromium) à la taille d'un téléphone (390 × 844), avec axe-core (règles WCAG 2.1 "
                  "A et AA) : aucune erreur grave n'est acceptée.",
                  "Les parcours principaux (connexion, inscription pas à pas, photo d'identité, tableau de bord "
-                 "et « Ma carte », recherche de partenaires, encaissement) ont été faits au clavier seul : "
-                 "lien d'évitement « Aller au contenu », focus toujours visible, erreurs de formulaire reliées "
+                 "et « Ma carte », recherche de partenaires, encaissement) ont été faits au clavier seul : "
+                 "lien d'évitement « Aller au contenu », focus toujours visible, erreurs de formulaire reliées "
                  "à leur champ et annoncées, un seul titre de niveau 1 par page.",
                  "Les contrastes des couleurs de la charte ont été mesurés (bleu du Département 10:1, orange des "
                  "montants 5,3:1 sur fond blanc)."),

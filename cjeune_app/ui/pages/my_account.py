@@ -352,7 +352,7 @@ def unsubscribe_page() -> rx.Component:
                         rx.text("Ne plus recevoir les e-mails d'information et les bons plans de CJeune de Provence "
                                 "à l'adresse ", rx.el.strong(state.address, id="adresse-desabonnement"), " ?"),
                         rx.text("Les messages de service (photo, carte, sécurité) continueront d'arriver. Vous "
-                                "pourrez redonner votre accord à tout moment dans « Mon compte ».", size="2"),
+                                "pourrez redonner votre accord à tout moment dans « Mon compte ».", size="2"),
                         rx.button("Me désabonner", size="3", on_click=state.confirm, id="confirmer-desabonnement"),
                         spacing="3", width="100%",
                     ),
@@ -362,7 +362,7 @@ def unsubscribe_page() -> rx.Component:
                 ),
             ),
         ),
-        rx.link("Gérer mes consentements dans « Mon compte »", href=routes.MY_ACCOUNT, underline="always",
+        rx.link("Gérer mes consentements dans « Mon compte »", href=routes.MY_ACCOUNT, underline="always",
                 margin_top="1rem", display="block"),
         width="40rem",
     )

@@ -78,7 +78,7 @@ class ApiKeysState(PartnerPage, rx.State):
             return rx.redirect(routes.PARTNER_SIGN_IN)
         try:
             key = await asyncio.to_thread(api_keys.revoke_api_key, actor, int(key_id))
-            self.notice, self.error = f"La clé « {key.label} » est révoquée : elle ne fonctionne plus.", ""
+            self.notice, self.error = f"La clé « {key.label} » est révoquée : elle ne fonctionne plus.", ""
         except Refusal as refusal:
             self.error = refusal.message
         self.secret = ""
@@ -127,7 +127,7 @@ def partner_api_keys_page() -> rx.Component:
         rx.cond(ApiKeysState.secret != "", _secret()),
         rx.form(
             rx.vstack(
-                form_field("Nom de la clé (par exemple « Caisse de l'accueil »)", "label", "text", "off",
+                form_field("Nom de la clé (par exemple « Caisse de l'accueil »)", "label", "text", "off",
                            required=False),
                 rx.button("Créer une clé", type="submit", size="3", width="100%"),
                 spacing="3", width="100%",

@@ -98,14 +98,14 @@ def _parse(form: dict[str, Any]) -> tuple[OfferForm | None, dict[str, str]]:
 def _save(actor: Actor, offer_id: int | None, form: OfferForm) -> str:
     if offer_id is None:
         saved = offers.create_offer(actor, form)
-        return f"Le bon plan « {saved.title} » est publié."
+        return f"Le bon plan « {saved.title} » est publié."
     saved = offers.update_offer(actor, offer_id, {name: getattr(form, name) for name in EDITED_FIELDS})
-    return f"Le bon plan « {saved.title} » est modifié."
+    return f"Le bon plan « {saved.title} » est modifié."
 
 
 def _unpublish(actor: Actor, offer_id: int) -> str:
     offer = offers.unpublish_offer(actor, offer_id)
-    return f"Le bon plan « {offer.title} » est dépublié : il n'apparaît plus dans la recherche."
+    return f"Le bon plan « {offer.title} » est dépublié : il n'apparaît plus dans la recherche."
 
 
 class PartnerOffersState(PartnerPage, rx.State):
@@ -213,7 +213,7 @@ def _form() -> rx.Component:
                     field_error(errors_, "description"),
                     spacing="1", width="100%",
                 ),
-                _text("Réduction (par exemple « -20 % »)", "discount_text", required=False),
+                _text("Réduction (par exemple « -20 % »)", "discount_text", required=False),
                 _text("Ou prix (en euros, facultatif)", "price", required=False, input_mode="decimal"),
                 _select("Catégorie", "category",
                         [rx.foreach(PartnerOffersState.categories, lambda c: rx.el.option(c.label, value=c.value))],

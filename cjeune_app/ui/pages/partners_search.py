@@ -31,11 +31,11 @@ def _run_search(query: SearchQuery) -> tuple[list[PartnerItem], int, str, str]:
     page = searching.search(query)
     notice = ""
     if page.corrected_terms:
-        fixes = ", ".join(f"« {c.typed} » → {' / '.join(c.replaced_by)}" for c in page.corrected_terms)
+        fixes = ", ".join(f"« {c.typed} » → {' / '.join(c.replaced_by)}" for c in page.corrected_terms)
         notice = f"Recherche élargie aux mots proches : {fixes}."
     missing = ""
     if page.approximate:
-        words = ", ".join(f"« {word} »" for word in page.missing_words)
+        words = ", ".join(f"« {word} »" for word in page.missing_words)
         plural = "s" if len(page.missing_words) > 1 else ""
         missing = f"Aucun partenaire n'a tous vos mots. Non trouvé{plural} : {words}."
     return [partner_item(hit) for hit in page.results], page.total, notice, missing
@@ -236,7 +236,7 @@ class SearchState(rx.State):
     async def set_sort(self, value: str):
         self.sort = value
         if value == "distance" and self.latitude is None and not self.near_insee and not self.commune:
-            self.error = "Pour trier par distance, utilisez « Autour de moi » ou choisissez votre commune."
+            self.error = "Pour trier par distance, utilisez « Autour de moi » ou choisissez votre commune."
             self.sort = "relevance"
             return None
         return self._navigate()
@@ -257,7 +257,7 @@ class SearchState(rx.State):
         self.locating = False
         if not position:
             self.error = ("Votre position n'est pas disponible : autorisez-la dans le navigateur, "
-                          "ou choisissez votre commune dans « Près de ».")
+                          "ou choisissez votre commune dans « Près de ».")
             return None
         self.latitude, self.longitude = float(position[0]), float(position[1])
         self.near_insee, self.sort = "", "distance"

@@ -290,9 +290,9 @@ def _import_form() -> rx.Component:
         rx.vstack(
             rx.text("Fichier CSV des élèves", weight="bold"),
             rx.text("Colonnes : nom ; prénom ; date de naissance (jj/mm/aaaa) ; classe ; et, pour chacun des "
-                    "deux responsables légaux (facultatif) : « Responsable 1 nom », « Responsable 1 prénom », "
-                    "« Responsable 1 lien », « Responsable 1 mobile », « Responsable 1 e-mail », "
-                    "« Responsable 1 adresse » (puis « Responsable 2 … »). "
+                    "deux responsables légaux (facultatif) : « Responsable 1 nom », « Responsable 1 prénom », "
+                    "« Responsable 1 lien », « Responsable 1 mobile », « Responsable 1 e-mail », "
+                    "« Responsable 1 adresse » (puis « Responsable 2 … »). "
                     "Séparateur point-virgule ou virgule, 2 Mo au maximum.", size="2", id="aide-fichier"),
             # The browser's own button speaks the browser's language: a French label stands in for it.
             rx.box(

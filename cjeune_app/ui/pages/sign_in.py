@@ -361,8 +361,8 @@ def _activation_sent_step() -> rx.Component:
 def _remember_step() -> rx.Component:
     return rx.vstack(
         rx.heading("Rester connecté ?", as_="h2", size="5"),
-        rx.text("Choisissez « Oui » pour ne pas avoir à vous reconnecter pendant 30 jours sur cet "
-                "appareil. Sur un appareil partagé, choisissez « Non » : la connexion prendra fin "
+        rx.text("Choisissez « Oui » pour ne pas avoir à vous reconnecter pendant 30 jours sur cet "
+                "appareil. Sur un appareil partagé, choisissez « Non » : la connexion prendra fin "
                 "après 2 heures sans activité.", size="2"),
         rx.hstack(
             rx.button("Non", size="3", variant="outline", on_click=SignInState.stay_signed_in(False), flex="1"),

@@ -107,7 +107,7 @@ def test_bad_rows_are_reported_by_line_and_nothing_is_created(session, school):
     session.commit()
     assert not result.ok and result.created == [] and result.letters_pdf is None
     assert result.errors == [
-        "Ligne 3 : la date de naissance « 31/02/2014 » n'est pas une date jj/mm/aaaa (exemple : 14/03/2013).",
+        "Ligne 3 : la date de naissance « 31/02/2014 » n'est pas une date jj/mm/aaaa (exemple : 14/03/2013).",
         "Ligne 4 : le nom est vide.",
         "Ligne 5 : la date de naissance 12/05/2024 donne 2 ans, ce qui ne peut pas être celui d'un élève : "
         "vérifiez l'année.",

@@ -75,7 +75,7 @@ def test_what_is_left_to_do_names_the_enrollment_and_the_refused_photo_with_its_
     assert [t.kind for t in board.todos] == [TODO_ENROLLMENT, TODO_PHOTO, TODO_CARD]
     assert board.todos[1].text == ("La photo d'identité a été refusée. Motif\u00a0: La photo est floue. "
                                    "Envoyez-en une nouvelle.")
-    assert board.todos[2].text.startswith("Terminez d'abord ce qui est indiqué dans « À faire »")
+    assert board.todos[2].text.startswith("Terminez d'abord ce qui est indiqué dans « À faire »")
 
 
 def test_after_payments_and_a_refund_the_board_shows_balances_spending_and_movements(session, world):

@@ -69,7 +69,7 @@ def test_names_refuse_digits_and_say_what_is_allowed(name):
 
 @pytest.mark.parametrize("name,char", [("Dupont!", "!"), ("jean@dupont", "@"), ("Dupont.", "."), ("Du_pont", "_")])
 def test_names_refuse_other_signs_and_name_the_sign_to_remove(name, char):
-    assert v.name_error(name, "guardian_first_name").startswith(f"Retirez le caractère « {char} »")
+    assert v.name_error(name, "guardian_first_name").startswith(f"Retirez le caractère « {char} »")
 
 
 @pytest.mark.parametrize("name", ["-Jean", "Jean-", "'Jean"])
@@ -98,7 +98,7 @@ def test_step1_reports_each_missing_name_in_screen_order():
 def test_address_line_is_required_and_needs_a_street_name():
     assert v.address_line_error("") .startswith("Indiquez l'adresse postale")
     assert v.address_line_error("12") == (
-        "Ajoutez le nom de la voie à l'adresse postale, par exemple « 12 rue de la République ».")
+        "Ajoutez le nom de la voie à l'adresse postale, par exemple « 12 rue de la République ».")
     assert v.address_line_error("Lieu-dit Les Baux") is None
     assert "Complément d'adresse" in v.address_line_error("a" * (v.ADDRESS_MAX + 1))
 
@@ -172,13 +172,13 @@ def test_emails_are_stored_trimmed_in_lower_case():
 
 
 @pytest.mark.parametrize("email,hint", [
-    ("sophie.exemple.fr", "avec un seul « @ »"),
-    ("sophie@@exemple.fr", "avec un seul « @ »"),
+    ("sophie.exemple.fr", "avec un seul « @ »"),
+    ("sophie@@exemple.fr", "avec un seul « @ »"),
     ("sophie @exemple.fr", "Retirez les espaces"),
-    ("sophie@exemple", "Ajoutez l'extension après le « @ »"),
-    ("@exemple.fr", "il manque une partie avant ou après le « @ »"),
-    ("sophie@", "il manque une partie avant ou après le « @ »"),
-    ("sophié@exemple.fr", "Retirez les accents avant le « @ »"),
+    ("sophie@exemple", "Ajoutez l'extension après le « @ »"),
+    ("@exemple.fr", "il manque une partie avant ou après le « @ »"),
+    ("sophie@", "il manque une partie avant ou après le « @ »"),
+    ("sophié@exemple.fr", "Retirez les accents avant le « @ »"),
     ("sophie..f@exemple.fr", "vérifiez les points"),
     ("sophie@-exemple.fr", "vérifiez les points"),
     ("sophie@exemple.test", "vérifiez les points"),
@@ -297,8 +297,8 @@ def test_step4_attestation_box_is_required():
     assert v.validate_step4({"attested": True}) == {}
     assert v.validate_step4({"attested": "on"}) == {}
     assert v.validate_step4({}) == {"attested": (
-        "Cochez la case « Je certifie être le représentant légal de l'enfant et l'exactitude des "
-        "informations fournies » pour terminer l'inscription.")}
+        "Cochez la case « Je certifie être le représentant légal de l'enfant et l'exactitude des "
+        "informations fournies » pour terminer l'inscription.")}
     assert ATTESTATION_LABEL in v.validate_step4({"attested": False})["attested"]
 
 

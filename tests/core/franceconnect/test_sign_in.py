@@ -214,7 +214,7 @@ def test_the_refusal_codes_read_back_as_french_sentences():
         assert "FranceConnect" in refusal.message
     assert franceconnect.refusal_message("") == ""
     assert franceconnect.refusal_message("forbidden") == "La connexion avec FranceConnect n'a pas abouti. " \
-        "Cliquez à nouveau sur « S'identifier avec FranceConnect »."
+        "Cliquez à nouveau sur « S'identifier avec FranceConnect »."
 
 
 def test_ended_sessions_are_purged_with_their_id_tokens(configured, session, parent):

@@ -65,8 +65,8 @@ def test_a_malformed_mobile_refuses_the_whole_file_with_its_line(session, staff)
     result = import_pupils(staff, bad.encode(), today=TODAY)
     assert not result.ok
     assert result.errors == [
-        "Ligne 2 : responsable 1, lien : le lien « cousine » n'est pas reconnu (mère, père, tuteur ou autre).",
-        "Ligne 3 : responsable 1, mobile : « 06 12 34 » n'est pas un numéro de téléphone : 10 chiffres "
+        "Ligne 2 : responsable 1, lien : le lien « cousine » n'est pas reconnu (mère, père, tuteur ou autre).",
+        "Ligne 3 : responsable 1, mobile : « 06 12 34 » n'est pas un numéro de téléphone : 10 chiffres "
         "commençant par 06 ou 07, par exemple 06 12 34 56 78.",
     ]
     assert count(session, Pupil) == 0 and count(session, Guardian) == 0
@@ -107,7 +107,7 @@ def test_bad_guardian_fields_are_refused_by_field_and_nothing_is_saved(session, 
             GuardianInput("Martin", "", "père", "01 23 45 67 89", "", ""),
         ])
     assert set(refused.value.fields) == {"g2_first_name", "g2_mobile"}
-    assert refused.value.fields["g2_mobile"].startswith("« 01 23 45 67 89 » n'est pas un numéro de mobile")
+    assert refused.value.fields["g2_mobile"].startswith("« 01 23 45 67 89 » n'est pas un numéro de mobile")
     assert guardians.pupil_guardians(staff, zoe_id).guardians == []
 
 
