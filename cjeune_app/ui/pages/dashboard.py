@@ -360,7 +360,7 @@ def _child_switcher() -> rx.Component:
         selected = child.id == DashboardState.pupil_id
         return rx.el.li(
             page_link(child.name, href=child.href, aria_current=rx.cond(selected, "page", "false"),
-                  class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
+                       class_name=rx.cond(selected, "enfant enfant-choisi", "enfant")),
         )
 
     return rx.el.nav(
@@ -388,7 +388,7 @@ def _balances() -> rx.Component:
             (DashboardState.card_state == str(CardShown.NONE)) | (DashboardState.card_state == str(CardShown.BLOCKED)),
             rx.el.div(
                 page_link("Associer une carte", href=DashboardState.associate_href, id="associer",
-                      class_name="bouton-principal"),
+                           class_name="bouton-principal"),
                 rx.el.p(DashboardState.card_todo, id="conseil-carte", class_name="texte-petit"),
                 class_name="pile-serree",
             ),
@@ -457,7 +457,7 @@ def _card() -> rx.Component:
                         id="numero-carte")),
         rx.cond(DashboardState.can_declare_loss,
                 page_link("Déclarer ma carte perdue ou volée", href=DashboardState.loss_href, id="perte",
-                      class_name="lien-alerte")),
+                           class_name="lien-alerte")),
         section_id="carte",
     )
 
@@ -565,7 +565,8 @@ def dashboard_page() -> rx.Component:
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() > 0), _child_switcher()),
                 rx.cond(DashboardState.is_parent,
                         page_link("Services en ligne : fiche de renseignements, bourse de collège",
-                              href=routes.ONLINE_SERVICES, id="lien-services-en-ligne", class_name="lien lien-gras")),
+                                   href=routes.ONLINE_SERVICES, id="lien-services-en-ligne",
+                                   class_name="lien lien-gras")),
                 rx.cond(DashboardState.is_parent & (DashboardState.kids.length() == 0),
                         rx.el.p("Aucun enfant n'est encore rattaché à ce compte.", class_name="texte-petit")),
                 rx.cond(DashboardState.has_board, _youth_board()),
@@ -574,17 +575,17 @@ def dashboard_page() -> rx.Component:
                 rx.cond(SessionState.role == str(Role.ESTABLISHMENT),
                         rx.el.div(
                             page_link("Espace établissement : import des élèves, mots de passe", href=routes.SCHOOL,
-                                  id="lien-espace-etablissement"),
+                                       id="lien-espace-etablissement"),
                             page_link("Téléservices : services en ligne, demandes de bourse",
-                                  href=routes.SCHOOL_TELESERVICES, id="lien-teleservices"),
+                                       href=routes.SCHOOL_TELESERVICES, id="lien-teleservices"),
                             class_name="pile-serree",
                         )),
                 rx.cond(SessionState.role == str(Role.PARTNER),
                         page_link("Espace partenaire : encaisser, paiements, bons plans", href=routes.PARTNER_SPACE,
-                              id="lien-espace-partenaire")),
+                                   id="lien-espace-partenaire")),
                 rx.cond(DashboardState.has_board | DashboardState.is_parent | (SessionState.role == str(Role.YOUTH)),
                         page_link("Mon compte : adresse e-mail, mobile, consentements, mes données",
-                              href=routes.MY_ACCOUNT, id="lien-mon-compte", class_name="lien lien-gras")),
+                                   href=routes.MY_ACCOUNT, id="lien-mon-compte", class_name="lien lien-gras")),
                 install_button("installer-app-tableau"),
                 rx.el.button("Se déconnecter", on_click=SessionState.sign_out, type="button", id="se-deconnecter",
                              class_name="bouton-contour"),
