@@ -24,8 +24,15 @@ def main() -> None:
     from cjeune_app.core.cards.models import Card
     from cjeune_app.core.db import engine_for, session_scope
 
+    def tell(text: str) -> None:
+        # Written aside then renamed: the test polls for the file, and must never read it empty
+        # between its creation and its writing (a race seen under load).
+        aside = Path(marker + ".tmp")
+        aside.write_text(text)
+        aside.replace(marker)
+
     def hang() -> None:
-        Path(marker).write_text(point)
+        tell(point)
         time.sleep(300)
 
     if point == "before_commit":
@@ -37,7 +44,7 @@ def main() -> None:
         sa.event.listen(Session, "after_flush", after_flush)
     with session_scope() as session:
         associate_card(session, int(account_id), int(pupil_id), number, key)
-    Path(marker).write_text("finished")
+    tell("finished")
 
 
 if __name__ == "__main__":
