@@ -12,8 +12,9 @@ The id packs what SQLite must know without reading the row (see `rowids`): the p
 and the days the document starts and stops being visible.
 
 The full-text side depends on the database and is created by the migration, not by a model:
-SQLite: the FTS5 tables `search_fts_partner` and `search_fts_offer` (external content =
-search_entry, kept in step by triggers); PostgreSQL: the tsvector columns
+SQLite: the FTS5 tables `search_fts_partner`, `search_fts_offer` and `search_fts_partner_head`
+(the partners' names, categories and places alone; external content = search_entry, kept in
+step by triggers); PostgreSQL: the tsvector columns
 `search_entry.document` and `offer_terms`, computed on insert by a trigger that then empties
 the text columns (only FTS5 reads them), and trigram indexes on `search_term`. Both:
 `search_term_variant` (typo neighbours; PostgreSQL since migration 0018). `search_word`

@@ -1,4 +1,4 @@
-"""Search on SQLite: two FTS5 indexes, one MATCH per tier (see `backends`)."""
+"""Search on SQLite: three FTS5 indexes, one MATCH per tier (see `backends`)."""
 
 from __future__ import annotations
 
@@ -44,6 +44,9 @@ class SqliteBackend:
     name = "sqlite"
     partner_index = "search_fts_partner"
     offer_index = "search_fts_offer"
+    # The partners' name, categories, place and facets only (migration 0020): tiers 1 and 2
+    # read the words' documents there without their descriptions.
+    head_index = "search_fts_partner_head"
 
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
@@ -68,10 +71,13 @@ class SqliteBackend:
         use), or tier 0 when there are no words (browsing); adds the MATCH expressions to
         params. Each partner comes out of one tier only."""
         facets = self._facets(criteria, cells)
-        partners, offers = self.partner_index, self.offer_index
-        visible = self._partner_visibility(criteria.offers_only)
+        partners, offers, heads = self.partner_index, self.offer_index, self.head_index
+        visible = self._partner_visibility(criteria.offers_only, partners)
         from_partners = (f"SELECT {rowids.sql_partner(f'{partners}.rowid')} AS partner_id "
                          f"FROM {partners} WHERE {partners} MATCH")
+        from_heads = (f"SELECT {rowids.sql_partner(f'{heads}.rowid')} AS partner_id "
+                      f"FROM {heads} WHERE {heads} MATCH")
+        visible_head = self._partner_visibility(criteria.offers_only, heads)
         if not criteria.words:
             params["tier0"] = "{facets}: (" + " AND ".join([PARTNER_DOCUMENT, *facets]) + ")"
             return {"tier0": f"{from_partners} :tier0{visible}"}
@@ -89,17 +95,15 @@ class SqliteBackend:
         if not any(word.in_offers for word in criteria.words):
             # No offer's title has any of these words: tier 3 is empty, skip its index walk.
             return {
-                "tier1": f"{from_partners} :tier1{visible}",
-                "tier2": f"{from_partners} :tier2{visible}",
+                "tier1": f"{from_heads} :tier1{visible_head}",
+                "tier2": f"{from_heads} :tier2{visible_head}",
                 "tier4": f"{from_partners} :tier4{visible}",
             }
-        # Left out, an offer's document matching in its name, categories or place would give
-        # a partner of tier 1 or 2, which tier 3 leaves out and tier 4 never holds: the NOT
-        # is only worth its reading the words' lists again when it removes many documents,
-        # as with one word that is a place ("marseille", "mar").
-        offer_tier = within('name tags place offer')
-        if len(criteria.words) == 1:
-            offer_tier = f"({offer_tier} NOT {within('name tags place')})"
+        # An offer's document repeats its partner's name, categories and place: one word found
+        # there gives a partner of tier 1 or 2, which tier 3 leaves out. So one word is looked
+        # for in the offer's title only, which leaves out at no cost the many documents that
+        # have it in their place ("marseille", "mar"); several may be spread over the columns.
+        offer_tier = within('offer') if len(criteria.words) == 1 else within('name tags place offer')
         params["tier3"] = offer_tier + restrict
         # With filters, the offers' index, which intersects the word with them, reads less.
         word = lone_word(criteria) if not facets else None
@@ -110,8 +114,8 @@ class SqliteBackend:
             with_offers = (f"SELECT DISTINCT {rowids.sql_partner(f'{offers}.rowid')} AS partner_id "
                            f"FROM {offers} WHERE {offers} MATCH :tier3{self._offer_visibility()}")
         return {
-            "tier1": f"{from_partners} :tier1{visible}",
-            "tier2": f"{from_partners} :tier2{visible}",
+            "tier1": f"{from_heads} :tier1{visible_head}",
+            "tier2": f"{from_heads} :tier2{visible_head}",
             "offers": with_offers,
             "tier3": "SELECT partner_id FROM offers WHERE partner_id NOT IN (SELECT partner_id FROM tier1) "
             "AND partner_id NOT IN (SELECT partner_id FROM tier2)",
@@ -192,11 +196,12 @@ class SqliteBackend:
         )
         return " AND " + rowids.sql_offer_visible(rowid, exact)
 
-    def _partner_visibility(self, offers_only: bool) -> str:
+    @staticmethod
+    def _partner_visibility(offers_only: bool, index: str) -> str:
         """For "bons plans seulement": has the partner a current offer? (see `rowids`)."""
         if not offers_only:
             return ""
-        rowid = f"{self.partner_index}.rowid"
+        rowid = f"{index}.rowid"
         exact = (
             f"EXISTS (SELECT 1 FROM search_entry v WHERE v.partner_id = {rowids.sql_partner(rowid)} "
             "AND v.offer_id IS NOT NULL AND v.starts_ts <= :now AND v.expires_ts > :now)"
@@ -235,11 +240,12 @@ class SqliteBackend:
         )).all()
         for name, _ in triggers:
             session.execute(sa.text(f'DROP TRIGGER "{name}"'))
-        for table in (self.partner_index, self.offer_index):
+        indexes = self._full_text_indexes(session)
+        for table in indexes:
             session.execute(sa.text(f"INSERT INTO {table}({table}) VALUES ('delete-all')"))
         self.clear_index(session)
         yield
-        for table, kind in ((self.partner_index, "IS NULL"), (self.offer_index, "IS NOT NULL")):
+        for table, kind in indexes.items():
             columns = ", ".join(row[1] for row in session.execute(sa.text(f"PRAGMA table_info({table})")))
             session.execute(sa.text(
                 f"INSERT INTO {table}(rowid, {columns}) SELECT id, {columns} FROM search_entry "
@@ -248,6 +254,17 @@ class SqliteBackend:
         for _, sql in triggers:
             session.execute(sa.text(sql))
         self.after_rebuild(session)
+
+    def _full_text_indexes(self, session: Session) -> dict[str, str]:
+        """{FTS5 table: which rows of search_entry it indexes}, of those the migrations made so far
+        (the migrations before 0020 rebuild the index too, without the partners' heads)."""
+        kinds = {self.partner_index: "IS NULL", self.offer_index: "IS NOT NULL", self.head_index: "IS NULL"}
+        present = session.execute(
+            sa.text("SELECT name FROM sqlite_master WHERE type = 'table' AND name IN :names").bindparams(
+                sa.bindparam("names", expanding=True)),
+            {"names": list(kinds)},
+        ).scalars().all()
+        return {table: kind for table, kind in kinds.items() if table in present}
 
     def add_terms(self, session: Session, words: dict[str, bool]) -> None:
         """Add words (each with: is it in an offer's title) and their typo neighbours."""
@@ -262,6 +279,6 @@ class SqliteBackend:
 
     def after_rebuild(self, session: Session) -> None:
         # One b-tree instead of the many segments a bulk insert leaves: faster queries.
-        for table in (self.partner_index, self.offer_index):
+        for table in self._full_text_indexes(session):
             session.execute(sa.text(f"INSERT INTO {table}({table}) VALUES ('optimize')"))
         session.execute(sa.text("ANALYZE"))

@@ -1,4 +1,4 @@
-"""The migration of the French analysis rebuilds an index written before it."""
+"""The search migrations rebuild, or fill, an index written before them."""
 
 from __future__ import annotations
 
@@ -22,3 +22,18 @@ def test_upgrading_rebuilds_the_index_with_stems(db_url, session):
     session.expire_all()
     found = [hit.name for hit in search(session, SearchQuery(q="theatres")).results]
     assert found == ["Théâtre du Bois de l'Aune", "Théâtre Toursky", "Maison des Jeunes de Gardanne"]
+
+
+def test_the_partners_heads_index_is_filled_from_the_documents_indexed_before_it(db_url, session):
+    """SQLite: a database indexed before migration 0020 finds partners by their names once it runs."""
+    session.rollback()
+    config = alembic_config(db_url)
+    command.downgrade(config, "search_position_postgres")  # no search_fts_partner_head on SQLite
+    build_corpus(session)  # indexed as before 0020
+    session.commit()
+    command.upgrade(config, "head")
+    session.expire_all()
+    # Two words: looked for in the full-text indexes (one is answered from search_word).
+    page = search(session, SearchQuery(q="theatre toursky"))
+    assert [hit.name for hit in page.results] == ["Théâtre Toursky"]
+    assert page.missing_words == ()  # found with both words, not as the closest to them
