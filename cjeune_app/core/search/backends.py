@@ -24,7 +24,13 @@ With "bons plans seulement", SQLite takes only the offers' partners from it. A w
 document holding a word holds its stem: the words whose stem is the root are left out of
 the query (`text.QueryWord.exact`), which halves the lists the indexes merge.
 
-Other queries. SQLite answers from its two FTS5 indexes: each tier is one MATCH that does
+A lone prefix starting more words than a search expands ("mar": marseille, martigues,
+marche...) is read from `search_word` on PostgreSQL too, as the rows of those words grouped
+by partner (`statements.rank_lone_prefix`), instead of weighing each partner's document for
+its tier; SQLite's full-text index answers it faster.
+
+Other queries. SQLite answers from its FTS5 indexes (the partners' heads: name, categories
+and place, for tiers 1 and 2; their whole documents; the offers'): each tier is one MATCH that does
 the AND inside the index and excludes the better tiers, so each partner comes out once,
 without grouping rows; rows are read only for the few documents whose visibility the id
 cannot prove (see `rowids`) and for positions when sorting by distance. PostgreSQL reads

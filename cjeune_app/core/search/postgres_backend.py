@@ -22,12 +22,14 @@ from cjeune_app.core.search.statements import (
     browses_search_word,
     chunks,
     count_statement,
+    lone_prefix,
     lone_word,
     nearest,
     paged,
     partner_filters,
     position_params,
     rank_browsing,
+    rank_lone_prefix,
     rank_lone_word,
     term_rows,
     upsert_terms,
@@ -83,6 +85,11 @@ class PostgresBackend:
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         if browses_search_word(criteria):  # twice as fast as counting the partners' documents
             return rank_browsing(session, criteria, params)
+        prefix = lone_prefix(criteria)
+        if prefix is not None:
+            # A prefix is letters and digits (text.search_tokens): nothing to escape in a pattern.
+            return rank_lone_prefix(session, "SELECT term FROM search_term WHERE term LIKE :prefix_pattern",
+                                    criteria, {**params, "prefix_pattern": prefix + "%"})
         word = lone_word(criteria)
         # A lone word, filters and position included: its rows carry the partner's filters'
         # columns and position (read from the table's rows, it still beats joining the

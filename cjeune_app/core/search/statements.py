@@ -64,6 +64,17 @@ def lone_word(criteria: Criteria) -> QueryWord | None:
     return word
 
 
+def lone_prefix(criteria: Criteria) -> str | None:
+    """The query's only word when it is only the start of more indexed words than a search
+    expands ("mar": marseille, martigues, marche... see `MAX_EXPANSIONS`)."""
+    if len(criteria.words) != 1:
+        return None
+    word = criteria.words[0]
+    if word.exact or word.meanings or len(word.prefixes) != 1:
+        return None
+    return word.prefixes[0]
+
+
 def unfiltered(criteria: Criteria) -> bool:
     """No filter, no position: search_word alone has the whole answer of a lone word."""
     return not (criteria.category or criteria.envelope or criteria.commune or criteria.offers_only
@@ -162,18 +173,10 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     found (a filter is the partner's: the same for all its rows). With a position, the
     partners found are grouped, then sorted by distance."""
     terms, count = _word_terms(word, params)
-    conditions = partner_filters(criteria, params, "w")
-    if criteria.offers_only:  # the partner's row for "has a current offer" (merged windows)
-        params["with_an_offer"] = WITH_AN_OFFER
-        conditions.append(f"EXISTS (SELECT 1 FROM search_word o WHERE o.term = :with_an_offer "
-                          f"AND o.partner_id = w.partner_id AND {_CURRENT.format(t='o')})")
-    filtered = "".join(f" AND {condition}" for condition in conditions)
+    filtered = _word_row_filters(criteria, params)
     if criteria.position:
-        hits = (
-            f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, MIN({DISTANCE2.replace('e.', 'w.')}) AS distance2 "
-            f"FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
-        )
-        return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+        return paged(session, _grouped_hits(f"IN {terms}", filtered, criteria), criteria, params,
+                     criteria.radius_km, hits_placed=True)
     if count == 1:
         found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
         total = session.execute(
@@ -210,6 +213,38 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
         {**params, "first": criteria.offset + criteria.limit, "limit": criteria.limit, "offset": criteria.offset},
     )
     return [row.partner_id for row in page], total
+
+
+def rank_lone_prefix(session: Session, starting: str, criteria: Criteria,
+                     params: dict[str, Any]) -> tuple[list[int], int]:
+    """The page and total of a lone prefix (see `lone_prefix`) from search_word: the rows of
+    the indexed words it starts (`starting`: SQL selecting them from search_term), a
+    partner's tier the best of its rows, as the full-text index gives it, without reading a
+    document. PostgreSQL: "mar" (6 663 partners) 9 ms instead of 16 for tiering each
+    partner's document; SQLite's full-text index is faster (3 ms)."""
+    hits = _grouped_hits(f"IN ({starting})", _word_row_filters(criteria, params), criteria)
+    return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+
+
+def _word_row_filters(criteria: Criteria, params: dict[str, Any]) -> str:
+    """SQL " AND ..." of the filters on a row w of search_word ("bons plans seulement": the
+    partner's row for having a current offer, merged windows)."""
+    conditions = partner_filters(criteria, params, "w")
+    if criteria.offers_only:
+        params["with_an_offer"] = WITH_AN_OFFER
+        conditions.append(f"EXISTS (SELECT 1 FROM search_word o WHERE o.term = :with_an_offer "
+                          f"AND o.partner_id = w.partner_id AND {_CURRENT.format(t='o')})")
+    return "".join(f" AND {condition}" for condition in conditions)
+
+
+def _grouped_hits(terms: str, filtered: str, criteria: Criteria) -> str:
+    """The CTE `hits` (partner_id, tier, distance2) of the current rows of search_word whose
+    term is `terms` ("IN ..."), one per partner with its best tier."""
+    distance2 = f"MIN({DISTANCE2.replace('e.', 'w.')})" if criteria.position else "NULL"
+    return (
+        f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, {distance2} AS distance2 "
+        f"FROM search_word w WHERE w.term {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
+    )
 
 
 def _best_row(terms: str) -> str:

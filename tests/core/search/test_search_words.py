@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from cjeune_app.core.search import SearchQuery, reindex_partner, search
+import dataclasses
+
+from sqlmodel import select
+
+from cjeune_app.core.partners.models import Partner
+from cjeune_app.core.search import SearchQuery, api, backends, reindex_partner, rowids, search, statements
 from cjeune_app.core.search.indexing import word_rows
 from cjeune_app.core.search.models import EVERY_PARTNER, WITH_AN_OFFER
-from tests.core.search.corpus import DAY, NOW, add_corpus_offer, build_corpus
+from tests.core.search.corpus import DAY, NOW, add_corpus_offer, add_corpus_partner, build_corpus
 
 
 def _partner(**columns):
@@ -85,3 +90,42 @@ def test_a_word_matching_several_indexed_words_pages_like_one_list(session):
             assert page.total == whole.total, typed
             names += [hit.name for hit in page.results]
         assert names == [hit.name for hit in whole.results], typed
+
+
+def test_a_lone_prefix_read_from_search_word_ranks_as_the_documents_do(session):
+    """"mar" starting more indexed words than a search expands, PostgreSQL reads its partners
+    and tiers from search_word (`statements.rank_lone_prefix`). They must be those that the
+    full-text documents give, with filters, a position and pages; checked on both databases,
+    SQLite's reading its range of search_term."""
+    partners = build_corpus(session)
+    add_corpus_partner(session, "Marelle et Marionnettes", ["culture"], "13004",
+                       "Marathon du conte, marche contée, mardi et mercredi.")
+    add_corpus_partner(session, "Club Nautique du Marin", ["sport"], "13007", "Marées, mariniers et maritime.")
+    add_corpus_offer(session, partners["Bowling de Martigues"], "Marathon de bowling", expires=30)
+    session.commit()
+    for partner in session.exec(select(Partner)).all():
+        reindex_partner(session, partner.id)
+    session.commit()
+    backend = backends.for_session(session)
+    starting = {
+        "sqlite": ("SELECT term FROM search_term WHERE term >= :low AND term < :high",
+                   {"low": "mar", "high": "mar\U0010ffff"}),
+        "postgresql": ("SELECT term FROM search_term WHERE term LIKE :prefix_pattern", {"prefix_pattern": "mar%"}),
+    }[backend.name]
+    for filters in ({}, {"category": "sport"}, {"offers_only": True}, {"commune_insee": "13055"},
+                    {"near_insee": "13001", "sort": "distance"}, {"page": 2, "page_size": 3}):
+        wanted = api.criteria(SearchQuery(q="mar", **filters), NOW)
+        words, _ = api._resolve_words(session, backend, wanted.words)
+        wanted = dataclasses.replace(wanted, words=words)
+        assert statements.lone_prefix(wanted) == "mar"
+        params = {"now": wanted.now, "day": rowids.day_of(wanted.now), **statements.position_params(wanted)}
+        if backend.name == "sqlite":
+            documents = (backend._nearest(session, wanted, dict(params)) if wanted.by_distance
+                         else backend._by_tier(session, wanted, dict(params))[0])
+        else:
+            with_queries = dict(params)
+            documents = statements.paged(session, backend._hits(wanted, with_queries), wanted, with_queries,
+                                         None, hits_placed=True)[0]
+        from_words, total = statements.rank_lone_prefix(session, starting[0], wanted, {**params, **starting[1]})
+        assert documents and from_words == documents, filters
+        assert total >= len(documents)
