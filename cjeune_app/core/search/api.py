@@ -268,15 +268,16 @@ def _closest(
     def rank(words: tuple[QueryWord, ...]) -> tuple[list[int], int]:
         return backend.rank(session, dataclasses.replace(wanted, words=list(words)))
 
-    alone = {word.typed: rank((word,)) for word in wanted.words}
-    found = [word for word in wanted.words if alone[word.typed][1] > 0]
+    # Each word's count alone (its page is read only if it is the answer).
+    alone = {word.typed: backend.total(session, dataclasses.replace(wanted, words=[word])) for word in wanted.words}
+    found = [word for word in wanted.words if alone[word.typed] > 0]
     for size in range(min(len(found), len(wanted.words) - 1), 0, -1):
         subsets = sorted(
             itertools.combinations(found, size),
-            key=lambda kept: sum(alone[w.typed][1] for w in kept),  # the rarest words kept first
+            key=lambda kept: sum(alone[w.typed] for w in kept),  # the rarest words kept first
         )
         for subset in subsets:
-            partner_ids, total = alone[subset[0].typed] if size == 1 else rank(subset)
+            partner_ids, total = rank(subset)
             if total > 0:
                 kept = {word.typed for word in subset}
                 return partner_ids, total, tuple(w.typed for w in wanted.words if w.typed not in kept)

@@ -24,6 +24,7 @@ from cjeune_app.core.search.statements import (
     count_statement,
     lone_prefix,
     lone_word,
+    lone_word_total,
     nearest,
     paged,
     partner_filters,
@@ -104,6 +105,17 @@ class PostgresBackend:
             return self._nearest(session, criteria, params), total.scalar_one()
         hits = self._hits(criteria, params)
         return paged(session, hits, criteria, params, criteria.radius_km, hits_placed=True)
+
+    def total(self, session: Session, criteria: Criteria) -> int:
+        """How many partners match, the page left unread when it can be (a lone word without
+        position, as `rank` reads it): what "Résultats approchants" weighs its words with."""
+        word = lone_word(criteria)
+        if (word is not None and criteria.position is None
+                and (not criteria.offers_only or len(word_terms(word)) <= 2)):
+            if session.info.get("connection_settings") != SETTINGS:
+                session.execute(_SETTINGS)  # see `SETTINGS`
+            return lone_word_total(session, word, criteria, {"now": criteria.now})
+        return self.rank(session, criteria)[1]
 
     def _nearest(self, session: Session, criteria: Criteria, params: dict[str, Any]) -> list[int]:
         """The page of nearest partners, ring by ring: each ring's band of latitudes is read

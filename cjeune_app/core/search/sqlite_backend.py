@@ -26,6 +26,7 @@ from cjeune_app.core.search.statements import (
     chunks,
     count_statement,
     lone_word,
+    lone_word_total,
     nearest,
     offer_word_partners,
     paged,
@@ -64,6 +65,14 @@ class SqliteBackend:
             total = session.execute(sa.text(count_statement(self._hits(criteria, counting), None)), counting)
             return self._nearest(session, criteria, params), total.scalar_one()
         return self._by_tier(session, criteria, params)
+
+    def total(self, session: Session, criteria: Criteria) -> int:
+        """How many partners match, the page left unread when it can be (a lone word without
+        position): what "Résultats approchants" weighs its words with."""
+        word = lone_word(criteria)
+        if word is not None and not criteria.offers_only and criteria.position is None:
+            return lone_word_total(session, word, criteria, {"now": criteria.now})
+        return self.rank(session, criteria)[1]
 
     def _tier_sources(self, criteria: Criteria, params: dict[str, Any],
                       cells: list[str] | None = None) -> dict[str, str]:

@@ -177,32 +177,20 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     if criteria.position:
         return paged(session, _grouped_hits(f"IN {terms}", filtered, criteria), criteria, params,
                      criteria.radius_km, hits_placed=True)
+    total = _lone_word_total(session, terms, count, filtered, params)
     if count == 1:
         found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
-        total = session.execute(
-            sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
-        ).scalar_one()
         page = session.execute(
             sa.text(f"{found} AND {_best_row(terms)} ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"),
             {**params, "limit": criteria.limit, "offset": criteria.offset},
         )
         return [row.partner_id for row in page], total
     # Several indexed words ("th": theatr, theatral, tholonet): each word's rows are read in
-    # the order of its own keys, never merged and sorted whole. A partner is counted with
-    # the first word it has; the page is the start of each word's rows that are their
-    # partner's best, merged.
+    # the order of its own keys, never merged and sorted whole; the page is the start of
+    # each word's rows that are their partner's best, merged.
     def of_term(n: int) -> str:
         return f"FROM search_word w WHERE w.term = :word_term{n} AND {_CURRENT.format(t='w')}{filtered}"
 
-    counts = []
-    for n in range(count):
-        earlier = ", ".join(f":word_term{e}" for e in range(n))
-        not_before = (f" AND NOT EXISTS (SELECT 1 FROM search_word e WHERE e.term IN ({earlier}) "
-                      f"AND e.partner_id = w.partner_id AND {_CURRENT.format(t='e')})") if n else ""
-        counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id {of_term(n)}{not_before} "
-                      f"GROUP BY w.partner_id) AS found{n}")
-    counted = f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
-    total = int(session.execute(sa.text(counted), params).scalar_one())
     starts = " UNION ALL ".join(
         f"SELECT * FROM (SELECT w.tier, w.partner_id {of_term(n)} AND {_best_row(terms)} "
         f"ORDER BY w.tier, w.partner_id LIMIT :first) AS start{n}"
@@ -213,6 +201,33 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
         {**params, "first": criteria.offset + criteria.limit, "limit": criteria.limit, "offset": criteria.offset},
     )
     return [row.partner_id for row in page], total
+
+
+def lone_word_total(session: Session, word: QueryWord, criteria: Criteria, params: dict[str, Any]) -> int:
+    """How many partners a lone word (see `lone_word`) finds, without a position, read as
+    `rank_lone_word` counts them, without its page."""
+    terms, count = _word_terms(word, params)
+    return _lone_word_total(session, terms, count, _word_row_filters(criteria, params), params)
+
+
+def _lone_word_total(session: Session, terms: str, count: int, filtered: str, params: dict[str, Any]) -> int:
+    """The rows of each indexed word come in partner order (the primary key): a partner is
+    counted once, with the first of the words it has."""
+    if count == 1:
+        found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
+        return int(session.execute(
+            sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
+        ).scalar_one())
+    counts = []
+    for n in range(count):
+        earlier = ", ".join(f":word_term{e}" for e in range(n))
+        not_before = (f" AND NOT EXISTS (SELECT 1 FROM search_word e WHERE e.term IN ({earlier}) "
+                      f"AND e.partner_id = w.partner_id AND {_CURRENT.format(t='e')})") if n else ""
+        counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id FROM search_word w WHERE w.term = "
+                      f":word_term{n} AND {_CURRENT.format(t='w')}{filtered}{not_before} "
+                      f"GROUP BY w.partner_id) AS found{n}")
+    counted = f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
+    return int(session.execute(sa.text(counted), params).scalar_one())
 
 
 def rank_lone_prefix(session: Session, starting: str, criteria: Criteria,
