@@ -179,21 +179,18 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
                      criteria.radius_km, hits_placed=True)
     total = _lone_word_total(session, terms, count, filtered, params)
     if count == 1:
-        found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
         page = session.execute(
-            sa.text(f"{found} AND {_best_row(terms)} ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"),
+            sa.text(f"SELECT w.partner_id {_rows_of(f'IN {terms}', filtered)} AND {_best_row(terms)} "
+                    "ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"),
             {**params, "limit": criteria.limit, "offset": criteria.offset},
         )
         return [row.partner_id for row in page], total
     # Several indexed words ("th": theatr, theatral, tholonet): each word's rows are read in
     # the order of its own keys, never merged and sorted whole; the page is the start of
     # each word's rows that are their partner's best, merged.
-    def of_term(n: int) -> str:
-        return f"FROM search_word w WHERE w.term = :word_term{n} AND {_CURRENT.format(t='w')}{filtered}"
-
     starts = " UNION ALL ".join(
-        f"SELECT * FROM (SELECT w.tier, w.partner_id {of_term(n)} AND {_best_row(terms)} "
-        f"ORDER BY w.tier, w.partner_id LIMIT :first) AS start{n}"
+        f"SELECT * FROM (SELECT w.tier, w.partner_id {_rows_of(f'= :word_term{n}', filtered)} "
+        f"AND {_best_row(terms)} ORDER BY w.tier, w.partner_id LIMIT :first) AS start{n}"
         for n in range(count)
     )
     page = session.execute(
@@ -214,18 +211,17 @@ def _lone_word_total(session: Session, terms: str, count: int, filtered: str, pa
     """The rows of each indexed word come in partner order (the primary key): a partner is
     counted once, with the first of the words it has."""
     if count == 1:
-        found = f"SELECT w.partner_id FROM search_word w WHERE w.term IN {terms} AND {_CURRENT.format(t='w')}{filtered}"
         return int(session.execute(
-            sa.text(f"SELECT COUNT(*) FROM ({found} GROUP BY w.partner_id) AS found"), params
+            sa.text(f"SELECT COUNT(*) FROM (SELECT w.partner_id {_rows_of(f'IN {terms}', filtered)} "
+                    "GROUP BY w.partner_id) AS found"), params
         ).scalar_one())
     counts = []
     for n in range(count):
         earlier = ", ".join(f":word_term{e}" for e in range(n))
         not_before = (f" AND NOT EXISTS (SELECT 1 FROM search_word e WHERE e.term IN ({earlier}) "
                       f"AND e.partner_id = w.partner_id AND {_CURRENT.format(t='e')})") if n else ""
-        counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id FROM search_word w WHERE w.term = "
-                      f":word_term{n} AND {_CURRENT.format(t='w')}{filtered}{not_before} "
-                      f"GROUP BY w.partner_id) AS found{n}")
+        counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id {_rows_of(f'= :word_term{n}', filtered)}"
+                      f"{not_before} GROUP BY w.partner_id) AS found{n}")
     counted = f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
     return int(session.execute(sa.text(counted), params).scalar_one())
 
@@ -252,13 +248,19 @@ def _word_row_filters(criteria: Criteria, params: dict[str, Any]) -> str:
     return "".join(f" AND {condition}" for condition in conditions)
 
 
+def _rows_of(terms: str, filtered: str) -> str:
+    """SQL "FROM ... WHERE ...": the current rows w of search_word whose term is `terms`
+    ("IN (...)", "= :word_term0"), filtered."""
+    return f"FROM search_word w WHERE w.term {terms} AND {_CURRENT.format(t='w')}{filtered}"
+
+
 def _grouped_hits(terms: str, filtered: str, criteria: Criteria) -> str:
     """The CTE `hits` (partner_id, tier, distance2) of the current rows of search_word whose
     term is `terms` ("IN ..."), one per partner with its best tier."""
     distance2 = f"MIN({DISTANCE2.replace('e.', 'w.')})" if criteria.position else "NULL"
     return (
         f"hits AS (SELECT w.partner_id, MIN(w.tier) AS tier, {distance2} AS distance2 "
-        f"FROM search_word w WHERE w.term {terms} AND {_CURRENT.format(t='w')}{filtered} GROUP BY w.partner_id)"
+        f"{_rows_of(terms, filtered)} GROUP BY w.partner_id)"
     )
 
 
