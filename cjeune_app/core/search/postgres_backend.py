@@ -68,6 +68,12 @@ _ADD_VARIANTS = sa.text(
     "INSERT INTO search_term_variant (variant, term) VALUES (:variant, :term) ON CONFLICT DO NOTHING")
 
 
+def _with_search_settings(session: Session) -> None:
+    """The search's planner settings (see `SETTINGS`), unless the session's connections have them."""
+    if session.info.get("connection_settings") != SETTINGS:
+        session.execute(_SETTINGS)
+
+
 def _has_variants(session: Session) -> bool:
     """Whether migration 0018 made search_term_variant (and search_word) here: the migrations
     before it rebuild the index too. Asked once per session."""
@@ -81,8 +87,7 @@ class PostgresBackend:
 
     # -- ranking ---------------------------------------------------------------------------
     def rank(self, session: Session, criteria: Criteria) -> tuple[list[int], int]:
-        if session.info.get("connection_settings") != SETTINGS:
-            session.execute(_SETTINGS)  # see `SETTINGS`
+        _with_search_settings(session)
         params = {"now": criteria.now, "day": rowids.day_of(criteria.now), **position_params(criteria)}
         if browses_search_word(criteria):  # twice as fast as counting the partners' documents
             return rank_browsing(session, criteria, params)
@@ -112,8 +117,7 @@ class PostgresBackend:
         word = lone_word(criteria)
         if (word is not None and criteria.position is None
                 and (not criteria.offers_only or len(word_terms(word)) <= 2)):
-            if session.info.get("connection_settings") != SETTINGS:
-                session.execute(_SETTINGS)  # see `SETTINGS`
+            _with_search_settings(session)
             return lone_word_total(session, word, criteria, {"now": criteria.now})
         return self.rank(session, criteria)[1]
 
