@@ -16,7 +16,7 @@ from schwifty import IBAN
 from sqlmodel import Session, col, func, select
 
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import hash_password, hash_temporary_password
+from cjeune_app.core.accounts.passwords import hash_password
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardBatch
@@ -242,7 +242,7 @@ def _demo_letter(session: Session, pupil: Pupil, way: str) -> str:
     account = session.get(Account, rows[0].account_id)
     if account is None:
         return way
-    account.password_hash = hash_temporary_password(DEMO_LETTER_PASSWORD)
+    account.password_hash = hash_password(DEMO_LETTER_PASSWORD)
     session.add(account)
     session.flush()
     return (f"{way} émis : identifiant {account.login}, mot de passe provisoire {DEMO_LETTER_PASSWORD} (porte "

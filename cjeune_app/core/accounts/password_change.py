@@ -34,9 +34,41 @@ def check_new_password(new_password: str) -> None:
         raise PasswordRejected(failures)
 
 
-def set_password(session: Session, account: Account, new_password: str, now: dt.datetime) -> None:
+@dataclass(frozen=True)
+class HashedAhead:
+    """A change's argon2 work, done before its writing transaction: on SQLite that transaction holds
+    the database's write lock, and every other write (a step saved, a card associated) would queue
+    behind two hashings. `checked_hash` is the hash the current password was verified against; the
+    writing phase uses these results only if the account still has that hash."""
+
+    checked_hash: str | None
+    current_ok: bool
+    new_hash: str | None  # set when the new password may be taken
+
+
+def account_to_verify(reader: Session, account_id: int, source_ip: str | None, now: dt.datetime) -> Account | None:
+    """The account whose password a change verifies, read before its writing transaction; None when a
+    brake holds (then no hashing ahead at all)."""
+    account = reader.get(Account, account_id)
+    if account is None or lock_of(account, now):
+        return None
+    if source_ip is not None and throttle.source_retry_at(reader, throttle.source_key(source_ip), now):
+        return None
+    return account
+
+
+def hash_ahead(checked_hash: str | None, current_password: str, new_password: str) -> HashedAhead:
+    """`change_password`'s argon2 work, outside any transaction."""
+    current_ok = verify_password(checked_hash, current_password or "")
+    acceptable = current_ok and new_password != current_password and not policy_failures(new_password or "")
+    return HashedAhead(checked_hash, current_ok, hash_password(new_password) if acceptable else None)
+
+
+def set_password(session: Session, account: Account, new_password: str, now: dt.datetime,
+                 password_hash: str | None = None) -> None:
+    """`password_hash`: the new password's, when already computed (`hash_ahead`)."""
     assert account.id is not None
-    account.password_hash = hash_password(new_password)
+    account.password_hash = password_hash or hash_password(new_password)
     account.must_change_password = False
     account.failed_logins, account.locked_until = 0, None
     revoke_all_sessions(session, account.id, now=now)
@@ -51,17 +83,21 @@ def change_password(
     *,
     source_ip: str | None = None,
     now: dt.datetime | None = None,
+    ahead: HashedAhead | None = None,
 ) -> PasswordChange:
     """Replaces the password (the temporary one at first sign-in) after checking the current one.
 
     A wrong current password counts towards the lock like a failed sign-in. On success every
-    session of the account is revoked: the caller opens a new one.
+    session of the account is revoked: the caller opens a new one. `ahead`: the hashing done before
+    the transaction (`hash_ahead`), used if the account's hash did not change meanwhile.
     """
     now = now or utcnow()
     locked = session.get(Account, account.id, with_for_update=True)
     if locked is None:
         raise NotSignedIn()
     account = locked
+    if ahead is not None and ahead.checked_hash != account.password_hash:
+        ahead = None  # changed meanwhile: verify again
     source = throttle.source_key(source_ip)
     key = throttle.login_key(account.login)
     if source_ip is not None:
@@ -72,7 +108,7 @@ def change_password(
     if lock:
         return PasswordChange(False, [locked_message(lock)], lock)
 
-    if not verify_password(account.password_hash, current_password or ""):
+    if not (ahead.current_ok if ahead is not None else verify_password(account.password_hash, current_password or "")):
         throttle.record_attempt(session, source, key, AttemptOutcome.FAILURE, now)
         locked_until = count_failure(account, now)
         if locked_until:
@@ -90,7 +126,7 @@ def change_password(
     if errors:
         return PasswordChange(False, errors)
 
-    set_password(session, account, new_password, now)
+    set_password(session, account, new_password, now, ahead.new_hash if ahead is not None else None)
     if account.email:
         emails.send_password_changed(session, account.email)
     return PasswordChange(True, [])

@@ -11,16 +11,14 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 MIN_LENGTH = 8
-# argon2id with OWASP's first recommended setting (46 MiB, 1 pass, 1 lane): about 40 ms of one core
-# here. The library's default (64 MiB, 3 passes, 4 lanes) costs 140 ms of CPU on 4 threads, and every
-# sign-in verifies twice (see sign_in._verify_in_constant_time): at the rentrée's evening peak on two
-# cores, sign-ins alone would queue behind each other. Hashes made with the old setting are rehashed
-# at their owner's next sign-in (`needs_rehash`).
-_hasher = PasswordHasher(time_cost=1, memory_cost=46 * 1024, parallelism=1)
-# Temporary passwords are random (10 characters, about 58 bits) and replaced at first
-# sign-in: they use OWASP's minimum argon2id settings (19 MiB, 2 passes) so that a school
-# importing 600 pupils waits seconds, not minutes. The chosen password gets the full cost.
-_temporary_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+# argon2id at one cost for every password, temporary or chosen: OWASP's setting of 19 MiB, 2 passes,
+# 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 46 MiB and 1 pass; here a
+# verification costs 36 ms of one core against 74 ms (the larger area is mostly page faults). One cost
+# also makes a sign-in one verification whatever the account (see sign_in._verify_in_constant_time):
+# at the rentrée's evening peak on two cores, a family's first sign-in (the letter's password, then
+# a new one) made four argon2 computations, two of them at 46 MiB; now three at 19 MiB. Hashes made
+# with an earlier setting are rehashed at their owner's next sign-in (`needs_rehash`).
+_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -66,21 +64,12 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def hash_temporary_password(password: str) -> str:
-    return _temporary_hasher.hash(password)
-
-
-def hash_temporary_passwords(passwords: list[str]) -> list[str]:
-    """Many at once on every core (argon2 releases the GIL): a school's whole list."""
+def hash_passwords(passwords: list[str]) -> list[str]:
+    """Many at once on every core (argon2 releases the GIL): a school's whole list of temporary ones."""
     if len(passwords) < 2:
-        return [hash_temporary_password(p) for p in passwords]
+        return [hash_password(p) for p in passwords]
     with ThreadPoolExecutor(max_workers=min(len(passwords), os.cpu_count() or 1)) as pool:
-        return list(pool.map(hash_temporary_password, passwords))
-
-
-def is_temporary_cost(password_hash: str | None) -> bool:
-    """True for a hash made with the temporary-password settings."""
-    return password_hash is not None and password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+        return list(pool.map(hash_password, passwords))
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:

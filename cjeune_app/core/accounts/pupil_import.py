@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from cjeune_app.core.accounts.identifiers import eduprovence_base
 from cjeune_app.core.accounts.letters import Letter, letters_pdf
-from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_passwords
+from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_passwords
 from cjeune_app.core.accounts.pupils import create_pupil_with_account
 from cjeune_app.core.dates import age_on, format_date, paris_today, parse_date_fr
 from cjeune_app.core.establishments.models import Establishment, Pupil
@@ -103,7 +103,7 @@ def import_pupils_csv(
             newcomers.append(row)
     passwords = [generate_temporary_password() for _ in newcomers]
     letters = []
-    for row, password, password_hash in zip(newcomers, passwords, hash_temporary_passwords(passwords), strict=True):
+    for row, password, password_hash in zip(newcomers, passwords, hash_passwords(passwords), strict=True):
         pupil, account, _ = create_pupil_with_account(
             session, establishment, row.last_name, row.first_name, row.birth_date, row.class_name,
             temporary_password=password, temporary_password_hash=password_hash,

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from cjeune_app.core.accounts.identifiers import next_free_login
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_temporary_password
+from cjeune_app.core.accounts.passwords import generate_temporary_password, hash_password
 from cjeune_app.core.enums import Role
 from cjeune_app.core.establishments.models import Establishment, Pupil
 
@@ -44,7 +44,7 @@ def create_pupil_with_account(
         login=next_free_login(session, last_name, first_name),
         first_name=pupil.first_name,
         last_name=pupil.last_name,
-        password_hash=temporary_password_hash or hash_temporary_password(password),
+        password_hash=temporary_password_hash or hash_password(password),
         must_change_password=True,
         pupil_id=pupil.id,
         establishment_id=establishment.id,

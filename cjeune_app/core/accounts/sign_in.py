@@ -20,13 +20,7 @@ from sqlmodel import Session, select
 
 from cjeune_app.core.accounts import throttle
 from cjeune_app.core.accounts.models import Account, AttemptOutcome
-from cjeune_app.core.accounts.passwords import (
-    hash_password,
-    hash_temporary_password,
-    is_temporary_cost,
-    needs_rehash,
-    verify_password,
-)
+from cjeune_app.core.accounts.passwords import hash_password, needs_rehash, verify_password
 from cjeune_app.core.accounts.tokens import VERIFICATION_RESEND_AFTER, resend_verification_if_due
 from cjeune_app.core.accounts.validation import normalize_login
 from cjeune_app.core.dates import format_hour_not_before
@@ -94,22 +88,18 @@ UNVERIFIED_MESSAGE = (
 
 
 @lru_cache(maxsize=1)
-def _decoy_hashes() -> tuple[str, str]:
-    """Hashes nobody knows the password of, one per cost, for identifiers without account."""
-    return hash_password(secrets.token_urlsafe(24)), hash_temporary_password(secrets.token_urlsafe(24))
+def _decoy_hash() -> str:
+    """A hash nobody knows the password of, for identifiers without account."""
+    return hash_password(secrets.token_urlsafe(24))
 
 
 def _verify_in_constant_time(password_hash: str | None, password: str) -> bool:
-    """Always one full-cost and one temporary-cost argon2 verification, whatever the account:
-    response times then tell neither whether the identifier exists nor whether its password
-    is still the temporary one."""
-    full_decoy, temporary_decoy = _decoy_hashes()
-    temporary = is_temporary_cost(password_hash)
-    full_ok = verify_password(password_hash if password_hash and not temporary else full_decoy, password)
-    temporary_ok = verify_password(password_hash if temporary else temporary_decoy, password)
-    if not password_hash:
-        return False
-    return temporary_ok if temporary else full_ok
+    """One argon2 verification whatever the account (every password has the same cost): response
+    times then tell neither whether the identifier exists nor whether its password is still the
+    temporary one. (A hash of an earlier cost, rehashed at its owner's next sign-in, is verified at
+    that cost.)"""
+    ok = verify_password(password_hash or _decoy_hash(), password)
+    return ok and bool(password_hash)
 
 
 def account_by_login(session: Session, login: str, for_update: bool = False) -> Account | None:
@@ -164,10 +154,10 @@ def authenticate(
         return AuthOutcome(SignInStatus.LOCKED, locked_message(locked_until), retry_at=locked_until)
 
     current_hash = account.password_hash if account else None
-    if early is not None and early[0] == current_hash:
-        password_ok = early[1]
+    if early is not None and early.checked_hash == current_hash:
+        password_ok = early.ok
     else:  # the hash changed meanwhile, or the early look saw a lock that is gone: verify now
-        password_ok = _verify_in_constant_time(current_hash, password or "")
+        early, password_ok = None, _verify_in_constant_time(current_hash, password or "")
     if account is None or not password_ok:
         throttle.record_attempt(session, source, key, AttemptOutcome.FAILURE, now)
         locked_until = throttle.locked_until(session, key, source, now)
@@ -178,7 +168,7 @@ def authenticate(
     throttle.record_attempt(session, source, key, AttemptOutcome.SUCCESS, now)
     account.failed_logins, account.locked_until = 0, None
     if not account.must_change_password and account.password_hash and needs_rehash(account.password_hash):
-        account.password_hash = hash_password(password)
+        account.password_hash = early.rehashed if early is not None and early.rehashed else hash_password(password)
     refusal = _refusal_after_right_password(session, account, roles, now)
     if refusal:
         return refusal
@@ -196,20 +186,30 @@ def _reader(session: Session) -> Iterator[Session]:
         yield reader
 
 
+@dataclass(frozen=True)
+class _Verified:
+    checked_hash: str | None
+    ok: bool
+    rehashed: str | None  # the password hashed at today's cost, when its hash is of an earlier one
+
+
 def _verify_before_locking(
     session: Session, login: str, key: str, source: str, password: str, now: dt.datetime
-) -> tuple[str | None, bool] | None:
-    """The argon2 work (~0.2 s), done before the writing transaction starts: on SQLite that
-    transaction holds the database's write lock, and sign-ins would otherwise queue behind each
-    other's hashing. Returns (hash verified, result), or None when the address is braked or the
-    identifier locked (then no hashing at all). The writing phase decides; this only saves time."""
+) -> _Verified | None:
+    """The argon2 work, done before the writing transaction starts: on SQLite that transaction holds
+    the database's write lock, and sign-ins would otherwise queue behind each other's hashing.
+    Returns the hash verified and the result (and the rehash a right password of an earlier cost
+    gets), or None when the address is braked or the identifier locked (then no hashing at all).
+    The writing phase decides; this only saves time."""
     with _reader(session) as reader:
         if throttle.source_retry_at(reader, source, now) or throttle.account_retry_at(reader, key, now):
             return None
         if throttle.locked_until(reader, key, source, now):
             return None
         password_hash = reader.exec(select(Account.password_hash).where(Account.login == login)).first()
-    return password_hash, _verify_in_constant_time(password_hash, password)
+    ok = _verify_in_constant_time(password_hash, password)
+    rehashed = hash_password(password) if ok and password_hash and needs_rehash(password_hash) else None
+    return _Verified(password_hash, ok, rehashed)
 
 
 def _refusal_after_right_password(

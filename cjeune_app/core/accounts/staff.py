@@ -15,7 +15,6 @@ from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.passwords import (
     generate_temporary_password,
     hash_password,
-    hash_temporary_password,
 )
 from cjeune_app.core.accounts.sessions import revoke_all_sessions
 from cjeune_app.core.accounts.sign_in import account_by_login
@@ -73,7 +72,7 @@ def create_back_office_account(
     temporary = None if password is not None else generate_temporary_password()
     account = Account(
         role=role, login=email, email=email, first_name=first_name.strip(), last_name=last_name.strip(),
-        password_hash=hash_password(password) if password is not None else hash_temporary_password(temporary or ""),
+        password_hash=hash_password(password if password is not None else temporary or ""),
         must_change_password=temporary is not None,
         establishment_id=establishment_id if role is Role.ESTABLISHMENT else None,
         email_verified_at=None, created_at=now,
@@ -99,7 +98,7 @@ def reset_pupil_password(session: Session, pupil: Pupil) -> PupilPasswordReset:
     account = session.exec(select(Account).where(Account.pupil_id == pupil.id).with_for_update()).one()
     assert account.id is not None
     password = generate_temporary_password()
-    account.password_hash = hash_temporary_password(password)
+    account.password_hash = hash_password(password)
     account.must_change_password = True
     account.failed_logins, account.locked_until = 0, None
     throttle.forget_failures(session, throttle.login_key(account.login))  # its locks, from every address

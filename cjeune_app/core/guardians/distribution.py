@@ -19,7 +19,7 @@ from cjeune_app.core.accounts.models import Account
 from cjeune_app.core.accounts.password_change import set_password
 from cjeune_app.core.accounts.passwords import (
     generate_temporary_password,
-    hash_temporary_password,
+    hash_password,
     policy_failures,
     verify_password,
 )
@@ -183,7 +183,7 @@ def _provisional_account(session: Session, rows: list[Guardian], now: dt.datetim
         first = rows[0]
         account = Account(role=Role.PARENT, login=next_parent_login(session, first.last_name, first.first_name),
                           first_name=first.first_name, last_name=first.last_name, created_at=now)
-    account.password_hash = hash_temporary_password(password)
+    account.password_hash = hash_password(password)
     account.must_change_password = True
     account.failed_logins, account.locked_until = 0, None
     session.add(account)

@@ -87,10 +87,11 @@ def replace_temporary_password(pending: PendingSignIn, current_password: str, ne
                                source_ip: str | None, *, now: dt.datetime | None = None) -> PasswordStep:
     """At first sign-in, the temporary password replaced by one of the person's choosing."""
     now = now or utcnow()
+    ahead = _hash_ahead(pending.account_id, current_password, new_password, source_ip, now)
     with session_scope() as session:
         account = _pending_account(session.get(Account, pending.account_id))
         change = passwords.change_password(session, account, current_password, new_password,
-                                           source_ip=source_ip, now=now)
+                                           source_ip=source_ip, now=now, ahead=ahead)
         if not change.ok:
             return PasswordStep(list(change.errors))
         return PasswordStep([], PendingSignIn(pending.account_id, now))
@@ -112,10 +113,21 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
                     source_ip: str | None) -> PasswordStep:
     """A signed-in person changes their password (every session, this one included, ends)."""
     actor = require_signed_in(actor)
+    now = utcnow()
+    ahead = _hash_ahead(actor.account_id, current_password, new_password, source_ip, now)
     with session_scope() as session:
         account = _pending_account(session.get(Account, actor.account_id))
-        change = passwords.change_password(session, account, current_password, new_password, source_ip=source_ip)
+        change = passwords.change_password(session, account, current_password, new_password,
+                                           source_ip=source_ip, now=now, ahead=ahead)
         return PasswordStep(list(change.errors))
+
+
+def _hash_ahead(account_id: int, current_password: str, new_password: str, source_ip: str | None,
+                now: dt.datetime) -> passwords.HashedAhead | None:
+    """A password change's argon2 work, before its writing transaction (see `HashedAhead`)."""
+    with session_scope(read_only=True) as reader:
+        account = passwords.account_to_verify(reader, account_id, source_ip, now)
+    return passwords.hash_ahead(account.password_hash, current_password, new_password) if account else None
 
 
 # ---------------------------------------------------------------------------------------------

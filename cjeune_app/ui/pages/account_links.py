@@ -23,6 +23,7 @@ from cjeune_app.ui.components.forms import (
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.pages.sign_in import NARROW
+from cjeune_app.ui.password_work import hashing_thread
 
 DOOR_OF_ROLE = {Role.PARENT: "parent", Role.YOUTH: "jeune", Role.PARTNER: "partenaire"}
 
@@ -81,7 +82,7 @@ class ChoosePasswordState(PasswordChecklist, rx.State):
                 self.errors = ["Les deux saisies du mot de passe ne sont pas identiques."]
                 return
             token, purpose = self._token, TokenPurpose(self.purpose)
-        errors = await asyncio.to_thread(_use_link, token, purpose, password)
+        errors = await hashing_thread(_use_link, token, purpose, password)
         async with self:
             if self._token != token:
                 return  # another link was opened meanwhile

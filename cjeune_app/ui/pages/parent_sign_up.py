@@ -27,6 +27,7 @@ from cjeune_app.ui.components.forms import (
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.password_work import hashing_thread
 
 BAD_DATE = "Écrivez chaque date sous la forme jj/mm/aaaa (exemple : 14/03/2013)."
 NEEDS_NEW_CODE = (CodeAlreadyUsed, CodeBlocked, CodeExpired)
@@ -119,8 +120,8 @@ class ParentSignUpState(PasswordChecklist, rx.State):
         async with self:
             proof = self._proof
         try:
-            done = await asyncio.to_thread(guardians.complete_self_registration, proof,
-                                           form.get("password", "") or "", form.get("confirm_password", "") or "")
+            done = await hashing_thread(guardians.complete_self_registration, proof,
+                                        form.get("password", "") or "", form.get("confirm_password", "") or "")
         except FormErrors as errors:
             async with self:
                 if self._proof == proof:

@@ -4,8 +4,6 @@ typed stays in place."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from cjeune_app import routes
@@ -23,6 +21,7 @@ from cjeune_app.ui.components.forms import (
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.password_work import hashing_thread
 
 
 def _communes() -> list[tuple[str, str]]:
@@ -54,7 +53,7 @@ class PartnerSignUpState(PasswordChecklist, rx.State):
                 self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
             return
         categories = [c.value for c in Category if form.get(f"categorie_{c.value}")]
-        field_errors = await asyncio.to_thread(_sign_up, PartnerSignUp(
+        field_errors = await hashing_thread(_sign_up, PartnerSignUp(
             name=form.get("name", ""), kind=form.get("kind", ""), siret=form.get("siret", ""),
             address=form.get("address", ""), postal_code=form.get("postal_code", ""),
             commune_insee=form.get("commune_insee", ""), categories=categories,

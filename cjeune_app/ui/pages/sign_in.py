@@ -32,6 +32,7 @@ from cjeune_app.ui.components.forms import (
 )
 from cjeune_app.ui.components.franceconnect import franceconnect_button
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.password_work import hashing_thread
 from cjeune_app.ui.state import client_ip
 from cjeune_app.ui.theme import BRAND_BLUE
 
@@ -132,7 +133,7 @@ class SignInState(PasswordChecklist, rx.State):
                 return
             where, roles, address = self._where(), DOORS[self.door].roles, client_ip(self)
         door, login, _ = where
-        step = await asyncio.to_thread(accounts.check_password, login, password, address, roles)
+        step = await hashing_thread(accounts.check_password, login, password, address, roles)
         children: list[str] = []
         if step.pending is not None and step.must_change_password and door == "parent":
             children = await asyncio.to_thread(guardians.first_sign_in_children, step.pending)
@@ -162,7 +163,7 @@ class SignInState(PasswordChecklist, rx.State):
                 dates.append(None)
                 problems["dates"] = "Écrivez chaque date sous la forme jj/mm/aaaa (exemple : 14/03/2013)."
         try:
-            address = await asyncio.to_thread(
+            address = await hashing_thread(
                 guardians.complete_guardian_first_sign_in, pending, form.get("current_password", "") or "",
                 form.get("new_password", "") or "", form.get("confirm_password", "") or "", dates,
                 form.get("email", "") or "")
@@ -194,7 +195,7 @@ class SignInState(PasswordChecklist, rx.State):
                 return
             where, pending, address = self._where(), self._pending, client_ip(self)
         try:
-            changed = await asyncio.to_thread(accounts.replace_temporary_password, pending, current, new, address)
+            changed = await hashing_thread(accounts.replace_temporary_password, pending, current, new, address)
         except Refusal as refusal:
             async with self:
                 if self._where() == where:

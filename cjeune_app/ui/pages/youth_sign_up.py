@@ -5,8 +5,6 @@ enters the state (only whether each rule holds)."""
 
 from __future__ import annotations
 
-import asyncio
-
 import reflex as rx
 
 from cjeune_app import routes
@@ -23,6 +21,7 @@ from cjeune_app.ui.components.forms import (
     submit_button,
 )
 from cjeune_app.ui.components.layout import page_layout, page_title
+from cjeune_app.ui.password_work import hashing_thread
 
 BAD_DATE = "La date de naissance doit s'écrire jj/mm/aaaa (exemple : 14/03/2004)."
 
@@ -65,7 +64,7 @@ class YouthSignUpState(PasswordChecklist, rx.State):
             async with self:
                 self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}
             return
-        field_errors = await asyncio.to_thread(_sign_up, form)
+        field_errors = await hashing_thread(_sign_up, form)
         async with self:
             self.field_errors, self.done = field_errors, not field_errors
 

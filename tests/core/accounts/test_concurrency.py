@@ -9,12 +9,14 @@ from sqlmodel import Session, func, select
 
 from cjeune_app.core.accounts.errors import InvalidToken
 from cjeune_app.core.accounts.links import activate
-from cjeune_app.core.accounts.models import AttemptOutcome, LoginAttempt
+from cjeune_app.core.accounts.models import Account, AttemptOutcome, LoginAttempt
 from cjeune_app.core.accounts.parents import create_or_get_parent_for_enrollment
+from cjeune_app.core.accounts.passwords import verify_password
 from cjeune_app.core.accounts.sign_in import authenticate
 from cjeune_app.core.db import engine_for
 from tests.core.accounts.builders import make_pupil, make_school
 from tests.support.mail import links_in, token_from
+from tests.support.write_lock import write_without_waiting
 
 
 def run_together(count: int, work) -> list:
@@ -75,3 +77,34 @@ def test_an_activation_link_works_once_even_when_clicked_twice_at_once(db_url, o
     outcomes = sorted(r if isinstance(r, str) else type(r).__name__ for r in results)
     assert outcomes == ["InvalidToken", "activated"], results
     assert any(isinstance(r, InvalidToken) for r in results)
+
+
+def test_a_first_sign_in_hashes_the_new_password_without_holding_the_database(db_url, monkeypatch):
+    """The argon2 work of "new password" happens before its writing transaction: on SQLite that
+    transaction holds the database's only write lock, on PostgreSQL the account's row."""
+    from cjeune_app.core.accounts import password_change
+    from cjeune_app.core.use_cases import accounts as use_cases
+
+    engine = engine_for(db_url)
+    with Session(engine) as session:
+        _, account = make_pupil(session, make_school(session), password="Tempo2345x")
+        session.commit()
+        account_id, login = account.id, account.login
+    step = use_cases.check_password(login, "Tempo2345x", "198.51.100.7")
+    assert step.must_change_password and step.pending is not None
+
+    writes_meanwhile = []
+    for name in ("hash_password", "verify_password"):
+        real = getattr(password_change, name)
+
+        def hashing(*args, real=real):
+            writes_meanwhile.append(write_without_waiting(db_url, account_id))
+            return real(*args)
+        monkeypatch.setattr(password_change, name, hashing)
+
+    changed = use_cases.replace_temporary_password(step.pending, "Tempo2345x", "Calanques13!", "198.51.100.7")
+    assert changed.ok
+    assert writes_meanwhile == ["written", "written"]  # the current password verified, the new one hashed
+    with Session(engine) as session:
+        stored = session.get(Account, account_id)
+        assert not stored.must_change_password and verify_password(stored.password_hash, "Calanques13!")

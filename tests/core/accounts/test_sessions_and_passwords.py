@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from cjeune_app.core.accounts.models import Account, AuthSession
-from cjeune_app.core.accounts.password_change import change_password
+from cjeune_app.core.accounts.password_change import WRONG_CURRENT_PASSWORD, change_password, hash_ahead
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
 from cjeune_app.core.accounts.sessions import (
     SESSION_IDLE,
@@ -155,6 +155,22 @@ def test_wrong_current_password_counts_towards_the_lock(session, julie):
     assert fifth.errors[0].startswith("Compte verrouillé après 5 mots de passe erronés : réessayez à")
     assert not change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0 + dt.timedelta(minutes=5)).ok
     assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0 + dt.timedelta(minutes=16)).ok
+
+
+def test_a_password_changed_after_the_early_hashing_is_verified_again(session, julie):
+    """The argon2 work done before the transaction counts only if the hash it checked is still there:
+    a school giving a new temporary password meanwhile makes the old one wrong."""
+    ahead = hash_ahead(julie.password_hash, "Tempo2345x", "Soleil2026")
+    assert ahead.current_ok and ahead.new_hash
+    julie.password_hash = hash_password("Autre2345x")
+    session.add(julie)
+    session.commit()
+    refused = change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0, ahead=ahead)
+    assert refused.errors == [WRONG_CURRENT_PASSWORD]
+    session.rollback()
+    ahead = hash_ahead(julie.password_hash, "Autre2345x", "Soleil2026")
+    assert change_password(session, julie, "Autre2345x", "Soleil2026", now=T0, ahead=ahead).ok
+    assert julie.password_hash == ahead.new_hash
 
 
 def test_ended_sessions_and_old_attempts_are_purged_after_their_delay(session, parent):
