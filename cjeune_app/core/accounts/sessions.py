@@ -77,6 +77,9 @@ class SessionAccount:
     partner_id: int | None
     pupil_id: int | None
     establishment_id: int | None
+    # A short session's idle expiry due to be pushed back, when the lookup was told not to write
+    # (`push_back=False`): the caller pushes it back (`push_back_expiry`) in a writing transaction.
+    expiry_due: dt.datetime | None = None
 
 
 _auth_table = AuthSession.__table__  # type: ignore[attr-defined]
@@ -94,11 +97,12 @@ _SIGNED_IN = (
 )
 
 
-def signed_in_by_digest(session: Session, token_hash: str | None, *,
-                        now: dt.datetime | None = None) -> SessionAccount | None:
+def signed_in_by_digest(session: Session, token_hash: str | None, *, now: dt.datetime | None = None,
+                        push_back: bool = True) -> SessionAccount | None:
     """`account_for_token`'s rules from the token's digest (what the page's websocket knows of its
     cookie): None when the session is unknown, revoked or expired, or its account inactive or
-    waiting for a new password; a short session's idle expiry is pushed back."""
+    waiting for a new password; a short session's idle expiry is pushed back (or, with
+    `push_back=False`, said due: see `SessionAccount.expiry_due`)."""
     if not token_hash:
         return None
     now = now or utcnow()
@@ -107,13 +111,24 @@ def signed_in_by_digest(session: Session, token_hash: str | None, *,
         return None
     if not row.is_active or row.must_change_password:
         return None
+    due = None
     if not row.remember:
         pushed_back = min(now + SESSION_IDLE, row.created_at + SESSION_MAX)
         if pushed_back - row.expires_at >= SESSION_TOUCH_EVERY:
-            session.execute(sa.update(AuthSession).where(col(AuthSession.id) == row.id)
-                            .values(expires_at=pushed_back))
+            due = pushed_back
+    if due is not None and push_back:
+        push_back_expiry(session, token_hash, due)
+        due = None
     return SessionAccount(row.account_id, Role(row.role), row.first_name, row.login, row.partner_id,
-                          row.pupil_id, row.establishment_id)
+                          row.pupil_id, row.establishment_id, due)
+
+
+def push_back_expiry(session: Session, token_hash: str, expires_at: dt.datetime) -> None:
+    """A short session's idle expiry pushed back to `expires_at` (never brought forward, never a
+    revoked session's)."""
+    session.execute(sa.update(AuthSession).where(
+        col(AuthSession.token_hash) == token_hash, col(AuthSession.revoked_at).is_(None),
+        col(AuthSession.expires_at) < expires_at).values(expires_at=expires_at))
 
 
 def account_for_digest(session: Session, token_hash: str | None, *,

@@ -78,8 +78,8 @@ def account_for_digest(session: Session, token_hash: str | None, *,
     return account if account is not None and may_act(session, account) else None
 
 
-def signed_in_by_digest(session: Session, token_hash: str | None, *,
-                        now: dt.datetime | None = None) -> sessions.SessionAccount | None:
+def signed_in_by_digest(session: Session, token_hash: str | None, *, now: dt.datetime | None = None,
+                        push_back: bool = True) -> sessions.SessionAccount | None:
     """`core.accounts.sessions.signed_in_by_digest`, refusing partners whose structure is not validated."""
-    found = sessions.signed_in_by_digest(session, token_hash, now=now)
+    found = sessions.signed_in_by_digest(session, token_hash, now=now, push_back=push_back)
     return found if found is not None and may_act(session, found) else None

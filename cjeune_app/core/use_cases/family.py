@@ -18,7 +18,7 @@ from cjeune_app.core.actor import Actor
 from cjeune_app.core.dashboard.youth import Child, pupils_of
 from cjeune_app.core.db import get_engine, session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.use_cases.sessions import SessionDigest, actor_in
+from cjeune_app.core.use_cases.sessions import actor_reading, push_back_due
 
 
 @dataclass(frozen=True)
@@ -63,31 +63,32 @@ def _autocommitting(engine: sa.Engine) -> sa.Engine:
 
 @contextlib.contextmanager
 def _opening_scope() -> Iterator[Session]:
-    """The unit of work of a page's opening. On PostgreSQL each statement is its own transaction:
-    no BEGIN and COMMIT round trips around two or three reads (at READ COMMITTED a statement sees
-    its own snapshot inside a transaction too), and the one write it may make (a short session's
-    expiry pushed back) is a single statement. SQLite keeps `session_scope`'s locking."""
+    """The unit of work of a page's opening, which only reads (a short session's expiry, when due, is
+    pushed back after it). On PostgreSQL each statement is its own transaction: no BEGIN and COMMIT
+    round trips around two or three reads (at READ COMMITTED a statement sees its own snapshot inside
+    a transaction too). On SQLite a read-only transaction: no write lock taken."""
     engine = get_engine()
     if engine.dialect.name != "postgresql":
-        with session_scope() as session:
+        with session_scope(read_only=True) as session:
             yield session
         return
     with Session(_autocommitting(engine), expire_on_commit=False) as session:
         yield session
-        session.commit()  # flushes the expiry pushed back, if any
 
 
 def open_page(token_hash: str | None, read: PageRead | None = None,
               allowed_roles: Sequence[Role] = ()) -> Opened | None:
     """Who is signed in (None: nobody, the session expired or was revoked), their header and, when
     their role may see the page, what it reads: one unit of work (a short session's idle expiry is
-    pushed back in it, as `sessions.actor_for_digest` does)."""
+    pushed back after it, as `sessions.actor_for_digest` does)."""
     if not token_hash:
         return None
     with _opening_scope() as session:
-        actor = actor_in(session, SessionDigest(token_hash))
+        actor, due = actor_reading(session, token_hash)
         if actor is None:
             return None
         header = _header(session, actor)
         allowed = not allowed_roles or actor.role in allowed_roles
-        return Opened(actor, header, read(session, actor, header) if read is not None and allowed else None)
+        opened = Opened(actor, header, read(session, actor, header) if read is not None and allowed else None)
+    push_back_due(token_hash, due)
+    return opened

@@ -8,6 +8,7 @@ ever kept in the pages' state.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -15,7 +16,7 @@ from sqlmodel import Session
 from cjeune_app import routes
 from cjeune_app.core.accounts import tickets
 from cjeune_app.core.accounts.models import Account
-from cjeune_app.core.accounts.sessions import SessionAccount, close_session_of_digest, digest
+from cjeune_app.core.accounts.sessions import SessionAccount, close_session_of_digest, digest, push_back_expiry
 from cjeune_app.core.accounts.tickets import OpenedSession
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope
@@ -53,14 +54,9 @@ def actor_of_session(session: Session, who: SessionAccount) -> Actor:
 
 def actor_for_session(token: str | None) -> Actor | None:
     """The actor behind a session token, or None when it is unknown, expired or revoked, or when
-    the account may not act (a partner whose structure is not validated).
-
-    A writing transaction: resolving a short session pushes its idle expiry back.
-    """
-    if not token:
-        return None
-    with session_scope() as session:
-        return actor_in(session, SessionDigest(digest(token)))
+    the account may not act (a partner whose structure is not validated). A short session's idle
+    expiry is pushed back (see `actor_for_digest`)."""
+    return actor_for_digest(digest(token)) if token else None
 
 
 
@@ -84,12 +80,30 @@ def actor_in(session: Session, who: Actor | SessionDigest | None) -> Actor | Non
     return actor_of_session(session, found) if found is not None else None
 
 
+def actor_reading(session: Session, token_hash: str) -> tuple[Actor | None, dt.datetime | None]:
+    """`actor_in` for a unit of work that only reads: the actor, and the session's idle expiry when it
+    is due to be pushed back (by `push_back_due`, once the reads are over)."""
+    found = signed_in_by_digest(session, token_hash, push_back=False)
+    return (actor_of_session(session, found), found.expiry_due) if found is not None else (None, None)
+
+
+def push_back_due(token_hash: str, due: dt.datetime | None) -> None:
+    """A short session's idle expiry pushed back after a read-only lookup, in a writing transaction
+    of its own: on SQLite a writing one holds the database's only write lock, and every page's
+    opening would queue for it to learn who is signed in (pushed back at most every 5 minutes)."""
+    if due is not None:
+        with session_scope() as session:
+            push_back_expiry(session, token_hash, due)
+
+
 def actor_for_digest(token_hash: str | None) -> Actor | None:
     """`actor_for_session` from the token's digest (the page's websocket)."""
     if not token_hash:
         return None
-    with session_scope() as session:
-        return actor_in(session, SessionDigest(token_hash))
+    with session_scope(read_only=True) as session:
+        actor, due = actor_reading(session, token_hash)
+    push_back_due(token_hash, due)
+    return actor
 
 
 def sign_out_digest(token_hash: str | None) -> str | None:
