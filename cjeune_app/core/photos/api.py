@@ -17,8 +17,8 @@ from cjeune_app.core.settings import data_dir
 
 __all__ = [
     "REJECTION_REASONS", "STATE_LABELS", "PhotoNotFound", "PhotoState", "PhotoStatus", "current_photo",
-    "photo_bytes", "photo_directory", "photo_state", "reject_photo", "review_queue", "submit_photo",
-    "validate_photo",
+    "photo_bytes", "photo_directory", "photo_state", "process_photo", "reject_photo", "review_queue",
+    "store_photo", "submit_photo", "validate_photo",
 ]
 
 REJECTION_REASONS = (
@@ -63,7 +63,11 @@ def submit_photo(session: Session, pupil_id: int, upload: bytes, crop: CropBox |
 
     The original upload is never written anywhere.
     """
-    processed = process_photo(upload, crop)
+    return store_photo(session, pupil_id, process_photo(upload, crop), now=now)
+
+
+def store_photo(session: Session, pupil_id: int, processed: bytes, *, now: dt.datetime | None = None) -> Photo:
+    """A photo already processed (`process_photo`) stored and made the current one."""
     key = storage.new_key()
     storage.save_atomically(photo_directory(), key, processed)
     now = now or utcnow()
