@@ -1,10 +1,14 @@
 """The engine's settings that protect money: durable commits on SQLite, PostgreSQL's defaults kept."""
 
+import contextlib
+import threading
+
 import pytest
 import sqlalchemy as sa
 
 from cjeune_app.core import db
 from cjeune_app.core.db import engine_for, session_scope
+from cjeune_app.core.errors import Refusal
 
 SQLITE_SYNCHRONOUS_FULL = 2  # PRAGMA synchronous: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA
 
@@ -47,3 +51,54 @@ def test_a_connection_closed_by_the_server_while_idle_is_replaced_unnoticed(post
     monkeypatch.setattr(db, "IDLE_BEFORE_PING_S", 0.0)  # as if it had been idle long enough
     second = _backend_pid(engine)
     assert second != first
+
+
+def _writes_at_once_from_another_thread(url: str) -> bool:
+    """Whether another thread's writing transaction, on a new connection, starts and ends within 5 s
+    (behind a writer left in the queue it would wait SQLite's 15 s)."""
+    def write() -> None:
+        with session_scope() as session:
+            session.execute(sa.text("UPDATE account SET failed_logins = failed_logins"))
+    engine_for(url).dispose()  # the pooled connections closed: the write opens a new one
+    other = threading.Thread(target=write)
+    other.start()
+    other.join(5)
+    done = not other.is_alive()
+    other.join()
+    return done
+
+
+def test_the_queue_of_writers_goes_on_after_every_end_of_a_write(sqlite_url, monkeypatch):
+    """The process's writers queue on a lock before SQLite's (db._WriterQueue): a commit, an error,
+    a refusal kept or not, a connection's own commit and rollback all let the next writer in."""
+    monkeypatch.setenv("REFLEX_DB_URL", sqlite_url)
+    engine = engine_for(sqlite_url)
+    touch = sa.text("UPDATE account SET failed_logins = failed_logins")
+
+    def committed() -> None:
+        with session_scope() as session:
+            session.execute(touch)
+
+    def failed() -> None:
+        with contextlib.suppress(ValueError), session_scope() as session:
+            session.execute(touch)
+            raise ValueError("an error inside the unit of work")
+
+    class Kept(Refusal):
+        keep_changes = True
+
+    def refused(refusal: type[Refusal]) -> None:
+        with contextlib.suppress(Refusal), session_scope() as session:
+            session.execute(touch)
+            raise refusal()
+
+    def connection_used_twice() -> None:
+        with engine.connect() as connection:
+            connection.execute(touch)
+            connection.commit()
+            connection.execute(touch)
+            connection.rollback()
+
+    for end in (committed, failed, lambda: refused(Kept), lambda: refused(Refusal), connection_used_twice):
+        end()
+        assert _writes_at_once_from_another_thread(sqlite_url), end
