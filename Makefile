@@ -42,6 +42,7 @@ BENCH_PG ?= postgresql+psycopg://postgres@127.0.0.1:5432/cjeune_bench
 bench: install
 	@$(ENV) python bench/bench_photo.py
 	@$(ENV) python bench/bench_ledger.py
+	@$(ENV) python bench/bench_sqlite_writers.py
 	@$(ENV) python bench/bench_search.py
 	@$(ENV) python bench/bench_search.py --db $(BENCH_PG)
 	@$(ENV) python bench/bench_accounts.py
