@@ -39,6 +39,7 @@ def is_sqlite(engine: sa.Engine) -> bool:
 
 
 SQLITE_MMAP_BYTES = 1 << 30  # address space, not memory: pages are the OS's file cache
+SQLITE_BUSY_TIMEOUT_S = 15  # how long a writer waits for the write lock before failing
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
@@ -57,9 +58,6 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # unchanged (and durable as above).
     cursor.execute(f"PRAGMA mmap_size={SQLITE_MMAP_BYTES}")
     cursor.close()
-
-
-SQLITE_BUSY_TIMEOUT_S = 15
 
 
 class _WriterQueue:

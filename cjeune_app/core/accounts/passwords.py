@@ -13,11 +13,12 @@ from argon2.exceptions import InvalidHashError, VerificationError
 MIN_LENGTH = 8
 # argon2id at one cost for every password, temporary or chosen: OWASP's setting of 19 MiB, 2 passes,
 # 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 46 MiB and 1 pass; here a
-# verification costs 36 ms of one core against 74 ms (the larger area is mostly page faults). One cost
-# also makes a sign-in one verification whatever the account (see sign_in._verify_in_constant_time):
-# at the rentrée's evening peak on two cores, a family's first sign-in (the letter's password, then
-# a new one) made four argon2 computations, two of them at 46 MiB; now three at 19 MiB. Hashes made
-# with an earlier setting are rehashed at their owner's next sign-in (`needs_rehash`).
+# verification costs 37 ms of one core against 76 ms (medians of five rounds; the larger area is mostly
+# page faults). One cost also makes a sign-in one verification whatever the account (see
+# sign_in._verify_in_constant_time): at the rentrée's evening peak on two cores, a family's first
+# sign-in (the letter's password, then a new one) made four argon2 computations, two of them at 46 MiB;
+# now three at 19 MiB. Hashes made with an earlier setting are rehashed at their owner's next sign-in
+# (`needs_rehash`).
 _hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
 
 
