@@ -11,7 +11,7 @@ from sqlmodel import Session
 from cjeune_app.core.accounts import emails, throttle
 from cjeune_app.core.accounts.errors import PasswordRejected
 from cjeune_app.core.accounts.models import Account, AttemptOutcome, TokenPurpose
-from cjeune_app.core.accounts.passwords import hash_password, policy_failures, verify_password
+from cjeune_app.core.accounts.passwords import HashedAhead, hash_password, policy_failures, verify_password
 from cjeune_app.core.accounts.sessions import revoke_all_sessions
 from cjeune_app.core.accounts.sign_in import count_failure, lock_of, locked_message, throttled_message
 from cjeune_app.core.accounts.tokens import invalidate_tokens
@@ -32,18 +32,6 @@ def check_new_password(new_password: str) -> None:
     failures = policy_failures(new_password or "")
     if failures:
         raise PasswordRejected(failures)
-
-
-@dataclass(frozen=True)
-class HashedAhead:
-    """A change's argon2 work, done before its writing transaction: on SQLite that transaction holds
-    the database's write lock, and every other write (a step saved, a card associated) would queue
-    behind two hashings. `checked_hash` is the hash the current password was verified against; the
-    writing phase uses these results only if the account still has that hash."""
-
-    checked_hash: str | None
-    current_ok: bool
-    new_hash: str | None  # set when the new password may be taken
 
 
 def account_to_verify(reader: Session, account_id: int, source_ip: str | None, now: dt.datetime) -> Account | None:

@@ -61,6 +61,18 @@ def policy_failures(password: str) -> list[str]:
     return [rule.failure for rule, ok in rule_results(password) if not ok]
 
 
+@dataclass(frozen=True)
+class HashedAhead:
+    """argon2 work done before a writing transaction (a sign-in's verification, a password change's):
+    on SQLite that transaction holds the database's write lock, and every other write (a step saved, a
+    card associated) would queue behind the hashing. `checked_hash` is the hash the password was
+    verified against; the writing phase uses these results only if the account still has that hash."""
+
+    checked_hash: str | None
+    current_ok: bool
+    new_hash: str | None  # the new password's (a change), or the rehash at today's cost (a sign-in)
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 

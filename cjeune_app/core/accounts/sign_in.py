@@ -20,7 +20,7 @@ from sqlmodel import Session, select
 
 from cjeune_app.core.accounts import throttle
 from cjeune_app.core.accounts.models import Account, AttemptOutcome
-from cjeune_app.core.accounts.passwords import hash_password, needs_rehash, verify_password
+from cjeune_app.core.accounts.passwords import HashedAhead, hash_password, needs_rehash, verify_password
 from cjeune_app.core.accounts.tokens import VERIFICATION_RESEND_AFTER, resend_verification_if_due
 from cjeune_app.core.accounts.validation import normalize_login
 from cjeune_app.core.dates import format_hour_not_before
@@ -155,7 +155,7 @@ def authenticate(
 
     current_hash = account.password_hash if account else None
     if early is not None and early.checked_hash == current_hash:
-        password_ok = early.ok
+        password_ok = early.current_ok
     else:  # the hash changed meanwhile, or the early look saw a lock that is gone: verify now
         early, password_ok = None, _verify_in_constant_time(current_hash, password or "")
     if account is None or not password_ok:
@@ -168,7 +168,7 @@ def authenticate(
     throttle.record_attempt(session, source, key, AttemptOutcome.SUCCESS, now)
     account.failed_logins, account.locked_until = 0, None
     if not account.must_change_password and account.password_hash and needs_rehash(account.password_hash):
-        account.password_hash = early.rehashed if early is not None and early.rehashed else hash_password(password)
+        account.password_hash = early.new_hash if early is not None and early.new_hash else hash_password(password)
     refusal = _refusal_after_right_password(session, account, roles, now)
     if refusal:
         return refusal
@@ -186,16 +186,9 @@ def _reader(session: Session) -> Iterator[Session]:
         yield reader
 
 
-@dataclass(frozen=True)
-class _Verified:
-    checked_hash: str | None
-    ok: bool
-    rehashed: str | None  # the password hashed at today's cost, when its hash is of an earlier one
-
-
 def _verify_before_locking(
     session: Session, login: str, key: str, source: str, password: str, now: dt.datetime
-) -> _Verified | None:
+) -> HashedAhead | None:
     """The argon2 work, done before the writing transaction starts: on SQLite that transaction holds
     the database's write lock, and sign-ins would otherwise queue behind each other's hashing.
     Returns the hash verified and the result (and the rehash a right password of an earlier cost
@@ -209,7 +202,7 @@ def _verify_before_locking(
         password_hash = reader.exec(select(Account.password_hash).where(Account.login == login)).first()
     ok = _verify_in_constant_time(password_hash, password)
     rehashed = hash_password(password) if ok and password_hash and needs_rehash(password_hash) else None
-    return _Verified(password_hash, ok, rehashed)
+    return HashedAhead(password_hash, ok, rehashed)
 
 
 def _refusal_after_right_password(

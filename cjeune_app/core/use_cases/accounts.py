@@ -10,6 +10,7 @@ from cjeune_app.core.accounts import links, sessions, staff, tickets, tokens, yo
 from cjeune_app.core.accounts import password_change as passwords
 from cjeune_app.core.accounts.errors import SignInExpired
 from cjeune_app.core.accounts.models import Account, TokenPurpose
+from cjeune_app.core.accounts.passwords import HashedAhead
 from cjeune_app.core.accounts.sign_in import PENDING_SIGN_IN_LIMIT, SignInStatus
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.db import session_scope, utcnow
@@ -123,7 +124,7 @@ def change_password(actor: Actor | None, current_password: str, new_password: st
 
 
 def _hash_ahead(account_id: int, current_password: str, new_password: str, source_ip: str | None,
-                now: dt.datetime) -> passwords.HashedAhead | None:
+                now: dt.datetime) -> HashedAhead | None:
     """A password change's argon2 work, before its writing transaction (see `HashedAhead`)."""
     with session_scope(read_only=True) as reader:
         account = passwords.account_to_verify(reader, account_id, source_ip, now)

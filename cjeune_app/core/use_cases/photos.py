@@ -135,8 +135,8 @@ def check_uploader(actor: Actor | None, pupil_id: int) -> None:
 
 def upload_photo(actor: Actor | None, pupil_id: int, upload: bytes, crop_fields: Mapping[str, str]) -> PhotoSummary:
     """Checked again in the writing transaction (the session may have ended meanwhile); a refused
-    file (PhotoError) stores nothing. The picture is processed (about 0.1 s of Pillow) before that
-    transaction: on SQLite it holds the database's only write lock."""
+    file (PhotoError) stores nothing. The picture is processed (Pillow's decoding, framing and
+    resizing) before that transaction: on SQLite it holds the database's only write lock."""
     processed = photos.process_photo(upload, _crop(crop_fields))
     with session_scope() as session:
         _require_uploader(session, actor, pupil_id)
