@@ -20,6 +20,7 @@ from cjeune_app.core.migrations import upgrade_schema_at_start
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.browser import browser
 from cjeune_app.ui.components.app_shell import backend_error, connection_notice, pwa_head
+from cjeune_app.ui.disk_states import paced_if_on_disk
 from cjeune_app.ui.pages.access_refused import AccessRefusedState, access_refused_page
 from cjeune_app.ui.pages.account_links import (
     ChoosePasswordState,
@@ -127,6 +128,11 @@ class SiteApp(rx.App):
         if kwargs.get("description") is None:
             kwargs["description"] = DESCRIPTIONS.get(kwargs.get("route") or "", SITE_DESCRIPTION)
         return super().add_page(*args, **kwargs)
+
+    def _setup_state(self) -> None:
+        super()._setup_state()
+        if self._state_manager is not None:
+            self._state_manager = paced_if_on_disk(self._state_manager)
 
 
 app = SiteApp(
