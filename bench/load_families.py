@@ -382,6 +382,7 @@ class Family:
         self.tab = Tab(run.base, f"10.{number // 65536 % 256}.{number // 256 % 256}.{number % 256}", COMPILED)
         self.rng = random.Random(number)
         self.enrolled = self.associated = False
+        self.http: httpx.AsyncClient | None = None  # the family's own cookies, the run's connections
 
     async def pause(self) -> None:
         if self.run.pause:
@@ -421,13 +422,17 @@ class Family:
     async def journey(self) -> None:
         self.run.active += 1
         self.run.most_active = max(self.run.most_active, self.run.active)
+        # Made before the first action: a new client costs the load client about 25 ms of CPU (its
+        # TLS settings), which would be counted in the answer's time.
+        self.http = httpx.AsyncClient(base_url=self.run.base, timeout=120, transport=self.run.http_pool(),
+                                      trust_env=False)
         try:
             await asyncio.wait_for(self.steps(), 900)  # bounded, whatever happens
         except Exception as error:  # noqa: BLE001 - counted, the other families go on
             self.run.failed_families[f"{type(error).__name__}: {str(error)[:80]}"] += 1
         finally:
             self.run.active -= 1
-            await self.tab.close()
+            await self.tab.close()  # self.http: nothing of its own to close (the run's pool is closed in `drive`)
 
     async def steps(self) -> None:
         await self.sign_in()
@@ -467,9 +472,9 @@ class Family:
             raise RuntimeError("no sign-in ticket")
 
         async def open_session():
-            async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
-                answer = await client.post("/session/ouverture", data={"ticket": ticket.group(1)},
-                                           headers={"Origin": self.run.base, "X-Forwarded-For": tab.address})
+            assert self.http is not None
+            answer = await self.http.post("/session/ouverture", data={"ticket": ticket.group(1)},
+                                          headers={"Origin": self.run.base, "X-Forwarded-For": tab.address})
             if answer.status_code != 303 or "set-cookie" not in answer.headers:
                 raise RuntimeError(f"session not opened: {answer.status_code}")
             tab.cookie = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
@@ -526,13 +531,13 @@ class Family:
     async def upload(self, csrf: str) -> None:
         from cjeune_app import routes
 
-        async with httpx.AsyncClient(base_url=self.run.base, timeout=120) as client:
-            answer = await client.post(
-                routes.api_pupil_photo(self.data["pupil_id"]),
-                files={"photo": ("photo.jpg", self.run.photo, "image/jpeg")},
-                data={"crop_x": "0", "crop_y": "0", "crop_width": "1", "crop_height": "1"},
-                headers={"Origin": self.run.base, "X-CSRF-Token": csrf, "Cookie": self.tab.cookie,
-                         "X-Forwarded-For": self.tab.address})
+        assert self.http is not None
+        answer = await self.http.post(
+            routes.api_pupil_photo(self.data["pupil_id"]),
+            files={"photo": ("photo.jpg", self.run.photo, "image/jpeg")},
+            data={"crop_x": "0", "crop_y": "0", "crop_width": "1", "crop_height": "1"},
+            headers={"Origin": self.run.base, "X-CSRF-Token": csrf, "Cookie": self.tab.cookie,
+                     "X-Forwarded-For": self.tab.address})
         if answer.status_code != 201:
             raise RuntimeError(f"photo refused: {answer.status_code} {answer.text[:120]}")
 
@@ -653,6 +658,18 @@ class Run:
         self.credited_families = 0
         self.wall = self.cpu = 0.0  # set by `report`
         self.active = self.most_active = 0  # families (visitors) on the site at once
+        self._http_pool: httpx.AsyncHTTPTransport | None = None
+
+    def http_pool(self) -> httpx.AsyncHTTPTransport:
+        """The run's HTTP connections, kept open between requests as a reverse proxy in front of the
+        server keeps them (made in the event loop that uses it)."""
+        if self._http_pool is None:
+            self._http_pool = httpx.AsyncHTTPTransport(limits=httpx.Limits(max_connections=None))
+        return self._http_pool
+
+    async def close_http_pool(self) -> None:
+        if self._http_pool is not None:
+            await self._http_pool.aclose()
 
 
 def check_database(run: Run, families: list[dict]) -> list[str]:
@@ -737,6 +754,7 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
     sampling = asyncio.create_task(sampler())
     await asyncio.gather(*tasks)
     wall = time.perf_counter() - started
+    await run.close_http_pool()
     meter.sample()
     sampling.cancel()
     if killer:
