@@ -82,7 +82,7 @@ def test_an_activation_link_works_once_even_when_clicked_twice_at_once(db_url, o
 def test_a_first_sign_in_hashes_the_new_password_without_holding_the_database(db_url, monkeypatch):
     """The argon2 work of "new password" happens before its writing transaction: on SQLite that
     transaction holds the database's only write lock, on PostgreSQL the account's row."""
-    from cjeune_app.core.accounts import password_change
+    from cjeune_app.core.accounts import password_change, passwords
     from cjeune_app.core.use_cases import accounts as use_cases
 
     engine = engine_for(db_url)
@@ -93,14 +93,15 @@ def test_a_first_sign_in_hashes_the_new_password_without_holding_the_database(db
     step = use_cases.check_password(login, "Tempo2345x", "198.51.100.7")
     assert step.must_change_password and step.pending is not None
 
-    writes_meanwhile = []
-    for name in ("hash_password", "verify_password"):
-        real = getattr(password_change, name)
+    writes_meanwhile, one_probe_at_a_time = [], threading.Lock()
+    for module, name in ((passwords, "hash_password"), (password_change, "verify_password")):
+        real = getattr(module, name)
 
         def hashing(*args, real=real):
-            writes_meanwhile.append(write_without_waiting(db_url, account_id))
+            with one_probe_at_a_time:  # the two computations run at once: their probes must not collide
+                writes_meanwhile.append(write_without_waiting(db_url, account_id))
             return real(*args)
-        monkeypatch.setattr(password_change, name, hashing)
+        monkeypatch.setattr(module, name, hashing)
 
     changed = use_cases.replace_temporary_password(step.pending, "Tempo2345x", "Calanques13!", "198.51.100.7")
     assert changed.ok

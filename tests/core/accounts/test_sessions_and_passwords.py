@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 
 import pytest
 from sqlmodel import select
 
+from cjeune_app.core.accounts import password_change, passwords
 from cjeune_app.core.accounts.models import Account, AuthSession
 from cjeune_app.core.accounts.password_change import WRONG_CURRENT_PASSWORD, change_password, hash_ahead
 from cjeune_app.core.accounts.passwords import PASSWORD_RULES, hash_password, policy_failures
@@ -171,6 +173,27 @@ def test_a_password_changed_after_the_early_hashing_is_verified_again(session, j
     ahead = hash_ahead(julie.password_hash, "Autre2345x", "Soleil2026")
     assert change_password(session, julie, "Autre2345x", "Soleil2026", now=T0, ahead=ahead).ok
     assert julie.password_hash == ahead.new_hash
+
+
+def test_the_new_password_is_hashed_while_the_current_one_is_verified(julie, monkeypatch):
+    """Two argon2 computations on two cores: the family waits for one."""
+    hashing_started = threading.Event()
+    real_hash, real_verify = passwords.hash_password, password_change.verify_password
+
+    def hash_password(password):
+        hashing_started.set()
+        return real_hash(password)
+
+    def verify_password(password_hash, password):
+        assert hashing_started.wait(5), "the new password is hashed only after the verification"
+        return real_verify(password_hash, password)
+
+    monkeypatch.setattr(passwords, "hash_password", hash_password)
+    monkeypatch.setattr(password_change, "verify_password", verify_password)
+    ahead = hash_ahead(julie.password_hash, "Tempo2345x", "Soleil2026")
+    assert ahead.current_ok and real_verify(ahead.new_hash, "Soleil2026")
+    wrong = hash_ahead(julie.password_hash, "Faux12345x", "Soleil2026")
+    assert not wrong.current_ok and wrong.new_hash is None
 
 
 def test_ended_sessions_and_old_attempts_are_purged_after_their_delay(session, parent):
