@@ -9,6 +9,7 @@ lock, frontend build, workers forked from a preloaded app).
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -31,6 +32,23 @@ def respawn_failed_workers() -> None:
             super().__init__(*args, **kwargs)
 
     granian.server.Server = RespawningServer  # type: ignore[misc]
+
+
+# Objects allocated between two collections of the youngest generation (Python's default: 700).
+GC_YOUNG_THRESHOLD = 10_000
+
+
+def freeze_startup_heap() -> None:
+    """Lifespan of every worker: the garbage collector tuned for a server's latency.
+
+    What the start made (modules, compiled pages) is moved out of the collector's reach, and the young
+    generation is collected every 10 000 allocations instead of 700, so that full collections, which
+    stop every event in flight, come rarely. In a run of bench/load_families.py (500 families, one
+    worker) there were 16 full collections of 24 to 218 ms each (1 931 young, 175 middle); with this,
+    none (66 young of 11 ms on average, 5 middle of at most 99 ms)."""
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(GC_YOUNG_THRESHOLD, 10, 10)
 
 
 def serve(*, workers: int, port: int, host: str, backend_only: bool) -> None:
