@@ -28,10 +28,11 @@ active card, and the ledger's and cards' invariants (core.cards.invariants). The
 Redis) and the ratios are printed (`--no-reference` skips it). 127.0.0.1 only; bounded.
 
 Limits of this client: Reflex marks no end of an event, so an action is over when its first update has
-come and nothing followed within 50 ms; on a saturated server (no pause, load average far above the
-cores) a late update can be read as the next action's answer, and the family stops on a refusal it
-caused itself ("step 2 refused", "Cochez la case"): such stops are printed, not hidden. A reconnection
-to the sign-in page re-runs its load, which starts the sign-in over (as in a browser).
+come and nothing followed within 50 ms, and, for the stepper's actions, once the change it makes (the
+next step, the photo seen, the town chosen...) or a refusal has come. On a saturated server (no pause,
+load average far above the cores) a late update of another action can still be read as an answer, and
+the family stops on a refusal it caused itself: such stops are printed, not hidden. A reconnection to
+the sign-in page re-runs its load, which starts the sign-in over (as in a browser).
 """
 
 from __future__ import annotations
@@ -485,6 +486,11 @@ class Family:
     async def enroll(self) -> None:
         tab, name = self.tab, STATES["enrollment"]
         view = lambda key: tab.state.get(name, {}).get(f"{key}_rx_state_")  # noqa: E731
+
+        def answered(changed):
+            """`Tab.send`'s `until`: the change the action makes, or the errors of a refusal."""
+            return lambda _tab: bool(changed() or view("errors"))
+
         await self.pause()
         await self.timed("open enrollment", lambda: tab.open("/inscription", name))
         email = f"famille.{self.data['pupil_id']}@exemple.fr"
@@ -493,35 +499,45 @@ class Family:
             await self.pause()
             if screen in ("done", "already"):
                 break
+            # Each action waits for the change it makes (or a refusal), not only for a quiet time: on a
+            # saturated server an answer can come later than `drain`'s 50 ms.
             if screen == "welcome":
-                await self.timed("start (Commencer)", lambda: tab.send(f"{name}.start", {}))
+                await self.timed("start (Commencer)", lambda: tab.send(f"{name}.start", {},
+                                                                       answered(lambda: view("screen") != "welcome")))
             elif step == 1:
                 await self.timed("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia",
-                    "etape": "1"}}))
+                    "etape": "1"}}, answered(lambda: view("step") != 1)))
             elif step == 2 and view("commune_insee") != "13001":
                 await self.timed("postal code typed", lambda: tab.send(f"{name}.postal_code_typed",
                                                                         {"value": "13100"}))
                 if view("commune_insee") != "13001":
                     await self.timed("town typed", lambda: tab.send(f"{name}.commune_typed",
                                                                      {"value": "Aix-en-Provence"}))
-                    await self.timed("town chosen", lambda: tab.send(f"{name}.choose_commune", {"insee": "13001"}))
+                    await self.timed("town chosen", lambda: tab.send(
+                        f"{name}.choose_commune", {"insee": "13001"},
+                        answered(lambda: view("commune_insee") == "13001")))
             elif step == 2:
                 await self.timed("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "address_line": "12 rue de la République", "address_complement": "", "postal_code": "13100",
                     "commune_name": "Aix-en-Provence", "email": email, "email_confirmation": email,
-                    "mobile": "", "etape": "2"}}))
+                    "mobile": "", "etape": "2"}}, answered(lambda: view("step") != 2)))
             elif step == 3 and view("photo_missing") in (True, None):
                 csrf = tab.state.get(STATES["session"], {}).get("csrf_token_rx_state_", "")
                 await self.timed("photo upload (HTTP)", lambda csrf=csrf: self.upload(csrf))
-                await self.timed("photo uploaded", lambda: tab.send(f"{name}.photo_uploaded", {"_answer": {}}))
+                await self.timed("photo uploaded", lambda: tab.send(
+                    f"{name}.photo_uploaded", {"_answer": {}},
+                    answered(lambda: view("photo_missing") not in (True, None))))
             elif step == 3:
-                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}}))
+                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}},
+                                                                    answered(lambda: view("step") != 3)))
             elif step == 4 and not view("attested"):
-                await self.timed("attestation ticked", lambda: tab.send(f"{name}.set_check",
-                                                                         {"name": "attested", "value": True}))
+                await self.timed("attestation ticked", lambda: tab.send(
+                    f"{name}.set_check", {"name": "attested", "value": True}, answered(lambda: view("attested"))))
             elif step == 4:
-                await self.timed("step 4 Terminer", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "4"}}))
+                await self.timed("step 4 Terminer", lambda: tab.send(
+                    f"{name}.next_step", {"form": {"etape": "4"}},
+                    answered(lambda: view("screen") in ("done", "already"))))
             if view("errors"):
                 raise RuntimeError(f"step {step} refused: {view('errors')}")
         self.enrolled = view("screen") in ("done", "already")
