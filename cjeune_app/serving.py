@@ -44,8 +44,8 @@ def freeze_startup_heap() -> None:
     The young generation is collected every 10 000 allocations instead of 700, so that full
     collections, which stop every event in flight, come rarely; what the start made (the modules, the
     app) is moved out of the collector's reach. In a run of bench/load_families.py (500 families, one
-    worker) there were 16 full collections of 24 to 218 ms each (1 931 young, 175 middle); the freeze
-    alone left 16 of up to 192 ms (they go through the sessions' states); with the threshold, none in
+    worker) there were 16 full collections, up to 218 ms each (1 931 young, 175 middle); the freeze
+    alone left 16 of up to 192 ms (they go through what the run created); with the threshold, none in
     the run (66 young of 11 ms on average, 5 middle of at most 99 ms)."""
     gc.collect()
     gc.freeze()
