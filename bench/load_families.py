@@ -62,7 +62,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from cjeune_app.serving import freeze_startup_heap  # noqa: E402
+from cjeune_app.serving import tune_garbage_collector  # noqa: E402
 from tests.appserver import free_port  # noqa: E402
 from tests.support.event_socket import live_parents  # noqa: E402
 
@@ -803,8 +803,8 @@ def one_run(args, workers: int) -> tuple[float, float]:
         compiled_state()
         # The client imported the whole app (its states' defaults): a full garbage collection through
         # those objects stopped it up to 240 ms in a run, and every answer it was waiting for looked late.
-        # Tuned as the server's workers are (cjeune_app.serving.freeze_startup_heap).
-        freeze_startup_heap()
+        # Tuned as the server's workers are (cjeune_app.serving.tune_garbage_collector).
+        tune_garbage_collector()
         run = Run(server.base, pause)
         visitors = [Family(n, data, card, run) for n, (data, card) in enumerate(zip(families, cards, strict=False))]
         ours = asyncio.run(drive(args, server, run, visitors, label))

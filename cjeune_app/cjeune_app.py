@@ -17,7 +17,7 @@ from cjeune_app.api.search import router as search_router
 from cjeune_app.api.session_cookie import router as session_router
 from cjeune_app.api.teleservices import router as teleservices_router
 from cjeune_app.core.migrations import upgrade_schema_at_start
-from cjeune_app.serving import freeze_startup_heap
+from cjeune_app.serving import tune_garbage_collector
 from cjeune_app.ui.amounts import AmountsState
 from cjeune_app.ui.browser import browser
 from cjeune_app.ui.components.app_shell import backend_error, connection_notice, pwa_head
@@ -154,7 +154,7 @@ app = SiteApp(
 app.register_lifespan_task(upgrade_schema_at_start)
 # Several workers (state in Redis): a tab whose worker died reconnects to another with its session.
 app.register_lifespan_task(keep_sessions_across_workers)
-app.register_lifespan_task(freeze_startup_heap)
+app.register_lifespan_task(tune_garbage_collector)
 app.add_middleware(EventTelemetry())
 # Reflex's overlay says "Cannot connect to server..." in English: ours says it in French.
 # The Browser component (ui.browser) runs what events ask of the browser, on every page.

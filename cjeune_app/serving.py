@@ -38,7 +38,7 @@ def respawn_failed_workers() -> None:
 GC_YOUNG_THRESHOLD = 10_000
 
 
-def freeze_startup_heap() -> None:
+def tune_garbage_collector() -> None:
     """Lifespan of every worker: the garbage collector tuned for a server's latency.
 
     The young generation is collected every 10 000 allocations instead of 700, so that full

@@ -54,12 +54,13 @@ def account_to_verify(reader: Session, account_id: int, source_ip: str | None, n
 def hash_ahead(checked_hash: str | None, current_password: str, new_password: str) -> HashedAhead:
     """`change_password`'s argon2 work, outside any transaction. The new password is hashed while the
     current one is verified, on two cores (the hash is dropped if the verification fails)."""
-    if new_password == current_password or policy_failures(new_password or ""):
-        return HashedAhead(checked_hash, verify_password(checked_hash, current_password or ""), None)
-    new_hash = hash_beside(new_password)
-    if not verify_password(checked_hash, current_password or ""):
-        new_hash.cancel()  # computed for nothing if already started
-        return HashedAhead(checked_hash, False, None)
+    acceptable = new_password != current_password and not policy_failures(new_password or "")
+    new_hash = hash_beside(new_password) if acceptable else None
+    current_ok = verify_password(checked_hash, current_password or "")
+    if new_hash is None or not current_ok:
+        if new_hash is not None:
+            new_hash.cancel()  # computed for nothing if already started
+        return HashedAhead(checked_hash, current_ok, None)
     return HashedAhead(checked_hash, True, new_hash.result())
 
 
