@@ -94,6 +94,7 @@ from cjeune_app.ui.pages.school import SchoolState, school_page
 from cjeune_app.ui.pages.school_teleservices import SchoolTeleservicesState, school_teleservices_page
 from cjeune_app.ui.pages.sign_in import DOORS, SignInState, sign_in_page_for, who_am_i_page
 from cjeune_app.ui.pages.youth_sign_up import YouthSignUpState, youth_sign_up_page
+from cjeune_app.ui.redis_states import held_if_in_redis
 from cjeune_app.ui.telemetry import EventTelemetry
 from cjeune_app.ui.theme import global_style
 from cjeune_app.ui.worker_handover import keep_sessions_across_workers
@@ -133,7 +134,7 @@ class SiteApp(rx.App):
     def _setup_state(self) -> None:
         super()._setup_state()
         if self._state_manager is not None:
-            self._state_manager = paced_if_on_disk(self._state_manager)
+            self._state_manager = held_if_in_redis(paced_if_on_disk(self._state_manager))
 
 
 app = SiteApp(
