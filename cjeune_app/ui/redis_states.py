@@ -2,15 +2,15 @@
 moment after each event (Reflex's opportunistic lock), and still writes every change to Redis at once.
 
 Without the hold, each event of a tab takes the lock, reads the tab's states from Redis, writes them
-back and releases the lock: with 2 workers and 500 families (`bench/load_families.py --workers 2
---db postgres`), that took 29 % of a worker's event loop (py-spy), and 8 kinds of event stayed above
-100 ms at p95 (4 to 8 with this module, in three runs). Reflex 0.10.1's hold skips the lock and the read for the events that
-follow within the hold, but writes the state only when the hold ends: a worker killed meanwhile
-would lose its tabs' last changes. Here each event's changes are written while the lock is still held,
-so a tab that reconnects to another worker finds them; only the lock's round trips and the read are
-saved. That write also shortens the lock's expiration, so that a killed worker's tabs wait seconds for
-it, not Reflex's 30. Another worker asking for the lock ends the hold at once (Reflex's contention
-notice).
+back and releases the lock: with 2 workers and 500 families (`bench/load_families.py --workers 2 --db
+postgres`), that took 29 % of a worker's event loop (py-spy), and 8 kinds of event stayed above 100 ms
+at p95 (4 to 8 with this module, in three runs). Reflex 0.10.1's hold skips the lock and the read for
+the events that follow within the hold, but writes the state only when the hold ends: a worker killed
+meanwhile would lose its tabs' last changes. Here each event's changes are written while the lock is
+still held, so a tab that reconnects to another worker finds them; only the lock's round trips and the
+read are saved. That write also shortens the lock's expiration, so that a killed worker's tabs wait
+seconds for it, not Reflex's 30. Another worker asking for the lock ends the hold at once (Reflex's
+contention notice).
 """
 
 from __future__ import annotations
