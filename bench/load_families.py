@@ -719,6 +719,14 @@ def check_database(run: Run, families: list[dict]) -> list[str]:
     return problems
 
 
+def machine_busy_seconds() -> float:
+    """CPU time of every process on the machine (/proc/stat: user to steal, without idle and I/O wait;
+    the guest columns are already counted in user)."""
+    with open("/proc/stat") as stat:
+        user, nice, system, _idle, _iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def report(run: Run, wall: float, cpu: float, label: str) -> None:
     run.wall, run.cpu = wall, cpu
     print(f"\n{label}")
@@ -743,6 +751,7 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
     """Every visitor's journey (arriving over the ramp when paced); the report; the events/s."""
     meter = CpuMeter(server.process.pid)
     meter.sample()
+    machine_before, client_before = machine_busy_seconds(), time.process_time()
     started = time.perf_counter()
     tasks = []
     for visitor in visitors:
@@ -777,6 +786,10 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
     if killer:
         killer.cancel()
     report(run, wall, meter.used(), label)
+    # What the server shares its cores with: the load client, PostgreSQL, Redis.
+    client, machine = time.process_time() - client_before, machine_busy_seconds() - machine_before
+    print(f"load client CPU per action {1000 * client / max(run.events, 1):.2f} ms; the machine busy "
+          f"{machine / wall:.2f} of its {os.cpu_count()} cores on average")
     if killer:
         print(f"workers after the run: {server.workers()} (server alive: {server.process.poll() is None})")
     return run.events / wall
