@@ -28,7 +28,7 @@ from reflex.istate.manager.token import BaseStateToken
 from reflex_base.utils.exceptions import LockExpiredError
 
 HOLD_MS = 2_000  # a page opening's events and the next quick actions; REFLEX_OPLOCK_HOLD_TIME overrides
-# Between two events of a hold, the lock expires this long after the hold would have ended: a killed
+# Between two events of a hold, the lock expires at least this long after the hold's end: a killed
 # worker's tabs wait at most the hold and this for their state on another worker, not Reflex's lock
 # expiration (30 s, for the slow events: a first sign-in under load). Longer than the event loop's
 # delays under load, so that a live hold's lock does not expire before its end.
@@ -110,8 +110,8 @@ class WriteThroughRedisStateManager(StateManagerRedis):
             written._was_touched = False  # the hold's final flush writes only what changes after this
 
     async def set_state(self, token, state, *, lock_id=None, **context):  # type: ignore[no-untyped-def,override]
-        # The hold's final flush, when every change is already written: no round trip, and no error if
-        # the lock expired just before it.
+        # Nothing changed (the hold's final flush, every change being written already): no round trip,
+        # and no error if the lock expired just before it.
         if isinstance(token, BaseStateToken) and not any(s._was_touched for s in _tree(state)):
             return
         await super().set_state(token, state, lock_id=lock_id, **context)
