@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlmodel import Session
+
 from cjeune_app.core.accounts import family_emails
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.audit import AuditAction, AuditTarget, record
@@ -17,10 +19,11 @@ from cjeune_app.core.cards.printing import BatchSummary, IssuedBatch
 from cjeune_app.core.dates import paris_today
 from cjeune_app.core.db import session_scope
 from cjeune_app.core.enums import Role
-from cjeune_app.core.errors import Refusal
+from cjeune_app.core.errors import Forbidden, Refusal
 from cjeune_app.core.permissions import require_role, require_signed_in
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.use_cases.dashboard import FamilyScreen, chosen_child
+from cjeune_app.core.use_cases.family import Header, PageRead
 
 
 @dataclass(frozen=True)
@@ -42,14 +45,24 @@ class DeclaredLoss:
     reason: str  # perte, vol
 
 
-def association_screen(actor: Actor | None, wanted: str | None) -> AssociationScreen:
-    with session_scope(read_only=True) as session:
-        family = chosen_child(session, actor, wanted)
-        pupil_id = family.child.pupil_id
-        season = current_season(session, paris_today())
-        blockers: list[Refusal] = (association.association_blockers(session, pupil_id, season)
-                                   if season is not None else [card_errors.NoOpenSeason()])
-        return AssociationScreen(family, blockers, loss.card_state(session, pupil_id))
+def association_read(wanted: str | None) -> PageRead:
+    """The screen as the page's opening reads it (`family.open_page`, one unit of work with the actor's
+    lookup); None when that youth is not the actor's to see."""
+    def read(session: Session, actor: Actor, _header: Header) -> AssociationScreen | None:
+        try:
+            return _association_screen_in(session, actor, wanted)
+        except Forbidden:
+            return None
+    return read
+
+
+def _association_screen_in(session: Session, actor: Actor, wanted: str | None) -> AssociationScreen:
+    family = chosen_child(session, actor, wanted)
+    pupil_id = family.child.pupil_id
+    season = current_season(session, paris_today())
+    blockers: list[Refusal] = (association.association_blockers(session, pupil_id, season)
+                               if season is not None else [card_errors.NoOpenSeason()])
+    return AssociationScreen(family, blockers, loss.card_state(session, pupil_id))
 
 
 def associate_card(actor: Actor | None, pupil_id: int, typed_number: str, idempotency_key: str) -> AssociationResult:

@@ -26,9 +26,10 @@ from cjeune_app.core.cards.numbers import (
     is_well_formed,
     normalize_card_number,
 )
-from cjeune_app.core.errors import Forbidden, Refusal
+from cjeune_app.core.errors import Refusal
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import cards as card_cases
+from cjeune_app.core.use_cases.family import PageRead
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -73,10 +74,8 @@ def number_problem(typed: str, finished: bool) -> str:
     return "" if is_well_formed(number) else card_errors.InvalidCardNumber.message
 
 
-def _prepare(actor: Actor, wanted: str | None) -> dict:
-    try:
-        screen = card_cases.association_screen(actor, wanted)
-    except Forbidden:
+def _prepare(screen: card_cases.AssociationScreen | None) -> dict:
+    if screen is None:
         return {"allowed": False}
     query = screen.family.child_query
     blockers = []
@@ -122,9 +121,11 @@ class CardAssociationState(PrivatePage, rx.State):
     _key: str = ""  # idempotency key of the current attempt (a new number, a new attempt)
     _done: bool = False  # associated: the page is left, later taps do nothing
 
-    async def _opened(self, actor: Actor) -> None:
-        wanted = self.router.url.query_parameters.get("enfant")
-        prepared = await asyncio.to_thread(_prepare, actor, wanted)
+    def _page_read(self) -> PageRead:
+        return card_cases.association_read(self.router.url.query_parameters.get("enfant"))
+
+    async def _opened_with(self, actor: Actor, page: card_cases.AssociationScreen | None) -> None:
+        prepared = _prepare(page)
         self.step, self.scanning, self.scan_status = 1, False, ""
         self.number = self.number_error = ""
         self.running, self._key, self._done = False, uuid.uuid4().hex, False
