@@ -68,7 +68,8 @@ class WriteThroughRedisStateManager(StateManagerRedis):
     @contextlib.asynccontextmanager
     async def _get_state_cached(self, token) -> AsyncIterator[Any]:  # type: ignore[no-untyped-def,override]
         async with super()._get_state_cached(token) as cached_state:
-            lock_id = self._hold_lock_id(token) if cached_state is not None else None
+            lease = self._local_leases.get(token.lock_key) if cached_state is not None else None
+            lock_id = self._hold_lock_ids.get(lease) if isinstance(token, BaseStateToken) and lease else None
             if lock_id is None:
                 yield cached_state
                 return
@@ -81,20 +82,15 @@ class WriteThroughRedisStateManager(StateManagerRedis):
             finally:
                 extension.cancel()
             # Still under the hold's local lock: the write cannot cross the hold's final flush.
-            await self._write_changes(token, cached_state, lock_id)
+            await self._write_changes(token, cached_state, lease, lock_id)
 
     def _extend_lock_soon(self, token: Any) -> None:
         task = asyncio.create_task(self._try_extend_lock(self._lock_key(token)))
         self._extensions.add(task)
         task.add_done_callback(self._extensions.discard)
 
-    def _hold_lock_id(self, token: Any) -> bytes | None:
-        lease = self._local_leases.get(token.lock_key)
-        return self._hold_lock_ids.get(lease) if lease is not None and isinstance(token, BaseStateToken) else None
-
-    async def _write_changes(self, token: BaseStateToken, state: Any, lock_id: bytes) -> None:
+    async def _write_changes(self, token: BaseStateToken, state: Any, lease: asyncio.Task, lock_id: bytes) -> None:
         changed = [s for s in _tree(state) if s._was_touched]
-        lease = self._local_leases.get(token.lock_key)
         if not changed and lease in self._shortened:
             return  # the expiration set by the hold's last write still outlasts the hold
         writes = self._collect_state_writes(token, state)
