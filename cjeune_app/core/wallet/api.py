@@ -145,16 +145,29 @@ def wallet_for(session: Session, pupil_id: int, season_id: int, envelope: str) -
 
 def get_or_create_wallet(session: Session, pupil_id: int, season_id: int, envelope: str) -> Wallet:
     """Creates the wallet if missing; two transactions doing it at once both end with the same row."""
-    dialect = sqlite if session.get_bind().dialect.name == "sqlite" else postgresql
-    _connection(session).execute(
+    _ensure_wallet(_connection(session), pupil_id, season_id, envelope)
+    wallet = wallet_for(session, pupil_id, season_id, envelope)
+    assert wallet is not None
+    return wallet
+
+
+def _ensure_wallet(conn: sa.Connection, pupil_id: int, season_id: int, envelope: str) -> int:
+    """The wallet's id, the wallet created if missing: one statement when it is (a first credit).
+    A twin transaction creating it at the same time makes the insert wait, then do nothing; the
+    row it committed is then read."""
+    dialect = sqlite if conn.dialect.name == "sqlite" else postgresql
+    created = conn.execute(
         dialect.insert(_wallet)
         .values(pupil_id=pupil_id, season_id=season_id, envelope=str(envelope), balance_cents=0,
                 created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["pupil_id", "season_id", "envelope"])
-    )
-    wallet = wallet_for(session, pupil_id, season_id, envelope)
-    assert wallet is not None
-    return wallet
+        .returning(_wallet.c.id)
+    ).scalar()
+    if created is not None:
+        return int(created)
+    return int(conn.execute(sa.select(_wallet.c.id).where(
+        _wallet.c.pupil_id == pupil_id, _wallet.c.season_id == season_id, _wallet.c.envelope == str(envelope),
+    )).scalar_one())
 
 
 def _check_request(amount_cents: int | None, idempotency_key: str) -> None:
@@ -234,14 +247,22 @@ def credit(
 ) -> Movement:
     """The season's credit of one wallet: at most once per wallet (the database refuses a second)."""
     _check_request(amount_cents, idempotency_key)
-    conn, wallet_id = _connection(session), _wallet_id(wallet)
+    conn = _connection(session)
+    if isinstance(wallet, Wallet):  # a wallet's season never changes
+        assert wallet.id is not None
+        return _credit(session, conn, wallet.id, wallet.season_id, amount_cents, idempotency_key, label, card_id)
+    season_id = conn.execute(sa.select(_wallet.c.season_id).where(_wallet.c.id == wallet)).scalar()
+    if season_id is None:
+        raise errors.WalletNotFound()
+    return _credit(session, conn, wallet, season_id, amount_cents, idempotency_key, label, card_id)
+
+
+def _credit(session: Session, conn: sa.Connection, wallet_id: int, season_id: int, amount_cents: int,
+            idempotency_key: str, label: str, card_id: int | None) -> Movement:
     expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": CREDIT, "amount_cents": amount_cents}
     first = _first_result(conn, idempotency_key, **expected)  # done already: no lock needed
     if first is not None:
         return first
-    season_id = conn.execute(sa.select(_wallet.c.season_id).where(_wallet.c.id == wallet_id)).scalar()
-    if season_id is None:
-        raise errors.WalletNotFound()
     conn.execute(_SEASON_SHARED, {"season_id": season_id})
     locked = _lock_wallet(conn, wallet_id, idempotency_key)
     if locked.closed_at is not None:
@@ -257,12 +278,14 @@ def credit_season(session: Session, pupil_id: int, season: Season, card_id: int 
     (0 when it had already been done: the keys are fixed per youth, season and envelope)."""
     credited = 0
     assert season.id is not None
+    conn = _connection(session)
     for envelope, amount in season_amounts(season).items():
         if amount <= 0:
             continue
-        wallet = get_or_create_wallet(session, pupil_id, season.id, envelope)
-        movement = credit(session, wallet, amount, season_credit_key(pupil_id, season.id, envelope),
-                          f"Crédit de la saison {season.code}", card_id=card_id)
+        key = season_credit_key(pupil_id, season.id, envelope)
+        _check_request(amount, key)
+        movement = _credit(session, conn, _ensure_wallet(conn, pupil_id, season.id, envelope), season.id, amount,
+                           key, f"Crédit de la saison {season.code}", card_id)
         credited += 0 if movement.replayed else amount
     return credited
 
