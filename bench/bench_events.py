@@ -268,6 +268,7 @@ async def main() -> None:
     parser.add_argument("--events", type=int, default=300)
     parser.add_argument("--rounds", type=int, default=1, help="every kind measured this many times (medians)")
     parser.add_argument("--db", default="", help="the app's database: adds the signed-in family's events")
+    parser.add_argument("--only", default="", help="only the kinds whose label contains this text")
     args = parser.parse_args()
     print(f"load average before: {Path('/proc/loadavg').read_text().split()[:3]}")
     from_blank = [(f"{ROOT}.blank___blank____blank_state.set_q", {"value": w}) for w in ("a", "ab", "abc", "")]
@@ -275,6 +276,7 @@ async def main() -> None:
     if args.db:
         kinds += [(label, path, opening, script, signed_in_family(args.db))
                   for label, (path, opening, script) in family_scripts(args.db).items()]
+    kinds = [kind for kind in kinds if args.only in kind[0]]
     ratios: dict[str, list[tuple[float, float]]] = {}
     for _ in range(args.rounds):
         for label, path, opening, script, cookie in kinds:
