@@ -8,11 +8,15 @@ does at the rentrée, against a server this script starts (`cjeune serve`) on a 
     python bench/load_families.py --families 200 --no-pause --workers 1,2 --db postgres   # events/s compared
 
 Each family: the pupil's first sign-in (identifier, temporary password, new password, "Rester
-connecté ? Non", the ticket exchanged for the session cookie over HTTP), the enrollment stepper
-("Commencer", step 1 and "Suivant", step 2 with its town and "Suivant", the photo sent to the upload
-route the page uses and "Suivant", the attestation and "Terminer"), "Associer une carte" with a card of
-a batch issued for the run, the dashboard, a few searches. A pause of 1–4 s between actions (none with
-`--no-pause`). Opening a page is a new websocket with the same tab token (a page load). The pupils
+connecté ? Non", the ticket exchanged for the session cookie over HTTP, whose answer loads the
+dashboard), the enrollment stepper ("Commencer", step 1 and "Suivant", step 2 with its town and
+"Suivant", the photo sent to the upload route the page uses and "Suivant", the attestation and
+"Terminer"), the dashboard, "Associer une carte" with a card of a batch issued for the run, which sends
+it back to the dashboard, a few searches. A pause of 1–4 s between actions (none with `--no-pause`).
+The sign-in page and the dashboard after the cookie are page loads (a new websocket with the same tab
+token, the compiled state's hashes); the other pages are reached as in the browser, by the site's links
+and redirects: a navigation over the same socket (`on_load_internal`); `--page-loads` opens every page
+with a page load instead, as if its address were typed. The pupils
 (with temporary passwords) and the cards are created by this script through core before the server
 starts; the X-Forwarded-For of each family is its own address (the server trusts 127.0.0.1 as proxy),
 as families sign in from their own homes.
@@ -67,6 +71,7 @@ from tests.appserver import free_port  # noqa: E402
 from tests.support.event_socket import live_parents  # noqa: E402
 
 ROOT_STATE = "reflex___state____state"
+ON_LOAD = f"{ROOT_STATE}.reflex___state____on_load_internal_state.on_load_internal"
 NEW_PASSWORD = "Calanques13!"
 WORDS = ["judo", "théâtre", "musique", "soutien", "danse", "piscine", "foot", "cinéma"]
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -295,8 +300,22 @@ class Tab:
             await self.update()
         await self.drain()
 
+    async def navigate(self, path: str, ready: str = "") -> None:
+        """A link or a redirect inside the site: the browser keeps its socket and only sends the new
+        page's `on_load_internal` (React Router's navigation, .web/utils/state.js), after marking the page
+        not hydrated; done once the server says it is again (and `ready`, as `open`)."""
+        self.path, self.ready = path, ready
+        self.state.setdefault(ROOT_STATE, {})["is_hydrated_rx_state_"] = False
+        await self.ws.send("42/_event," + json.dumps(["event", self.event(ON_LOAD, {})]))
+        while not self.state[ROOT_STATE].get("is_hydrated_rx_state_"):
+            await self.update()
+        while ready and not self.state.get(ready, {}).get("ready_rx_state_"):
+            await self.update()
+        await self.drain()
+
     def event(self, name: str, payload: dict) -> dict:
-        return {"name": name, "payload": payload, "router_data": {"pathname": self.path, "asPath": self.path}}
+        return {"name": name, "payload": payload,
+                "router_data": {"pathname": self.path.split("?")[0], "asPath": self.path}}
 
     async def send(self, name: str, payload: dict, until=None) -> None:
         self.scripts, self.redirects = [], []
@@ -440,9 +459,15 @@ class Family:
         await self.sign_in()
         await self.enroll()
         await self.associate()
-        await self.pause()
-        await self.timed("open dashboard", lambda: self.tab.open("/tableau-de-bord"))
         await self.search()
+
+    async def go(self, kind: str, path: str, ready: str = "") -> None:
+        """A page reached by a link or a redirect of the site: a navigation over the same socket, as
+        the browser does (with `--page-loads`, a page load, as if typed in the address bar)."""
+        if self.run.page_loads:
+            await self.timed(kind, lambda: self.tab.open(path, ready))
+        else:
+            await self.timed(kind, lambda: self.tab.navigate(path, ready))
 
     async def sign_in(self) -> None:
         tab, sign_in = self.tab, STATES["sign_in"]
@@ -482,6 +507,8 @@ class Family:
             tab.cookie = "; ".join(f"{k}={v}" for k, v in answer.cookies.items())
 
         await self.timed("session cookie (HTTP)", open_session)
+        # The cookie's answer sends the browser to the dashboard: a page load, with the cookie.
+        await self.timed("open dashboard (page load)", lambda: tab.open("/tableau-de-bord"))
 
     async def enroll(self) -> None:
         tab, name = self.tab, STATES["enrollment"]
@@ -492,7 +519,7 @@ class Family:
             return lambda _tab: bool(changed() or view("errors"))
 
         await self.pause()
-        await self.timed("open enrollment", lambda: tab.open("/inscription", name))
+        await self.go("open enrollment", "/inscription", name)  # the dashboard's "Inscrire" link
         email = f"famille.{self.data['pupil_id']}@exemple.fr"
         for _ in range(12):  # from whatever step the server's state says, to "done"
             screen, step = view("screen"), view("step")
@@ -561,7 +588,9 @@ class Family:
     async def associate(self) -> None:
         tab, name = self.tab, STATES["card"]
         await self.pause()
-        await self.timed("open card association", lambda: tab.open("/carte/associer", name))
+        await self.go("open dashboard", "/tableau-de-bord")  # "Aller au tableau de bord"
+        await self.pause()
+        await self.go("open card association", "/carte/associer", name)  # "Associer une carte"
         if tab.state.get(name, {}).get("blockers_rx_state_"):
             raise RuntimeError(f"association blocked: {tab.state[name]['blockers_rx_state_']}")
         await self.pause()
@@ -574,11 +603,12 @@ class Family:
         if not tab.redirects:
             raise RuntimeError(f"card refused: {tab.state.get(name, {}).get('number_error_rx_state_')}")
         self.run.associated[self.data["pupil_id"]] = self.card
+        await self.go("open dashboard", tab.redirects[-1])  # where the association sends the family
 
     async def search(self) -> None:
         tab, name = self.tab, STATES["search"]
         await self.pause()
-        await self.timed("open search", lambda: tab.open("/partenaires"))
+        await self.go("open search", "/partenaires")  # the menu's link
         for _ in range(3):
             word = self.rng.choice(WORDS)
             await self.pause()
@@ -661,8 +691,8 @@ def compare(ours: Run, blank: Run) -> None:
 
 
 class Run:
-    def __init__(self, base: str, pause) -> None:
-        self.base, self.pause = base, pause
+    def __init__(self, base: str, pause, page_loads: bool = False) -> None:
+        self.base, self.pause, self.page_loads = base, pause, page_loads
         self.stats: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, int] = defaultdict(int)
         self.error_kinds: dict[str, int] = defaultdict(int)
@@ -803,7 +833,8 @@ def one_run(args, workers: int) -> tuple[float, float]:
     server = Server(args, work, workers)
     pause = None if args.no_pause else (1.0, 4.0)
     label = (f"{args.families} families, {workers} worker(s), {args.db}, "
-             f"{'no pause' if args.no_pause else 'paused 1–4 s'}")
+             f"{'no pause' if args.no_pause else 'paused 1–4 s'}"
+             f"{', every page a page load' if args.page_loads else ''}")
     try:
         server.cli("migrate")
         os.environ["_LOAD_DEMO"] = server.cli("seed-demo", "--json")
@@ -818,7 +849,7 @@ def one_run(args, workers: int) -> tuple[float, float]:
         # those objects stopped it up to 240 ms in a run, and every answer it was waiting for looked late.
         # Tuned as the server's workers are (cjeune_app.serving.tune_garbage_collector).
         tune_garbage_collector()
-        run = Run(server.base, pause)
+        run = Run(server.base, pause, args.page_loads)
         visitors = [Family(n, data, card, run) for n, (data, card) in enumerate(zip(families, cards, strict=False))]
         ours = asyncio.run(drive(args, server, run, visitors, label))
         problems = check_database(run, families)
@@ -859,6 +890,8 @@ def main() -> None:
                         help="seconds over which the families arrive when paced (default: 0.4 s a family)")
     parser.add_argument("--kill-worker-after", type=float, default=0)
     parser.add_argument("--no-reference", action="store_true", help="skip the blank Reflex app's run")
+    parser.add_argument("--page-loads", action="store_true",
+                        help="open every page with a page load (a new socket), not by the site's links")
     parser.add_argument("--keep", action="store_true", help="keep the work folder and the database")
     args = parser.parse_args()
     workers = [int(n) for n in args.workers.split(",")]
