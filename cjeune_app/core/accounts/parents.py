@@ -82,6 +82,7 @@ def link_parent_for_enrollment(
         account = session.exec(
             select(Account).where(Account.role == Role.PARENT, Account.email == email).with_for_update()
         ).first()
+    created = account is None
     if account is None:
         account = Account(role=Role.PARENT, login=email, email=email,
                           first_name=first_name.strip(), last_name=last_name.strip(), created_at=now)
@@ -89,9 +90,9 @@ def link_parent_for_enrollment(
         session.flush()
     elif account.role != Role.PARENT:
         raise EmailOfAnotherKindOfAccount()
-    newly_linked = _link(session, account, pupil)
+    newly_linked = _link(session, account, pupil, new_account=created)
     if account.password_hash is None:
-        token = issue_token(session, account, TokenPurpose.ACTIVATION, now=now)
+        token = issue_token(session, account, TokenPurpose.ACTIVATION, now=now, new_account=created)
         emails.send_parent_activation(session, email, token, pupil.first_name)
         return account, ParentMail.ACTIVATION
     if newly_linked:
@@ -100,12 +101,12 @@ def link_parent_for_enrollment(
     return account, ParentMail.NONE
 
 
-def _link(session: Session, parent: Account, pupil: Pupil) -> bool:
+def _link(session: Session, parent: Account, pupil: Pupil, *, new_account: bool = False) -> bool:
+    """Links the child to the parent (False: it was already); an account just created has no link."""
     assert parent.id is not None and pupil.id is not None
-    exists = session.exec(
+    if not new_account and session.exec(
         select(ParentLink.id).where(ParentLink.parent_account_id == parent.id, ParentLink.pupil_id == pupil.id)
-    ).first()
-    if exists:
+    ).first():
         return False
     session.add(ParentLink(parent_account_id=parent.id, pupil_id=pupil.id))
     session.flush()

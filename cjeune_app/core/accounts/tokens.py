@@ -35,11 +35,14 @@ def invalidate_tokens(session: Session, account_id: int, purpose: TokenPurpose, 
         token.used_at = now
 
 
-def issue_token(session: Session, account: Account, purpose: TokenPurpose, *, now: dt.datetime | None = None) -> str:
-    """A new link for `purpose`; the account's earlier unused links for it stop working."""
+def issue_token(session: Session, account: Account, purpose: TokenPurpose, *, now: dt.datetime | None = None,
+                new_account: bool = False) -> str:
+    """A new link for `purpose`; the account's earlier unused links for it stop working (an account
+    created in this transaction has none)."""
     assert account.id is not None
     now = now or utcnow()
-    invalidate_tokens(session, account.id, purpose, now)
+    if not new_account:
+        invalidate_tokens(session, account.id, purpose, now)
     raw = secrets.token_urlsafe(32)
     session.add(OneTimeToken(
         account_id=account.id,

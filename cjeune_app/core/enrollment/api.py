@@ -207,19 +207,26 @@ def record_choices(session: Session, enrollment: Enrollment, now: dt.datetime) -
     """Append a consent record for each opt-in whose answer (or the address it applies to)
     differs from the last one recorded; the *_at time follows the recorded choice."""
     assert enrollment.id is not None
-    for kind, contact in ((ConsentKind.OPTIN_EMAIL, enrollment.email),
-                          (ConsentKind.OPTIN_SMS, enrollment.mobile)):
-        value = getattr(enrollment, kind.value)
-        last = session.exec(
+    choices = ((ConsentKind.OPTIN_EMAIL, enrollment.email), (ConsentKind.OPTIN_SMS, enrollment.mobile))
+    last_of: dict[str, ConsentRecord] = {}
+    # One read for both kinds, and what is pending (the completion's own rows) written with this
+    # call's in one flush at its end: no call leaves a choice unwritten for the next one to miss.
+    with session.no_autoflush:
+        for record in session.exec(
             select(ConsentRecord)
-            .where(ConsentRecord.enrollment_id == enrollment.id, ConsentRecord.kind == kind)
+            .where(ConsentRecord.enrollment_id == enrollment.id, col(ConsentRecord.kind).in_([k for k, _ in choices]))
             .order_by(col(ConsentRecord.recorded_at).desc(), col(ConsentRecord.id).desc())
-        ).first()
+        ):
+            last_of.setdefault(record.kind, record)
+    for kind, contact in choices:
+        value = getattr(enrollment, kind.value)
+        last = last_of.get(kind)
         if last is not None and last.value == value and (not value or last.contact == contact):
             continue
         session.add(ConsentRecord(enrollment_id=enrollment.id, kind=kind, value=value,
                                   wording=_CONSENT_WORDING[kind], contact=contact, recorded_at=now))
         setattr(enrollment, f"{kind.value}_at", now)
+    session.flush()
 
 
 def _store(session: Session, enrollment: Enrollment, cleaned: dict[str, Any], now: dt.datetime) -> None:
