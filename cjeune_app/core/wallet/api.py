@@ -259,11 +259,19 @@ def credit(
 
 def _credit(session: Session, conn: sa.Connection, wallet_id: int, season_id: int, amount_cents: int,
             idempotency_key: str, label: str, card_id: int | None) -> Movement:
-    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": CREDIT, "amount_cents": amount_cents}
-    first = _first_result(conn, idempotency_key, **expected)  # done already: no lock needed
+    first = _first_result(conn, idempotency_key, wallet_id=wallet_id, kind=CREDIT,
+                          amount_cents=amount_cents)  # done already: no lock needed
     if first is not None:
         return first
     conn.execute(_SEASON_SHARED, {"season_id": season_id})
+    return _credit_in_locked_season(session, conn, wallet_id, amount_cents, idempotency_key, label, card_id)
+
+
+def _credit_in_locked_season(session: Session, conn: sa.Connection, wallet_id: int, amount_cents: int,
+                             idempotency_key: str, label: str, card_id: int | None) -> Movement:
+    """The credit once the wallet's season is locked (shared): a key used already gets its first
+    result from the refusals' path, as from `_credit`'s shortcut."""
+    expected: dict[str, Any] = {"wallet_id": wallet_id, "kind": CREDIT, "amount_cents": amount_cents}
     locked = _lock_wallet(conn, wallet_id, idempotency_key)
     if locked.closed_at is not None:
         return _refuse(conn, errors.SeasonClosed(locked.code), idempotency_key, **expected)
@@ -275,17 +283,20 @@ def _credit(session: Session, conn: sa.Connection, wallet_id: int, season_id: in
 
 def credit_season(session: Session, pupil_id: int, season: Season, card_id: int | None = None) -> int:
     """Credits every envelope of the season once for this youth. Returns the cents credited now
-    (0 when it had already been done: the keys are fixed per youth, season and envelope)."""
+    (0 when it had already been done: the keys are fixed per youth, season and envelope).
+    The season is locked once for its envelopes (lock order: season → wallets); a first credit,
+    the usual case, goes straight to the wallet's lock."""
     credited = 0
     assert season.id is not None
     conn = _connection(session)
+    conn.execute(_SEASON_SHARED, {"season_id": season.id})
     for envelope, amount in season_amounts(season).items():
         if amount <= 0:
             continue
         key = season_credit_key(pupil_id, season.id, envelope)
         _check_request(amount, key)
-        movement = _credit(session, conn, _ensure_wallet(conn, pupil_id, season.id, envelope), season.id, amount,
-                           key, f"Crédit de la saison {season.code}", card_id)
+        movement = _credit_in_locked_season(session, conn, _ensure_wallet(conn, pupil_id, season.id, envelope),
+                                            amount, key, f"Crédit de la saison {season.code}", card_id)
         credited += 0 if movement.replayed else amount
     return credited
 
