@@ -186,10 +186,22 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             self.ready = True
             return None
         screen = opening.screen
+        typed = self._typed_on(screen)
         self._show(screen)
+        for name, value in typed.items():
+            self._put(name, value)
         self.screen = ALREADY if screen.is_completed else (WELCOME if screen.on_welcome else FORM)
         self.ready = True
         return None
+
+    def _typed_on(self, screen: EnrollmentScreen) -> dict[str, Any]:
+        """What this tab typed on the step it shows, when the same draft opens again at that step (the
+        socket reconnected after a network cut or a server restart, the page was reloaded): not saved
+        before "Suivant", it is kept over the saved draft instead of being lost."""
+        if (self.screen != FORM or screen.is_completed or self._pupil_id != screen.pupil_id
+                or self.step != screen.view.current_step):
+            return {}
+        return self._values(self.step) | ({"attested": self.attested} if self.step == STEP_COUNT else {})
 
     @rx.event
     def start(self) -> Any:
