@@ -126,9 +126,12 @@ class CardAssociationState(PrivatePage, rx.State):
 
     async def _opened_with(self, actor: Actor, page: card_cases.AssociationScreen | None) -> None:
         prepared = _prepare(page)
+        kept = self._typed_for(prepared)
         self.step, self.scanning, self.scan_status = 1, False, ""
         self.number = self.number_error = ""
         self.running, self._key, self._done = False, uuid.uuid4().hex, False
+        if kept:  # the number, and the key of the request it may have been sent with
+            self.step, self.number, self._key = kept
         self.allowed, self.ready = prepared["allowed"], True
         if not self.allowed:
             return
@@ -136,6 +139,15 @@ class CardAssociationState(PrivatePage, rx.State):
         self.is_parent, self.blockers = prepared["is_parent"], prepared["blockers"]
         self.already_active = prepared["card_state"] == CardShown.ACTIVE
         self.dashboard_href = prepared["dashboard_href"]
+
+    def _typed_for(self, prepared: dict) -> tuple[int, str, str] | None:
+        """The number this tab typed for the same youth, when the page opens again before it was
+        associated (the socket reconnected after a network cut or a server restart, the page was
+        reloaded): kept, with its idempotency key, so that a "Terminer" sent again is the same request."""
+        if not (self.ready and self.allowed and prepared["allowed"] and not self._done and self.step == 2
+                and self.number and self.pupil_id == prepared["pupil_id"]):
+            return None
+        return self.step, self.number, self._key
 
     @rx.event
     def next_step(self):
