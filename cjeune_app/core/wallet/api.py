@@ -247,14 +247,12 @@ def credit(
 ) -> Movement:
     """The season's credit of one wallet: at most once per wallet (the database refuses a second)."""
     _check_request(amount_cents, idempotency_key)
-    conn = _connection(session)
-    if isinstance(wallet, Wallet):  # a wallet's season never changes
-        assert wallet.id is not None
-        return _credit(session, conn, wallet.id, wallet.season_id, amount_cents, idempotency_key, label, card_id)
-    season_id = conn.execute(sa.select(_wallet.c.season_id).where(_wallet.c.id == wallet)).scalar()
+    conn, wallet_id = _connection(session), _wallet_id(wallet)
+    season_id = (wallet.season_id if isinstance(wallet, Wallet)  # a wallet's season never changes
+                 else conn.execute(sa.select(_wallet.c.season_id).where(_wallet.c.id == wallet_id)).scalar())
     if season_id is None:
         raise errors.WalletNotFound()
-    return _credit(session, conn, wallet, season_id, amount_cents, idempotency_key, label, card_id)
+    return _credit(session, conn, wallet_id, season_id, amount_cents, idempotency_key, label, card_id)
 
 
 def _credit(session: Session, conn: sa.Connection, wallet_id: int, season_id: int, amount_cents: int,
