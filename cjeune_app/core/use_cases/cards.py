@@ -24,6 +24,7 @@ from cjeune_app.core.permissions import require_role, require_signed_in
 from cjeune_app.core.seasons.api import current_season
 from cjeune_app.core.use_cases.dashboard import FamilyScreen, chosen_child
 from cjeune_app.core.use_cases.family import Header, PageRead
+from cjeune_app.core.use_cases.sessions import SessionDigest, actor_in
 
 
 @dataclass(frozen=True)
@@ -65,10 +66,12 @@ def _association_screen_in(session: Session, actor: Actor, wanted: str | None) -
     return AssociationScreen(family, blockers, loss.card_state(session, pupil_id))
 
 
-def associate_card(actor: Actor | None, pupil_id: int, typed_number: str, idempotency_key: str) -> AssociationResult:
-    """"Terminer": the core checks that this account may act for the youth, under its lock."""
-    actor = require_signed_in(actor)
+def associate_card(who: Actor | SessionDigest | None, pupil_id: int, typed_number: str,
+                   idempotency_key: str) -> AssociationResult:
+    """"Terminer": the core checks that this account may act for the youth, under its lock. The actor
+    may be given as the page's session digest: resolved in the same transaction."""
     with session_scope() as session:  # commits a counted wrong number (keep_changes)
+        actor = require_signed_in(actor_in(session, who))
         result = association.associate_card(session, actor.account_id, pupil_id, typed_number, idempotency_key)
         if result.credited_cents > 0 and not result.replayed:  # a replayed request mails nothing
             family_emails.send_card_credited(session, pupil_id, result.credited_cents, result.season_code)

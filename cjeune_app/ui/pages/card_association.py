@@ -26,10 +26,11 @@ from cjeune_app.core.cards.numbers import (
     is_well_formed,
     normalize_card_number,
 )
-from cjeune_app.core.errors import Refusal
+from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.formats import format_cents
 from cjeune_app.core.use_cases import cards as card_cases
 from cjeune_app.core.use_cases.family import PageRead
+from cjeune_app.core.use_cases.sessions import SessionDigest
 from cjeune_app.ui.components.card_scanner import card_scanner
 from cjeune_app.ui.components.forms import alert_box
 from cjeune_app.ui.components.layout import page_layout, page_title
@@ -87,9 +88,11 @@ def _prepare(screen: card_cases.AssociationScreen | None) -> dict:
             "card_state": screen.card.state, "dashboard_href": routes.DASHBOARD + query}
 
 
-def _associate(actor: Actor, pupil_id: int, typed: str, key: str) -> dict:
+def _associate(who: SessionDigest, pupil_id: int, typed: str, key: str) -> dict:
     try:
-        result = card_cases.associate_card(actor, pupil_id, typed, key)
+        result = card_cases.associate_card(who, pupil_id, typed, key)
+    except NotSignedIn:
+        return {"error": SESSION_EXPIRED, "signed_out": True}
     except Refusal as refusal:
         return {"error": refusal.message}
     masked = unbroken(result.masked_number)
@@ -202,16 +205,15 @@ class CardAssociationState(PrivatePage, rx.State):
         if problem:  # nothing is sent for a number that cannot be a card's
             self.number_error = problem
             return
-        actor = await self._actor()
-        if actor is None:
-            self.number_error = SESSION_EXPIRED
-            return
         self.running, self.number_error = True, ""
         yield
-        try:
-            outcome = await asyncio.to_thread(_associate, actor, int(self.pupil_id), self.number, self._key)
+        try:  # the session is checked in the association's own transaction
+            outcome = await asyncio.to_thread(_associate, self._session_digest(), int(self.pupil_id), self.number,
+                                              self._key)
         finally:
             self.running = False
+        if outcome.get("signed_out"):
+            await self._signed_out()
         if "error" in outcome:
             self.number_error = outcome["error"]
             return

@@ -18,7 +18,6 @@ from typing import Any
 import reflex as rx
 
 from cjeune_app import routes
-from cjeune_app.core.accounts.web import digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enrollment.models import STEP_COUNT
 from cjeune_app.core.enrollment.wording import OUTSIDE_DEPARTMENT
@@ -27,10 +26,9 @@ from cjeune_app.core.use_cases import enrollment as use_case
 from cjeune_app.core.use_cases import photos as photo_use_cases
 from cjeune_app.core.use_cases.enrollment import EnrollmentScreen
 from cjeune_app.core.use_cases.photos import PhotoSummary
-from cjeune_app.core.use_cases.sessions import SessionDigest
 from cjeune_app.ui import browser
 from cjeune_app.ui.components.address_fields import AddressFields
-from cjeune_app.ui.state import PrivatePage, SessionState, assign_changed
+from cjeune_app.ui.state import PrivatePage, assign_changed
 
 # The form's hidden field: the step it was shown for.
 SHOWN_STEP = "etape"
@@ -117,12 +115,11 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         """A use case of the steps, off the event loop, for the session of this page's websocket: the
         use case resolves it in its own transaction (one thread hop and one transaction per "Suivant",
         instead of one of each to find the actor first). The refusal itself when it says no."""
-        who = SessionDigest(digest_from_handshake(self.router.headers.cookie))
         try:
-            return await asyncio.to_thread(function, who, *args)
+            return await asyncio.to_thread(function, self._session_digest(), *args)
         except Refusal as refusal:
-            if isinstance(refusal, NotSignedIn):  # signed out meanwhile: the header forgets the name
-                (await self.get_state(SessionState))._forget()
+            if isinstance(refusal, NotSignedIn):  # signed out meanwhile
+                await self._signed_out()
             return refusal
 
     def _show(self, screen: EnrollmentScreen) -> None:
