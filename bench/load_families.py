@@ -115,6 +115,10 @@ class CpuMeter:
     def used(self) -> float:
         return sum(self.last[pid] - self.start[pid] for pid in self.last)
 
+    def shares(self) -> str:
+        """Each process's CPU seconds (the supervisor first): an imbalance between workers shows here."""
+        return ", ".join(f"{pid} {self.last[pid] - self.start[pid]:.1f} s" for pid in self.last)
+
 
 # --- the server and its data ----------------------------------------------------------------------
 
@@ -816,6 +820,7 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
     if killer:
         killer.cancel()
     report(run, wall, meter.used(), label)
+    print(f"server CPU by process: {meter.shares()}")
     # What the server shares its cores with: the load client, PostgreSQL, Redis.
     client, machine = time.process_time() - client_before, machine_busy_seconds() - machine_before
     print(f"load client CPU per action {1000 * client / max(run.events, 1):.2f} ms; the machine busy "
