@@ -29,6 +29,7 @@ from cjeune_app.core.photos.errors import PhotoBadCrop, PhotoNotFound
 from cjeune_app.core.photos.models import Photo, PhotoStatus
 from cjeune_app.core.photos.processing import CropBox
 from cjeune_app.core.use_cases.family_child import ChildChoice, family_actor, family_pupil, require_family_pupil
+from cjeune_app.core.use_cases.sessions import SessionDigest, reading_as
 
 # Who may send a pupil's photo, and who may look at it (agents review, they do not upload).
 UPLOADERS = (Role.PUPIL, Role.PARENT)
@@ -122,8 +123,9 @@ def open_photo_page(actor: Actor | None, child: str | None) -> PhotoPage:
         return PhotoPage(pupil_id, name, photo_summary(session, pupil_id), routes.api_pupil_photo(pupil_id))
 
 
-def photo_of(actor: Actor | None, pupil_id: int) -> PhotoSummary:
-    with session_scope(read_only=True) as session:
+def photo_of(who: Actor | SessionDigest | None, pupil_id: int) -> PhotoSummary:
+    """The photo's state after an upload; the actor may be given as the page's session digest."""
+    with reading_as(who) as (session, actor):
         require_family_pupil(session, actor, pupil_id)
         return photo_summary(session, pupil_id)
 

@@ -9,6 +9,8 @@ ever kept in the pages' state.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlmodel import Session
@@ -94,6 +96,23 @@ def push_back_due(token_hash: str, due: dt.datetime | None) -> None:
     if due is not None:
         with session_scope() as session:
             push_back_expiry(session, token_hash, due)
+
+
+@contextmanager
+def reading_as(who: Actor | SessionDigest | None) -> Iterator[tuple[Session, Actor | None]]:
+    """A unit of work that only reads, with its actor: given, or behind the page's session digest,
+    resolved in it (one thread hop and one transaction for the event). A short session's idle expiry
+    is pushed back afterwards when due, as `actor_for_digest` does."""
+    token_hash = who.token_hash if isinstance(who, SessionDigest) else None
+    due = None
+    with session_scope(read_only=True) as session:
+        if isinstance(who, SessionDigest):
+            actor, due = actor_reading(session, token_hash) if token_hash else (None, None)
+        else:
+            actor = who
+        yield session, actor
+    if token_hash:
+        push_back_due(token_hash, due)
 
 
 def actor_for_digest(token_hash: str | None) -> Actor | None:

@@ -103,14 +103,6 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         self.refused = refusal.message
         return None
 
-    async def _call(self, function: Any, *args: Any) -> Any:
-        """A use case for the actor, off the event loop; the refusal itself when it says no."""
-        actor = await self._actor()
-        try:
-            return await asyncio.to_thread(function, actor, *args)
-        except Refusal as refusal:
-            return refusal
-
     async def _save(self, function: Any, *args: Any) -> Any:
         """A use case of the steps, off the event loop, for the session of this page's websocket: the
         use case resolves it in its own transaction (one thread hop and one transaction per "Suivant",
@@ -276,7 +268,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
 
     @rx.event
     async def photo_uploaded(self, _answer: dict[str, Any]) -> Any:
-        photo = await self._call(photo_use_cases.photo_of, self._pupil_id)
+        photo = await self._save(photo_use_cases.photo_of, self._pupil_id)
         if isinstance(photo, Refusal):
             return self._refuse(photo)
         self._show_photo(photo)

@@ -74,10 +74,11 @@ class PhotoPageState(PrivatePage, rx.State):
 
     @rx.event
     async def uploaded(self, _answer: dict[str, Any]) -> Any:
-        actor = await self._actor()
-        try:
-            photo = await asyncio.to_thread(photos.photo_of, actor, self._pupil_id)
+        try:  # the session is checked in the read itself
+            photo = await asyncio.to_thread(photos.photo_of, self._session_digest(), self._pupil_id)
         except Refusal as refusal:
+            if isinstance(refusal, NotSignedIn):
+                await self._signed_out()
             return self._refuse(refusal)
         self._show(photo)
         self.notice = NEW_PHOTO_SENT

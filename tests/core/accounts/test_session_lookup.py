@@ -31,19 +31,25 @@ def signed_in(db_url) -> tuple[str, int]:
         return digest(token), account.id
 
 
+def actor_read_as(token_hash: str):
+    """The actor a read-only use case finds behind the page's session digest (`photo_of`...)."""
+    with sessions.reading_as(sessions.SessionDigest(token_hash)) as (_, actor):
+        return actor
+
+
 def test_a_page_opens_while_another_transaction_writes(db_url, signed_in):
     token_hash, account_id = signed_in
     found: list = []
     with writing_meanwhile(db_url, account_id, token_hash):
         lookups = threading.Thread(target=lambda: found.extend(
-            [family.open_page(token_hash), sessions.actor_for_digest(token_hash)]))
+            [family.open_page(token_hash), sessions.actor_for_digest(token_hash), actor_read_as(token_hash)]))
         lookups.start()
         lookups.join(10)  # a writer would wait up to 15 s for the lock
         done = not lookups.is_alive()
     lookups.join()
     assert done, "the lookups waited for the writing transaction"
-    opened, actor = found
-    assert opened.actor.account_id == actor.account_id == account_id
+    opened, actor, read_as = found
+    assert opened.actor.account_id == actor.account_id == read_as.account_id == account_id
 
 
 def expires_at(db_url: str, token_hash: str) -> dt.datetime:
@@ -58,7 +64,7 @@ def set_expiry(db_url: str, token_hash: str, moment: dt.datetime) -> None:
         session.commit()
 
 
-@pytest.mark.parametrize("lookup", [family.open_page, sessions.actor_for_digest])
+@pytest.mark.parametrize("lookup", [family.open_page, sessions.actor_for_digest, actor_read_as])
 def test_a_short_session_seen_again_is_pushed_back_at_most_every_five_minutes(db_url, signed_in, lookup):
     token_hash, _ = signed_in
     recent = utcnow() + SESSION_IDLE - dt.timedelta(minutes=2)
