@@ -13,8 +13,9 @@ hydration) resolves the actor once through core, sends a visitor without a valid
 sign-in page and someone of another role to `refused_route`, then calls the page's `_opened(actor)`.
 A page whose opening reads from the database names that read (`_page_read`): it runs in the same
 thread hop and unit of work as the actor and the header (`family.open_page`), and the page gets
-it in `_opened_with`. Every later event of the page asks `await self._actor()` again, so a session
-revoked or expired meanwhile stops working at once.
+it in `_opened_with`. Every later event of the page resolves the actor again (`await self._actor()`,
+or the use case itself from `_session_digest()`, in its own transaction), so a session revoked or
+expired meanwhile stops working at once.
 
 Reflex sends every assigned var in the event's delta and saves the state when anything was
 assigned: the opening assigns only what changed (`assign_changed`).

@@ -104,9 +104,10 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         return None
 
     async def _save(self, function: Any, *args: Any) -> Any:
-        """A use case of the steps, off the event loop, for the session of this page's websocket: the
-        use case resolves it in its own transaction (one thread hop and one transaction per "Suivant",
-        instead of one of each to find the actor first). The refusal itself when it says no."""
+        """A use case of the page (the steps, the photo), off the event loop, for the session of this
+        page's websocket: the use case resolves it in its own transaction (one thread hop and one
+        transaction per "Suivant", instead of one of each to find the actor first). The refusal itself
+        when it says no."""
         try:
             return await asyncio.to_thread(function, self._session_digest(), *args)
         except Refusal as refusal:
