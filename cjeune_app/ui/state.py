@@ -14,7 +14,7 @@ sign-in page and someone of another role to `refused_route`, then calls the page
 A page whose opening reads from the database names that read (`_page_read`): it runs in the same
 thread hop and unit of work as the actor and the header (`family.open_page`), and the page gets
 it in `_opened_with`. Every later event of the page resolves the actor again (`await self._actor()`,
-or the use case itself from `_session_digest()`, in its own transaction), so a session revoked or
+or the use case itself through `_as_session`, in its own transaction), so a session revoked or
 expired meanwhile stops working at once.
 
 Reflex sends every assigned var in the event's delta and saves the state when anything was
@@ -33,6 +33,7 @@ from cjeune_app.core.accounts.throttle import client_address
 from cjeune_app.core.accounts.web import csrf_token, digest_from_handshake
 from cjeune_app.core.actor import Actor
 from cjeune_app.core.enums import ROLE_LABELS, Role
+from cjeune_app.core.errors import NotSignedIn, Refusal
 from cjeune_app.core.use_cases import family, sessions
 from cjeune_app.ui.browser import load_page
 
@@ -116,13 +117,21 @@ class PrivatePage(rx.State, mixin=True):
             await self._signed_out()
         return actor
 
-    def _session_digest(self) -> sessions.SessionDigest:
-        """This page's session, for a use case that resolves it in its own transaction: one thread hop
-        and one transaction for the event, instead of one of each to find the actor first."""
-        return sessions.SessionDigest(digest_from_handshake(self.router.headers.cookie))
+    async def _as_session(self, use_case: Any, *args: Any) -> Any:
+        """`use_case(<this page's session>, *args)` off the event loop: the use case resolves the session
+        from its digest in its own transaction (one thread hop and one transaction for the event, not
+        one of each to find the actor first). A refusal is returned, not raised; when nobody is signed
+        in any more, the header forgets the name."""
+        try:
+            return await asyncio.to_thread(
+                use_case, sessions.SessionDigest(digest_from_handshake(self.router.headers.cookie)), *args)
+        except Refusal as refusal:
+            if isinstance(refusal, NotSignedIn):
+                await self._signed_out()
+            return refusal
 
     async def _signed_out(self) -> None:
-        """A use case said nobody is signed in any more: the header forgets the name."""
+        """Nobody is signed in any more: the header forgets the name."""
         (await self.get_state(SessionState))._forget()
 
     async def _csrf_token(self) -> str:

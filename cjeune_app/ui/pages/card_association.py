@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 import uuid
 
@@ -92,7 +91,7 @@ def _associate(who: SessionDigest, pupil_id: int, typed: str, key: str) -> dict:
     try:
         result = card_cases.associate_card(who, pupil_id, typed, key)
     except NotSignedIn:
-        return {"error": SESSION_EXPIRED, "signed_out": True}
+        raise  # the page says it in its own words (`finish`)
     except Refusal as refusal:
         return {"error": refusal.message}
     masked = unbroken(result.masked_number)
@@ -208,12 +207,11 @@ class CardAssociationState(PrivatePage, rx.State):
         self.running, self.number_error = True, ""
         yield
         try:  # the session is checked in the association's own transaction
-            outcome = await asyncio.to_thread(_associate, self._session_digest(), int(self.pupil_id), self.number,
-                                              self._key)
+            outcome = await self._as_session(_associate, int(self.pupil_id), self.number, self._key)
         finally:
             self.running = False
-        if outcome.get("signed_out"):
-            await self._signed_out()
+        if isinstance(outcome, NotSignedIn):
+            outcome = {"error": SESSION_EXPIRED}
         if "error" in outcome:
             self.number_error = outcome["error"]
             return

@@ -103,18 +103,6 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
         self.refused = refusal.message
         return None
 
-    async def _save(self, function: Any, *args: Any) -> Any:
-        """A use case of the page (the steps, the photo), off the event loop, for the session of this
-        page's websocket: the use case resolves it in its own transaction (one thread hop and one
-        transaction per "Suivant", instead of one of each to find the actor first). The refusal itself
-        when it says no."""
-        try:
-            return await asyncio.to_thread(function, self._session_digest(), *args)
-        except Refusal as refusal:
-            if isinstance(refusal, NotSignedIn):  # signed out meanwhile
-                await self._signed_out()
-            return refusal
-
     def _show(self, screen: EnrollmentScreen) -> None:
         view = screen.view
         values = view.values
@@ -225,9 +213,9 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             self.errors = {"photo": UNSENT_PHOTO}
             return browser.focus("valider-photo")
         if step == STEP_COUNT:
-            saved = await self._save(use_case.finish, self._pupil_id, self.season_code, self.attested)
+            saved = await self._as_session(use_case.finish, self._pupil_id, self.season_code, self.attested)
         else:
-            saved = await self._save(use_case.save_step, self._pupil_id, self.season_code, step,
+            saved = await self._as_session(use_case.save_step, self._pupil_id, self.season_code, step,
                                      self._values(step))
         if isinstance(saved, Refusal):
             return self._refuse(saved)
@@ -259,7 +247,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             self.screen, self.errors = WELCOME, {}
             return browser.focus("titre-bienvenue", top=True)
         # What was typed stays in the state; core also stores it when it is valid.
-        moved = await self._save(use_case.go_back, self._pupil_id, self.season_code, step,
+        moved = await self._as_session(use_case.go_back, self._pupil_id, self.season_code, step,
                                  self._values(step) if step in (1, 2) else None)
         if isinstance(moved, Refusal):
             return self._refuse(moved)
@@ -269,7 +257,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
 
     @rx.event
     async def photo_uploaded(self, _answer: dict[str, Any]) -> Any:
-        photo = await self._save(photo_use_cases.photo_of, self._pupil_id)
+        photo = await self._as_session(photo_use_cases.photo_of, self._pupil_id)
         if isinstance(photo, Refusal):
             return self._refuse(photo)
         self._show_photo(photo)

@@ -74,12 +74,9 @@ class PhotoPageState(PrivatePage, rx.State):
 
     @rx.event
     async def uploaded(self, _answer: dict[str, Any]) -> Any:
-        try:  # the session is checked in the read itself
-            photo = await asyncio.to_thread(photos.photo_of, self._session_digest(), self._pupil_id)
-        except Refusal as refusal:
-            if isinstance(refusal, NotSignedIn):
-                await self._signed_out()
-            return self._refuse(refusal)
+        photo = await self._as_session(photos.photo_of, self._pupil_id)  # the session checked in the read
+        if isinstance(photo, Refusal):
+            return self._refuse(photo)
         self._show(photo)
         self.notice = NEW_PHOTO_SENT
         return browser.focus("avis-photo")
