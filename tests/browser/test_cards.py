@@ -11,6 +11,7 @@ import httpx
 from playwright.sync_api import expect
 from sqlmodel import select
 
+from cjeune_app.core.accounts.sessions import revoke_all_sessions
 from cjeune_app.core.cards import paying
 from cjeune_app.core.cards.association import associate_card
 from cjeune_app.core.cards.models import Card, CardAssociationAttempt
@@ -378,3 +379,31 @@ def test_agent_issues_card_stock_and_downloads_the_printer_files(app_server, pho
     with app_db(app_server) as session:  # a signed-in youth is not an agent
         token = open_session(session, session.get(Account, youth.account_id), remember=False)
     assert httpx.get(url, cookies={"cjeune_session_tab": token}).status_code == 403
+
+
+def test_a_session_ended_elsewhere_associates_nothing_and_says_so(app_server, phone):
+    """"Terminer" sends the page's session with the number: signed out meanwhile (every session closed,
+    as a password change does), the association is refused in its own transaction, nothing is
+    credited, and the page says why instead of failing silently."""
+    youth = make_youth(app_server, "Lina", "Benali")
+    number = stock_card(app_server)
+    sign_in(phone, app_server, "collegien", youth.login)
+    expect(phone.locator("#bonjour")).to_have_text("Bonjour Lina")
+    phone.locator("#associer").click()
+    phone.get_by_role("button", name="Suivant").click()
+    phone.get_by_label("Saisir le numéro").fill(format_card_number(number))
+    expect(phone.locator("#erreur-numero")).to_have_count(0)
+
+    with app_db(app_server) as session:
+        assert revoke_all_sessions(session, youth.account_id) == 1
+        session.commit()
+    phone.get_by_role("button", name="Terminer").click()
+
+    expect(phone.locator("#erreur-numero")).to_have_text(
+        "Votre session a expiré : reconnectez-vous, puis recommencez.")
+    expect(phone).to_have_url(re.compile(r"/carte/associer"))
+    assert credits_of(app_server, youth.pupil_id) == []
+    with app_db(app_server) as session:
+        assert session.exec(select(Card.pupil_id).where(Card.number == number)).one() is None
+    assert_page_healthy(phone)
+    screenshot(phone, "03c-associer-session-terminee")
