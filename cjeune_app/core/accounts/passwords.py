@@ -7,19 +7,27 @@ import secrets
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
+import nacl.pwhash.argon2id as sodium_argon2id
 from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from nacl.exceptions import CryptoError
 
 MIN_LENGTH = 8
 # argon2id at one cost for every password, temporary or chosen: OWASP's setting of 19 MiB, 2 passes,
-# 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 46 MiB and 1 pass; here a
-# verification costs 37 ms of one core against 76 ms (medians of five rounds; the larger area is mostly
-# page faults). One cost also makes a sign-in one verification whatever the account (see
+# 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 46 MiB and 1 pass; with
+# argon2-cffi, a verification cost 37 ms of one core against 76 ms (medians of five rounds; the larger
+# area is mostly page faults). One cost also makes a sign-in one verification whatever the account (see
 # sign_in._verify_in_constant_time): at the rentrée's evening peak on two cores, a family's first
 # sign-in (the letter's password, then a new one) made four argon2 computations, two of them at 46 MiB;
 # now three at 19 MiB. Hashes made with an earlier setting are rehashed at their owner's next sign-in
 # (`needs_rehash`).
-_hasher = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+TIME_COST = 2
+MEMORY_KIB = 19 * 1024
+# The hashing and the verifying are libsodium's (PyNaCl): the same argon2id and the same encoded hashes
+# as argon2-cffi's reference implementation, with its vector instructions chosen at run time. On the
+# build machine, one hash of this setting: 11.8–13.2 ms of a core against 22.9–23.6 ms (30 each, two
+# rounds); two threads at once still take about one hash's time each (it releases the GIL). argon2-cffi
+# only reads a hash's parameters, for `needs_rehash`.
+_SETTING = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=1)
 
 
 @dataclass(frozen=True)
@@ -74,7 +82,8 @@ class HashedAhead:
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    encoded = sodium_argon2id.str(password.encode(), opslimit=TIME_COST, memlimit=MEMORY_KIB * 1024)
+    return encoded.decode("ascii")
 
 
 # The second of two argon2 computations one request needs at once (a password change verifies the
@@ -99,13 +108,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
-    except (VerificationError, InvalidHashError):
+        return sodium_argon2id.verify(password_hash.encode(), password.encode())
+    except CryptoError:  # a wrong password, or a hash that is no argon2id hash
         return False
 
 
 def needs_rehash(password_hash: str) -> bool:
-    return _hasher.check_needs_rehash(password_hash)
+    return _SETTING.check_needs_rehash(password_hash)
 
 
 # No 0/O, 1/l/I: the temporary password is read from a printed letter.

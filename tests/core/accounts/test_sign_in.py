@@ -75,6 +75,20 @@ def test_a_password_hashed_with_a_former_setting_still_signs_in_and_is_rehashed(
     assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
 
 
+def test_a_hash_of_todays_setting_made_by_argon2_cffi_signs_in_and_is_kept(session, julie):
+    """Hashes stored before libsodium computed them verify as they are: no rehash at the rentrée."""
+    from argon2 import PasswordHasher
+
+    stored_before = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("Soleil2026")
+    julie.password_hash, julie.must_change_password = stored_before, False
+    session.add(julie)
+    session.commit()
+    assert not authenticate(session, julie.login, "Soleil2027", IP, now=T0).ok
+    assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
+    session.commit()
+    assert session.exec(select(Account.password_hash).where(Account.id == julie.id)).one() == stored_before
+
+
 def test_five_wrong_passwords_lock_the_account_for_15_minutes(session, julie):
     for attempt in range(4):
         outcome = authenticate(session, julie.login, "Mauvais1x", IP, now=T0 + dt.timedelta(seconds=attempt))
