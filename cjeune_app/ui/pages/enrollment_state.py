@@ -216,7 +216,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             saved = await self._as_session(use_case.finish, self._pupil_id, self.season_code, self.attested)
         else:
             saved = await self._as_session(use_case.save_step, self._pupil_id, self.season_code, step,
-                                     self._values(step))
+                                           self._values(step))
         if isinstance(saved, Refusal):
             return self._refuse(saved)
         if saved.errors:
@@ -248,7 +248,7 @@ class EnrollmentState(AddressFields, PrivatePage, rx.State):
             return browser.focus("titre-bienvenue", top=True)
         # What was typed stays in the state; core also stores it when it is valid.
         moved = await self._as_session(use_case.go_back, self._pupil_id, self.season_code, step,
-                                 self._values(step) if step in (1, 2) else None)
+                                       self._values(step) if step in (1, 2) else None)
         if isinstance(moved, Refusal):
             return self._refuse(moved)
         return self._moved_to(moved)
