@@ -1,6 +1,6 @@
 """Events that verify or hash a password run its argon2 work on threads of their own.
 
-argon2 holds a core for about 12 ms per password (`core.accounts.passwords`) and releases the GIL. On
+argon2 holds a core for about 10 ms per password (`core.accounts.passwords`) and releases the GIL. On
 the pool shared by every `asyncio.to_thread` (cores + 4 threads), a burst of sign-ins at the rentrée
 took every thread: the page openings' and the stepper's database calls waited behind them. Here
 sign-ins wait for each other only, at most one per core at once.

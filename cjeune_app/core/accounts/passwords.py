@@ -12,21 +12,21 @@ from argon2 import PasswordHasher
 from nacl.exceptions import CryptoError
 
 MIN_LENGTH = 8
-# argon2id at one cost for every password, temporary or chosen: OWASP's setting of 19 MiB, 2 passes,
-# 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 46 MiB and 1 pass; with
-# argon2-cffi, a verification cost 37 ms of one core against 76 ms (medians of five rounds; the larger
-# area is mostly page faults). One cost also makes a sign-in one verification whatever the account (see
-# sign_in._verify_in_constant_time): at the rentrée's evening peak on two cores, a family's first
-# sign-in (the letter's password, then a new one) made four argon2 computations, two of them at 46 MiB;
-# now three at 19 MiB. Hashes made with an earlier setting are rehashed at their owner's next sign-in
-# (`needs_rehash`).
-TIME_COST = 2
-MEMORY_KIB = 19 * 1024
+# argon2id at one cost for every password, temporary or chosen: OWASP's setting of 7 MiB, 5 passes,
+# 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 19 MiB and 2 passes, or 46
+# MiB and 1 pass (the cost moves from memory to passes); its smaller area stays in the processor's caches.
+# With libsodium on the build machine, one verification: 9.7–10.1 ms of a core at 7 MiB against 18.6–18.9
+# ms at 19 MiB and 32.4–36.3 ms at 46 MiB (15 each, three rounds). At the rentrée's evening peak a
+# family's first sign-in makes three (the letter's password, then the new one verified and hashed).
+# One cost also makes a sign-in one verification whatever the account (see
+# sign_in._verify_in_constant_time). Hashes made with an earlier setting are rehashed at their owner's
+# next sign-in (`needs_rehash`).
+TIME_COST = 5
+MEMORY_KIB = 7 * 1024
 # The hashing and the verifying are libsodium's (PyNaCl): the same argon2id and the same encoded hashes
-# as argon2-cffi's reference implementation, with its vector instructions chosen at run time. On the
-# build machine, one hash of this setting: 11.8–13.2 ms of a core against 22.9–23.6 ms (30 each, two
-# rounds); two threads at once still take about one hash's time each (it releases the GIL). argon2-cffi
-# only reads a hash's parameters, for `needs_rehash`.
+# as argon2-cffi's reference implementation, with its vector instructions chosen at run time: half of
+# argon2-cffi's time on the build machine; two threads at once still take about one hash's time each (it
+# releases the GIL). argon2-cffi only reads a hash's parameters, for `needs_rehash`.
 _SETTING = PasswordHasher(time_cost=TIME_COST, memory_cost=MEMORY_KIB, parallelism=1)
 
 

@@ -75,7 +75,7 @@ class ChoosePasswordState(PasswordChecklist, rx.State):
 
     @rx.event(background=True)
     async def submit(self, form: dict):
-        # The password is hashed with argon2 (12 ms of a core, more under load) outside the state's lock.
+        # The password is hashed with argon2 (10 ms of a core, more under load) outside the state's lock.
         password = form.get("new_password", "")
         async with self:
             if password != form.get("confirm_password", ""):

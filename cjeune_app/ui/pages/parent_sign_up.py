@@ -115,7 +115,7 @@ class ParentSignUpState(PasswordChecklist, rx.State):
 
     @rx.event(background=True)
     async def submit_password(self, form: dict):
-        # The password is hashed with argon2 (12 ms of a core, more under load) outside the state's
+        # The password is hashed with argon2 (10 ms of a core, more under load) outside the state's
         # lock: the tab's other events (the password checklist) are answered meanwhile.
         async with self:
             proof = self._proof

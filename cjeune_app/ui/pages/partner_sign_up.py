@@ -47,7 +47,7 @@ class PartnerSignUpState(PasswordChecklist, rx.State):
 
     @rx.event(background=True)
     async def submit(self, form: dict[str, str]):
-        # The password is hashed with argon2 (12 ms of a core, more under load) outside the state's lock.
+        # The password is hashed with argon2 (10 ms of a core, more under load) outside the state's lock.
         if form.get("password", "") != form.get("confirm_password", ""):
             async with self:
                 self.field_errors = {"confirm_password": "Les deux saisies du mot de passe ne sont pas identiques."}

@@ -120,7 +120,7 @@ class SignInState(PasswordChecklist, rx.State):
         """Where the visitor is: an answer computed outside the lock applies only if still there."""
         return self.door, self.login, self.step
 
-    # The three events below verify or hash a password with argon2 (12 ms of a core, more under load):
+    # The three events below verify or hash a password with argon2 (10 ms of a core, more under load):
     # they run in the background, the state's lock held only to read the form's context and to show the
     # outcome, so that the tab's other events (typing, the password checklist) are answered meanwhile.
 

@@ -51,15 +51,15 @@ def test_bare_eduprovence_identifier_is_accepted(session, julie):
 
 
 def test_stored_hashes_are_argon2id_at_one_cost_for_temporary_and_chosen_passwords(session, julie):
-    assert julie.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert julie.password_hash.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0).ok
     session.commit()
     stored = session.exec(select(Account).where(Account.id == julie.id)).one()
-    assert stored.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert stored.password_hash.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     assert "Soleil2026" not in stored.password_hash
 
 
-@pytest.mark.parametrize("former", [(3, 64 * 1024, 4), (1, 46 * 1024, 1)])
+@pytest.mark.parametrize("former", [(3, 64 * 1024, 4), (1, 46 * 1024, 1), (2, 19 * 1024, 1)])
 def test_a_password_hashed_with_a_former_setting_still_signs_in_and_is_rehashed(session, julie, former):
     from argon2 import PasswordHasher
 
@@ -71,7 +71,7 @@ def test_a_password_hashed_with_a_former_setting_still_signs_in_and_is_rehashed(
     assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
     session.commit()
     stored = session.exec(select(Account).where(Account.id == julie.id)).one()
-    assert stored.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert stored.password_hash.startswith("$argon2id$v=19$m=7168,t=5,p=1$")
     assert authenticate(session, julie.login, "Soleil2026", IP, now=T0).ok
 
 
@@ -79,7 +79,7 @@ def test_a_hash_of_todays_setting_made_by_argon2_cffi_signs_in_and_is_kept(sessi
     """Hashes stored before libsodium computed them verify as they are: no rehash at the rentrée."""
     from argon2 import PasswordHasher
 
-    stored_before = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1).hash("Soleil2026")
+    stored_before = PasswordHasher(time_cost=5, memory_cost=7 * 1024, parallelism=1).hash("Soleil2026")
     julie.password_hash, julie.must_change_password = stored_before, False
     session.add(julie)
     session.commit()
@@ -213,7 +213,7 @@ def test_every_sign_in_costs_one_argon2_verification_of_the_same_cost(session, j
     assert change_password(session, julie, "Tempo2345x", "Soleil2026", now=T0).ok
     session.commit()
     chosen = costs_of_a_wrong_password(julie.login)
-    assert temporary == unknown == chosen == ["m=19456,t=2,p=1"]
+    assert temporary == unknown == chosen == ["m=7168,t=5,p=1"]
 
 
 def test_a_flood_from_one_address_is_slowed_then_refused(session, julie):
