@@ -8,6 +8,7 @@ the youth's own account when it has an e-mail address.
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from cjeune_app import routes
@@ -18,14 +19,14 @@ from cjeune_app.core.notifications import public_url, queue_notice
 
 
 def family_addresses(session: Session, pupil_id: int) -> list[str]:
-    parents = session.exec(
-        select(Account.email).join(ParentLink, col(ParentLink.parent_account_id) == col(Account.id))
-        .where(col(ParentLink.pupil_id) == pupil_id, col(Account.is_active).is_(True))
-        .order_by(col(Account.id))
-    ).all()
-    own = session.exec(select(Account.email).where(col(Account.pupil_id) == pupil_id,
-                                                   col(Account.is_active).is_(True))).all()
-    return list(dict.fromkeys(address for address in [*parents, *own] if address))
+    """The linked parents' addresses, then the youth's own (one statement; each part on its index)."""
+    parents = (select(col(Account.email), sa.literal(0).label("rank"), col(Account.id))
+               .join(ParentLink, col(ParentLink.parent_account_id) == col(Account.id))
+               .where(col(ParentLink.pupil_id) == pupil_id, col(Account.is_active).is_(True)))
+    own = (select(col(Account.email), sa.literal(1).label("rank"), col(Account.id))
+           .where(col(Account.pupil_id) == pupil_id, col(Account.is_active).is_(True)))
+    found = session.execute(sa.union_all(parents, own).order_by("rank", "id")).scalars().all()
+    return list(dict.fromkeys(address for address in found if address))
 
 
 def _photo_page_link(pupil_id: int) -> str:
@@ -60,14 +61,12 @@ def send_photo_validated(session: Session, pupil_id: int) -> None:
         )
 
 
-def send_card_credited(session: Session, pupil_id: int, credited_cents: int, season_code: str) -> None:
-    pupil = session.get(Pupil, pupil_id)
-    if pupil is None:
-        return
+def send_card_credited(session: Session, pupil_id: int, first_name: str, credited_cents: int,
+                       season_code: str) -> None:
     for address in family_addresses(session, pupil_id):
         queue_notice(
-            session, address, f"La carte de {pupil.first_name} est créditée de {format_cents(credited_cents)}",
-            [f"La carte CJeune de Provence de {pupil.first_name} est associée et créditée de "
+            session, address, f"La carte de {first_name} est créditée de {format_cents(credited_cents)}",
+            [f"La carte CJeune de Provence de {first_name} est associée et créditée de "
              f"{format_cents(credited_cents)} pour la saison {season_code}.",
              "Elle s'utilise dès maintenant chez les structures partenaires ; les soldes et l'historique sont "
              "dans le tableau de bord."],

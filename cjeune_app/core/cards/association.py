@@ -86,6 +86,7 @@ class AssociationResult:
     balances: dict[str, int]
     replaces_card_id: int | None
     was_already_associated: bool
+    first_name: str  # the youth's, for the family's e-mail
     # The answer of an earlier request with the same idempotency key (not part of the answer's value).
     replayed: bool = field(default=False, compare=False)
 
@@ -146,14 +147,18 @@ def active_card(session: Session, pupil_id: int) -> Card | None:
     return session.exec(select(Card).where(Card.pupil_id == pupil_id, Card.status == CardStatus.ACTIVE)).first()
 
 
-def _card_to_replace(session: Session, pupil_id: int) -> int | None:
-    """The youth's latest blocked card that no other card replaces yet."""
-    replaced = select(col(Card.replaces_card_id)).where(col(Card.replaces_card_id).is_not(None))
-    return session.exec(
-        select(col(Card.id))
-        .where(Card.pupil_id == pupil_id, Card.status == CardStatus.BLOCKED, col(Card.id).not_in(replaced))
-        .order_by(col(Card.blocked_at).desc(), col(Card.id).desc())
-    ).first()
+def _pupil_cards(session: Session, pupil_id: int) -> tuple[bool, int | None]:
+    """Whether the youth has an active card, and their latest blocked card that no other card replaces
+    yet (a card only ever replaces a card of its own youth): one read of the youth's few cards."""
+    cards = session.exec(
+        select(col(Card.id), col(Card.status), col(Card.blocked_at), col(Card.replaces_card_id))
+        .where(Card.pupil_id == pupil_id)
+    ).all()
+    replaced = {replaces for _, _, _, replaces in cards}
+    blocked = [(blocked_at, card_id) for card_id, status, blocked_at, _ in cards
+               if status == CardStatus.BLOCKED and card_id not in replaced]
+    latest = max(blocked, default=None)
+    return any(status == CardStatus.ACTIVE for _, status, _, _ in cards), latest[1] if latest else None
 
 
 def _replayed_association(
@@ -162,11 +167,12 @@ def _replayed_association(
     card = session.get(Card, attempt.card_id)
     if card is None or card.id is None or attempt.pupil_id != pupil_id or card.number != number:
         raise errors.AssociationKeyReused()
-    season = session.get(Season, attempt.season_id)
-    assert season is not None and season.id is not None
+    season, pupil = session.get(Season, attempt.season_id), session.get(Pupil, pupil_id)
+    assert season is not None and season.id is not None and pupil is not None
     return AssociationResult(card.id, mask_card_number(card.number), pupil_id, season.code,
                              attempt.credited_cents, wallet_api.balances(session, pupil_id, season.id),
-                             card.replaces_card_id, attempt.outcome == AssociationOutcome.ALREADY, replayed=True)
+                             card.replaces_card_id, attempt.outcome == AssociationOutcome.ALREADY,
+                             pupil.first_name, replayed=True)
 
 
 def associate_card(
@@ -193,7 +199,8 @@ def associate_card(
         return _replayed_association(session, first, pupil_id, number)
     assert account.id is not None
     _check_throttle(session, account.id, now)
-    if locked(session, Pupil, pupil_id) is None:  # one association at a time per youth
+    pupil = locked(session, Pupil, pupil_id)  # one association at a time per youth
+    if pupil is None:
         raise errors.NotAllowedForPupil()
     season = current_season(session, paris_today(now))
     if season is None:
@@ -222,9 +229,10 @@ def associate_card(
 
     already = card.status == CardStatus.ACTIVE
     if not already:
-        if active_card(session, pupil_id) is not None:
+        has_active, replaces_card_id = _pupil_cards(session, pupil_id)
+        if has_active:
             raise errors.AnotherCardActive()
-        card.replaces_card_id = _card_to_replace(session, pupil_id)
+        card.replaces_card_id = replaces_card_id
         card.status, card.pupil_id, card.activated_at = CardStatus.ACTIVE, pupil_id, now
         session.add(card)
         session.flush()
@@ -238,4 +246,4 @@ def associate_card(
     session.flush()
     return AssociationResult(card.id, mask_card_number(card.number), pupil_id, season.code, credited,
                              wallet_api.balances(session, pupil_id, season.id), card.replaces_card_id,
-                             already)
+                             already, pupil.first_name)

@@ -74,7 +74,8 @@ def associate_card(who: Actor | SessionDigest | None, pupil_id: int, typed_numbe
         actor = require_signed_in(actor_in(session, who))
         result = association.associate_card(session, actor.account_id, pupil_id, typed_number, idempotency_key)
         if result.credited_cents > 0 and not result.replayed:  # a replayed request mails nothing
-            family_emails.send_card_credited(session, pupil_id, result.credited_cents, result.season_code)
+            family_emails.send_card_credited(session, pupil_id, result.first_name, result.credited_cents,
+                                             result.season_code)
         return result
 
 

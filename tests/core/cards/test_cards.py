@@ -343,6 +343,21 @@ def test_lost_card_blocks_payments_and_a_replacement_carries_the_balance(world):
         assert invariants.verify_invariants(s) == []
 
 
+def test_each_replacement_replaces_the_card_lost_last(world):
+    """Lost twice: the third card replaces the second, not the first that the second replaced."""
+    youth = world.youths[0]
+    cards = [associate(world, youth, world.cards[0])]
+    for number in world.cards[1:3]:
+        with session_scope() as s:
+            declare_lost(s, youth.parent_account_id, youth.pupil_id, cards[-1].card_id, "vol")
+        cards.append(associate(world, youth, number))
+    assert [c.replaces_card_id for c in cards] == [None, cards[0].card_id, cards[1].card_id]
+    assert [c.credited_cents for c in cards] == [15_000, 0, 0]
+    assert cards[-1].first_name == cards[0].first_name != ""
+    with pytest.raises(errors.AnotherCardActive):
+        associate(world, world.youths[0], world.cards[3])
+
+
 def test_replacement_needs_no_new_photo(world):
     youth = world.youths[0]
     first = associate(world, youth, world.cards[0])
