@@ -787,12 +787,7 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
     meter.sample()
     machine_before, client_before = machine_busy_seconds(), time.process_time()
     started = time.perf_counter()
-    tasks = []
-    for visitor in visitors:
-        tasks.append(asyncio.create_task(visitor.journey()))
-        if not args.no_pause:
-            await asyncio.sleep(args.ramp / max(len(visitors), 1))  # families arrive over the ramp
-    killer = None
+    killer = None  # counted from the run's start, not from the end of the families' arrival
     if args.kill_worker_after and isinstance(server, Server):
         async def kill() -> None:
             await asyncio.sleep(args.kill_worker_after)
@@ -805,6 +800,11 @@ async def drive(args, server, run: Run, visitors: list, label: str) -> float:
             else:
                 print("one worker: none killed", flush=True)
         killer = asyncio.create_task(kill())
+    tasks = []
+    for visitor in visitors:
+        tasks.append(asyncio.create_task(visitor.journey()))
+        if not args.no_pause:
+            await asyncio.sleep(args.ramp / max(len(visitors), 1))  # families arrive over the ramp
 
     async def sampler() -> None:
         while True:
