@@ -111,6 +111,41 @@ def test_pupil_first_sign_in_replaces_the_temporary_password(app_server, phone):
     assert cookies["cjeune_session_tab"]["value"] and cookies["cjeune_session_tab"]["expires"] == -1
 
 
+def test_a_sign_in_under_way_goes_on_after_the_page_reloads(app_server, phone):
+    """A reload (or the socket reconnecting after a network cut or a worker's restart, which runs the
+    page's load again) keeps the identifier typed and the password already verified."""
+    hugo = next(p for p in app_server.demo["pupils"] if p["name"] == "Hugo Rossi-Giraud")
+    open_pupil_sign_in(phone, app_server)
+    phone.get_by_label("Identifiant Eduprovence").fill(hugo["login"])
+    phone.get_by_role("button", name="Suivant").click()
+    expect(phone.locator("#identifiant-saisi")).to_have_text(hugo["login"])
+    phone.reload()
+    wait_for_app(phone)
+    expect(phone.locator("#identifiant-saisi")).to_have_text(hugo["login"])
+    phone.get_by_label("Mot de passe", exact=True).fill(hugo["temporary_password"])
+    phone.get_by_role("button", name="Se connecter").click()
+    expect(phone.get_by_role("heading", name="Choisissez votre mot de passe")).to_be_visible()
+
+    phone.reload()
+    wait_for_app(phone)
+    expect(phone.get_by_role("heading", name="Choisissez votre mot de passe")).to_be_visible()
+    phone.get_by_label("Mot de passe temporaire").fill(hugo["temporary_password"])
+    phone.get_by_label("Nouveau mot de passe", exact=True).fill("Calanques2026")
+    phone.get_by_label("Confirmez le nouveau mot de passe").fill("Calanques2026")
+    phone.get_by_role("button", name="Valider mon mot de passe").click()
+    expect(phone.get_by_role("heading", name="Rester connecté ?")).to_be_visible()
+    phone.reload()
+    wait_for_app(phone)
+    phone.get_by_role("button", name="Non").click()
+    expect(phone.locator("#bonjour")).to_have_text("Bonjour Hugo")
+    assert_page_healthy(phone)
+
+    # a sign-in that went through is over: the door's page starts a new one
+    phone.goto(app_server.base_url + "/connexion/collegien")
+    wait_for_app(phone)
+    expect(phone.get_by_label("Identifiant Eduprovence")).to_have_value("")
+
+
 def test_five_wrong_passwords_lock_the_account_with_the_time_to_retry(app_server, phone):
     open_pupil_sign_in(phone, app_server)
     phone.get_by_label("Identifiant Eduprovence").fill("durandp@eduprovence.fr")

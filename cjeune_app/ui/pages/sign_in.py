@@ -89,6 +89,17 @@ class SignInState(PasswordChecklist, rx.State):
     # Set only after the right password; backend-only (never sent to the browser).
     _pending: PendingSignIn | None = None
 
+    def _under_way_at(self, door: str) -> bool:
+        """This tab is back at the door it was signing in at: its socket reconnected (a network cut on
+        the phone, a server's worker restarted), which runs the page's load again, or the page was
+        reloaded. The identifier typed, or the password already verified, is kept (a pending sign-in
+        still expires: `accounts.open_session`)."""
+        if door != self.door or routes.FRANCECONNECT_REFUSAL_PARAM in self.router.url.query_parameters:
+            return False
+        if self.step == "password":
+            return bool(self.login)
+        return self.step in ("change", "guardian_first", "remember") and self._pending is not None
+
     def _reset(self, door: str) -> None:
         self.door, self.step, self.login = door, "identifier", ""
         self.error, self.errors = "", []
@@ -98,7 +109,10 @@ class SignInState(PasswordChecklist, rx.State):
 
     @rx.event
     def start(self, door: str):
-        self._reset(door if door in DOORS else "collegien")
+        door = door if door in DOORS else "collegien"
+        if self._under_way_at(door):
+            return  # the sign-in goes on where it was
+        self._reset(door)
         self.franceconnect_offered = self.door == "parent" and franceconnect.is_offered()
         refusal = self.router.url.query_parameters.get(routes.FRANCECONNECT_REFUSAL_PARAM, "")
         self.franceconnect_error = franceconnect.refusal_message(refusal) if self.franceconnect_offered else ""
