@@ -36,7 +36,7 @@ come and nothing followed within 50 ms, and, for the stepper's actions, once the
 next step, the photo seen, the town chosen...) or a refusal has come. On a saturated server (no pause,
 load average far above the cores) a late update of another action can still be read as an answer, and
 the family stops on a refusal it caused itself: such stops are printed, not hidden. A reconnection to
-the sign-in page re-runs its load, which starts the sign-in over (as in a browser).
+the sign-in page re-runs its load, as in a browser; the sign-in under way goes on.
 """
 
 from __future__ import annotations
