@@ -14,7 +14,8 @@ from nacl.exceptions import CryptoError
 MIN_LENGTH = 8
 # argon2id at one cost for every password, temporary or chosen: OWASP's setting of 7 MiB, 5 passes,
 # 1 lane. OWASP's Password Storage Cheat Sheet gives it as the same defence as 19 MiB and 2 passes, or 46
-# MiB and 1 pass (the cost moves from memory to passes); its smaller area stays in the processor's caches.
+# MiB and 1 pass (the cost moves from memory to passes), and costs half as much here (its smaller area
+# likely fits the processor's caches).
 # With libsodium on the build machine, one verification: 9.7–10.1 ms of a core at 7 MiB against 18.6–18.9
 # ms at 19 MiB and 32.4–36.3 ms at 46 MiB (15 each, three rounds). At the rentrée's evening peak a
 # family's first sign-in makes three (the letter's password, then the new one verified and hashed).
