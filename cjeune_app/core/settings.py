@@ -122,4 +122,11 @@ def data_dir() -> Path:
 
 
 def database_url() -> str:
-    return settings().db_url or f"sqlite:///{data_dir() / 'cjeune.db'}"
+    return settings().db_url or _sqlite_url(settings().data_dir)
+
+
+@cache
+def _sqlite_url(folder: Path) -> str:
+    """The SQLite file's URL, its folder made private once: every unit of work asks for the URL, and
+    two system calls per database access were a measurable part of a screen event's cost."""
+    return f"sqlite:///{private_dir(folder) / 'cjeune.db'}"

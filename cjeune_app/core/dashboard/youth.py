@@ -144,10 +144,11 @@ def _facts_statement() -> sa.Select[Any]:
         return (sa.select(_wallet.c.balance_cents).where(own_wallets, _wallet.c.envelope == envelope)
                 .limit(1).scalar_subquery())
 
-    def spent(envelope: Envelope) -> sa.ScalarSelect[Any]:  # wallet.history.spent_per_envelope
+    # wallet.history.spent_per_envelope (OR, not IN: a list's IN is rendered again at each execution)
+    def spent(envelope: Envelope) -> sa.ScalarSelect[Any]:
         return (sa.select(sa.func.sum(_entry.c.amount_cents)).select_from(entries)
                 .where(own_wallets, _wallet.c.envelope == envelope,
-                       _entry.c.kind.in_([LedgerKind.DEBIT, LedgerKind.REFUND])).scalar_subquery())
+                       sa.or_(_entry.c.kind == LedgerKind.DEBIT, _entry.c.kind == LedgerKind.REFUND)).scalar_subquery())
 
     earlier = _season.alias("earlier_season")
     enrolled_before = sa.exists(  # enrollment.api._last_completed_before
