@@ -413,8 +413,11 @@ class Family:
         if self.run.pause:
             await asyncio.sleep(self.rng.uniform(*self.run.pause))
 
-    async def timed(self, kind: str, action):
-        """One action, timed; a broken socket (a killed worker) is reconnected and the action retried."""
+    async def timed(self, kind: str, action, happened=None, replay: bool = True):
+        """One action, timed; a broken socket (a killed worker) is reconnected and the action retried,
+        unless `happened()` finds its change in the state read again at the reconnection (the worker ran
+        it before it died: sent again, it would be a second tap, which the pages ignore in silence), or
+        `replay` is False: the caller reads the screen again and does what it shows."""
         for attempt in range(3):
             started = time.perf_counter()
             self.tab.done_at = None
@@ -430,6 +433,8 @@ class Family:
                 if attempt == 2 or isinstance(error, TimeoutError | httpx.TimeoutException):
                     raise  # no answer in time: the action may have happened, it is not replayed
                 await self.reconnect()
+                if not replay or (happened is not None and happened()):
+                    return None
         return None
 
     async def reconnect(self) -> None:
@@ -479,18 +484,20 @@ class Family:
         await self.timed("open sign-in", lambda: tab.open("/connexion/collegien"))
         await self.pause()
         await self.timed("identifier", lambda: tab.send(f"{sign_in}.submit_identifier",
-                                                         {"form": {"login": self.data["login"]}}))
+                                                         {"form": {"login": self.data["login"]}}),
+                         happened=lambda: step() != "identifier")
         await self.pause()
         answered = lambda t: step() != "password" or t.state[sign_in].get("error_rx_state_")  # noqa: E731
         await self.timed("password", lambda: tab.send(f"{sign_in}.submit_password",
-                                                       {"form": {"password": self.data["password"]}}, until=answered))
+                                                       {"form": {"password": self.data["password"]}}, until=answered),
+                         happened=lambda: step() != "password")
         if step() != "change":
             raise RuntimeError(f"password refused: {tab.state.get(sign_in, {}).get('error_rx_state_')}")
         await self.pause()
         await self.timed("new password", lambda: tab.send(f"{sign_in}.submit_new_password", {"form": {
             "current_password": self.data["password"], "new_password": NEW_PASSWORD,
             "confirm_password": NEW_PASSWORD}}, until=lambda t: step() != "change" or t.state[sign_in].get(
-                "errors_rx_state_")))
+                "errors_rx_state_")), happened=lambda: step() != "change")
         if step() != "remember":
             view = tab.state.get(sign_in, {})
             raise RuntimeError(f"new password refused: step {step()}, {view.get('errors_rx_state_')} "
@@ -525,7 +532,8 @@ class Family:
         await self.pause()
         await self.go("open enrollment", "/inscription", name)  # the dashboard's "Inscrire" link
         email = f"famille.{self.data['pupil_id']}@exemple.fr"
-        for _ in range(12):  # from whatever step the server's state says, to "done"
+        # From whatever step the server's state says, to "done" (after a reconnection too: replay=False).
+        for _ in range(12):
             screen, step = view("screen"), view("step")
             await self.pause()
             if screen in ("done", "already"):
@@ -533,42 +541,43 @@ class Family:
             # Each action waits for the change it makes (or a refusal), not only for a quiet time: on a
             # saturated server an answer can come later than `drain`'s 50 ms.
             if screen == "welcome":
-                await self.timed("start (Commencer)", lambda: tab.send(f"{name}.start", {},
-                                                                       answered(lambda: view("screen") != "welcome")))
+                await self.timed("start (Commencer)", lambda: tab.send(
+                    f"{name}.start", {}, answered(lambda: view("screen") != "welcome")), replay=False)
             elif step == 1:
                 await self.timed("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia",
-                    "etape": "1"}}, answered(lambda: view("step") != 1)))
+                    "etape": "1"}}, answered(lambda: view("step") != 1)), replay=False)
             elif step == 2 and view("commune_insee") != "13001":
                 await self.timed("postal code typed", lambda: tab.send(f"{name}.postal_code_typed",
-                                                                        {"value": "13100"}))
+                                                                        {"value": "13100"}), replay=False)
                 if view("commune_insee") != "13001":
                     await self.timed("town typed", lambda: tab.send(f"{name}.commune_typed",
-                                                                     {"value": "Aix-en-Provence"}))
+                                                                     {"value": "Aix-en-Provence"}), replay=False)
                     await self.timed("town chosen", lambda: tab.send(
                         f"{name}.choose_commune", {"insee": "13001"},
-                        answered(lambda: view("commune_insee") == "13001")))
+                        answered(lambda: view("commune_insee") == "13001")), replay=False)
             elif step == 2:
                 await self.timed("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "address_line": "12 rue de la République", "address_complement": "", "postal_code": "13100",
                     "commune_name": "Aix-en-Provence", "email": email, "email_confirmation": email,
-                    "mobile": "", "etape": "2"}}, answered(lambda: view("step") != 2)))
+                    "mobile": "", "etape": "2"}}, answered(lambda: view("step") != 2)), replay=False)
             elif step == 3 and view("photo_missing") in (True, None):
                 csrf = tab.state.get(STATES["session"], {}).get("csrf_token_rx_state_", "")
                 await self.timed("photo upload (HTTP)", lambda csrf=csrf: self.upload(csrf))
                 await self.timed("photo uploaded", lambda: tab.send(
                     f"{name}.photo_uploaded", {"_answer": {}},
-                    answered(lambda: view("photo_missing") not in (True, None))))
+                    answered(lambda: view("photo_missing") not in (True, None))), replay=False)
             elif step == 3:
                 await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}},
-                                                                    answered(lambda: view("step") != 3)))
+                                                                    answered(lambda: view("step") != 3)), replay=False)
             elif step == 4 and not view("attested"):
                 await self.timed("attestation ticked", lambda: tab.send(
-                    f"{name}.set_check", {"name": "attested", "value": True}, answered(lambda: view("attested"))))
+                    f"{name}.set_check", {"name": "attested", "value": True}, answered(lambda: view("attested"))),
+                    replay=False)
             elif step == 4:
                 await self.timed("step 4 Terminer", lambda: tab.send(
                     f"{name}.next_step", {"form": {"etape": "4"}},
-                    answered(lambda: view("screen") in ("done", "already"))))
+                    answered(lambda: view("screen") in ("done", "already"))), replay=False)
             if view("errors"):
                 raise RuntimeError(f"step {step} refused: {view('errors')}")
         self.enrolled = view("screen") in ("done", "already")
@@ -600,14 +609,19 @@ class Family:
         await self.pause()
         await self.timed("card: Suivant", lambda: tab.send(f"{name}.next_step", {}))
         await self.pause()
-        await self.timed("card number typed", lambda: tab.send(f"{name}.type_number", {"typed": self.card}))
+        shown = lambda key: tab.state.get(name, {}).get(f"{key}_rx_state_")  # noqa: E731
+        await self.timed("card number typed", lambda: tab.send(f"{name}.type_number", {"typed": self.card}),
+                         happened=lambda: shown("number") == self.card)
         await self.pause()
-        done = lambda t: t.redirects or t.state.get(name, {}).get("number_error_rx_state_")  # noqa: E731
-        await self.timed("Associer (Terminer)", lambda: tab.send(f"{name}.finish", {}, until=done))
-        if not tab.redirects:
-            raise RuntimeError(f"card refused: {tab.state.get(name, {}).get('number_error_rx_state_')}")
+        done = lambda t: t.redirects or shown("number_error")  # noqa: E731
+        associated = lambda: shown("already_active")  # noqa: E731 - the page opened again after the association
+        await self.timed("Associer (Terminer)", lambda: tab.send(f"{name}.finish", {}, until=done),
+                         happened=associated)
+        if not tab.redirects and not associated():
+            raise RuntimeError(f"card refused: {shown('number_error')}")
         self.run.associated[self.data["pupil_id"]] = self.card
-        await self.go("open dashboard", tab.redirects[-1])  # where the association sends the family
+        # Where the association sends the family (the dashboard, when the answer was lost with the worker).
+        await self.go("open dashboard", tab.redirects[-1] if tab.redirects else "/tableau-de-bord")
 
     async def search(self) -> None:
         tab, name = self.tab, STATES["search"]
