@@ -127,6 +127,6 @@ def database_url() -> str:
 
 @cache
 def _sqlite_url(folder: Path) -> str:
-    """The SQLite file's URL, its folder made private once: every unit of work asks for the URL, and
-    two system calls per database access were a measurable part of a screen event's cost."""
+    """The SQLite file's URL, its folder made private once: every unit of work asks for the URL, and its
+    two system calls were 1.5 % of a dashboard opening's samples (py-spy, SQLite, one process)."""
     return f"sqlite:///{private_dir(folder) / 'cjeune.db'}"
