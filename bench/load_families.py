@@ -532,8 +532,12 @@ class Family:
         await self.pause()
         await self.go("open enrollment", "/inscription", name)  # the dashboard's "Inscrire" link
         email = f"famille.{self.data['pupil_id']}@exemple.fr"
-        # From whatever step the server's state says, to "done" (after a reconnection too: replay=False).
-        for _ in range(12):
+
+        def act(kind, action):
+            """A stepper action, not sent again after a reconnection: the loop reads the screen again."""
+            return self.timed(kind, action, replay=False)
+
+        for _ in range(12):  # from whatever step the server's state says, to "done"
             screen, step = view("screen"), view("step")
             await self.pause()
             if screen in ("done", "already"):
@@ -541,43 +545,40 @@ class Family:
             # Each action waits for the change it makes (or a refusal), not only for a quiet time: on a
             # saturated server an answer can come later than `drain`'s 50 ms.
             if screen == "welcome":
-                await self.timed("start (Commencer)", lambda: tab.send(
-                    f"{name}.start", {}, answered(lambda: view("screen") != "welcome")), replay=False)
+                await act("start (Commencer)", lambda: tab.send(
+                    f"{name}.start", {}, answered(lambda: view("screen") != "welcome")))
             elif step == 1:
-                await self.timed("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
+                await act("step 1 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "guardian_last_name": f"Charge{letters(self.n).lower()}", "guardian_first_name": "Nadia",
-                    "etape": "1"}}, answered(lambda: view("step") != 1)), replay=False)
+                    "etape": "1"}}, answered(lambda: view("step") != 1)))
             elif step == 2 and view("commune_insee") != "13001":
-                await self.timed("postal code typed", lambda: tab.send(f"{name}.postal_code_typed",
-                                                                        {"value": "13100"}), replay=False)
+                await act("postal code typed", lambda: tab.send(f"{name}.postal_code_typed", {"value": "13100"}))
                 if view("commune_insee") != "13001":
-                    await self.timed("town typed", lambda: tab.send(f"{name}.commune_typed",
-                                                                     {"value": "Aix-en-Provence"}), replay=False)
-                    await self.timed("town chosen", lambda: tab.send(
+                    await act("town typed", lambda: tab.send(f"{name}.commune_typed", {"value": "Aix-en-Provence"}))
+                    await act("town chosen", lambda: tab.send(
                         f"{name}.choose_commune", {"insee": "13001"},
-                        answered(lambda: view("commune_insee") == "13001")), replay=False)
+                        answered(lambda: view("commune_insee") == "13001")))
             elif step == 2:
-                await self.timed("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
+                await act("step 2 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {
                     "address_line": "12 rue de la République", "address_complement": "", "postal_code": "13100",
                     "commune_name": "Aix-en-Provence", "email": email, "email_confirmation": email,
-                    "mobile": "", "etape": "2"}}, answered(lambda: view("step") != 2)), replay=False)
+                    "mobile": "", "etape": "2"}}, answered(lambda: view("step") != 2)))
             elif step == 3 and view("photo_missing") in (True, None):
                 csrf = tab.state.get(STATES["session"], {}).get("csrf_token_rx_state_", "")
                 await self.timed("photo upload (HTTP)", lambda csrf=csrf: self.upload(csrf))
-                await self.timed("photo uploaded", lambda: tab.send(
+                await act("photo uploaded", lambda: tab.send(
                     f"{name}.photo_uploaded", {"_answer": {}},
-                    answered(lambda: view("photo_missing") not in (True, None))), replay=False)
+                    answered(lambda: view("photo_missing") not in (True, None))))
             elif step == 3:
-                await self.timed("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}},
-                                                                    answered(lambda: view("step") != 3)), replay=False)
+                await act("step 3 Suivant", lambda: tab.send(f"{name}.next_step", {"form": {"etape": "3"}},
+                                                             answered(lambda: view("step") != 3)))
             elif step == 4 and not view("attested"):
-                await self.timed("attestation ticked", lambda: tab.send(
-                    f"{name}.set_check", {"name": "attested", "value": True}, answered(lambda: view("attested"))),
-                    replay=False)
+                await act("attestation ticked", lambda: tab.send(
+                    f"{name}.set_check", {"name": "attested", "value": True}, answered(lambda: view("attested"))))
             elif step == 4:
-                await self.timed("step 4 Terminer", lambda: tab.send(
+                await act("step 4 Terminer", lambda: tab.send(
                     f"{name}.next_step", {"form": {"etape": "4"}},
-                    answered(lambda: view("screen") in ("done", "already"))), replay=False)
+                    answered(lambda: view("screen") in ("done", "already"))))
             if view("errors"):
                 raise RuntimeError(f"step {step} refused: {view('errors')}")
         self.enrolled = view("screen") in ("done", "already")
