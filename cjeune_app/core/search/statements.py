@@ -152,11 +152,8 @@ def rank_browsing(session: Session, criteria: Criteria, params: dict[str, Any]) 
     params["browsing"] = WITH_AN_OFFER if criteria.offers_only else EVERY_PARTNER
     found = "FROM search_word w WHERE w.term = :browsing AND " + _CURRENT.format(t="w")
     found += "".join(f" AND {condition}" for condition in partner_filters(criteria, params, "w"))
-    total = session.execute(sa.text(f"SELECT COUNT(*) {found}"), params).scalar_one()
-    page = session.execute(
-        sa.text(f"SELECT w.partner_id {found} ORDER BY w.partner_id LIMIT :limit OFFSET :offset"),
-        {**params, "limit": criteria.limit, "offset": criteria.offset})
-    return [row.partner_id for row in page], total
+    return _page_and_total(session, "w.partner_id", f"{found} ORDER BY w.partner_id", f"SELECT COUNT(*) {found}",
+                           params, criteria)
 
 
 def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
@@ -177,14 +174,10 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
     if criteria.position:
         return paged(session, _grouped_hits(f"IN {terms}", filtered, criteria), criteria, params,
                      criteria.radius_km, hits_placed=True)
-    total = _lone_word_total(session, terms, count, filtered, params)
+    total = _lone_word_count(terms, count, filtered)
     if count == 1:
-        page = session.execute(
-            sa.text(f"SELECT w.partner_id {_rows_of(f'IN {terms}', filtered)} AND {_best_row(terms)} "
-                    "ORDER BY w.tier, w.partner_id LIMIT :limit OFFSET :offset"),
-            {**params, "limit": criteria.limit, "offset": criteria.offset},
-        )
-        return [row.partner_id for row in page], total
+        return _page_and_total(session, "w.partner_id", f"{_rows_of(f'IN {terms}', filtered)} AND {_best_row(terms)} "
+                               "ORDER BY w.tier, w.partner_id", total, params, criteria)
     # Several indexed words ("th": theatr, theatral, tholonet): each word's rows are read in
     # the order of its own keys, never merged and sorted whole; the page is the start of
     # each word's rows that are their partner's best, merged.
@@ -193,28 +186,39 @@ def rank_lone_word(session: Session, word: QueryWord, criteria: Criteria,
         f"AND {_best_row(terms)} ORDER BY w.tier, w.partner_id LIMIT :first) AS start{n}"
         for n in range(count)
     )
-    page = session.execute(
-        sa.text(f"SELECT partner_id FROM ({starts}) AS starts ORDER BY tier, partner_id LIMIT :limit OFFSET :offset"),
-        {**params, "first": criteria.offset + criteria.limit, "limit": criteria.limit, "offset": criteria.offset},
-    )
-    return [row.partner_id for row in page], total
+    return _page_and_total(session, "partner_id", f"FROM ({starts}) AS starts ORDER BY tier, partner_id", total,
+                           {**params, "first": criteria.offset + criteria.limit}, criteria)
+
+
+def _page_and_total(session: Session, column: str, rest: str, total: str, params: dict[str, Any],
+                    criteria: Criteria) -> tuple[list[int], int]:
+    """The page ("SELECT `column` `rest` LIMIT ...") and the total (the statement `total`) in one
+    round trip: the total is a column of the page, an uncorrelated subquery that both databases
+    run once. Beyond the last page no row carries it: it is then read alone."""
+    params = {**params, "limit": criteria.limit, "offset": criteria.offset}
+    rows = session.execute(
+        sa.text(f"SELECT {column} AS partner_id, ({total}) AS total {rest} LIMIT :limit OFFSET :offset"), params
+    ).all()
+    if rows or criteria.offset == 0:
+        return [row.partner_id for row in rows], (int(rows[0].total) if rows else 0)
+    return [], int(session.execute(sa.text(total), params).scalar_one())
 
 
 def lone_word_total(session: Session, word: QueryWord, criteria: Criteria, params: dict[str, Any]) -> int:
     """How many partners a lone word (see `lone_word`) finds, without a position, read as
     `rank_lone_word` counts them, without its page."""
     terms, count = _word_terms(word, params)
-    return _lone_word_total(session, terms, count, _word_row_filters(criteria, params), params)
+    counted = _lone_word_count(terms, count, _word_row_filters(criteria, params))
+    return int(session.execute(sa.text(counted), params).scalar_one())
 
 
-def _lone_word_total(session: Session, terms: str, count: int, filtered: str, params: dict[str, Any]) -> int:
-    """The rows of each indexed word come in partner order (the primary key): a partner is
-    counted once, with the first of the words it has."""
+def _lone_word_count(terms: str, count: int, filtered: str) -> str:
+    """The statement counting the partners a lone word finds. The rows of each indexed word come
+    in partner order (the primary key): a partner is counted once, with the first of the words it
+    has."""
     if count == 1:
-        return int(session.execute(
-            sa.text(f"SELECT COUNT(*) FROM (SELECT w.partner_id {_rows_of(f'IN {terms}', filtered)} "
-                    "GROUP BY w.partner_id) AS found"), params
-        ).scalar_one())
+        return (f"SELECT COUNT(*) FROM (SELECT w.partner_id {_rows_of(f'IN {terms}', filtered)} "
+                "GROUP BY w.partner_id) AS found")
     counts = []
     for n in range(count):
         earlier = ", ".join(f":word_term{e}" for e in range(n))
@@ -222,8 +226,7 @@ def _lone_word_total(session: Session, terms: str, count: int, filtered: str, pa
                       f"AND e.partner_id = w.partner_id AND {_CURRENT.format(t='e')})") if n else ""
         counts.append(f"SELECT COUNT(*) AS n FROM (SELECT w.partner_id {_rows_of(f'= :word_term{n}', filtered)}"
                       f"{not_before} GROUP BY w.partner_id) AS found{n}")
-    counted = f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
-    return int(session.execute(sa.text(counted), params).scalar_one())
+    return f"SELECT SUM(n) FROM ({' UNION ALL '.join(counts)}) AS counts"
 
 
 def rank_lone_prefix(session: Session, starting: str, criteria: Criteria,
