@@ -9,11 +9,14 @@ the app, bench/blank_app for the reference, in one process as the app measured (
 GRANIAN_WORKERS=1 REFLEX_REDIS_URL=redis://127.0.0.1:6379/5 reflex run --env prod --backend-only
 --backend-port 3018`; without GRANIAN_WORKERS=1 Reflex starts one per core plus one, and their CPU adds
 up). CPU is read from /proc for every process listening for the port's `reflex run` (user + system
-time), before and after a run of events sent one at a time from one session. Printed only; never asserted.
+time), before a run of events sent one at a time from one session and once the server is idle after it.
+Printed only; never asserted.
 
-Reflex sends no update for an event that changed nothing (a dashboard opened again, unchanged): a kind
-whose warm events all stay silent is sent back to back instead (the server runs a session's events in
-order) and its CPU read once the server is idle again; no round trip is timed for it then.
+Reflex marks no end of an event's answer (a delta may be followed by a frame of events for the browser):
+one cycle of the script, each event read until a quiet time, tells how many frames each answers with, and
+the timed events wait for that many. Reflex sends nothing for an event that changed nothing (a dashboard
+opened again, unchanged): such events are sent without waiting (the server runs a session's events in
+order) and not timed.
 """
 
 from __future__ import annotations
@@ -32,8 +35,8 @@ import redis
 import websockets
 
 ROOT = "reflex___state____state"
-SILENT = -1  # an event answered by no update at all: Reflex emits only non-empty deltas
-QUIET_AFTER = 2.0  # seconds without any frame after which an event is taken as answered by silence
+QUIET_AFTER = 0.5  # seconds without any frame after which an event's answer is taken as complete
+ANSWER_LIMIT = 10.0  # seconds an event known to answer may take before the run stops
 
 
 class Session:
@@ -53,44 +56,45 @@ class Session:
         json.loads((await self.ws.recv())[1:])  # engine.io OPEN
         boot = self.event(f"{ROOT}.hydrate_and_load", {})
         await self.ws.send("40/_event," + json.dumps({"event": boot}))
-        await self.until_final()
-        while await self.until_final(quiet=0.5) != SILENT:  # the page's on_load, run after hydration
-            pass
+        await self.answer()  # the hydration, then the page's on_load
 
     def event(self, name: str, payload: dict, as_path: str = "") -> dict:
         return {"name": name, "payload": payload,
                 "router_data": {"pathname": self.path, "asPath": as_path or self.path}}
 
-    async def send(self, name: str, payload: dict, as_path: str = "", quiet: float = QUIET_AFTER) -> int:
-        """Sends one event (`as_path`: the address with its query, after a navigation) and waits for
-        its last update; the bytes of the updates received, or SILENT when no update came within
-        `quiet` seconds (an event that changed nothing)."""
+    async def send(self, name: str, payload: dict, as_path: str = "", frames: int | None = None) -> tuple[int, int]:
+        """Sends one event (`as_path`: the address with its query, after a navigation) and reads its
+        answer (see `answer`)."""
         await self.post(name, payload, as_path)
-        return await self.until_final(quiet)
+        return await self.answer(frames)
 
     async def post(self, name: str, payload: dict, as_path: str = "") -> None:
         """Sends one event without waiting for its answer."""
         await self.ws.send("42/_event," + json.dumps(["event", self.event(name, payload, as_path)]))
 
-    async def until_final(self, quiet: float | None = None) -> int:
-        received = 0
-        while True:
+    async def answer(self, frames: int | None = None) -> tuple[int, int]:
+        """The frames of an event's answer and their bytes. Reflex marks no end of an event (a delta
+        may be followed by events for the browser, in a frame of their own): `frames` of them when
+        known, else all those that come before QUIET_AFTER seconds without any."""
+        count = size = 0
+        while frames is None or count < frames:
             try:
-                frame = await (asyncio.wait_for(self.ws.recv(), quiet) if quiet and not received else self.ws.recv())
+                frame = await asyncio.wait_for(self.ws.recv(), QUIET_AFTER if frames is None else ANSWER_LIMIT)
             except TimeoutError:
-                return SILENT
+                if frames is None:
+                    return count, size
+                raise
             if frame == "2":  # engine.io ping
                 await self.ws.send("3")
                 continue
             if not frame.startswith("42/_event,"):
                 continue
-            received += len(frame)
+            count, size = count + 1, size + len(frame)
             kind, update = json.loads(frame[len("42/_event,"):])[:2]
             if kind == "event":
                 for name, values in (update.get("delta") or {}).items():
                     self.last_state.setdefault(name, {}).update(values)
-            if kind == "event" and update.get("final", True):
-                return received
+        return count, size
 
     async def close(self) -> None:
         await self.ws.close()
@@ -150,32 +154,25 @@ async def measure(label: str, base: str, path: str, redis_url: str, script: list
         await session.send(name, payload, *path)
     for name, payload, *path in script[:3]:  # warm up
         await session.send(name, payload, *path)
-    cycle = [await session.send(name, payload, *path, quiet=1.0) for name, payload, *path in script]
+    # One cycle read to its end tells how many frames each event of the script answers with.
+    frames = [(await session.send(name, payload, *path))[0] for name, payload, *path in script]
     times, received, silent = [], 0, 0
-    if all(answer == SILENT for answer in cycle):
-        # Its events change nothing once warm, so the server answers nothing: no round trip to time.
-        # They are sent back to back (the server runs a session's events one after the other) and the
-        # CPU read once the server is idle again; waiting between them would count the idle wake-ups.
-        silent = events
-        cpu_before, wall = cpu_seconds(pids), time.perf_counter()
-        for i in range(events):
-            name, payload, *path = script[i % len(script)]
+    cpu_before, wall = cpu_seconds(pids), time.perf_counter()
+    for i in range(events):
+        name, payload, *path = script[i % len(script)]
+        if not frames[i % len(script)]:
+            # Changes nothing once warm, so the server answers nothing: sent without waiting (the
+            # server runs a session's events one after the other); no round trip to time.
             await session.post(name, payload, *path)
-        cpu = await cpu_once_idle(pids) - cpu_before
-        wall = time.perf_counter() - wall
-    else:
-        cpu_before, wall = cpu_seconds(pids), time.perf_counter()
-        for i in range(events):
-            name, payload, *path = script[i % len(script)]
-            started = time.perf_counter()
-            answer = await session.send(name, payload, *path)
-            if answer == SILENT:
-                silent += 1
-                continue
-            received += answer
-            times.append(time.perf_counter() - started)
-        cpu = cpu_seconds(pids) - cpu_before
-        wall = time.perf_counter() - wall
+            silent += 1
+            continue
+        started = time.perf_counter()
+        received += (await session.send(name, payload, *path, frames=frames[i % len(script)]))[1]
+        times.append(time.perf_counter() - started)
+    answered = time.perf_counter() - wall
+    # Read once the server is idle: every event sent has run, the silent ones too.
+    cpu = await cpu_once_idle(pids) - cpu_before
+    wall = answered if times else time.perf_counter() - wall
     times = times or [float("nan")]
     size, entries = state_bytes(redis_url, session.token) if redis_url else (0, 0)
     await session.close()
