@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import ClassVar
 from urllib.parse import urlencode
 
@@ -17,6 +16,7 @@ from cjeune_app.ui import browser
 from cjeune_app.ui.components.layout import page_layout, page_title
 from cjeune_app.ui.components.partner_cards import PartnerItem, partner_card, partner_item
 from cjeune_app.ui.components.partner_map import partner_map
+from cjeune_app.ui.local_reads import short_read
 from cjeune_app.ui.state import assign_changed
 
 PAGE_SIZE = 20
@@ -95,7 +95,7 @@ class SearchState(rx.State):
     async def _refresh(self):
         # Each var assigned is sent with the update (and saved): only those that change are.
         try:
-            results, total, notice, missing = await asyncio.to_thread(_run_search, self._query())
+            results, total, notice, missing = await short_read(_run_search, self._query())
             error, searched = "", True
         except SearchError as refusal:
             results, total, notice, missing, error, searched = [], 0, "", "", refusal.message, self.searched
@@ -270,7 +270,7 @@ class SearchState(rx.State):
         results: list[PartnerItem] = []
         try:
             for page in range(1, self.pages_shown + 2):
-                more, self.total, _, _ = await asyncio.to_thread(_run_search, self._query(page=page))
+                more, self.total, _, _ = await short_read(_run_search, self._query(page=page))
                 results += more
         except SearchError as refusal:
             self.error = refusal.message

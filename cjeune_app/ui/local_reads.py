@@ -1,0 +1,26 @@
+"""A short read-only use case runs in the event loop's own thread when the database is SQLite.
+
+On SQLite such a read waits for nothing: the database is a local file and, in WAL mode, a reader never
+waits for the writer. Handing it to a thread and back cost the worker more than the search's own
+statements: search typing on SQLite, one worker, alternated runs of `bench/bench_events.py`, 4.5 to 5.8
+ms of CPU per event inline against 5.4 to 6.8 ms through a thread. On PostgreSQL every statement waits
+for the network, which would stall every session of the worker: the read keeps its thread there.
+Writes keep theirs everywhere (on SQLite a writer may wait for the lock).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from cjeune_app.core.settings import database_url
+
+T = TypeVar("T")
+
+
+async def short_read(use_case: Callable[..., T], /, *args: Any) -> T:
+    """`asyncio.to_thread` for a read-only use case of a few milliseconds (never a write)."""
+    if database_url().startswith("sqlite"):
+        return use_case(*args)
+    return await asyncio.to_thread(use_case, *args)
