@@ -1,9 +1,9 @@
 """A short read-only use case runs in the event loop's own thread when the database is SQLite.
 
 On SQLite such a read waits for nothing: the database is a local file and, in WAL mode, a reader never
-waits for the writer. Handing it to a thread and back cost the worker more than the search's own
-statements: search typing on SQLite, one worker, alternated runs of `bench/bench_events.py`, 4.5 to 5.8
-ms of CPU per event inline against 5.4 to 6.8 ms through a thread. On PostgreSQL every statement waits
+waits for the writer: handing it to a thread and back is CPU spent for nothing
+(`bench/bench_events.py` on SQLite, one worker, alternated pairs of runs: search typing 6.47 against
+7.10 ms of CPU per event, a filter change 3.78 against 4.55 ms). On PostgreSQL every statement waits
 for the network, which would stall every session of the worker: the read keeps its thread there.
 Writes keep theirs everywhere (on SQLite a writer may wait for the lock).
 """
