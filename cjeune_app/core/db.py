@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, SQLModel, create_engine
 
 from cjeune_app.core.errors import Refusal
-from cjeune_app.core.settings import database_url
+from cjeune_app.core.settings import database_url, uses_sqlite
 from cjeune_app.core.telemetry import DB_CONNECTIONS_IN_USE
 
 # Named constraints: Alembic can then alter them on SQLite (batch mode) and PostgreSQL alike.
@@ -191,12 +191,11 @@ def reading_scope(postgres_settings: Mapping[str, str]) -> Iterator[Session]:
     autocommit. No statement then sets them, and no BEGIN nor COMMIT is sent: each statement reads
     its own snapshot, as in a READ COMMITTED transaction anyway. On SQLite, a read-only session_scope
     (the settings are PostgreSQL's). `session.info["connection_settings"]` tells which were set."""
-    url = database_url()
-    if url.startswith("sqlite"):
+    if uses_sqlite():
         with session_scope(read_only=True) as session:
             yield session
         return
-    engine = _reading_engine(url, tuple(sorted(postgres_settings.items())))
+    engine = _reading_engine(database_url(), tuple(sorted(postgres_settings.items())))
     with Session(engine, expire_on_commit=False, info={"connection_settings": dict(postgres_settings)}) as session:
         yield session
 

@@ -125,6 +125,11 @@ def database_url() -> str:
     return settings().db_url or _sqlite_url(settings().data_dir)
 
 
+def uses_sqlite() -> bool:
+    """The database is a local SQLite file (one writer, readers that never wait), not PostgreSQL."""
+    return database_url().startswith("sqlite")
+
+
 @cache
 def _sqlite_url(folder: Path) -> str:
     """The SQLite file's URL, its folder made private once: every unit of work asks for the URL, and its

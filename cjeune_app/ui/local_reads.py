@@ -14,13 +14,13 @@ import asyncio
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from cjeune_app.core.settings import database_url
+from cjeune_app.core.settings import uses_sqlite
 
 T = TypeVar("T")
 
 
 async def short_read(use_case: Callable[..., T], /, *args: Any) -> T:
     """`asyncio.to_thread` for a read-only use case of a few milliseconds (never a write)."""
-    if database_url().startswith("sqlite"):
+    if uses_sqlite():
         return use_case(*args)
     return await asyncio.to_thread(use_case, *args)
